@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InterpError } from './errors.js';
+import { registerWasmKernels } from './kernels/register-wasm-kernels.js';
+
+/** What {@link setupBackend} ended up with. */
+export interface BackendInfo {
+  /** The active tfjs backend, for example `'wasm'` or `'cpu'`. */
+  backend: string;
+  /** WASM SIMD in use (false on non-wasm backends). */
+  simd: boolean;
+  /** WASM threads in use (false on non-wasm backends). */
+  threads: boolean;
+  /** True when the requested backend could not start and cpu was used instead. */
+  fellBack: boolean;
+}
+
+export interface SetupBackendOptions {
+  /** Use WASM threads when the platform allows (default true; Node runs single-threaded WASM). */
+  threads?: boolean;
+  /** Where the browser finds the `.wasm` files (passed to tfjs's `setWasmPaths`). */
+  wasmPaths?: string | Record<string, string>;
+  /** Called instead of `console.warn` with the one-line fallback warning. */
+  warn?: (message: string) => void;
+}
+
+let info: BackendInfo | undefined;
+
+/**
+ * Selects the compute backend: WASM with SIMD by default, falling back to cpu with a one-line
+ * warning. Registers the kernels tfjs's WASM backend lacks (conv and depthwise-conv backprops,
+ * UnsortedSegmentSum) and the gradient functions, so training and attribution of conv nets run on
+ * WASM. Call it once before anything else; calling it again switches backend.
+ *
+ * @example
+ * ```ts
+ * const info = await setupBackend(); // { backend: 'wasm', simd: true, threads: false, fellBack: false }
+ * ```
+ */
+export async function setupBackend(
+  name: 'wasm' | 'cpu' | (string & {}) = 'wasm',
+  options: SetupBackendOptions = {},
+): Promise<BackendInfo> {
+  const { threads = true, wasmPaths, warn = (m: string) => console.warn(m) } = options;
+  // tfjs-layers registers the gradient functions of every op (tfjs-core alone registers none in Node).
+  await import('@tensorflow/tfjs-layers');
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (name === 'wasm') {
+    try {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as string);
+      if (!threads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      registerWasmKernels();
+      if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
+      await tf.ready();
+      const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+      const mt = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+      info = { backend: 'wasm', simd, threads: mt, fellBack: false };
+      return info;
+    } catch (e) {
+      warn(`interp: WASM backend unavailable (${(e as Error).message.split('\n')[0]}); using cpu`);
+      await tf.setBackend('cpu');
+      await tf.ready();
+      info = { backend: 'cpu', simd: false, threads: false, fellBack: true };
+      return info;
+    }
+  }
+  if (!(await tf.setBackend(name))) {
+    throw new InterpError(
+      'BACKEND',
+      `backend '${name}' is not registered; import its package first or use 'wasm' or 'cpu'`,
+    );
+  }
+  await tf.ready();
+  info = { backend: name, simd: false, threads: false, fellBack: false };
+  return info;
+}
+
+/**
+ * Which backend is active, and whether WASM SIMD and threads are on.
+ *
+ * @example
+ * ```ts
+ * await setupBackend();
+ * getBackendInfo().simd; // true on Node 20 and current browsers
+ * ```
+ */
+export function getBackendInfo(): BackendInfo {
+  const backend = tf.getBackend();
+  if (info && info.backend === backend) return { ...info };
+  return { backend: backend ?? 'none', simd: false, threads: false, fellBack: false };
+}
