@@ -1,0 +1,47 @@
+// Shared benchmark helpers: time a function, compare with a baseline measured in the same run,
+// print the ratio and append a JSON record to bench/results/<name>.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Median wall time in ms of `fn` (awaited) over `runs` runs after `warmup` runs. */
+export async function time(fn, { runs = 5, warmup = 1 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)];
+  return { median, min: samples[0], max: samples[samples.length - 1], runs };
+}
+
+/**
+ * Prints `label: ours X ms, baseline Y ms, ratio R (goal <= G)` and returns the record.
+ * `goal` is optional; `ok` says whether the ratio met it.
+ */
+export function report(label, ours, baseline, { goal, baselineLabel = 'baseline' } = {}) {
+  const ratio = ours.median / baseline.median;
+  const ok = goal === undefined ? undefined : ratio <= goal;
+  const goalText = goal === undefined ? '' : ` (goal <= ${goal}x: ${ok ? 'met' : 'NOT met'})`;
+  console.log(
+    `${label}: ours ${ours.median.toFixed(1)} ms, ${baselineLabel} ${baseline.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x${goalText}`,
+  );
+  return { label, oursMs: ours.median, baselineMs: baseline.median, baselineLabel, ratio, goal, ok };
+}
+
+/** Writes the records of one benchmark to bench/results/<name>.json. */
+export function writeResults(name, records, extra = {}) {
+  const dir = join(here, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ name, date: new Date().toISOString(), node: process.version, records, ...extra }, null, 2)}\n`,
+  );
+  return file;
+}
