@@ -1,3 +1,38 @@
-export * from './base.js';
-export { getBackendInfo, setupBackend } from './backend.js';
 export type { BackendInfo, SetupBackendOptions } from './backend.js';
+export { getBackendInfo, setupBackend } from './backend.js';
+export * from './base.js';
+export type {
+  ArrayDataLoaderOptions,
+  ArraySource,
+  Batch,
+  DataLoader,
+  DecodedItem,
+  ImageItem,
+  TabularItem,
+  VectorItem,
+} from './data-loader.js';
+export { arrayDataLoader, arrayDataLoaderDefaults, DataLoaders } from './data-loader.js';
+export type { Activation, GetPredsOptions, PredsResult } from './get-preds.js';
+export { getPreds, getPredsDefaults, resolveActivation } from './get-preds.js';
+export type { FromLearnerOptions, InterpretationData } from './interpretation.js';
+export { Interpretation, plotTopLosses } from './interpretation.js';
+export type { FitOptions, LearnerOptions, ModelFunction, ProgressCallback } from './learner.js';
+export { fitDefaults, Learner, learnerFromFunction } from './learner.js';
+export type { LossFunction } from './losses.js';
+export {
+  binaryCrossEntropyPerItem,
+  crossEntropyFromProbsPerItem,
+  crossEntropyPerItem,
+  mseLossPerItem,
+  PROBABILITY_EPSILON,
+} from './losses.js';
+export type { Metric } from './metric.js';
+export { accuracy } from './metric.js';
+export type { EpochRecord } from './recorder.js';
+export { Recorder } from './recorder.js';
+export type {
+  PlotTopLossesOptions,
+  TopLossesContext,
+  TopLossesRenderer,
+} from './top-losses-renderers.js';
+export { findTopLossesRenderer, registerTopLossesRenderer } from './top-losses-renderers.js';

@@ -14,7 +14,9 @@ export async function expectNoLeakedTensors<T>(
   disposeResult(result);
   const after = tf.memory().numTensors;
   if (after !== before) {
-    throw new Error(`leaked ${after - before} tensor(s): ${before} before the call, ${after} after`);
+    throw new Error(
+      `leaked ${after - before} tensor(s): ${before} before the call, ${after} after`,
+    );
   }
   return result;
 }

@@ -21,12 +21,14 @@ export function keyword<T extends string>(
 }
 
 /** Checks that `value` is an integer in [min, max] and returns it. */
-export function assertInteger(value: unknown, name: string, min = -Infinity, max = Infinity): number {
+export function assertInteger(
+  value: unknown,
+  name: string,
+  min = -Infinity,
+  max = Infinity,
+): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new InterpError(
-      'INVALID_ARGUMENT',
-      `${name} must be an integer, got ${describe(value)}`,
-    );
+    throw new InterpError('INVALID_ARGUMENT', `${name} must be an integer, got ${describe(value)}`);
   }
   if (value < min || value > max) {
     const range =
@@ -37,9 +39,17 @@ export function assertInteger(value: unknown, name: string, min = -Infinity, max
 }
 
 /** Checks that `value` is a finite number in [min, max] and returns it. */
-export function assertNumber(value: unknown, name: string, min = -Infinity, max = Infinity): number {
+export function assertNumber(
+  value: unknown,
+  name: string,
+  min = -Infinity,
+  max = Infinity,
+): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InterpError('INVALID_ARGUMENT', `${name} must be a finite number, got ${describe(value)}`);
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `${name} must be a finite number, got ${describe(value)}`,
+    );
   }
   if (value < min || value > max) {
     throw new InterpError('INVALID_ARGUMENT', `${name} must be in [${min}, ${max}], got ${value}`);
@@ -50,7 +60,10 @@ export function assertNumber(value: unknown, name: string, min = -Infinity, max 
 /** Throws SHAPE_MISMATCH unless the two lengths agree. */
 export function assertSameLength(a: number, b: number, what: string): void {
   if (a !== b) {
-    throw new InterpError('SHAPE_MISMATCH', `${what}: lengths differ (${a} vs ${b}); pass one value per item`);
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `${what}: lengths differ (${a} vs ${b}); pass one value per item`,
+    );
   }
 }
 
@@ -78,7 +91,8 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   return typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;

@@ -1,0 +1,230 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { DataLoaders } from './data-loader.js';
+import { InterpError } from './errors.js';
+import { getPreds } from './get-preds.js';
+import { crossEntropyPerItem, type LossFunction } from './losses.js';
+import type { Metric } from './metric.js';
+import { Recorder } from './recorder.js';
+import { assertInteger, assertNumber } from './validate.js';
+
+/** A model as a plain function from a batch of inputs to a batch of outputs. */
+export type ModelFunction = (x: tf.Tensor) => tf.Tensor;
+
+export interface LearnerOptions {
+  dls: DataLoaders;
+  /** Per-item loss (reduction none); default cross-entropy from logits. */
+  lossFunc?: LossFunction;
+  /** Class names; default the train loader's vocab. */
+  vocab?: readonly string[];
+  metrics?: Metric[];
+}
+
+/** Progress of a long run: `done` of `total` steps. */
+export type ProgressCallback = (done: number, total: number) => void;
+
+export interface FitOptions {
+  /** Learning rate (default 1e-3). */
+  lr?: number;
+  /** An optimizer to use instead of Adam(lr). */
+  optimizer?: tf.Optimizer;
+  /** Learning rate for each training step (overrides `lr`); lrFind uses it. */
+  lrSchedule?: (iteration: number) => number;
+  /** Called after each batch with its loss; return `false` to stop training. */
+  onBatchEnd?: (iteration: number, loss: number) => boolean | undefined | undefined;
+  /** Called after each epoch with its summary. */
+  onEpochEnd?: (record: import('./recorder.js').EpochRecord) => void;
+  /** Progress over all training batches of all epochs. */
+  onProgress?: ProgressCallback;
+  /** Skip the validation pass at each epoch end (default false). */
+  skipValidation?: boolean;
+}
+
+/** Fit defaults, written once. */
+export const fitDefaults = { lr: 1e-3 } as const;
+
+/**
+ * A model with its data, loss and metrics: what every `fromLearner` takes. Like fastai's Learner,
+ * `fit` trains and records per-batch losses and learning rates in `recorder`.
+ *
+ * @example
+ * ```ts
+ * const learn = Learner.fromLayersModel(model, { dls: new DataLoaders(train, valid), metrics: [accuracy] });
+ * await learn.fit(2, { lr: 1e-3 });
+ * learn.recorder.epochs; // [{ epoch: 0, trainLoss, validLoss, metrics: { accuracy } }, ...]
+ * ```
+ */
+export class Learner {
+  readonly dls: DataLoaders;
+  readonly lossFunc: LossFunction;
+  readonly vocab: readonly string[] | undefined;
+  readonly metrics: Metric[];
+  readonly recorder = new Recorder();
+  /** The tfjs-layers model, when the learner wraps one. */
+  readonly layersModel: LayersModel | undefined;
+  private readonly fn: (x: tf.Tensor, training: boolean) => tf.Tensor;
+
+  constructor(model: LayersModel | ModelFunction, options: LearnerOptions) {
+    if (!options?.dls) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'a Learner needs { dls }: new DataLoaders(trainLoader, validLoader)',
+      );
+    }
+    if (isLayersModel(model)) {
+      this.layersModel = model;
+      this.fn = (x, training) => model.apply(x, { training }) as tf.Tensor;
+    } else if (typeof model === 'function') {
+      this.layersModel = undefined;
+      this.fn = (x) => model(x);
+    } else {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'model must be a tfjs-layers LayersModel or a function (x) => y',
+      );
+    }
+    this.dls = options.dls;
+    this.lossFunc = options.lossFunc ?? crossEntropyPerItem;
+    this.vocab = options.vocab ?? options.dls.train.vocab;
+    this.metrics = options.metrics ?? [];
+  }
+
+  /** Wraps a tfjs-layers model (Sequential or functional). */
+  static fromLayersModel(model: LayersModel, options: LearnerOptions): Learner {
+    if (!isLayersModel(model)) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'fromLayersModel needs a tfjs-layers LayersModel (tf.sequential() or tf.model())',
+      );
+    }
+    return new Learner(model, options);
+  }
+
+  /** The model's raw outputs for a batch (inference mode unless `training`). Caller disposes. */
+  predict(x: tf.Tensor, { training = false } = {}): tf.Tensor {
+    return this.fn(x, training);
+  }
+
+  /** Variables the optimizer updates: the model's trainable weights, or every trainable variable for a function. */
+  trainableVariables(): tf.Variable[] | undefined {
+    return this.layersModel?.trainableWeights.map((w) =>
+      (w as unknown as { read(): tf.Variable }).read(),
+    );
+  }
+
+  /**
+   * Trains for `epochs` passes over the training loader with Adam(lr) (or `optimizer`), recording
+   * each batch's loss and learning rate, then validates (loss and metrics) at each epoch end.
+   */
+  async fit(epochs: number, options: FitOptions = {}): Promise<Recorder> {
+    assertInteger(epochs, 'epochs', 1);
+    const {
+      lr = fitDefaults.lr,
+      lrSchedule,
+      onBatchEnd,
+      onEpochEnd,
+      onProgress,
+      skipValidation = false,
+    } = options;
+    assertNumber(lr, 'lr', 0);
+    const optimizer = options.optimizer ?? tf.train.adam(lr);
+    const ownsOptimizer = options.optimizer === undefined;
+    const varList = this.trainableVariables();
+    const total = epochs * Math.ceil(this.dls.train.length / this.dls.train.batchSize);
+    this.recorder.metricNames = this.metrics.map((m) => m.name);
+    let iteration = 0;
+    let stop = false;
+    try {
+      for (let epoch = 0; epoch < epochs && !stop; epoch++) {
+        let sum = 0;
+        let count = 0;
+        for await (const { x, y } of this.dls.train) {
+          const stepLr = lrSchedule ? lrSchedule(iteration) : lr;
+          setLearningRate(optimizer, stepLr);
+          let lossValue: number;
+          try {
+            const cost = optimizer.minimize(
+              () => tf.mean(this.lossFunc(this.fn(x, true), y)) as tf.Scalar,
+              true,
+              varList,
+            );
+            lossValue = (await cost!.data())[0]!;
+            cost!.dispose();
+          } finally {
+            x.dispose();
+            y.dispose();
+          }
+          this.recorder.recordBatch(lossValue, stepLr);
+          sum += lossValue * x.shape[0]!;
+          count += x.shape[0]!;
+          iteration++;
+          onProgress?.(iteration, total);
+          if (onBatchEnd?.(iteration - 1, lossValue) === false) {
+            stop = true;
+            break;
+          }
+        }
+        if (skipValidation || stop) continue;
+        const record = await this.validate(epoch, count ? sum / count : Number.NaN);
+        this.recorder.recordEpoch(record);
+        onEpochEnd?.(record);
+      }
+    } finally {
+      if (ownsOptimizer) optimizer.dispose();
+    }
+    return this.recorder;
+  }
+
+  /** Loss and metrics on the validation loader. */
+  async validate(epoch = 0, trainLoss = Number.NaN) {
+    const { preds, targs, losses } = await getPreds(this, {
+      dsIdx: 1,
+      withLoss: true,
+      withDecoded: false,
+    });
+    try {
+      const validLoss = (await tf.mean(losses!).data())[0]!;
+      const metrics: Record<string, number> = {};
+      for (const m of this.metrics) {
+        const s = m(preds, targs);
+        metrics[m.name] = (await s.data())[0]!;
+        s.dispose();
+      }
+      return { epoch, trainLoss, validLoss, metrics };
+    } finally {
+      tf.dispose([preds, targs, losses!]);
+    }
+  }
+}
+
+/**
+ * A learner around a plain function model (for example a GraphModel's `predict`). Such a learner
+ * can be interpreted and attributed; `fit` trains whatever tf.Variables the function uses.
+ */
+export function learnerFromFunction(fn: ModelFunction, options: LearnerOptions): Learner {
+  if (typeof fn !== 'function') {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      'learnerFromFunction needs a function (x: Tensor) => Tensor',
+    );
+  }
+  return new Learner(fn, options);
+}
+
+function isLayersModel(m: unknown): m is LayersModel {
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof (m as LayersModel).apply === 'function' &&
+    Array.isArray((m as LayersModel).layers)
+  );
+}
+
+function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  const o = optimizer as unknown as {
+    setLearningRate?: (lr: number) => void;
+    learningRate?: number;
+  };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else if ('learningRate' in o) o.learningRate = lr;
+}
