@@ -31,7 +31,15 @@ export function report(label, ours, baseline, { goal, baselineLabel = 'baseline'
   console.log(
     `${label}: ours ${ours.median.toFixed(1)} ms, ${baselineLabel} ${baseline.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x${goalText}`,
   );
-  return { label, oursMs: ours.median, baselineMs: baseline.median, baselineLabel, ratio, goal, ok };
+  return {
+    label,
+    oursMs: ours.median,
+    baselineMs: baseline.median,
+    baselineLabel,
+    ratio,
+    goal,
+    ok,
+  };
 }
 
 /** Writes the records of one benchmark to bench/results/<name>.json. */
