@@ -1,3 +1,4 @@
+import './vitest.polyfills.ts';
 import { defineConfig } from 'vitest/config';
 
 // One vitest project per package; each package's vitest.config.ts is the source of truth.

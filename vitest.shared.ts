@@ -1,3 +1,4 @@
+import './vitest.polyfills.ts';
 import type { ViteUserConfig } from 'vitest/config';
 
 /**
