@@ -64,7 +64,13 @@ export async function setupBackend(
       return info;
     }
   }
-  if (!(await tf.setBackend(name))) {
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
     throw new InterpError(
       'BACKEND',
       `backend '${name}' is not registered; import its package first or use 'wasm' or 'cpu'`,

@@ -183,7 +183,9 @@ export class Learner {
       withDecoded: false,
     });
     try {
-      const validLoss = (await tf.mean(losses!).data())[0]!;
+      const meanLoss = tf.mean(losses!);
+      const validLoss = (await meanLoss.data())[0]!;
+      meanLoss.dispose();
       const metrics: Record<string, number> = {};
       for (const m of this.metrics) {
         const s = m(preds, targs);

@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from './backend.js';
+import { arrayDataLoader, DataLoaders } from './data-loader.js';
+import { InterpError } from './errors.js';
+import { getPreds, getPredsDefaults } from './get-preds.js';
+import { fitDefaults, Learner, learnerFromFunction } from './learner.js';
+import { crossEntropyFromProbsPerItem, crossEntropyPerItem } from './losses.js';
+import { accuracy } from './metric.js';
+import { createRng } from './random.js';
+import { expectNoLeakedTensors } from './testing.js';
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+});
+
+/** Two Gaussian blobs around (-2, -2) and (2, 2): linearly separable. */
+function blobs(n: number, seed: number) {
+  const rng = createRng(seed);
+  const xs = new Float32Array(n * 2);
+  const ys = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 2;
+    ys[i] = c;
+    xs[2 * i] = (c ? 2 : -2) + rng.normal() * 0.7;
+    xs[2 * i + 1] = (c ? 2 : -2) + rng.normal() * 0.7;
+  }
+  return { x: { data: xs, shape: [n, 2] }, y: { data: ys, shape: [n] } };
+}
+
+function linearModel() {
+  const m = tfl.sequential();
+  m.add(tfl.layers.dense({ units: 2, inputShape: [2], kernelInitializer: 'zeros' }));
+  return m;
+}
+
+// logits = x (identity weights): hand-computable softmax and cross-entropy.
+const x3 = { data: Float32Array.from([0, 1, 2, 0, 1, 1]), shape: [3, 2] };
+const y3 = { data: Int32Array.from([1, 0, 1]), shape: [3] };
+const identityLearner = () => {
+  const dl = arrayDataLoader(x3, y3, { batchSize: 2 });
+  return learnerFromFunction((x) => tf.clone(x), {
+    dls: new DataLoaders(dl, dl),
+    vocab: ['a', 'b'],
+  });
+};
+
+describe('Learner.fit(epochs, { lr })', () => {
+  it('has the expected defaults', () => {
+    expect(fitDefaults).toEqual({ lr: 1e-3 });
+    expect(getPredsDefaults).toEqual({
+      dsIdx: 1,
+      withInput: false,
+      withLoss: false,
+      withDecoded: true,
+    });
+  });
+
+  it('trains a linear classifier, recording every batch loss and lr and per-epoch metrics', async () => {
+    const train = blobs(200, 1);
+    const valid = blobs(100, 2);
+    const dls = new DataLoaders(
+      arrayDataLoader(train.x, train.y, { batchSize: 50, shuffle: true, seed: 0 }),
+      arrayDataLoader(valid.x, valid.y, { batchSize: 50 }),
+    );
+    const learn = Learner.fromLayersModel(linearModel(), { dls, metrics: [accuracy] });
+    const progress: number[] = [];
+    const before = tf.memory().numTensors;
+    await learn.fit(3, { lr: 0.05, onProgress: (d) => progress.push(d) });
+    expect(tf.memory().numTensors).toBe(before);
+    const r = learn.recorder;
+    expect(r.losses.length).toBe(12);
+    expect(r.lrs).toEqual(new Array(12).fill(0.05));
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // Zero-initialized weights: the first loss is exactly ln 2.
+    expect(r.losses[0]).toBeCloseTo(Math.LN2, 5);
+    expect(r.losses.at(-1)!).toBeLessThan(0.2);
+    expect(r.epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    expect(r.epochs[2]!.metrics.accuracy).toBeGreaterThan(0.95);
+    expect(r.metricNames).toEqual(['accuracy']);
+  });
+
+  it('follows an lr schedule and stops when onBatchEnd returns false', async () => {
+    const t = blobs(40, 3);
+    const dl = arrayDataLoader(t.x, t.y, { batchSize: 10 });
+    const learn = Learner.fromLayersModel(linearModel(), { dls: new DataLoaders(dl, dl) });
+    await learn.fit(5, { lrSchedule: (i) => 0.01 * (i + 1), onBatchEnd: (i) => i < 5 });
+    expect(learn.recorder.lrs).toEqual([0.01, 0.02, 0.03, 0.04, 0.05, 0.06]);
+    expect(learn.recorder.epochs.length).toBe(1);
+  });
+
+  it('rejects bad epochs, bad lr and models that are not models', async () => {
+    const learn = identityLearner();
+    await expect(learn.fit(0)).rejects.toThrow(/epochs must be >= 1/);
+    await expect(learn.fit(1, { lr: -1 })).rejects.toThrow(InterpError);
+    const dl = arrayDataLoader(x3, y3);
+    expect(() => Learner.fromLayersModel({} as never, { dls: new DataLoaders(dl, dl) })).toThrow(
+      /LayersModel/,
+    );
+    expect(() => learnerFromFunction(42 as never, { dls: new DataLoaders(dl, dl) })).toThrow(
+      InterpError,
+    );
+    expect(() => new Learner((x) => x, {} as never)).toThrow(/needs \{ dls \}/);
+  });
+});
+
+describe('getPreds(learn, options)', () => {
+  it('returns activated preds, targets, argmax decoded and per-item losses in item order', async () => {
+    const learn = identityLearner();
+    const r = await getPreds(learn, { withLoss: true, withInput: true });
+    const p = Array.from(await r.preds.data());
+    const e = Math.E;
+    const expected = [1 / (1 + e), e / (1 + e), (e * e) / (1 + e * e), 1 / (1 + e * e), 0.5, 0.5];
+    p.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
+    expect(Array.from(await r.decoded!.data())).toEqual([1, 0, 0]);
+    expect(Array.from(await r.targs.data())).toEqual([1, 0, 1]);
+    const l = Array.from(await r.losses!.data());
+    [Math.log(1 + 1 / e), Math.log(1 + 1 / (e * e)), Math.LN2].forEach((v, i) =>
+      expect(l[i]).toBeCloseTo(v, 6),
+    );
+    expect(Array.from(await r.inputs!.data())).toEqual(Array.from(x3.data));
+    tf.dispose([r.preds, r.targs, r.decoded!, r.losses!, r.inputs!]);
+  });
+
+  it("applies act: 'none' keeps raw outputs; a custom loss's activation is the default", async () => {
+    const learn = identityLearner();
+    const raw = await getPreds(learn, { act: 'none', withDecoded: false });
+    expect(Array.from(await raw.preds.data())).toEqual(Array.from(x3.data));
+    expect(raw.decoded).toBeUndefined();
+    tf.dispose([raw.preds, raw.targs]);
+    const dl = arrayDataLoader(x3, y3);
+    const probsLearner = learnerFromFunction((x) => tf.clone(x), {
+      dls: new DataLoaders(dl, dl),
+      lossFunc: crossEntropyFromProbsPerItem,
+    });
+    const r2 = await getPreds(probsLearner, { withLoss: true });
+    expect(Array.from(await r2.preds.data())).toEqual(Array.from(x3.data));
+    tf.dispose([r2.preds, r2.targs, r2.decoded!, r2.losses!]);
+  });
+
+  it('leaks no tensors and rejects a bad act or dsIdx', async () => {
+    const learn = identityLearner();
+    await expectNoLeakedTensors(() => getPreds(learn, { withLoss: true, withInput: true }));
+    await expect(getPreds(learn, { act: 'relu' as never })).rejects.toThrow(/invalid act/);
+    await expect(getPreds(learn, { dsIdx: 3 })).rejects.toThrow(/dsIdx must be in \[0, 1\]/);
+    expect(crossEntropyPerItem.lossName).toBe('crossEntropy');
+  });
+});
