@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { confusionCountsToArray } from './confusion-counts-to-array.js';
+import { createConfusionCounts } from './create-confusion-counts.js';
+
+describe('createConfusionCounts(numClasses) and confusionCountsToArray(cm)', () => {
+  it('creates a zeroed C x C matrix and reads it back as rows[target][predicted]', () => {
+    const cm = createConfusionCounts(3);
+    expect(cm.counts).toEqual(new Float64Array(9));
+    cm.counts[1 * 3 + 2] = 5; // target 1 predicted 2
+    expect(confusionCountsToArray(cm)).toEqual([
+      [0, 0, 0],
+      [0, 0, 5],
+      [0, 0, 0],
+    ]);
+    expect(
+      confusionCountsToArray([
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
+  it('rejects a bad class count', () => {
+    expect(() => createConfusionCounts(0)).toThrow(/numClasses must be in \[1, 4096\], got 0/);
+    expect(() => createConfusionCounts(5000)).toThrow(
+      /numClasses must be in \[1, 4096\], got 5000/,
+    );
+  });
+});
+
+describe('confusion-kernel-wasm.ts', () => {
+  it('holds exactly the bytes wabt compiles from confusion-kernel.wat', () => {
+    const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'build-wasm.mjs');
+    const out = execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+    expect(out).toMatch(/up to date/);
+  });
+});
