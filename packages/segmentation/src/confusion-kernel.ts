@@ -36,27 +36,48 @@ const INT32_MAX = 2 ** 31 - 1;
 const INVALID_MARK = -1;
 const IGNORE_MARK = -2;
 
-let kernel: Kernel | null | undefined;
+let compiled: WebAssembly.Module | null | undefined;
+let kernel: Kernel | undefined;
 
-/** The instantiated WASM kernel, or null where WebAssembly or its SIMD is unavailable. */
-export function loadKernel(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
+/** The compiled WASM kernel, or null where WebAssembly or its SIMD is unavailable. */
+export function loadKernel(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
   try {
     if (typeof WebAssembly === 'object' && typeof atob === 'function') {
       const text = atob(confusionKernelBase64);
       const bytes = new Uint8Array(text.length);
       for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
       // Synchronous compilation is fine here: the module is well under the browsers' 4 KB limit.
-      if (WebAssembly.validate(bytes)) {
-        kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes))
-          .exports as unknown as Kernel;
-      }
+      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
     }
   } catch {
-    kernel = null;
+    compiled = null;
+  }
+  return compiled;
+}
+
+/**
+ * An instance whose memory holds at least `bytes`. Needing more makes a new memory and instance
+ * instead of growing the old memory: growing detaches an ArrayBuffer, and V8's first detached
+ * buffer in a process slows every typed-array loop in it (a plain sum ran 1.8x slower after).
+ */
+function kernelWithMemory(module: WebAssembly.Module, bytes: number): Kernel {
+  if (kernel === undefined || kernel.memory.buffer.byteLength < bytes) {
+    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65_536)) });
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    kernel = {
+      memory,
+      confusionF32: exports.confusionF32 as KernelFn,
+      confusionF64: exports.confusionF64 as KernelFn,
+    };
   }
   return kernel;
+}
+
+/** The current kernel memory, if any (for tests). */
+export function kernelMemory(): WebAssembly.Memory | undefined {
+  return kernel?.memory;
 }
 
 /** Pixels per kernel pass: `sliceSize` when given (capped by MAX_SLICE_BYTES), else what fits DEFAULT_SLICE_BYTES. */
@@ -140,8 +161,9 @@ export function countScoresWasm(
   out: Float64Array,
   sliceSize?: number,
 ): void {
-  const k = loadKernel();
-  if (k === null) throw new InterpError('NOT_SUPPORTED', 'WebAssembly SIMD is not available here');
+  const module = loadKernel();
+  if (module === null)
+    throw new InterpError('NOT_SUPPORTED', 'WebAssembly SIMD is not available here');
   const c = numClasses;
   const n = targs.length;
   const f32 = scores instanceof Float32Array;
@@ -151,8 +173,7 @@ export function countScoresWasm(
   const targOff = align16(c * c * 4);
   const scoreOff = align16(targOff + slice * 4);
   const need = scoreOff + slice * c * bpe;
-  const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow(Math.ceil((need - have) / 65_536));
+  const k = kernelWithMemory(module, need);
   const buffer = k.memory.buffer;
   const cm = new Uint32Array(buffer, cmOff, c * c);
   const targView = new Int32Array(buffer, targOff, slice);

@@ -3,6 +3,7 @@ import { confusionCountsToArray } from './confusion-counts-to-array.js';
 import {
   countScoresJs,
   countScoresWasm,
+  kernelMemory,
   kernelSupports,
   loadKernel,
   sliceSizeFor,
@@ -84,7 +85,7 @@ describe('pixelConfusionMatrixFromScores(scores, numClasses, targs, options)', (
 
   for (const [name, count] of Object.entries(paths)) {
     it(`${name} path agrees with the reference for many class counts, dtypes, target types and slices`, () => {
-      for (const c of [2, 3, 4, 5, 7, 8, 9, 11, 16, 17, 33, 70]) {
+      for (const c of [2, 3, 4, 5, 7, 8, 9, 11, 16, 17, 33, 63, 64, 65, 70]) {
         const { scores, targs } = randomCase(301, c, c * 7 + 1);
         const expected = referenceConfusion(scores, c, targs, 255);
         const f32 = Float32Array.from(scores);
@@ -216,5 +217,18 @@ describe('pixelConfusionMatrixFromScores(scores, numClasses, targs, options)', (
     expect(() => pixelConfusionMatrixFromScores(s, 4, [0, 1.5])).toThrow(
       /targs\[1\] = 1.5 is not a class index/,
     );
+  });
+});
+
+describe('the WASM kernel memory', () => {
+  it('is replaced, never grown, when a pass needs more room (growing would detach a buffer and slow V8 typed arrays process-wide)', () => {
+    const { scores, targs } = randomCase(2000, 11, 3);
+    const f32 = Float32Array.from(scores);
+    countScoresWasm(f32, 11, targs, 255, new Float64Array(121), 1);
+    const small = kernelMemory()!.buffer;
+    const smallBytes = small.byteLength;
+    countScoresWasm(f32, 11, targs, 255, new Float64Array(121), 2000);
+    expect(kernelMemory()!.buffer.byteLength).toBeGreaterThanOrEqual(2000 * 48);
+    expect(small.byteLength).toBe(smallBytes); // a detached buffer would report 0
   });
 });
