@@ -1,5 +1,43 @@
+import {
+  getKernel,
+  type KernelConfig,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
+import { conv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
+import { depthwiseConv2dNativeBackpropFilterWasm } from './depthwise-conv2d-native-backprop-filter-wasm.js';
+import { depthwiseConv2dNativeBackpropInputWasm } from './depthwise-conv2d-native-backprop-input-wasm.js';
+import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
+
+/** The kernels {@link registerWasmKernels} installs for the `wasm` backend. */
+export const wasmKernelConfigs: readonly KernelConfig[] = [
+  conv2dBackpropInputWasm,
+  conv2dBackpropFilterWasm,
+  depthwiseConv2dNativeBackpropInputWasm,
+  depthwiseConv2dNativeBackpropFilterWasm,
+  unsortedSegmentSumWasm,
+];
+
 /**
- * Registers, for the `wasm` backend, the kernels tfjs-backend-wasm 4.22 lacks or runs slowly.
- * Idempotent. (Placeholder: the kernels land with the WASM gap-kernel work.)
+ * Registers, for the `wasm` backend, the kernels tfjs-backend-wasm 4.22 lacks
+ * (`Conv2DBackpropFilter`, both depthwise-conv backprops, `UnsortedSegmentSum`) and a fast
+ * `Conv2DBackpropInput` in place of its built-in one. All are built on the wasm backend's own
+ * XNNPACK kernels. Idempotent; `setupBackend('wasm')` calls it before switching backends.
+ *
+ * @example
+ * ```ts
+ * registerWasmKernels();
+ * await tf.setBackend('wasm');
+ * const g = tf.grad((x) => tf.sum(tf.conv2d(x, w, 1, 'same')))(x); // runs on wasm
+ * ```
  */
-export function registerWasmKernels(): void {}
+export function registerWasmKernels(): void {
+  for (const config of wasmKernelConfigs) {
+    const existing = getKernel(config.kernelName, 'wasm');
+    if (existing?.kernelFunc === config.kernelFunc) continue;
+    // tfjs warns on double registration; replacing the built-in one is the point here.
+    if (existing !== undefined) unregisterKernel(config.kernelName, 'wasm');
+    registerKernel(config);
+  }
+}

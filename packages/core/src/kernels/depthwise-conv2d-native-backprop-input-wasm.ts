@@ -1,0 +1,77 @@
+import {
+  DepthwiseConv2dNativeBackpropInput,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import {
+  type ConvBackpropAttrs,
+  convAxes,
+  explicitPad,
+  forwardConvInfo,
+  inputGradPadding,
+} from './conv-geometry.js';
+import { withWasmScope } from './wasm-kernel-scope.js';
+
+const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const a = attrs as unknown as ConvBackpropAttrs & { inputShape: number[] };
+  const info = forwardConvInfo(
+    'DepthwiseConv2dNativeBackpropInput',
+    a.inputShape,
+    filter.shape,
+    dy.shape,
+    a,
+    true,
+  );
+  const [ah, aw] = convAxes(info);
+  const ph = inputGradPadding(ah);
+  const pw = inputGradPadding(aw);
+  const [fh, fw, channels, multiplier] = filter.shape as [number, number, number, number];
+  const [n, h, w] = info.inShape;
+  return withWasmScope(backend, (s) => {
+    // Each of the channels * multiplier output channels feeds back through its own flipped
+    // filter: a depthwise conv (multiplier 1) over the zero-spread dy, then a sum over the
+    // multiplier. Same cost as the forward depthwise conv.
+    const spread = s.spread4d(dy, [ah.stride, aw.stride]);
+    const [, sh, sw] = spread.shape as [number, number, number, number];
+    const cropped = s.crop4d(
+      spread,
+      [ph.cropBefore, pw.cropBefore],
+      [sh - ph.cropBefore - ph.cropAfter, sw - pw.cropBefore - pw.cropAfter],
+    );
+    const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
+    const perChannel = s.run(
+      'DepthwiseConv2dNative',
+      { x: cropped, filter: s.view(flipped, [fh, fw, channels * multiplier, 1]) },
+      {
+        strides: [1, 1],
+        pad: explicitPad(ph, pw),
+        dilations: [ah.dilation, aw.dilation],
+      },
+    );
+    if (multiplier === 1) return s.keep(perChannel);
+    const summed = s.run(
+      'Sum',
+      { x: s.view(perChannel, [n, h, w, channels, multiplier]) },
+      { axis: [4], keepDims: false },
+    );
+    return s.keep(summed);
+  });
+};
+
+/**
+ * tfjs `DepthwiseConv2dNativeBackpropInput` for the wasm backend (tfjs-backend-wasm 4.22 has
+ * none): one XNNPACK depthwise conv of the zero-spread `dy` by the flipped filter, summed over the
+ * channel multiplier. Registered by `registerWasmKernels()`.
+ *
+ * @example
+ * ```ts
+ * registerKernel(depthwiseConv2dNativeBackpropInputWasm); // what registerWasmKernels() does
+ * ```
+ */
+export const depthwiseConv2dNativeBackpropInputWasm: KernelConfig = {
+  kernelName: DepthwiseConv2dNativeBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: depthwiseConv2dNativeBackpropInput,
+};
