@@ -50,32 +50,34 @@ function backpropFilter(
 const cases = convCases.map((c) => ({ ...c, multiplier: c.filter[3] }));
 
 // Bigger than the shared cases so that dy spans several 5x5 blocks (and a partial one).
-const blockCases: ConvCase[] = [
-  {
-    name: '3x3 stride 1 same over 3x3 blocks of 5x5',
-    x: [2, 13, 12, 3],
-    filter: [3, 3, 3, 2],
-    strides: [1, 1],
-    pad: 'same',
-    dilations: [1, 1],
-  },
-  {
-    name: '3x3 stride 2 valid over 2x3 blocks',
-    x: [1, 21, 27, 2],
-    filter: [3, 3, 2, 1],
-    strides: [2, 2],
-    pad: 'valid',
-    dilations: [1, 1],
-  },
-  {
-    name: '5x5 dilation 2 same',
-    x: [2, 16, 11, 2],
-    filter: [5, 5, 2, 1],
-    strides: [1, 1],
-    pad: 'same',
-    dilations: [2, 2],
-  },
-].map((c) => ({ ...c, multiplier: c.filter[3] }));
+const blockCases = (
+  [
+    {
+      name: '3x3 stride 1 same over 3x3 blocks of 5x5',
+      x: [2, 13, 12, 3],
+      filter: [3, 3, 3, 2],
+      strides: [1, 1],
+      pad: 'same',
+      dilations: [1, 1],
+    },
+    {
+      name: '3x3 stride 2 valid over 2x3 blocks',
+      x: [1, 21, 27, 2],
+      filter: [3, 3, 2, 1],
+      strides: [2, 2],
+      pad: 'valid',
+      dilations: [1, 1],
+    },
+    {
+      name: '5x5 dilation 2 same',
+      x: [2, 16, 11, 2],
+      filter: [5, 5, 2, 1],
+      strides: [1, 1],
+      pad: 'same',
+      dilations: [2, 2],
+    },
+  ] satisfies ConvCase[] as ConvCase[]
+).map((c) => ({ ...c, multiplier: c.filter[3] }));
 
 describe('depthwiseConv2dNativeBackpropFilterWasm', () => {
   it('is the registered wasm DepthwiseConv2dNativeBackpropFilter after setupBackend', () => {
