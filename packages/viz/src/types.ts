@@ -1,0 +1,22 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+
+/**
+ * An image as plain data: `data` in row-major HWC order (height, then width, then channel) and
+ * `shape` `[H, W]` for grayscale or `[H, W, C]` with C = 1 (gray), 3 (RGB) or 4 (RGBA).
+ */
+export interface ImageArray {
+  data: ArrayLike<number>;
+  shape: readonly [number, number] | readonly [number, number, number];
+}
+
+/** What image functions accept: an {@link ImageArray} or a tfjs tensor of shape [H, W] or [H, W, C]. */
+export type ImageInput = ImageArray | Tensor;
+
+/** Figure size in inches, `[width, height]`, as in matplotlib; 72 px per inch (see `figsizeToPx`). */
+export type Figsize = readonly [number, number];
+
+/** The option every plot function takes so it can render outside a browser. */
+export interface DocumentOption {
+  /** The DOM document to create elements in; defaults to `globalThis.document`. */
+  document?: Document;
+}
