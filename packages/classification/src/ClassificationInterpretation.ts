@@ -1,0 +1,358 @@
+import {
+  assertInteger,
+  assertLabels,
+  type DecodedItem,
+  type ImageItem,
+  InterpError,
+  Interpretation,
+  type InterpretationData,
+  type NDArray,
+  type PlotTopLossesOptions,
+  registerTopLossesRenderer,
+  type TabularItem,
+  type TopLossesContext,
+} from '@interp/core';
+import {
+  dataTable,
+  type Figsize,
+  figsizeToPx,
+  heatmap,
+  imageGrid,
+  imageToDataURL,
+  resolveDocument,
+} from '@interp/viz';
+import { type ClassificationReport, classificationReport } from './metrics/classificationReport.js';
+import { confusionMatrix } from './metrics/confusionMatrix.js';
+import { confusionMatrixFromScores } from './metrics/confusionMatrixFromScores.js';
+import { formatClassificationReport } from './metrics/formatClassificationReport.js';
+import { type ConfusedPair, mostConfused } from './metrics/mostConfused.js';
+
+/** Predictions of any framework, for {@link ClassificationInterpretation.fromPredictions}. */
+export interface ClassificationPredictions {
+  /** N x C class probabilities (row-major), or pass `decoded` labels instead. */
+  preds?:
+    | NDArray<Float32Array | Float64Array>
+    | { data: ArrayLike<number>; shape: [number, number] };
+  /** N predicted labels, when there are no scores. */
+  decoded?: ArrayLike<number>;
+  /** N actual labels. */
+  targs: ArrayLike<number>;
+  /** N per-item losses; default the cross-entropy `-ln(max(p[target], 1e-12))` of `preds`. */
+  losses?: ArrayLike<number>;
+  /** Class names; default "0".."C-1". */
+  vocab?: readonly string[];
+  /** Inputs `[N, ...]` (images `[N, H, W(, C)]`), to show top-loss items. */
+  inputs?: NDArray<Float32Array>;
+}
+
+/** Options of {@link ClassificationInterpretation.plotConfusionMatrix}, with fastai's defaults. */
+export interface PlotConfusionMatrixOptions {
+  /** Divide each row by its actual-class count (an empty row shows 0). */
+  normalize?: boolean;
+  title?: string;
+  cmap?: string;
+  /** [width, height] in inches at 72 px per inch; default grows with the number of classes. */
+  figsize?: Figsize;
+  /** Decimals of normalized cell text. */
+  normDec?: number;
+  /** Write the values in the cells. */
+  plotTxt?: boolean;
+  document?: Document;
+}
+
+/** plotConfusionMatrix defaults, written once (fastai's). */
+export const plotConfusionMatrixDefaults = {
+  normalize: false,
+  title: 'Confusion matrix',
+  cmap: 'Blues',
+  normDec: 2,
+  plotTxt: true,
+} as const;
+
+/**
+ * Interpretation of a classifier, as fastai's `ClassificationInterpretation`: confusion matrix,
+ * most confused pairs, top losses and scikit-learn's classification report, from a Learner or from
+ * any framework's predictions.
+ *
+ * @example
+ * ```ts
+ * const interp = await ClassificationInterpretation.fromLearner(learn);
+ * interp.mostConfused(2);               // [['4', '9', 7], ['7', '2', 5], ...]
+ * interp.printClassificationReport();
+ * const svg = interp.plotConfusionMatrix({ normalize: true, document });
+ * ```
+ */
+export class ClassificationInterpretation extends Interpretation {
+  override readonly kind: string = 'classification';
+  private cachedMatrix: number[][] | undefined;
+
+  constructor(data: InterpretationData & { confusionMatrix?: number[][] }) {
+    super(data);
+    this.cachedMatrix = data.confusionMatrix;
+    registerClassificationRenderers();
+  }
+
+  /**
+   * Builds an interpretation from predictions made anywhere (PyTorch, scikit-learn, ...): N x C
+   * probabilities or N predicted labels, and N actual labels. With scores, the decoded labels,
+   * the per-item cross-entropy and the confusion matrix are computed in one pass.
+   */
+  static fromPredictions(p: ClassificationPredictions): ClassificationInterpretation {
+    if (!p || p.targs === undefined) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'fromPredictions needs { targs } and either { preds } or { decoded }',
+      );
+    }
+    const n = p.targs.length;
+    const targs = Int32Array.from(p.targs);
+    let numClasses: number;
+    let preds: NDArray<Float32Array> | undefined;
+    let decoded: Int32Array;
+    let losses: Float32Array | undefined = p.losses ? Float32Array.from(p.losses) : undefined;
+    let matrix: number[][] | undefined;
+    if (p.preds) {
+      const { data, shape } = p.preds;
+      if (shape.length !== 2 || shape[0] !== n) {
+        throw new InterpError(
+          'SHAPE_MISMATCH',
+          `preds must be N x C scores with N = ${n} (the number of targets), got shape [${shape.join(', ')}]`,
+        );
+      }
+      numClasses = shape[1]!;
+      const scores =
+        data instanceof Float32Array || data instanceof Float64Array
+          ? data
+          : Float64Array.from(data);
+      const r = confusionMatrixFromScores(scores, numClasses, targs, {
+        withLosses: losses === undefined,
+      });
+      matrix = r.matrix;
+      decoded = r.decoded;
+      if (losses === undefined) losses = Float32Array.from(r.losses!);
+      preds = {
+        data: scores instanceof Float32Array ? scores : Float32Array.from(scores),
+        shape: [n, numClasses],
+      };
+    } else if (p.decoded) {
+      decoded = Int32Array.from(p.decoded);
+      if (decoded.length !== n) {
+        throw new InterpError(
+          'SHAPE_MISMATCH',
+          `decoded has ${decoded.length} labels but targs has ${n}; pass one per item`,
+        );
+      }
+      numClasses = p.vocab?.length ?? maxLabel(targs, decoded) + 1;
+      assertLabels(targs, numClasses, 'targs');
+      assertLabels(decoded, numClasses, 'decoded');
+    } else {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'fromPredictions needs { preds } (N x C scores) or { decoded } (N labels)',
+      );
+    }
+    if (p.vocab && p.vocab.length !== numClasses) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `vocab has ${p.vocab.length} names but the predictions have ${numClasses} classes`,
+      );
+    }
+    return new ClassificationInterpretation({
+      targs: { data: targs, shape: [n] },
+      decoded: { data: decoded, shape: [n] },
+      preds,
+      losses,
+      inputs: p.inputs,
+      vocab: p.vocab ?? Array.from({ length: numClasses }, (_, i) => String(i)),
+      confusionMatrix: matrix,
+    });
+  }
+
+  /** Number of classes: the vocab's length, else the score columns, else the largest label + 1. */
+  get numClasses(): number {
+    if (this.vocab) return this.vocab.length;
+    if (this.preds) return this.preds.shape.at(-1)!;
+    let m = 0;
+    for (const v of this.targs.data) m = Math.max(m, v);
+    for (const v of this.decoded.data) m = Math.max(m, v);
+    return m + 1;
+  }
+
+  /** Class names, "0".."C-1" when there is no vocab. */
+  get classNames(): string[] {
+    return this.vocab
+      ? [...this.vocab]
+      : Array.from({ length: this.numClasses }, (_, i) => String(i));
+  }
+
+  /**
+   * C x C counts, rows actual and columns predicted; counted once (in slices of `sliceSize` items)
+   * and cached. The returned matrix is a copy.
+   */
+  confusionMatrix({ sliceSize = 1 }: { sliceSize?: number } = {}): number[][] {
+    if (!this.cachedMatrix) {
+      this.cachedMatrix = confusionMatrix(this.targs.data, this.decoded.data, this.numClasses, {
+        sliceSize,
+      });
+    } else {
+      assertInteger(sliceSize, 'sliceSize', 1);
+    }
+    return this.cachedMatrix.map((row) => [...row]);
+  }
+
+  /**
+   * The confusion matrix as a heatmap: rows actual, columns predicted, the counts (or with
+   * `normalize`, each row's fractions with `normDec` decimals) written in the cells in a color that
+   * contrasts with the fill.
+   */
+  plotConfusionMatrix(options: PlotConfusionMatrixOptions = {}): SVGElement {
+    const {
+      normalize = plotConfusionMatrixDefaults.normalize,
+      title = plotConfusionMatrixDefaults.title,
+      cmap = plotConfusionMatrixDefaults.cmap,
+      normDec = plotConfusionMatrixDefaults.normDec,
+      plotTxt = plotConfusionMatrixDefaults.plotTxt,
+      figsize,
+    } = options;
+    assertInteger(normDec, 'normDec', 0, 10);
+    const document = resolveDocument(options);
+    const cm = this.confusionMatrix();
+    const matrix = normalize ? normalizeRows(cm) : cm;
+    const names = this.classNames;
+    const c = names.length;
+    const side = Math.max(4, Math.min(14, 1.5 + 0.6 * c));
+    const size = figsizeToPx(figsize ?? [side + 1, side]);
+    return heatmap(matrix, {
+      xLabels: names,
+      yLabels: names,
+      xLabel: 'Predicted',
+      yLabel: 'Actual',
+      title,
+      cmap,
+      domain: normalize ? [0, 1] : undefined,
+      cellText: plotTxt ? (v) => (normalize ? v.toFixed(normDec) : String(v)) : null,
+      width: size.width,
+      height: size.height,
+      document,
+    });
+  }
+
+  /**
+   * Off-diagonal `[actual, predicted, count]` with count >= minVal, largest first; ties in
+   * row-major order (actual, then predicted).
+   */
+  mostConfused(minVal = 1): ConfusedPair<string>[] {
+    return mostConfused(this.confusionMatrix(), { minVal, vocab: this.classNames });
+  }
+
+  /** scikit-learn's classification report (zero_division=0) with every class of the vocab. */
+  classificationReport(): ClassificationReport {
+    return classificationReport(this.confusionMatrix(), { vocab: this.classNames });
+  }
+
+  /** Prints the report as scikit-learn lays it out (two decimals) and returns the text. */
+  printClassificationReport({
+    digits = 2,
+    log = console.log,
+  }: {
+    digits?: number;
+    log?: (text: string) => void;
+  } = {}): string {
+    const text = formatClassificationReport(this.classificationReport(), { digits });
+    log(text);
+    return text;
+  }
+
+  /** Top losses, drawn: an image grid captioned `predicted/actual / loss / probability`, or a table for rows. */
+  override plotTopLosses(
+    k: number | ArrayLike<number>,
+    options: PlotTopLossesOptions = {},
+  ): Promise<Element> {
+    return super.plotTopLosses(k, options);
+  }
+}
+
+function maxLabel(a: Int32Array, b: Int32Array): number {
+  let m = 0;
+  for (const v of a) if (v > m) m = v;
+  for (const v of b) if (v > m) m = v;
+  return m;
+}
+
+function normalizeRows(cm: number[][]): number[][] {
+  return cm.map((row) => {
+    const s = row.reduce((a, b) => a + b, 0);
+    return row.map((v) => (s === 0 ? 0 : v / s));
+  });
+}
+
+/** Probability of the predicted class of item i, when scores are known. */
+function predictedProbability(interp: ClassificationInterpretation, i: number): number | undefined {
+  if (!interp.preds) return undefined;
+  const c = interp.preds.shape.at(-1)!;
+  return interp.preds.data[i * c + interp.decoded.data[i]!];
+}
+
+function captionParts(interp: ClassificationInterpretation, i: number, loss: number) {
+  const names = interp.classNames;
+  const pred = names[interp.decoded.data[i]!] ?? String(interp.decoded.data[i]);
+  const actual = names[interp.targs.data[i]!] ?? String(interp.targs.data[i]);
+  const prob = predictedProbability(interp, i);
+  return { pred, actual, loss, prob };
+}
+
+function renderImages(ctx: TopLossesContext<ClassificationInterpretation>): Element {
+  const { interp, indices, losses, items, options } = ctx;
+  const document = resolveDocument(options);
+  const cells = items.map((item, r) => {
+    const i = indices[r]!;
+    const img = item as ImageItem;
+    const { pred, actual, loss, prob } = captionParts(interp, i, losses[r]!);
+    const caption = [`${pred}/${actual}`, Number.isFinite(loss) ? loss.toFixed(2) : 'n/a'];
+    if (prob !== undefined) caption.push(prob.toFixed(2));
+    return {
+      src: imageToDataURL({ data: img.data, shape: img.shape }),
+      caption: caption.join(' / '),
+      color: pred === actual ? '#1a7f37' : '#cf222e',
+    };
+  });
+  const size = options.figsize ? figsizeToPx(options.figsize) : undefined;
+  return imageGrid(cells, {
+    title: 'Prediction/Actual/Loss/Probability',
+    ncols: options.ncols,
+    figsize: options.figsize,
+    imageSize: size ? undefined : 96,
+    document,
+  });
+}
+
+function renderRows(ctx: TopLossesContext<ClassificationInterpretation>): Element {
+  const { interp, indices, losses, items, options } = ctx;
+  const document = resolveDocument(options);
+  const rows = items.map((item, r) => {
+    const i = indices[r]!;
+    const { pred, actual, loss, prob } = captionParts(interp, i, losses[r]!);
+    const values: Record<string, unknown> =
+      item.kind === 'tabular'
+        ? { ...(item as TabularItem).row }
+        : Object.fromEntries(
+            Array.from((item as Exclude<DecodedItem, TabularItem | ImageItem>).data, (v, j) => [
+              `x${j}`,
+              v,
+            ]),
+          );
+    return { item: i, ...values, predicted: pred, actual, loss, probability: prob ?? null };
+  });
+  return dataTable(rows, { title: 'Top losses', document });
+}
+
+let registered = false;
+
+/** Registers the classification top-losses renderers (images: grid; rows and vectors: table). Idempotent. */
+export function registerClassificationRenderers(): void {
+  if (registered) return;
+  registered = true;
+  registerTopLossesRenderer('classification:image', renderImages as never);
+  registerTopLossesRenderer('classification:tabular', renderRows as never);
+  registerTopLossesRenderer('classification:vector', renderRows as never);
+}
