@@ -1,0 +1,305 @@
+import {
+  assertInteger,
+  describe,
+  type FitOptions,
+  InterpError,
+  type Learner,
+  type Recorder,
+} from '@interp/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { hookLayers, type Layer, type LayerHooks, type LayerRef } from './hook-layers.js';
+import { activationSummary, HIST_BINS } from './internal/activation-summary.js';
+import {
+  hasParams,
+  leafLayers,
+  requireLayersModel,
+  resolveLayers,
+} from './internal/model-layers.js';
+
+/** Options of {@link ActivationStats}. */
+export interface ActivationStatsOptions {
+  /** Also record a 40-bin histogram of each output over [0, 10] (fastai's `with_hist`). */
+  withHist?: boolean;
+  /** Record every `every`-th training batch (0, every, 2 every, ...); default every batch. */
+  every?: number;
+  /** Layers to watch; default every layer with weights (fastai's default), nested models opened. */
+  layers?: readonly LayerRef[];
+  /** With the default layers, also watch layers without weights (activations, pooling, ...). */
+  includeParamless?: boolean;
+}
+
+/** ActivationStats defaults, written once. */
+export const activationStatsDefaults = {
+  withHist: false,
+  every: 1,
+  includeParamless: false,
+} as const;
+
+/** One layer's statistics for one recorded batch. */
+export interface ActivationRecord {
+  mean: number;
+  /** Sample standard deviation (n - 1), as torch's `std()`. */
+  std: number;
+  /** Fraction of values <= 0.05. */
+  nearZero: number;
+  /** Counts of values in [k/4, (k+1)/4) for k = 0..39 (10 itself in the last bin); with `withHist`. */
+  hist?: Float32Array;
+}
+
+/** One layer's statistics over the recorded batches, in batch order. */
+export interface LayerActivationStats {
+  layer: string;
+  className: string;
+  /** The training iteration (0-based, across epochs) of each recorded batch. */
+  iterations: number[];
+  mean: number[];
+  std: number[];
+  nearZero: number[];
+  /** One 40-bin histogram per recorded batch; with `withHist`. */
+  hist?: Float32Array[];
+}
+
+interface Batch {
+  iteration: number;
+  /** Layers x (3 or 43) values, row-major. */
+  values: Float32Array;
+}
+
+/**
+ * Records the mean, standard deviation, fraction near zero (<= 0.05) and, with `withHist`, a
+ * 40-bin histogram over [0, 10] of each watched layer's output on every training batch of
+ * `learn.fit`, as fastai's `ActivationStats` callback. Statistics are computed on the device
+ * during the forward pass and read once at the end of each fit. Like fastai, each fit starts a
+ * fresh record. It hooks into `learn.fit` until `remove()`; the model itself is never changed.
+ *
+ * @example
+ * ```ts
+ * const activs = new ActivationStats(learn, { withHist: true });
+ * await learn.fit(1);
+ * activs.statsByLayer(); // [{ layer: 'conv2d_1', mean: [...], std: [...], nearZero: [...] }, ...]
+ * activs.plotLayerStats({ document });
+ * activs.remove();
+ * ```
+ */
+export class ActivationStats {
+  readonly learn: Learner;
+  readonly withHist: boolean;
+  readonly every: number;
+  /** The watched layers, in model order. */
+  readonly layers: readonly Layer[];
+  private batches: Batch[] = [];
+  private removed = false;
+  private readonly originalFit: Learner['fit'];
+  private readonly ownFit: PropertyDescriptor | undefined;
+  private readonly wrappedFit: Learner['fit'];
+
+  constructor(learn: Learner, options: ActivationStatsOptions = {}) {
+    const model = requireLayersModel(learn, 'ActivationStats');
+    const {
+      withHist = activationStatsDefaults.withHist,
+      every = activationStatsDefaults.every,
+      layers,
+      includeParamless = activationStatsDefaults.includeParamless,
+    } = options;
+    if (typeof withHist !== 'boolean') {
+      throw new InterpError(
+        'INVALID_OPTION',
+        `invalid withHist: ${describe(withHist)}; expected true or false`,
+      );
+    }
+    assertInteger(every, 'every', 1);
+    this.learn = learn;
+    this.withHist = withHist;
+    this.every = every;
+    this.layers =
+      layers === undefined
+        ? leafLayers(model).filter((l) => includeParamless || hasParams(l))
+        : [...new Set(resolveLayers(model, layers))];
+    if (this.layers.length === 0) {
+      throw new InterpError(
+        'EMPTY_INPUT',
+        'ActivationStats found no layers to watch: the model has no layers with weights; pass { layers } or { includeParamless: true }',
+      );
+    }
+    this.ownFit = Object.getOwnPropertyDescriptor(learn, 'fit');
+    this.originalFit = learn.fit;
+    const self = this;
+    this.wrappedFit = function (this: Learner, epochs: number, fitOptions?: FitOptions) {
+      return self.removed
+        ? self.originalFit.call(this, epochs, fitOptions)
+        : self.recordFit(this, epochs, fitOptions ?? {});
+    };
+    Object.defineProperty(learn, 'fit', {
+      value: this.wrappedFit,
+      configurable: true,
+      writable: true,
+      enumerable: false,
+    });
+  }
+
+  /** Stops recording and gives `learn.fit` back; the recorded statistics stay. */
+  remove(): void {
+    if (this.removed) return;
+    this.removed = true;
+    // Restore only when nothing was stacked on top of us; otherwise our wrapper passes through.
+    if (this.learn.fit === this.wrappedFit) {
+      if (this.ownFit) Object.defineProperty(this.learn, 'fit', this.ownFit);
+      else delete (this.learn as unknown as { fit?: unknown }).fit;
+    }
+  }
+
+  private async recordFit(learn: Learner, epochs: number, options: FitOptions): Promise<Recorder> {
+    this.batches = [];
+    const width = 3 + (this.withHist ? HIST_BINS : 0);
+    const index = new Map(this.layers.map((l, i) => [l, i]));
+    let iteration = 0;
+    let current: (tf.Tensor1D | undefined)[] = [];
+    const pending: { iteration: number; values: tf.Tensor }[] = [];
+    const hooks: LayerHooks = hookLayers(
+      learn.layersModel!,
+      this.layers,
+      (layer, _in, out, kwargs) => {
+        // fastai records training batches only, and only every `every`-th one.
+        if (kwargs.training !== true || iteration % this.every !== 0) return;
+        const i = index.get(layer)!;
+        const first = Array.isArray(out) ? out[0] : out;
+        if (!first) return;
+        current[i]?.dispose();
+        current[i] = tf.keep(activationSummary(first, this.withHist));
+      },
+    );
+    const userOnBatchEnd = options.onBatchEnd;
+    try {
+      return await this.originalFit.call(learn, epochs, {
+        ...options,
+        onBatchEnd: (it: number, loss: number) => {
+          if (it % this.every === 0 && current.some((t) => t !== undefined)) {
+            const values = tf.tidy(() =>
+              tf.concat(current.map((t) => t ?? tf.fill([width], Number.NaN))),
+            );
+            pending.push({ iteration: it, values: tf.keep(values) });
+          }
+          tf.dispose(current.filter((t): t is tf.Tensor1D => t !== undefined));
+          current = [];
+          iteration = it + 1;
+          return userOnBatchEnd?.(it, loss);
+        },
+      });
+    } finally {
+      hooks.remove();
+      tf.dispose(current.filter((t): t is tf.Tensor1D => t !== undefined));
+      await this.collect(pending, width);
+    }
+  }
+
+  /** Reads every pending batch in one transfer. */
+  private async collect(
+    pending: { iteration: number; values: tf.Tensor }[],
+    width: number,
+  ): Promise<void> {
+    if (pending.length === 0) return;
+    const all = tf.concat(pending.map((p) => p.values));
+    try {
+      const data = (await all.data()) as Float32Array;
+      const size = this.layers.length * width;
+      pending.forEach((p, b) => {
+        this.batches.push({ iteration: p.iteration, values: data.slice(b * size, (b + 1) * size) });
+      });
+    } finally {
+      all.dispose();
+      tf.dispose(pending.map((p) => p.values));
+    }
+  }
+
+  private get width(): number {
+    return 3 + (this.withHist ? HIST_BINS : 0);
+  }
+
+  /** Number of recorded batches (of the last fit). */
+  get length(): number {
+    return this.batches.length;
+  }
+
+  /** Per recorded batch, per layer: fastai's `stats`. */
+  get stats(): ActivationRecord[][] {
+    const w = this.width;
+    return this.batches.map((b) =>
+      this.layers.map((_, i) => {
+        const r: ActivationRecord = {
+          mean: b.values[i * w]!,
+          std: b.values[i * w + 1]!,
+          nearZero: b.values[i * w + 2]!,
+        };
+        if (this.withHist) r.hist = b.values.slice(i * w + 3, (i + 1) * w);
+        return r;
+      }),
+    );
+  }
+
+  /** Each watched layer's statistics over the recorded batches. */
+  statsByLayer(): LayerActivationStats[] {
+    return this.layers.map((_, i) => this.layerRecord(i));
+  }
+
+  /** One layer's `{ mean, std, nearZero }` over batches (fastai's `layer_stats`). */
+  layerStats(layer: LayerRef): LayerActivationStats {
+    return this.layerRecord(this.layerIndex(layer));
+  }
+
+  /**
+   * One layer's histograms over time as fastai's `hist(idx)`: a 40 x batches matrix of
+   * `log1p(count)`, row k for bin k (values near 0 in row 0).
+   */
+  hist(layer: LayerRef): number[][] {
+    const i = this.layerIndex(layer);
+    this.requireHist('hist');
+    const w = this.width;
+    return Array.from({ length: HIST_BINS }, (_, k) =>
+      this.batches.map((b) => Math.log1p(b.values[i * w + 3 + k]!)),
+    );
+  }
+
+  /** Index of a layer among the watched ones, by name, watched index or object. */
+  layerIndex(layer: LayerRef): number {
+    const i =
+      typeof layer === 'number'
+        ? Number.isInteger(layer) && layer >= 0 && layer < this.layers.length
+          ? layer
+          : -1
+        : this.layers.findIndex((l) =>
+            typeof layer === 'string' ? l.name === layer : l === layer,
+          );
+    if (i < 0) {
+      throw new InterpError(
+        'UNKNOWN_LAYER',
+        `${typeof layer === 'object' ? 'that layer' : JSON.stringify(layer)} is not watched by this ActivationStats; watched layers: ${this.layers.map((l, k) => `${k} ${l.name}`).join(', ')}`,
+      );
+    }
+    return i;
+  }
+
+  /** Throws unless histograms were recorded and there is at least one batch. */
+  requireHist(what: string): void {
+    if (!this.withHist) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `${what} needs histograms: create the ActivationStats with { withHist: true } and fit again`,
+      );
+    }
+  }
+
+  private layerRecord(i: number): LayerActivationStats {
+    const w = this.width;
+    const layer = this.layers[i]!;
+    const rec: LayerActivationStats = {
+      layer: layer.name,
+      className: layer.getClassName(),
+      iterations: this.batches.map((b) => b.iteration),
+      mean: this.batches.map((b) => b.values[i * w]!),
+      std: this.batches.map((b) => b.values[i * w + 1]!),
+      nearZero: this.batches.map((b) => b.values[i * w + 2]!),
+    };
+    if (this.withHist) rec.hist = this.batches.map((b) => b.values.slice(i * w + 3, (i + 1) * w));
+    return rec;
+  }
+}

@@ -1,0 +1,100 @@
+import { InterpError } from '@interp/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { hookLayers, type Layer, type LayerRef } from './hook-layers.js';
+
+/** Options of {@link hookOutputs}. */
+export interface HookOutputsOptions {
+  /**
+   * Keep a copy of each output that outlives the forward pass (default true), owned by the hooks:
+   * replaced on the next call and disposed by `remove()`. With false, `stored` holds the layer's
+   * own output tensors, valid only inside the scope that ran the model (a `tf.tidy`, a gradient
+   * function); use that to take gradients through them.
+   */
+  detach?: boolean;
+}
+
+/** hookOutputs defaults, written once. */
+export const hookOutputsDefaults = { detach: true } as const;
+
+/** What {@link hookOutputs} returns. */
+export interface HookedOutputs {
+  /** The hooked layers. */
+  readonly layers: readonly Layer[];
+  /** The last output of each hooked layer (same order as `layers`), undefined until it ran. */
+  readonly stored: readonly (tf.Tensor | tf.Tensor[] | undefined)[];
+  /** The last output of one hooked layer, by name, index into `layers`, or layer object. */
+  get(layer: string | number | Layer): tf.Tensor | tf.Tensor[] | undefined;
+  /** Takes the hooks off and disposes the stored copies; the model is exactly as before. */
+  remove(): void;
+}
+
+/**
+ * Records the output of each of `layers` (default every computing layer) whenever the model
+ * runs, as fastai's `hook_outputs`. Works for Sequential, functional and nested models, in
+ * `predict`, `apply` and training alike, without changing the model.
+ *
+ * @example
+ * ```ts
+ * const hooks = hookOutputs(model, ['dense_1']);
+ * tf.dispose(model.predict(x));
+ * hooks.get('dense_1'); // the dense layer's output for x
+ * hooks.remove();
+ * ```
+ */
+export function hookOutputs(
+  model: LayersModel,
+  layers?: readonly LayerRef[],
+  { detach = hookOutputsDefaults.detach }: HookOutputsOptions = {},
+): HookedOutputs {
+  if (typeof detach !== 'boolean') {
+    throw new InterpError(
+      'INVALID_OPTION',
+      `invalid detach: ${String(detach)}; expected true or false`,
+    );
+  }
+  const stored: (tf.Tensor | tf.Tensor[] | undefined)[] = [];
+  const index = new Map<Layer, number>();
+  const hooks = hookLayers(model, layers, (layer, _inputs, output) => {
+    const i = index.get(layer)!;
+    const keep = (t: tf.Tensor) => tf.keep(tf.clone(t));
+    if (detach) disposeStored(stored[i]);
+    stored[i] = detach ? (Array.isArray(output) ? output.map(keep) : keep(output)) : output;
+  });
+  hooks.layers.forEach((l, i) => {
+    if (!index.has(l)) index.set(l, i);
+    stored.push(undefined);
+  });
+  // The same layer listed twice shares one slot; point the duplicates at it.
+  const slot = (i: number) => index.get(hooks.layers[i]!)!;
+  return {
+    layers: hooks.layers,
+    get stored() {
+      return hooks.layers.map((_, i) => stored[slot(i)]);
+    },
+    get(ref) {
+      const i =
+        typeof ref === 'number'
+          ? ref
+          : hooks.layers.findIndex((l) => (typeof ref === 'string' ? l.name === ref : l === ref));
+      if (!(Number.isInteger(i) && i >= 0 && i < hooks.layers.length)) {
+        throw new InterpError(
+          'UNKNOWN_LAYER',
+          `${typeof ref === 'object' ? 'that layer' : JSON.stringify(ref)} is not hooked; hooked layers: ${hooks.layers.map((l) => l.name).join(', ')}`,
+        );
+      }
+      return stored[slot(i)];
+    },
+    remove() {
+      if (hooks.removed) return;
+      hooks.remove();
+      if (detach) stored.forEach(disposeStored);
+      stored.fill(undefined);
+    },
+  };
+}
+
+function disposeStored(s: tf.Tensor | tf.Tensor[] | undefined): void {
+  if (s === undefined) return;
+  tf.dispose(s);
+}

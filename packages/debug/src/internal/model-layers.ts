@@ -1,0 +1,116 @@
+import { describe, InterpError, type Learner } from '@interp/core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+
+/** A tfjs-layers layer, typed structurally so the user's copy of tfjs-layers is the one used. */
+export type Layer = LayersModel['layers'][number];
+
+/** Names a layer: its name, its index among {@link leafLayers}, or the layer object itself. */
+export type LayerRef = string | number | Layer;
+
+/** True for Sequential and functional models (a model nested in another is also a layer). */
+export function isModel(layer: unknown): layer is LayersModel {
+  return (
+    typeof layer === 'object' &&
+    layer !== null &&
+    Array.isArray((layer as LayersModel).layers) &&
+    typeof (layer as LayersModel).apply === 'function'
+  );
+}
+
+/**
+ * The layers that compute something, in model order, with nested models opened up (like fastai's
+ * `flatten_model`): every non-model layer except InputLayers, each once.
+ */
+export function leafLayers(model: LayersModel): Layer[] {
+  const out: Layer[] = [];
+  const seen = new Set<Layer>();
+  const visit = (m: LayersModel) => {
+    for (const layer of m.layers) {
+      if (seen.has(layer)) continue;
+      seen.add(layer);
+      if (isModel(layer)) visit(layer);
+      else if (layer.getClassName() !== 'InputLayer') out.push(layer);
+    }
+  };
+  visit(model);
+  return out;
+}
+
+/** Every layer of the model, nested models included (themselves and their layers). */
+function allLayers(model: LayersModel): Layer[] {
+  const out: Layer[] = [];
+  const visit = (m: LayersModel) => {
+    for (const layer of m.layers) {
+      out.push(layer);
+      if (isModel(layer)) visit(layer);
+    }
+  };
+  visit(model);
+  return out;
+}
+
+/** True when the layer owns weights (fastai's `has_params`). */
+export function hasParams(layer: Layer): boolean {
+  return layer.weights.length > 0;
+}
+
+/**
+ * Resolves layer references against a model: names (nested models' layers included), indices into
+ * {@link leafLayers}, or layer objects of the model. Unknown references throw UNKNOWN_LAYER naming
+ * the layers that exist.
+ */
+export function resolveLayers(model: LayersModel, refs: readonly LayerRef[]): Layer[] {
+  if (!Array.isArray(refs)) {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `layers must be an array of layer names, indices or layer objects, got ${describe(refs)}`,
+    );
+  }
+  const leaves = leafLayers(model);
+  const all = allLayers(model);
+  return refs.map((ref) => {
+    if (typeof ref === 'number') {
+      if (!Number.isInteger(ref) || ref < 0 || ref >= leaves.length) {
+        throw new InterpError(
+          'UNKNOWN_LAYER',
+          `layer index ${ref} is out of range: the model has ${leaves.length} layers (0..${leaves.length - 1})`,
+        );
+      }
+      return leaves[ref]!;
+    }
+    if (typeof ref === 'string') {
+      const found = all.find((l) => l.name === ref);
+      if (!found) {
+        const names = leaves.map((l) => l.name);
+        throw new InterpError(
+          'UNKNOWN_LAYER',
+          `no layer named ${JSON.stringify(ref)}; the model's layers are ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}`,
+        );
+      }
+      return found;
+    }
+    if (typeof ref === 'object' && ref !== null && all.includes(ref)) return ref;
+    throw new InterpError(
+      'UNKNOWN_LAYER',
+      `${describe(ref)} is not a layer of this model; pass a layer name, an index or one of model.layers`,
+    );
+  });
+}
+
+/** The learner's LayersModel, or an error saying this tool needs one. */
+export function requireLayersModel(learn: Learner, what: string): LayersModel {
+  if (typeof learn !== 'object' || learn === null || !('dls' in learn)) {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `${what} needs a Learner (Learner.fromLayersModel(model, { dls })), got ${describe(learn)}`,
+    );
+  }
+  const model = learn.layersModel;
+  if (!model) {
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `${what} needs a learner built from a tfjs-layers model (Learner.fromLayersModel); this one wraps a plain function, whose layers cannot be seen`,
+    );
+  }
+  return model;
+}
