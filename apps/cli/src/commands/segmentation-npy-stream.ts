@@ -1,0 +1,243 @@
+// Reads .npy files in chunks of whole pixels through one reusable buffer, so a 184 MB score
+// array costs a few MiB of memory. Only the header is parsed up front.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { InterpError } from '@interp/core/base';
+
+/** The element types of .npy files (the `kind` + byte size of numpy's descr). */
+export type NpyStreamDType =
+  | 'f4'
+  | 'f8'
+  | 'i1'
+  | 'u1'
+  | 'b1'
+  | 'i2'
+  | 'u2'
+  | 'i4'
+  | 'u4'
+  | 'i8'
+  | 'u8';
+
+const SIZES: Record<NpyStreamDType, number> = {
+  f4: 4,
+  f8: 8,
+  i1: 1,
+  u1: 1,
+  b1: 1,
+  i2: 2,
+  u2: 2,
+  i4: 4,
+  u4: 4,
+  i8: 8,
+  u8: 8,
+};
+
+const DTYPE_NAMES: Record<NpyStreamDType, string> = {
+  f4: 'float32',
+  f8: 'float64',
+  i1: 'int8',
+  u1: 'uint8',
+  b1: 'bool',
+  i2: 'int16',
+  u2: 'uint16',
+  i4: 'int32',
+  u4: 'uint32',
+  i8: 'int64',
+  u8: 'uint64',
+};
+
+/** An open .npy file: its header, and where its C-order data starts. */
+export interface NpyFile {
+  /** The path as the user gave it, for messages. */
+  name: string;
+  fd: number;
+  dtype: NpyStreamDType;
+  shape: number[];
+  /** Bytes per element. */
+  itemSize: number;
+  dataOffset: number;
+}
+
+/** numpy's name for a dtype (float32, uint8, ...). */
+export function dtypeName(dtype: NpyStreamDType): string {
+  return DTYPE_NAMES[dtype];
+}
+
+/** True for the integer (and bool) dtypes. */
+export function isIntegerDType(dtype: NpyStreamDType): boolean {
+  return dtype !== 'f4' && dtype !== 'f8';
+}
+
+/**
+ * Opens a .npy file and parses its header (format versions 1-3, little-endian, C order), checking
+ * that the file holds all the data the header announces. Errors name the file.
+ */
+export function openNpy(path: string): NpyFile {
+  const fail = (why: string): never => {
+    throw new InterpError('PARSE', `${path}: ${why}`);
+  };
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : `cannot be read (${code ?? e})`;
+    throw new InterpError('IO', `${path}: ${why}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const head = new Uint8Array(Math.min(size, 65_536 + 12));
+    readFully(fd, head, head.length, 0);
+    const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+    if (head.length < 10 || magic.some((m, i) => head[i] !== m))
+      fail('not a .npy file (missing the \\x93NUMPY magic)');
+    const major = head[6]!;
+    const view = new DataView(head.buffer);
+    let headerLen: number;
+    let start: number;
+    if (major === 1) {
+      headerLen = view.getUint16(8, true);
+      start = 10;
+    } else if (major === 2 || major === 3) {
+      if (head.length < 12) fail('truncated .npy header');
+      headerLen = view.getUint32(8, true);
+      start = 12;
+    } else {
+      return fail(`unsupported .npy format version ${major}`);
+    }
+    if (start + headerLen > head.length) fail('truncated or oversized .npy header');
+    const header = new TextDecoder('latin1').decode(head.subarray(start, start + headerLen));
+    const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
+    const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+    const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+    if (descr === undefined || fortran === undefined || shapeText === undefined) {
+      return fail('malformed .npy header (needs descr, fortran_order and shape)');
+    }
+    if (fortran === 'True')
+      fail('Fortran-order arrays are not supported; save with np.ascontiguousarray');
+    const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
+    const dtype = m ? (`${m[2]}${m[3]}` as NpyStreamDType) : undefined;
+    if (!m || dtype === undefined || !(dtype in SIZES)) {
+      return fail(`unsupported dtype '${descr}' (use float32, float64 or an integer type)`);
+    }
+    const itemSize = SIZES[dtype];
+    if (m[1] === '>' && itemSize > 1)
+      fail(`big-endian dtype '${descr}' is not supported; save as little-endian`);
+    const shape = shapeText
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+      .map(Number);
+    if (shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`malformed shape (${shapeText})`);
+    const dataOffset = start + headerLen;
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (size - dataOffset < count * itemSize) {
+      fail(
+        `truncated data: the header says ${shape.join(' x ')} ${dtypeName(dtype)} (${count * itemSize} bytes), the file has ${Math.max(0, size - dataOffset)}`,
+      );
+    }
+    return { name: path, fd, dtype, shape, itemSize, dataOffset };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** Closes the file (safe to call twice). */
+export function closeNpy(file: NpyFile): void {
+  if (file.fd >= 0) closeSync(file.fd);
+  file.fd = -1;
+}
+
+/** Reads `count` elements starting at element `first` into `into` (at byte 0). */
+export function readElements(file: NpyFile, into: Uint8Array, first: number, count: number): void {
+  readFully(file.fd, into, count * file.itemSize, file.dataOffset + first * file.itemSize);
+}
+
+function readFully(fd: number, into: Uint8Array, length: number, position: number): void {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, into, done, length - done, position + done);
+    if (n === 0) throw new InterpError('IO', 'unexpected end of file');
+    done += n;
+  }
+}
+
+/**
+ * A view of `count` elements of `bytes` as numbers: the typed array of the dtype, except 64-bit
+ * integers, which are narrowed into `scratch` (int32). A 64-bit value outside int32 becomes
+ * `outOfRange`, which the caller chooses to be an invalid label.
+ */
+export function labelView(
+  dtype: NpyStreamDType,
+  bytes: Uint8Array,
+  count: number,
+  scratch: Int32Array,
+  outOfRange: number,
+): ArrayLike<number> {
+  const buf = bytes.buffer as ArrayBuffer;
+  const at = bytes.byteOffset;
+  switch (dtype) {
+    case 'u1':
+    case 'b1':
+      return new Uint8Array(buf, at, count);
+    case 'i1':
+      return new Int8Array(buf, at, count);
+    case 'i2':
+      return new Int16Array(buf, at, count);
+    case 'u2':
+      return new Uint16Array(buf, at, count);
+    case 'i4':
+      return new Int32Array(buf, at, count);
+    case 'u4':
+      return new Uint32Array(buf, at, count);
+    case 'i8':
+    case 'u8': {
+      // Little-endian halves: the value fits int32 when the high word is the low word's sign
+      // extension (for uint64, zero with a non-negative low word).
+      const words = new Int32Array(buf, at, count * 2);
+      const signed = dtype === 'i8';
+      for (let i = 0; i < count; i++) {
+        const lo = words[2 * i]!;
+        const hi = words[2 * i + 1]!;
+        scratch[i] = (signed ? hi === lo >> 31 : hi === 0 && lo >= 0) ? lo : outOfRange;
+      }
+      return scratch.subarray(0, count);
+    }
+    default:
+      throw new InterpError('INVALID_ARGUMENT', `not an integer dtype: ${dtype}`);
+  }
+}
+
+/** The exact value of element `i` of `bytes` (for messages; 64-bit values as BigInt text). */
+export function elementText(dtype: NpyStreamDType, bytes: Uint8Array, i: number): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const size = SIZES[dtype];
+  switch (dtype) {
+    case 'f4':
+      return String(view.getFloat32(i * size, true));
+    case 'f8':
+      return String(view.getFloat64(i * size, true));
+    case 'i1':
+      return String(view.getInt8(i));
+    case 'u1':
+    case 'b1':
+      return String(view.getUint8(i));
+    case 'i2':
+      return String(view.getInt16(i * size, true));
+    case 'u2':
+      return String(view.getUint16(i * size, true));
+    case 'i4':
+      return String(view.getInt32(i * size, true));
+    case 'u4':
+      return String(view.getUint32(i * size, true));
+    case 'i8':
+      return String(view.getBigInt64(i * size, true));
+    case 'u8':
+      return String(view.getBigUint64(i * size, true));
+  }
+}

@@ -1,0 +1,480 @@
+// `interp segmentation`: pixel metrics from .npy mask files. Streams the files in chunks of whole
+// pixels through reusable buffers (a 64 x 256 x 256 x 11 float32 score file costs a few MiB) and
+// loads no tfjs; @interp/viz is imported only for --out.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InterpError, isInterpError } from '@interp/core/base';
+import {
+  type ConfusionCounts,
+  confusionCountsToArray,
+  createConfusionCounts,
+  diceCoefficient,
+  frequencyWeightedIoU,
+  intersectionOverUnion,
+  meanIoU,
+  perClassAccuracy,
+  pixelAccuracy,
+  pixelConfusionMatrix,
+  pixelConfusionMatrixFromScores,
+} from '@interp/segmentation/metrics';
+import type { CliIO } from '../cli-io.js';
+import { jsonText } from '../format/json-text.js';
+import { textTable } from '../format/text-table.js';
+import { readVocab } from '../io/read-vocab.js';
+import { parseOptions } from '../parse-options.js';
+import { UsageError } from '../usage-error.js';
+import {
+  closeNpy,
+  dtypeName,
+  elementText,
+  isIntegerDType,
+  labelView,
+  type NpyFile,
+  openNpy,
+  readElements,
+} from './segmentation-npy-stream.js';
+
+const HELP = `Usage: interp segmentation --preds P --targs T [--vocab V] [--ignore-index K] [--json] [--out DIR]
+
+Pixel metrics of predicted masks against target masks: confusion matrix, per-class IoU,
+accuracy and Dice, mean IoU, frequency-weighted IoU and pixel accuracy.
+
+Options:
+  --preds P         .npy of N x H x W x C scores (float32/float64, channels last; the
+                    prediction is the argmax, ties to the lower class) or N x H x W integer labels
+  --targs T         .npy of N x H x W integer target labels (any integer dtype)
+  --vocab V         class names: a .json array or a text file with one name per line
+                    (default "0".."C-1"; C from the scores' last dimension, or for label
+                    predictions the largest label in either file + 1)
+  --ignore-index K  target label whose pixels count nowhere (for example 255)
+  --json            print the metrics as JSON (NaN written as null)
+  --out DIR         also write confusion_matrix.svg and confusion_matrix.png to DIR
+  -h, --help        show this help
+`;
+
+/** Bytes of predictions read per chunk; the chunk holds whole pixels. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Labels this large cannot be class indices (the confusion matrix would not fit). */
+const MAX_CLASSES = 4096;
+
+/** What `--json` prints, in this key order. */
+export interface SegmentationReport {
+  vocab: string[];
+  confusionMatrix: number[][];
+  perClassAccuracy: number[];
+  iou: number[];
+  meanIoU: number;
+  frequencyWeightedIoU: number;
+  dice: number[];
+  pixelAccuracy: number;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseOptions(
+    argv,
+    {
+      preds: { type: 'string' },
+      targs: { type: 'string' },
+      vocab: { type: 'string' },
+      'ignore-index': { type: 'string' },
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'segmentation',
+  );
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (values.preds === undefined)
+    throw new UsageError('missing --preds P; see interp segmentation --help');
+  if (values.targs === undefined)
+    throw new UsageError('missing --targs T; see interp segmentation --help');
+  let ignoreIndex: number | undefined;
+  if (values['ignore-index'] !== undefined) {
+    const text = values['ignore-index'].trim();
+    ignoreIndex = Number(text);
+    if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(ignoreIndex)) {
+      throw new UsageError(
+        `--ignore-index must be an integer, got ${JSON.stringify(values['ignore-index'])}`,
+      );
+    }
+  }
+  const vocab = values.vocab === undefined ? undefined : readVocab(values.vocab, io.cwd);
+  const { counts, vocab: names } = measure(
+    resolve(io.cwd, values.preds),
+    resolve(io.cwd, values.targs),
+    { preds: values.preds, targs: values.targs, vocab: values.vocab },
+    vocab,
+    ignoreIndex,
+  );
+  const report = segmentationReport(counts, names);
+  if (values.out !== undefined) await writeFigures(report, resolve(io.cwd, values.out), values.out);
+  io.stdout.write(values.json ? `${jsonText({ ...report })}\n` : formatText(report, ignoreIndex));
+  return 0;
+}
+
+/** The metrics of a pixel confusion matrix, NaN where a class is absent. */
+export function segmentationReport(cm: ConfusionCounts, vocab: string[]): SegmentationReport {
+  return {
+    vocab,
+    confusionMatrix: confusionCountsToArray(cm),
+    perClassAccuracy: Array.from(perClassAccuracy(cm)),
+    iou: Array.from(intersectionOverUnion(cm)),
+    meanIoU: meanIoU(cm),
+    frequencyWeightedIoU: frequencyWeightedIoU(cm),
+    dice: Array.from(diceCoefficient(cm)),
+    pixelAccuracy: pixelAccuracy(cm),
+  };
+}
+
+interface Names {
+  preds: string;
+  targs: string;
+  vocab: string | undefined;
+}
+
+/** Opens both files, checks them against each other and counts the confusion matrix. */
+function measure(
+  predsPath: string,
+  targsPath: string,
+  names: Names,
+  vocab: string[] | undefined,
+  ignoreIndex: number | undefined,
+): { counts: ConfusionCounts; vocab: string[] } {
+  const preds = openNpy(predsPath);
+  preds.name = names.preds;
+  let targs: NpyFile | undefined;
+  try {
+    targs = openNpy(targsPath);
+    targs.name = names.targs;
+    const scores = !isIntegerDType(preds.dtype);
+    if (scores ? preds.shape.length !== 4 : preds.shape.length !== 3) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `${preds.name}: expected N x H x W x C scores (float, channels last) or N x H x W integer labels, got ${describeArray(preds)}`,
+      );
+    }
+    if (!isIntegerDType(targs.dtype) || targs.shape.length !== 3) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `${targs.name}: expected N x H x W integer target labels, got ${describeArray(targs)}`,
+      );
+    }
+    const [n, h, w] = targs.shape as [number, number, number];
+    if (preds.shape[0] !== n || preds.shape[1] !== h || preds.shape[2] !== w) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `${preds.name} is ${preds.shape.join(' x ')} but ${targs.name} is ${targs.shape.join(' x ')}: the first three dimensions (N x H x W) must match`,
+      );
+    }
+    const pixels = n * h * w;
+    if (pixels === 0) {
+      throw new InterpError(
+        'EMPTY_INPUT',
+        `${targs.name}: no pixels (shape ${targs.shape.join(' x ')}); nothing to measure`,
+      );
+    }
+    const grid = { h, w };
+    let numClasses: number;
+    if (scores) {
+      numClasses = preds.shape[3]!;
+      if (numClasses < 1 || numClasses > MAX_CLASSES) {
+        throw new InterpError(
+          'SHAPE_MISMATCH',
+          `${preds.name}: the last dimension (classes) is ${numClasses}; expected 1 to ${MAX_CLASSES} classes`,
+        );
+      }
+      if (vocab !== undefined && vocab.length !== numClasses) {
+        throw new InterpError(
+          'SHAPE_MISMATCH',
+          `${names.vocab}: ${vocab.length} class names but ${preds.name} has ${numClasses} classes (its last dimension)`,
+        );
+      }
+    } else {
+      numClasses = vocab?.length ?? largestLabel(preds, targs, pixels, ignoreIndex, grid) + 1;
+    }
+    const counts = scores
+      ? countScores(preds, targs, numClasses, pixels, ignoreIndex, grid)
+      : countLabels(preds, targs, numClasses, pixels, ignoreIndex, grid);
+    return { counts, vocab: vocab ?? Array.from({ length: numClasses }, (_, k) => String(k)) };
+  } finally {
+    closeNpy(preds);
+    if (targs) closeNpy(targs);
+  }
+}
+
+interface Grid {
+  h: number;
+  w: number;
+}
+
+/** The pixel's position as "[item, row, column]". */
+function where(pixel: number, { h, w }: Grid, channel?: number): string {
+  const item = Math.floor(pixel / (h * w));
+  const row = Math.floor(pixel / w) % h;
+  const col = pixel % w;
+  return channel === undefined
+    ? `[${item}, ${row}, ${col}]`
+    : `[${item}, ${row}, ${col}, ${channel}]`;
+}
+
+function describeArray(file: NpyFile): string {
+  return `shape (${file.shape.join(', ')}) ${dtypeName(file.dtype)}`;
+}
+
+function isLabel(v: number, numClasses: number): boolean {
+  return v >= 0 && v < numClasses && Number.isInteger(v);
+}
+
+/** A 64-bit label outside int32 is narrowed to this: never a valid label, never the ignore index. */
+function outOfRangeMark(ignoreIndex: number | undefined): number {
+  return ignoreIndex === -1 ? -2 : -1;
+}
+
+function countScores(
+  preds: NpyFile,
+  targs: NpyFile,
+  numClasses: number,
+  pixels: number,
+  ignoreIndex: number | undefined,
+  grid: Grid,
+): ConfusionCounts {
+  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / (numClasses * preds.itemSize)));
+  const predBytes = new Uint8Array(perChunk * numClasses * preds.itemSize);
+  const targBytes = new Uint8Array(perChunk * targs.itemSize);
+  const scratch = new Int32Array(perChunk);
+  const mark = outOfRangeMark(ignoreIndex);
+  const cm = createConfusionCounts(numClasses);
+  for (let first = 0; first < pixels; first += perChunk) {
+    const m = Math.min(perChunk, pixels - first);
+    readElements(preds, predBytes, first * numClasses, m * numClasses);
+    readElements(targs, targBytes, first, m);
+    const scores =
+      preds.dtype === 'f4'
+        ? new Float32Array(predBytes.buffer, 0, m * numClasses)
+        : new Float64Array(predBytes.buffer, 0, m * numClasses);
+    const labels = labelView(targs.dtype, targBytes, m, scratch, mark);
+    try {
+      pixelConfusionMatrixFromScores(scores, numClasses, labels, { ignoreIndex, into: cm });
+    } catch (e) {
+      if (!isInterpError(e)) throw e;
+      if (e.code === 'NON_FINITE') {
+        for (let j = 0; j < m; j++) {
+          for (let k = 0; k < numClasses; k++) {
+            if (Number.isNaN(scores[j * numClasses + k])) {
+              throw new InterpError(
+                'NON_FINITE',
+                `${preds.name}: NaN score at ${where(first + j, grid, k)} (item, row, column, class); the model produced non-finite outputs`,
+              );
+            }
+          }
+        }
+      }
+      if (e.code === 'LABEL_OUT_OF_RANGE') {
+        for (let j = 0; j < m; j++) {
+          const v = labels[j]!;
+          if (v !== ignoreIndex && !isLabel(v, numClasses)) {
+            throw badLabel(
+              targs,
+              elementText(targs.dtype, targBytes, j),
+              first + j,
+              grid,
+              numClasses,
+              ignoreIndex,
+            );
+          }
+        }
+      }
+      throw e;
+    }
+  }
+  return cm;
+}
+
+function countLabels(
+  preds: NpyFile,
+  targs: NpyFile,
+  numClasses: number,
+  pixels: number,
+  ignoreIndex: number | undefined,
+  grid: Grid,
+): ConfusionCounts {
+  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(preds.itemSize, targs.itemSize)));
+  const predBytes = new Uint8Array(perChunk * preds.itemSize);
+  const targBytes = new Uint8Array(perChunk * targs.itemSize);
+  const predScratch = new Int32Array(perChunk);
+  const targScratch = new Int32Array(perChunk);
+  const mark = outOfRangeMark(ignoreIndex);
+  const cm = createConfusionCounts(numClasses);
+  for (let first = 0; first < pixels; first += perChunk) {
+    const m = Math.min(perChunk, pixels - first);
+    readElements(preds, predBytes, first, m);
+    readElements(targs, targBytes, first, m);
+    const p = labelView(preds.dtype, predBytes, m, predScratch, mark);
+    const t = labelView(targs.dtype, targBytes, m, targScratch, mark);
+    try {
+      pixelConfusionMatrix(t, p, numClasses, { ignoreIndex, into: cm });
+    } catch (e) {
+      if (!isInterpError(e) || e.code !== 'LABEL_OUT_OF_RANGE') throw e;
+      for (let j = 0; j < m; j++) {
+        const tv = t[j]!;
+        if (tv === ignoreIndex) continue;
+        if (!isLabel(tv, numClasses)) {
+          throw badLabel(
+            targs,
+            elementText(targs.dtype, targBytes, j),
+            first + j,
+            grid,
+            numClasses,
+            ignoreIndex,
+          );
+        }
+        if (!isLabel(p[j]!, numClasses)) {
+          throw badLabel(
+            preds,
+            elementText(preds.dtype, predBytes, j),
+            first + j,
+            grid,
+            numClasses,
+            undefined,
+          );
+        }
+      }
+      throw e;
+    }
+  }
+  return cm;
+}
+
+/** For label predictions without a vocab: the largest valid label in either file (targets not ignored). */
+function largestLabel(
+  preds: NpyFile,
+  targs: NpyFile,
+  pixels: number,
+  ignoreIndex: number | undefined,
+  grid: Grid,
+): number {
+  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(preds.itemSize, targs.itemSize)));
+  const predBytes = new Uint8Array(perChunk * preds.itemSize);
+  const targBytes = new Uint8Array(perChunk * targs.itemSize);
+  const predScratch = new Int32Array(perChunk);
+  const targScratch = new Int32Array(perChunk);
+  const mark = outOfRangeMark(ignoreIndex);
+  let max = 0;
+  for (let first = 0; first < pixels; first += perChunk) {
+    const m = Math.min(perChunk, pixels - first);
+    readElements(preds, predBytes, first, m);
+    readElements(targs, targBytes, first, m);
+    const p = labelView(preds.dtype, predBytes, m, predScratch, mark);
+    const t = labelView(targs.dtype, targBytes, m, targScratch, mark);
+    for (let j = 0; j < m; j++) {
+      const tv = t[j]!;
+      if (tv === ignoreIndex) continue;
+      const pv = p[j]!;
+      if (tv > max || pv > max) {
+        // Negative labels are left for the counting pass to report; too large ones stop here.
+        const [file, bytes, v] = tv >= pv ? [targs, targBytes, tv] : [preds, predBytes, pv];
+        if (v >= MAX_CLASSES) {
+          throw new InterpError(
+            'LABEL_OUT_OF_RANGE',
+            `${file.name}: label ${elementText(file.dtype, bytes, j)} at ${where(first + j, grid)} (item, row, column) is too large to be a class index (at most ${MAX_CLASSES - 1})${file === targs ? '; pass --ignore-index for a void label' : ''}`,
+          );
+        }
+        max = v;
+      }
+    }
+  }
+  return max;
+}
+
+function badLabel(
+  file: NpyFile,
+  value: string,
+  pixel: number,
+  grid: Grid,
+  numClasses: number,
+  ignoreIndex: number | undefined,
+): InterpError {
+  const ignored = ignoreIndex === undefined ? '' : ` nor the ignore index ${ignoreIndex}`;
+  const hint =
+    ignoreIndex === undefined
+      ? '; pass --ignore-index K for a void label, or --vocab with more classes'
+      : '';
+  return new InterpError(
+    'LABEL_OUT_OF_RANGE',
+    `${file.name}: label ${value} at ${where(pixel, grid)} (item, row, column) is not a class index in 0..${numClasses - 1}${ignored}${hint}`,
+  );
+}
+
+/** Printable one-line text for a class name (names are untrusted). */
+function printable(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+function fmt(v: number, digits = 4): string {
+  return Number.isNaN(v) ? 'n/a' : v.toFixed(digits);
+}
+
+/** The readable report: one row per class, then the summary numbers. */
+export function formatText(report: SegmentationReport, ignoreIndex?: number): string {
+  const c = report.vocab.length;
+  const targetPixels = report.confusionMatrix.map((row) => row.reduce((a, b) => a + b, 0));
+  const predictedPixels = Array.from({ length: c }, (_, p) =>
+    report.confusionMatrix.reduce((a, row) => a + row[p]!, 0),
+  );
+  const total = targetPixels.reduce((a, b) => a + b, 0);
+  const rows = [['class', 'IoU', 'accuracy', 'Dice', 'target px', 'predicted px']];
+  for (let k = 0; k < c; k++) {
+    rows.push([
+      printable(report.vocab[k]!),
+      fmt(report.iou[k]!),
+      fmt(report.perClassAccuracy[k]!),
+      fmt(report.dice[k]!),
+      String(targetPixels[k]),
+      String(predictedPixels[k]),
+    ]);
+  }
+  const summary = [
+    ['mean IoU', fmt(report.meanIoU)],
+    ['frequency-weighted IoU', fmt(report.frequencyWeightedIoU)],
+    ['pixel accuracy', fmt(report.pixelAccuracy)],
+    [
+      'pixels counted',
+      `${total}${ignoreIndex === undefined ? '' : ` (target ${ignoreIndex} ignored)`}`,
+    ],
+  ];
+  return `${textTable(rows, ['left'])}\n\n${textTable(summary, ['left', 'right'])}\nn/a: the class is absent from both target and prediction (IoU, Dice) or from the target (accuracy); means skip it\n`;
+}
+
+/** confusion_matrix.svg and .png in `dir`, drawn by @interp/viz (loaded only here). */
+async function writeFigures(
+  report: SegmentationReport,
+  dir: string,
+  dirName: string,
+): Promise<void> {
+  const viz = await import('@interp/viz');
+  const document = await viz.createDocument();
+  const svg = viz.heatmap(report.confusionMatrix, {
+    xLabels: report.vocab,
+    yLabels: report.vocab,
+    xLabel: 'Predicted',
+    yLabel: 'Actual',
+    title: 'Pixel confusion matrix',
+    document,
+  });
+  const text = viz.toSVGString(svg);
+  const png = await viz.toPNG(text);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'confusion_matrix.svg'), text);
+    writeFileSync(join(dir, 'confusion_matrix.png'), png);
+  } catch (e) {
+    throw new InterpError(
+      'IO',
+      `cannot write to ${dirName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+}
