@@ -3,15 +3,168 @@ import {
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
 import {
+  type ConvAxis,
   type ConvBackpropAttrs,
   convAxes,
   explicitPad,
   forwardConvInfo,
   inputGradPadding,
+  signedPadding,
 } from './conv-geometry.js';
-import { withWasmScope } from './wasm-kernel-scope.js';
+import { type WasmKernelScope, withWasmScope } from './wasm-kernel-scope.js';
+
+/**
+ * Stride 1 (or dilated): dx is the stride-1 correlation of dy (zero-spread when strided) with
+ * the spatially flipped filter whose in/out channels are swapped, the forward conv's cost.
+ */
+function spreadInputGrad(
+  s: WasmKernelScope,
+  dy: TensorInfo,
+  swapped: TensorInfo,
+  ah: ConvAxis,
+  aw: ConvAxis,
+): TensorInfo {
+  const ph = inputGradPadding(ah);
+  const pw = inputGradPadding(aw);
+  const spread = s.spread4d(dy, [ah.stride, aw.stride]);
+  const [, sh, sw] = spread.shape as [number, number, number, number];
+  const cropped = s.crop4d(
+    spread,
+    [ph.cropBefore, pw.cropBefore],
+    [sh - ph.cropBefore - ph.cropAfter, sw - pw.cropBefore - pw.cropAfter],
+  );
+  return s.run(
+    'Conv2D',
+    { x: cropped, filter: swapped },
+    {
+      strides: [1, 1],
+      pad: explicitPad(ph, pw),
+      dilations: [ah.dilation, aw.dilation],
+      dataFormat: 'NHWC',
+    },
+  );
+}
+
+/**
+ * One residue class r of dx positions (h + padBefore = q * stride + r) along one axis: it only
+ * sees the filter taps r, r + stride, ..., so it is a stride-1 conv of dy with that sub-filter.
+ */
+interface Phase {
+  /** Number of filter taps in this phase (0 when r >= filter). */
+  taps: number;
+  /** Index of the phase's first tap in the flipped filter. */
+  first: number;
+  /** Signed zeros before dy (negative: rows of dy to drop). */
+  padBefore: number;
+}
+
+/** The phases of one axis and where dx sits in their interleaved outputs. */
+interface AxisPhases {
+  phases: Phase[];
+  /** Outputs per phase: q runs over [q0, q0 + count). */
+  count: number;
+  /** Signed zeros after dy, the same for every phase. */
+  padAfter: number;
+  /** Offset of dx[0] in the interleaved outputs. */
+  offset: number;
+}
+
+function axisPhases(a: ConvAxis): AxisPhases {
+  const q0 = Math.floor(a.padBefore / a.stride);
+  const count = Math.ceil((a.padBefore + a.inSize) / a.stride) - q0;
+  const phases: Phase[] = [];
+  for (let r = 0; r < a.stride; r++) {
+    const taps = r < a.filter ? Math.ceil((a.filter - r) / a.stride) : 0;
+    phases.push({
+      taps,
+      first: a.filter - 1 - r - (taps - 1) * a.stride,
+      padBefore: taps - 1 - q0,
+    });
+  }
+  return { phases, count, padAfter: count + q0 - a.outSize, offset: a.padBefore - q0 * a.stride };
+}
+
+/**
+ * Strided: instead of spreading dy with zeros (stride^2 times the work), each of the
+ * stride_h * stride_w phases of dx is a stride-1 conv of dy with a sub-filter; together they do
+ * exactly the forward conv's work. The phase outputs are then interleaved and cropped.
+ */
+function phasedInputGrad(
+  s: WasmKernelScope,
+  dy: TensorInfo,
+  swapped: TensorInfo,
+  ah: ConvAxis,
+  aw: ConvAxis,
+): TensorInfo {
+  const [n, oh, ow] = dy.shape as [number, number, number, number];
+  const [, , outChannels, inChannels] = swapped.shape as [number, number, number, number];
+  const ph = axisPhases(ah);
+  const pw = axisPhases(aw);
+  const phaseShape = [n, ph.count, pw.count, inChannels];
+  const phaseSize = util.sizeFromShape(phaseShape);
+  const outputs: (TensorInfo | undefined)[] = [];
+  for (const rh of ph.phases) {
+    for (const rw of pw.phases) {
+      if (rh.taps === 0 || rw.taps === 0) {
+        outputs.push(undefined);
+        continue;
+      }
+      const sub = s.run(
+        'StridedSlice',
+        { x: swapped },
+        {
+          begin: [rh.first, rw.first, 0, 0],
+          end: [
+            rh.first + (rh.taps - 1) * ah.stride + 1,
+            rw.first + (rw.taps - 1) * aw.stride + 1,
+            outChannels,
+            inChannels,
+          ],
+          strides: [ah.stride, aw.stride, 1, 1],
+          beginMask: 0,
+          endMask: 0,
+          ellipsisMask: 0,
+          newAxisMask: 0,
+          shrinkAxisMask: 0,
+        },
+      );
+      const padH = signedPadding(rh.padBefore, ph.padAfter);
+      const padW = signedPadding(rw.padBefore, pw.padAfter);
+      const cropped = s.crop4d(
+        dy,
+        [padH.cropBefore, padW.cropBefore],
+        [oh - padH.cropBefore - padH.cropAfter, ow - padW.cropBefore - padW.cropAfter],
+      );
+      outputs.push(
+        s.run(
+          'Conv2D',
+          { x: cropped, filter: s.view(sub, [rh.taps, rw.taps, outChannels, inChannels]) },
+          { strides: [1, 1], pad: explicitPad(padH, padW), dilations: [1, 1], dataFormat: 'NHWC' },
+        ),
+      );
+    }
+  }
+  const stacked = s.make([ah.stride, aw.stride, ...phaseShape], 'float32');
+  outputs.forEach((out, k) => {
+    const dst = s.heap(stacked);
+    if (out === undefined) dst.fill(0, k * phaseSize, (k + 1) * phaseSize);
+    else dst.set(s.heap(out), k * phaseSize);
+  });
+  // [rh, rw, n, q_h, q_w, c] -> [n, q_h, rh, q_w, rw, c] puts phase r of q at q * stride + r.
+  // Two rank-4/3 transposes: the wasm backend's rank-5+ transpose is about 50x slower.
+  const pixels = n * ph.count * pw.count;
+  const byRow = s.transpose(
+    s.view(stacked, [ah.stride, aw.stride, pixels, inChannels]),
+    [0, 2, 1, 3],
+  );
+  const rowLength = pw.count * aw.stride * inChannels;
+  const interleaved = s.transpose(s.view(byRow, [ah.stride, n * ph.count, rowLength]), [1, 0, 2]);
+  const full = s.view(interleaved, [n, ph.count * ah.stride, pw.count * aw.stride, inChannels]);
+  return s.crop4d(full, [ph.offset, pw.offset], [ah.inSize, aw.inSize]);
+}
 
 const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
@@ -25,38 +178,23 @@ const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     false,
   );
   const [ah, aw] = convAxes(info);
-  const ph = inputGradPadding(ah);
-  const pw = inputGradPadding(aw);
   return withWasmScope(backend, (s) => {
-    // dx is the stride-1 correlation of the zero-spread dy with the spatially flipped filter
-    // whose in/out channels are swapped: the same cost as the forward conv on XNNPACK.
-    const spread = s.spread4d(dy, [ah.stride, aw.stride]);
-    const [, sh, sw] = spread.shape as [number, number, number, number];
-    const cropped = s.crop4d(
-      spread,
-      [ph.cropBefore, pw.cropBefore],
-      [sh - ph.cropBefore - ph.cropAfter, sw - pw.cropBefore - pw.cropAfter],
-    );
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const swapped = s.transpose(flipped, [0, 1, 3, 2]);
-    const dx = s.run(
-      'Conv2D',
-      { x: cropped, filter: swapped },
-      {
-        strides: [1, 1],
-        pad: explicitPad(ph, pw),
-        dilations: [ah.dilation, aw.dilation],
-        dataFormat: 'NHWC',
-      },
+    const strided = ah.stride > 1 || aw.stride > 1;
+    const dilated = ah.dilation > 1 || aw.dilation > 1;
+    return s.keep(
+      strided && !dilated
+        ? phasedInputGrad(s, dy, swapped, ah, aw)
+        : spreadInputGrad(s, dy, swapped, ah, aw),
     );
-    return s.keep(dx);
   });
 };
 
 /**
  * tfjs `Conv2DBackpropInput` for the wasm backend, replacing the built-in loop kernel (about 10x
- * the forward conv) with one XNNPACK conv of about the forward's cost. Registered by
- * `registerWasmKernels()`.
+ * the forward conv) with XNNPACK convs doing the forward conv's work: one conv for stride 1, one
+ * per stride phase otherwise. Registered by `registerWasmKernels()`.
  *
  * @example
  * ```ts

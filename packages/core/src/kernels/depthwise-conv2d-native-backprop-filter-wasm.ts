@@ -63,15 +63,57 @@ function chooseBlocks(ah: ConvAxis, aw: ConvAxis): [AxisBlocks, AxisBlocks] {
   return best!;
 }
 
-/** Gathers the overlapping patches of one spatial axis (1 or 2) of a 4-D tensor. */
-function gatherPatches(s: WasmKernelScope, t: TensorInfo, axis: 1 | 2, b: AxisBlocks) {
-  const indices: number[] = [];
-  for (let i = 0; i < b.count; i++) {
-    for (let r = 0; r < b.patch; r++) indices.push(i * b.step + r);
+/**
+ * Copies the overlapping input patch of every block into `[patchH, n * countH, countW, patchW * c]`
+ * order, with the conv's zero padding. Each patch row is a contiguous run of `patchW * c` values
+ * in NHWC, so this is one `TypedArray.set` per row (the wasm backend's GatherV2 and rank-6
+ * transposes are ~30x slower).
+ */
+function copyPatches(
+  s: WasmKernelScope,
+  x: TensorInfo,
+  ah: ConvAxis,
+  aw: ConvAxis,
+  bh: AxisBlocks,
+  bw: AxisBlocks,
+) {
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const run = bw.patch * c;
+  const out = s.make([bh.patch, n * bh.count, bw.count, run], 'float32');
+  // One Float32Array over all of wasm memory: copyWithin moves each run without allocating a
+  // subarray per run (there are n * rows * blocks of them).
+  const dst = s.heap(out);
+  const heap = new Float32Array(dst.buffer);
+  const src = s.heap(x).byteOffset / 4;
+  const base = dst.byteOffset / 4;
+  const covered =
+    ah.padBefore === 0 &&
+    aw.padBefore === 0 &&
+    (bh.count - 1) * bh.step + bh.patch <= h &&
+    (bw.count - 1) * bw.step + bw.patch <= w;
+  if (!covered) dst.fill(0);
+  let o = base;
+  for (let r = 0; r < bh.patch; r++) {
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < bh.count; i++) {
+        const row = i * bh.step + r - ah.padBefore;
+        if (row < 0 || row >= h) {
+          o += bw.count * run;
+          continue;
+        }
+        const rowStart = src + (b * h + row) * w * c;
+        for (let j = 0; j < bw.count; j++) {
+          const col = j * bw.step - aw.padBefore;
+          const from = Math.max(col, 0);
+          const to = Math.min(col + bw.patch, w);
+          if (to > from)
+            heap.copyWithin(o + (from - col) * c, rowStart + from * c, rowStart + to * c);
+          o += run;
+        }
+      }
+    }
   }
-  const length = t.shape[axis]!;
-  if (indices.length === length && indices.every((v, i) => v === i)) return t;
-  return s.run('GatherV2', { x: t, indices: s.int32(indices) }, { axis, batchDims: 0 });
+  return out;
 }
 
 const depthwiseConv2dNativeBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -87,47 +129,39 @@ const depthwiseConv2dNativeBackpropFilter: KernelFunc = ({ inputs, backend, attr
   );
   const [ah, aw] = convAxes(info);
   const [fh, fw, channels, multiplier] = a.filterShape as [number, number, number, number];
-  const [n, h, w] = x.shape as [number, number, number, number];
+  const n = x.shape[0]!;
   const [bh, bw] = chooseBlocks(ah, aw);
-  const groups = n * bh.count * bw.count * channels;
+  const blocks = n * bh.count * bw.count;
+  const groups = blocks * channels;
   return withWasmScope(backend, (s) => {
     // dw[i, j, c, m] sums x-patch * dy over the batch and all output pixels: a depthwise conv
     // whose kernel is dy itself. XNNPACK is fast only for 4, 9 or 25 taps, so dy is cut into
     // blocks of that many pixels, each (image, block, channel) becomes its own depthwise channel
     // with the input patch that block sees, and the partial sums are added up at the end.
-    const xPadded = s.run(
-      'PadV2',
-      { x },
-      {
-        paddings: [
-          [0, 0],
-          [ah.padBefore, Math.max(0, (bh.count - 1) * bh.step + bh.patch - ah.padBefore - h)],
-          [aw.padBefore, Math.max(0, (bw.count - 1) * bw.step + bw.patch - aw.padBefore - w)],
-          [0, 0],
-        ],
-        constantValue: 0,
-      },
-    );
-    const rows = gatherPatches(s, xPadded, 1, bh);
-    const patches = gatherPatches(s, rows, 2, bw);
-    const patchesT = s.transpose(
-      s.view(patches, [n, bh.count, bh.patch, bw.count, bw.patch, channels]),
-      [2, 4, 0, 1, 3, 5],
-    );
-    // XNNPACK's fast depthwise path needs multiplier 1, so each patch is repeated per multiplier.
-    const input =
-      multiplier === 1
-        ? patchesT
-        : s.run(
-            'Tile',
-            { x: s.view(patchesT, [bh.patch * bw.patch * groups, 1]) },
-            { reps: [1, multiplier] },
-          );
+    const rows = copyPatches(s, x, ah, aw, bh, bw);
+    // [patchH, blocks, patchW, c] -> [patchH, patchW, blocks, c]: channels (image, block, c).
+    const patches = s.transpose(s.view(rows, [bh.patch, blocks, bw.patch, channels]), [0, 2, 1, 3]);
+    const patchPixels = bh.patch * bw.patch;
+    // XNNPACK's fast depthwise path needs multiplier 1: with m > 1, the patches repeat once per
+    // multiplier as channels (m, image, block, c), matching dy's layout below.
+    let input = patches;
+    if (multiplier > 1) {
+      input = s.make([patchPixels, multiplier * groups], 'float32');
+      const src = s.heap(patches);
+      const dst = s.heap(input);
+      for (let p = 0; p < patchPixels; p++) {
+        const from = src.subarray(p * groups, (p + 1) * groups);
+        for (let m = 0; m < multiplier; m++) dst.set(from, (p * multiplier + m) * groups);
+      }
+    }
 
-    const [, oh, ow, outChannels] = dy.shape as [number, number, number, number];
+    const [, oh, ow] = dy.shape as [number, number, number, number];
+    // dy [n, oh, ow, c * m] -> [m * n, oh, ow, c] (a 2-D transpose), then zero-padded to whole
+    // blocks and reordered to [blockH, blockW, (m, image, block), c] by two rank-4 transposes.
+    const dyByM = s.transpose(s.view(dy, [n * oh * ow * channels, multiplier]), [1, 0]);
     const dyPadded = s.run(
       'PadV2',
-      { x: dy },
+      { x: s.view(dyByM, [multiplier * n, oh, ow, channels]) },
       {
         paddings: [
           [0, 0],
@@ -138,24 +172,30 @@ const depthwiseConv2dNativeBackpropFilter: KernelFunc = ({ inputs, backend, attr
         constantValue: 0,
       },
     );
+    const kernelRows = s.transpose(
+      s.view(dyPadded, [multiplier * n * bh.count, bh.block, bw.count, bw.block * channels]),
+      [1, 0, 2, 3],
+    );
     const kernel = s.transpose(
-      s.view(dyPadded, [n, bh.count, bh.block, bw.count, bw.block, outChannels]),
-      [2, 4, 0, 1, 3, 5],
+      s.view(kernelRows, [bh.block, multiplier * blocks, bw.block, channels]),
+      [0, 2, 1, 3],
     );
     const partial = s.run(
       'DepthwiseConv2dNative',
       {
-        x: s.view(input, [1, bh.patch, bw.patch, groups * multiplier]),
-        filter: s.view(kernel, [bh.block, bw.block, groups * multiplier, 1]),
+        x: s.view(input, [1, bh.patch, bw.patch, multiplier * groups]),
+        filter: s.view(kernel, [bh.block, bw.block, multiplier * groups, 1]),
       },
       { strides: [ah.dilation, aw.dilation], pad: 'valid', dilations: [ah.stride, aw.stride] },
     );
     const summed = s.run(
       'Sum',
-      { x: s.view(partial, [fh * fw, n * bh.count * bw.count, channels * multiplier]) },
-      { axis: [1], keepDims: false },
+      { x: s.view(partial, [fh * fw, multiplier, blocks, channels]) },
+      { axis: [2], keepDims: false },
     );
-    return s.keep(s.view(summed, [fh, fw, channels, multiplier]));
+    // [fh * fw, m, c] -> [fh, fw, c, m].
+    const dw = s.transpose(summed, [0, 2, 1]);
+    return s.keep(s.view(dw, [fh, fw, channels, multiplier]));
   });
 };
 

@@ -63,9 +63,18 @@ export class WasmKernelScope {
     return { dataId: info.dataId, shape, dtype: info.dtype };
   }
 
-  /** Transposes with `perm`, skipping the copy when `perm` is the identity. */
+  /**
+   * Transposes with `perm`. When `perm` only moves dims of size 1, the data order is unchanged
+   * and the result is a view (no copy).
+   */
   transpose(info: TensorInfo, perm: number[]): TensorInfo {
-    if (perm.every((p, i) => p === i)) return info;
+    const moved = perm.filter((p) => info.shape[p] !== 1);
+    if (moved.every((p, i) => i === 0 || p > moved[i - 1]!)) {
+      return this.view(
+        info,
+        perm.map((p) => info.shape[p]!),
+      );
+    }
     return this.run('Transpose', { x: info }, { perm });
   }
 
