@@ -1,4 +1,4 @@
-import { InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
 
 /** The element types interp reads from `.npy` files. */
 export type NpyDType = 'f4' | 'f8' | 'i1' | 'u1' | 'i2' | 'u2' | 'i4' | 'u4' | 'i8' | 'u8' | 'b1';
@@ -72,7 +72,8 @@ export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     return fail('malformed .npy header (needs descr, fortran_order and shape)');
   }
-  if (fortran === 'True') fail('Fortran-order arrays are not supported; save with np.ascontiguousarray');
+  if (fortran === 'True')
+    fail('Fortran-order arrays are not supported; save with np.ascontiguousarray');
   const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
   if (!m) return fail(`unsupported dtype '${descr}' (use float32, float64 or an integer type)`);
   const [, order, kind, size] = m as unknown as [string, string, string, string];
@@ -86,11 +87,14 @@ export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`malformed shape (${shapeText})`);
   const Ctor = CTORS[dtype];
   const bpe = Ctor.BYTES_PER_ELEMENT;
-  if (order === '>' && bpe > 1) fail(`big-endian dtype '${descr}' is not supported; save as little-endian`);
+  if (order === '>' && bpe > 1)
+    fail(`big-endian dtype '${descr}' is not supported; save as little-endian`);
   const count = shape.reduce((a, b) => a * b, 1);
   const start = offset + headerLen;
   if (bytes.length - start < count * bpe) {
-    fail(`truncated data: header says ${count} values of ${bpe} bytes, file has ${bytes.length - start} bytes`);
+    fail(
+      `truncated data: header says ${count} values of ${bpe} bytes, file has ${bytes.length - start} bytes`,
+    );
   }
   const abs = bytes.byteOffset + start;
   let data: NpyData;

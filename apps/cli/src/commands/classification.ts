@@ -1,0 +1,378 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  type ClassificationReport,
+  type ClassScores,
+  classificationReport,
+  confusionMatrix,
+  confusionMatrixFromScores,
+  formatClassificationReport,
+  mostConfused,
+  sigmoid,
+  softmaxRows,
+} from '@interp/classification/metrics';
+import { InterpError, keyword, topK } from '@interp/core/base';
+import type { CliIO } from '../cli-io.js';
+import { type JsonValue, jsonText } from '../format/json-text.js';
+import { textTable } from '../format/text-table.js';
+import { type FileArray, readArray } from '../io/read-array.js';
+import { readVocab } from '../io/read-vocab.js';
+import { parseOptions } from '../parse-options.js';
+import { UsageError } from '../usage-error.js';
+
+// Imports only tfjs-free modules: @interp/viz (which loads tfjs) is imported for --out alone.
+
+const USAGE = `Usage: interp classification --preds P --targs T [--vocab V] [--act none|softmax|sigmoid]
+                             [--k 10] [--json] [--out DIR]
+
+  --preds P   N x C class scores (.npy float32/float64, .json nested array, .csv without header)
+              or N predicted labels (1-D)
+  --targs T   N integer labels (.npy int32/int64, .json, .csv or .txt one per line)
+  --vocab V   class names: a .json array or a text file with one name per line (default 0..C-1)
+  --act A     none (default: scores are probabilities), softmax or sigmoid, applied to the scores
+  --k K       number of top losses to list (default 10)
+  --json      print one JSON object instead of text
+  --out DIR   also write DIR/confusion_matrix.svg and DIR/confusion_matrix.png
+  -h, --help  show this help
+`;
+
+const defaults = { act: 'none', k: 10 } as const;
+
+interface Inputs {
+  numClasses: number;
+  names: string[];
+  targs: ArrayLike<number>;
+  /** Activated N x C probabilities, when scores were given. */
+  probs?: Float32Array | Float64Array;
+  /** Predicted labels, when labels were given. */
+  labels?: ArrayLike<number>;
+}
+
+/** `interp classification`: see USAGE. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseOptions(
+    argv,
+    {
+      preds: { type: 'string' },
+      targs: { type: 'string' },
+      vocab: { type: 'string' },
+      act: { type: 'string' },
+      k: { type: 'string' },
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'classification',
+  );
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.preds === undefined) {
+    throw new UsageError(
+      'missing --preds P (N x C scores or N labels); see interp classification --help',
+    );
+  }
+  if (values.targs === undefined) {
+    throw new UsageError('missing --targs T (N integer labels); see interp classification --help');
+  }
+  const act = keyword(
+    values.act as 'none' | 'softmax' | 'sigmoid' | undefined,
+    '--act',
+    ['none', 'softmax', 'sigmoid'],
+    defaults.act,
+  );
+  const kGiven = values.k !== undefined;
+  const k = kGiven ? parseK(values.k!) : defaults.k;
+
+  const preds = readArray(values.preds, io.cwd);
+  const targsFile = readArray(values.targs, io.cwd);
+  const vocab = values.vocab === undefined ? undefined : readVocab(values.vocab, io.cwd);
+  const inputs = prepare(preds, targsFile, vocab, values.vocab, act);
+  const n = inputs.targs.length;
+  if (inputs.probs === undefined && act !== 'none') {
+    throw new UsageError(`--act ${act} needs class scores, but ${preds.file} holds labels (1-D)`);
+  }
+  if (kGiven && k > n) {
+    throw new UsageError(`--k ${k} is more than the ${n} items`);
+  }
+
+  let matrix: number[][];
+  let decoded: ArrayLike<number>;
+  let top: { losses: number[]; indices: number[] } | undefined;
+  if (inputs.probs !== undefined) {
+    const r = confusionMatrixFromScores(inputs.probs, inputs.numClasses, inputs.targs, {
+      withLosses: true,
+    });
+    matrix = r.matrix;
+    decoded = r.decoded;
+    const best = topK(r.losses!, Math.min(k, n));
+    top = { losses: Array.from(best.values), indices: Array.from(best.indices) };
+  } else {
+    matrix = confusionMatrix(inputs.targs, inputs.labels!, inputs.numClasses, { sliceSize: null });
+    decoded = inputs.labels!;
+  }
+  const report = classificationReport(matrix, { vocab: inputs.names });
+  const pairs = mostConfused(matrix, { vocab: inputs.names });
+
+  if (values.json) {
+    const out = new Map<string, JsonValue>([
+      ['vocab', inputs.names],
+      ['confusionMatrix', matrix],
+      ['mostConfused', pairs],
+      ['report', reportJson(report)],
+    ]);
+    if (top !== undefined) {
+      out.set(
+        'topLosses',
+        new Map<string, JsonValue>([
+          ['losses', top.losses],
+          ['indices', top.indices],
+        ]),
+      );
+    }
+    io.stdout.write(`${jsonText(out)}\n`);
+  } else {
+    io.stdout.write(textReport(report, matrix, pairs, inputs, decoded, top));
+  }
+  if (values.out !== undefined) {
+    const written = await writeFigures(values.out, matrix, inputs.names, io.cwd);
+    if (!values.json) io.stdout.write(`\nWrote ${written.join(' and ')}\n`);
+  }
+  return 0;
+}
+
+function parseK(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new UsageError(`--k must be a positive integer, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
+
+/** Checks shapes, labels and probabilities; applies the activation. Errors name the file. */
+function prepare(
+  preds: FileArray,
+  targsFile: FileArray,
+  vocab: string[] | undefined,
+  vocabFile: string | undefined,
+  act: 'none' | 'softmax' | 'sigmoid',
+): Inputs {
+  const targs = asLabelsShape(targsFile, 'targets');
+  const isScores = preds.shape.length === 2 && preds.shape[1] !== 1;
+  const n = preds.shape[0]!;
+  if (n !== targs.length) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `${preds.file} has ${n} items but ${targsFile.file} has ${targs.length}; pass one target per prediction`,
+    );
+  }
+  if (n === 0) throw new InterpError('EMPTY_INPUT', `${preds.file}: no items`);
+  if (isScores) {
+    const c = preds.shape[1]!;
+    if (vocab !== undefined && vocab.length !== c) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `${vocabFile} has ${vocab.length} names but ${preds.file} has ${c} columns (classes); pass one name per class`,
+      );
+    }
+    checkLabels(
+      targs,
+      c,
+      targsFile.file,
+      vocab !== undefined ? `${vocabFile} has ${c} names` : `${preds.file} has ${c} columns`,
+    );
+    const scores = checkScores(preds, act);
+    const probs =
+      act === 'softmax' ? softmaxRows(scores, c) : act === 'sigmoid' ? sigmoid(scores) : scores;
+    return { numClasses: c, names: vocab ?? defaultNames(c), targs, probs };
+  }
+  const labels = asLabelsShape(preds, 'predicted labels');
+  let c: number;
+  let why: string;
+  if (vocab !== undefined) {
+    c = vocab.length;
+    why = `${vocabFile} has ${c} names`;
+  } else {
+    c = Math.max(maxOf(labels), maxOf(targs)) + 1;
+    why = 'labels must be integers >= 0';
+  }
+  checkLabels(targs, c, targsFile.file, why);
+  checkLabels(labels, c, preds.file, why);
+  return { numClasses: c, names: vocab ?? defaultNames(c), targs, labels };
+}
+
+function defaultNames(c: number): string[] {
+  return Array.from({ length: c }, (_, i) => String(i));
+}
+
+/** A 1-D array (or N x 1, squeezed) of labels. */
+function asLabelsShape(a: FileArray, what: string): FileArray['data'] {
+  if (a.shape.length === 1 || a.shape[1] === 1) return a.data;
+  throw new InterpError(
+    'SHAPE_MISMATCH',
+    `${a.file}: expected N ${what} (1-D), got shape [${a.shape.join(', ')}]`,
+  );
+}
+
+function maxOf(values: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  // A NaN or fractional value is reported by checkLabels; keep the class count finite here.
+  return Number.isFinite(max) ? Math.floor(max) : 0;
+}
+
+function checkLabels(labels: ArrayLike<number>, c: number, file: string, why: string): void {
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i]!;
+    if (v >>> 0 === v && v < c) continue;
+    if (!Number.isInteger(v)) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `${file}: item ${i} is ${v}, not an integer class label`,
+      );
+    }
+    throw new InterpError(
+      'LABEL_OUT_OF_RANGE',
+      `${file}: item ${i} has label ${v}, outside 0..${c - 1} (${why})`,
+    );
+  }
+}
+
+/** Scores as float arrays; probabilities checked in [0, 1] (act none) or finite (softmax, sigmoid). */
+function checkScores(
+  preds: FileArray,
+  act: 'none' | 'softmax' | 'sigmoid',
+): Float32Array | Float64Array {
+  const data =
+    preds.data instanceof Float32Array || preds.data instanceof Float64Array
+      ? preds.data
+      : Float64Array.from(preds.data);
+  const c = preds.shape[1]!;
+  const where = (i: number) => `${preds.file}: value [${Math.floor(i / c)}, ${i % c}]`;
+  if (act === 'none') {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (v >= 0 && v <= 1) continue;
+      if (Number.isNaN(v))
+        throw new InterpError('NON_FINITE', `${where(i)} is NaN; scores must be numbers`);
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        v < 0
+          ? `${where(i)} is ${v}, a negative probability; pass --act softmax (or sigmoid) if the scores are logits`
+          : `${where(i)} is ${v}, not a probability in [0, 1]; pass --act softmax (or sigmoid) if the scores are logits`,
+      );
+    }
+  } else {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (Number.isFinite(v)) continue;
+      throw new InterpError('NON_FINITE', `${where(i)} is ${v}; scores must be finite numbers`);
+    }
+  }
+  return data;
+}
+
+function scoresJson(s: ClassScores): JsonValue {
+  return new Map<string, JsonValue>([
+    ['precision', s.precision],
+    ['recall', s.recall],
+    ['f1', s.f1],
+    ['support', s.support],
+  ]);
+}
+
+function reportJson(r: ClassificationReport): JsonValue {
+  const classes = new Map<string, JsonValue>();
+  for (const name of r.classNames) {
+    // A descriptor, not r.classes[name]: a class named "__proto__" is an own property.
+    classes.set(name, scoresJson(Object.getOwnPropertyDescriptor(r.classes, name)!.value));
+  }
+  return new Map<string, JsonValue>([
+    ['classes', classes],
+    ['accuracy', r.accuracy],
+    ['macroAvg', scoresJson(r.macroAvg)],
+    ['weightedAvg', scoresJson(r.weightedAvg)],
+  ]);
+}
+
+function textReport(
+  report: ClassificationReport,
+  matrix: number[][],
+  pairs: [string, string, number][],
+  inputs: Inputs,
+  decoded: ArrayLike<number>,
+  top: { losses: number[]; indices: number[] } | undefined,
+): string {
+  const names = inputs.names;
+  let text = formatClassificationReport(report);
+  text += '\nConfusion matrix (rows: actual, columns: predicted)\n';
+  const rows = [['', ...names], ...matrix.map((row, i) => [names[i]!, ...row.map(String)])];
+  text += `${textTable(rows, ['left'])}\n`;
+  text += '\nMost confused (actual -> predicted: count)\n';
+  text +=
+    pairs.length === 0 ? '  none\n' : pairs.map(([a, p, v]) => `  ${a} -> ${p}: ${v}\n`).join('');
+  if (top !== undefined && inputs.probs !== undefined) {
+    const c = inputs.numClasses;
+    const probs = inputs.probs;
+    text += `\nTop ${top.losses.length} losses (largest first)\n`;
+    const lossRows = [
+      ['item', 'actual', 'predicted', 'loss', 'p(predicted)'],
+      ...top.indices.map((i, r) => {
+        const pred = decoded[i]!;
+        return [
+          String(i),
+          names[inputs.targs[i]!]!,
+          names[pred]!,
+          top.losses[r]!.toFixed(4),
+          probs[i * c + pred]!.toFixed(4),
+        ];
+      }),
+    ];
+    text += `${textTable(lossRows, ['right', 'left', 'left', 'right', 'right'])
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n')}\n`;
+  }
+  return text;
+}
+
+/** Writes the confusion-matrix heatmap as SVG and PNG; returns the paths written. */
+async function writeFigures(
+  dir: string,
+  matrix: number[][],
+  names: string[],
+  cwd: string,
+): Promise<string[]> {
+  const target = resolve(cwd, dir);
+  try {
+    mkdirSync(target, { recursive: true });
+  } catch (e) {
+    throw new InterpError(
+      'IO',
+      `cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  const viz = await import('@interp/viz');
+  const document = await viz.createDocument();
+  const svg = viz.heatmap(matrix, {
+    xLabels: names,
+    yLabels: names,
+    xLabel: 'Predicted',
+    yLabel: 'Actual',
+    title: 'Confusion matrix',
+    document,
+  });
+  const svgPath = join(dir, 'confusion_matrix.svg');
+  const pngPath = join(dir, 'confusion_matrix.png');
+  try {
+    writeFileSync(join(target, 'confusion_matrix.svg'), viz.toSVGString(svg));
+    writeFileSync(join(target, 'confusion_matrix.png'), await viz.toPNG(svg));
+  } catch (e) {
+    if (e instanceof InterpError) throw e;
+    throw new InterpError(
+      'IO',
+      `cannot write ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  return [svgPath, pngPath];
+}

@@ -1,0 +1,209 @@
+import { InterpError } from '@interp/core/base';
+import { type NpyData, parseNpy } from './npy.js';
+import { extensionOf, readFileBytes } from './read-file.js';
+
+/** A numeric array read from a file: C-order data and its shape (1-D or 2-D). */
+export interface FileArray {
+  /** The file as the user named it (for messages). */
+  file: string;
+  data: Exclude<NpyData, BigInt64Array | BigUint64Array>;
+  shape: number[];
+}
+
+/** The formats {@link readArray} reads, by extension. */
+export const ARRAY_FORMATS = ['.npy', '.json', '.csv', '.txt'] as const;
+
+/**
+ * Reads a 1-D or 2-D numeric array from `.npy` (any numeric dtype; int64 converted exactly, with a
+ * range check), `.json` (a list of numbers or a list of equal-length rows), `.csv` (no header,
+ * comma-separated) or `.txt` (one value per line, or whitespace-separated rows). Every error names
+ * the file and says what is wrong where.
+ */
+export function readArray(file: string, cwd: string): FileArray {
+  const ext = extensionOf(file);
+  if (!(ARRAY_FORMATS as readonly string[]).includes(ext)) {
+    throw new InterpError(
+      'PARSE',
+      `${file}: unknown format ${ext === '' ? '(no extension)' : JSON.stringify(ext)}; use ${ARRAY_FORMATS.join(', ')}`,
+    );
+  }
+  const bytes = readFileBytes(file, cwd);
+  let result: { data: FileArray['data']; shape: number[] };
+  if (ext === '.npy') {
+    const npy = parseNpy(bytes, file);
+    result = { data: toNumbers(npy.data, file), shape: npy.shape };
+  } else {
+    const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+    result =
+      ext === '.json'
+        ? parseJsonArray(text, file)
+        : parseDelimited(text, file, ext === '.csv' ? ',' : /\s+/);
+  }
+  if (result.shape.length === 0 || result.shape.length > 2) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `${file}: expected a 1-D or 2-D array, got ${result.shape.length === 0 ? 'a scalar' : `shape [${result.shape.join(', ')}]`}`,
+    );
+  }
+  return { file, ...result };
+}
+
+/** int64 / uint64 to JS numbers: Int32Array when every value fits (the usual labels), else exact float64. */
+function toNumbers(data: NpyData, file: string): FileArray['data'] {
+  if (!(data instanceof BigInt64Array || data instanceof BigUint64Array)) return data;
+  const signed = data instanceof BigInt64Array;
+  const n = data.length;
+  // Little-endian halves: a value fits in int32 when its high word is the sign extension of the low.
+  const words = new Int32Array(data.buffer, data.byteOffset, n * 2);
+  const out = new Int32Array(n);
+  let fits = true;
+  for (let i = 0; i < n; i++) {
+    const lo = words[2 * i]!;
+    const hi = words[2 * i + 1]!;
+    if (signed ? hi !== lo >> 31 : hi !== 0 || lo < 0) {
+      fits = false;
+      break;
+    }
+    out[i] = lo;
+  }
+  if (fits) return out;
+  const wide = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = data[i]!;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new InterpError(
+        'PARSE',
+        `${file}: value ${v} at index ${i} is too large to represent exactly (beyond ±2^53)`,
+      );
+    }
+    wide[i] = Number(v);
+  }
+  return wide;
+}
+
+function describeJson(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v);
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+function parseJsonArray(text: string, file: string): { data: Float64Array; shape: number[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InterpError('PARSE', `${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(value)) {
+    throw new InterpError(
+      'PARSE',
+      `${file}: expected a JSON array (of numbers or of rows), got ${describeJson(value)}`,
+    );
+  }
+  const n = value.length;
+  if (n === 0 || !Array.isArray(value[0])) {
+    const data = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = value[i];
+      if (typeof v !== 'number') {
+        throw new InterpError(
+          'PARSE',
+          Array.isArray(v)
+            ? `${file}: item ${i} is an array but item 0 is a number; use a flat list of labels or a list of rows`
+            : `${file}: item ${i} is ${describeJson(v)}, not a number`,
+        );
+      }
+      data[i] = v;
+    }
+    return { data, shape: [n] };
+  }
+  const c = (value[0] as unknown[]).length;
+  const data = new Float64Array(n * c);
+  for (let i = 0; i < n; i++) {
+    const row = value[i];
+    if (!Array.isArray(row)) {
+      throw new InterpError(
+        'PARSE',
+        `${file}: row ${i} is ${describeJson(row)}, but row 0 is an array; every row must be a list of numbers`,
+      );
+    }
+    if (row.length !== c) {
+      throw new InterpError(
+        'PARSE',
+        `${file}: row ${i} has ${row.length} values but row 0 has ${c} (ragged rows)`,
+      );
+    }
+    for (let j = 0; j < c; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') {
+        throw new InterpError(
+          'PARSE',
+          Array.isArray(v)
+            ? `${file}: row ${i}, column ${j} is an array; expected at most 2 dimensions`
+            : `${file}: row ${i}, column ${j} is ${describeJson(v)}, not a number`,
+        );
+      }
+      data[i * c + j] = v;
+    }
+  }
+  return { data, shape: [n, c] };
+}
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const SPECIAL = /^([+-]?)(nan|inf|infinity)$/i;
+
+function parseCell(cell: string): number | undefined {
+  if (NUMBER.test(cell)) return Number(cell);
+  const m = SPECIAL.exec(cell);
+  if (m === null) return undefined;
+  if (m[2]!.toLowerCase() === 'nan') return Number.NaN;
+  return m[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+}
+
+/** CSV (`,`) or whitespace-separated text: one row per line, no header; 1 column gives a 1-D array. */
+function parseDelimited(
+  text: string,
+  file: string,
+  separator: string | RegExp,
+): { data: Float64Array; shape: number[] } {
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  const n = lines.length;
+  let c = -1;
+  let data = new Float64Array(0);
+  for (let i = 0; i < n; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') {
+      throw new InterpError(
+        'PARSE',
+        `${file}: line ${i + 1} is empty; write one row per line with no blank lines`,
+      );
+    }
+    const cells = line.split(separator);
+    if (c === -1) {
+      c = cells.length;
+      data = new Float64Array(n * c);
+    } else if (cells.length !== c) {
+      throw new InterpError(
+        'PARSE',
+        `${file}: line ${i + 1} has ${cells.length} values but line 1 has ${c} (ragged rows)`,
+      );
+    }
+    for (let j = 0; j < c; j++) {
+      const cell = cells[j]!.trim();
+      const v = parseCell(cell);
+      if (v === undefined) {
+        const hint = i === 0 ? ' (the file must have no header row)' : '';
+        throw new InterpError(
+          'PARSE',
+          `${file}: line ${i + 1}, column ${j + 1}: ${JSON.stringify(cell.length > 20 ? `${cell.slice(0, 20)}…` : cell)} is not a number${hint}`,
+        );
+      }
+      data[i * c + j] = v;
+    }
+  }
+  if (n === 0) return { data: new Float64Array(0), shape: [0] };
+  return { data, shape: c === 1 ? [n] : [n, c] };
+}

@@ -1,0 +1,63 @@
+import { InterpError } from '@interp/core/base';
+import { extensionOf, readFileBytes } from './read-file.js';
+
+/**
+ * Reads class names: a `.json` array of names (strings, or numbers taken as text), or any other
+ * file as text with one name per line. Names must be unique and non-empty; errors name the file.
+ */
+export function readVocab(file: string, cwd: string): string[] {
+  const text = readFileBytes(file, cwd)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+  let names: string[];
+  let where: (i: number) => string;
+  if (extensionOf(file) === '.json') {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new InterpError('PARSE', `${file}: not valid JSON (${(e as Error).message})`);
+    }
+    if (!Array.isArray(value)) {
+      throw new InterpError('PARSE', `${file}: expected a JSON array of class names`);
+    }
+    names = value.map((v, i) => {
+      if (typeof v === 'string') return v;
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+      throw new InterpError(
+        'PARSE',
+        `${file}: item ${i} is not a string; class names must be strings`,
+      );
+    });
+    where = (i) => `item ${i}`;
+    names.forEach((name, i) => {
+      if (name === '') throw new InterpError('PARSE', `${file}: ${where(i)} is an empty name`);
+    });
+  } else {
+    const lines = text.split(/\r?\n/);
+    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    where = (i) => `line ${i + 1}`;
+    lines.forEach((line, i) => {
+      if (line.trim() === '') {
+        throw new InterpError(
+          'PARSE',
+          `${file}: ${where(i)} is empty; write one class name per line`,
+        );
+      }
+    });
+    names = lines;
+  }
+  if (names.length === 0) throw new InterpError('PARSE', `${file}: no class names`);
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    const before = seen.get(name);
+    if (before !== undefined) {
+      throw new InterpError(
+        'PARSE',
+        `${file}: ${JSON.stringify(name)} appears twice (${where(before)} and ${where(i)}); class names must be unique`,
+      );
+    }
+    seen.set(name, i);
+  });
+  return names;
+}

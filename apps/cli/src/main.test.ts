@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, repoRoot, runCli } from './test-cli.js';
+
+const cwd = repoRoot;
+
+beforeAll(() => buildCli());
+
+describe('interp (the built command)', () => {
+  it('--help lists the commands and exits 0', () => {
+    for (const flag of ['--help', '-h', 'help']) {
+      const r = runCli([flag], { cwd });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: interp <command> \[options\]/);
+      for (const name of ['classification', 'segmentation', 'demo'])
+        expect(r.stdout).toContain(`  ${name}`);
+    }
+  });
+
+  it('--version prints the package version', () => {
+    const { version } = JSON.parse(readFileSync(`${repoRoot}/apps/cli/package.json`, 'utf8'));
+    const r = runCli(['--version'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${version}\n`);
+  });
+
+  it('a command --help prints its usage', () => {
+    const r = runCli(['classification', '--help'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: interp classification --preds P --targs T/);
+  });
+
+  it('an unknown or missing command exits 2 with one line', () => {
+    const unknown = runCli(['frobnicate'], { cwd });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('interp: unknown command "frobnicate"; run interp --help\n');
+    const missing = runCli([], { cwd });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('interp: missing command; run interp --help\n');
+    expect(runCli(['toString'], { cwd }).code).toBe(2);
+  });
+});
