@@ -1,1 +1,48 @@
-export {};
+export type { ApproximationMethod } from './approximation-parameters.js';
+export { APPROXIMATION_METHODS, approximationParameters } from './approximation-parameters.js';
+export type {
+  AttributionOverlayOptions,
+  OverlayInput,
+  OverlayMethod,
+  RenderedOverlay,
+} from './attribution-overlay.js';
+export {
+  attributionOverlay,
+  attributionOverlayDefaults,
+  OVERLAY_METHODS,
+} from './attribution-overlay.js';
+export type { GradCAMAttributeOptions, GradCAMOptions } from './grad-cam.js';
+export { GradCAM, gradCAMDefaults } from './grad-cam.js';
+export type { GradientTimesInputOptions } from './gradient-times-input.js';
+export { gradientTimesInput } from './gradient-times-input.js';
+export type {
+  AttributionsWithDelta,
+  Baseline,
+  IntegratedGradientsAttributeOptions,
+  IntegratedGradientsOptions,
+} from './integrated-gradients.js';
+export { IntegratedGradients, integratedGradientsDefaults } from './integrated-gradients.js';
+export type {
+  AttributionFunction,
+  NoiseTunnelAttributeOptions,
+  NoiseTunnelType,
+} from './noise-tunnel.js';
+export { NOISE_TUNNEL_TYPES, NoiseTunnel, noiseTunnelDefaults } from './noise-tunnel.js';
+export type {
+  AttributionArray,
+  AttributionSign,
+  NormalizeAttributionOptions,
+} from './normalize-attribution.js';
+export {
+  ATTRIBUTION_SIGNS,
+  normalizeAttribution,
+  normalizeAttributionDefaults,
+} from './normalize-attribution.js';
+export type { OcclusionAttributeOptions } from './occlusion.js';
+export { Occlusion, occlusionDefaults } from './occlusion.js';
+export { resolveTarget } from './resolve-target.js';
+export type { SaliencyMapOptions } from './saliency-map.js';
+export { saliencyMap, saliencyMapDefaults } from './saliency-map.js';
+export type { SmoothGradOptions } from './smooth-grad.js';
+export { SmoothGrad, smoothGradDefaults } from './smooth-grad.js';
+export type { AttributionModel, Target } from './types.js';

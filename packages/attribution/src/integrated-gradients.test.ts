@@ -1,0 +1,192 @@
+import { isInterpError, setupBackend } from '@interp/core';
+import { expectNoLeakedTensors, maxAbsDiff } from '@interp/core/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { APPROXIMATION_METHODS } from './approximation-parameters.js';
+import { IntegratedGradients, integratedGradientsDefaults } from './integrated-gradients.js';
+import {
+  captumToyModel,
+  LINEAR_BIAS,
+  LINEAR_W,
+  learnerFor,
+  linearLayersModel,
+  linearModel,
+} from './test-models.js';
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+});
+
+const X = [
+  [1, 2, -1, 0.5],
+  [-2, 0.5, 3, 1],
+];
+
+/** (x - b) * W[:, t] computed by hand from the weights. */
+function expectedLinearIG(x: number[][], b: number[], targets: number[], scale = 1): number[] {
+  const out: number[] = [];
+  x.forEach((row, i) => {
+    row.forEach((v, j) => {
+      out.push(scale * (v - b[j]!) * LINEAR_W[j]![targets[i]!]!);
+    });
+  });
+  return out;
+}
+
+async function expectThrowsInterp(p: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(isInterpError(e), String(e)).toBe(true);
+  expect((e as Error).message).toMatch(pattern);
+}
+
+describe('IntegratedGradients', () => {
+  it('has the expected defaults', () => {
+    expect(integratedGradientsDefaults).toEqual({
+      baseline: 0,
+      multiplyByInputs: true,
+      nSteps: 50,
+      method: 'gausslegendre',
+      returnConvergenceDelta: false,
+    });
+    const ig = new IntegratedGradients(linearModel());
+    expect(ig.baseline).toBe(0);
+    expect(ig.multiplyByInputs).toBe(true);
+  });
+
+  it('attribute(x) of a linear model is (x - b) * w for every method whose weights sum to 1', async () => {
+    const x = tf.tensor2d(X);
+    const b = [0.5, -1, 0, 2];
+    const baseline = tf.tensor1d(b);
+    const ig = new IntegratedGradients(learnerFor(linearModel()), { baseline });
+    for (const method of APPROXIMATION_METHODS) {
+      const attr = await ig.attribute(x, { target: [2, 0], method, nSteps: 7 });
+      // Captum's trapezoid weights sum to (n - 1) / n, so its integral is scaled by that.
+      const scale = method === 'riemann_trapezoid' ? 6 / 7 : 1;
+      expect(maxAbsDiff(await attr.data(), expectedLinearIG(X, b, [2, 0], scale))).toBeLessThan(
+        1e-5,
+      );
+      attr.dispose();
+    }
+    tf.dispose([x, baseline]);
+  });
+
+  it('attribute(x) defaults the target to the predicted class and the baseline to zeros', async () => {
+    const x = tf.tensor2d(X);
+    // Scores by hand: row 0 = [1+6+0.5+0.1, -2+0.5-2-1.5-0.2, 0.5-2-4+0.75+0.3] -> class 0.
+    // Row 1 = [-2+1.5-1.5+0.1, 4+0.125+6-3-0.2, -1-0.5+12+1.5+0.3] -> class 2.
+    const attr = await new IntegratedGradients(linearLayersModel()).attribute(x);
+    expect(maxAbsDiff(await attr.data(), expectedLinearIG(X, [0, 0, 0, 0], [0, 2]))).toBeLessThan(
+      1e-5,
+    );
+    tf.dispose([x, attr]);
+    expect(LINEAR_BIAS).toHaveLength(3);
+  });
+
+  it("attribute(x) gives Captum's toy-model values [1.5, -0.5] at (3, 1)", async () => {
+    const x = tf.tensor2d([[3, 1]]);
+    const ig = new IntegratedGradients(captumToyModel());
+    // The integrand jumps at alpha = 0.5; symmetric rules put exactly half their weight above it.
+    const tolerance: Record<string, number> = {
+      gausslegendre: 1e-5,
+      riemann_middle: 1e-5,
+      riemann_right: 1e-5,
+      riemann_left: 0.07, // alphas i/50: 24 of 50 points above 0.5
+      riemann_trapezoid: 0.07,
+    };
+    for (const method of APPROXIMATION_METHODS) {
+      const { attributions, delta } = await ig.attribute(x, {
+        method,
+        nSteps: 50,
+        returnConvergenceDelta: true,
+      });
+      const a = await attributions.data();
+      expect(Math.abs(a[0]! - 1.5), method).toBeLessThan(tolerance[method]!);
+      expect(Math.abs(a[1]! + 0.5), method).toBeLessThan(tolerance[method]!);
+      // delta = sum(attr) - (f(x) - f(0)) = sum(attr) - 1.
+      expect((await delta.data())[0]).toBeCloseTo(a[0]! + a[1]! - 1, 5);
+      tf.dispose([attributions, delta]);
+    }
+    tf.dispose(x);
+  });
+
+  it('attribute(x, { multiplyByInputs: false }) returns the path-averaged gradient', async () => {
+    const x = tf.tensor2d(X);
+    const attr = await new IntegratedGradients(linearModel(), {
+      multiplyByInputs: false,
+    }).attribute(x, { target: 1 });
+    const expected = X.flatMap((row) => row.map((_, j) => LINEAR_W[j]![1]!));
+    expect(maxAbsDiff(await attr.data(), expected)).toBeLessThan(1e-5);
+    tf.dispose([x, attr]);
+  });
+
+  it('attribute(x) does not depend on internalBatchSize (1, 7, all)', async () => {
+    const x = tf.randomNormal([5, 2], 0, 2, 'float32', 3);
+    const ig = new IntegratedGradients(captumToyModel(), { baseline: tf.tensor1d([0.1, -0.2]) });
+    const reference = await ig.attribute(x, { nSteps: 20 });
+    const ref = await reference.data();
+    for (const internalBatchSize of [1, 7, 100]) {
+      const attr = await ig.attribute(x, { nSteps: 20, internalBatchSize });
+      expect(maxAbsDiff(await attr.data(), ref)).toBeLessThan(1e-5);
+      attr.dispose();
+    }
+    tf.dispose([x, reference, ig.baseline as tf.Tensor]);
+  });
+
+  it('attribute(x) accepts a baseline per item', async () => {
+    const x = tf.tensor2d(X);
+    const baseline = tf.tensor2d([
+      [1, 1, 1, 1],
+      [0, -1, 2, 0],
+    ]);
+    const attr = await new IntegratedGradients(linearModel(), { baseline }).attribute(x, {
+      target: [1, 1],
+      internalBatchSize: 1,
+    });
+    const expected = [
+      ...expectedLinearIG([X[0]!], [1, 1, 1, 1], [1]),
+      ...expectedLinearIG([X[1]!], [0, -1, 2, 0], [1]),
+    ];
+    expect(maxAbsDiff(await attr.data(), expected)).toBeLessThan(1e-5);
+    tf.dispose([x, baseline, attr]);
+  });
+
+  it('rejects bad input with InterpError', async () => {
+    const x = tf.tensor2d(X);
+    const ig = new IntegratedGradients(linearLayersModel());
+    await expectThrowsInterp(
+      ig.attribute(x, { target: 3 }),
+      /target = 3 is out of range.*3 outputs/,
+    );
+    await expectThrowsInterp(ig.attribute(x, { target: [0] }), /1 entries for 2 items/);
+    await expectThrowsInterp(ig.attribute(x, { nSteps: 0 }), /nSteps must be >= 1/);
+    await expectThrowsInterp(
+      ig.attribute(x, { nSteps: 1, method: 'riemann_left' }),
+      /nSteps must be >= 2 for riemann_left/,
+    );
+    await expectThrowsInterp(
+      ig.attribute(x, { method: 'simpson' as 'gausslegendre' }),
+      /invalid method: "simpson"/,
+    );
+    await expectThrowsInterp(ig.attribute(x, { internalBatchSize: 0 }), /internalBatchSize/);
+    const badBaseline = tf.zeros([3]);
+    await expectThrowsInterp(
+      new IntegratedGradients(linearModel(), { baseline: badBaseline }).attribute(x),
+      /baseline has shape \[3\].*like one item \[4\]/,
+    );
+    const wrongShape = tf.zeros([2, 5]);
+    await expectThrowsInterp(ig.attribute(wrongShape), /x has shape \[2, 5\].*expects \[N, 4\]/);
+    tf.dispose([x, badBaseline, wrongShape]);
+  });
+
+  it('leaks no tensors', async () => {
+    const x = tf.tensor2d(X);
+    const ig = new IntegratedGradients(linearLayersModel(), { baseline: 0.5 });
+    await expectNoLeakedTensors(() => ig.attribute(x, { internalBatchSize: 3 }));
+    await expectNoLeakedTensors(() => ig.attribute(x, { returnConvergenceDelta: true }));
+    await expectNoLeakedTensors(() => ig.attribute(x, { target: 9 }).catch(() => undefined));
+    tf.dispose(x);
+  });
+});

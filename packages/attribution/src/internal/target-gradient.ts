@@ -1,0 +1,19 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { asScoreMatrix, type ResolvedModel } from './resolve-model.js';
+
+/**
+ * d(sum_r mask[r, :] . f(x)[r, :]) / dx: with a (weighted) one-hot mask, row r of the result is
+ * the gradient of row r's target score times its weight. Rows are independent because the model
+ * runs in inference mode, so one pass serves the whole batch.
+ */
+export function targetGradient(
+  model: ResolvedModel,
+  x: tf.Tensor,
+  mask: tf.Tensor2D,
+  where: string,
+): tf.Tensor {
+  const n = x.shape[0]!;
+  return tf.grad((z: tf.Tensor) => tf.sum(tf.mul(asScoreMatrix(model.forward(z), n, where), mask)))(
+    x,
+  );
+}

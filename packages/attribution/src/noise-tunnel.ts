@@ -1,0 +1,162 @@
+import { assertNumber, InterpError, keyword, type RandomState, toRng } from '@interp/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { defaultRowsPerChunk } from './internal/batch-budget.js';
+import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
+import { resolveTargets } from './internal/targets.js';
+import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
+import type { AttributionModel, Target } from './types.js';
+
+/** How the noisy samples' attributions are combined (Captum's `nt_type`). */
+export type NoiseTunnelType = 'smoothgrad' | 'smoothgrad_sq' | 'vargrad';
+
+/** Every {@link NoiseTunnelType}. */
+export const NOISE_TUNNEL_TYPES: readonly NoiseTunnelType[] = [
+  'smoothgrad',
+  'smoothgrad_sq',
+  'vargrad',
+];
+
+/**
+ * An attribution method the tunnel wraps: attributions for a batch, one target class per row.
+ * Any method of this package fits, e.g. `(x, o) => saliencyMap(learn, x, o)`.
+ */
+export type AttributionFunction = (
+  x: tf.Tensor,
+  options: { target: Int32Array },
+) => Promise<tf.Tensor> | tf.Tensor;
+
+/** Options of {@link NoiseTunnel.attribute}. */
+export interface NoiseTunnelAttributeOptions {
+  /** Class to explain: an index, one per item, or (default) each item's predicted class on the clean input. */
+  target?: Target;
+  /** `smoothgrad` (mean), `smoothgrad_sq` (mean of squares) or `vargrad` (variance). */
+  ntType?: NoiseTunnelType;
+  /** Noisy copies per item. */
+  nSamples?: number;
+  /** Standard deviation of the Gaussian noise, in input units (Captum's `stdevs`). */
+  stdevs?: number;
+  /** Seed or generator of the noise; the same seed gives the same attributions. */
+  randomState?: RandomState;
+  /**
+   * Most noisy rows per call of the wrapped method. Default: as many as keep a call's input under
+   * 2^20 values. The noise is drawn in row order, so the result does not depend on it.
+   */
+  internalBatchSize?: number;
+}
+
+/** Defaults of {@link NoiseTunnel.attribute}, written once. */
+export const noiseTunnelDefaults = { ntType: 'smoothgrad', nSamples: 5, stdevs: 1 } as const;
+
+/**
+ * Noise tunnel (Captum's `NoiseTunnel`; SmoothGrad, Smilkov et al. 2017; VarGrad, Adebayo et al.
+ * 2018): adds Gaussian noise N(0, stdevs^2) to each item `nSamples` times, attributes every noisy
+ * copy with the wrapped method for the item's target, and returns per item the mean of the
+ * copies' attributions (`smoothgrad`), the mean of their squares (`smoothgrad_sq`) or their
+ * variance (`vargrad`). Noisy copies go through the method in chunks. The result has x's shape
+ * and is the caller's to dispose.
+ *
+ * @example
+ * ```ts
+ * const ig = new IntegratedGradients(learn);
+ * const nt = new NoiseTunnel(learn, (x, o) => ig.attribute(x, { ...o, nSteps: 20 }));
+ * const attr = await nt.attribute(images, { nSamples: 10, stdevs: 0.1, randomState: 0 });
+ * attr.dispose();
+ * ```
+ */
+export class NoiseTunnel {
+  private readonly model: ResolvedModel;
+  private readonly method: AttributionFunction;
+
+  constructor(model: AttributionModel, method: AttributionFunction) {
+    this.model = resolveModel(model, 'NoiseTunnel');
+    if (typeof method !== 'function') {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'NoiseTunnel needs an attribution function (x, { target }) => attributions, e.g. (x, o) => saliencyMap(learn, x, o)',
+      );
+    }
+    this.method = method;
+  }
+
+  async attribute(x: tf.Tensor, options: NoiseTunnelAttributeOptions = {}): Promise<tf.Tensor> {
+    const where = 'NoiseTunnel.attribute';
+    const ntType = keyword(
+      options.ntType,
+      'ntType',
+      NOISE_TUNNEL_TYPES,
+      noiseTunnelDefaults.ntType,
+    );
+    const nSamples =
+      optionalPositiveInt(options.nSamples, 'nSamples') ?? noiseTunnelDefaults.nSamples;
+    const stdevs = assertNumber(options.stdevs ?? noiseTunnelDefaults.stdevs, 'stdevs', 0);
+    const batchSize = optionalPositiveInt(options.internalBatchSize, 'internalBatchSize');
+    const input = validateInput(x, where, this.model.layersModel);
+    const xs = input.x;
+    try {
+      const { targets } = await resolveTargets(this.model, xs, options.target, where);
+      const rng = toRng(options.randomState);
+      const n = xs.shape[0]!;
+      const item = xs.shape.slice(1);
+      const itemSize = xs.size / n;
+      const totalRows = n * nSamples;
+      const rows = Math.min(totalRows, batchSize ?? defaultRowsPerChunk(itemSize));
+      const sum = new Float64Array(n * itemSize);
+      const sumSq = new Float64Array(n * itemSize);
+      const noise = new Float32Array(rows * itemSize);
+      for (let start = 0; start < totalRows; start += rows) {
+        const count = Math.min(rows, totalRows - start);
+        // Item-major rows (Captum's repeat_interleave): item 0's samples, then item 1's, ...
+        const itemOfRow = new Int32Array(count);
+        const rowTargets = new Int32Array(count);
+        for (let r = 0; r < count; r++) {
+          itemOfRow[r] = Math.floor((start + r) / nSamples);
+          rowTargets[r] = targets[itemOfRow[r]!]!;
+        }
+        for (let k = 0; k < count * itemSize; k++) noise[k] = stdevs * rng.normal();
+        const noisy = tf.tidy(() =>
+          tf.add(
+            tf.gather(xs, tf.tensor1d(itemOfRow, 'int32')),
+            tf.tensor(noise.subarray(0, count * itemSize), [count, ...item]),
+          ),
+        );
+        let attributions: tf.Tensor;
+        try {
+          attributions = await this.method(noisy, { target: rowTargets });
+        } finally {
+          noisy.dispose();
+        }
+        if (!(attributions instanceof tf.Tensor) || attributions.size !== count * itemSize) {
+          if (attributions instanceof tf.Tensor) attributions.dispose();
+          throw new InterpError(
+            'SHAPE_MISMATCH',
+            `${where}: the wrapped method must return one attribution per input value ([${count}, ${item.join(', ')}])`,
+          );
+        }
+        const data = await attributions.data();
+        attributions.dispose();
+        for (let r = 0; r < count; r++) {
+          const base = itemOfRow[r]! * itemSize;
+          for (let j = 0; j < itemSize; j++) {
+            const v = data[r * itemSize + j]!;
+            sum[base + j]! += v;
+            sumSq[base + j]! += v * v;
+          }
+        }
+      }
+      const out = new Float32Array(n * itemSize);
+      for (let k = 0; k < out.length; k++) {
+        const mean = sum[k]! / nSamples;
+        const meanSq = sumSq[k]! / nSamples;
+        out[k] =
+          ntType === 'smoothgrad'
+            ? mean
+            : ntType === 'smoothgrad_sq'
+              ? meanSq
+              : meanSq - mean * mean;
+      }
+      return tf.tensor(out, xs.shape);
+    } finally {
+      if (input.owned) xs.dispose();
+    }
+  }
+}
