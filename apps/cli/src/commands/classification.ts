@@ -11,7 +11,7 @@ import {
   sigmoid,
   softmaxRows,
 } from '@interp/classification/metrics';
-import { InterpError, keyword, topK } from '@interp/core/base';
+import { InterpError, keyword } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
 import { textTable } from '../format/text-table.js';
@@ -101,13 +101,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let decoded: ArrayLike<number>;
   let top: { losses: number[]; indices: number[] } | undefined;
   if (inputs.probs !== undefined) {
+    // The top losses come out of the same single pass over the scores.
     const r = confusionMatrixFromScores(inputs.probs, inputs.numClasses, inputs.targs, {
-      withLosses: true,
+      topLosses: Math.min(k, n),
     });
     matrix = r.matrix;
     decoded = r.decoded;
-    const best = topK(r.losses!, Math.min(k, n));
-    top = { losses: Array.from(best.values), indices: Array.from(best.indices) };
+    top = { losses: Array.from(r.topLosses!.losses), indices: Array.from(r.topLosses!.indices) };
   } else {
     matrix = confusionMatrix(inputs.targs, inputs.labels!, inputs.numClasses, { sliceSize: null });
     decoded = inputs.labels!;

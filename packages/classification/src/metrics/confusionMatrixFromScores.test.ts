@@ -55,8 +55,62 @@ describe('confusionMatrixFromScores(scores, numClasses, targs, { withLosses })',
     expect(matrix).toEqual(confusionMatrix(targs, preds, c));
   });
 
-  it('has the expected defaults (withLosses false)', () => {
-    expect('losses' in confusionMatrixFromScores(Float32Array.of(1, 0), 2, [0])).toBe(false);
+  it('returns the top losses, largest first, ties to the lower index, without every log', () => {
+    // Independent reference: every loss, sorted by (loss desc, index asc).
+    const reference = (
+      scores: Float32Array | Float64Array,
+      c: number,
+      targs: ArrayLike<number>,
+      k: number,
+    ) =>
+      Array.from(targs, (t, i) => ({ i, loss: -Math.log(Math.max(scores[i * c + t]!, 1e-12)) }))
+        .sort((a, b) => b.loss - a.loss || a.i - b.i)
+        .slice(0, k);
+    const rng = createRng(3);
+    const n = 5000;
+    const cases: [string, (i: number) => number][] = [
+      ['random', () => rng.random()],
+      ['coarse (many ties)', () => Math.round(rng.random() * 4) / 4],
+      ['decreasing', (i) => 1 - i / n],
+      ['all zero (clamped ties)', () => 0],
+    ];
+    for (const [, value] of cases) {
+      const scores = new Float64Array(n * 2);
+      const targs = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        scores[2 * i] = value(i);
+        scores[2 * i + 1] = 0.5;
+      }
+      for (const k of [1, 10, 300]) {
+        const { topLosses } = confusionMatrixFromScores(scores, 2, targs, { topLosses: k });
+        const ref = reference(scores, 2, targs, k);
+        expect(Array.from(topLosses!.indices)).toEqual(ref.map((r) => r.i));
+        expect(Array.from(topLosses!.losses)).toEqual(ref.map((r) => r.loss));
+      }
+    }
+  });
+
+  it('ranks by the loss, not the probability, when distinct probabilities round to one loss', () => {
+    // -ln(0.01) === -ln(0.010000000000000002) in float64: a tie, so the lower index comes first.
+    const p0 = 0.010000000000000002;
+    expect(-Math.log(p0)).toBe(-Math.log(0.01));
+    const scores = Float64Array.of(p0, 0.99, 0.01, 0.99, 0.5, 0.5);
+    const { topLosses } = confusionMatrixFromScores(scores, 2, [0, 0, 0], { topLosses: 1 });
+    expect(Array.from(topLosses!.indices)).toEqual([0]);
+    // The same tie across a pruning of the candidates: item 5 (p0) must survive once more than
+    // 1024 later items at 0.01 lower the threshold.
+    const n = 3200;
+    const big = new Float64Array(n * 2).fill(0.5);
+    big[2 * 5] = p0;
+    for (let i = 2000; i < n; i++) big[2 * i] = 0.01;
+    const r = confusionMatrixFromScores(big, 2, new Int32Array(n), { topLosses: 2 });
+    expect(Array.from(r.topLosses!.indices)).toEqual([5, 2000]);
+  });
+
+  it('has the expected defaults (withLosses false, no topLosses)', () => {
+    const r = confusionMatrixFromScores(Float32Array.of(1, 0), 2, [0]);
+    expect('losses' in r).toBe(false);
+    expect('topLosses' in r).toBe(false);
   });
 
   it('rejects NaN scores, bad targets and shapes with the position', () => {
@@ -73,5 +127,8 @@ describe('confusionMatrixFromScores(scores, numClasses, targs, { withLosses })',
       /targs has 1 items but scores has 2 rows/,
     );
     expect(() => confusionMatrixFromScores(ok, 3, [0])).toThrow(/not a multiple of numClasses = 3/);
+    expect(() => confusionMatrixFromScores(ok, 2, [0, 1], { topLosses: 3 })).toThrow(
+      /topLosses must be in \[0, 2\]/,
+    );
   });
 });
