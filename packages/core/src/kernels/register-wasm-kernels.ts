@@ -8,6 +8,7 @@ import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter-wasm.js';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
 import { depthwiseConv2dNativeBackpropFilterWasm } from './depthwise-conv2d-native-backprop-filter-wasm.js';
 import { depthwiseConv2dNativeBackpropInputWasm } from './depthwise-conv2d-native-backprop-input-wasm.js';
+import { maxPoolGradWasm } from './max-pool-grad-wasm.js';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
 
 /** The kernels {@link registerWasmKernels} installs for the `wasm` backend. */
@@ -17,13 +18,15 @@ export const wasmKernelConfigs: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropInputWasm,
   depthwiseConv2dNativeBackpropFilterWasm,
   unsortedSegmentSumWasm,
+  maxPoolGradWasm,
 ];
 
 /**
  * Registers, for the `wasm` backend, the kernels tfjs-backend-wasm 4.22 lacks
- * (`Conv2DBackpropFilter`, both depthwise-conv backprops, `UnsortedSegmentSum`) and a fast
- * `Conv2DBackpropInput` in place of its built-in one. All are built on the wasm backend's own
- * XNNPACK kernels. Idempotent; `setupBackend('wasm')` calls it before switching backends.
+ * (`Conv2DBackpropFilter`, both depthwise-conv backprops, `UnsortedSegmentSum`), and fast
+ * `Conv2DBackpropInput` and `MaxPoolGrad` in place of its built-in ones (the latter also fixes
+ * a lost gradient for windows without a positive value). The convolution kernels are built on the
+ * wasm backend's own XNNPACK kernels; the other two are single passes over wasm memory. Idempotent; `setupBackend('wasm')` calls it before switching backends.
  *
  * @example
  * ```ts

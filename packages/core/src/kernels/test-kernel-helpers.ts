@@ -147,6 +147,9 @@ export const convCases: ConvCase[] = [
     'valid',
   ),
   convCase('3x3 stride 1 valid, 1 channel each', [2, 6, 7, 1], [3, 3, 1, 1], [1, 1], 'valid'),
+  convCase('3x3 stride 2 same, 1 -> 4 channels', [2, 9, 8, 1], [3, 3, 1, 4], [2, 2], 'same'),
+  convCase('2x2 stride 1 valid, 1 -> 3 channels', [3, 5, 6, 1], [2, 2, 1, 3], [1, 1], 'valid'),
+  convCase('5x5 stride 1 same, 1 -> 2 channels', [2, 8, 9, 1], [5, 5, 1, 2], [1, 1], 'same'),
   convCase('3x3 stride 2 numeric pad 1', [2, 7, 6, 2], [3, 3, 2, 2], [2, 2], 1),
   convCase(
     '3x3 stride 1 explicit asymmetric pads',

@@ -1,0 +1,83 @@
+// Input gradient (tf.grad of the predicted-class score wrt a batch of digits, as saliency maps
+// need) vs the forward pass of the MNIST CNN on wasm. Goal: <= 3x (about 11x before our kernels).
+import { setupBackend } from '@interp/core';
+import { loadMnist } from '@interp/example-data';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { report, time, writeResults } from './lib.mjs';
+
+// tfjs-backend-wasm registered its own Conv2DBackpropInput and MaxPoolGrad on import (ours
+// replace both); keep them to time the input gradient as it was before.
+const builtins = ['Conv2DBackpropInput', 'MaxPoolGrad'].map((name) => ({
+  ...tf.getKernel(name, 'wasm'),
+}));
+await setupBackend('wasm');
+// Ours were registered before the backend started, so the built-ins' wasm bindings were never set up.
+for (const config of builtins) config.setupFunc(tf.backend());
+
+function mnistCnn() {
+  return tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 16,
+        kernelSize: 3,
+        activation: 'relu',
+      }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+}
+
+const digits = loadMnist();
+const model = mnistCnn();
+const runs = { runs: 9, warmup: 2 };
+const records = [];
+
+/** Runs `body` with tfjs-backend-wasm's own kernels in place of ours. */
+async function withBuiltin(body) {
+  for (const config of builtins) {
+    tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
+  try {
+    return await body();
+  } finally {
+    await setupBackend('wasm'); // registers ours again
+  }
+}
+
+for (const batch of [32, 64]) {
+  const x = tf.tensor4d(digits.images.slice(0, batch * 784), [batch, 28, 28, 1]);
+  const mask = tf.tidy(() => tf.oneHot(tf.argMax(model.predict(x), -1), 10));
+  const forward = () => tf.tidy(() => model.apply(x)).dispose();
+  const score = (input) => tf.sum(tf.mul(model.apply(input), mask));
+  const gradient = () => tf.grad(score)(x).dispose();
+  const tForward = await time(forward, runs);
+  const tGradient = await time(gradient, runs);
+  const tBuiltin = await withBuiltin(() => time(gradient, { runs: 3, warmup: 1 }));
+  records.push(
+    report(`input gradient vs forward (MNIST CNN, wasm, batch ${batch})`, tGradient, tForward, {
+      goal: 3,
+      baselineLabel: 'forward pass',
+    }),
+    report(
+      `input gradient with tfjs-backend-wasm's own kernels vs forward (batch ${batch}, before)`,
+      tBuiltin,
+      tForward,
+      { baselineLabel: 'forward pass' },
+    ),
+  );
+  tf.dispose([x, mask]);
+}
+model.dispose();
+
+const file = writeResults('input-gradient', records, {
+  model: 'conv(16,3x3,relu)-maxpool-conv(32,3x3,relu)-maxpool-flatten-dense(10,softmax)',
+});
+console.log(`wrote ${file}`);

@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../backend.js';
+import { InterpError } from '../errors.js';
+import { expectNoLeakedTensors } from '../testing.js';
+import { maxPoolGradWasm } from './max-pool-grad-wasm.js';
+import { backendDataIds, expectCloseToReference, randn, runOn } from './test-kernel-helpers.js';
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+});
+
+interface PoolCase {
+  name: string;
+  x: [number, number, number, number];
+  filterSize: [number, number];
+  strides: [number, number];
+  pad: 'same' | 'valid' | number;
+}
+
+const poolCases: PoolCase[] = [
+  {
+    name: '2x2 stride 2 valid, batch 2',
+    x: [2, 8, 6, 3],
+    filterSize: [2, 2],
+    strides: [2, 2],
+    pad: 'valid',
+  },
+  {
+    name: '2x2 stride 2 valid, odd sizes',
+    x: [2, 7, 5, 1],
+    filterSize: [2, 2],
+    strides: [2, 2],
+    pad: 'valid',
+  },
+  {
+    name: '3x3 stride 2 same (overlapping)',
+    x: [2, 9, 8, 4],
+    filterSize: [3, 3],
+    strides: [2, 2],
+    pad: 'same',
+  },
+  {
+    name: '3x2 stride 1 same (overlapping)',
+    x: [1, 6, 7, 2],
+    filterSize: [3, 2],
+    strides: [1, 1],
+    pad: 'same',
+  },
+  {
+    name: '2x3 strides [1, 2] numeric pad 1',
+    x: [2, 5, 7, 2],
+    filterSize: [2, 3],
+    strides: [1, 2],
+    pad: 1,
+  },
+];
+
+function poolGrad(dy: tf.Tensor, input: tf.Tensor, c: PoolCase) {
+  return tf.engine().runKernel('MaxPoolGrad', { dy, input, output: input }, {
+    filterSize: c.filterSize,
+    strides: c.strides,
+    pad: c.pad,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+describe('maxPoolGradWasm', () => {
+  it('is the registered wasm MaxPoolGrad after setupBackend', () => {
+    expect(tf.getKernel('MaxPoolGrad', 'wasm')).toBe(maxPoolGradWasm);
+  });
+
+  it.each(poolCases)('$name: matches the cpu backend', async (c) => {
+    const dyShape = backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad).outShape;
+    const xV = randn(tf.util.sizeFromShape(c.x), 51);
+    const dyV = randn(tf.util.sizeFromShape(dyShape), 52);
+    const run = () => poolGrad(tf.tensor(dyV, dyShape), tf.tensor(xV, c.x), c);
+    const ours = await runOn('wasm', run);
+    const reference = await runOn('cpu', run);
+    expectCloseToReference(ours, reference);
+  });
+
+  it('routes each window to its maximum also when all values are negative', async () => {
+    const x = tf.tensor4d([-1, -2, -3, -4, 5, -6, -7, -8], [1, 2, 4, 1]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(x);
+    // Windows {-1, -2, 5, -6} and {-3, -4, -7, -8}: maxima 5 (index 4) and -3 (index 2).
+    expect(Array.from(await g.data())).toEqual([0, 0, 1, 0, 1, 0, 0, 0]);
+    tf.dispose([x, g]);
+  });
+
+  it('gives a tied window its gradient once, at the first maximum in row-major order', async () => {
+    const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(x);
+    expect(Array.from(await g.data())).toEqual([1, 0, 0, 0]);
+    tf.dispose([x, g]);
+  });
+
+  it('leaks no tensors and no wasm buffers', async () => {
+    const c = poolCases[2]!;
+    const dyShape = backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad).outShape;
+    const x = tf.tensor(randn(tf.util.sizeFromShape(c.x), 53), c.x);
+    const dy = tf.tensor(randn(tf.util.sizeFromShape(dyShape), 54), dyShape);
+    const before = backendDataIds();
+    await expectNoLeakedTensors(() => poolGrad(dy, x, c));
+    expect(backendDataIds()).toBe(before);
+    tf.dispose([x, dy]);
+  });
+
+  it('rejects a dy of the wrong shape with an InterpError naming the expected shape', () => {
+    const c = poolCases[0]!;
+    const x = tf.zeros(c.x);
+    const dy = tf.zeros([2, 3, 3, 3]);
+    expect(() => poolGrad(dy, x, c)).toThrow(InterpError);
+    expect(() => poolGrad(dy, x, c)).toThrow(/gives \[2,4,3,3\]/);
+    tf.dispose([x, dy]);
+  });
+});

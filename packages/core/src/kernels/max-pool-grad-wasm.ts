@@ -1,0 +1,172 @@
+import {
+  backend_util,
+  type KernelConfig,
+  type KernelFunc,
+  MaxPoolGrad,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { InterpError } from '../errors.js';
+import { withWasmScope } from './wasm-kernel-scope.js';
+
+const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
+    filterSize: number | [number, number];
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+  const info = backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  if (dy.shape.some((d, i) => d !== info.outShape[i])) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `MaxPoolGrad: dy has shape [${dy.shape}] but max-pooling [${input.shape}] gives [${info.outShape}]; pass the gradient of that pool's output`,
+    );
+  }
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const pairs =
+    filterHeight === 2 &&
+    filterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    top === 0 &&
+    left === 0 &&
+    2 * outHeight <= inHeight &&
+    2 * outWidth <= inWidth;
+  return withWasmScope(backend, (s) => {
+    const out = s.make(input.shape, 'float32');
+    const dx = s.heap(out);
+    const x = s.heap(input);
+    const g = s.heap(dy);
+    if (pairs) {
+      maxPool2x2Grad(x, g, dx, batchSize, inHeight, inWidth, c, outHeight, outWidth);
+      return s.keep(out);
+    }
+    dx.fill(0);
+    // Per output pixel, one scan of its window with channels innermost (contiguous in NHWC):
+    // the first strict maximum of each channel, in row-major window order, gets dy, as in
+    // tfjs's cpu kernel and TensorFlow. (tfjs-backend-wasm 4.22's own kernel starts its running
+    // max at FLT_MIN, so windows without a positive value lose their gradient.)
+    const best = new Float64Array(c);
+    const at = new Int32Array(c);
+    for (let b = 0; b < batchSize; b++) {
+      for (let oy = 0; oy < outHeight; oy++) {
+        const y0 = oy * strideHeight - top;
+        const yFrom = Math.max(0, y0);
+        const yTo = Math.min(inHeight, y0 + filterHeight);
+        for (let ox = 0; ox < outWidth; ox++) {
+          const x0 = ox * strideWidth - left;
+          const xFrom = Math.max(0, x0);
+          const xTo = Math.min(inWidth, x0 + filterWidth);
+          best.fill(Number.NEGATIVE_INFINITY);
+          at.fill(-1);
+          for (let yy = yFrom; yy < yTo; yy++) {
+            for (let xx = xFrom; xx < xTo; xx++) {
+              const base = ((b * inHeight + yy) * inWidth + xx) * c;
+              for (let k = 0; k < c; k++) {
+                const v = x[base + k]!;
+                if (v > best[k]!) {
+                  best[k] = v;
+                  at[k] = base + k;
+                }
+              }
+            }
+          }
+          const o = ((b * outHeight + oy) * outWidth + ox) * c;
+          for (let k = 0; k < c; k++) {
+            const p = at[k]!;
+            if (p >= 0) dx[p]! += g[o + k]!;
+          }
+        }
+      }
+    }
+    return s.keep(out);
+  });
+};
+
+/**
+ * The common 2x2 / stride 2 pool with every window inside the input: windows do not overlap, so
+ * each input value is written once (its gradient or 0), with the window unrolled.
+ */
+function maxPool2x2Grad(
+  x: ArrayLike<number>,
+  g: ArrayLike<number>,
+  dx: { [i: number]: number; fill(v: number): unknown },
+  batch: number,
+  inHeight: number,
+  inWidth: number,
+  c: number,
+  outHeight: number,
+  outWidth: number,
+) {
+  // Trailing rows/columns no window covers (odd sizes) keep a zero gradient.
+  if (2 * outHeight < inHeight || 2 * outWidth < inWidth) dx.fill(0);
+  const row = inWidth * c;
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      const r0 = (b * inHeight + 2 * oy) * row;
+      const r1 = r0 + row;
+      for (let ox = 0; ox < outWidth; ox++) {
+        const col = 2 * ox * c;
+        for (let k = 0; k < c; k++, o++) {
+          const p0 = r0 + col + k;
+          const p1 = p0 + c;
+          const p2 = r1 + col + k;
+          const p3 = p2 + c;
+          dx[p0] = 0;
+          dx[p1] = 0;
+          dx[p2] = 0;
+          dx[p3] = 0;
+          // First strict maximum in row-major order; none when every value is NaN or -Infinity.
+          let at = -1;
+          let best = Number.NEGATIVE_INFINITY;
+          const v0 = x[p0]!;
+          if (v0 > best) {
+            best = v0;
+            at = p0;
+          }
+          const v1 = x[p1]!;
+          if (v1 > best) {
+            best = v1;
+            at = p1;
+          }
+          const v2 = x[p2]!;
+          if (v2 > best) {
+            best = v2;
+            at = p2;
+          }
+          if (x[p3]! > best) at = p3;
+          if (at >= 0) dx[at] = g[o]!;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * tfjs `MaxPoolGrad` for the wasm backend, replacing tfjs-backend-wasm 4.22's kernel, which is
+ * slow (the largest cost of an input gradient through a small CNN) and drops the gradient of
+ * windows with no positive value. One pass over the input in wasm memory. Registered by
+ * `registerWasmKernels()`.
+ *
+ * @example
+ * ```ts
+ * registerKernel(maxPoolGradWasm); // what registerWasmKernels() does
+ * ```
+ */
+export const maxPoolGradWasm: KernelConfig = {
+  kernelName: MaxPoolGrad,
+  backendName: 'wasm',
+  kernelFunc: maxPoolGrad,
+};
