@@ -6,10 +6,12 @@ import { hookLayers, type Layer, type LayerRef } from './hook-layers.js';
 /** Options of {@link hookOutputs}. */
 export interface HookOutputsOptions {
   /**
-   * Keep a copy of each output that outlives the forward pass (default true), owned by the hooks:
-   * replaced on the next call and disposed by `remove()`. With false, `stored` holds the layer's
-   * own output tensors, valid only inside the scope that ran the model (a `tf.tidy`, a gradient
-   * function); use that to take gradients through them.
+   * Store a copy of each output (default true). tfjs has no autograd graph to detach from; what
+   * matters is memory: tfjs-layers frees intermediate outputs during inference as soon as the
+   * next layer used them, so a copy is what survives `predict`. With false the layer's own
+   * tensor is kept without copying, which is cheaper and safe in training passes (`fit`,
+   * `apply(x, { training: true })`); reading one that tfjs-layers freed throws. Either way the
+   * hooks own what they store: replaced on the next call, disposed by `remove()`.
    */
   detach?: boolean;
 }
@@ -57,9 +59,9 @@ export function hookOutputs(
   const index = new Map<Layer, number>();
   const hooks = hookLayers(model, layers, (layer, _inputs, output) => {
     const i = index.get(layer)!;
-    const keep = (t: tf.Tensor) => tf.keep(tf.clone(t));
-    if (detach) disposeStored(stored[i]);
-    stored[i] = detach ? (Array.isArray(output) ? output.map(keep) : keep(output)) : output;
+    const keep = (t: tf.Tensor) => tf.keep(detach ? tf.clone(t) : t);
+    disposeStored(stored[i]);
+    stored[i] = Array.isArray(output) ? output.map(keep) : keep(output);
   });
   hooks.layers.forEach((l, i) => {
     if (!index.has(l)) index.set(l, i);
@@ -83,12 +85,19 @@ export function hookOutputs(
           `${typeof ref === 'object' ? 'that layer' : JSON.stringify(ref)} is not hooked; hooked layers: ${hooks.layers.map((l) => l.name).join(', ')}`,
         );
       }
-      return stored[slot(i)];
+      const s = stored[slot(i)];
+      if ([s ?? []].flat().some((t) => t.isDisposed)) {
+        throw new InterpError(
+          'INVALID_ARGUMENT',
+          `the stored output of ${hooks.layers[i]!.name} was freed by tfjs-layers after inference; hook with { detach: true } to keep a copy`,
+        );
+      }
+      return s;
     },
     remove() {
       if (hooks.removed) return;
       hooks.remove();
-      if (detach) stored.forEach(disposeStored);
+      stored.forEach(disposeStored);
       stored.fill(undefined);
     },
   };

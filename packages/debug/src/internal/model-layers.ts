@@ -97,14 +97,19 @@ export function resolveLayers(model: LayersModel, refs: readonly LayerRef[]): La
   });
 }
 
-/** The learner's LayersModel, or an error saying this tool needs one. */
-export function requireLayersModel(learn: Learner, what: string): LayersModel {
+/** Throws unless `learn` is a Learner. */
+export function requireLearner(learn: Learner, what: string): void {
   if (typeof learn !== 'object' || learn === null || !('dls' in learn)) {
     throw new InterpError(
       'INVALID_ARGUMENT',
       `${what} needs a Learner (Learner.fromLayersModel(model, { dls })), got ${describe(learn)}`,
     );
   }
+}
+
+/** The learner's LayersModel, or an error saying this tool needs one. */
+export function requireLayersModel(learn: Learner, what: string): LayersModel {
+  requireLearner(learn, what);
   const model = learn.layersModel;
   if (!model) {
     throw new InterpError(

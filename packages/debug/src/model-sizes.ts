@@ -1,0 +1,75 @@
+import { describe, InterpError, Learner } from '@interp/core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { layerTable, type OutputShape } from './internal/layer-table.js';
+import { isModel } from './internal/model-layers.js';
+
+/** Options of {@link modelSizes}. */
+export interface ModelSizesOptions {
+  /** Input shape to measure with (see `summary`); default the model's static shapes. */
+  inputSize?: readonly number[];
+}
+
+/** One layer's sizes. */
+export interface LayerSize {
+  name: string;
+  type: string;
+  outputShape: OutputShape;
+  params: number;
+  /** Bytes of the layer's weights. */
+  paramBytes: number;
+  /**
+   * Bytes of the layer's output for one item (float32), the memory an activation takes per
+   * item in a batch; with `inputSize`, for that whole input.
+   */
+  activationBytes: number;
+}
+
+/** What {@link modelSizes} returns. */
+export interface ModelSizes {
+  layers: LayerSize[];
+  totalParamBytes: number;
+  totalActivationBytes: number;
+}
+
+/**
+ * Per-layer output shapes and memory, as fastai's `model_sizes` plus bytes: parameter bytes
+ * from each layer's weights, activation bytes from its output shape (per item unless
+ * `inputSize` gives a batch).
+ *
+ * @example
+ * ```ts
+ * const { layers, totalParamBytes } = modelSizes(learn);
+ * layers[0]; // { name: 'conv2d_1', outputShape: [null, 26, 26, 16], params: 160, paramBytes: 640, activationBytes: 43264, ... }
+ * ```
+ */
+export function modelSizes(learn: Learner | LayersModel, options: ModelSizesOptions = {}): ModelSizes {
+  const isLearner = learn instanceof Learner || (typeof learn === 'object' && learn !== null && 'dls' in learn);
+  const model = isLearner ? (learn as Learner).layersModel : isModel(learn) ? (learn as LayersModel) : undefined;
+  if (!model) {
+    throw new InterpError(
+      isLearner ? 'NOT_SUPPORTED' : 'INVALID_ARGUMENT',
+      isLearner
+        ? 'modelSizes needs a learner built from a tfjs-layers model (Learner.fromLayersModel)'
+        : `modelSizes needs a Learner or a tfjs-layers LayersModel, got ${describe(learn)}`,
+    );
+  }
+  const rows = layerTable(model, options.inputSize);
+  const elements = (shape: OutputShape): number => {
+    if (shape.length === 0) return 0;
+    if (Array.isArray(shape[0])) return (shape as (number | null)[][]).reduce((a, s) => a + elements(s), 0);
+    return (shape as (number | null)[]).reduce<number>((a, d) => a * (d ?? 1), 1);
+  };
+  const layers = rows.map((r) => ({
+    name: r.name,
+    type: r.type,
+    outputShape: r.outputShape,
+    params: r.params,
+    paramBytes: r.paramBytes,
+    activationBytes: elements(r.outputShape) * 4,
+  }));
+  return {
+    layers,
+    totalParamBytes: layers.reduce((a, l) => a + l.paramBytes, 0),
+    totalActivationBytes: layers.reduce((a, l) => a + l.activationBytes, 0),
+  };
+}

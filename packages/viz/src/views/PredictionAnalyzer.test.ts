@@ -1,0 +1,101 @@
+import { setupBackend } from '@interp/core';
+import { expectNoLeakedTensors } from '@interp/core/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDocument } from '../createDocument.js';
+import { interpErrorOf, interpErrorOfAsync, markGroup } from '../test-helpers.js';
+import { normalizeSVG } from '../testing.js';
+import { toSVGString } from '../toSVGString.js';
+import { PredictionAnalyzer, predictionAnalyzerDefaults } from './PredictionAnalyzer.js';
+import { probsLearner } from './test-learners.js';
+
+let document: Document;
+beforeAll(async () => {
+  await setupBackend('wasm');
+  document = await createDocument();
+});
+
+// PROBS: confidence 0.875 (right), 0.75 (wrong: pos predicted neg), 0.625 (right),
+// 0.5625 (wrong: neg predicted pos), 0.6875 (right).
+describe('new PredictionAnalyzer(learn, { dl })', () => {
+  it('has the expected defaults', () => {
+    expect(predictionAnalyzerDefaults).toEqual({ bins: 10, topK: 10 });
+  });
+
+  it('predictionDistribution() histograms confidence and per-class scores', async () => {
+    const pa = new PredictionAnalyzer(probsLearner());
+    const r = await expectNoLeakedTensors(() => pa.predictionDistribution());
+    expect(r.classNames).toEqual(['neg', 'pos']);
+    expect(r.edges).toHaveLength(11);
+    expect(r.confidenceCounts).toEqual([0, 0, 0, 0, 0, 1, 2, 1, 1, 0]);
+    // neg scores .875 .75 .375 .4375 .6875 -> bins 8 7 3 4 6; pos .125 .25 .625 .5625 .3125 -> 1 2 6 5 3.
+    expect(r.scoreCounts).toEqual([
+      [0, 0, 0, 1, 1, 0, 1, 1, 1, 0],
+      [0, 1, 1, 1, 0, 1, 1, 0, 0, 0],
+    ]);
+    expect(r.predictedCounts).toEqual([3, 2]);
+    expect(r.actualCounts).toEqual([3, 2]);
+    expect(r.meanConfidence).toBeCloseTo(3.5 / 5, 12);
+  });
+
+  it('confidenceAnalysis() bins confidence against accuracy and gives the ECE', async () => {
+    const r = await new PredictionAnalyzer(probsLearner()).confidenceAnalysis();
+    const used = r.bins
+      .filter((b) => b.count > 0)
+      .map((b) => [b.lo, b.count, b.accuracy, b.meanConfidence]);
+    expect(used).toEqual([
+      [0.5, 1, 0, 0.5625],
+      [0.6, 2, 1, (0.625 + 0.6875) / 2],
+      [0.7, 1, 0, 0.75],
+      [0.8, 1, 1, 0.875],
+    ]);
+    // ECE = 1/5 |0 - .5625| + 2/5 |1 - .65625| + 1/5 |0 - .75| + 1/5 |1 - .875| = 0.425
+    expect(r.ece).toBeCloseTo(0.425, 12);
+    expect(r.accuracy).toBe(0.6);
+    expect(r.meanConfidenceCorrect).toBeCloseTo(2.1875 / 3, 12);
+    expect(r.meanConfidenceWrong).toBeCloseTo(0.65625, 12);
+    expect(r.bins[0]!.accuracy).toBeNaN();
+  });
+
+  it('errorAnalysis() gives errors by class and confidence, confusions and the most confident errors', async () => {
+    const r = await new PredictionAnalyzer(probsLearner()).errorAnalysis({ topK: 5 });
+    expect([r.total, r.errors, r.errorRate]).toEqual([5, 2, 0.4]);
+    expect(r.byClass).toEqual([
+      { label: 'neg', count: 3, errors: 1, errorRate: 1 / 3 },
+      { label: 'pos', count: 2, errors: 1, errorRate: 0.5 },
+    ]);
+    expect(r.byConfidence[5]).toEqual({ lo: 0.5, hi: 0.6, count: 1, errors: 1, errorRate: 1 });
+    // Both confusions occur once: class order decides (neg->pos before pos->neg).
+    expect(r.mostConfused).toEqual([
+      ['neg', 'pos', 1],
+      ['pos', 'neg', 1],
+    ]);
+    expect(r.topErrors).toEqual([
+      { index: 1, actual: 'pos', predicted: 'neg', confidence: 0.75 },
+      { index: 3, actual: 'neg', predicted: 'pos', confidence: 0.5625 },
+    ]);
+  });
+
+  it('plots: golden reliability diagram, error bars per class, distributions', async () => {
+    const pa = new PredictionAnalyzer(probsLearner());
+    const rel = await pa.plotConfidence({ document });
+    await expect(normalizeSVG(toSVGString(rel))).toMatchFileSnapshot(
+      './__goldens__/prediction-confidence.svg',
+    );
+    expect(markGroup(rel, 'line')).toHaveLength(2);
+    expect(Array.from(rel.querySelectorAll('text')).map((t) => t.textContent)).toContain(
+      'Reliability (ECE 0.425)',
+    );
+    const errors = await pa.plotErrors({ document });
+    expect(markGroup(errors, 'bar')[0]!.querySelectorAll('rect')).toHaveLength(2);
+    const dist = await pa.plotPredictionDistribution({ document });
+    expect(Array.from(dist.children).filter((c) => c.localName === 'svg')).toHaveLength(2);
+  });
+
+  it('rejects bad input with an InterpError', async () => {
+    expect(interpErrorOf(() => new PredictionAnalyzer(null as never))).toMatch(/needs a Learner/);
+    const pa = new PredictionAnalyzer(probsLearner());
+    expect(await interpErrorOfAsync(() => pa.confidenceAnalysis({ bins: 0 }))).toMatch(
+      /bins must be >= 1/,
+    );
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, InterpError, type Learner } from '@interp/core';
+import * as Plot from '@observablehq/plot';
+import { lineChart } from '../lineChart.js';
+import type { DocumentOption, Figsize } from '../types.js';
+
+/** What {@link plotLrFind} draws: lrFind's result (from @interp/debug) or anything shaped like it. */
+export interface LrFindData {
+  lrs: ArrayLike<number>;
+  losses: ArrayLike<number>;
+  /** Suggested learning rates by method name. */
+  suggestions?: Readonly<Record<string, number>>;
+  /** The (lr, loss) point of each suggestion. */
+  points?: Readonly<Record<string, readonly [number, number]>>;
+}
+
+/** Options of {@link plotLrFind}. */
+export interface PlotLrFindOptions extends DocumentOption {
+  /** Points left out at the start (fastai's `skip_start`). */
+  skipStart?: number;
+  /** Points left out at the end (fastai's `skip_end`). */
+  skipEnd?: number;
+  /** Mark the suggestions. */
+  suggestion?: boolean;
+  figsize?: Figsize;
+  title?: string | null;
+}
+
+/** plotLrFind defaults (the seed's), written once. */
+export const plotLrFindDefaults = { skipStart: 5, skipEnd: 5, suggestion: true } as const;
+
+const SUGGESTION_COLORS = ['#e15759', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948'];
+
+/**
+ * The learning-rate finder's curve: smoothed loss against learning rate on a log axis, without
+ * the first `skipStart` and last `skipEnd` points, with each suggestion marked as a dot and named
+ * in a legend with its value. Takes lrFind's result, or a learner whose recorder holds a run.
+ *
+ * @example
+ * ```ts
+ * const found = await lrFind(learn);
+ * const svg = plotLrFind(found, { document });
+ * ```
+ */
+export function plotLrFind(
+  source: LrFindData | Learner,
+  {
+    skipStart = plotLrFindDefaults.skipStart,
+    skipEnd = plotLrFindDefaults.skipEnd,
+    suggestion = plotLrFindDefaults.suggestion,
+    figsize = [8, 5],
+    title,
+    document,
+  }: PlotLrFindOptions = {},
+): SVGSVGElement {
+  const data = readSource(source);
+  for (const [v, name] of [
+    [skipStart, 'skipStart'],
+    [skipEnd, 'skipEnd'],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0) {
+      throw new InterpError(
+        'INVALID_OPTION',
+        `invalid ${name}: ${describe(v)}; expected an integer >= 0`,
+      );
+    }
+  }
+  const n = data.lrs.length;
+  const lrs = Array.from(data.lrs).slice(skipStart, Math.max(skipStart, n - skipEnd));
+  const losses = Array.from(data.losses).slice(skipStart, Math.max(skipStart, n - skipEnd));
+  if (lrs.length === 0) {
+    throw new InterpError(
+      'EMPTY_INPUT',
+      `nothing to plot: ${n} points minus skipStart ${skipStart} and skipEnd ${skipEnd}; lower them or run lrFind with more steps`,
+    );
+  }
+  const marks: Plot.Markish[] = [];
+  if (suggestion && data.points) {
+    const points = Object.entries(data.points)
+      .filter(([, p]) => Number.isFinite(p[0]) && p[0] > 0 && Number.isFinite(p[1]))
+      .map(([name, p], k) => ({
+        name,
+        x: p[0],
+        y: p[1],
+        color: SUGGESTION_COLORS[k % SUGGESTION_COLORS.length]!,
+        label: `${name}: ${formatLr(data.suggestions?.[name] ?? p[0])}`,
+      }));
+    marks.push(
+      Plot.dot(points, { x: 'x', y: 'y', fill: (d: { color: string }) => d.color, r: 4 }),
+      ...points.map((p, k) =>
+        Plot.text([p.label], {
+          text: (d: string) => d,
+          frameAnchor: 'top-right',
+          textAnchor: 'end',
+          lineAnchor: 'top',
+          dx: -6,
+          dy: 6 + 13 * k,
+          fill: p.color,
+          stroke: 'white',
+          strokeWidth: 3,
+          paintOrder: 'stroke',
+        }),
+      ),
+    );
+  }
+  return lineChart([{ name: 'loss', x: lrs, y: losses }], {
+    logX: true,
+    xLabel: 'Learning Rate',
+    yLabel: 'Loss',
+    title,
+    figsize,
+    marks,
+    document,
+  });
+}
+
+function readSource(source: LrFindData | Learner): {
+  lrs: ArrayLike<number>;
+  losses: ArrayLike<number>;
+  suggestions?: Readonly<Record<string, number>>;
+  points?: LrFindData['points'];
+} {
+  if (source && typeof source === 'object' && 'recorder' in source && source.recorder) {
+    return { lrs: source.recorder.lrs, losses: source.recorder.losses };
+  }
+  const s = source as LrFindData;
+  if (
+    !s ||
+    typeof s !== 'object' ||
+    typeof s.lrs?.length !== 'number' ||
+    typeof s.losses?.length !== 'number'
+  ) {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `plotLrFind needs lrFind's result ({ lrs, losses, suggestions, points }) or a Learner, got ${describe(source)}`,
+    );
+  }
+  if (s.lrs.length !== s.losses.length) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `plotLrFind: ${s.lrs.length} learning rates but ${s.losses.length} losses`,
+    );
+  }
+  return s;
+}
+
+function formatLr(v: number): string {
+  return Number.isFinite(v) ? v.toExponential(2) : String(v);
+}

@@ -1,0 +1,47 @@
+import type { DataLoader, Learner } from '@interp/core';
+import type { DocumentOption, Figsize } from '../types.js';
+import { checkMaxN, predictedItems, renderPredictedItems } from './internal/predictedItems.js';
+
+/** Options of {@link showBatchPredictions}. */
+export interface ShowBatchPredictionsOptions extends DocumentOption {
+  /** The loader whose first batch is shown; default the validation loader. */
+  dl?: DataLoader;
+  maxN?: number;
+  figsize?: Figsize;
+  ncols?: number;
+}
+
+/** showBatchPredictions defaults (the seed's), written once. */
+export const showBatchPredictionsDefaults = { maxN: 9 } as const;
+
+/**
+ * One batch (the first of `dl`, validation by default) with the predictions overlaid: up to
+ * `maxN` items captioned with the predicted class, the actual class and the probability.
+ *
+ * @example
+ * ```ts
+ * const fig = await showBatchPredictions(learn, { document });
+ * ```
+ */
+export async function showBatchPredictions(
+  learn: Learner,
+  {
+    dl,
+    maxN = showBatchPredictionsDefaults.maxN,
+    figsize,
+    ncols,
+    document,
+  }: ShowBatchPredictionsOptions = {},
+): Promise<Element> {
+  checkMaxN(maxN);
+  const items = await predictedItems(learn, dl ?? learn.dls.valid, { limit: maxN, batches: 1 });
+  return renderPredictedItems(
+    items,
+    (p) => [
+      `pred: ${p.predicted}`,
+      `actual: ${p.actual}`,
+      Number.isNaN(p.probability) ? '' : p.probability.toFixed(2),
+    ],
+    { title: 'Batch predictions', figsize, ncols, document },
+  );
+}
