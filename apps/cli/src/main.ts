@@ -20,6 +20,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'pixel metrics (IoU, Dice, per-class accuracy) from mask files',
     load: () => import('./commands/segmentation.js'),
   },
+  attribute: {
+    summary: 'saliency, gradient x input, IG, GradCAM, SmoothGrad, occlusion of a saved tfjs model',
+    load: () => import('./commands/attribute.js'),
+  },
   demo: {
     summary: 'train a small CNN on MNIST (WASM) and write an HTML interpretation report',
     load: () => import('./commands/demo.js'),

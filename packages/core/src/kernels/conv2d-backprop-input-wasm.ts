@@ -11,9 +11,9 @@ import {
   convAxes,
   explicitPad,
   forwardConvInfo,
-  inputGradPadding,
   signedPadding,
 } from './conv-geometry.js';
+import { spreadDyForInputGrad } from './spread-dy-for-input-grad.js';
 import { type WasmKernelScope, withWasmScope } from './wasm-kernel-scope.js';
 
 /**
@@ -27,21 +27,13 @@ function spreadInputGrad(
   ah: ConvAxis,
   aw: ConvAxis,
 ): TensorInfo {
-  const ph = inputGradPadding(ah);
-  const pw = inputGradPadding(aw);
-  const spread = s.spread4d(dy, [ah.stride, aw.stride]);
-  const [, sh, sw] = spread.shape as [number, number, number, number];
-  const cropped = s.crop4d(
-    spread,
-    [ph.cropBefore, pw.cropBefore],
-    [sh - ph.cropBefore - ph.cropAfter, sw - pw.cropBefore - pw.cropAfter],
-  );
+  const { dy: spread, pad } = spreadDyForInputGrad(s, dy, ah, aw);
   return s.run(
     'Conv2D',
-    { x: cropped, filter: swapped },
+    { x: spread, filter: swapped },
     {
       strides: [1, 1],
-      pad: explicitPad(ph, pw),
+      pad,
       dilations: [ah.dilation, aw.dilation],
       dataFormat: 'NHWC',
     },
@@ -63,20 +55,12 @@ function singleChannelInputGrad(
   ah: ConvAxis,
   aw: ConvAxis,
 ): TensorInfo {
-  const ph = inputGradPadding(ah);
-  const pw = inputGradPadding(aw);
   const [fh, fw, , outChannels] = flipped.shape as [number, number, number, number];
-  const spread = s.spread4d(dy, [ah.stride, aw.stride]);
-  const [, sh, sw] = spread.shape as [number, number, number, number];
-  const cropped = s.crop4d(
-    spread,
-    [ph.cropBefore, pw.cropBefore],
-    [sh - ph.cropBefore - ph.cropAfter, sw - pw.cropBefore - pw.cropAfter],
-  );
+  const { dy: spread, pad } = spreadDyForInputGrad(s, dy, ah, aw);
   const perChannel = s.run(
     'DepthwiseConv2dNative',
-    { x: cropped, filter: s.view(flipped, [fh, fw, outChannels, 1]) },
-    { strides: [1, 1], pad: explicitPad(ph, pw), dilations: [ah.dilation, aw.dilation] },
+    { x: spread, filter: s.view(flipped, [fh, fw, outChannels, 1]) },
+    { strides: [1, 1], pad, dilations: [ah.dilation, aw.dilation] },
   );
   return s.run('Sum', { x: perChannel }, { axis: [3], keepDims: true });
 }

@@ -4,13 +4,8 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import {
-  type ConvBackpropAttrs,
-  convAxes,
-  explicitPad,
-  forwardConvInfo,
-  inputGradPadding,
-} from './conv-geometry.js';
+import { type ConvBackpropAttrs, convAxes, forwardConvInfo } from './conv-geometry.js';
+import { spreadDyForInputGrad } from './spread-dy-for-input-grad.js';
 import { withWasmScope } from './wasm-kernel-scope.js';
 
 const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -25,28 +20,20 @@ const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs
     true,
   );
   const [ah, aw] = convAxes(info);
-  const ph = inputGradPadding(ah);
-  const pw = inputGradPadding(aw);
   const [fh, fw, channels, multiplier] = filter.shape as [number, number, number, number];
   const [n, h, w] = info.inShape;
   return withWasmScope(backend, (s) => {
     // Each of the channels * multiplier output channels feeds back through its own flipped
     // filter: a depthwise conv (multiplier 1) over the zero-spread dy, then a sum over the
     // multiplier. Same cost as the forward depthwise conv.
-    const spread = s.spread4d(dy, [ah.stride, aw.stride]);
-    const [, sh, sw] = spread.shape as [number, number, number, number];
-    const cropped = s.crop4d(
-      spread,
-      [ph.cropBefore, pw.cropBefore],
-      [sh - ph.cropBefore - ph.cropAfter, sw - pw.cropBefore - pw.cropAfter],
-    );
+    const { dy: spread, pad } = spreadDyForInputGrad(s, dy, ah, aw);
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const perChannel = s.run(
       'DepthwiseConv2dNative',
-      { x: cropped, filter: s.view(flipped, [fh, fw, channels * multiplier, 1]) },
+      { x: spread, filter: s.view(flipped, [fh, fw, channels * multiplier, 1]) },
       {
         strides: [1, 1],
-        pad: explicitPad(ph, pw),
+        pad,
         dilations: [ah.dilation, aw.dilation],
       },
     );
