@@ -1,5 +1,4 @@
 import { assertNumber, InterpError, keyword } from '@interp/core';
-import { encodePNG } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
 import { lutIndex, signColormap } from './internal/colormaps.js';
 import {
@@ -150,7 +149,9 @@ export async function attributionOverlay(
   return finish(rgba, width, height);
 }
 
-function finish(rgba: Uint8Array, width: number, height: number): RenderedOverlay {
+async function finish(rgba: Uint8Array, width: number, height: number): Promise<RenderedOverlay> {
+  // Loaded on first use: the viz package brings Observable Plot, which attribution itself never needs.
+  const { encodePNG } = await import('@interp/viz');
   const png = encodePNG(rgba, width, height);
   let binary = '';
   for (let i = 0; i < png.length; i += 0x8000) {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APPROXIMATION_METHODS } from './approximation-parameters.js';
 import { IntegratedGradients, integratedGradientsDefaults } from './integrated-gradients.js';
+import { DEFAULT_CHUNK_VALUES, defaultRowsPerChunk } from './internal/batch-budget.js';
 import {
   captumToyModel,
   LINEAR_BIAS,
@@ -51,6 +52,9 @@ describe('IntegratedGradients', () => {
       method: 'gausslegendre',
       returnConvergenceDelta: false,
     });
+    // Chunks of at most 2^17 input values: 167 rows of 28x28 digits, one row of a 224x224x3 image.
+    expect(DEFAULT_CHUNK_VALUES).toBe(2 ** 17);
+    expect([defaultRowsPerChunk(784), defaultRowsPerChunk(224 * 224 * 3)]).toEqual([167, 1]);
     const ig = new IntegratedGradients(linearModel());
     expect(ig.baseline).toBe(0);
     expect(ig.multiplyByInputs).toBe(true);

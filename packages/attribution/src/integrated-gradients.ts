@@ -36,7 +36,7 @@ export interface IntegratedGradientsAttributeOptions {
   method?: ApproximationMethod;
   /**
    * Most rows (item x step evaluations) per forward/backward pass. Default: as many as keep a
-   * chunk's input under 2^20 values (all 50 steps of 26 MNIST digits at once). The result does
+   * chunk's input under 2^17 values (10 steps of 16 MNIST digits per pass). The result does
    * not depend on it beyond float rounding.
    */
   internalBatchSize?: number;
@@ -65,7 +65,7 @@ export const integratedGradientsDefaults = {
  * Integrated Gradients (Sundararajan et al. 2017) with Captum's semantics: the gradient of the
  * target score is integrated along the straight path from the baseline to x and multiplied by
  * (x - baseline). All steps of all items go through the model in as few passes as the chunk
- * size allows (by default one pass for 26 MNIST digits x 50 steps), in chunks of whole steps so
+ * size allows (by default 10 steps of 16 MNIST digits per pass), in chunks of whole steps so
  * memory stays bounded for any `nSteps`. Results are the caller's to dispose.
  *
  * @example

@@ -39,7 +39,7 @@ export interface NoiseTunnelAttributeOptions {
   randomState?: RandomState;
   /**
    * Most noisy rows per call of the wrapped method. Default: as many as keep a call's input under
-   * 2^20 values. The noise is drawn in row order, so the result does not depend on it.
+   * 2^17 values. The noise is drawn in row order, so the result does not depend on it.
    */
   internalBatchSize?: number;
 }

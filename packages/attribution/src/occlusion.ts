@@ -19,7 +19,7 @@ export interface OcclusionAttributeOptions {
   target?: Target;
   /**
    * Occluded copies of every item evaluated per forward pass (Captum's `perturbations_per_eval`).
-   * Default: as many as keep a pass's input under 2^20 values.
+   * Default: as many as keep a pass's input under 2^17 values.
    */
   perturbationsPerEval?: number;
 }

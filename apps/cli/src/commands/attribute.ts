@@ -1,0 +1,369 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InterpError, keyword } from '@interp/core/base';
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { CliIO } from '../cli-io.js';
+import { type JsonValue, jsonText } from '../format/json-text.js';
+import { textTable } from '../format/text-table.js';
+import { parseNpy } from '../io/npy.js';
+import { readFileBytes } from '../io/read-file.js';
+import { parseOptions } from '../parse-options.js';
+import { UsageError } from '../usage-error.js';
+
+// tfjs, the model and the attribution package load only after the arguments and the input file
+// are checked, so usage errors are fast.
+
+const USAGE = `Usage: interp attribute --model DIR/model.json --input X.npy
+                        --method saliency|gxi|ig|gradcam|smoothgrad|occlusion
+                        [--target K] [--n-steps 50] [--ig-method gausslegendre]
+                        [--layer NAME] [--json] [--out DIR]
+
+Attributions of a saved tfjs LayersModel's outputs to its inputs (Captum's semantics), on the
+WASM backend. The explained score is the model's raw output for the target class.
+
+  --model M        a tfjs LayersModel (model.json + weight files) with one input and one
+                   N x C output
+  --input X        a .npy batch in the model's input shape, N x ... (a single item without
+                   the batch axis, or images without their trailing channel of 1, also fit)
+  --method M       saliency    |gradient| of the target score
+                   gxi         gradient x input
+                   ig          Integrated Gradients from a zero baseline
+                   gradcam     Grad-CAM of --layer (default: the last layer with a 4-D output),
+                               upsampled to the input's H x W
+                   smoothgrad  mean gradient over 10 noisy copies (noise sd 15% of the
+                               input's value range, seed 0)
+                   occlusion   drop in the score when a patch is set to 0: 1/7 of H and W
+                               (at least 1) over all channels, stride half the patch; one
+                               value at a time for other inputs
+  --target K       class to explain: one index for all items, or one per item separated by
+                   commas (default: each item's predicted class)
+  --n-steps S      Integrated Gradients steps (default 50)
+  --ig-method M    gausslegendre (default), riemann_left, riemann_right, riemann_middle or
+                   riemann_trapezoid
+  --layer NAME     the GradCAM layer, by name
+  --json           print { "method", "target", "attributions", "delta" (ig only) }; the
+                   attributions have the input's shape (N x H x W for gradcam)
+  --out DIR        write one overlay PNG per item (<method>-<i>.png; image inputs only)
+  -h, --help       show this help
+`;
+
+const METHODS = ['saliency', 'gxi', 'ig', 'gradcam', 'smoothgrad', 'occlusion'] as const;
+type Method = (typeof METHODS)[number];
+const IG_METHODS = [
+  'gausslegendre',
+  'riemann_left',
+  'riemann_right',
+  'riemann_middle',
+  'riemann_trapezoid',
+] as const;
+const defaults = {
+  nSteps: 50,
+  igMethod: 'gausslegendre',
+  smoothSamples: 10,
+  smoothNoise: 0.15,
+} as const;
+
+/** `interp attribute`: see USAGE. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseOptions(
+    argv,
+    {
+      model: { type: 'string' },
+      input: { type: 'string' },
+      method: { type: 'string' },
+      target: { type: 'string' },
+      'n-steps': { type: 'string' },
+      'ig-method': { type: 'string' },
+      layer: { type: 'string' },
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'attribute',
+  );
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  for (const [name, flag] of [
+    ['model', '--model DIR/model.json'],
+    ['input', '--input X.npy'],
+    ['method', `--method ${METHODS.join('|')}`],
+  ] as const) {
+    if (values[name] === undefined) {
+      throw new UsageError(`missing ${flag}; see interp attribute --help`);
+    }
+  }
+  const method = keyword(values.method as Method, '--method', METHODS);
+  if (values.layer !== undefined && method !== 'gradcam') {
+    throw new UsageError('--layer applies to --method gradcam only');
+  }
+  if ((values['n-steps'] !== undefined || values['ig-method'] !== undefined) && method !== 'ig') {
+    throw new UsageError('--n-steps and --ig-method apply to --method ig only');
+  }
+  const nSteps = integerOption(values['n-steps'], '--n-steps', defaults.nSteps, 1);
+  const igMethod = keyword(
+    values['ig-method'] as (typeof IG_METHODS)[number] | undefined,
+    '--ig-method',
+    IG_METHODS,
+    defaults.igMethod,
+  );
+  const target = parseTarget(values.target);
+  const input = readInput(values.input!, io.cwd);
+
+  const [tf, tfl, core, attribution, files] = await Promise.all([
+    import('@tensorflow/tfjs-core'),
+    import('@tensorflow/tfjs-layers'),
+    import('@interp/core'),
+    import('@interp/attribution'),
+    import('../io/layers-model-files.js'),
+  ]);
+  await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
+  const model = await files.loadLayersModelFromFile(
+    { ...tfl, io: tf.io },
+    resolve(io.cwd, values.model!),
+  );
+  const shape = fitShape(input.shape, model, values.input!, values.model!);
+  const x = tf.tensor(input.data, shape);
+  const held: tfc.Tensor[] = [x];
+  try {
+    if (Array.isArray(target) && target.length !== shape[0]) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `--target lists ${target.length} classes but ${values.input} has ${shape[0]} items; pass one class, or one per item`,
+      );
+    }
+    const targets = await attribution.resolveTarget(model, x, target);
+    let delta: Float32Array | undefined;
+    let attr: tfc.Tensor;
+    if (method === 'saliency') attr = await attribution.saliencyMap(model, x, { target: targets });
+    else if (method === 'gxi') {
+      attr = await attribution.gradientTimesInput(model, x, { target: targets });
+    } else if (method === 'ig') {
+      const r = await new attribution.IntegratedGradients(model).attribute(x, {
+        target: targets,
+        nSteps,
+        method: igMethod,
+        returnConvergenceDelta: true,
+      });
+      attr = r.attributions;
+      held.push(r.delta);
+      delta = (await r.delta.data()) as Float32Array;
+    } else if (method === 'gradcam') {
+      attr = await new attribution.GradCAM(model, { layer: values.layer }).attribute(x, {
+        target: targets,
+      });
+    } else if (method === 'smoothgrad') {
+      const range = await valueRange(tf, x);
+      attr = await new attribution.SmoothGrad(model).attribute(x, {
+        target: targets,
+        nSamples: defaults.smoothSamples,
+        stdevs: defaults.smoothNoise * (range > 0 ? range : 1),
+        randomState: 0,
+      });
+    } else {
+      attr = await new attribution.Occlusion(model).attribute(x, {
+        target: targets,
+        ...occlusionWindow(shape.slice(1)),
+      });
+    }
+    held.push(attr);
+    const data = (await attr.data()) as Float32Array;
+
+    if (values.out !== undefined) {
+      await writeOverlays(attribution, x, attr, method, resolve(io.cwd, values.out));
+    }
+    if (values.json) {
+      const out = new Map<string, JsonValue>([
+        ['method', method],
+        ['target', Array.from(targets)],
+        ['attributions', nested(data, attr.shape)],
+      ]);
+      if (delta) out.set('delta', Array.from(delta, float32));
+      io.stdout.write(`${jsonText(out)}\n`);
+      return 0;
+    }
+    io.stdout.write(summary(method, shape, target === undefined, targets, data, attr.shape, delta));
+    if (values.out !== undefined) {
+      io.stdout.write(`\nwrote ${shape[0]} overlay PNG(s) to ${values.out}\n`);
+    }
+    return 0;
+  } finally {
+    tf.dispose(held);
+    model.dispose();
+  }
+}
+
+function integerOption(text: string | undefined, name: string, fallback: number, min: number) {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
+
+function parseTarget(text: string | undefined): number | number[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map((s) => s.trim());
+  if (parts.some((p) => !/^\d+$/.test(p))) {
+    throw new UsageError(
+      `--target must be a class index or a comma-separated list of them, got ${JSON.stringify(text)}`,
+    );
+  }
+  const ks = parts.map(Number);
+  return ks.length === 1 ? ks[0] : ks;
+}
+
+function readInput(file: string, cwd: string): { data: Float32Array; shape: number[] } {
+  if (!file.toLowerCase().endsWith('.npy')) {
+    throw new InterpError('PARSE', `${file}: the input must be a .npy array`);
+  }
+  const npy = parseNpy(readFileBytes(file, cwd), file);
+  if (npy.data instanceof BigInt64Array || npy.data instanceof BigUint64Array) {
+    const out = new Float32Array(npy.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = Number(npy.data[i]!);
+    return { data: out, shape: npy.shape };
+  }
+  const data = npy.data instanceof Float32Array ? npy.data : Float32Array.from(npy.data);
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) {
+      throw new InterpError('NON_FINITE', `${file}: value ${data[i]} at index ${i} is not finite`);
+    }
+  }
+  return { data, shape: npy.shape };
+}
+
+/**
+ * The input's shape as a batch the model takes: as is, with a batch axis added (one item), or
+ * with the trailing channel of 1 added (N x H x W images for an N x H x W x 1 model).
+ */
+function fitShape(
+  shape: number[],
+  model: import('@tensorflow/tfjs-layers').LayersModel,
+  inputFile: string,
+  modelFile: string,
+): number[] {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `${modelFile}: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; attribution needs one of each`,
+    );
+  }
+  const expected = model.inputs[0]!.shape;
+  const fits = (s: number[]) =>
+    s.length === expected.length &&
+    s[0]! > 0 &&
+    expected.every((d, i) => i === 0 || d === null || d === s[i]);
+  for (const candidate of [shape, [1, ...shape], [...shape, 1]]) {
+    if (fits(candidate)) return candidate;
+  }
+  const want = expected.map((d) => (d === null ? 'N' : String(d))).join(', ');
+  throw new InterpError(
+    'SHAPE_MISMATCH',
+    `${inputFile} has shape [${shape.join(', ')}] but ${modelFile} takes [${want}]`,
+  );
+}
+
+async function valueRange(tf: typeof import('@tensorflow/tfjs-core'), x: tfc.Tensor) {
+  const [lo, hi] = tf.tidy(() => [tf.min(x), tf.max(x)]);
+  const range = (await hi!.data())[0]! - (await lo!.data())[0]!;
+  tf.dispose([lo!, hi!]);
+  return range;
+}
+
+function occlusionWindow(item: number[]) {
+  if (item.length === 3) {
+    const [h, w, c] = item as [number, number, number];
+    const wh = Math.max(1, Math.round(h / 7));
+    const ww = Math.max(1, Math.round(w / 7));
+    return {
+      slidingWindowShapes: [wh, ww, c],
+      strides: [Math.max(1, Math.ceil(wh / 2)), Math.max(1, Math.ceil(ww / 2)), c],
+    };
+  }
+  return { slidingWindowShapes: item.map(() => 1), strides: 1 };
+}
+
+async function writeOverlays(
+  attribution: typeof import('@interp/attribution'),
+  x: tfc.Tensor,
+  attr: tfc.Tensor,
+  method: Method,
+  dir: string,
+): Promise<void> {
+  const [n, h, w, c] = x.shape;
+  if (x.rank !== 4 || (c !== 1 && c !== 3)) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `--out draws overlays on images [N, H, W, 1 or 3]; this input has shape [${x.shape.join(', ')}]`,
+    );
+  }
+  const images = await x.data();
+  const maps = await attr.data();
+  const mapSize = attr.size / n!;
+  const itemSize = h! * w! * c!;
+  const sign = method === 'saliency' ? 'absolute_value' : method === 'gradcam' ? 'positive' : 'all';
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < n!; i++) {
+    const overlay = await attribution.attributionOverlay(
+      { data: images.subarray(i * itemSize, (i + 1) * itemSize), shape: [h!, w!, c!] },
+      { data: maps.subarray(i * mapSize, (i + 1) * mapSize), shape: attr.shape.slice(1) },
+      { method: 'blended_heat_map', sign },
+    );
+    writeFileSync(
+      join(dir, `${method}-${i}.png`),
+      Buffer.from(overlay.dataURL.slice(overlay.dataURL.indexOf(',') + 1), 'base64'),
+    );
+  }
+}
+
+/** A float32 value with the few digits that identify it, not the float64 expansion. */
+function float32(v: number): number {
+  return Number(v.toPrecision(9));
+}
+
+function nested(data: Float32Array, shape: readonly number[]): JsonValue {
+  const build = (offset: number, axis: number): JsonValue => {
+    const size = shape[axis]!;
+    if (axis === shape.length - 1) {
+      return Array.from(data.subarray(offset, offset + size), float32);
+    }
+    const stride = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: size }, (_, i) => build(offset + i * stride, axis + 1));
+  };
+  return build(0, 0);
+}
+
+function summary(
+  method: Method,
+  shape: number[],
+  predicted: boolean,
+  targets: Int32Array,
+  data: Float32Array,
+  attrShape: readonly number[],
+  delta: Float32Array | undefined,
+): string {
+  const n = shape[0]!;
+  const size = data.length / n;
+  const head = ['item', 'target', 'sum', 'max |attr|', ...(delta ? ['delta'] : [])];
+  const rows = [head];
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    let max = 0;
+    for (let j = i * size; j < (i + 1) * size; j++) {
+      sum += data[j]!;
+      max = Math.max(max, Math.abs(data[j]!));
+    }
+    rows.push([
+      String(i),
+      String(targets[i]),
+      sum.toPrecision(5),
+      max.toPrecision(5),
+      ...(delta ? [delta[i]!.toExponential(2)] : []),
+    ]);
+  }
+  return (
+    `${method} attributions of shape [${attrShape.join(', ')}] for ${n} item${n === 1 ? '' : 's'} ` +
+    `(target: ${predicted ? 'predicted class' : 'given'})\n\n${textTable(rows)}\n`
+  );
+}
