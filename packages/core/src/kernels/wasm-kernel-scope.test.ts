@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../backend.js';
+import { backendDataIds } from './test-kernel-helpers.js';
+import { WasmKernelScope, withWasmScope } from './wasm-kernel-scope.js';
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+});
+
+describe('WasmKernelScope', () => {
+  it('frees its intermediates, also when the body throws', () => {
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    const before = backendDataIds();
+    expect(() =>
+      withWasmScope(tf.backend(), (s) => {
+        s.run('Transpose', { x }, { perm: [0, 2, 1, 3] });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(backendDataIds()).toBe(before);
+    x.dispose();
+  });
+
+  it('keep() hands over the result; transpose of size-1 dims is a view; crop4d and spread4d move data', async () => {
+    const x = tf.tensor4d([1, 2, 3, 4, 5, 6], [1, 2, 3, 1]);
+    const s = new WasmKernelScope(tf.backend());
+    expect(s.transpose(x, [3, 1, 2, 0]).dataId).toBe(x.dataId);
+    const cropped = s.crop4d(x, [1, 1], [1, 2]);
+    expect(Array.from(s.heap(cropped))).toEqual([5, 6]);
+    const spread = s.spread4d(s.view(x, [1, 2, 3, 1]), [2, 1]);
+    expect(spread.shape).toEqual([1, 4, 3, 1]);
+    const kept = s.keep(s.run('Identity', { x: spread }));
+    s.dispose();
+    const t = tf.engine().makeTensorFromTensorInfo(kept);
+    expect(Array.from(await t.data())).toEqual([1, 2, 3, 0, 0, 0, 4, 5, 6, 0, 0, 0]);
+    tf.dispose([t, x]);
+  });
+});
