@@ -52,8 +52,9 @@ export const noiseTunnelDefaults = { ntType: 'smoothgrad', nSamples: 5, stdevs: 
  * 2018): adds Gaussian noise N(0, stdevs^2) to each item `nSamples` times, attributes every noisy
  * copy with the wrapped method for the item's target, and returns per item the mean of the
  * copies' attributions (`smoothgrad`), the mean of their squares (`smoothgrad_sq`) or their
- * variance (`vargrad`). Noisy copies go through the method in chunks. The result has x's shape
- * and is the caller's to dispose.
+ * variance (`vargrad`). Noisy copies go through the method in chunks. The method sees noisy rows,
+ * not the original items, so a wrapped Integrated Gradients should use a baseline shaped like one
+ * item (or a number). The result has x's shape and is the caller's to dispose.
  *
  * @example
  * ```ts
