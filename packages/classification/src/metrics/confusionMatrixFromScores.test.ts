@@ -29,6 +29,40 @@ describe('confusionMatrixFromScores(scores, numClasses, targs, { withLosses })',
     expect(losses).toBeUndefined();
   });
 
+  it('decodes float32 (bit-pattern path) exactly as float64: signs, -0, infinities, denormals', () => {
+    const all = [0, -0, 1, -1, 0.5, 0.25, 1e-45, -1e-45, 3.4e38, -3.4e38, Infinity, -Infinity];
+    const nonNegative = [0, 1, 0.5, 0.25, 1e-45, 3.4e38, Infinity]; // the branch-free rows
+    const rng = createRng(11);
+    const n = 2000;
+    for (const specials of [all, nonNegative]) {
+      for (const c of [1, 2, 3, 10]) {
+        const f32 = new Float32Array(n * c);
+        for (let i = 0; i < f32.length; i++) {
+          f32[i] = rng.random() < 0.7 ? specials[rng.int(specials.length)]! : rng.random();
+        }
+        const targs = Int32Array.from({ length: n }, () => rng.int(c));
+        // Reference: the first index that no later value exceeds (-0 and +0 equal).
+        const ref = Array.from({ length: n }, (_, i) => {
+          let at = 0;
+          for (let j = 1; j < c; j++) if (f32[i * c + j]! > f32[i * c + at]!) at = j;
+          return at;
+        });
+        expect(Array.from(confusionMatrixFromScores(f32, c, targs).decoded)).toEqual(ref);
+        const f64 = Float64Array.from(f32);
+        expect(Array.from(confusionMatrixFromScores(f64, c, targs).decoded)).toEqual(ref);
+      }
+    }
+  });
+
+  it('finds NaN of either sign in float32 scores', () => {
+    const f32 = Float32Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6);
+    const bits = new Int32Array(f32.buffer);
+    bits[4] = 0x7fc00000; // NaN
+    expect(() => confusionMatrixFromScores(f32, 3, [0, 0])).toThrow(/scores\[1\]\[1\] is NaN/);
+    bits[4] = 0xffc00000 | 0; // NaN with the sign bit set (x86's default NaN)
+    expect(() => confusionMatrixFromScores(f32, 3, [0, 0])).toThrow(/scores\[1\]\[1\] is NaN/);
+  });
+
   it('returns per-item cross-entropy -ln(max(p[target], 1e-12)) with withLosses', () => {
     const scores = Float64Array.of(0.5, 0.5, 0.25, 0.75, 1, 0, 0, 1);
     const { losses } = confusionMatrixFromScores(scores, 2, [0, 1, 1, 1], { withLosses: true });

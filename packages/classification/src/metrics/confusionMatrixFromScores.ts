@@ -78,51 +78,9 @@ export function confusionMatrixFromScores(
   // Holds p[target] during the pass; the logs are taken after it (cheaper than in the hot loop).
   const losses = withLosses ? new Float64Array(n) : undefined;
   const top = k > 0 ? new TopCandidates(k) : undefined;
-  // The argmax is unrolled by two: an odd number of remaining columns is handled first.
-  const odd = (c - 1) & 1;
-  let off = 0;
-  for (let i = 0; i < n; i++) {
-    const t = targs[i]!;
-    if (t >>> 0 !== t || t >= c) throw badLabel('targs', i, t, c);
-    const end = off + c;
-    let best = scores[off]!;
-    let at = off;
-    if (Number.isNaN(best)) throw nanScore(i, 0);
-    let j = off + 1;
-    if (odd === 1) {
-      const v = scores[j]!;
-      // One compare on the common path: true for a new maximum or for NaN (strict > keeps ties low).
-      if (!(v <= best)) {
-        if (Number.isNaN(v)) throw nanScore(i, j - off);
-        best = v;
-        at = j;
-      }
-      j++;
-    }
-    for (; j < end; j += 2) {
-      const a = scores[j]!;
-      const b = scores[j + 1]!;
-      if (!(a <= best)) {
-        if (Number.isNaN(a)) throw nanScore(i, j - off);
-        best = a;
-        at = j;
-      }
-      if (!(b <= best)) {
-        if (Number.isNaN(b)) throw nanScore(i, j + 1 - off);
-        best = b;
-        at = j + 1;
-      }
-    }
-    const arg = at - off;
-    decoded[i] = arg;
-    counts[t * c + arg]!++;
-    if (losses !== undefined) losses[i] = scores[off + t]!;
-    if (top !== undefined) {
-      const p = Math.max(scores[off + t]!, EPS);
-      if (p <= top.limit) top.add(p, i);
-    }
-    off = end;
-  }
+  const state: Pass = { scores, c, targs, counts, decoded, losses, top };
+  if (scores instanceof Float32Array) passFloat32(state, scores);
+  else passGeneric(state);
   const result: ConfusionMatrixFromScores = { matrix: toRows(counts, c), decoded };
   if (losses !== undefined) {
     // 0 - x, not -x: a certain prediction (p = 1) costs +0, not -0.
@@ -133,6 +91,91 @@ export function confusionMatrixFromScores(
     result.topLosses = top?.result() ?? { losses: new Float64Array(0), indices: new Int32Array(0) };
   }
   return result;
+}
+
+/** What one pass over the scores reads and fills. */
+interface Pass {
+  scores: Float32Array | Float64Array;
+  c: number;
+  targs: ArrayLike<number>;
+  counts: Float64Array;
+  decoded: Int32Array;
+  losses: Float64Array | undefined;
+  top: TopCandidates | undefined;
+}
+
+/** Checks the target, counts the cell and keeps what the loss options need, for row i. */
+function record(s: Pass, i: number, off: number, arg: number): void {
+  const t = s.targs[i]!;
+  s.decoded[i] = arg;
+  s.counts[t * s.c + arg]!++;
+  if (s.losses !== undefined) s.losses[i] = s.scores[off + t]!;
+  if (s.top !== undefined) {
+    const p = Math.max(s.scores[off + t]!, EPS);
+    if (p <= s.top.limit) s.top.add(p, i);
+  }
+}
+
+/**
+ * Argmax of row i (from `off`), ties to the lower index, -0 equal to +0, NaN throwing: one compare
+ * per value on the common path (true for a new maximum or for NaN).
+ */
+function argmaxRow(scores: Float32Array | Float64Array, off: number, c: number, i: number): number {
+  let best = scores[off]!;
+  let at = off;
+  if (Number.isNaN(best)) throw nanScore(i, 0);
+  for (let j = off + 1, end = off + c; j < end; j++) {
+    const v = scores[j]!;
+    if (!(v <= best)) {
+      if (Number.isNaN(v)) throw nanScore(i, j - off);
+      best = v;
+      at = j;
+    }
+  }
+  return at - off;
+}
+
+function passGeneric(s: Pass): void {
+  const { scores, c, targs } = s;
+  const n = s.decoded.length;
+  for (let i = 0, off = 0; i < n; i++, off += c) {
+    const t = targs[i]!;
+    if (t >>> 0 !== t || t >= c) throw badLabel('targs', i, t, c);
+    record(s, i, off, argmaxRow(scores, off, c, i));
+  }
+}
+
+/**
+ * The argmax on float32 bit patterns, without branches: which of two random scores is larger is
+ * a coin flip the branch predictor loses, and on such data this takes about half the time of
+ * {@link argmaxRow}. Non-negative float32s order like their bits read as int32 (+Infinity is
+ * 0x7f800000, a positive NaN above it); a row with a sign bit set anywhere (a negative score, -0
+ * or a negative NaN) takes {@link argmaxRow} instead.
+ */
+function passFloat32(s: Pass, scores: Float32Array): void {
+  const { c, targs } = s;
+  const n = s.decoded.length;
+  const bits = new Int32Array(scores.buffer, scores.byteOffset, scores.length);
+  for (let i = 0, off = 0; i < n; i++, off += c) {
+    const t = targs[i]!;
+    if (t >>> 0 !== t || t >= c) throw badLabel('targs', i, t, c);
+    const end = off + c;
+    let best = bits[off]!;
+    let signs = best;
+    let arg = 0;
+    for (let j = off + 1, col = 1; j < end; j++, col++) {
+      const x = bits[j]!;
+      signs |= x;
+      // -(true) is -1, all bits set: select x and its column without a jump. (Number(...) or a
+      // ternary here compiles to a branch and loses the gain.)
+      const mask = -((x > best) as unknown as number);
+      best ^= (best ^ x) & mask;
+      arg ^= (arg ^ col) & mask;
+    }
+    if (signs < 0) arg = argmaxRow(scores, off, c, i);
+    else if (best > 0x7f800000) argmaxRow(scores, off, c, i); // throws on the NaN
+    record(s, i, off, arg);
+  }
 }
 
 /**
