@@ -31,7 +31,8 @@ export interface FitOptions {
   /** Learning rate for each training step (overrides `lr`); lrFind uses it. */
   lrSchedule?: (iteration: number) => number;
   /** Called after each batch with its loss; return `false` to stop training. */
-  onBatchEnd?: (iteration: number, loss: number) => boolean | undefined | undefined;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a callback that returns nothing must type-check
+  onBatchEnd?: (iteration: number, loss: number) => boolean | void;
   /** Called after each epoch with its summary. */
   onEpochEnd?: (record: import('./recorder.js').EpochRecord) => void;
   /** Progress over all training batches of all epochs. */
