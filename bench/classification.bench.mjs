@@ -44,6 +44,23 @@ function makeData(n, c, seed) {
   return { scores, targs };
 }
 
+/** Median wall times of `fns`, run in turn (warmup rounds first), as lib.mjs's time() reports them. */
+async function interleaved(fns, { runs, warmup }) {
+  const samples = fns.map(() => []);
+  for (let r = 0; r < warmup + runs; r++) {
+    for (let f = 0; f < fns.length; f++) {
+      gc();
+      const t0 = performance.now();
+      await fns[f]();
+      if (r >= warmup) samples[f].push(performance.now() - t0);
+    }
+  }
+  return samples.map((s) => {
+    s.sort((a, b) => a - b);
+    return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], runs };
+  });
+}
+
 function plainSum(a) {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i];
@@ -57,17 +74,23 @@ function plainSum(a) {
   console.log(`generating ${N} x ${C} float32 scores...`);
   const { scores, targs } = makeData(N, C, 1);
   let sink = 0;
-  const read = await time(() => {
-    sink += plainSum(scores);
-  });
-  const cmOnly = await time(() => {
-    sink += confusionMatrixFromScores(scores, C, targs).matrix[0][0];
-  });
-  const pipeline = await time(() => {
-    const r = confusionMatrixFromScores(scores, C, targs, { topLosses: 10 });
-    const rep = classificationReport(r.matrix);
-    sink += rep.accuracy + r.topLosses.losses[0];
-  });
+  // Interleaved runs, so that load from other processes on the machine hits all three alike.
+  const [read, cmOnly, pipeline] = await interleaved(
+    [
+      () => {
+        sink += plainSum(scores);
+      },
+      () => {
+        sink += confusionMatrixFromScores(scores, C, targs).matrix[0][0];
+      },
+      () => {
+        const r = confusionMatrixFromScores(scores, C, targs, { topLosses: 10 });
+        const rep = classificationReport(r.matrix);
+        sink += rep.accuracy + r.topLosses.losses[0];
+      },
+    ],
+    { runs: 7, warmup: 2 },
+  );
   gc();
   records.push(
     report('confusionMatrixFromScores (10M x 10)', cmOnly, read, {
