@@ -20,6 +20,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'pixel metrics (IoU, Dice, per-class accuracy) from mask files',
     load: () => import('./commands/segmentation.js'),
   },
+  importance: {
+    summary: 'permutation feature importance of a saved tfjs model on a table (.npy or .csv)',
+    load: () => import('./commands/importance.js'),
+  },
   attribute: {
     summary: 'saliency, gradient x input, IG, GradCAM, SmoothGrad, occlusion of a saved tfjs model',
     load: () => import('./commands/attribute.js'),

@@ -1,0 +1,459 @@
+import {
+  type Activation,
+  type DataLoader,
+  describe,
+  InterpError,
+  type Learner,
+  resolveActivation,
+} from '@interp/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { isTabularDataLoader } from '../tabular-feature.js';
+
+/** A loader's items gathered on the CPU in item order. */
+export interface LoaderData {
+  /** Row-major `[nRows, nCols]`. */
+  x: Float32Array;
+  nRows: number;
+  nCols: number;
+  /** Targets, `yPerRow` values per row. */
+  y: Float32Array;
+  yPerRow: number;
+}
+
+/** A feature (or group) as the columns that move together. */
+export interface FeatureColumns {
+  name: string;
+  columns: number[];
+}
+
+/**
+ * One model evaluation: the rows it scores (all when null), with `columns` taken from the data
+ * rows `source` (one per scored row; a permutation) or set to the constants `values`.
+ */
+export interface Job {
+  rows: Int32Array | null;
+  columns: readonly number[];
+  source?: Int32Array;
+  values?: readonly number[];
+}
+
+/** Reads a loader's batches once, in item order (shuffled loaders included, by `indices`). */
+export async function collectLoader(dl: DataLoader): Promise<LoaderData> {
+  if (!dl || typeof dl[Symbol.asyncIterator] !== 'function' || typeof dl.length !== 'number') {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `dl must be a DataLoader (arrayDataLoader, TabularData.dl), got ${describe(dl)}`,
+    );
+  }
+  const n = dl.length;
+  let x: Float32Array | undefined;
+  let y: Float32Array | undefined;
+  let nCols = 0;
+  let yPerRow = 0;
+  for await (const batch of dl) {
+    try {
+      const b = batch.x.shape[0]!;
+      if (batch.x.rank !== 2) {
+        throw new InterpError(
+          'SHAPE_MISMATCH',
+          `feature importance needs table rows: inputs of shape [N, features], got [${batch.x.shape.join(', ')}]`,
+        );
+      }
+      if (!x) {
+        nCols = batch.x.shape[1]!;
+        yPerRow = batch.y.size / b;
+        x = new Float32Array(n * nCols);
+        y = new Float32Array(n * yPerRow);
+      }
+      const xd = (await batch.x.data()) as Float32Array;
+      const yd = await batch.y.data();
+      const idx = batch.indices;
+      const first = idx[0]!;
+      if (idx[idx.length - 1] === first + idx.length - 1) {
+        // Unshuffled batches hold consecutive items: copy them as one block.
+        x.set(xd.subarray(0, idx.length * nCols), first * nCols);
+        for (let k = 0; k < idx.length * yPerRow; k++) y![first * yPerRow + k] = yd[k]!;
+      } else {
+        for (let k = 0; k < idx.length; k++) {
+          const i = idx[k]!;
+          x.set(xd.subarray(k * nCols, (k + 1) * nCols), i * nCols);
+          for (let t = 0; t < yPerRow; t++) y![i * yPerRow + t] = yd[k * yPerRow + t]!;
+        }
+      }
+    } finally {
+      batch.x.dispose();
+      batch.y.dispose();
+    }
+  }
+  if (!x || !y || n === 0) {
+    throw new InterpError('EMPTY_INPUT', 'the data loader has no rows; pass a loader with items');
+  }
+  return { x, nRows: n, nCols, y, yPerRow };
+}
+
+/** What {@link resolveFeatures} takes from the caller. */
+export interface FeatureOptions {
+  /** Names of a plain loader's columns (default x0, x1, ...). */
+  featureNames?: readonly string[] | undefined;
+  /** Feature groups that move together: name -> feature names or column indices. */
+  groups?: Readonly<Record<string, readonly (string | number)[]>> | undefined;
+}
+
+/**
+ * The features to permute: a tabular loader's features (a continuous column with its `_na`
+ * flag), else one per column named by `featureNames` or x0..x{F-1}; `groups` replaces them with
+ * one entry per group.
+ */
+export function resolveFeatures(
+  dl: DataLoader,
+  nCols: number,
+  { featureNames, groups }: FeatureOptions,
+): FeatureColumns[] {
+  let base: FeatureColumns[];
+  if (isTabularDataLoader(dl)) {
+    base = dl.features.map((f) => ({ name: f.name, columns: [...f.columns] }));
+    const bad = base.flatMap((f) => f.columns).find((c) => c >= nCols);
+    if (bad !== undefined) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `the loader's features name column ${bad} but its rows have ${nCols} columns`,
+      );
+    }
+  } else if (featureNames !== undefined) {
+    if (
+      !Array.isArray(featureNames) ||
+      featureNames.length !== nCols ||
+      !featureNames.every((s) => typeof s === 'string')
+    ) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `featureNames must be ${nCols} strings (one per input column), got ${describe(featureNames)}`,
+      );
+    }
+    base = featureNames.map((name, j) => ({ name, columns: [j] }));
+  } else {
+    base = Array.from({ length: nCols }, (_, j) => ({ name: `x${j}`, columns: [j] }));
+  }
+  if (groups === undefined) return base;
+  if (groups === null || typeof groups !== 'object' || Array.isArray(groups)) {
+    throw new InterpError(
+      'INVALID_OPTION',
+      `invalid groups: ${describe(groups)}; expected { groupName: [feature names or column indices] }`,
+    );
+  }
+  const entries = Object.entries(groups);
+  if (entries.length === 0) {
+    throw new InterpError('INVALID_OPTION', 'invalid groups: {}; give at least one group');
+  }
+  return entries.map(([name, members]) => {
+    if (!Array.isArray(members) || members.length === 0) {
+      throw new InterpError(
+        'INVALID_OPTION',
+        `group ${JSON.stringify(name)} must list one or more feature names or column indices`,
+      );
+    }
+    const cols = new Set<number>();
+    for (const m of members) {
+      if (typeof m === 'number') {
+        if (!Number.isInteger(m) || m < 0 || m >= nCols) {
+          throw new InterpError(
+            'INVALID_OPTION',
+            `group ${JSON.stringify(name)}: column ${m} is not in 0..${nCols - 1}`,
+          );
+        }
+        cols.add(m);
+        continue;
+      }
+      const f = base.find((b) => b.name === m);
+      if (!f) {
+        throw new InterpError(
+          'INVALID_OPTION',
+          `group ${JSON.stringify(name)}: no feature ${JSON.stringify(m)}; the features are ${base.map((b) => JSON.stringify(b.name)).join(', ')}`,
+        );
+      }
+      for (const c of f.columns) cols.add(c);
+    }
+    return { name, columns: [...cols].sort((a, b) => a - b) };
+  });
+}
+
+/** The model as used by the engine: a batch of rows to activated outputs. */
+export type Predict = (x: tf.Tensor) => tf.Tensor;
+
+/** A learner's predictions with an activation (default the loss function's). */
+export function predictorOf(learn: Learner, act: Activation | undefined): Predict {
+  if (!learn || typeof learn.predict !== 'function' || !learn.lossFunc) {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `expected a Learner (Learner.fromLayersModel, learnerFromFunction, tabularLearner), got ${describe(learn)}`,
+    );
+  }
+  const activation = resolveActivation(act, learn.lossFunc.activation);
+  return (x) => activation(learn.predict(x));
+}
+
+/** Model input elements per call when the caller does not say (1 MB of float32: big enough to
+ * amortize each call, small enough for the activations to stay in cache). */
+export const DEFAULT_BATCH_ELEMENTS = 2 ** 18;
+
+/**
+ * Evaluates `jobs` in order: the rows of consecutive jobs are packed into large batches (up to
+ * `batchRows` rows per model call), each batch's outputs are read once, and `onJob` gets each
+ * job's activated outputs (`[rows, nOutputs]`) as soon as the job is complete. Predictions with
+ * NaN are an error, never a silent score.
+ */
+export async function runJobs(
+  predict: Predict,
+  data: LoaderData,
+  jobs: readonly Job[],
+  batchRows: number,
+  onJob: (index: number, preds: Float32Array, nOutputs: number) => void,
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
+  const { x, nRows, nCols: F } = data;
+  const rowsOf = (j: Job) => (j.rows ? j.rows.length : nRows);
+  const totalRows = jobs.reduce((a, j) => a + rowsOf(j), 0);
+  let doneRows = 0;
+  const progress = (rows: number) => {
+    doneRows += rows;
+    onProgress?.(doneRows, totalRows);
+  };
+  if (jobs.every((j) => j.rows === null) && nRows <= batchRows) {
+    // Every job is the whole table with a few columns changed: keep copies of the table in the
+    // batch buffer and write only the changed columns of each job, from contiguous copies of the
+    // columns; a slot's columns are restored only when its next job changes other columns.
+    const slots = Math.min(jobs.length, Math.floor(batchRows / nRows));
+    const buf = new Float32Array(slots * nRows * F);
+    for (let s = 0; s < slots; s++) buf.set(x, s * nRows * F);
+    const dirty: (readonly number[])[] = Array.from({ length: slots }, () => []);
+    const column = columnCache(x, nRows, F);
+    for (let start = 0; start < jobs.length; start += slots) {
+      const count = Math.min(slots, jobs.length - start);
+      for (let s = 0; s < count; s++) {
+        const J = jobs[start + s]!;
+        const at = s * nRows * F;
+        if (!sameColumns(dirty[s]!, J.columns)) {
+          for (const c of dirty[s]!) writeColumn(buf, at, F, c, column(c), null, nRows);
+        }
+        J.columns.forEach((c, k) => {
+          if (J.source) writeColumn(buf, at, F, c, column(c), J.source, nRows);
+          else if (J.values) fillColumn(buf, at, F, c, J.values[k]!, nRows);
+        });
+        dirty[s] = J.columns;
+      }
+      const { preds, nOut } = await predictRows(
+        predict,
+        buf.subarray(0, count * nRows * F),
+        count * nRows,
+        F,
+      );
+      for (let s = 0; s < count; s++) {
+        onJob(start + s, preds.subarray(s * nRows * nOut, (s + 1) * nRows * nOut), nOut);
+      }
+      progress(count * nRows);
+    }
+    return;
+  }
+  const buf = new Float32Array(Math.min(batchRows, totalRows) * F);
+  let job = 0;
+  let offset = 0;
+  let pending: Float32Array | undefined;
+  while (job < jobs.length) {
+    const segments: { job: number; offset: number; take: number; at: number }[] = [];
+    let used = 0;
+    while (job < jobs.length && used < batchRows) {
+      const J = jobs[job]!;
+      const nJ = rowsOf(J);
+      const take = Math.min(nJ - offset, batchRows - used);
+      fillRows(buf, used, x, F, J, offset, take);
+      segments.push({ job, offset, take, at: used });
+      used += take;
+      offset += take;
+      if (offset === nJ) {
+        job++;
+        offset = 0;
+      }
+    }
+    const { preds, nOut } = await predictRows(predict, buf.subarray(0, used * F), used, F);
+    for (const s of segments) {
+      const nJ = rowsOf(jobs[s.job]!);
+      const part = preds.subarray(s.at * nOut, (s.at + s.take) * nOut);
+      if (s.take === nJ) {
+        onJob(s.job, part, nOut);
+        continue;
+      }
+      if (s.offset === 0) pending = new Float32Array(nJ * nOut);
+      pending!.set(part, s.offset * nOut);
+      if (s.offset + s.take === nJ) {
+        onJob(s.job, pending!, nOut);
+        pending = undefined;
+      }
+    }
+    progress(used);
+  }
+}
+
+/** One model call on `rows` rows of `input`; the outputs read once and checked for NaN. */
+async function predictRows(
+  predict: Predict,
+  input: Float32Array,
+  rows: number,
+  F: number,
+): Promise<{ preds: Float32Array; nOut: number }> {
+  const t = tf.tensor2d(input, [rows, F]);
+  let out: tf.Tensor | undefined;
+  let preds: Float32Array;
+  try {
+    out = tf.tidy(() => predict(t));
+    if (out.shape[0] !== rows) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `the model returned ${out.shape[0]} rows for ${rows} inputs; it must map [N, ${F}] to [N, outputs]`,
+      );
+    }
+    const d = await out.data();
+    preds = d instanceof Float32Array ? d : Float32Array.from(d);
+  } finally {
+    t.dispose();
+    out?.dispose();
+  }
+  // A sum is NaN when any term is (or when +Inf meets -Inf, which the exact scan then clears).
+  let sum = 0;
+  for (let i = 0; i < preds.length; i++) sum += preds[i]!;
+  if (Number.isNaN(sum) && preds.some(Number.isNaN)) {
+    throw new InterpError(
+      'NON_FINITE',
+      'the model predicted NaN; check the inputs (missing values?) and the model weights',
+    );
+  }
+  return { preds, nOut: preds.length / rows };
+}
+
+/** Column c of the row-major `[n, F]` table as a contiguous array, extracted once. */
+function columnCache(x: Float32Array, n: number, F: number): (c: number) => Float32Array {
+  const cache = new Map<number, Float32Array>();
+  return (c) => {
+    let col = cache.get(c);
+    if (!col) {
+      col = new Float32Array(n);
+      for (let r = 0, src = c; r < n; r++, src += F) col[r] = x[src]!;
+      cache.set(c, col);
+    }
+    return col;
+  };
+}
+
+/** Writes column c of the table at `at` from `col` (permuted by `source` when given). */
+function writeColumn(
+  buf: Float32Array,
+  at: number,
+  F: number,
+  c: number,
+  col: Float32Array,
+  source: Int32Array | null,
+  n: number,
+): void {
+  if (source) for (let r = 0, dst = at + c; r < n; r++, dst += F) buf[dst] = col[source[r]!]!;
+  else for (let r = 0, dst = at + c; r < n; r++, dst += F) buf[dst] = col[r]!;
+}
+
+function fillColumn(buf: Float32Array, at: number, F: number, c: number, v: number, n: number) {
+  for (let r = 0, dst = at + c; r < n; r++, dst += F) buf[dst] = v;
+}
+
+function sameColumns(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((c, k) => c === b[k]);
+}
+
+function fillRows(
+  buf: Float32Array,
+  at: number,
+  x: Float32Array,
+  F: number,
+  J: Job,
+  offset: number,
+  take: number,
+): void {
+  if (J.rows === null) buf.set(x.subarray(offset * F, (offset + take) * F), at * F);
+  else {
+    for (let r = 0; r < take; r++) {
+      const src = J.rows[offset + r]! * F;
+      const dst = (at + r) * F;
+      for (let c = 0; c < F; c++) buf[dst + c] = x[src + c]!;
+    }
+  }
+  const cols = J.columns;
+  if (J.source) {
+    const source = J.source;
+    for (const c of cols) {
+      for (let r = 0, dst = at * F + c; r < take; r++, dst += F) {
+        buf[dst] = x[source[offset + r]! * F + c]!;
+      }
+    }
+  } else if (J.values) {
+    cols.forEach((c, k) => {
+      const v = J.values![k]!;
+      for (let r = 0, dst = at * F + c; r < take; r++, dst += F) buf[dst] = v;
+    });
+  }
+}
+
+/** Mean and population standard deviation (ddof 0, numpy's default) of each row. */
+export function meanAndStd(rows: readonly (readonly number[])[]): {
+  mean: number[];
+  std: number[];
+} {
+  const mean = rows.map((r) => r.reduce((a, b) => a + b, 0) / r.length);
+  const std = rows.map((r, i) => {
+    const m = mean[i]!;
+    return Math.sqrt(r.reduce((a, b) => a + (b - m) ** 2, 0) / r.length);
+  });
+  return { mean, std };
+}
+
+/**
+ * Checks targets against the model's outputs for a classification scorer: one class index per
+ * row in 0..C-1 (C = outputs, or 2 for a single probability output).
+ */
+export function checkClassTargets(data: LoaderData, nOutputs: number, scoring: string): void {
+  const classes = nOutputs === 1 ? 2 : nOutputs;
+  if (data.yPerRow !== 1) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `scoring '${scoring}' needs one class index per row; the targets have ${data.yPerRow} values per row`,
+    );
+  }
+  for (let i = 0; i < data.nRows; i++) {
+    const t = data.y[i]!;
+    if (!Number.isInteger(t) || t < 0 || t >= classes) {
+      throw new InterpError(
+        'LABEL_OUT_OF_RANGE',
+        `target of row ${i} is ${t}, not a class index in 0..${classes - 1} (the model has ${nOutputs} output(s)); use a regression scoring for a regressor`,
+      );
+    }
+  }
+}
+
+/** Checks targets against the model's outputs for a regression scorer: one value per output. */
+export function checkRegressionTargets(data: LoaderData, nOutputs: number, scoring: string): void {
+  if (data.yPerRow !== nOutputs) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `scoring '${scoring}' compares each of the model's ${nOutputs} output(s) with a target, but the targets have ${data.yPerRow} value(s) per row; a classifier needs 'accuracy' or 'neg_log_loss'`,
+    );
+  }
+}
+
+/** Rows per model call: `batchSize` when given, else enough rows for DEFAULT_BATCH_ELEMENTS inputs. */
+export function resolveBatchRows(batchSize: number | undefined, nCols: number): number {
+  if (batchSize !== undefined) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `batchSize must be a positive integer (rows per model call), got ${describe(batchSize)}`,
+      );
+    }
+    return batchSize;
+  }
+  return Math.max(256, Math.floor(DEFAULT_BATCH_ELEMENTS / Math.max(1, nCols)));
+}
