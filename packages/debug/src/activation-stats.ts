@@ -8,6 +8,11 @@ import {
 } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { hookLayers, type Layer, type LayerHooks, type LayerRef } from './hook-layers.js';
+import {
+  type ActivationPlotOptions,
+  colorDimFigure,
+  layerStatsFigure,
+} from './internal/activation-plots.js';
 import { activationSummary, HIST_BINS } from './internal/activation-summary.js';
 import {
   hasParams,
@@ -259,6 +264,49 @@ export class ActivationStats {
     );
   }
 
+  /**
+   * fastai's `plot_layer_stats` for every watched layer (or `layers`): three panels, the mean, the
+   * std and the % of values near zero (<= 0.05) of each layer's output over the recorded batches.
+   */
+  plotLayerStats(
+    options: ActivationPlotOptions & { layers?: readonly LayerRef[] } = {},
+  ): SVGSVGElement {
+    this.requireBatches('plotLayerStats');
+    const picked = options.layers
+      ? options.layers.map((l) => this.layerIndex(l))
+      : this.layers.map((_, i) => i);
+    return layerStatsFigure(
+      picked.map((i) => this.layerRecord(i)),
+      options,
+    );
+  }
+
+  /**
+   * fastai's "colorful dimension" of one layer: the log1p of its 40-bin histograms (values 0 to
+   * 10, bottom to top) stacked over the recorded batches (left to right). Needs `withHist`.
+   */
+  colorDim(layer: LayerRef, options: ActivationPlotOptions = {}): SVGSVGElement {
+    const i = this.layerIndex(layer);
+    this.requireHist('colorDim');
+    this.requireBatches('colorDim');
+    return colorDimFigure(
+      this.layers[i]!.name,
+      this.hist(i),
+      this.batches.map((b) => b.iteration),
+      options,
+    );
+  }
+
+  /** Throws unless a fit recorded at least one batch. */
+  requireBatches(what: string): void {
+    if (this.batches.length === 0) {
+      throw new InterpError(
+        'EMPTY_INPUT',
+        `${what}: no batches recorded yet; run learn.fit(...) while this ActivationStats is attached`,
+      );
+    }
+  }
+
   /** Index of a layer among the watched ones, by name, watched index or object. */
   layerIndex(layer: LayerRef): number {
     const i =
@@ -278,7 +326,7 @@ export class ActivationStats {
     return i;
   }
 
-  /** Throws unless histograms were recorded and there is at least one batch. */
+  /** Throws unless histograms were recorded. */
   requireHist(what: string): void {
     if (!this.withHist) {
       throw new InterpError(

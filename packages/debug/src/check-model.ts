@@ -55,8 +55,7 @@ export async function checkModel(
     checks.push({ name, status: ok === null ? 'skipped' : ok ? 'passed' : 'failed', message });
   const { x, y } = await firstBatch(learn.dls.train, 'checkModel');
   try {
-    const lossOf = () =>
-      tf.tidy(() => tf.mean(learn.lossFunc(learn.predict(x), y)) as tf.Scalar);
+    const lossOf = () => tf.tidy(() => tf.mean(learn.lossFunc(learn.predict(x), y)) as tf.Scalar);
     // Outputs, and the loss with its inputs checked by the loss function.
     const out = learn.predict(x);
     const outShape = out.shape;
@@ -91,9 +90,14 @@ export async function checkModel(
     const vocab = learn.vocab;
     const last = outShape.at(-1);
     if (!vocab) {
-      add('output size matches vocab', null, 'the learner has no vocab (not a classifier, or no class names given)');
+      add(
+        'output size matches vocab',
+        null,
+        'the learner has no vocab (not a classifier, or no class names given)',
+      );
     } else {
-      const binary = last === 1 && vocab.length === 2 && learn.lossFunc.lossName === 'binaryCrossEntropy';
+      const binary =
+        last === 1 && vocab.length === 2 && learn.lossFunc.lossName === 'binaryCrossEntropy';
       const ok = last === vocab.length || binary;
       add(
         'output size matches vocab',
@@ -105,7 +109,8 @@ export async function checkModel(
     }
     const model = learn.layersModel;
     if (!model) {
-      const why = 'the model is a plain function: its variables are unknown, so it cannot be trained and restored safely';
+      const why =
+        'the model is a plain function: its variables are unknown, so it cannot be trained and restored safely';
       add('gradients reach every trainable layer', null, why);
       add('loss decreases when overfitting one batch', null, why);
     } else if (!Number.isFinite(loss0)) {
@@ -121,8 +126,13 @@ export async function checkModel(
   }
   const passed = checks.every((c) => c.status !== 'failed');
   const text = `${checks
-    .map((c) => `[${c.status === 'passed' ? 'PASS' : c.status === 'failed' ? 'FAIL' : 'SKIP'}] ${c.name}: ${c.message}`)
-    .join('\n')}\n${passed ? 'All checks passed.' : `${checks.filter((c) => c.status === 'failed').length} check(s) failed.`}\n`;
+    .map(
+      (c) =>
+        `[${c.status === 'passed' ? 'PASS' : c.status === 'failed' ? 'FAIL' : 'SKIP'}] ${c.name}: ${c.message}`,
+    )
+    .join(
+      '\n',
+    )}\n${passed ? 'All checks passed.' : `${checks.filter((c) => c.status === 'failed').length} check(s) failed.`}\n`;
   return { passed, checks, text, toString: () => text };
 }
 
@@ -147,7 +157,9 @@ async function gradientCheck(
       layers.map((l) => {
         const gs = l.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]!);
         const abs = tf.addN(gs.map((g) => tf.sum(tf.abs(g))));
-        const bad = tf.addN(gs.map((g) => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(g)), 'float32'))));
+        const bad = tf.addN(
+          gs.map((g) => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(g)), 'float32'))),
+        );
         return tf.stack([abs, bad]);
       }),
     ),
@@ -167,7 +179,9 @@ async function gradientCheck(
     ok
       ? `all ${layers.length} layers with trainable weights get nonzero, finite gradients`
       : [
-          zero.length ? `no gradient reaches ${zero.join(', ')} (a zero weight path, a dead activation or a detached branch)` : '',
+          zero.length
+            ? `no gradient reaches ${zero.join(', ')} (a zero weight path, a dead activation or a detached branch)`
+            : '',
           nonFinite.length ? `non-finite gradients in ${nonFinite.join(', ')}` : '',
         ]
           .filter(Boolean)

@@ -16,13 +16,23 @@ function twoLayer(): tfl.Sequential {
   const m = tfl.sequential();
   m.add(tfl.layers.dense({ units: 2, inputShape: [2], name: 'h', activation: 'relu' }));
   m.add(tfl.layers.dense({ units: 1, name: 'o', useBias: false }));
-  m.layers[0]!.setWeights([tf.tensor2d([[1, 2], [3, 4]]), tf.tensor1d([1, -1])]);
+  m.layers[0]!.setWeights([
+    tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]),
+    tf.tensor1d([1, -1]),
+  ]);
   m.layers[1]!.setWeights([tf.tensor2d([[1], [1]])]);
   return m;
 }
 
 // x = [[1, 0], [0, -1]]: h = relu(x K + b) = relu([[2, 1], [-2, -5]]) = [[2, 1], [0, 0]]; o = [3, 0].
-const X = () => tf.tensor2d([[1, 0], [0, -1]]);
+const X = () =>
+  tf.tensor2d([
+    [1, 0],
+    [0, -1],
+  ]);
 
 describe('hookOutputs(model, layers, { detach })', () => {
   it('has the expected defaults', () => {
@@ -36,13 +46,19 @@ describe('hookOutputs(model, layers, { detach })', () => {
       const hooks = hookOutputs(model);
       tf.dispose(model.predict(x));
       expect(hooks.layers.map((l) => l.name)).toEqual(['h', 'o']);
-      expect(await (hooks.get('h') as tf.Tensor).array()).toEqual([[2, 1], [0, 0]]);
+      expect(await (hooks.get('h') as tf.Tensor).array()).toEqual([
+        [2, 1],
+        [0, 0],
+      ]);
       expect(await (hooks.stored[1] as tf.Tensor).array()).toEqual([[3], [0]]);
       // A second call replaces the stored outputs (the old copies are disposed).
       // -x = [[-1, 0], [0, 1]]: h = relu([[0, -3], [4, 3]]).
       const negX = tf.neg(x);
       tf.dispose([model.predict(negX) as tf.Tensor, negX]);
-      expect(await (hooks.get(0) as tf.Tensor).array()).toEqual([[0, 0], [4, 3]]);
+      expect(await (hooks.get(0) as tf.Tensor).array()).toEqual([
+        [0, 0],
+        [4, 3],
+      ]);
       hooks.remove();
       expect(hooks.stored).toEqual([undefined, undefined]);
     });
@@ -52,9 +68,9 @@ describe('hookOutputs(model, layers, { detach })', () => {
   it('sees layers of a model nested in a functional model, in apply with training', async () => {
     const inner = twoLayer();
     const input = tfl.input({ shape: [2] });
-    const out = tfl.layers.dense({ units: 1, name: 'top', kernelInitializer: 'ones' }).apply(
-      inner.apply(input),
-    ) as tfl.SymbolicTensor;
+    const out = tfl.layers
+      .dense({ units: 1, name: 'top', kernelInitializer: 'ones' })
+      .apply(inner.apply(input)) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: out });
     const x = X();
     const hooks = hookOutputs(model, ['h', 'top']);
@@ -62,7 +78,10 @@ describe('hookOutputs(model, layers, { detach })', () => {
     const flags = hookLayers(model, ['o'], (_l, _i, _o, kwargs) => void seen.push(kwargs.training));
     tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
     tf.dispose(model.predict(x));
-    expect(await (hooks.get('h') as tf.Tensor).array()).toEqual([[2, 1], [0, 0]]);
+    expect(await (hooks.get('h') as tf.Tensor).array()).toEqual([
+      [2, 1],
+      [0, 0],
+    ]);
     // top = o * 1 + 0 = [3, 0]
     expect(await (hooks.get('top') as tf.Tensor).array()).toEqual([[3], [0]]);
     expect(seen).toEqual([true, undefined]);
@@ -77,7 +96,10 @@ describe('hookOutputs(model, layers, { detach })', () => {
     await expectNoLeakedTensors(async () => {
       const hooks = hookOutputs(model, ['h'], { detach: false });
       tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
-      expect(await (hooks.get('h') as tf.Tensor).array()).toEqual([[2, 1], [0, 0]]);
+      expect(await (hooks.get('h') as tf.Tensor).array()).toEqual([
+        [2, 1],
+        [0, 0],
+      ]);
       // Inference frees intermediate outputs; reading one says what to do instead.
       tf.dispose(model.predict(x));
       expect(() => hooks.get('h')).toThrow(/freed by tfjs-layers.*detach: true/);
@@ -103,10 +125,14 @@ describe('hookOutputs(model, layers, { detach })', () => {
 
   it('rejects bad input with an InterpError saying what to do', () => {
     const model = twoLayer();
-    expect(() => hookOutputs(model, ['nope'])).toThrow(/no layer named "nope"; the model's layers are h, o/);
+    expect(() => hookOutputs(model, ['nope'])).toThrow(
+      /no layer named "nope"; the model's layers are h, o/,
+    );
     expect(() => hookOutputs(model, [5])).toThrow(/layer index 5 is out of range/);
     expect(() => hookOutputs({} as never)).toThrow(/needs a tfjs-layers LayersModel/);
-    expect(() => hookOutputs(model, undefined, { detach: 'yes' as never })).toThrow(/invalid detach/);
+    expect(() => hookOutputs(model, undefined, { detach: 'yes' as never })).toThrow(
+      /invalid detach/,
+    );
     const hooks = hookOutputs(model, ['h']);
     expect(() => hooks.get('o')).toThrow(/"o" is not hooked; hooked layers: h/);
     hooks.remove();

@@ -4,6 +4,10 @@ export type {
   LayerActivationStats,
 } from './activation-stats.js';
 export { ActivationStats, activationStatsDefaults } from './activation-stats.js';
+export type { CheckModelOptions, CheckModelReport, ModelCheck } from './check-model.js';
+export { checkModel, checkModelDefaults } from './check-model.js';
+export { deadChart, deadChartDefaults } from './dead-chart.js';
+export { histChart, histChartDefaults } from './hist-chart.js';
 export type {
   Layer,
   LayerCallArgs,
@@ -14,3 +18,31 @@ export type {
 export { hookLayers } from './hook-layers.js';
 export type { HookedOutputs, HookOutputsOptions } from './hook-outputs.js';
 export { hookOutputs, hookOutputsDefaults } from './hook-outputs.js';
+export type { ActivationPlotOptions } from './internal/activation-plots.js';
+export type { DebugPlotOptions } from './internal/debug-plots.js';
+export type { LrFindOptions, LrFindResult, SuggestionName } from './lr-find.js';
+export { lrFind, lrFindDefaults, SMOOTH_BETA } from './lr-find.js';
+export type { LrSuggestion, SuggestionFunction } from './lr-suggestion.js';
+export { minimum } from './minimum.js';
+export type {
+  DeadNeuronOptions,
+  DeadNeuronReport,
+  GradientFlowOptions,
+  GradientFlowReport,
+  LayerDeadNeurons,
+  LayerGradientFlow,
+  LayerOutputReport,
+  LayerOutputStats,
+  WeightDistributionOptions,
+  WeightDistributionReport,
+  WeightStats,
+} from './model-debugger.js';
+export { ModelDebugger, modelDebuggerDefaults } from './model-debugger.js';
+export type { LayerSize, ModelSizes, ModelSizesOptions } from './model-sizes.js';
+export { modelSizes } from './model-sizes.js';
+export type { SlideOptions } from './slide.js';
+export { slide, slideDefaults } from './slide.js';
+export { steep } from './steep.js';
+export type { ModelSummary, OutputShape, SummaryOptions, SummaryRow } from './summary.js';
+export { summary } from './summary.js';
+export { valley } from './valley.js';

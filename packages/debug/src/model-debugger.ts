@@ -1,7 +1,6 @@
 import { assertInteger, assertNumber, describe, InterpError, type Learner } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { hookLayers, type Layer, type LayerRef } from './hook-layers.js';
-import { hasParams, leafLayers, requireLayersModel, resolveLayers } from './internal/model-layers.js';
 import {
   type DebugPlotOptions,
   plotDeadNeurons,
@@ -9,6 +8,13 @@ import {
   plotLayerOutputs,
   plotWeightDistribution,
 } from './internal/debug-plots.js';
+import {
+  hasParams,
+  leafLayers,
+  requireLayersModel,
+  resolveLayers,
+  weightSize,
+} from './internal/model-layers.js';
 
 /** Options of {@link ModelDebugger.checkGradientFlow}. */
 export interface GradientFlowOptions {
@@ -135,7 +141,14 @@ export interface WeightDistributionReport {
   warnings: string[];
 }
 
-const ACTIVATION_LAYERS = new Set(['Activation', 'ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU']);
+const ACTIVATION_LAYERS = new Set([
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'PReLU',
+  'ELU',
+  'ThresholdedReLU',
+]);
 const NOT_KERNEL = /(^|\/)(bias|gamma|beta|moving_mean|moving_variance)(_\d+)?$/;
 
 /**
@@ -186,16 +199,15 @@ export class ModelDebugger {
       throw new InterpError('EMPTY_INPUT', 'checkGradientFlow: the model has no trainable weights');
     }
     const vars = layers.flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
-    const params = layers.map((l) =>
-      l.trainableWeights.reduce((a, w) => a + w.shape.reduce((p, s) => p * s, 1), 0),
-    );
+    const params = layers.map((l) => l.trainableWeights.reduce((a, w) => a + weightSize(w), 0));
     const sums = layers.map(() => ({ norm: 0, meanAbs: 0, maxAbs: 0, bad: 0 }));
     let batches = 0;
     for await (const { x, y } of dl) {
       let data: Float32Array;
       try {
         const { value, grads } = tf.variableGrads(
-          () => tf.mean(this.learn.lossFunc(this.learn.predict(x, { training: true }), y)) as tf.Scalar,
+          () =>
+            tf.mean(this.learn.lossFunc(this.learn.predict(x, { training: true }), y)) as tf.Scalar,
           vars,
         );
         const stats = tf.tidy(() =>
@@ -226,7 +238,8 @@ export class ModelDebugger {
       });
       if (++batches >= nBatches) break;
     }
-    if (batches === 0) throw new InterpError('EMPTY_INPUT', 'checkGradientFlow: the data loader yielded no batches');
+    if (batches === 0)
+      throw new InterpError('EMPTY_INPUT', 'checkGradientFlow: the data loader yielded no batches');
     const rows: LayerGradientFlow[] = layers.map((l, i) => {
       const s = sums[i]!;
       const gradNorm = s.norm / batches;
@@ -249,7 +262,8 @@ export class ModelDebugger {
         status,
       };
     });
-    const named = (st: LayerGradientFlow['status']) => rows.filter((r) => r.status === st).map((r) => r.layer);
+    const named = (st: LayerGradientFlow['status']) =>
+      rows.filter((r) => r.status === st).map((r) => r.layer);
     const vanishing = named('vanishing');
     const exploding = named('exploding');
     const nonFinite = named('non-finite');
@@ -278,9 +292,13 @@ export class ModelDebugger {
     { layers }: { layers?: readonly LayerRef[] } = {},
   ): Promise<LayerOutputReport> {
     if (!(x instanceof tf.Tensor)) {
-      throw new InterpError('INVALID_ARGUMENT', `analyzeLayerOutputs needs an input tensor x, got ${describe(x)}`);
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `analyzeLayerOutputs needs an input tensor x, got ${describe(x)}`,
+      );
     }
-    const targets = layers === undefined ? leafLayers(this.model) : resolveLayers(this.model, layers);
+    const targets =
+      layers === undefined ? leafLayers(this.model) : resolveLayers(this.model, layers);
     const found = new Map<Layer, { stats: tf.Tensor; shape: number[] }>();
     const hooks = hookLayers(this.model, targets, (layer, _in, out) => {
       const first = Array.isArray(out) ? out[0]! : out;
@@ -314,7 +332,9 @@ export class ModelDebugger {
       if (r.nanCount > 0 || r.infCount > 0) {
         warnings.push(`${r.layer} outputs ${r.nanCount} NaN and ${r.infCount} infinite values`);
       } else if (r.min === r.max) {
-        warnings.push(`${r.layer} outputs the constant ${r.min} for every item: it passes no information on`);
+        warnings.push(
+          `${r.layer} outputs the constant ${r.min} for every item: it passes no information on`,
+        );
       }
     }
     return { layers: rows, warnings };
@@ -332,7 +352,9 @@ export class ModelDebugger {
     const dl = this.learn.dls.byIndex(dsIdx);
     const targets =
       layers === undefined
-        ? leafLayers(this.model).filter((l) => hasParams(l) || ACTIVATION_LAYERS.has(l.getClassName()))
+        ? leafLayers(this.model).filter(
+            (l) => hasParams(l) || ACTIVATION_LAYERS.has(l.getClassName()),
+          )
         : resolveLayers(this.model, layers);
     const runningMax = new Map<Layer, tf.Tensor>();
     const hooks = hookLayers(this.model, targets, (layer, _in, out) => {
@@ -392,7 +414,9 @@ export class ModelDebugger {
    * Statistics and a histogram of every weight tensor (per layer), with warnings for NaN or
    * infinite values, all-zero or constant kernels (no symmetry breaking), and huge values.
    */
-  async weightDistributionAnalysis(options: WeightDistributionOptions = {}): Promise<WeightDistributionReport> {
+  async weightDistributionAnalysis(
+    options: WeightDistributionOptions = {},
+  ): Promise<WeightDistributionReport> {
     const d = modelDebuggerDefaults.weightDistribution;
     const { bins = d.bins, hugeThreshold = d.hugeThreshold } = options;
     assertInteger(bins, 'bins', 1);
@@ -403,15 +427,22 @@ export class ModelDebugger {
       for (const w of layer.weights) {
         const values = (await w.read().data()) as Float32Array;
         const s = describeValues(values, bins);
-        const name = w.name;
-        weights.push({ layer: layer.name, name, shape: [...w.shape], ...s });
+        // originalName: tfjs suffixes `name` (`dense/kernel_4`) when layer names repeat.
+        const name = w.originalName;
+        weights.push({ layer: layer.name, name, shape: w.shape.map((d) => d ?? 0), ...s });
         const kernel = !NOT_KERNEL.test(name);
         if (s.nonFiniteCount > 0) {
-          warnings.push(`${name}: ${s.nonFiniteCount} NaN or infinite values; training diverged or the weights were loaded wrong`);
+          warnings.push(
+            `${name}: ${s.nonFiniteCount} NaN or infinite values; training diverged or the weights were loaded wrong`,
+          );
         } else if (kernel && s.count > 0 && s.zeroFraction === 1) {
-          warnings.push(`${name} is all zero: the layer passes no signal and gets no gradient upstream; re-initialize it`);
+          warnings.push(
+            `${name} is all zero: the layer passes no signal and gets no gradient upstream; re-initialize it`,
+          );
         } else if (kernel && s.count > 1 && s.min === s.max) {
-          warnings.push(`${name} is constant (${s.min}): every unit computes the same thing; use a random initializer`);
+          warnings.push(
+            `${name} is constant (${s.min}): every unit computes the same thing; use a random initializer`,
+          );
         } else if (Math.max(Math.abs(s.min), Math.abs(s.max)) > hugeThreshold) {
           warnings.push(
             `${name} has huge values (|w| up to ${Math.max(Math.abs(s.min), Math.abs(s.max)).toPrecision(3)} > ${hugeThreshold}); use weight decay or a lower learning rate`,
@@ -438,7 +469,10 @@ export class ModelDebugger {
   }
 
   /** One histogram line per weight tensor (density over its value range). */
-  plotWeightDistribution(report: WeightDistributionReport, options: DebugPlotOptions = {}): SVGSVGElement {
+  plotWeightDistribution(
+    report: WeightDistributionReport,
+    options: DebugPlotOptions = {},
+  ): SVGSVGElement {
     return plotWeightDistribution(report, options);
   }
 }

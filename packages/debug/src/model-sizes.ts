@@ -42,9 +42,17 @@ export interface ModelSizes {
  * layers[0]; // { name: 'conv2d_1', outputShape: [null, 26, 26, 16], params: 160, paramBytes: 640, activationBytes: 43264, ... }
  * ```
  */
-export function modelSizes(learn: Learner | LayersModel, options: ModelSizesOptions = {}): ModelSizes {
-  const isLearner = learn instanceof Learner || (typeof learn === 'object' && learn !== null && 'dls' in learn);
-  const model = isLearner ? (learn as Learner).layersModel : isModel(learn) ? (learn as LayersModel) : undefined;
+export function modelSizes(
+  learn: Learner | LayersModel,
+  options: ModelSizesOptions = {},
+): ModelSizes {
+  const isLearner =
+    learn instanceof Learner || (typeof learn === 'object' && learn !== null && 'dls' in learn);
+  const model = isLearner
+    ? (learn as Learner).layersModel
+    : isModel(learn)
+      ? (learn as LayersModel)
+      : undefined;
   if (!model) {
     throw new InterpError(
       isLearner ? 'NOT_SUPPORTED' : 'INVALID_ARGUMENT',
@@ -56,7 +64,8 @@ export function modelSizes(learn: Learner | LayersModel, options: ModelSizesOpti
   const rows = layerTable(model, options.inputSize);
   const elements = (shape: OutputShape): number => {
     if (shape.length === 0) return 0;
-    if (Array.isArray(shape[0])) return (shape as (number | null)[][]).reduce((a, s) => a + elements(s), 0);
+    if (Array.isArray(shape[0]))
+      return (shape as (number | null)[][]).reduce((a, s) => a + elements(s), 0);
     return (shape as (number | null)[]).reduce<number>((a, d) => a * (d ?? 1), 1);
   };
   const layers = rows.map((r) => ({

@@ -12,7 +12,15 @@ beforeAll(async () => {
 
 function demoCnn() {
   const m = tfl.sequential({ name: 'cnn' });
-  m.add(tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu', name: 'conv1' }));
+  m.add(
+    tfl.layers.conv2d({
+      inputShape: [28, 28, 1],
+      filters: 16,
+      kernelSize: 3,
+      activation: 'relu',
+      name: 'conv1',
+    }),
+  );
   m.add(tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }));
   m.add(tfl.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', name: 'conv2' }));
   m.add(tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }));
@@ -24,15 +32,23 @@ function demoCnn() {
 function learnerFor(model: tfl.LayersModel, itemShape: number[]) {
   const n = 4;
   const size = itemShape.reduce((a, b) => a * b, 1);
-  const dl = arrayDataLoader({ data: new Float32Array(n * size), shape: [n, ...itemShape] }, { data: new Int32Array(n), shape: [n] }, { batchSize: 2 });
+  const dl = arrayDataLoader(
+    { data: new Float32Array(n * size), shape: [n, ...itemShape] },
+    { data: new Int32Array(n), shape: [n] },
+    { batchSize: 2 },
+  );
   return Learner.fromLayersModel(model, { dls: new DataLoaders(dl, dl) });
 }
 
 describe('summary(learn, { inputSize })', () => {
   it('counts parameters by hand: dense 4->3 has 4*3 + 3 = 15', () => {
-    const m = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [4], name: 'd' })] });
+    const m = tfl.sequential({
+      layers: [tfl.layers.dense({ units: 3, inputShape: [4], name: 'd' })],
+    });
     const s = summary(m);
-    expect(s.layers).toEqual([{ name: 'd', path: [], type: 'Dense', outputShape: [null, 3], params: 15, trainable: true }]);
+    expect(s.layers).toEqual([
+      { name: 'd', path: [], type: 'Dense', outputShape: [null, 3], params: 15, trainable: true },
+    ]);
     expect(s.totalParams).toBe(15);
     expect(s.totalParams).toBe(m.countParams());
     expect(s.trainableParams).toBe(15);
@@ -85,7 +101,9 @@ describe('summary(learn, { inputSize })', () => {
     });
     inner.layers[0]!.trainable = false;
     const input = tfl.input({ shape: [4] });
-    const out = tfl.layers.dense({ units: 2, name: 'head' }).apply(inner.apply(input)) as tfl.SymbolicTensor;
+    const out = tfl.layers
+      .dense({ units: 2, name: 'head' })
+      .apply(inner.apply(input)) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: out });
     const s = await expectNoLeakedTensors(() => summary(model, { inputSize: [5, 4] }));
     // frozen: 4*3+3 = 15 non-trainable; bn: gamma, beta (6 trainable) + moving mean/var (6); head 3*2+2 = 8.
@@ -116,7 +134,9 @@ describe('summary(learn, { inputSize })', () => {
 
   it('rejects bad input with an InterpError saying what to do', () => {
     const m = demoCnn();
-    expect(() => summary(m, { inputSize: [28, 28, 3] })).toThrow(/does not fit the model's input \[batch, 28, 28, 1\]/);
+    expect(() => summary(m, { inputSize: [28, 28, 3] })).toThrow(
+      /does not fit the model's input \[batch, 28, 28, 1\]/,
+    );
     expect(() => summary(m, { inputSize: [0, 28] })).toThrow(/invalid inputSize/);
     expect(() => summary({} as never)).toThrow(/needs a Learner or a tfjs-layers LayersModel/);
     const dl = arrayDataLoader({ data: [1], shape: [1, 1] }, { data: [0], shape: [1] });
@@ -139,10 +159,14 @@ describe('modelSizes(learn, { inputSize })', () => {
     expect(s.totalParamBytes).toBe(12810 * 4);
     // per item: 10816 + 2704 + 3872 + 800 + 800 + 10 floats
     expect(s.totalActivationBytes).toBe((10816 + 2704 + 3872 + 800 + 800 + 10) * 4);
-    expect(modelSizes(demoCnn(), { inputSize: [3, 28, 28, 1] }).layers[5]!.activationBytes).toBe(3 * 10 * 4);
+    expect(modelSizes(demoCnn(), { inputSize: [3, 28, 28, 1] }).layers[5]!.activationBytes).toBe(
+      3 * 10 * 4,
+    );
   });
 
   it('rejects bad input', () => {
-    expect(() => modelSizes(42 as never)).toThrow(/needs a Learner or a tfjs-layers LayersModel, got 42/);
+    expect(() => modelSizes(42 as never)).toThrow(
+      /needs a Learner or a tfjs-layers LayersModel, got 42/,
+    );
   });
 });

@@ -8,7 +8,7 @@ import {
   type OutputShape,
   withBatch,
 } from './internal/layer-table.js';
-import { isModel } from './internal/model-layers.js';
+import { isModel, weightSize } from './internal/model-layers.js';
 
 export type { OutputShape } from './internal/layer-table.js';
 
@@ -67,8 +67,13 @@ export interface ModelSummary {
  */
 export function summary(learn: Learner | LayersModel, options: SummaryOptions = {}): ModelSummary {
   const { inputSize } = options;
-  const isLearner = learn instanceof Learner || (typeof learn === 'object' && learn !== null && 'dls' in learn);
-  const model = isLearner ? (learn as Learner).layersModel : isModel(learn) ? (learn as LayersModel) : undefined;
+  const isLearner =
+    learn instanceof Learner || (typeof learn === 'object' && learn !== null && 'dls' in learn);
+  const model = isLearner
+    ? (learn as Learner).layersModel
+    : isModel(learn)
+      ? (learn as LayersModel)
+      : undefined;
   if (!model) {
     throw new InterpError(
       isLearner ? 'NOT_SUPPORTED' : 'INVALID_ARGUMENT',
@@ -83,17 +88,15 @@ export function summary(learn: Learner | LayersModel, options: SummaryOptions = 
   if (inputSize !== undefined) {
     inputShape = fullInputSize(model, inputSize);
   } else {
-    inputShape = model.inputs.length === 1 ? modelInputShape(model) : model.inputs.map((i) => [...i.shape]);
+    inputShape =
+      model.inputs.length === 1 ? modelInputShape(model) : model.inputs.map((i) => [...i.shape]);
     if (batch !== undefined) {
       inputShape = withBatch(inputShape, batch);
       rows = rows.map((r) => ({ ...r, outputShape: withBatch(r.outputShape, batch) }));
     }
   }
   const totalParams = model.countParams();
-  const trainableParams = model.trainableWeights.reduce(
-    (a, w) => a + w.shape.reduce((p, d) => p * d, 1),
-    0,
-  );
+  const trainableParams = model.trainableWeights.reduce((a, w) => a + weightSize(w), 0);
   const optimizer = isLearner
     ? `Adam (learn.fit's default, lr ${fitDefaults.lr})`
     : describeOptimizer(model);
@@ -186,6 +189,9 @@ function describeLoss(model: LayersModel): string {
   if (loss === undefined || loss === null) return 'none (the model is not compiled)';
   const name = (l: unknown) => (typeof l === 'function' ? l.name || 'custom' : String(l));
   if (Array.isArray(loss)) return loss.map(name).join(', ');
-  if (typeof loss === 'object') return Object.entries(loss).map(([k, v]) => `${k}: ${name(v)}`).join(', ');
+  if (typeof loss === 'object')
+    return Object.entries(loss)
+      .map(([k, v]) => `${k}: ${name(v)}`)
+      .join(', ');
   return name(loss);
 }

@@ -31,14 +31,14 @@ export function identityThenDeadModel(): tfl.Sequential {
   return m;
 }
 
-/** A regression learner over `X3` repeated `copies` times (batches of 3), targets all zero. */
+/** A regression learner over `X3` repeated `copies` times (batches of 3), targets all one. */
 export function x3Learner(model: tfl.LayersModel, copies = 2, batchSize = 3): Learner {
   const n = 3 * copies;
   const x = new Float32Array(n * 2);
   for (let c = 0; c < copies; c++) x.set(X3, c * 6);
   const dl = arrayDataLoader(
     { data: x, shape: [n, 2] },
-    { data: new Float32Array(n * 2), shape: [n, 2] },
+    { data: new Float32Array(n * 2).fill(1), shape: [n, 2] },
     {
       batchSize,
     },

@@ -21,3 +21,31 @@ export type { ToPNGOptions } from './toPNG.js';
 export { toPNG } from './toPNG.js';
 export { toSVGString } from './toSVGString.js';
 export type { DocumentOption, Figsize, ImageArray, ImageInput } from './types.js';
+export type {
+  AnalyzerPlotOptions,
+  ConfidenceAnalysis,
+  ConfidenceBin,
+  ErrorAnalysis,
+  PredictionAnalyzerOptions,
+  PredictionDistribution,
+} from './views/PredictionAnalyzer.js';
+export { PredictionAnalyzer, predictionAnalyzerDefaults } from './views/PredictionAnalyzer.js';
+export type { PanelGridOptions } from './views/panelGrid.js';
+export { panelGrid } from './views/panelGrid.js';
+export type { LrFindData, PlotLrFindOptions } from './views/plotLrFind.js';
+export { plotLrFind, plotLrFindDefaults } from './views/plotLrFind.js';
+export type { PlotMetricsOptions } from './views/plotMetrics.js';
+export { plotMetrics } from './views/plotMetrics.js';
+export type { PlotMultiLossesOptions } from './views/plotMultiLosses.js';
+export { plotMultiLosses, plotMultiLossesDefaults } from './views/plotMultiLosses.js';
+export type { PlotPredictionsOptions } from './views/plotPredictions.js';
+export { plotPredictions, plotPredictionsDefaults } from './views/plotPredictions.js';
+export type { RasterChartOptions } from './views/rasterChart.js';
+export { rasterChart } from './views/rasterChart.js';
+export type { ShowBatchPredictionsOptions } from './views/showBatchPredictions.js';
+export {
+  showBatchPredictions,
+  showBatchPredictionsDefaults,
+} from './views/showBatchPredictions.js';
+export type { ShowResultsOptions } from './views/showResults.js';
+export { showResults, showResultsDefaults } from './views/showResults.js';

@@ -2,7 +2,7 @@ import { describe, InterpError } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { hookLayers } from '../hook-layers.js';
-import { isModel, type Layer } from './model-layers.js';
+import { isModel, type Layer, weightSize } from './model-layers.js';
 
 /** An output shape: null for an unknown size (usually the batch axis); several for multi-output layers. */
 export type OutputShape = (number | null)[] | (number | null)[][];
@@ -24,7 +24,10 @@ export interface LayerRow {
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 
 /** The computing layers of a model (nested models opened) with shapes and parameter counts. */
-export function layerTable(model: LayersModel, inputSize: readonly number[] | undefined): LayerRow[] {
+export function layerTable(
+  model: LayersModel,
+  inputSize: readonly number[] | undefined,
+): LayerRow[] {
   const measured = inputSize === undefined ? undefined : measureShapes(model, inputSize);
   const rows: LayerRow[] = [];
   const seen = new Set<Layer>();
@@ -37,8 +40,8 @@ export function layerTable(model: LayersModel, inputSize: readonly number[] | un
         continue;
       }
       if (layer.getClassName() === 'InputLayer') continue;
-      const count = (ws: readonly { shape: number[] }[]) =>
-        ws.reduce((a, w) => a + w.shape.reduce((p, d) => p * d, 1), 0);
+      const count = (ws: readonly { shape: readonly (number | null)[] }[]) =>
+        ws.reduce((a, w) => a + weightSize(w), 0);
       rows.push({
         layer,
         name: layer.name,
@@ -47,10 +50,7 @@ export function layerTable(model: LayersModel, inputSize: readonly number[] | un
         outputShape: measured ? (measured.get(layer) ?? staticShape(layer)) : staticShape(layer),
         params: layer.countParams(),
         trainableParams: count(layer.trainableWeights),
-        paramBytes: layer.weights.reduce(
-          (a, w) => a + w.shape.reduce((p, d) => p * d, 1) * (BYTES[w.dtype] ?? 4),
-          0,
-        ),
+        paramBytes: layer.weights.reduce((a, w) => a + weightSize(w) * (BYTES[w.dtype] ?? 4), 0),
       });
     }
   };
@@ -129,7 +129,8 @@ export function formatShape(shape: OutputShape): string {
 /** Replaces an unknown leading (batch) size by `batch`. */
 export function withBatch(shape: OutputShape, batch: number): OutputShape {
   if (shape.length === 0) return shape;
-  if (Array.isArray(shape[0])) return (shape as (number | null)[][]).map((s) => withBatch(s, batch) as (number | null)[]);
+  if (Array.isArray(shape[0]))
+    return (shape as (number | null)[][]).map((s) => withBatch(s, batch) as (number | null)[]);
   const s = [...(shape as (number | null)[])];
   if (s[0] === null) s[0] = batch;
   return s;

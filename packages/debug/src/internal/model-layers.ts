@@ -119,3 +119,8 @@ export function requireLayersModel(learn: Learner, what: string): LayersModel {
   }
   return model;
 }
+
+/** Number of values of a weight (its shape is fully known once the layer is built). */
+export function weightSize(w: { shape: readonly (number | null)[] }): number {
+  return w.shape.reduce<number>((a, d) => a * (d ?? 0), 1);
+}
