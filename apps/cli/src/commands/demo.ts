@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { assertInteger } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
+import { attributionSection } from '../demo/attribution-section.js';
 import { classificationSection } from '../demo/classification-section.js';
 import { type ReportSection, renderReport } from '../demo/report-html.js';
 import { trainMnist } from '../demo/train-mnist.js';
@@ -59,6 +60,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const interp = await ClassificationInterpretation.fromLearner(trained.learn);
   const reportText = interp.printClassificationReport({ log: (t) => io.stdout.write(`${t}\n`) });
   const sections: ReportSection[] = [await classificationSection(interp, document, reportText)];
+  sections.push(await attributionSection(trained.learn, interp, document));
 
   mkdirSync(outDir, { recursive: true });
   const file = resolve(outDir, 'report.html');

@@ -16,7 +16,8 @@ export async function classificationSection(
       title: 'Confusion matrix (normalized by actual class)',
     }),
   );
-  const pairs = interp.mostConfused(2);
+  const allPairs = interp.mostConfused(2);
+  const pairs = allPairs.slice(0, 10);
   const top = toSVGString(await interp.plotTopLosses(16, { document, ncols: 8 }));
   return {
     id: 'classification',
@@ -27,7 +28,7 @@ export async function classificationSection(
       '<h3>Confusion matrix</h3>',
       figure(cm),
       figure(cmNorm),
-      '<h3>Most confused (count &ge; 2)</h3>',
+      `<h3>Most confused (the ${pairs.length} largest of ${allPairs.length} pairs with count &ge; 2)</h3>`,
       pairs.length
         ? table(['actual', 'predicted', 'count'], pairs)
         : '<p>No pair was confused twice.</p>',
