@@ -4,7 +4,6 @@ import {
   crossEntropyFromProbsPerItem,
   crossEntropyPerItem,
   DataLoaders,
-  type Learner,
   learnerFromFunction,
   mseLossPerItem,
   setupBackend,
@@ -17,38 +16,11 @@ import { FeatureImportance, permutationImportanceDefaults } from './feature-impo
 import { Table } from './table.js';
 import { TabularData } from './tabular-data.js';
 import { interpErrorOf } from './test-helpers.js';
+import { dot, linearLearner, normals } from './test-learners.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
 });
-
-/** A learner whose model is `x @ w` (F x C weights), on loaders over (x, y). */
-function linearLearner(
-  x: number[][],
-  y: ArrayLike<number>,
-  w: number[][],
-  lossFunc = mseLossPerItem,
-): Learner {
-  const n = x.length;
-  const f = x[0]!.length;
-  const dl = arrayDataLoader(
-    { data: x.flat(), shape: [n, f] },
-    { data: Array.from(y), shape: [n] },
-    { batchSize: 16 },
-  );
-  return learnerFromFunction((t) => tf.matMul(t, tf.tensor2d(w)), {
-    dls: new DataLoaders(dl, dl),
-    lossFunc,
-  });
-}
-
-/** n rows of f independent standard normals (seeded). */
-function normals(n: number, f: number, seed: number): number[][] {
-  const rng = createRng(seed);
-  return Array.from({ length: n }, () => Array.from({ length: f }, () => rng.normal()));
-}
-
-const dot = (row: number[], w: number[]) => row.reduce((a, v, j) => a + v * w[j]!, 0);
 
 describe('new FeatureImportance(learn).permutationImportance(options)', () => {
   it('has the expected defaults (5 repeats, the valid loader, accuracy or r2 by task)', async () => {

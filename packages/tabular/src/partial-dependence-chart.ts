@@ -99,7 +99,7 @@ export function partialDependenceChart(
         y: 'y',
         z: 'row',
         stroke: ICE_COLOR,
-        strokeOpacity: 0.25,
+        strokeOpacity: 0.4,
         strokeWidth: 0.75,
       }),
     );
