@@ -15,7 +15,7 @@ const withHist = args.has('--hist');
 const backend = args.has('--cpu') ? 'cpu' : 'wasm';
 const info = await setupBackend(backend);
 
-const nTrain = dense ? 2048 : 512;
+const nTrain = dense ? 2048 : 1024;
 const { train, valid } = mnistSplit({ nTrain, nValid: 64 });
 const dl = (d) =>
   arrayDataLoader(
@@ -71,7 +71,7 @@ async function fitOnce(on) {
 }
 
 // Interleave off and on so load from other processes hits both alike.
-const runs = 5;
+const runs = 7;
 const off = [];
 const on = [];
 await fitOnce(false);

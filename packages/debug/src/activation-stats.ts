@@ -158,7 +158,7 @@ export class ActivationStats {
     const width = 3 + (this.withHist ? HIST_BINS : 0);
     const index = new Map(this.layers.map((l, i) => [l, i]));
     let iteration = 0;
-    let current: (tf.Tensor1D | undefined)[] = [];
+    let current: (tf.Tensor | undefined)[] = [];
     const pending: { iteration: number; values: tf.Tensor }[] = [];
     const hooks: LayerHooks = hookLayers(
       learn.layersModel!,
@@ -169,8 +169,10 @@ export class ActivationStats {
         const i = index.get(layer)!;
         const first = Array.isArray(out) ? out[0] : out;
         if (!first) return;
+        // Keep the output (one copy) and summarize it after the step: computed here, inside the
+        // gradient tape, every stats op would also save copies of its inputs for backprop.
         current[i]?.dispose();
-        current[i] = tf.keep(activationSummary(first, this.withHist));
+        current[i] = tf.keep(tf.clone(first));
       },
     );
     const userOnBatchEnd = options.onBatchEnd;
@@ -180,11 +182,15 @@ export class ActivationStats {
         onBatchEnd: (it: number, loss: number) => {
           if (it % this.every === 0 && current.some((t) => t !== undefined)) {
             const values = tf.tidy(() =>
-              tf.concat(current.map((t) => t ?? tf.fill([width], Number.NaN))),
+              tf.concat(
+                current.map((t) =>
+                  t ? activationSummary(t, this.withHist) : tf.fill([width], Number.NaN),
+                ),
+              ),
             );
             pending.push({ iteration: it, values: tf.keep(values) });
           }
-          tf.dispose(current.filter((t): t is tf.Tensor1D => t !== undefined));
+          tf.dispose(current.filter((t): t is tf.Tensor => t !== undefined));
           current = [];
           iteration = it + 1;
           return userOnBatchEnd?.(it, loss);
@@ -192,7 +198,7 @@ export class ActivationStats {
       });
     } finally {
       hooks.remove();
-      tf.dispose(current.filter((t): t is tf.Tensor1D => t !== undefined));
+      tf.dispose(current.filter((t): t is tf.Tensor => t !== undefined));
       await this.collect(pending, width);
     }
   }

@@ -3,9 +3,9 @@ import type { SuggestionFunction } from './lr-suggestion.js';
 
 /**
  * fastai's `valley`: the longest valley of the loss curve (longest decreasing subsequence, found
- * with fastai's exact loop, including where it takes the valley's start), then the point 2/3 of
- * the way down it (`start + int(len/3) + int(len/6)`, a negative index counting from the end as
- * in Python).
+ * with fastai's exact loop, including where it takes the valley's start), then the point about
+ * halfway down it: `start + int(len/3) + int(len/6)`, where a -1 index means the last point, as
+ * in Python.
  *
  * @example
  * ```ts
