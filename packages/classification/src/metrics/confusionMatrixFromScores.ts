@@ -111,8 +111,8 @@ function record(s: Pass, i: number, off: number, arg: number): void {
   s.counts[t * s.c + arg]!++;
   if (s.losses !== undefined) s.losses[i] = s.scores[off + t]!;
   if (s.top !== undefined) {
-    const p = Math.max(s.scores[off + t]!, EPS);
-    if (p <= s.top.limit) s.top.add(p, i);
+    const p = s.scores[off + t]!;
+    if (p <= s.top.limit) s.top.add(Math.max(p, EPS), i);
   }
 }
 
@@ -153,9 +153,11 @@ function passGeneric(s: Pass): void {
  * or a negative NaN) takes {@link argmaxRow} instead.
  */
 function passFloat32(s: Pass, scores: Float32Array): void {
-  const { c, targs } = s;
-  const n = s.decoded.length;
+  // Fields in locals: this loop runs ten million times.
+  const { c, targs, counts, decoded, losses, top } = s;
+  const n = decoded.length;
   const bits = new Int32Array(scores.buffer, scores.byteOffset, scores.length);
+  let limit = top?.limit ?? 0;
   for (let i = 0, off = 0; i < n; i++, off += c) {
     const t = targs[i]!;
     if (t >>> 0 !== t || t >= c) throw badLabel('targs', i, t, c);
@@ -174,7 +176,14 @@ function passFloat32(s: Pass, scores: Float32Array): void {
     }
     if (signs < 0) arg = argmaxRow(scores, off, c, i);
     else if (best > 0x7f800000) argmaxRow(scores, off, c, i); // throws on the NaN
-    record(s, i, off, arg);
+    decoded[i] = arg;
+    counts[t * c + arg]!++;
+    if (losses !== undefined) losses[i] = scores[off + t]!;
+    if (top !== undefined) {
+      // The limit is never below EPS, so clamping can wait until an item qualifies.
+      const p = scores[off + t]!;
+      if (p <= limit) limit = top.add(Math.max(p, EPS), i);
+    }
   }
 }
 
@@ -194,10 +203,12 @@ class TopCandidates {
     this.idx = new Int32Array(cap);
   }
 
-  add(p: number, i: number): void {
+  /** Adds a candidate (p already clamped to EPS); returns the limit, which pruning may lower. */
+  add(p: number, i: number): number {
     if (this.size === this.p.length) this.prune();
     this.p[this.size] = p;
     this.idx[this.size++] = i;
+    return this.limit;
   }
 
   private prune(): void {
