@@ -19,13 +19,26 @@ import {
   heatmap,
   imageGrid,
   imageToDataURL,
+  lineChart,
   resolveDocument,
 } from '@interp/viz';
+import { auc } from './metrics/auc.js';
+import { averagePrecision } from './metrics/averagePrecision.js';
 import { type ClassificationReport, classificationReport } from './metrics/classificationReport.js';
+import { cohenKappa } from './metrics/cohenKappa.js';
 import { confusionMatrix } from './metrics/confusionMatrix.js';
 import { confusionMatrixFromScores } from './metrics/confusionMatrixFromScores.js';
+import {
+  type ExpectedCalibrationError,
+  expectedCalibrationError,
+} from './metrics/expectedCalibrationError.js';
 import { formatClassificationReport } from './metrics/formatClassificationReport.js';
+import { matthewsCorrcoef } from './metrics/matthewsCorrcoef.js';
 import { type ConfusedPair, mostConfused } from './metrics/mostConfused.js';
+import { oneVsRest } from './metrics/oneVsRest.js';
+import { precisionRecallCurve } from './metrics/precisionRecallCurve.js';
+import { rocCurve } from './metrics/rocCurve.js';
+import { topKAccuracy } from './metrics/topKAccuracy.js';
 
 /** Predictions of any framework, for {@link ClassificationInterpretation.fromPredictions}. */
 export interface ClassificationPredictions {
@@ -61,6 +74,31 @@ export interface PlotConfusionMatrixOptions {
 }
 
 /** plotConfusionMatrix defaults, written once (fastai's). */
+/** One class's one-vs-rest ROC curve. */
+export interface ClassRocCurve {
+  className: string;
+  fpr: Float64Array;
+  tpr: Float64Array;
+  thresholds: Float64Array;
+  auc: number;
+}
+
+/** One class's one-vs-rest precision-recall curve. */
+export interface ClassPrecisionRecallCurve {
+  className: string;
+  precision: Float64Array;
+  recall: Float64Array;
+  thresholds: Float64Array;
+  averagePrecision: number;
+}
+
+/** Options of the curve plots. */
+export interface CurvePlotOptions {
+  figsize?: Figsize;
+  title?: string;
+  document?: Document;
+}
+
 export const plotConfusionMatrixDefaults = {
   normalize: false,
   title: 'Confusion matrix',
@@ -107,7 +145,7 @@ export class ClassificationInterpretation extends Interpretation {
     const n = p.targs.length;
     const targs = Int32Array.from(p.targs);
     let numClasses: number;
-    let preds: NDArray<Float32Array> | undefined;
+    let preds: NDArray<Float32Array | Float64Array> | undefined;
     let decoded: Int32Array;
     let losses: Float32Array | undefined = p.losses ? Float32Array.from(p.losses) : undefined;
     let matrix: number[][] | undefined;
@@ -131,7 +169,7 @@ export class ClassificationInterpretation extends Interpretation {
       decoded = r.decoded;
       if (losses === undefined) losses = Float32Array.from(r.losses!);
       preds = {
-        data: scores instanceof Float32Array ? scores : Float32Array.from(scores),
+        data: scores,
         shape: [n, numClasses],
       };
     } else if (p.decoded) {
@@ -261,6 +299,126 @@ export class ClassificationInterpretation extends Interpretation {
     const text = formatClassificationReport(this.classificationReport(), { digits });
     log(text);
     return text;
+  }
+
+  /** Fraction of items whose target is among the `k` highest scores (scikit-learn's top_k_accuracy_score). */
+  topKAccuracy(k: number): number {
+    const p = this.requirePreds('topKAccuracy');
+    return topKAccuracy(p.data, this.numClasses, this.targs.data, k);
+  }
+
+  /** Cohen's kappa of predictions against targets (scikit-learn's cohen_kappa_score). */
+  cohenKappa({ weights = null }: { weights?: 'linear' | 'quadratic' | null } = {}): number {
+    return cohenKappa(this.targs.data, this.decoded.data, this.numClasses, { weights });
+  }
+
+  /** Matthews correlation coefficient, multiclass (scikit-learn's matthews_corrcoef). */
+  matthewsCorrcoef(): number {
+    return matthewsCorrcoef(this.targs.data, this.decoded.data, this.numClasses);
+  }
+
+  /** One-vs-rest ROC curve and AUC of every class (scikit-learn's roc_curve and auc). */
+  rocCurves(): ClassRocCurve[] {
+    const p = this.requirePreds('rocCurves');
+    return this.classNames.map((className, c) => {
+      const { scores, isPositive } = oneVsRest(p.data, this.numClasses, this.targs.data, c);
+      const r = rocCurve(scores, isPositive);
+      return { className, ...r, auc: auc(r.fpr, r.tpr) };
+    });
+  }
+
+  /** One-vs-rest precision-recall curve and average precision of every class. */
+  precisionRecallCurves(): ClassPrecisionRecallCurve[] {
+    const p = this.requirePreds('precisionRecallCurves');
+    return this.classNames.map((className, c) => {
+      const { scores, isPositive } = oneVsRest(p.data, this.numClasses, this.targs.data, c);
+      const r = precisionRecallCurve(scores, isPositive);
+      return { className, ...r, averagePrecision: averagePrecision(scores, isPositive) };
+    });
+  }
+
+  /** Top-label calibration: accuracy vs confidence per bin and the expected calibration error. */
+  calibration({ nBins = 15 }: { nBins?: number } = {}): ExpectedCalibrationError {
+    const p = this.requirePreds('calibration');
+    return expectedCalibrationError(p.data, this.numClasses, this.targs.data, { nBins });
+  }
+
+  /** One-vs-rest ROC curves, one line per class labelled with its AUC, and the chance diagonal. */
+  plotRocCurves(options: CurvePlotOptions = {}): SVGElement {
+    const series = this.rocCurves().map((r) => ({
+      name: `${r.className} (AUC ${r.auc.toFixed(3)})`,
+      x: r.fpr,
+      y: r.tpr,
+    }));
+    series.push({ name: 'chance', x: Float64Array.of(0, 1), y: Float64Array.of(0, 1) });
+    return lineChart(series, {
+      title: options.title ?? 'ROC curves (one vs rest)',
+      xLabel: 'False positive rate',
+      yLabel: 'True positive rate',
+      xDomain: [0, 1],
+      yDomain: [0, 1],
+      legend: 'bottom-right',
+      figsize: options.figsize ?? [6, 5],
+      document: resolveDocument(options),
+    });
+  }
+
+  /** One-vs-rest precision-recall curves, one line per class labelled with its average precision. */
+  plotPrecisionRecallCurves(options: CurvePlotOptions = {}): SVGElement {
+    const series = this.precisionRecallCurves().map((r) => ({
+      name: `${r.className} (AP ${r.averagePrecision.toFixed(3)})`,
+      x: r.recall,
+      y: r.precision,
+    }));
+    return lineChart(series, {
+      title: options.title ?? 'Precision-recall curves (one vs rest)',
+      xLabel: 'Recall',
+      yLabel: 'Precision',
+      xDomain: [0, 1],
+      yDomain: [0, 1],
+      legend: 'bottom-left',
+      figsize: options.figsize ?? [6, 5],
+      document: resolveDocument(options),
+    });
+  }
+
+  /**
+   * Reliability diagram: accuracy against mean confidence of the top label in each non-empty
+   * bin, with the diagonal of perfect calibration; the title gives the ECE.
+   */
+  plotCalibration(options: CurvePlotOptions & { nBins?: number } = {}): SVGElement {
+    const r = this.calibration({ nBins: options.nBins });
+    const keep = Array.from(r.counts, (n, i) => (n > 0 ? i : -1)).filter((i) => i >= 0);
+    return lineChart(
+      [
+        {
+          name: 'model',
+          x: Float64Array.from(keep, (i) => r.confidence[i]!),
+          y: Float64Array.from(keep, (i) => r.accuracy[i]!),
+        },
+        { name: 'perfect calibration', x: Float64Array.of(0, 1), y: Float64Array.of(0, 1) },
+      ],
+      {
+        title: options.title ?? `Reliability diagram (ECE ${r.ece.toFixed(4)})`,
+        xLabel: 'Confidence',
+        yLabel: 'Accuracy',
+        xDomain: [0, 1],
+        yDomain: [0, 1],
+        legend: 'top-left',
+        figsize: options.figsize ?? [5, 5],
+        document: resolveDocument(options),
+      },
+    );
+  }
+
+  private requirePreds(what: string): NDArray<Float32Array | Float64Array> {
+    if (!this.preds || this.preds.shape.length !== 2) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `${what} needs class scores: build the interpretation with preds (N x C probabilities), not only decoded labels`,
+      );
+    }
+    return this.preds;
   }
 
   /** Top losses, drawn: an image grid captioned `predicted/actual / loss / probability`, or a table for rows. */

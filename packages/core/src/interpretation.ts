@@ -20,7 +20,7 @@ export interface InterpretationData {
   /** Model inputs, when kept (`[N, ...]`); otherwise items are decoded from `dl`. */
   inputs?: NDArray<Float32Array>;
   /** Activated predictions `[N, ...]` (probabilities for classifiers), when known. */
-  preds?: NDArray<Float32Array>;
+  preds?: NDArray<Float32Array | Float64Array>;
   /** Targets `[N, ...]`. */
   targs: NDArray;
   /** Decoded predictions `[N, ...]` (class indices for classifiers). */
@@ -56,7 +56,7 @@ export class Interpretation {
   readonly dl: DataLoader | undefined;
   readonly learn: Learner | undefined;
   readonly inputs: NDArray<Float32Array> | undefined;
-  readonly preds: NDArray<Float32Array> | undefined;
+  readonly preds: NDArray<Float32Array | Float64Array> | undefined;
   readonly targs: NDArray;
   readonly decoded: NDArray;
   readonly losses: Float32Array | undefined;
