@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ActivationStats } from './activation-stats.js';
 import { deadChart, deadChartDefaults } from './dead-chart.js';
 import { histChart, histChartDefaults } from './hist-chart.js';
-import { identityThenDeadModel, x3Learner } from './test-models.js';
+import { identityThenDeadModel, interpError, x3Learner } from './test-models.js';
 
 let document: Document;
 let activs: ActivationStats;
@@ -73,13 +73,13 @@ describe('activs.colorDim(layer)', () => {
     const learn = x3Learner(identityThenDeadModel(), 1);
     const plain = new ActivationStats(learn);
     expect(() => plain.plotLayerStats({ document })).toThrow(
-      /no batches recorded yet; run learn.fit/,
+      interpError(/no batches recorded yet; run learn.fit/),
     );
     await learn.fit(1, { lr: 0 });
     plain.remove();
-    expect(() => plain.colorDim(0, { document })).toThrow(/withHist: true/);
-    expect(() => deadChart(plain, { document })).toThrow(/withHist: true/);
-    expect(() => histChart(plain, { document })).toThrow(/withHist: true/);
+    expect(() => plain.colorDim(0, { document })).toThrow(interpError(/withHist: true/));
+    expect(() => deadChart(plain, { document })).toThrow(interpError(/withHist: true/));
+    expect(() => histChart(plain, { document })).toThrow(interpError(/withHist: true/));
   });
 });
 
@@ -115,6 +115,8 @@ describe('histChart(activs, { figsize, ncols })', () => {
     expect(
       panels(histChart(activs, { ncols: 1, document })).map((p) => p.getAttribute('x')),
     ).toEqual(['0', '0']);
-    expect(() => histChart(activs, { ncols: 0, document })).toThrow(/ncols must be >= 1/);
+    expect(() => histChart(activs, { ncols: 0, document })).toThrow(
+      interpError(/ncols must be >= 1/),
+    );
   });
 });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ActivationStats, activationStatsDefaults } from './activation-stats.js';
-import { identityThenDeadModel, ownProps, x3Learner } from './test-models.js';
+import { identityThenDeadModel, interpError, ownProps, x3Learner } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -126,12 +126,16 @@ describe('new ActivationStats(learn, { withHist, every })', () => {
 
   it('rejects bad input with an InterpError saying what to do', () => {
     const learn = x3Learner(identityThenDeadModel(), 1);
-    expect(() => new ActivationStats(learn, { every: 0 })).toThrow(/every must be >= 1/);
-    expect(() => new ActivationStats(learn, { layers: ['nope'] })).toThrow(/no layer named "nope"/);
-    expect(() => new ActivationStats({} as never)).toThrow(/needs a Learner/);
+    expect(() => new ActivationStats(learn, { every: 0 })).toThrow(
+      interpError(/every must be >= 1/),
+    );
+    expect(() => new ActivationStats(learn, { layers: ['nope'] })).toThrow(
+      interpError(/no layer named "nope"/),
+    );
+    expect(() => new ActivationStats({} as never)).toThrow(interpError(/needs a Learner/));
     const activs = new ActivationStats(learn);
-    expect(() => activs.hist(0)).toThrow(/withHist: true/);
-    expect(() => activs.layerStats('nope')).toThrow(/not watched/);
+    expect(() => activs.hist(0)).toThrow(interpError(/withHist: true/));
+    expect(() => activs.layerStats('nope')).toThrow(interpError(/not watched/));
     activs.remove();
   });
 });

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkModel, checkModelDefaults } from './check-model.js';
-import { blobs } from './test-models.js';
+import { blobs, interpError } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -118,8 +118,12 @@ describe('checkModel(learn, { lr, steps })', () => {
   });
 
   it('rejects bad input with an InterpError', async () => {
-    await expect(checkModel({} as never)).rejects.toThrow(/needs a Learner/);
-    await expect(checkModel(classifier(), { lr: -1 })).rejects.toThrow(/lr must be in/);
-    await expect(checkModel(classifier(), { steps: 0 })).rejects.toThrow(/steps must be >= 1/);
+    await expect(checkModel({} as never)).rejects.toThrow(interpError(/needs a Learner/));
+    await expect(checkModel(classifier(), { lr: -1 })).rejects.toThrow(
+      interpError(/lr must be in/),
+    );
+    await expect(checkModel(classifier(), { steps: 0 })).rejects.toThrow(
+      interpError(/steps must be >= 1/),
+    );
   });
 });

@@ -5,7 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hookLayers } from './hook-layers.js';
 import { hookOutputs, hookOutputsDefaults } from './hook-outputs.js';
-import { identityThenDeadModel, ownProps } from './test-models.js';
+import { identityThenDeadModel, interpError, ownProps } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -102,7 +102,7 @@ describe('hookOutputs(model, layers, { detach })', () => {
       ]);
       // Inference frees intermediate outputs; reading one says what to do instead.
       tf.dispose(model.predict(x));
-      expect(() => hooks.get('h')).toThrow(/freed by tfjs-layers.*detach: true/);
+      expect(() => hooks.get('h')).toThrow(interpError(/freed by tfjs-layers.*detach: true/));
       hooks.remove();
     });
     x.dispose();
@@ -126,15 +126,15 @@ describe('hookOutputs(model, layers, { detach })', () => {
   it('rejects bad input with an InterpError saying what to do', () => {
     const model = twoLayer();
     expect(() => hookOutputs(model, ['nope'])).toThrow(
-      /no layer named "nope"; the model's layers are h, o/,
+      interpError(/no layer named "nope"; the model's layers are h, o/),
     );
-    expect(() => hookOutputs(model, [5])).toThrow(/layer index 5 is out of range/);
-    expect(() => hookOutputs({} as never)).toThrow(/needs a tfjs-layers LayersModel/);
+    expect(() => hookOutputs(model, [5])).toThrow(interpError(/layer index 5 is out of range/));
+    expect(() => hookOutputs({} as never)).toThrow(interpError(/needs a tfjs-layers LayersModel/));
     expect(() => hookOutputs(model, undefined, { detach: 'yes' as never })).toThrow(
-      /invalid detach/,
+      interpError(/invalid detach/),
     );
     const hooks = hookOutputs(model, ['h']);
-    expect(() => hooks.get('o')).toThrow(/"o" is not hooked; hooked layers: h/);
+    expect(() => hooks.get('o')).toThrow(interpError(/"o" is not hooked; hooked layers: h/));
     hooks.remove();
   });
 });

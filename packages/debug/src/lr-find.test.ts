@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lrFind, lrFindDefaults, SMOOTH_BETA } from './lr-find.js';
+import { interpError } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -109,13 +110,13 @@ describe('lrFind(learn, { startLr, endLr, numIt, stopDiv, suggestFuncs })', () =
   it('rejects bad input with an InterpError saying what to do', async () => {
     const learn = regression();
     await expect(lrFind(learn, { startLr: 1, endLr: 0.1 })).rejects.toThrow(
-      /endLr \(0.1\) must be larger/,
+      interpError(/endLr \(0.1\) must be larger/),
     );
-    await expect(lrFind(learn, { numIt: 0 })).rejects.toThrow(/numIt must be >= 1/);
+    await expect(lrFind(learn, { numIt: 0 })).rejects.toThrow(interpError(/numIt must be >= 1/));
     await expect(lrFind(learn, { suggestFuncs: ['nope' as never] })).rejects.toThrow(
-      /invalid suggestFuncs\[0\]/,
+      interpError(/invalid suggestFuncs\[0\]/),
     );
     const fnLearn = new Learner((x: tf.Tensor) => tf.clone(x), { dls: learn.dls });
-    await expect(lrFind(fnLearn)).rejects.toThrow(/tfjs-layers model/);
+    await expect(lrFind(fnLearn)).rejects.toThrow(interpError(/tfjs-layers model/));
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { minimum } from './minimum.js';
 import { slide, slideDefaults } from './slide.js';
 import { steep } from './steep.js';
+import { interpError } from './test-models.js';
 import { valley } from './valley.js';
 
 const pow10 = (from: number, n: number) => Array.from({ length: n }, (_, i) => 10 ** (from + i));
@@ -31,8 +32,8 @@ describe('valley(lrs, losses)', () => {
   });
 
   it('rejects bad input', () => {
-    expect(() => valley([], [], 100)).toThrow(/at least 1 point/);
-    expect(() => valley([1, 2], [1], 100)).toThrow(/2 learning rates but 1 losses/);
+    expect(() => valley([], [], 100)).toThrow(interpError(/at least 1 point/));
+    expect(() => valley([1, 2], [1], 100)).toThrow(interpError(/2 learning rates but 1 losses/));
   });
 });
 
@@ -67,8 +68,10 @@ describe('slide(lrs, losses, numIt, { lrDiff, thresh, adjustValue })', () => {
   });
 
   it('needs lrDiff + 1 points', () => {
-    expect(() => slide(pow10(-5, 10), new Array(10).fill(1), 100)).toThrow(/at least 16 points/);
-    expect(() => slide([1, 2], [1, 1], 100, { lrDiff: 0 })).toThrow(/invalid lrDiff/);
+    expect(() => slide(pow10(-5, 10), new Array(10).fill(1), 100)).toThrow(
+      interpError(/at least 16 points/),
+    );
+    expect(() => slide([1, 2], [1, 1], 100, { lrDiff: 0 })).toThrow(interpError(/invalid lrDiff/));
   });
 });
 
@@ -87,7 +90,7 @@ describe('steep(lrs, losses)', () => {
   });
 
   it('needs two points', () => {
-    expect(() => steep([1], [1], 100)).toThrow(/at least 2 points/);
+    expect(() => steep([1], [1], 100)).toThrow(interpError(/at least 2 points/));
   });
 });
 

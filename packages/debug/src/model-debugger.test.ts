@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelDebugger, modelDebuggerDefaults } from './model-debugger.js';
-import { identityThenDeadModel, x3Learner } from './test-models.js';
+import { identityThenDeadModel, interpError, x3Learner } from './test-models.js';
 
 let document: Document;
 beforeAll(async () => {
@@ -51,7 +51,7 @@ describe('new ModelDebugger(learn)', () => {
   });
 
   it('rejects a learner without a layers model', () => {
-    expect(() => new ModelDebugger({} as never)).toThrow(/needs a Learner/);
+    expect(() => new ModelDebugger({} as never)).toThrow(interpError(/needs a Learner/));
   });
 });
 
@@ -143,6 +143,9 @@ describe('analyzeLayerOutputs(x)', () => {
       'o outputs 0 NaN and 1 infinite values',
     ]);
     const svg = dbg.plotLayerOutputs(r, { document });
+    await expect(normalizeSVG(toSVGString(svg))).toMatchFileSnapshot(
+      './__goldens__/layer-outputs.svg',
+    );
     expect(Array.from(svg.querySelectorAll('text')).map((t) => t.textContent)).toEqual(
       expect.arrayContaining(['Output mean ± std', 'Largest |output|', 'h', 'o']),
     );
@@ -157,7 +160,9 @@ describe('analyzeLayerOutputs(x)', () => {
     expect(r.warnings).toEqual([
       'dead outputs the constant 0 for every item: it passes no information on',
     ]);
-    await expect(dbg.analyzeLayerOutputs('x' as never)).rejects.toThrow(/needs an input tensor x/);
+    await expect(dbg.analyzeLayerOutputs('x' as never)).rejects.toThrow(
+      interpError(/needs an input tensor x/),
+    );
     x.dispose();
   });
 });
@@ -178,6 +183,9 @@ describe('detectDeadNeurons({ dsIdx, threshold })', () => {
     // With threshold 0.5, identity's unit 0 (max 0.3) counts as dead too.
     expect((await dbg.detectDeadNeurons({ threshold: 0.5 })).layers[0]!.deadUnits).toEqual([0]);
     const svg = dbg.plotDeadNeurons(r, { document });
+    await expect(normalizeSVG(toSVGString(svg))).toMatchFileSnapshot(
+      './__goldens__/dead-neurons.svg',
+    );
     expect(Array.from(svg.querySelectorAll('text')).map((t) => t.textContent)).toEqual(
       expect.arrayContaining(['identity (0/2)', 'dead (2/2)', 'Dead units over 6 items']),
     );
@@ -224,7 +232,12 @@ describe('weightDistributionAnalysis({ bins, hugeThreshold })', () => {
       /identity\/kernel has huge values \(\|w\| up to 1.00e\+3 > 100\)/,
     );
     const svg = dbg.plotWeightDistribution(r, { document });
+    await expect(normalizeSVG(toSVGString(svg))).toMatchFileSnapshot(
+      './__goldens__/weight-distribution.svg',
+    );
     expect(svg.querySelectorAll('g[aria-label="line"]')).toHaveLength(4);
-    await expect(dbg.weightDistributionAnalysis({ bins: 0 })).rejects.toThrow(/bins must be >= 1/);
+    await expect(dbg.weightDistributionAnalysis({ bins: 0 })).rejects.toThrow(
+      interpError(/bins must be >= 1/),
+    );
   });
 });

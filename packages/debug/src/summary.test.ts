@@ -5,6 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelSizes } from './model-sizes.js';
 import { summary } from './summary.js';
+import { interpError } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -135,13 +136,15 @@ describe('summary(learn, { inputSize })', () => {
   it('rejects bad input with an InterpError saying what to do', () => {
     const m = demoCnn();
     expect(() => summary(m, { inputSize: [28, 28, 3] })).toThrow(
-      /does not fit the model's input \[batch, 28, 28, 1\]/,
+      interpError(/does not fit the model's input \[batch, 28, 28, 1\]/),
     );
-    expect(() => summary(m, { inputSize: [0, 28] })).toThrow(/invalid inputSize/);
-    expect(() => summary({} as never)).toThrow(/needs a Learner or a tfjs-layers LayersModel/);
+    expect(() => summary(m, { inputSize: [0, 28] })).toThrow(interpError(/invalid inputSize/));
+    expect(() => summary({} as never)).toThrow(
+      interpError(/needs a Learner or a tfjs-layers LayersModel/),
+    );
     const dl = arrayDataLoader({ data: [1], shape: [1, 1] }, { data: [0], shape: [1] });
     const fnLearner = new Learner((x: tf.Tensor) => tf.clone(x), { dls: new DataLoaders(dl, dl) });
-    expect(() => summary(fnLearner)).toThrow(/plain-function model has no layers/);
+    expect(() => summary(fnLearner)).toThrow(interpError(/plain-function model has no layers/));
   });
 });
 
@@ -166,7 +169,7 @@ describe('modelSizes(learn, { inputSize })', () => {
 
   it('rejects bad input', () => {
     expect(() => modelSizes(42 as never)).toThrow(
-      /needs a Learner or a tfjs-layers LayersModel, got 42/,
+      interpError(/needs a Learner or a tfjs-layers LayersModel, got 42/),
     );
   });
 });

@@ -1,6 +1,7 @@
 // Small hand-built models and learners shared by the debug tests.
 import { arrayDataLoader, DataLoaders, Learner, mseLossPerItem } from '@interp/core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { expect } from 'vitest';
 
 /** Inputs whose statistics are worked out by hand in the tests: 3 items x 2 features. */
 export const X3 = Float32Array.from([0, 0.05, 0.3, 10, -1, 10.5]);
@@ -67,4 +68,13 @@ export function blobs(n: number, seed = 1) {
     xs[2 * i + 1] = (c ? 2 : -2) + (rand() - 0.5) * 2;
   }
   return { x: { data: xs, shape: [n, 2] }, y: { data: ys, shape: [n] } };
+}
+
+/** Matches an InterpError (any code) whose message matches `message`, for `toThrow` and `rejects`. */
+export function interpError(message: RegExp) {
+  return expect.objectContaining({
+    name: 'InterpError',
+    code: expect.any(String),
+    message: expect.stringMatching(message),
+  });
 }

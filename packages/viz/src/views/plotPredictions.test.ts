@@ -86,7 +86,10 @@ describe('plotPredictions(learn, { dsIdx, maxN })', () => {
 
 describe('showResults(learn, { dsIdx, dl, maxN, shuffle, seed })', () => {
   it('shows actual then predicted for the first items, or a seeded sample', async () => {
-    const first = await showResults(pixelLearner(), { shuffle: false, maxN: 2, document });
+    const learn = pixelLearner();
+    const first = await expectNoLeakedTensors(() =>
+      showResults(learn, { shuffle: false, maxN: 2, document }),
+    );
     expect(captions(first)).toEqual(['a|a', 'c|b', 'Actual/Predicted']);
     const a = captions(await showResults(pixelLearner(), { maxN: 4, seed: 3, document }));
     const b = captions(await showResults(pixelLearner(), { maxN: 4, seed: 3, document }));
