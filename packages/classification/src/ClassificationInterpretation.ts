@@ -412,7 +412,7 @@ export class ClassificationInterpretation extends Interpretation {
   }
 
   private requirePreds(what: string): NDArray<Float32Array | Float64Array> {
-    if (!this.preds || this.preds.shape.length !== 2) {
+    if (this.preds?.shape.length !== 2) {
       throw new InterpError(
         'INVALID_ARGUMENT',
         `${what} needs class scores: build the interpretation with preds (N x C probabilities), not only decoded labels`,

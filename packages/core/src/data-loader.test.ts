@@ -43,7 +43,7 @@ describe('arrayDataLoader(x, y, options)', () => {
         out.push(...b.indices);
         const xs = await b.x.data();
         // x rows follow the indices
-        b.indices.forEach((i, r) => expect(xs[r * 4]).toBe(i * 4));
+        for (let r = 0; r < b.indices.length; r++) expect(xs[r * 4]).toBe(b.indices[r]! * 4);
         b.x.dispose();
         b.y.dispose();
       }

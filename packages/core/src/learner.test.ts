@@ -112,13 +112,12 @@ describe('getPreds(learn, options)', () => {
     const p = Array.from(await r.preds.data());
     const e = Math.E;
     const expected = [1 / (1 + e), e / (1 + e), (e * e) / (1 + e * e), 1 / (1 + e * e), 0.5, 0.5];
-    p.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
+    for (let i = 0; i < p.length; i++) expect(p[i]).toBeCloseTo(expected[i]!, 6);
     expect(Array.from(await r.decoded!.data())).toEqual([1, 0, 0]);
     expect(Array.from(await r.targs.data())).toEqual([1, 0, 1]);
     const l = Array.from(await r.losses!.data());
-    [Math.log(1 + 1 / e), Math.log(1 + 1 / (e * e)), Math.LN2].forEach((v, i) =>
-      expect(l[i]).toBeCloseTo(v, 6),
-    );
+    const expectedLosses = [Math.log(1 + 1 / e), Math.log(1 + 1 / (e * e)), Math.LN2];
+    for (let i = 0; i < 3; i++) expect(l[i]).toBeCloseTo(expectedLosses[i]!, 6);
     expect(Array.from(await r.inputs!.data())).toEqual(Array.from(x3.data));
     tf.dispose([r.preds, r.targs, r.decoded!, r.losses!, r.inputs!]);
   });
