@@ -6,6 +6,7 @@ import { attributionSection } from '../demo/attribution-section.js';
 import { classificationSection } from '../demo/classification-section.js';
 import { type ReportSection, renderReport } from '../demo/report-html.js';
 import { trainMnist } from '../demo/train-mnist.js';
+import { trainingSection } from '../demo/training-section.js';
 import { parseOptions } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
 
@@ -49,7 +50,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     `backend: ${info.backend} (SIMD ${info.simd ? 'on' : 'off'}, threads ${info.threads ? 'on' : 'off'})\n`,
   );
   const t0 = performance.now();
-  const trained = await trainMnist(io, { nTrain, nValid, epochs });
+  const debug = await import('@interp/debug');
+  let lrResult: import('@interp/debug').LrFindResult | undefined;
+  let stats: import('@interp/debug').ActivationStats | undefined;
+  const trained = await trainMnist(io, {
+    nTrain,
+    nValid,
+    epochs,
+    hooks: {
+      before: async (learn) => {
+        lrResult = await debug.lrFind(learn, { numIt: 60 });
+        io.stderr.write(`lr finder: valley ${lrResult.suggestions.valley?.toExponential(2)}\n`);
+        stats = new debug.ActivationStats(learn);
+      },
+    },
+  });
   io.stdout.write(
     `validation accuracy: ${(100 * trained.validAccuracy).toFixed(2)}% on ${nValid} held-out digits (${trained.seconds.toFixed(1)} s of training)\n\n`,
   );
@@ -61,6 +76,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const reportText = interp.printClassificationReport({ log: (t) => io.stdout.write(`${t}\n`) });
   const sections: ReportSection[] = [await classificationSection(interp, document, reportText)];
   sections.push(await attributionSection(trained.learn, interp, document));
+  sections.push(await trainingSection(trained.learn, lrResult!, stats!, document));
+  stats!.remove();
 
   mkdirSync(outDir, { recursive: true });
   const file = resolve(outDir, 'report.html');

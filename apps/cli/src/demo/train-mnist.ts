@@ -11,6 +11,12 @@ export interface TrainedMnist {
   nValid: number;
 }
 
+/** Hooks the demo runs around training: an lr finder before it, activation stats during it. */
+export interface TrainingHooks {
+  /** Runs on the untrained learner before fit (lrFind restores the weights it changes). */
+  before?: (learn: import('@interp/core').Learner) => Promise<void>;
+}
+
 export async function trainMnist(
   io: CliIO,
   {
@@ -18,7 +24,8 @@ export async function trainMnist(
     nValid,
     epochs,
     lr = 2e-3,
-  }: { nTrain: number; nValid: number; epochs: number; lr?: number },
+    hooks = {},
+  }: { nTrain: number; nValid: number; epochs: number; lr?: number; hooks?: TrainingHooks },
 ): Promise<TrainedMnist> {
   const core = await import('@interp/core');
   const tfl = await import('@tensorflow/tfjs-layers');
@@ -43,6 +50,7 @@ export async function trainMnist(
     vocab,
     metrics: [core.accuracy],
   });
+  await hooks.before?.(learn);
   const bar = progressBar(io.stderr, 'training');
   const t0 = performance.now();
   let lastLoss = Number.NaN;
