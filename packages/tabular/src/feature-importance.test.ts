@@ -198,6 +198,49 @@ describe('new FeatureImportance(learn).permutationImportance(options)', () => {
     expect([...values].sort()).toEqual([(0).toFixed(5), (baseline - swapped).toFixed(5)].sort());
   });
 
+  it('accuracy reads labels decoded on the backend: ties to the lower class, NaN rows rejected', async () => {
+    // Logits [x0, x1, 0]: [1, 1, 0] ties 0/1 -> 0; [-1, 0, 0] ties 1/2 -> 1; labels 0 and 2.
+    const learn = linearLearner(
+      [
+        [1, 1],
+        [-1, 0],
+      ],
+      [0, 2],
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      crossEntropyPerItem,
+    );
+    const r = await new FeatureImportance(learn).permutationImportance({
+      randomState: 0,
+      act: 'none',
+    });
+    expect(r.baselineScore).toBe(0.5);
+    const n = 3;
+    const dl = arrayDataLoader(
+      { data: [0.9, 0.2, 0.6], shape: [n, 1] },
+      { data: [1, 0, 0], shape: [n] },
+    );
+    const sigmoid = learnerFromFunction((t) => tf.clone(t), {
+      dls: new DataLoaders(dl, dl),
+      lossFunc: crossEntropyFromProbsPerItem,
+    });
+    // One output is P(class 1): 0.9 -> 1, 0.2 -> 0, 0.6 -> 1 (wrong).
+    const s = await new FeatureImportance(sigmoid).permutationImportance({ randomState: 0 });
+    expect(s.baselineScore).toBeCloseTo(2 / 3, 12);
+    const nan = learnerFromFunction(
+      (t) => tf.concat([tf.div(t, 0), tf.sub(tf.div(t, 0), tf.div(t, 0))], 1),
+      {
+        dls: new DataLoaders(dl, dl),
+        lossFunc: crossEntropyPerItem,
+      },
+    );
+    expect(
+      (await interpErrorOf(() => new FeatureImportance(nan).permutationImportance())).code,
+    ).toBe('NON_FINITE');
+  });
+
   it('is identical for the same randomState and differs for another', async () => {
     const x = normals(60, 3, 4);
     const fi = new FeatureImportance(

@@ -34,6 +34,11 @@ export const SCORING_NAMES: readonly ScoringName[] = [
 export interface Scorer {
   readonly name: string;
   score(yTrue: ArrayLike<number>, yPred: Float32Array, n: number, nOutputs: number): number;
+  /**
+   * For scorers that need only the predicted class: the score from class labels (argmax, or
+   * `p > 0.5` for one output), which the model's backend computes, so only labels are read back.
+   */
+  scoreLabels?(yTrue: ArrayLike<number>, labels: Int32Array, n: number): number;
 }
 
 /**
@@ -59,6 +64,13 @@ function accuracyScore(yTrue: ArrayLike<number>, p: Float32Array, n: number, c: 
     }
     hits += best === yTrue[i] ? 1 : 0;
   }
+  return hits / n;
+}
+
+/** Accuracy from predicted labels. */
+function accuracyOfLabels(yTrue: ArrayLike<number>, labels: Int32Array, n: number): number {
+  let hits = 0;
+  for (let i = 0; i < n; i++) hits += labels[i] === yTrue[i] ? 1 : 0;
   return hits / n;
 }
 
@@ -163,5 +175,7 @@ export function resolveScoring(scoring: Scoring): Scorer {
       `invalid scoring: ${typeof scoring === 'string' ? JSON.stringify(scoring) : describe(scoring)}; expected one of ${SCORING_NAMES.map((s) => `'${s}'`).join(', ')} or a function (yTrue, yPred) => number`,
     );
   }
+  if (scoring === 'accuracy')
+    return { name: scoring, score: accuracyScore, scoreLabels: accuracyOfLabels };
   return { name: scoring, score: BUILT_IN[scoring as ScoringName] };
 }

@@ -33,7 +33,14 @@ export interface TabularDataLoader extends DataLoader {
   readonly columnNames: readonly string[];
 }
 
-/** True when `dl` carries tabular feature metadata. */
+/**
+ * True when `dl` carries tabular feature metadata (a loader from {@link TabularData.dl}).
+ *
+ * @example
+ * ```ts
+ * if (isTabularDataLoader(dl)) dl.features.map((f) => f.name); // ['island', 'sex', ...]
+ * ```
+ */
 export function isTabularDataLoader(dl: DataLoader): dl is TabularDataLoader {
   return Array.isArray((dl as TabularDataLoader).features);
 }

@@ -42,7 +42,15 @@ export const tabularLearnerDefaults = {
   batchSize: 64,
 } as const;
 
-/** fastai's embedding size rule for a column with `nLevels` levels (`#na#` included). */
+/**
+ * fastai's embedding size rule for a column with `nLevels` levels (`#na#` included):
+ * `min(600, round(1.6 * nLevels ** 0.56))`.
+ *
+ * @example
+ * ```ts
+ * embSzRule(4); // 3
+ * ```
+ */
 export function embSzRule(nLevels: number): number {
   return Math.min(600, Math.round(1.6 * nLevels ** 0.56));
 }

@@ -207,10 +207,13 @@ export async function runJobs(
   data: LoaderData,
   jobs: readonly Job[],
   batchRows: number,
-  onJob: (index: number, preds: Float32Array, nOutputs: number) => void,
+  onJob: (index: number, preds: Float32Array | Int32Array, nOutputs: number) => void,
   onProgress?: (done: number, total: number) => void,
+  labels = false,
 ): Promise<void> {
   const { x, nRows, nCols: F } = data;
+  // In label mode each row yields one value (its predicted class) instead of nOutputs.
+  const perRow = (nOut: number) => (labels ? 1 : nOut);
   const rowsOf = (j: Job) => (j.rows ? j.rows.length : nRows);
   const totalRows = jobs.reduce((a, j) => a + rowsOf(j), 0);
   let doneRows = 0;
@@ -246,9 +249,11 @@ export async function runJobs(
         buf.subarray(0, count * nRows * F),
         count * nRows,
         F,
+        labels,
       );
+      const k = perRow(nOut);
       for (let s = 0; s < count; s++) {
-        onJob(start + s, preds.subarray(s * nRows * nOut, (s + 1) * nRows * nOut), nOut);
+        onJob(start + s, preds.subarray(s * nRows * k, (s + 1) * nRows * k), nOut);
       }
       progress(count * nRows);
     }
@@ -257,7 +262,7 @@ export async function runJobs(
   const buf = new Float32Array(Math.min(batchRows, totalRows) * F);
   let job = 0;
   let offset = 0;
-  let pending: Float32Array | undefined;
+  let pending: Float32Array | Int32Array | undefined;
   while (job < jobs.length) {
     const segments: { job: number; offset: number; take: number; at: number }[] = [];
     let used = 0;
@@ -274,16 +279,17 @@ export async function runJobs(
         offset = 0;
       }
     }
-    const { preds, nOut } = await predictRows(predict, buf.subarray(0, used * F), used, F);
+    const { preds, nOut } = await predictRows(predict, buf.subarray(0, used * F), used, F, labels);
+    const k = perRow(nOut);
     for (const s of segments) {
       const nJ = rowsOf(jobs[s.job]!);
-      const part = preds.subarray(s.at * nOut, (s.at + s.take) * nOut);
+      const part = preds.subarray(s.at * k, (s.at + s.take) * k);
       if (s.take === nJ) {
         onJob(s.job, part, nOut);
         continue;
       }
-      if (s.offset === 0) pending = new Float32Array(nJ * nOut);
-      pending!.set(part, s.offset * nOut);
+      if (s.offset === 0) pending = labels ? new Int32Array(nJ) : new Float32Array(nJ * nOut);
+      pending!.set(part, s.offset * k);
       if (s.offset + s.take === nJ) {
         onJob(s.job, pending!, nOut);
         pending = undefined;
@@ -293,40 +299,68 @@ export async function runJobs(
   }
 }
 
-/** One model call on `rows` rows of `input`; the outputs read once and checked for NaN. */
+/**
+ * One model call on `rows` rows of `input`; the outputs read once and checked for NaN. In label
+ * mode the backend also turns each row into its predicted class (argmax, ties to the lower
+ * index; `p > 0.5` for one output) and only those labels (and a NaN flag) are read.
+ */
 async function predictRows(
   predict: Predict,
   input: Float32Array,
   rows: number,
   F: number,
-): Promise<{ preds: Float32Array; nOut: number }> {
+  labels: boolean,
+): Promise<{ preds: Float32Array | Int32Array; nOut: number }> {
   const t = tf.tensor2d(input, [rows, F]);
   let out: tf.Tensor | undefined;
-  let preds: Float32Array;
+  let nOut = 0;
+  let preds: Float32Array | Int32Array;
   try {
-    out = tf.tidy(() => predict(t));
-    if (out.shape[0] !== rows) {
-      throw new InterpError(
-        'SHAPE_MISMATCH',
-        `the model returned ${out.shape[0]} rows for ${rows} inputs; it must map [N, ${F}] to [N, outputs]`,
-      );
-    }
+    out = tf.tidy(() => {
+      const p = predict(t);
+      if (p.shape[0] !== rows) {
+        throw new InterpError(
+          'SHAPE_MISMATCH',
+          `the model returned ${p.shape[0]} rows for ${rows} inputs; it must map [N, ${F}] to [N, outputs]`,
+        );
+      }
+      nOut = p.size / rows;
+      if (!labels) return p;
+      const p2 = tf.reshape(p, [rows, nOut]);
+      const decoded =
+        nOut === 1 ? tf.cast(tf.reshape(tf.greater(p2, 0.5), [rows]), 'int32') : tf.argMax(p2, -1);
+      // One flag after the labels: the sum of all outputs is NaN when any output is.
+      const flag = tf.cast(tf.reshape(tf.isNaN(tf.sum(p2)), [1]), 'int32');
+      return tf.concat([decoded, flag]);
+    });
     const d = await out.data();
-    preds = d instanceof Float32Array ? d : Float32Array.from(d);
+    preds = labels
+      ? d instanceof Int32Array
+        ? d
+        : Int32Array.from(d)
+      : d instanceof Float32Array
+        ? d
+        : Float32Array.from(d);
   } finally {
     t.dispose();
     out?.dispose();
   }
-  // A sum is NaN when any term is (or when +Inf meets -Inf, which the exact scan then clears).
-  let sum = 0;
-  for (let i = 0; i < preds.length; i++) sum += preds[i]!;
-  if (Number.isNaN(sum) && preds.some(Number.isNaN)) {
+  // (In label mode the flag also trips when +Inf and -Inf meet in the sum; such outputs are as
+  // unusable for scoring.)
+  if (labels ? preds[rows] !== 0 : hasNaN(preds as Float32Array)) {
     throw new InterpError(
       'NON_FINITE',
       'the model predicted NaN; check the inputs (missing values?) and the model weights',
     );
   }
-  return { preds, nOut: preds.length / rows };
+  return { preds: labels ? preds.subarray(0, rows) : preds, nOut };
+}
+
+function hasNaN(preds: Float32Array): boolean {
+  // A sum is NaN when any term is (or when +Inf meets -Inf, which the exact scan then clears).
+  let sum = 0;
+  for (let i = 0; i < preds.length; i++) sum += preds[i]!;
+  return Number.isNaN(sum) && preds.some(Number.isNaN);
 }
 
 /** Column c of the row-major `[n, F]` table as a contiguous array, extracted once. */

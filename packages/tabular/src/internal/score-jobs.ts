@@ -40,6 +40,17 @@ export async function scoreJobs(
   const batchRows = resolveBatchRows(options.batchSize, data.nCols);
   const scores = new Float64Array(jobs.length);
   let checked = false;
+  const labels = scorer.scoreLabels !== undefined;
+  // Labels compare fastest with integer targets of the same array type.
+  const intTargets = new Map<ArrayLike<number>, Int32Array>();
+  const asInt = (t: ArrayLike<number>) => {
+    let v = intTargets.get(t);
+    if (!v) {
+      v = Int32Array.from(t);
+      intTargets.set(t, v);
+    }
+    return v;
+  };
   await runJobs(
     predict,
     data,
@@ -53,8 +64,9 @@ export async function scoreJobs(
         }
         checked = true;
       }
-      const n = preds.length / nOut;
-      const s = scorer.score(targetsOf(jobs[j]!, j), preds, n, nOut);
+      const s = labels
+        ? scorer.scoreLabels!(asInt(targetsOf(jobs[j]!, j)), preds as Int32Array, preds.length)
+        : scorer.score(targetsOf(jobs[j]!, j), preds as Float32Array, preds.length / nOut, nOut);
       if (Number.isNaN(s)) {
         throw new InterpError(
           'NON_FINITE',
@@ -64,6 +76,7 @@ export async function scoreJobs(
       scores[j] = s;
     },
     options.onProgress,
+    labels,
   );
   return { scores, scoringName: scorer.name };
 }
