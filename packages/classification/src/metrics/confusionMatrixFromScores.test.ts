@@ -115,11 +115,14 @@ describe('confusionMatrixFromScores(scores, numClasses, targs, { withLosses })',
         scores[2 * i] = value(i);
         scores[2 * i + 1] = 0.5;
       }
-      for (const k of [1, 10, 300]) {
-        const { topLosses } = confusionMatrixFromScores(scores, 2, targs, { topLosses: k });
-        const ref = reference(scores, 2, targs, k);
-        expect(Array.from(topLosses!.indices)).toEqual(ref.map((r) => r.i));
-        expect(Array.from(topLosses!.losses)).toEqual(ref.map((r) => r.loss));
+      // Float32 scores take the branch-free pass, float64 the other.
+      for (const typed of [scores, Float32Array.from(scores)]) {
+        for (const k of [1, 10, 300]) {
+          const { topLosses } = confusionMatrixFromScores(typed, 2, targs, { topLosses: k });
+          const ref = reference(typed, 2, targs, k);
+          expect(Array.from(topLosses!.indices)).toEqual(ref.map((r) => r.i));
+          expect(Array.from(topLosses!.losses)).toEqual(ref.map((r) => r.loss));
+        }
       }
     }
   });
