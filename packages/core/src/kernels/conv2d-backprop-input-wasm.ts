@@ -196,12 +196,11 @@ const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   );
   const [ah, aw] = convAxes(info);
   return withWasmScope(backend, (s) => {
-    const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const [fh, fw, inChannels] = filter.shape as [number, number, number, number];
     if (inChannels === 1 && FAST_DEPTHWISE_TAPS.has(fh * fw)) {
-      return s.keep(singleChannelInputGrad(s, dy, flipped, ah, aw));
+      return s.keep(singleChannelInputGrad(s, dy, s.flipFilter(filter, false), ah, aw));
     }
-    const swapped = s.transpose(flipped, [0, 1, 3, 2]);
+    const swapped = s.flipFilter(filter, true);
     const strided = ah.stride > 1 || aw.stride > 1;
     const dilated = ah.dilation > 1 || aw.dilation > 1;
     return s.keep(

@@ -27,7 +27,7 @@ const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs
     // filter: a depthwise conv (multiplier 1) over the zero-spread dy, then a sum over the
     // multiplier. Same cost as the forward depthwise conv.
     const { dy: spread, pad } = spreadDyForInputGrad(s, dy, ah, aw);
-    const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
+    const flipped = s.flipFilter(filter, false);
     const perChannel = s.run(
       'DepthwiseConv2dNative',
       { x: spread, filter: s.view(flipped, [fh, fw, channels * multiplier, 1]) },

@@ -22,7 +22,7 @@ describe('WasmKernelScope', () => {
     x.dispose();
   });
 
-  it('keep() hands over the result; transpose of size-1 dims is a view; crop4d and spread4d move data', async () => {
+  it('keep() hands over the result; transpose of size-1 dims is a view; crop4d, spread4d and flipFilter move data', async () => {
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6], [1, 2, 3, 1]);
     const s = new WasmKernelScope(tf.backend());
     expect(s.transpose(x, [3, 1, 2, 0]).dataId).toBe(x.dataId);
@@ -30,6 +30,11 @@ describe('WasmKernelScope', () => {
     expect(Array.from(s.heap(cropped))).toEqual([5, 6]);
     const spread = s.spread4d(s.view(x, [1, 2, 3, 1]), [2, 1]);
     expect(spread.shape).toEqual([1, 4, 3, 1]);
+    const filter = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [2, 1, 2, 2]);
+    // Rows swap places (180 degrees in a 2x1 filter); with swap, each 2x2 [in, out] block transposes.
+    expect(Array.from(s.heap(s.flipFilter(filter, false)))).toEqual([5, 6, 7, 8, 1, 2, 3, 4]);
+    expect(Array.from(s.heap(s.flipFilter(filter, true)))).toEqual([5, 7, 6, 8, 1, 3, 2, 4]);
+    filter.dispose();
     const kept = s.keep(s.run('Identity', { x: spread }));
     s.dispose();
     const t = tf.engine().makeTensorFromTensorInfo(kept);

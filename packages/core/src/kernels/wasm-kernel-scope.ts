@@ -128,6 +128,32 @@ export class WasmKernelScope {
     return this.view(padded, [n, h * sh, w * sw, c]);
   }
 
+  /**
+   * A conv filter `[fh, fw, a, b]` rotated by 180 degrees in space, and with `swap` its last two
+   * dims exchanged (`[fh, fw, b, a]`): what input gradients correlate `dy` with. Filters are small,
+   * so one JS loop beats two wasm kernel calls (Reverse + Transpose cost ~0.15 ms each).
+   */
+  flipFilter(filter: TensorInfo, swap: boolean): TensorInfo {
+    const [fh, fw, a, b] = filter.shape as [number, number, number, number];
+    const out = this.make(swap ? [fh, fw, b, a] : [fh, fw, a, b], 'float32');
+    const src = this.heap(filter);
+    const dst = this.heap(out);
+    for (let i = 0; i < fh; i++) {
+      for (let j = 0; j < fw; j++) {
+        const from = ((fh - 1 - i) * fw + (fw - 1 - j)) * a * b;
+        const to = (i * fw + j) * a * b;
+        if (!swap) {
+          dst.set(src.subarray(from, from + a * b), to);
+          continue;
+        }
+        for (let p = 0; p < a; p++) {
+          for (let q = 0; q < b; q++) dst[to + q * a + p] = src[from + p * b + q]!;
+        }
+      }
+    }
+    return out;
+  }
+
   /** Hands `info` to the caller (it leaves the scope undisposed). */
   keep(info: TensorInfo): TensorInfo {
     const i = this.owned.findIndex((t) => t.dataId === info.dataId);
