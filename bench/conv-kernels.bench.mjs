@@ -13,6 +13,28 @@ await setupBackend('wasm');
 builtinBackpropInput.setupFunc(tf.backend());
 
 const runs = { runs: 7, warmup: 2 };
+
+/**
+ * Times the functions in interleaved rounds (f0, f1, ..., f0, f1, ...) so that all see the same
+ * machine load; returns their medians in lib.mjs's format.
+ */
+async function timeInterleaved(fns, { runs = 11, warmup = 2 } = {}) {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
+  const samples = fns.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now();
+      await fn();
+      samples[k].push(performance.now() - t0);
+    }
+  }
+  return samples.map((xs) => {
+    xs.sort((p, q) => p - q);
+    return { median: xs[Math.floor(xs.length / 2)], min: xs[0], max: xs[xs.length - 1], runs };
+  });
+}
+
+const disposing = (op, t, s) => () => op(t, s).dispose();
 const CPU_BATCH = 8;
 
 function shapes(batch, stride) {
@@ -84,9 +106,11 @@ for (const stride of [1, 2]) {
   const label = `x 64x28x28x16, 3x3x16->32, same, stride ${stride}`;
   const s = shapes(64, stride);
   const t = tensors(s);
-  const forward = await timeOp(ops.forward, t, s);
-  const filterGrad = await timeOp(ops.filterGrad, t, s);
-  const inputGrad = await timeOp(ops.inputGrad, t, s);
+  const [forward, filterGrad, inputGrad] = await timeInterleaved([
+    disposing(ops.forward, t, s),
+    disposing(ops.filterGrad, t, s),
+    disposing(ops.inputGrad, t, s),
+  ]);
   const builtin = await timeBuiltinInputGrad(t, s);
   records.push(
     report(`Conv2DBackpropFilter vs forward conv (wasm, ${label})`, filterGrad, forward, {
@@ -147,8 +171,8 @@ for (const [stride, multiplier] of [
   );
   const dy = tf.randomNormal(info.outShape);
   const dwAttrs = { strides: stride, pad: 'same', dilations: 1 };
-  const forward = await time(() => tf.depthwiseConv2d(x, filter, stride, 'same').dispose(), runs);
-  const filterGrad = await time(
+  const [forward, filterGrad, inputGrad] = await timeInterleaved([
+    () => tf.depthwiseConv2d(x, filter, stride, 'same').dispose(),
     () =>
       tf
         .engine()
@@ -158,9 +182,6 @@ for (const [stride, multiplier] of [
           { ...dwAttrs, filterShape: filter.shape },
         )
         .dispose(),
-    runs,
-  );
-  const inputGrad = await time(
     () =>
       tf
         .engine()
@@ -170,8 +191,7 @@ for (const [stride, multiplier] of [
           { ...dwAttrs, inputShape: x.shape },
         )
         .dispose(),
-    runs,
-  );
+  ]);
   const label = `x 64x28x28x16, 3x3 depthwise x${multiplier}, same, stride ${stride}`;
   records.push(
     report(`DepthwiseConv2dNativeBackpropFilter vs forward (wasm, ${label})`, filterGrad, forward, {
