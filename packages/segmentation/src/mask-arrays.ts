@@ -1,0 +1,146 @@
+// Internal: the CPU-side passes behind SegmentationInterpretation (storage, validation, decoding).
+import { PROBABILITY_EPSILON } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+
+/** Label arrays we store masks in. */
+export type LabelArray = Uint8Array | Uint16Array | Int32Array;
+
+/** The smallest array type that holds labels `min..max` (validated before they are stored). */
+export function labelArray(length: number, max: number, min = 0): LabelArray {
+  if (min >= 0 && max < 256) return new Uint8Array(length);
+  if (min >= 0 && max < 65_536) return new Uint16Array(length);
+  return new Int32Array(length);
+}
+
+/** Where a flat pixel index lies, for error messages. */
+export function pixelAt(pixel: number, h: number, w: number): string {
+  const hw = h * w;
+  const item = Math.floor(pixel / hw);
+  const p = pixel - item * hw;
+  return `item ${item} at (row ${Math.floor(p / w)}, column ${p % w})`;
+}
+
+/** The LABEL_OUT_OF_RANGE error for a bad label, located by item, row and column. */
+export function badLabel(
+  name: string,
+  pixel: number,
+  value: number,
+  h: number,
+  w: number,
+  numClasses: number,
+  ignoreIndex: number | undefined,
+): InterpError {
+  const ignored = ignoreIndex === undefined ? '' : ` nor the ignore index ${ignoreIndex}`;
+  return new InterpError(
+    'LABEL_OUT_OF_RANGE',
+    `${name} of ${pixelAt(pixel, h, w)} is ${value}, not a class index in 0..${numClasses - 1}${ignored}; check the labels, the vocab or ignoreIndex`,
+  );
+}
+
+/** Throws a located error for the first pixel of `labels` that is no class (nor ignored). */
+export function checkLabels(
+  labels: ArrayLike<number>,
+  name: string,
+  h: number,
+  w: number,
+  numClasses: number,
+  ignoreIndex: number | undefined,
+  offset = 0,
+): void {
+  for (let p = 0; p < labels.length; p++) {
+    const v = labels[p]!;
+    if (v === ignoreIndex) continue;
+    if (!(v < numClasses && v >>> 0 === v)) {
+      throw badLabel(name, offset + p, v, h, w, numClasses, ignoreIndex);
+    }
+  }
+}
+
+/** What {@link decodeScores} fills in. */
+export interface DecodedScores {
+  decoded: LabelArray;
+  /** Per item: mean over counted pixels of -ln(max(p[target], 1e-12)); NaN when all are ignored. */
+  losses: Float32Array | undefined;
+  /** C x C counts, rows target, columns predicted. */
+  counts: Float64Array;
+}
+
+/**
+ * One pass over N x H x W x C scores: the argmax of each pixel (ties to the lower class), the
+ * confusion counts against the targets and, on request, each item's mean per-pixel cross-entropy
+ * of the scores read as probabilities. Ignored pixels get a prediction but count nowhere.
+ */
+export function decodeScores(
+  scores: ArrayLike<number>,
+  targs: ArrayLike<number>,
+  [n, h, w, c]: readonly [number, number, number, number],
+  ignoreIndex: number | undefined,
+  withLosses: boolean,
+): DecodedScores {
+  const hw = h * w;
+  const decoded = labelArray(n * hw, c - 1);
+  const losses = withLosses ? new Float32Array(n) : undefined;
+  const counts = new Float64Array(c * c);
+  const ignore = ignoreIndex ?? Number.NaN; // NaN equals nothing: no pixel is ignored
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    let counted = 0;
+    for (let q = i * hw, end = q + hw; q < end; q++) {
+      const o = q * c;
+      let best = scores[o]!;
+      let arg = 0;
+      let nan = Number.isNaN(best);
+      for (let k = 1; k < c; k++) {
+        const v = scores[o + k]!;
+        if (v > best) {
+          best = v;
+          arg = k;
+        } else if (Number.isNaN(v)) nan = true;
+      }
+      if (nan) {
+        throw new InterpError(
+          'NON_FINITE',
+          `preds of ${pixelAt(q, h, w)} contain NaN; the model produced non-finite outputs, so no prediction can be read there`,
+        );
+      }
+      decoded[q] = arg;
+      const t = targs[q]!;
+      if (t === ignore) continue;
+      if (!(t < c && t >>> 0 === t)) throw badLabel('targs', q, t, h, w, c, ignoreIndex);
+      counts[t * c + arg]!++;
+      if (withLosses) {
+        const p = scores[o + t]!;
+        sum -= Math.log(Math.max(p, PROBABILITY_EPSILON));
+        counted++;
+      }
+    }
+    if (losses) losses[i] = counted === 0 ? Number.NaN : sum / counted;
+  }
+  return { decoded, losses, counts };
+}
+
+/**
+ * Per item: the fraction of counted pixels (target not ignored) whose prediction is wrong, the
+ * mean per-pixel 0-1 loss; NaN for an item whose pixels are all ignored.
+ */
+export function pixelErrorRates(
+  targs: ArrayLike<number>,
+  decoded: ArrayLike<number>,
+  n: number,
+  hw: number,
+  ignoreIndex: number | undefined,
+): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let wrong = 0;
+    let counted = 0;
+    for (let q = i * hw, end = q + hw; q < end; q++) {
+      const t = targs[q]!;
+      if (t === ignoreIndex) continue;
+      counted++;
+      if (decoded[q] !== t) wrong++;
+    }
+    out[i] = counted === 0 ? Number.NaN : wrong / counted;
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+import { assertInteger, InterpError } from '@interp/core/base';
+
+/**
+ * The first colors of {@link segmentationPalette}: black for class 0 (usually the background),
+ * then ten well-separated hues (Tableau's category10 with its gray swapped for yellow, so no
+ * class is mistaken for the background or for ignored pixels).
+ */
+export const SEGMENTATION_PALETTE: readonly string[] = [
+  '#000000',
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#bcbd22',
+  '#17becf',
+  '#ffd92f',
+];
+
+/** The color of pixels whose target is the ignore index. */
+export const IGNORE_COLOR = '#ffffff';
+
+/**
+ * A categorical palette of `numClasses` hex colors, one per class: {@link SEGMENTATION_PALETTE}
+ * first, then hues stepped by the golden angle (distinct neighbours for any number of classes).
+ *
+ * @example
+ * ```ts
+ * segmentationPalette(3); // ['#000000', '#1f77b4', '#ff7f0e']
+ * ```
+ */
+export function segmentationPalette(numClasses: number): string[] {
+  assertInteger(numClasses, 'numClasses', 1);
+  const out = SEGMENTATION_PALETTE.slice(0, numClasses);
+  for (let k = out.length; k < numClasses; k++) {
+    // Golden-angle hues, lightness alternating so adjacent extra classes differ in brightness too.
+    const hue = (k * 137.508) % 360;
+    out.push(hslToHex(hue, 0.65, k % 2 === 0 ? 0.45 : 0.62));
+  }
+  return out;
+}
+
+/** `#rgb` or `#rrggbb` to [r, g, b] bytes; anything else is an INVALID_OPTION naming `where`. */
+export function parseHexColor(color: unknown, where: string): [number, number, number] {
+  if (typeof color === 'string') {
+    const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim());
+    if (m) {
+      const hex = m[1]!;
+      const full = hex.length === 3 ? [...hex].map((h) => h + h).join('') : hex;
+      return [
+        Number.parseInt(full.slice(0, 2), 16),
+        Number.parseInt(full.slice(2, 4), 16),
+        Number.parseInt(full.slice(4, 6), 16),
+      ];
+    }
+  }
+  throw new InterpError(
+    'INVALID_OPTION',
+    `${where} = ${JSON.stringify(color)} is not a hex color; pass colors such as '#1f77b4' or '#f80'`,
+  );
+}
+
+function hslToHex(h: number, s: number, l: number): string {
+  const a = s * Math.min(l, 1 - l);
+  const channel = (n: number) => {
+    const k = (n + h / 30) % 12;
+    const v = l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(v * 255)
+      .toString(16)
+      .padStart(2, '0');
+  };
+  return `#${channel(0)}${channel(8)}${channel(4)}`;
+}
