@@ -7,6 +7,7 @@ import {
   setupBackend,
 } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
+import { SegmentationInterpretation } from '@interp/segmentation';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -156,6 +157,30 @@ describe('InteractiveSegmentation', () => {
     );
   });
 
+  it('takes a SegmentationInterpretation and leaves its ignored pixels out of the scores', async () => {
+    // One 2x2 image: target [0, 1, 255, 1], predicted [0, 1, 1, 0]. Without the void pixel:
+    // class 0 TP 1, predicted 2 -> IoU 1/2; class 1 TP 1, target 2, predicted 1 -> IoU 1/2.
+    const interp = SegmentationInterpretation.fromPredictions({
+      targs: { data: [0, 1, 255, 1], shape: [1, 2, 2] },
+      decoded: { data: [0, 1, 1, 0], shape: [1, 2, 2] },
+      ignoreIndex: 255,
+      vocab: ['bg', 'fg'],
+    });
+    const dom = testDom();
+    const w = InteractiveSegmentation.fromInterpretation(interp, { document: dom.document });
+    const root = await w.show(dom.container);
+    expect(iouRows(root).slice(1)).toEqual([
+      ['bg', '0.500', '0.500'],
+      ['fg', '0.500', '0.500'],
+      ['Mean IoU', '0.500', '0.500'],
+      ['Pixel accuracy', '0.667', '0.667'],
+    ]);
+    expect(Array.from(root.querySelectorAll('.iw-legend li'), (li) => li.textContent)).toEqual([
+      'bg',
+      'fg',
+    ]);
+  });
+
   it('rejects bad input with messages that say what to pass', async () => {
     const labels = new Interpretation({
       targs: { data: Int32Array.from([0, 1]), shape: [2] },
@@ -188,7 +213,7 @@ describe('InteractiveSegmentation with a learner', () => {
     await setupBackend('cpu');
   });
 
-  it('runs the model over the dataset and shows its masks without leaking tensors', async () => {
+  it('runs the model over the dataset (a SegmentationInterpretation) and shows its masks without leaking tensors', async () => {
     // A 1x1 conv: class 1 wherever the pixel is bright (logit 1: 4x - 2 > logit 0: 0).
     const model = tfl.sequential({
       layers: [
@@ -209,6 +234,7 @@ describe('InteractiveSegmentation with a learner', () => {
     await expectNoLeakedTensors(async () => {
       await w.show(dom.container);
     });
+    expect(w.interp).toBeInstanceOf(SegmentationInterpretation);
     // item 0 predicted [0, 1, 1, 0] vs target [0, 1, 1, 1]: IoU dark 1/2, bright 2/3
     expect(iouRows(w.root!).slice(1, 3)).toEqual([
       ['dark', '0.500', '0.750'],

@@ -8,14 +8,16 @@ import {
   type Learner,
 } from '@interp/core';
 import {
-  type ConfusionCounts,
+  type ConfusionMatrixLike,
   intersectionOverUnion,
   meanIoU,
   pixelAccuracy,
   pixelConfusionMatrix,
+  SegmentationInterpretation,
+  segmentationPalette,
 } from '@interp/segmentation';
 import { imageToDataURL } from '@interp/viz';
-import { maskColor } from './internal/colors.js';
+import { parseHex } from './internal/colors.js';
 import { className, clear, fmt, h, uniqueId, widgetDocument } from './internal/dom.js';
 import { WIDGET_CSS } from './internal/styles.js';
 
@@ -98,6 +100,7 @@ export class InteractiveSegmentation {
   private position = 0;
   private overall: SegmentationScores | undefined;
   private parts: SegParts | undefined;
+  private palette: [number, number, number][] = [];
   private token = 0;
 
   constructor(learn: Learner | undefined, options: InteractiveSegmentationOptions = {}) {
@@ -153,14 +156,14 @@ export class InteractiveSegmentation {
           'InteractiveSegmentation needs a learner, or use InteractiveSegmentation.fromInterpretation(interp)',
         );
       }
-      this.interp = await Interpretation.fromLearner(this.learn, { dsIdx: this.dsIdx });
+      this.interp = await SegmentationInterpretation.fromLearner(this.learn, { dsIdx: this.dsIdx });
     }
     const g = maskGeometry(this.interp);
     if (g.n === 0) throw new InterpError('EMPTY_INPUT', 'the interpretation has no images');
     this.geometry = g;
-    this.overall = scores(
-      pixelConfusionMatrix(this.interp.targs.data, this.interp.decoded.data, g.numClasses),
-    );
+    this.palette = segmentationPalette(g.numClasses).map(parseHex);
+    this.overall = undefined;
+    this.overall = this.datasetScores();
     this.doc = doc;
     this.root?.remove();
     this.root = this.build(doc);
@@ -179,8 +182,14 @@ export class InteractiveSegmentation {
   datasetScores(): SegmentationScores {
     const interp = this.requireInterp();
     if (this.overall) return this.overall;
-    const g = maskGeometry(interp);
-    return scores(pixelConfusionMatrix(interp.targs.data, interp.decoded.data, g.numClasses));
+    const g = this.geometry ?? maskGeometry(interp);
+    const cm =
+      interp instanceof SegmentationInterpretation
+        ? interp.confusionMatrix()
+        : pixelConfusionMatrix(interp.targs.data, interp.decoded.data, g.numClasses, {
+            ignoreIndex: g.ignoreIndex,
+          });
+    return scores(cm);
   }
 
   /** Per-class IoU, mean IoU and pixel accuracy of image `index`. */
@@ -194,6 +203,7 @@ export class InteractiveSegmentation {
         interp.targs.data.subarray(a, a + g.pixels),
         interp.decoded.data.subarray(a, a + g.pixels),
         g.numClasses,
+        { ignoreIndex: g.ignoreIndex },
       ),
     );
   }
@@ -347,10 +357,13 @@ export class InteractiveSegmentation {
     );
 
     const present = new Set<number>();
-    for (let k = 0; k < target.length; k++) present.add(target[k]!).add(predicted[k]!);
+    for (let k = 0; k < target.length; k++) {
+      if (target[k] === g.ignoreIndex) continue;
+      present.add(target[k]!).add(predicted[k]!);
+    }
     clear(p.legend);
     for (const k of [...present].sort((x, y) => x - y)) {
-      const [r, gr, b] = maskColor(k);
+      const [r, gr, b] = this.palette[k] ?? [0, 0, 0];
       const swatch = h(doc, 'span', { class: 'iw-swatch', attrs: { 'aria-hidden': 'true' } });
       swatch.style.background =
         k === this.backgroundIndex ? 'transparent' : `rgb(${r}, ${gr}, ${b})`;
@@ -390,8 +403,10 @@ export class InteractiveSegmentation {
     const rgba = new Uint8Array(g.pixels * 4);
     for (let p = 0; p < g.pixels; p++) {
       const k = mask[p]!;
-      if (k === this.backgroundIndex) continue; // transparent
-      const [r, gr, b] = maskColor(k);
+      const color = this.palette[k];
+      // Background and ignored pixels stay transparent: the image shows through.
+      if (k === this.backgroundIndex || !color) continue;
+      const [r, gr, b] = color;
       rgba[p * 4] = r;
       rgba[p * 4 + 1] = gr;
       rgba[p * 4 + 2] = b;
@@ -524,6 +539,8 @@ interface Geometry {
   width: number;
   pixels: number;
   numClasses: number;
+  /** Target label counted nowhere (a SegmentationInterpretation's ignoreIndex). */
+  ignoreIndex: number | undefined;
 }
 
 /** Checks that targets and decoded predictions are `[N, H, W]` (or `[N, H, W, 1]`) masks of the same shape. */
@@ -540,6 +557,10 @@ function maskGeometry(interp: Interpretation): Geometry {
     );
   }
   const [n, height, width] = t as [number, number, number];
+  if (interp instanceof SegmentationInterpretation) {
+    const { numClasses, ignoreIndex } = interp;
+    return { n, height, width, pixels: height * width, numClasses, ignoreIndex };
+  }
   let numClasses = interp.vocab?.length ?? interp.preds?.shape.at(-1);
   if (numClasses === undefined || (interp.preds && interp.preds.shape.length !== 4)) {
     let m = 0;
@@ -547,14 +568,14 @@ function maskGeometry(interp: Interpretation): Geometry {
     for (const v of interp.decoded.data) if (v > m) m = v;
     numClasses = interp.vocab?.length ?? m + 1;
   }
-  return { n, height, width, pixels: height * width, numClasses };
+  return { n, height, width, pixels: height * width, numClasses, ignoreIndex: undefined };
 }
 
 function classNames(interp: Interpretation, c: number): string[] {
   return Array.from({ length: c }, (_, k) => interp.vocab?.[k] ?? String(k));
 }
 
-function scores(cm: ConfusionCounts): SegmentationScores {
+function scores(cm: ConfusionMatrixLike): SegmentationScores {
   return { iou: intersectionOverUnion(cm), meanIoU: meanIoU(cm), pixelAccuracy: pixelAccuracy(cm) };
 }
 

@@ -18,30 +18,10 @@ export function textColorOn(background: string): string {
   return lum > 0.179 ? '#000000' : '#ffffff';
 }
 
-/**
- * Distinct colors for mask classes (Tableau 10, then a second, darker cycle), as RGB bytes.
- * Class k gets entry k mod the palette's length.
- */
-const MASK_PALETTE: readonly [number, number, number][] = [
-  [31, 119, 180],
-  [255, 127, 14],
-  [44, 160, 44],
-  [214, 39, 40],
-  [148, 103, 189],
-  [140, 86, 75],
-  [227, 119, 194],
-  [127, 127, 127],
-  [188, 189, 34],
-  [23, 190, 207],
-  [57, 59, 121],
-  [140, 109, 49],
-  [132, 60, 57],
-  [123, 65, 115],
-  [82, 84, 163],
-  [99, 121, 57],
-];
-
-/** The RGB color of mask class `k`. */
-export function maskColor(k: number): [number, number, number] {
-  return MASK_PALETTE[k % MASK_PALETTE.length]!;
+/** `#rrggbb` (or `#rgb`) to RGB bytes; black for anything else. */
+export function parseHex(color: string): [number, number, number] {
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim());
+  if (!m) return [0, 0, 0];
+  const hex = m[1]!.length === 3 ? [...m[1]!].map((c) => c + c).join('') : m[1]!;
+  return [0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
 }

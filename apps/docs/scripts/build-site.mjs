@@ -1,0 +1,252 @@
+// Builds the docs site into apps/docs/dist/site:
+//   1. docs/*.md -> HTML pages (markdown-it) in dist/pages/, with the examples' sources inlined,
+//   2. dist/pages/public/: the tfjs WASM binaries and a small MNIST asset (generated, not committed),
+//   3. Vite bundles the pages and their scripts (base './': the site works from any folder),
+//   4. TypeDoc writes the API reference from the packages' TSDoc into dist/api/.
+// Usage: node scripts/build-site.mjs [--no-api]
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import MarkdownIt from 'markdown-it';
+import { build } from 'vite';
+import { API_PACKAGES, MNIST_ASSET_DIGITS, PAGES } from './pages.mjs';
+
+const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoDir = resolve(appDir, '../..');
+const docsDir = join(repoDir, 'docs');
+// Generated inputs and the built site both live under dist/ (gitignored, skipped by Biome).
+const siteDir = join(appDir, 'dist', 'pages');
+const publicDir = join(siteDir, 'public');
+const distDir = join(appDir, 'dist', 'site');
+const require = createRequire(import.meta.url);
+const withApi = !process.argv.includes('--no-api');
+
+const t0 = performance.now();
+rmSync(siteDir, { recursive: true, force: true });
+mkdirSync(join(publicDir, 'wasm'), { recursive: true });
+mkdirSync(join(publicDir, 'data'), { recursive: true });
+
+copyWasm();
+await writeMnistAsset();
+const inputs = writePages();
+await build({
+  configFile: false,
+  root: siteDir,
+  base: './',
+  publicDir,
+  logLevel: 'warn',
+  build: {
+    outDir: distDir,
+    emptyOutDir: true,
+    target: 'es2022',
+    // tfjs is large; the examples load it once and it is cached across pages.
+    chunkSizeWarningLimit: 4096,
+    // Keep function names: core names a metric by its function's name (learn.recorder's keys).
+    rolldownOptions: { input: inputs, output: { keepNames: true } },
+  },
+});
+if (withApi) await writeApiReference();
+console.log(
+  `docs site: ${PAGES.length} pages${withApi ? ' + API reference' : ''} in ${relative(distDir)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+);
+
+function relative(p) {
+  return p.startsWith(repoDir) ? p.slice(repoDir.length + 1) : p;
+}
+
+/** tfjs-backend-wasm fetches its .wasm binaries at run time: serve them beside the pages. */
+function copyWasm() {
+  const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  for (const f of [
+    'tfjs-backend-wasm.wasm',
+    'tfjs-backend-wasm-simd.wasm',
+    'tfjs-backend-wasm-threaded-simd.wasm',
+  ]) {
+    copyFileSync(join(dist, 'dist', f), join(publicDir, 'wasm', f));
+  }
+}
+
+/**
+ * The MNIST digits the browser examples train on, as one small binary: a little-endian uint32
+ * count N, then N label bytes, then N x 784 pixel bytes (0..255). Read from the `mnist` package
+ * through @interp/example-data (the first N of its class-interleaved order, so any prefix is
+ * balanced).
+ */
+async function writeMnistAsset() {
+  const { loadMnist } = await import('@interp/example-data');
+  const all = loadMnist();
+  const n = Math.min(MNIST_ASSET_DIGITS, all.count);
+  const px = 28 * 28;
+  const out = new Uint8Array(4 + n + n * px);
+  new DataView(out.buffer).setUint32(0, n, true);
+  for (let i = 0; i < n; i++) out[4 + i] = all.labels[i];
+  for (let k = 0; k < n * px; k++) out[4 + n + k] = Math.round(all.images[k] * 255);
+  writeFileSync(join(publicDir, 'data', 'mnist-digits.bin'), out);
+}
+
+function escapeHtml(s) {
+  return s
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
+}
+
+function slugify(text) {
+  return text
+    .toLowerCase()
+    .replace(/<[^>]*>/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/**
+ * `::: example NAME` on a line of its own becomes the live example NAME: its source (the file
+ * src/examples/NAME.ts, so the code shown is the code that runs) and an output area. A second
+ * word `button` makes it wait for a click instead of running on load. The markdown step sees an
+ * HTML comment in its place (source code has blank lines, which would end an HTML block); the
+ * section replaces the comment after rendering.
+ */
+function markExamples(md, page) {
+  return md.replace(/^::: example ([a-z0-9-]+)(?: (button))?[ \t]*$/gm, (_, name, mode) => {
+    if (!existsSync(join(appDir, 'src', 'examples', `${name}.ts`))) {
+      throw new Error(`docs/${page}.md: no example src/examples/${name}.ts`);
+    }
+    return `\n<!--interp-example:${name}:${mode ?? 'load'}-->\n`;
+  });
+}
+
+function expandExamples(html) {
+  return html.replace(/<!--interp-example:([a-z0-9-]+):(load|button)-->/g, (_, name, mode) => {
+    const source = readFileSync(join(appDir, 'src', 'examples', `${name}.ts`), 'utf8').trimEnd();
+    return [
+      `<section class="example" data-example="${name}"${mode === 'button' ? ' data-run="button"' : ''} aria-label="Live example: ${name}">`,
+      `<details class="example-source"><summary>Source: <code>${name}.ts</code></summary><pre><code class="language-ts">${escapeHtml(source)}</code></pre></details>`,
+      '<div class="example-output" aria-live="polite"></div>',
+      '</section>',
+    ].join('\n');
+  });
+}
+
+function writePages() {
+  const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
+  // Headings get ids (linkable sections); links to other pages' .md go to their .html.
+  md.core.ruler.push('heading_ids', (state) => {
+    const tokens = state.tokens;
+    for (let i = 0; i < tokens.length; i++) {
+      if (tokens[i].type === 'heading_open' && tokens[i].tag !== 'h1') {
+        tokens[i].attrSet('id', slugify(tokens[i + 1].content));
+      }
+      if (tokens[i].type === 'inline') {
+        for (const t of tokens[i].children ?? []) {
+          if (t.type === 'link_open') {
+            const href = t.attrGet('href');
+            if (href && /^\.\/[a-z0-9-]+\.md(#.*)?$/.test(href)) {
+              t.attrSet('href', href.replace(/\.md/, '.html'));
+            }
+          }
+        }
+      }
+    }
+  });
+  const inputs = {};
+  for (const page of PAGES) {
+    const file = join(docsDir, `${page.slug}.md`);
+    if (!existsSync(file)) throw new Error(`missing docs/${page.slug}.md`);
+    const body = expandExamples(md.render(markExamples(readFileSync(file, 'utf8'), page.slug)));
+    const html = template(page, body);
+    const out = join(siteDir, `${page.slug}.html`);
+    writeFileSync(out, html);
+    inputs[page.slug] = out;
+  }
+  return inputs;
+}
+
+function template(page, body) {
+  const nav = PAGES.map(
+    (p) =>
+      `<li><a href="./${p.slug}.html"${p.slug === page.slug ? ' aria-current="page"' : ''}>${escapeHtml(p.title)}</a></li>`,
+  ).join('\n');
+  const api = withApi ? '<li><a href="./api/index.html">API reference</a></li>' : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)} · interp</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="../../src/style.css">
+</head>
+<body>
+<a class="skip" href="#content">Skip to content</a>
+<header class="site-header">
+<a class="brand" href="./index.html">interp</a>
+<span class="tagline">understand trained TensorFlow.js models</span>
+<span id="backend-badge" class="badge" role="status" aria-live="polite"></span>
+</header>
+<div class="layout">
+<nav aria-label="Pages"><ul>
+${nav}
+${api}
+</ul></nav>
+<main id="content" tabindex="-1">
+${body}
+</main>
+</div>
+<script type="module" src="../../src/main.ts"></script>
+</body>
+</html>
+`;
+}
+
+/**
+ * TypeDoc over each package's public entry. Each entry is a one-line module re-exporting the
+ * package by name, resolved to its sources through the 'source' export condition, so the
+ * reference carries the package names and the TSDoc of the sources.
+ */
+async function writeApiReference() {
+  const td = await import('typedoc');
+  const entryDir = join(siteDir, 'api-entries');
+  mkdirSync(entryDir, { recursive: true });
+  const entries = API_PACKAGES.map((name) => {
+    const pkg = JSON.parse(readFileSync(join(repoDir, 'packages', name, 'package.json'), 'utf8'));
+    const file = join(entryDir, `${name}.ts`);
+    writeFileSync(
+      file,
+      `/**\n * ${pkg.description}\n *\n * Install: \`npm install ${pkg.name}\`\n *\n * @module ${pkg.name}\n */\nexport * from '${pkg.name}';\n`,
+    );
+    return file;
+  });
+  const tsconfig = join(entryDir, 'tsconfig.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify(
+      {
+        extends: join(repoDir, 'tsconfig.base.json'),
+        compilerOptions: { noEmit: true, customConditions: ['source'], types: ['node'] },
+        files: entries,
+      },
+      null,
+      2,
+    ),
+  );
+  const app = await td.Application.bootstrapWithPlugins({
+    entryPoints: entries,
+    tsconfig,
+    out: join(distDir, 'api'),
+    name: 'interp API reference',
+    readme: 'none',
+    disableSources: true,
+    skipErrorChecking: true,
+    excludePrivate: true,
+    excludeInternal: true,
+    excludeExternals: true,
+    hideGenerator: true,
+    logLevel: 'Error',
+    validation: { notExported: false, invalidLink: false, notDocumented: false },
+  });
+  const project = await app.convert();
+  if (!project) throw new Error('TypeDoc could not convert the packages');
+  await app.generateDocs(project, join(distDir, 'api'));
+}

@@ -1,0 +1,28 @@
+// The site's pages, in navigation order: docs/<slug>.md -> <slug>.html.
+export const PAGES = [
+  { slug: 'index', title: 'Overview' },
+  { slug: 'core', title: '@interp/core' },
+  { slug: 'viz', title: '@interp/viz' },
+  { slug: 'classification', title: '@interp/classification' },
+  { slug: 'segmentation', title: '@interp/segmentation' },
+  { slug: 'attribution', title: '@interp/attribution' },
+  { slug: 'tabular', title: '@interp/tabular' },
+  { slug: 'debug', title: '@interp/debug' },
+  { slug: 'widgets', title: '@interp/widgets' },
+  { slug: 'mnist', title: 'Train MNIST in the browser' },
+];
+
+/** Packages whose TSDoc becomes the API reference (entry: src/index.ts). */
+export const API_PACKAGES = [
+  'core',
+  'viz',
+  'classification',
+  'segmentation',
+  'attribution',
+  'tabular',
+  'debug',
+  'widgets',
+];
+
+/** Digits of the MNIST asset the site serves (the first N of the interleaved, class-balanced set). */
+export const MNIST_ASSET_DIGITS = 2000;

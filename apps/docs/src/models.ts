@@ -1,0 +1,70 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+
+/**
+ * The MNIST classifier of the demo (as `interp demo` trains it): conv(16) - maxpool - conv(32) -
+ * maxpool - flatten - dense(10) logits.
+ */
+export function mnistCnn(seed = 0): tfl.Sequential {
+  const init = (s: number) => tfl.initializers.heNormal({ seed: seed + s });
+  const model = tfl.sequential({ name: 'mnist_cnn' });
+  model.add(
+    tfl.layers.conv2d({
+      name: 'conv1',
+      inputShape: [28, 28, 1],
+      filters: 16,
+      kernelSize: 3,
+      activation: 'relu',
+      padding: 'same',
+      kernelInitializer: init(1),
+    }),
+  );
+  model.add(tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }));
+  model.add(
+    tfl.layers.conv2d({
+      name: 'conv2',
+      filters: 32,
+      kernelSize: 3,
+      activation: 'relu',
+      padding: 'same',
+      kernelInitializer: init(2),
+    }),
+  );
+  model.add(tfl.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }));
+  model.add(tfl.layers.flatten({ name: 'flatten' }));
+  model.add(tfl.layers.dense({ name: 'logits', units: 10, kernelInitializer: init(3) }));
+  return model;
+}
+
+/**
+ * A small segmentation net for MNIST masks (11 classes: background + one per digit): local
+ * features at full resolution, concatenated with a global summary of the digit broadcast to
+ * every pixel (which digit it is needs the whole image), then a 1x1 conv to per-pixel logits.
+ */
+export function mnistSegmenter(seed = 0): tfl.LayersModel {
+  const init = (s: number) => tfl.initializers.heNormal({ seed: seed + s });
+  const input = tfl.input({ shape: [28, 28, 1] });
+  const conv = (filters: number, s: number) =>
+    tfl.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(s),
+    });
+  const local = conv(8, 1).apply(input) as tfl.SymbolicTensor;
+  let x = tfl.layers.maxPooling2d({ poolSize: 2 }).apply(local) as tfl.SymbolicTensor;
+  x = conv(16, 2).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.maxPooling2d({ poolSize: 2 }).apply(x) as tfl.SymbolicTensor;
+  x = conv(32, 3).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers
+    .dense({ units: 16, activation: 'relu', kernelInitializer: init(4) })
+    .apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.reshape({ targetShape: [1, 1, 16] }).apply(x) as tfl.SymbolicTensor;
+  const global = tfl.layers.upSampling2d({ size: [28, 28] }).apply(x) as tfl.SymbolicTensor;
+  const both = tfl.layers.concatenate().apply([global, local]) as tfl.SymbolicTensor;
+  const logits = tfl.layers
+    .conv2d({ filters: 11, kernelSize: 1, kernelInitializer: init(5) })
+    .apply(both) as tfl.SymbolicTensor;
+  return tfl.model({ name: 'mnist_segmenter', inputs: input, outputs: logits });
+}
