@@ -5,6 +5,7 @@ import type { CliIO } from '../cli-io.js';
 import { attributionSection } from '../demo/attribution-section.js';
 import { classificationSection } from '../demo/classification-section.js';
 import { type ReportSection, renderReport } from '../demo/report-html.js';
+import { segmentationSection } from '../demo/segmentation-section.js';
 import { tabularSection } from '../demo/tabular-section.js';
 import { trainMnist } from '../demo/train-mnist.js';
 import { trainingSection } from '../demo/training-section.js';
@@ -77,6 +78,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const reportText = interp.printClassificationReport({ log: (t) => io.stdout.write(`${t}\n`) });
   const sections: ReportSection[] = [await classificationSection(interp, document, reportText)];
   sections.push(await attributionSection(trained.learn, interp, document));
+  sections.push(await segmentationSection(io, document));
   sections.push(await tabularSection(document));
   sections.push(await trainingSection(trained.learn, lrResult!, stats!, document));
   stats!.remove();
