@@ -29,6 +29,7 @@ mkdirSync(join(publicDir, 'data'), { recursive: true });
 
 copyWasm();
 await writeMnistAsset();
+await writeFavicon();
 const inputs = writePages();
 await build({
   configFile: false,
@@ -83,6 +84,30 @@ async function writeMnistAsset() {
   for (let i = 0; i < n; i++) out[4 + i] = all.labels[i];
   for (let k = 0; k < n * px; k++) out[4 + n + k] = Math.round(all.images[k] * 255);
   writeFileSync(join(publicDir, 'data', 'mnist-digits.bin'), out);
+}
+
+/** A 16x16 favicon (an ICO holding one PNG): a blue square with a lighter diagonal, like a heatmap. */
+async function writeFavicon() {
+  const { encodePNG } = await import('@interp/viz');
+  const rgba = new Uint8Array(16 * 16 * 4);
+  for (let p = 0; p < 256; p++) {
+    const [r, c] = [Math.floor(p / 16), p % 16];
+    const hot = Math.abs(r - c) < 3;
+    rgba.set(hot ? [158, 202, 225, 255] : [8, 48, 107, 255], p * 4);
+  }
+  const png = encodePNG(rgba, 16, 16);
+  const ico = new Uint8Array(22 + png.length);
+  const v = new DataView(ico.buffer);
+  v.setUint16(2, 1, true); // type: icon
+  v.setUint16(4, 1, true); // one image
+  ico[6] = 16; // width
+  ico[7] = 16; // height
+  v.setUint16(10, 1, true); // color planes
+  v.setUint16(12, 32, true); // bits per pixel
+  v.setUint32(14, png.length, true);
+  v.setUint32(18, 22, true); // offset of the PNG
+  ico.set(png, 22);
+  writeFileSync(join(publicDir, 'favicon.ico'), ico);
 }
 
 function escapeHtml(s) {
@@ -175,7 +200,7 @@ function template(page, body) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)} · interp</title>
-<link rel="icon" href="data:,">
+<link rel="icon" href="./favicon.ico">
 <link rel="stylesheet" href="../../src/style.css">
 </head>
 <body>

@@ -79,7 +79,8 @@ function start(): Promise<void> {
       onLoad.push(runExample(section));
     }
   }
-  if (sections.length) void backendReady();
+  // Pages with examples start the backend at once, so getBackendInfo() is ready with them.
+  if (sections.length) onLoad.push(backendReady().then(() => undefined));
   return Promise.all(onLoad).then(() => undefined);
 }
 
