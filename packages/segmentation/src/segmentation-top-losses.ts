@@ -39,7 +39,12 @@ export const segmentationTopLossesDefaults = {
  * Draws top-loss segmentation items: one row per item with the input image (when there is one),
  * the target mask and the predicted mask in one palette, captioned with the item index and loss
  * (the predicted mask also with its pixel accuracy), and a legend of the classes below. `ncols`
- * does not apply: each row is one item.
+ * does not apply: each row is one item. `SegmentationInterpretation.plotTopLosses` calls it.
+ *
+ * @example
+ * ```ts
+ * const svg = await interp.plotTopLosses(4, { document, palette: ['#000', '#e41a1c', '#377eb8'] });
+ * ```
  */
 export function renderSegmentationTopLosses(
   ctx: TopLossesContext<SegmentationInterpretation>,
@@ -124,7 +129,16 @@ export function renderSegmentationTopLosses(
 
 let registered = false;
 
-/** Registers the segmentation top-losses renderer ('segmentation:image'). Idempotent. */
+/**
+ * Registers the segmentation top-losses renderer ('segmentation:image'). Idempotent; the
+ * SegmentationInterpretation constructor calls it, so importing the package registers nothing.
+ *
+ * @example
+ * ```ts
+ * registerSegmentationRenderers();
+ * findTopLossesRenderer('segmentation', 'image'); // renderSegmentationTopLosses
+ * ```
+ */
 export function registerSegmentationRenderers(): void {
   if (registered) return;
   registered = true;
