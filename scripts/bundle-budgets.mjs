@@ -1,0 +1,128 @@
+// Bundle budgets: bundles what a browser app would import, from the packages' built dist (ESM,
+// platform browser, minified), measures min+gzip bytes and fails when a budget is exceeded or a
+// cherry-picked import drags in tfjs or Observable Plot. Run after a build:
+//   npx turbo run build && node scripts/bundle-budgets.mjs
+// Budgets are the measured sizes plus a little headroom; raise one only with a reason.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Resolve the workspace packages the way an app that depends on all of them would.
+const resolveDir = join(repo, 'apps', 'docs');
+const kB = 1000;
+
+/** Peers a user's app provides itself; left out of the full-entry bundles. */
+const PEERS = ['@tensorflow/*', '@resvg/resvg-js', 'linkedom'];
+const TFJS = /node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?@tensorflow\//;
+const PLOT = /node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(@observablehq\/plot|d3-)/;
+
+const budgets = [
+  // Cherry-picked imports: nothing external, so tfjs or Plot would show up as inputs.
+  {
+    name: "import { confusionMatrix } from '@interp/classification'",
+    code: "export { confusionMatrix } from '@interp/classification';",
+    max: 3 * kB,
+    forbid: { tfjs: TFJS, Plot: PLOT },
+  },
+  {
+    name: "import { classificationReport } from '@interp/classification/metrics'",
+    code: "export { classificationReport } from '@interp/classification/metrics';",
+    max: 3 * kB,
+    forbid: { tfjs: TFJS, Plot: PLOT },
+  },
+  {
+    name: "import { pixelConfusionMatrix, meanIoU } from '@interp/segmentation'",
+    code: "export { pixelConfusionMatrix, meanIoU } from '@interp/segmentation';",
+    max: 3 * kB,
+    forbid: { tfjs: TFJS, Plot: PLOT },
+  },
+  // Each package's full entry (every export kept), with tfjs and the optional Node peers external.
+  ...[
+    // Measured (min+gzip): core 11.4, viz 106.7 (Observable Plot is most of it), classification
+    // 107.1, segmentation 104.1, attribution 130.4, tabular 106.1, debug 110.2, widgets 153.0.
+    ['core', 12.5],
+    ['viz', 112],
+    ['classification', 113],
+    ['segmentation', 110],
+    ['attribution', 137],
+    ['tabular', 112],
+    ['debug', 116],
+    ['widgets', 161],
+  ].map(([pkg, maxKB]) => ({
+    name: `import * from '@interp/${pkg}' (full entry)`,
+    code: `export * from '@interp/${pkg}';`,
+    max: maxKB * kB,
+    external: PEERS,
+  })),
+];
+
+for (const pkg of [
+  'core',
+  'viz',
+  'classification',
+  'segmentation',
+  'attribution',
+  'tabular',
+  'debug',
+  'widgets',
+]) {
+  if (!existsSync(join(repo, 'packages', pkg, 'dist', 'index.js'))) {
+    console.error(
+      `bundle budgets: packages/${pkg}/dist is missing; run \`npx turbo run build\` first`,
+    );
+    process.exit(1);
+  }
+}
+
+const rows = [];
+let failed = 0;
+for (const b of budgets) {
+  const result = await build({
+    stdin: { contents: b.code, resolveDir, sourcefile: 'entry.js', loader: 'js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    metafile: true,
+    logLevel: 'silent',
+    external: b.external ?? [],
+  });
+  const code = result.outputFiles[0].contents;
+  const min = code.length;
+  const gz = gzipSync(code, { level: 9 }).length;
+  const problems = [];
+  if (gz > b.max) problems.push(`over budget by ${gz - b.max} B`);
+  // Files that contributed bytes to the output (the metafile also lists parsed-then-shaken files).
+  const [output] = Object.values(result.metafile.outputs);
+  const inputs = Object.entries(output.inputs)
+    .filter(([, v]) => v.bytesInOutput > 0)
+    .map(([f]) => f);
+  for (const [what, re] of Object.entries(b.forbid ?? {})) {
+    const hits = inputs.filter((f) => re.test(f));
+    if (hits.length)
+      problems.push(`contains ${what} (${hits[0]}${hits.length > 1 ? ', ...' : ''})`);
+  }
+  if (problems.length) failed++;
+  rows.push({ name: b.name, min, gz, max: b.max, problems });
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+const num = (v) => `${(v / kB).toFixed(2)} kB`.padStart(10);
+console.log(
+  `${pad('bundle', 72)} ${'min'.padStart(10)} ${'min+gzip'.padStart(10)} ${'budget'.padStart(10)}`,
+);
+for (const r of rows) {
+  console.log(
+    `${pad(r.name, 72)} ${num(r.min)} ${num(r.gz)} ${num(r.max)}${r.problems.length ? `  FAIL: ${r.problems.join('; ')}` : '  ok'}`,
+  );
+}
+if (failed) {
+  console.error(`bundle budgets: ${failed} of ${rows.length} failed`);
+  process.exit(1);
+}
+console.log(`bundle budgets: all ${rows.length} bundles within budget`);
