@@ -28,6 +28,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'saliency, gradient x input, IG, GradCAM, SmoothGrad, occlusion of a saved tfjs model',
     load: () => import('./commands/attribute.js'),
   },
+  summary: {
+    summary: "a saved tfjs model's layers, output shapes and parameter counts (fastai's summary)",
+    load: () => import('./commands/summary.js'),
+  },
   demo: {
     summary: 'train a small CNN on MNIST (WASM) and write an HTML interpretation report',
     load: () => import('./commands/demo.js'),
