@@ -18,7 +18,7 @@ describe('interp demo', () => {
     expect(r.stdout).toMatch(/weighted avg +[\d.]+ +[\d.]+ +[\d.]+ +2000/);
     expect(r.stderr).toMatch(/training \[#+\] 100%/);
     const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
-    for (const id of ['classification', 'attribution', 'tabular', 'training'])
+    for (const id of ['classification', 'segmentation', 'attribution', 'tabular', 'training'])
       expect(html).toContain(`<section id="${id}">`);
     expect(html).toContain('Confusion matrix');
     expect(html).toContain('Prediction/Actual/Loss/Probability');
