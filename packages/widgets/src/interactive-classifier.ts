@@ -397,7 +397,7 @@ export class InteractiveClassifier {
     const itemsHeading = h(doc, 'h3', { attrs: { id: `${id}-items-title` }, text: 'Items' });
     const detail = h(doc, 'section', {
       class: 'iw-detail',
-      attrs: { 'aria-label': 'Item details', 'aria-live': 'polite' },
+      attrs: { 'aria-label': 'Item details' },
     });
     body.append(matrix, h(doc, 'div', { class: 'iw-list' }, [itemsHeading, list, more]), detail);
     root.append(status, body);
