@@ -672,7 +672,15 @@ interface Parts {
   cells: HTMLTableCellElement[];
 }
 
-/** Items matching the filter, largest loss first (ties to the lower index); by index without losses. */
+/**
+ * Items matching the filter, largest loss first (ties to the lower index, NaN losses last); in
+ * index order when the interpretation has no losses. What the classifier widget lists.
+ *
+ * @example
+ * ```ts
+ * itemsByLoss(interp, { actual: 4, predicted: 9 }); // Int32Array of the 4s taken for 9s, worst first
+ * ```
+ */
 export function itemsByLoss(interp: ClassificationInterpretation, filter: ClassFilter): Int32Array {
   const { actual, predicted } = filter;
   const t = interp.targs.data;

@@ -9,7 +9,14 @@ import {
 import { type DecodedItem, InterpError, type Learner } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The attribution methods the classifier widget offers, by the name shown in its menu. */
+/**
+ * The attribution methods the classifier widget offers (its `attribution` option and menu).
+ *
+ * @example
+ * ```ts
+ * new InteractiveClassifier(learn, { attribution: ATTRIBUTION_METHODS[2] }); // 'gradCAM'
+ * ```
+ */
 export const ATTRIBUTION_METHODS = ['saliency', 'integratedGradients', 'gradCAM'] as const;
 
 /** One of {@link ATTRIBUTION_METHODS}. */
