@@ -13,10 +13,10 @@ import {
   type TopLossesContext,
 } from '@interp/core';
 import {
+  confusionMatrixChart,
   dataTable,
   type Figsize,
   figsizeToPx,
-  heatmap,
   imageGrid,
   imageToDataURL,
   lineChart,
@@ -244,34 +244,12 @@ export class ClassificationInterpretation extends Interpretation {
    * contrasts with the fill.
    */
   plotConfusionMatrix(options: PlotConfusionMatrixOptions = {}): SVGElement {
-    const {
-      normalize = plotConfusionMatrixDefaults.normalize,
-      title = plotConfusionMatrixDefaults.title,
-      cmap = plotConfusionMatrixDefaults.cmap,
-      normDec = plotConfusionMatrixDefaults.normDec,
-      plotTxt = plotConfusionMatrixDefaults.plotTxt,
-      figsize,
-    } = options;
-    assertInteger(normDec, 'normDec', 0, 10);
-    const document = resolveDocument(options);
-    const cm = this.confusionMatrix();
-    const matrix = normalize ? normalizeRows(cm) : cm;
-    const names = this.classNames;
-    const c = names.length;
-    const side = Math.max(4, Math.min(14, 1.5 + 0.6 * c));
-    const size = figsizeToPx(figsize ?? [side + 1, side]);
-    return heatmap(matrix, {
-      xLabels: names,
-      yLabels: names,
-      xLabel: 'Predicted',
-      yLabel: 'Actual',
-      title,
-      cmap,
-      domain: normalize ? [0, 1] : undefined,
-      cellText: plotTxt ? (v) => (normalize ? v.toFixed(normDec) : String(v)) : null,
-      width: size.width,
-      height: size.height,
-      document,
+    return confusionMatrixChart(this.confusionMatrix(), {
+      ...plotConfusionMatrixDefaults,
+      ...definedOnly(options),
+      classNames: this.classNames,
+      emptyRow: 'zero',
+      document: resolveDocument(options),
     });
   }
 
@@ -437,11 +415,9 @@ function maxLabel(a: Int32Array, b: Int32Array): number {
   return m;
 }
 
-function normalizeRows(cm: number[][]): number[][] {
-  return cm.map((row) => {
-    const s = row.reduce((a, b) => a + b, 0);
-    return row.map((v) => (s === 0 ? 0 : v / s));
-  });
+/** The options that are set (undefined means default, so it must not override a default). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Probability of the predicted class of item i, when scores are known. */

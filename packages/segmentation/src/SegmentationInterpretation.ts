@@ -11,7 +11,7 @@ import {
   resolveActivation,
   type TypedArray,
 } from '@interp/core';
-import { type Figsize, figsizeToPx, heatmap, resolveDocument } from '@interp/viz';
+import { confusionMatrixChart, type Figsize, resolveDocument } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConfusionCounts } from './confusion-counts.js';
 import { MAX_CLASSES } from './confusion-counts.js';
@@ -464,35 +464,14 @@ export class SegmentationInterpretation extends Interpretation {
    * `normalize`, each row's fractions with `normDec` decimals) in the cells.
    */
   plotConfusionMatrix(options: PlotPixelConfusionMatrixOptions = {}): SVGElement {
-    const {
-      normalize = plotPixelConfusionMatrixDefaults.normalize,
-      title = plotPixelConfusionMatrixDefaults.title,
-      cmap = plotPixelConfusionMatrixDefaults.cmap,
-      normDec = plotPixelConfusionMatrixDefaults.normDec,
-      plotTxt = plotPixelConfusionMatrixDefaults.plotTxt,
-      figsize,
-    } = options;
-    assertInteger(normDec, 'normDec', 0, 10);
-    const document = resolveDocument(options);
-    const cm = this.confusionMatrix();
-    const matrix = normalize ? normalizeRows(cm) : cm;
-    const names = this.classNames;
-    const side = Math.max(4, Math.min(14, 1.5 + 0.6 * names.length));
-    const size = figsizeToPx(figsize ?? [side + 1, side]);
-    return heatmap(matrix, {
-      xLabels: names,
-      yLabels: names,
-      xLabel: 'Predicted',
-      yLabel: 'Actual',
-      title,
-      cmap,
-      domain: normalize ? [0, 1] : undefined,
-      cellText: plotTxt
-        ? (v) => (!Number.isFinite(v) ? '' : normalize ? v.toFixed(normDec) : compactCount(v))
-        : null,
-      width: size.width,
-      height: size.height,
-      document,
+    const set = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    return confusionMatrixChart(this.confusionMatrix(), {
+      ...plotPixelConfusionMatrixDefaults,
+      ...set,
+      classNames: this.classNames,
+      emptyRow: 'missing',
+      compactCounts: true,
+      document: resolveDocument(options),
     });
   }
 
@@ -730,20 +709,4 @@ function largestLabel(data: ArrayLike<number>, ignore?: number): number {
     if (v > m && v !== ignore && Number.isInteger(v)) m = v;
   }
   return Math.min(m, MAX_CLASSES);
-}
-
-function normalizeRows(cm: number[][]): number[][] {
-  return cm.map((row) => {
-    const s = row.reduce((a, b) => a + b, 0);
-    return row.map((v) => (s === 0 ? Number.NaN : v / s));
-  });
-}
-
-/** A count in at most 4 characters or so: 9999, 12k, 3.4M. */
-function compactCount(v: number): string {
-  if (v < 10_000) return String(v);
-  if (v < 999_500) return `${Math.round(v / 1000)}k`;
-  if (v < 9_950_000) return `${(v / 1e6).toFixed(1)}M`;
-  if (v < 999_500_000) return `${Math.round(v / 1e6)}M`;
-  return `${(v / 1e9).toFixed(1)}G`;
 }

@@ -1,6 +1,8 @@
 export type { BarChartOptions, BarDatum, BarSort } from './barChart.js';
 export { barChart } from './barChart.js';
 export { colormap } from './colormap.js';
+export type { ConfusionMatrixChartOptions } from './confusionMatrixChart.js';
+export { confusionMatrixChart, confusionMatrixChartDefaults } from './confusionMatrixChart.js';
 export { createDocument } from './createDocument.js';
 export type { DataTableOptions } from './dataTable.js';
 export { dataTable } from './dataTable.js';
