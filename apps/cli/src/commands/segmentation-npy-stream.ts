@@ -2,6 +2,7 @@
 // array costs a few MiB of memory. Only the header is parsed up front.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InterpError } from '@interp/core/base';
+import { parseNpyHeader } from '../io/npy.js';
 
 /** The element types of .npy files (the `kind` + byte size of numpy's descr). */
 export type NpyStreamDType =
@@ -92,48 +93,13 @@ export function openNpy(path: string): NpyFile {
     const size = fstatSync(fd).size;
     const head = new Uint8Array(Math.min(size, 65_536 + 12));
     readFully(fd, head, head.length, 0);
-    const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-    if (head.length < 10 || magic.some((m, i) => head[i] !== m))
-      fail('not a .npy file (missing the \\x93NUMPY magic)');
-    const major = head[6]!;
-    const view = new DataView(head.buffer);
-    let headerLen: number;
-    let start: number;
-    if (major === 1) {
-      headerLen = view.getUint16(8, true);
-      start = 10;
-    } else if (major === 2 || major === 3) {
-      if (head.length < 12) fail('truncated .npy header');
-      headerLen = view.getUint32(8, true);
-      start = 12;
-    } else {
-      return fail(`unsupported .npy format version ${major}`);
+    const parsed = parseNpyHeader(head, path);
+    const dtype = parsed.dtype as NpyStreamDType;
+    if (!(dtype in SIZES)) {
+      return fail(`unsupported dtype '${parsed.descr}' (use float32, float64 or an integer type)`);
     }
-    if (start + headerLen > head.length) fail('truncated or oversized .npy header');
-    const header = new TextDecoder('latin1').decode(head.subarray(start, start + headerLen));
-    const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-    const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-    const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-    if (descr === undefined || fortran === undefined || shapeText === undefined) {
-      return fail('malformed .npy header (needs descr, fortran_order and shape)');
-    }
-    if (fortran === 'True')
-      fail('Fortran-order arrays are not supported; save with np.ascontiguousarray');
-    const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
-    const dtype = m ? (`${m[2]}${m[3]}` as NpyStreamDType) : undefined;
-    if (!m || dtype === undefined || !(dtype in SIZES)) {
-      return fail(`unsupported dtype '${descr}' (use float32, float64 or an integer type)`);
-    }
-    const itemSize = SIZES[dtype];
-    if (m[1] === '>' && itemSize > 1)
-      fail(`big-endian dtype '${descr}' is not supported; save as little-endian`);
-    const shape = shapeText
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0)
-      .map(Number);
-    if (shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`malformed shape (${shapeText})`);
-    const dataOffset = start + headerLen;
+    const { shape, itemSize } = parsed;
+    const dataOffset = parsed.dataOffset;
     const count = shape.reduce((a, b) => a * b, 1);
     if (size - dataOffset < count * itemSize) {
       fail(

@@ -43,29 +43,45 @@ const CTORS = {
  * view over `bytes` when it is aligned (the format pads the header to 64 bytes, so it usually
  * is): no copy, however large the array.
  */
-export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
+/** What a `.npy` header says: element type, shape, and where the data starts. */
+export interface NpyHeader {
+  dtype: NpyDType;
+  /** The dtype as written in the header, for example '<f4'. */
+  descr: string;
+  shape: number[];
+  /** Byte offset of the first value. */
+  dataOffset: number;
+  /** Bytes per value. */
+  itemSize: number;
+}
+
+/**
+ * Parses the header of a `.npy` file (format versions 1, 2 and 3; little-endian, C order) from
+ * its first bytes. Errors name the file (`name`) and the problem.
+ */
+export function parseNpyHeader(head: Uint8Array, name = 'array'): NpyHeader {
   const fail = (why: string): never => {
     throw new InterpError('PARSE', `${name}: ${why}`);
   };
-  if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) {
+  if (head.length < 10 || MAGIC.some((m, i) => head[i] !== m)) {
     fail('not a .npy file (missing the \\x93NUMPY magic)');
   }
-  const major = bytes[6]!;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = head[6]!;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   let headerLen: number;
   let offset: number;
   if (major === 1) {
     headerLen = view.getUint16(8, true);
     offset = 10;
   } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) fail('truncated .npy header');
+    if (head.length < 12) fail('truncated .npy header');
     headerLen = view.getUint32(8, true);
     offset = 12;
   } else {
     return fail(`unsupported .npy format version ${major}`);
   }
-  if (offset + headerLen > bytes.length) fail('truncated .npy header');
-  const header = new TextDecoder('latin1').decode(bytes.subarray(offset, offset + headerLen));
+  if (offset + headerLen > head.length) fail('truncated .npy header');
+  const header = new TextDecoder('latin1').decode(head.subarray(offset, offset + headerLen));
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
@@ -79,21 +95,31 @@ export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
   const [, order, kind, size] = m as unknown as [string, string, string, string];
   const dtype = `${kind}${size}` as NpyDType;
   if (!(dtype in CTORS)) return fail(`unsupported dtype '${descr}'`);
+  const itemSize = CTORS[dtype].BYTES_PER_ELEMENT;
+  if (order === '>' && itemSize > 1)
+    fail(`big-endian dtype '${descr}' is not supported; save as little-endian`);
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`malformed shape (${shapeText})`);
+  return { dtype, descr, shape, dataOffset: offset + headerLen, itemSize };
+}
+
+/**
+ * Parses a NumPy `.npy` file (format versions 1, 2 and 3, little-endian, C order). The data is a
+ * view over `bytes` when it is aligned (the format pads the header to 64 bytes, so it usually
+ * is): no copy, however large the array.
+ */
+export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
+  const { dtype, shape, dataOffset: start, itemSize: bpe } = parseNpyHeader(bytes, name);
   const Ctor = CTORS[dtype];
-  const bpe = Ctor.BYTES_PER_ELEMENT;
-  if (order === '>' && bpe > 1)
-    fail(`big-endian dtype '${descr}' is not supported; save as little-endian`);
   const count = shape.reduce((a, b) => a * b, 1);
-  const start = offset + headerLen;
   if (bytes.length - start < count * bpe) {
-    fail(
-      `truncated data: header says ${count} values of ${bpe} bytes, file has ${bytes.length - start} bytes`,
+    throw new InterpError(
+      'PARSE',
+      `${name}: truncated data: header says ${count} values of ${bpe} bytes, file has ${bytes.length - start} bytes`,
     );
   }
   const abs = bytes.byteOffset + start;
