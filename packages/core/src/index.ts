@@ -27,7 +27,7 @@ export {
   PROBABILITY_EPSILON,
 } from './losses.js';
 export type { Metric } from './metric.js';
-export { accuracy } from './metric.js';
+export { accuracy, metricName } from './metric.js';
 export type { EpochRecord } from './recorder.js';
 export { Recorder } from './recorder.js';
 export type {

@@ -4,7 +4,7 @@ import type { DataLoaders } from './data-loader.js';
 import { InterpError } from './errors.js';
 import { getPreds } from './get-preds.js';
 import { crossEntropyPerItem, type LossFunction } from './losses.js';
-import type { Metric } from './metric.js';
+import { type Metric, metricName } from './metric.js';
 import { Recorder } from './recorder.js';
 import { assertInteger, assertNumber } from './validate.js';
 
@@ -132,7 +132,7 @@ export class Learner {
     const ownsOptimizer = options.optimizer === undefined;
     const varList = this.trainableVariables();
     const total = epochs * Math.ceil(this.dls.train.length / this.dls.train.batchSize);
-    this.recorder.metricNames = this.metrics.map((m) => m.name);
+    this.recorder.metricNames = this.metrics.map(metricName);
     let iteration = 0;
     let stop = false;
     try {
@@ -190,7 +190,7 @@ export class Learner {
       const metrics: Record<string, number> = {};
       for (const m of this.metrics) {
         const s = m(preds, targs);
-        metrics[m.name] = (await s.data())[0]!;
+        metrics[metricName(m)] = (await s.data())[0]!;
         s.dispose();
       }
       return { epoch, trainLoss, validLoss, metrics };

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from './backend.js';
 import { resolveActivation } from './get-preds.js';
-import { accuracy } from './metric.js';
+import { accuracy, metricName } from './metric.js';
 import { Recorder } from './recorder.js';
 import { disposeTensorsIn, expectNoLeakedTensors, maxAbsDiff } from './testing.js';
 import { findTopLossesRenderer, registerTopLossesRenderer } from './top-losses-renderers.js';
@@ -27,7 +27,14 @@ describe('accuracy(probs, targs)', () => {
     expect((await b.data())[0]).toBeCloseTo(0.75, 6);
     await expectNoLeakedTensors(() => accuracy(p, t));
     tf.dispose([p, t, a, oh, b]);
-    expect(accuracy.name).toBe('accuracy');
+    // Named explicitly, so minified bundles still report 'accuracy'.
+    expect(metricName(accuracy)).toBe('accuracy');
+    const custom = Object.assign(() => tf.scalar(1), { metricName: 'one' });
+    expect(metricName(custom)).toBe('one');
+    function plain() {
+      return tf.scalar(0);
+    }
+    expect(metricName(plain)).toBe('plain');
   });
 });
 
