@@ -1,36 +1,21 @@
-import {
-  type Activation,
-  assertInteger,
-  type DataLoader,
-  InterpError,
-  type Learner,
-  type RandomState,
-  toRng,
-} from '@interp/core';
+import { assertInteger, InterpError, type Learner } from '@interp/core';
 import { type ImportanceChartOptions, importanceChart } from './importance-chart.js';
-import { collectLoader, type Job, resolveFeatures } from './internal/permutation-engine.js';
-import { assemble, sklearnPermutations } from './internal/permutations.js';
-import { scoreJobs } from './internal/score-jobs.js';
+import {
+  type ImportanceOptions,
+  importanceStats,
+  prepareImportance,
+  scoreJobs,
+  sklearnPermutations,
+} from './internal/importance.js';
+import type { Job } from './internal/permutation-engine.js';
 import type { Scoring } from './scoring.js';
 
 /** Options of {@link FeatureImportance.permutationImportance}. */
-export interface PermutationImportanceOptions {
-  /** The data to permute; default the learner's validation loader. */
-  dl?: DataLoader;
+export interface PermutationImportanceOptions extends ImportanceOptions {
   /** Permutations per feature (default 5). */
   nRepeats?: number;
-  /** Seed or generator of the permutations; undefined = new permutations each call. */
-  randomState?: RandomState;
   /** 'accuracy' (default for classifiers), 'neg_log_loss', 'r2' (default for regressors), 'neg_mean_squared_error' or a function. */
   scoring?: Scoring;
-  /** Feature groups permuted together: `{ name: [feature names or column indices] }`; the result has one entry per group. */
-  groups?: Readonly<Record<string, readonly (string | number)[]>>;
-  /** Names of a plain loader's input columns (default x0, x1, ...); tabular loaders name their own. */
-  featureNames?: readonly string[];
-  /** Activation of the model's outputs before scoring; default the loss function's (softmax for cross-entropy). */
-  act?: Activation;
-  /** Rows per model call; default as many as fit 2^18 input values. */
-  batchSize?: number;
   /** Progress in rows predicted. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -92,30 +77,25 @@ export class FeatureImportance {
   async permutationImportance(
     options: PermutationImportanceOptions = {},
   ): Promise<PermutationImportanceResult> {
-    const {
-      dl = this.learn.dls.valid,
-      nRepeats = permutationImportanceDefaults.nRepeats,
-      randomState,
-      groups,
-      featureNames,
-    } = options;
+    const { nRepeats = permutationImportanceDefaults.nRepeats } = options;
     assertInteger(nRepeats, 'nRepeats', 1);
-    const rng = toRng(randomState);
-    const data = await collectLoader(dl);
-    const features = resolveFeatures(dl, data.nCols, { featureNames, groups });
+    const { rng, data, features } = await prepareImportance(this.learn, options);
     const perms = sklearnPermutations(rng.int(2 ** 31), data.nRows, nRepeats);
     const jobs: Job[] = [{ rows: null, columns: [] }];
     for (const f of features) {
       for (const p of perms) jobs.push({ rows: null, columns: f.columns, source: p });
     }
     const { scores, scoringName } = await scoreJobs(this.learn, data, jobs, () => data.y, options);
-    this.result = assemble(
-      scores[0]!,
-      features,
-      nRepeats,
-      (f, r) => scores[1 + f * nRepeats + r]!,
-      scoringName,
-    );
+    const baselineScore = scores[0]!;
+    this.result = {
+      baselineScore,
+      ...importanceStats(
+        features,
+        nRepeats,
+        (f, r) => baselineScore - scores[1 + f * nRepeats + r]!,
+      ),
+      scoring: scoringName,
+    };
     return this.result;
   }
 

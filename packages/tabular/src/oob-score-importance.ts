@@ -1,39 +1,21 @@
+import { assertInteger, InterpError, type Learner } from '@interp/core';
 import {
-  type Activation,
-  assertInteger,
-  type DataLoader,
-  InterpError,
-  type Learner,
-  type RandomState,
-  toRng,
-} from '@interp/core';
-import {
-  collectLoader,
-  type Job,
-  meanAndStd,
-  resolveFeatures,
-} from './internal/permutation-engine.js';
-import { scoreJobs, targetsOfRows } from './internal/score-jobs.js';
+  type ImportanceOptions,
+  importanceStats,
+  permutedSource,
+  prepareImportance,
+  scoreJobs,
+  targetsOfRows,
+} from './internal/importance.js';
+import type { Job } from './internal/permutation-engine.js';
 import type { Scoring } from './scoring.js';
 
 /** Options of {@link oobScoreImportance}. */
-export interface OobScoreImportanceOptions {
-  /** The data; default the learner's validation loader. */
-  dl?: DataLoader;
+export interface OobScoreImportanceOptions extends ImportanceOptions {
   /** Bootstrap resamples (default 10). */
   nBootstrap?: number;
-  /** Seed or generator of the resamples and permutations. */
-  randomState?: RandomState;
   /** Scorer; default accuracy for classifiers, r2 for regressors. */
   scoring?: Scoring;
-  /** Feature groups permuted together. */
-  groups?: Readonly<Record<string, readonly (string | number)[]>>;
-  /** Names of a plain loader's columns (default x0, x1, ...). */
-  featureNames?: readonly string[];
-  /** Activation of the outputs before scoring; default the loss function's. */
-  act?: Activation;
-  /** Rows per model call. */
-  batchSize?: number;
 }
 
 /** Out-of-bag importances: one value per feature and resample. */
@@ -76,17 +58,9 @@ export async function oobScoreImportance(
   learn: Learner,
   options: OobScoreImportanceOptions = {},
 ): Promise<OobScoreImportanceResult> {
-  const {
-    dl = learn?.dls?.valid,
-    nBootstrap = oobScoreImportanceDefaults.nBootstrap,
-    randomState,
-    groups,
-    featureNames,
-  } = options;
+  const { nBootstrap = oobScoreImportanceDefaults.nBootstrap } = options;
   assertInteger(nBootstrap, 'nBootstrap', 1);
-  const rng = toRng(randomState);
-  const data = await collectLoader(dl as DataLoader);
-  const features = resolveFeatures(dl as DataLoader, data.nCols, { featureNames, groups });
+  const { rng, data, features } = await prepareImportance(learn, options);
   const n = data.nRows;
   if (n < 2) {
     throw new InterpError(
@@ -99,20 +73,18 @@ export async function oobScoreImportance(
   const oobSizes: number[] = [];
   for (let b = 0; b < nBootstrap; b++) {
     const inBag = new Uint8Array(n);
-    for (let i = 0; i < n; i++) inBag[rng.int(n)] = 1;
-    let rows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !inBag[i]);
+    let rows: Int32Array;
     // A resample that happens to draw every row has no out-of-bag rows: draw again.
-    while (rows.length === 0) {
+    do {
       inBag.fill(0);
       for (let i = 0; i < n; i++) inBag[rng.int(n)] = 1;
       rows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !inBag[i]);
-    }
+    } while (rows.length === 0);
     oobSizes.push(rows.length);
     const y = targetsOfRows(data, rows);
     jobs.push({ rows, columns: [] });
     targets.push(y);
-    const perm = rng.permutation(rows.length);
-    const source = perm.map((p) => rows[p]!);
+    const source = permutedSource(rng, rows, n);
     for (const f of features) {
       jobs.push({ rows, columns: f.columns, source });
       targets.push(y);
@@ -125,17 +97,10 @@ export async function oobScoreImportance(
   });
   const per = features.length + 1;
   const baselineScores = Array.from({ length: nBootstrap }, (_, b) => scores[b * per]!);
-  const importances = features.map((_, f) =>
-    Array.from({ length: nBootstrap }, (_, b) => scores[b * per]! - scores[b * per + 1 + f]!),
-  );
-  const { mean, std } = meanAndStd(importances);
   return {
     baselineScore: baselineScores.reduce((a, b) => a + b, 0) / nBootstrap,
     baselineScores,
-    features: features.map((f) => f.name),
-    importancesMean: mean,
-    importancesStd: std,
-    importances,
+    ...importanceStats(features, nBootstrap, (f, b) => scores[b * per]! - scores[b * per + 1 + f]!),
     oobSizes,
     scoring: scoringName,
   };

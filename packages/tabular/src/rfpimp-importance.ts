@@ -1,38 +1,20 @@
+import { assertInteger, type Learner } from '@interp/core';
 import {
-  type Activation,
-  assertInteger,
-  type DataLoader,
-  type Learner,
-  type RandomState,
-  toRng,
-} from '@interp/core';
-import {
-  collectLoader,
-  type Job,
-  type LoaderData,
-  resolveFeatures,
-} from './internal/permutation-engine.js';
-import { scoreJobs, targetsOfRows } from './internal/score-jobs.js';
+  type ImportanceOptions,
+  permutedSource,
+  prepareImportance,
+  scoreJobs,
+  targetsOfRows,
+} from './internal/importance.js';
+import type { Job } from './internal/permutation-engine.js';
 import type { Scoring } from './scoring.js';
 
 /** Options of {@link rfpimpImportance}. */
-export interface RfpimpImportanceOptions {
-  /** The data; default the learner's validation loader. */
-  dl?: DataLoader;
+export interface RfpimpImportanceOptions extends ImportanceOptions {
   /** The validation metric (a scorer, greater is better); default accuracy for classifiers, r2 for regressors. */
   metric?: Scoring;
   /** Rows sampled (without replacement) before permuting, as rfpimp's n_samples (default 5000); null = all rows. */
   nSamples?: number | null;
-  /** Seed or generator of the sample and the permutations. */
-  randomState?: RandomState;
-  /** Feature groups permuted together (rfpimp's list-of-lists features): `{ name: [features or columns] }`. */
-  groups?: Readonly<Record<string, readonly (string | number)[]>>;
-  /** Names of a plain loader's columns (default x0, x1, ...). */
-  featureNames?: readonly string[];
-  /** Activation of the outputs before scoring; default the loss function's. */
-  act?: Activation;
-  /** Rows per model call. */
-  batchSize?: number;
 }
 
 /** rfpimp-style importances, most important first. */
@@ -65,27 +47,15 @@ export async function rfpimpImportance(
   learn: Learner,
   options: RfpimpImportanceOptions = {},
 ): Promise<RfpimpImportanceResult> {
-  const {
-    dl = learn?.dls?.valid,
-    metric,
-    nSamples = rfpimpImportanceDefaults.nSamples,
-    randomState,
-    groups,
-    featureNames,
-  } = options;
+  const { metric, nSamples = rfpimpImportanceDefaults.nSamples } = options;
   if (nSamples !== null) assertInteger(nSamples, 'nSamples', 1);
-  const rng = toRng(randomState);
-  const data: LoaderData = await collectLoader(dl as DataLoader);
-  const features = resolveFeatures(dl as DataLoader, data.nCols, { featureNames, groups });
+  const { rng, data, features } = await prepareImportance(learn, options);
   const n = data.nRows;
   const rows =
     nSamples === null || nSamples >= n ? null : rng.permutation(n).slice(0, nSamples).sort();
-  const m = rows ? rows.length : n;
   const jobs: Job[] = [{ rows, columns: [] }];
   for (const f of features) {
-    const perm = rng.permutation(m);
-    const source = rows ? perm.map((p) => rows[p]!) : perm;
-    jobs.push({ rows, columns: f.columns, source });
+    jobs.push({ rows, columns: f.columns, source: permutedSource(rng, rows, n) });
   }
   const targets = targetsOfRows(data, rows);
   const { scores, scoringName } = await scoreJobs(learn, data, jobs, () => targets, {

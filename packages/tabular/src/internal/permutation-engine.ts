@@ -432,19 +432,6 @@ function fillRows(
   }
 }
 
-/** Mean and population standard deviation (ddof 0, numpy's default) of each row. */
-export function meanAndStd(rows: readonly (readonly number[])[]): {
-  mean: number[];
-  std: number[];
-} {
-  const mean = rows.map((r) => r.reduce((a, b) => a + b, 0) / r.length);
-  const std = rows.map((r, i) => {
-    const m = mean[i]!;
-    return Math.sqrt(r.reduce((a, b) => a + (b - m) ** 2, 0) / r.length);
-  });
-  return { mean, std };
-}
-
 /**
  * Checks targets against the model's outputs for a classification scorer: one class index per
  * row in 0..C-1 (C = outputs, or 2 for a single probability output).
