@@ -1,7 +1,7 @@
-import { describe, InterpError, Learner } from '@interp/core';
+import type { Learner } from '@interp/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { layerTable, type OutputShape } from './internal/layer-table.js';
-import { isModel } from './internal/model-layers.js';
+import { learnerOrModel } from './internal/model-layers.js';
 
 /** Options of {@link modelSizes}. */
 export interface ModelSizesOptions {
@@ -46,21 +46,7 @@ export function modelSizes(
   learn: Learner | LayersModel,
   options: ModelSizesOptions = {},
 ): ModelSizes {
-  const isLearner =
-    learn instanceof Learner || (typeof learn === 'object' && learn !== null && 'dls' in learn);
-  const model = isLearner
-    ? (learn as Learner).layersModel
-    : isModel(learn)
-      ? (learn as LayersModel)
-      : undefined;
-  if (!model) {
-    throw new InterpError(
-      isLearner ? 'NOT_SUPPORTED' : 'INVALID_ARGUMENT',
-      isLearner
-        ? 'modelSizes needs a learner built from a tfjs-layers model (Learner.fromLayersModel)'
-        : `modelSizes needs a Learner or a tfjs-layers LayersModel, got ${describe(learn)}`,
-    );
-  }
+  const { model } = learnerOrModel(learn, 'modelSizes');
   const rows = layerTable(model, options.inputSize);
   const elements = (shape: OutputShape): number => {
     if (shape.length === 0) return 0;

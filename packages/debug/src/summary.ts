@@ -1,4 +1,4 @@
-import { describe, fitDefaults, InterpError, Learner } from '@interp/core';
+import { fitDefaults, type Learner } from '@interp/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   formatShape,
@@ -8,7 +8,7 @@ import {
   type OutputShape,
   withBatch,
 } from './internal/layer-table.js';
-import { isModel, weightSize } from './internal/model-layers.js';
+import { learnerOrModel, weightSize } from './internal/model-layers.js';
 
 export type { OutputShape } from './internal/layer-table.js';
 
@@ -67,22 +67,8 @@ export interface ModelSummary {
  */
 export function summary(learn: Learner | LayersModel, options: SummaryOptions = {}): ModelSummary {
   const { inputSize } = options;
-  const isLearner =
-    learn instanceof Learner || (typeof learn === 'object' && learn !== null && 'dls' in learn);
-  const model = isLearner
-    ? (learn as Learner).layersModel
-    : isModel(learn)
-      ? (learn as LayersModel)
-      : undefined;
-  if (!model) {
-    throw new InterpError(
-      isLearner ? 'NOT_SUPPORTED' : 'INVALID_ARGUMENT',
-      isLearner
-        ? 'summary needs a learner built from a tfjs-layers model (Learner.fromLayersModel); a plain-function model has no layers to list'
-        : `summary needs a Learner or a tfjs-layers LayersModel, got ${describe(learn)}`,
-    );
-  }
-  const batch = isLearner ? (learn as Learner).dls.train.batchSize : undefined;
+  const { model, learner } = learnerOrModel(learn, 'summary');
+  const batch = learner?.dls.train.batchSize;
   let rows = layerTable(model, inputSize);
   let inputShape: ModelSummary['inputShape'];
   if (inputSize !== undefined) {
@@ -97,10 +83,10 @@ export function summary(learn: Learner | LayersModel, options: SummaryOptions = 
   }
   const totalParams = model.countParams();
   const trainableParams = model.trainableWeights.reduce((a, w) => a + weightSize(w), 0);
-  const optimizer = isLearner
+  const optimizer = learner
     ? `Adam (learn.fit's default, lr ${fitDefaults.lr})`
     : describeOptimizer(model);
-  const loss = isLearner ? (learn as Learner).lossFunc.lossName : describeLoss(model);
+  const loss = learner ? learner.lossFunc.lossName : describeLoss(model);
   const layers: SummaryRow[] = rows.map((r) => ({
     name: r.name,
     path: r.path,

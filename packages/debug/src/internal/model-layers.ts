@@ -1,4 +1,4 @@
-import { describe, InterpError, type Learner } from '@interp/core';
+import { describe, InterpError, Learner } from '@interp/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /** A tfjs-layers layer, typed structurally so the user's copy of tfjs-layers is the one used. */
@@ -118,6 +118,33 @@ export function requireLayersModel(learn: Learner, what: string): LayersModel {
     );
   }
   return model;
+}
+
+/**
+ * The LayersModel of a Learner (returned with it as `learner`) or a bare LayersModel: what the
+ * model-level tools (`summary`, `modelSizes`) take. A learner around a plain function has no
+ * layers (NOT_SUPPORTED); anything else is INVALID_ARGUMENT.
+ */
+export function learnerOrModel(
+  learn: Learner | LayersModel,
+  what: string,
+): { model: LayersModel; learner: Learner | undefined } {
+  const isLearner =
+    learn instanceof Learner || (typeof learn === 'object' && learn !== null && 'dls' in learn);
+  const model = isLearner
+    ? (learn as Learner).layersModel
+    : isModel(learn)
+      ? (learn as LayersModel)
+      : undefined;
+  if (!model) {
+    throw new InterpError(
+      isLearner ? 'NOT_SUPPORTED' : 'INVALID_ARGUMENT',
+      isLearner
+        ? `${what} needs a learner built from a tfjs-layers model (Learner.fromLayersModel); a plain-function model has no layers to list`
+        : `${what} needs a Learner or a tfjs-layers LayersModel, got ${describe(learn)}`,
+    );
+  }
+  return { model, learner: isLearner ? (learn as Learner) : undefined };
 }
 
 /** Number of values of a weight (its shape is fully known once the layer is built). */
