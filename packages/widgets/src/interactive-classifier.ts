@@ -9,22 +9,14 @@ import {
 } from '@interp/core';
 import { colormap, imageToDataURL } from '@interp/viz';
 import { textColorOn } from './internal/colors.js';
-import {
-  className,
-  clear,
-  fmt,
-  h,
-  isActivationKey,
-  uniqueId,
-  widgetDocument,
-} from './internal/dom.js';
+import { className, clear, fmt, h, isActivationKey } from './internal/dom.js';
 import {
   ATTRIBUTION_LABELS,
   ATTRIBUTION_METHODS,
   type AttributionMethod,
   itemAttribution,
 } from './internal/item-attribution.js';
-import { WIDGET_CSS } from './internal/styles.js';
+import { showTarget, statusRegion, widgetLearner, widgetRoot } from './internal/widget-shell.js';
 
 export type { AttributionMethod } from './internal/item-attribution.js';
 export { ATTRIBUTION_METHODS } from './internal/item-attribution.js';
@@ -141,21 +133,12 @@ export class InteractiveClassifier {
    * `container` (default: the document's body). Returns the widget's root element.
    */
   async show(container?: Element): Promise<HTMLElement> {
-    const doc = widgetDocument(this.documentOption, container);
-    const target = container ?? doc.body;
-    if (!target) {
-      throw new InterpError('INVALID_ARGUMENT', 'no container: pass an element to show() into');
-    }
+    const { doc, target } = showTarget(this.documentOption, container);
     if (!this.interp) {
-      if (!this.learn) {
-        throw new InterpError(
-          'INVALID_ARGUMENT',
-          'InteractiveClassifier needs a learner, or use InteractiveClassifier.fromInterpretation(interp)',
-        );
-      }
-      this.interp = await ClassificationInterpretation.fromLearner(this.learn, {
-        dsIdx: this.dsIdx,
-      });
+      this.interp = await ClassificationInterpretation.fromLearner(
+        widgetLearner(this.learn, 'InteractiveClassifier'),
+        { dsIdx: this.dsIdx },
+      );
     }
     if (this.interp.length === 0) {
       throw new InterpError('EMPTY_INPUT', 'the interpretation has no items to show');
@@ -319,14 +302,8 @@ export class InteractiveClassifier {
 
   private build(doc: Document): HTMLElement {
     const interp = this.interp!;
-    const id = uniqueId('interp-classifier');
+    const { root, id } = widgetRoot(doc, 'classifier', this.title);
     const names = interp.classNames;
-    const root = h(doc, 'section', {
-      class: 'interp-widget interp-classifier',
-      attrs: { 'aria-labelledby': `${id}-title`, 'data-widget': 'classifier' },
-    });
-    root.append(h(doc, 'style', { text: WIDGET_CSS }));
-    root.append(h(doc, 'h2', { attrs: { id: `${id}-title` }, text: this.title }));
 
     const classSelect = (which: 'actual' | 'predicted', label: string) => {
       const select = h(doc, 'select', { attrs: { id: `${id}-${which}`, name: which } });
@@ -373,10 +350,7 @@ export class InteractiveClassifier {
     }
     root.append(controls);
 
-    const status = h(doc, 'p', {
-      class: 'iw-status',
-      attrs: { role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' },
-    });
+    const status = statusRegion(doc);
     const body = h(doc, 'div', { class: 'iw-body' });
     const matrix = this.buildMatrix(doc);
     const list = h(doc, 'ul', {

@@ -18,8 +18,8 @@ import {
 } from '@interp/segmentation';
 import { imageToDataURL } from '@interp/viz';
 import { parseHex } from './internal/colors.js';
-import { className, clear, fmt, h, uniqueId, widgetDocument } from './internal/dom.js';
-import { WIDGET_CSS } from './internal/styles.js';
+import { className, clear, fmt, h } from './internal/dom.js';
+import { showTarget, statusRegion, widgetLearner, widgetRoot } from './internal/widget-shell.js';
 
 /** Orders in which {@link InteractiveSegmentation} browses the images. */
 export const SEGMENTATION_ORDERS = ['loss', 'index'] as const;
@@ -144,19 +144,12 @@ export class InteractiveSegmentation {
    * document's body), on the first image of the browsing order. Returns the root element.
    */
   async show(container?: Element): Promise<HTMLElement> {
-    const doc = widgetDocument(this.documentOption, container);
-    const target = container ?? doc.body;
-    if (!target) {
-      throw new InterpError('INVALID_ARGUMENT', 'no container: pass an element to show() into');
-    }
+    const { doc, target } = showTarget(this.documentOption, container);
     if (!this.interp) {
-      if (!this.learn) {
-        throw new InterpError(
-          'INVALID_ARGUMENT',
-          'InteractiveSegmentation needs a learner, or use InteractiveSegmentation.fromInterpretation(interp)',
-        );
-      }
-      this.interp = await SegmentationInterpretation.fromLearner(this.learn, { dsIdx: this.dsIdx });
+      this.interp = await SegmentationInterpretation.fromLearner(
+        widgetLearner(this.learn, 'InteractiveSegmentation'),
+        { dsIdx: this.dsIdx },
+      );
     }
     const g = maskGeometry(this.interp);
     if (g.n === 0) throw new InterpError('EMPTY_INPUT', 'the interpretation has no images');
@@ -416,13 +409,7 @@ export class InteractiveSegmentation {
   }
 
   private build(doc: Document): HTMLElement {
-    const id = uniqueId('interp-segmentation');
-    const root = h(doc, 'section', {
-      class: 'interp-widget interp-segmentation',
-      attrs: { 'aria-labelledby': `${id}-title`, 'data-widget': 'segmentation' },
-    });
-    root.append(h(doc, 'style', { text: WIDGET_CSS }));
-    root.append(h(doc, 'h2', { attrs: { id: `${id}-title` }, text: this.title }));
+    const { root, id } = widgetRoot(doc, 'segmentation', this.title);
     const prev = h(doc, 'button', {
       attrs: { type: 'button', 'aria-label': 'Previous image' },
       text: '← Previous',
@@ -467,10 +454,7 @@ export class InteractiveSegmentation {
         sliderValue,
       ]),
     );
-    const status = h(doc, 'p', {
-      class: 'iw-status',
-      attrs: { role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' },
-    });
+    const status = statusRegion(doc);
     const panels = h(doc, 'div', {
       class: 'iw-panels',
       attrs: { tabindex: 0, role: 'group', 'aria-roledescription': 'image viewer' },
