@@ -31,6 +31,13 @@ export { accuracy, metricName } from './metric.js';
 export type { EpochRecord } from './recorder.js';
 export { Recorder } from './recorder.js';
 export type {
+  InputGradientMethod,
+  InputGradientTarget,
+  TargetInputGradient,
+  TargetInputGradientOptions,
+} from './target-input-gradient.js';
+export { targetInputGradient, targetInputGradientDefaults } from './target-input-gradient.js';
+export type {
   PlotTopLossesOptions,
   TopLossesContext,
   TopLossesRenderer,

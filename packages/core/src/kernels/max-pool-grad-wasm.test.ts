@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend.js';
 import { InterpError } from '../errors.js';
 import { expectNoLeakedTensors } from '../testing.js';
-import { maxPoolGradWasm } from './max-pool-grad-wasm.js';
+import { maxPool2x2GradSimd } from './max-pool-grad-simd.js';
+import { MAX_POOL_RELU_GRAD, maxPoolGradWasm, maxPoolReluGradWasm } from './max-pool-grad-wasm.js';
 import { backendDataIds, expectCloseToReference, randn, runOn } from './test-kernel-helpers.js';
 
 beforeAll(async () => {
@@ -30,6 +31,20 @@ const poolCases: PoolCase[] = [
   {
     name: '2x2 stride 2 valid, odd sizes',
     x: [2, 7, 5, 1],
+    filterSize: [2, 2],
+    strides: [2, 2],
+    pad: 'valid',
+  },
+  {
+    name: '2x2 stride 2 valid, 8 channels (SIMD path), batch 2',
+    x: [2, 6, 8, 8],
+    filterSize: [2, 2],
+    strides: [2, 2],
+    pad: 'valid',
+  },
+  {
+    name: '2x2 stride 2 valid, 4 channels (SIMD path), odd sizes',
+    x: [3, 7, 5, 4],
     filterSize: [2, 2],
     strides: [2, 2],
     pad: 'valid',
@@ -112,6 +127,82 @@ describe('maxPoolGradWasm', () => {
     const dy = tf.zeros([2, 3, 3, 3]);
     expect(() => poolGrad(dy, x, c)).toThrow(InterpError);
     expect(() => poolGrad(dy, x, c)).toThrow(/gives \[2,4,3,3\]/);
+    tf.dispose([x, dy]);
+  });
+});
+
+describe('the SIMD 2x2 max-pool gradient', () => {
+  it('runs on this platform (WebAssembly SIMD on the wasm backend memory)', () => {
+    const wasm = (tf.backend() as unknown as { wasm: { asm?: { memory?: unknown } } }).wasm;
+    expect(maxPool2x2GradSimd(wasm.asm?.memory)).toBeTypeOf('function');
+  });
+
+  it('routes ties to the first maximum and all-negative windows to their maximum, per channel', async () => {
+    // One 2x2 window, 4 channels: [tie at 3 | all equal 0 | all negative | max last].
+    const x = tf.tensor4d([3, 0, -4, 1, 1, 0, -2, 2, 3, 0, -3, 3, 2, 0, -1, 5], [1, 2, 2, 4]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(x);
+    // Positions in row-major order (00, 01, 10, 11), channels innermost.
+    expect(Array.from(await g.data())).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
+    tf.dispose([x, g]);
+  });
+});
+
+function reluPoolGrad(dy: tf.Tensor, input: tf.Tensor, c: PoolCase) {
+  return tf.engine().runKernel(MAX_POOL_RELU_GRAD, { dy, input }, {
+    filterSize: c.filterSize,
+    strides: c.strides,
+    pad: c.pad,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+describe('maxPoolReluGradWasm (max-pool gradient times the ReLU mask of its input)', () => {
+  beforeAll(() => {
+    if (tf.getKernel(MAX_POOL_RELU_GRAD, 'wasm') === undefined)
+      tf.registerKernel(maxPoolReluGradWasm);
+  });
+
+  it.each(poolCases)('$name: equals the cpu MaxPoolGrad times step(input)', async (c) => {
+    const dyShape = backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad).outShape;
+    // ReLU outputs: about half exact zeros (ties within windows), the rest positive.
+    const xV = randn(tf.util.sizeFromShape(c.x), 61).map((v) => Math.max(0, v));
+    const dyV = randn(tf.util.sizeFromShape(dyShape), 62);
+    const ours = await runOn('wasm', () =>
+      reluPoolGrad(tf.tensor(dyV, dyShape), tf.tensor(xV, c.x), c),
+    );
+    const reference = await runOn('cpu', () => {
+      const x = tf.tensor(xV, c.x);
+      return tf.mul(poolGrad(tf.tensor(dyV, dyShape), x, c), tf.step(x));
+    });
+    expectCloseToReference(ours, reference);
+  });
+
+  it('gives no gradient to a window whose maximum is 0 (a dead ReLU), SIMD and JS paths alike', async () => {
+    for (const channels of [4, 3]) {
+      const x = tf.zeros([1, 2, 2, channels]);
+      const dy = tf.ones([1, 1, 1, channels]);
+      const dx = reluPoolGrad(dy, x, poolCases[0]!);
+      expect(Array.from(await dx.data())).toEqual(new Array(4 * channels).fill(0));
+      tf.dispose([x, dy, dx]);
+    }
+  });
+
+  it('leaks no tensors and no wasm buffers', async () => {
+    const c = poolCases[2]!;
+    const dyShape = backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad).outShape;
+    const x = tf.tensor(randn(tf.util.sizeFromShape(c.x), 63), c.x);
+    const dy = tf.tensor(randn(tf.util.sizeFromShape(dyShape), 64), dyShape);
+    const before = backendDataIds();
+    await expectNoLeakedTensors(() => reluPoolGrad(dy, x, c));
+    expect(backendDataIds()).toBe(before);
+    tf.dispose([x, dy]);
+  });
+
+  it('rejects a dy of the wrong shape with an InterpError naming the kernel', () => {
+    const c = poolCases[0]!;
+    const x = tf.zeros(c.x);
+    const dy = tf.zeros([2, 3, 3, 3]);
+    expect(() => reluPoolGrad(dy, x, c)).toThrow(InterpError);
+    expect(() => reluPoolGrad(dy, x, c)).toThrow(/InterpMaxPoolReluGrad: dy has shape/);
     tf.dispose([x, dy]);
   });
 });

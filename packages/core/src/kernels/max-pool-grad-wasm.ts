@@ -6,93 +6,137 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { InterpError } from '../errors.js';
+import { maxPool2x2GradSimd } from './max-pool-grad-simd.js';
 import { withWasmScope } from './wasm-kernel-scope.js';
 
-const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
-    filterSize: number | [number, number];
-    strides: number | [number, number];
-    pad: 'valid' | 'same' | number;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  };
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
-  if (dy.shape.some((d, i) => d !== info.outShape[i])) {
-    throw new InterpError(
-      'SHAPE_MISMATCH',
-      `MaxPoolGrad: dy has shape [${dy.shape}] but max-pooling [${input.shape}] gives [${info.outShape}]; pass the gradient of that pool's output`,
+/** Name of the fused max-pool + ReLU gradient kernel ({@link maxPoolReluGradWasm}). */
+export const MAX_POOL_RELU_GRAD = 'InterpMaxPoolReluGrad';
+
+/**
+ * The MaxPoolGrad kernel function; with `reluInput`, the pooled input is a ReLU's output and
+ * the result is also masked by that ReLU's derivative (`step(input)`), in the same pass.
+ */
+const maxPoolGradKernel =
+  (reluInput: boolean): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const kernel = reluInput ? MAX_POOL_RELU_GRAD : MaxPoolGrad;
+    const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
+    const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
+      filterSize: number | [number, number];
+      strides: number | [number, number];
+      pad: 'valid' | 'same' | number;
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    };
+    const info = backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
     );
-  }
-  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  const pairs =
-    filterHeight === 2 &&
-    filterWidth === 2 &&
-    strideHeight === 2 &&
-    strideWidth === 2 &&
-    top === 0 &&
-    left === 0 &&
-    2 * outHeight <= inHeight &&
-    2 * outWidth <= inWidth;
-  return withWasmScope(backend, (s) => {
-    const out = s.make(input.shape, 'float32');
-    const dx = s.heap(out);
-    const x = s.heap(input);
-    const g = s.heap(dy);
-    if (pairs) {
-      maxPool2x2Grad(x, g, dx, batchSize, inHeight, inWidth, c, outHeight, outWidth);
-      return s.keep(out);
+    if (dy.shape.some((d, i) => d !== info.outShape[i])) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `${kernel}: dy has shape [${dy.shape}] but max-pooling [${input.shape}] gives [${info.outShape}]; pass the gradient of that pool's output`,
+      );
     }
-    dx.fill(0);
-    // Per output pixel, one scan of its window with channels innermost (contiguous in NHWC):
-    // the first strict maximum of each channel, in row-major window order, gets dy, as in
-    // tfjs's cpu kernel and TensorFlow. (tfjs-backend-wasm 4.22's own kernel starts its running
-    // max at FLT_MIN, so windows without a positive value lose their gradient.)
-    const best = new Float64Array(c);
-    const at = new Int32Array(c);
-    for (let b = 0; b < batchSize; b++) {
-      for (let oy = 0; oy < outHeight; oy++) {
-        const y0 = oy * strideHeight - top;
-        const yFrom = Math.max(0, y0);
-        const yTo = Math.min(inHeight, y0 + filterHeight);
-        for (let ox = 0; ox < outWidth; ox++) {
-          const x0 = ox * strideWidth - left;
-          const xFrom = Math.max(0, x0);
-          const xTo = Math.min(inWidth, x0 + filterWidth);
-          best.fill(Number.NEGATIVE_INFINITY);
-          at.fill(-1);
-          for (let yy = yFrom; yy < yTo; yy++) {
-            for (let xx = xFrom; xx < xTo; xx++) {
-              const base = ((b * inHeight + yy) * inWidth + xx) * c;
-              for (let k = 0; k < c; k++) {
-                const v = x[base + k]!;
-                if (v > best[k]!) {
-                  best[k] = v;
-                  at[k] = base + k;
+    const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+    const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+    const top = info.padInfo.top;
+    const left = info.padInfo.left;
+    const pairs =
+      filterHeight === 2 &&
+      filterWidth === 2 &&
+      strideHeight === 2 &&
+      strideWidth === 2 &&
+      top === 0 &&
+      left === 0 &&
+      2 * outHeight <= inHeight &&
+      2 * outWidth <= inWidth;
+    return withWasmScope(backend, (s) => {
+      const out = s.make(input.shape, 'float32');
+      const dx = s.heap(out);
+      const simd = pairs && c % 4 === 0 ? simdKernel(backend) : undefined;
+      if (simd !== undefined) {
+        // Trailing rows/columns no window covers (odd sizes) keep a zero gradient.
+        if (2 * outHeight < inHeight || 2 * outWidth < inWidth) dx.fill(0);
+        const at = (t: TensorInfo) => (backend as WasmOffsets).getMemoryOffset(t.dataId);
+        simd(
+          at(input),
+          at(dy),
+          at(out),
+          batchSize,
+          inHeight,
+          inWidth,
+          c,
+          outHeight,
+          outWidth,
+          reluInput ? 1 : 0,
+        );
+        return s.keep(out);
+      }
+      const x = s.heap(input);
+      const g = s.heap(dy);
+      if (pairs) {
+        maxPool2x2Grad(x, g, dx, batchSize, inHeight, inWidth, c, outHeight, outWidth, reluInput);
+        return s.keep(out);
+      }
+      dx.fill(0);
+      // Per output pixel, one scan of its window with channels innermost (contiguous in NHWC):
+      // the first strict maximum of each channel, in row-major window order, gets dy, as in
+      // tfjs's cpu kernel and TensorFlow. (tfjs-backend-wasm 4.22's own kernel starts its running
+      // max at FLT_MIN, so windows without a positive value lose their gradient.)
+      const best = new Float64Array(c);
+      const at = new Int32Array(c);
+      for (let b = 0; b < batchSize; b++) {
+        for (let oy = 0; oy < outHeight; oy++) {
+          const y0 = oy * strideHeight - top;
+          const yFrom = Math.max(0, y0);
+          const yTo = Math.min(inHeight, y0 + filterHeight);
+          for (let ox = 0; ox < outWidth; ox++) {
+            const x0 = ox * strideWidth - left;
+            const xFrom = Math.max(0, x0);
+            const xTo = Math.min(inWidth, x0 + filterWidth);
+            best.fill(Number.NEGATIVE_INFINITY);
+            at.fill(-1);
+            for (let yy = yFrom; yy < yTo; yy++) {
+              for (let xx = xFrom; xx < xTo; xx++) {
+                const base = ((b * inHeight + yy) * inWidth + xx) * c;
+                for (let k = 0; k < c; k++) {
+                  const v = x[base + k]!;
+                  if (v > best[k]!) {
+                    best[k] = v;
+                    at[k] = base + k;
+                  }
                 }
               }
             }
-          }
-          const o = ((b * outHeight + oy) * outWidth + ox) * c;
-          for (let k = 0; k < c; k++) {
-            const p = at[k]!;
-            if (p >= 0) dx[p]! += g[o + k]!;
+            const o = ((b * outHeight + oy) * outWidth + ox) * c;
+            for (let k = 0; k < c; k++) {
+              const p = at[k]!;
+              // tf.grad's ReLU gradient multiplies by step(input): 1 above zero, else 0.
+              if (p >= 0) dx[p]! += reluInput ? g[o + k]! * (best[k]! > 0 ? 1 : 0) : g[o + k]!;
+            }
           }
         }
       }
-    }
-    return s.keep(out);
-  });
-};
+      return s.keep(out);
+    });
+  };
+
+const maxPoolGrad = maxPoolGradKernel(false);
+
+interface WasmOffsets {
+  getMemoryOffset(dataId: object): number;
+  wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown };
+}
+
+/** The SIMD 2x2 kernel on the backend's memory, when the platform allows it. */
+function simdKernel(backend: unknown) {
+  const module = (backend as WasmOffsets).wasm;
+  return maxPool2x2GradSimd(module?.asm?.memory ?? module?.wasmMemory);
+}
 
 /**
  * The common 2x2 / stride 2 pool with every window inside the input: windows do not overlap, so
@@ -108,9 +152,10 @@ function maxPool2x2Grad(
   c: number,
   outHeight: number,
   outWidth: number,
+  reluInput: boolean,
 ) {
-  // Trailing rows/columns no window covers (odd sizes) keep a zero gradient.
-  if (2 * outHeight < inHeight || 2 * outWidth < inWidth) dx.fill(0);
+  // One native fill, then one write per window (the routed value) instead of four.
+  dx.fill(0);
   const row = inWidth * c;
   let o = 0;
   for (let b = 0; b < batch; b++) {
@@ -124,10 +169,6 @@ function maxPool2x2Grad(
           const p1 = p0 + c;
           const p2 = r1 + col + k;
           const p3 = p2 + c;
-          dx[p0] = 0;
-          dx[p1] = 0;
-          dx[p2] = 0;
-          dx[p3] = 0;
           // First strict maximum in row-major order; none when every value is NaN or -Infinity.
           let at = -1;
           let best = Number.NEGATIVE_INFINITY;
@@ -146,8 +187,14 @@ function maxPool2x2Grad(
             best = v2;
             at = p2;
           }
-          if (x[p3]! > best) at = p3;
-          if (at >= 0) dx[at] = g[o]!;
+          const v3 = x[p3]!;
+          if (v3 > best) {
+            best = v3;
+            at = p3;
+          }
+          if (at < 0) continue;
+          // tf.grad's ReLU gradient multiplies by step(input): 1 above zero, else 0.
+          dx[at] = reluInput ? g[o]! * (best > 0 ? 1 : 0) : g[o]!;
         }
       }
     }
@@ -169,4 +216,22 @@ export const maxPoolGradWasm: KernelConfig = {
   kernelName: MaxPoolGrad,
   backendName: 'wasm',
   kernelFunc: maxPoolGrad,
+};
+
+/**
+ * `MaxPoolGrad` of a pool whose input is a ReLU's output, times that ReLU's derivative: what
+ * tf.grad computes as `MaxPoolGrad` then `mul(dy, step(x))`, in one pass over wasm memory (same
+ * tie rule: the first strict maximum). Inputs `{ dy, input }`, attrs as `MaxPoolGrad`. Not part
+ * of `registerWasmKernels()`: `targetInputGradient` registers it when it first runs on wasm.
+ *
+ * @example
+ * ```ts
+ * registerKernel(maxPoolReluGradWasm);
+ * const dz = tf.engine().runKernel(MAX_POOL_RELU_GRAD, { dy, input: a }, { filterSize: 2, strides: 2, pad: 'valid' });
+ * ```
+ */
+export const maxPoolReluGradWasm: KernelConfig = {
+  kernelName: MAX_POOL_RELU_GRAD,
+  backendName: 'wasm',
+  kernelFunc: maxPoolGradKernel(true),
 };

@@ -1,0 +1,395 @@
+// The fast path of targetInputGradient: a tfjs-layers model that is a chain of layers whose input
+// gradients we know, run forward once (keeping each layer's input and output) and backward by hand,
+// with the kernels tf.grad would call but without its tape (no recorded nodes, no unfused replays
+// of the forward convs). Internal to @interp/core.
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { conv2dBackpropInputWasm } from './kernels/conv2d-backprop-input-wasm.js';
+import { MAX_POOL_RELU_GRAD, maxPoolReluGradWasm } from './kernels/max-pool-grad-wasm.js';
+
+/** Activations whose derivative the backward pass computes from the layer's output alone. */
+type ChainActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+
+/** One layer of the chain. */
+interface ChainStep {
+  /** The layer's output, activation included, in inference mode. */
+  forward(x: tf.Tensor): tf.Tensor;
+  /** Applied last in `forward`; its derivative comes first in the backward pass. */
+  activation: ChainActivation;
+  /** The gradient w.r.t. the layer's input given the gradient w.r.t. its pre-activation output. */
+  backward(dz: tf.Tensor, x: tf.Tensor, y: tf.Tensor): tf.Tensor;
+  /** Pool geometry when the step is a max pool (to fuse the ReLU mask of the step before it). */
+  maxPool?: tf.NamedAttrMap;
+}
+
+/** A model reduced to the steps of its forward and backward passes. */
+export interface LayerChain {
+  steps: ChainStep[];
+}
+
+// The parts of tfjs-layers' Layer and SymbolicTensor the planner reads (public fields in 4.x).
+interface SymbolicLike {
+  id: number;
+  sourceLayer: LayerLike;
+  inputs: SymbolicLike[];
+  outputTensorIndex?: number;
+}
+interface VariableLike {
+  read(): tf.Tensor;
+}
+interface LayerLike {
+  name: string;
+  getClassName(): string;
+  call(inputs: tf.Tensor, kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
+  [field: string]: unknown;
+}
+interface ContainerLike extends LayerLike {
+  inputs: SymbolicLike[];
+  outputs: SymbolicLike[];
+  layers: LayerLike[];
+}
+
+const INFERENCE = { training: false } as const;
+
+/** Thrown by a step that meets an input it does not handle; the caller falls back to tf.grad. */
+export class UnsupportedAtRuntime extends Error {}
+
+/**
+ * The layers from the model's input to its output when they form a single chain (each layer
+ * applied to the previous one's only output; nested models are inlined), else undefined.
+ */
+function chainLayers(model: ContainerLike): LayerLike[] | undefined {
+  if (model.inputs?.length !== 1 || model.outputs?.length !== 1) return undefined;
+  const input = model.inputs[0]!;
+  const layers: LayerLike[] = [];
+  let t = model.outputs[0]!;
+  while (t.id !== input.id) {
+    const layer = t.sourceLayer;
+    if (!layer || t.inputs?.length !== 1 || (t.outputTensorIndex ?? 0) !== 0) return undefined;
+    if (isContainer(layer)) {
+      const inner = chainLayers(layer);
+      if (inner === undefined) return undefined;
+      layers.unshift(...inner);
+    } else {
+      layers.unshift(layer);
+    }
+    t = t.inputs[0]!;
+  }
+  return layers;
+}
+
+function isContainer(layer: LayerLike): layer is ContainerLike {
+  return Array.isArray(layer.layers) && Array.isArray(layer.inputs) && Array.isArray(layer.outputs);
+}
+
+/**
+ * The chain of steps for `model`, or undefined when some layer (or the model's wiring) has no
+ * hand-written backward pass here; the caller then uses tf.grad.
+ */
+export function planLayerChain(model: LayersModel): LayerChain | undefined {
+  const layers = chainLayers(model as unknown as ContainerLike);
+  if (layers === undefined) return undefined;
+  const steps: ChainStep[] = [];
+  for (const layer of layers) {
+    const step = planStep(layer);
+    if (step === undefined) return undefined;
+    if (step !== null) steps.push(step);
+  }
+  return { steps };
+}
+
+function activationOf(layer: LayerLike): ChainActivation | undefined {
+  const a = layer.activation as { getClassName(): string } | undefined | null;
+  if (a === undefined || a === null) return 'linear';
+  const name = a.getClassName();
+  return (['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const).find((n) => n === name);
+}
+
+function pair(v: unknown): [number, number] | undefined {
+  const a = typeof v === 'number' ? [v, v] : v;
+  if (!Array.isArray(a) || a.length !== 2 || !a.every((d) => Number.isInteger(d) && d > 0)) {
+    return undefined;
+  }
+  return a as [number, number];
+}
+
+function channelsLast(layer: LayerLike): boolean {
+  return layer.dataFormat === undefined || layer.dataFormat === 'channelsLast';
+}
+
+const call = (layer: LayerLike) => (x: tf.Tensor) => layer.call(x, { ...INFERENCE }) as tf.Tensor;
+const passThrough = (dz: tf.Tensor) => dz;
+const reshapeBack = (dz: tf.Tensor, x: tf.Tensor) => tf.reshape(dz, x.shape);
+
+/** A step for `layer`; null for a layer that is the identity at inference; undefined if unsupported. */
+function planStep(layer: LayerLike): ChainStep | null | undefined {
+  switch (layer.getClassName()) {
+    case 'InputLayer':
+    case 'Dropout':
+    case 'SpatialDropout1D':
+    case 'GaussianNoise':
+    case 'GaussianDropout':
+    case 'AlphaDropout':
+      return null;
+    case 'Conv2D':
+      return conv2dStep(layer);
+    case 'Dense':
+      return denseStep(layer);
+    case 'MaxPooling2D':
+    case 'AveragePooling2D':
+      return poolStep(layer);
+    case 'GlobalAveragePooling2D':
+    case 'GlobalMaxPooling2D':
+      return globalPoolStep(layer);
+    case 'Flatten':
+      return channelsLast(layer)
+        ? { forward: call(layer), activation: 'linear', backward: reshapeBack }
+        : undefined;
+    case 'Reshape':
+      return { forward: call(layer), activation: 'linear', backward: reshapeBack };
+    case 'Activation': {
+      const activation = activationOf(layer);
+      return activation && { forward: call(layer), activation, backward: passThrough };
+    }
+    case 'ReLU':
+      return layer.maxValue === undefined || layer.maxValue === null
+        ? { forward: call(layer), activation: 'relu', backward: passThrough }
+        : undefined;
+    case 'Softmax':
+      return softmaxLayerStep(layer);
+    case 'BatchNormalization':
+      return batchNormStep(layer);
+    default:
+      return undefined;
+  }
+}
+
+function conv2dStep(layer: LayerLike): ChainStep | undefined {
+  const activation = activationOf(layer);
+  const strides = pair(layer.strides);
+  const dilations = pair(layer.dilationRate ?? 1);
+  const padding = layer.padding;
+  const kernel = layer.kernel as VariableLike | undefined;
+  if (
+    activation === undefined ||
+    strides === undefined ||
+    dilations === undefined ||
+    (padding !== 'valid' && padding !== 'same') ||
+    layer.rank !== 2 ||
+    !channelsLast(layer) ||
+    kernel === undefined
+  ) {
+    return undefined;
+  }
+  const dilated = dilations[0] > 1 || dilations[1] > 1;
+  return {
+    forward: call(layer),
+    activation,
+    backward: (dz, x) => {
+      const filter = kernel.read() as tf.Tensor4D;
+      const inputShape = x.shape as [number, number, number, number];
+      if (!dilated) {
+        return tf.conv2dTranspose(dz as tf.Tensor4D, filter, inputShape, strides, padding);
+      }
+      if (ownsWasmConvBackpropInput()) {
+        return tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropInput',
+            { dy: dz, filter },
+            { strides, pad: padding, dataFormat: 'NHWC', inputShape, dilations },
+          ) as tf.Tensor;
+      }
+      // Other backends' kernels ignore dilations: a dilated filter is its zero-spread twin.
+      return tf.conv2dTranspose(
+        dz as tf.Tensor4D,
+        spreadFilter(filter, dilations),
+        inputShape,
+        strides,
+        padding,
+      );
+    },
+  };
+}
+
+/** True when the wasm backend runs our Conv2DBackpropInput, which supports dilations. */
+function ownsWasmConvBackpropInput(): boolean {
+  return (
+    tf.getBackend() === 'wasm' &&
+    tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc === conv2dBackpropInputWasm.kernelFunc
+  );
+}
+
+/** `[fh, fw, a, b]` with `dilation - 1` zeros between taps: `[(fh-1)dh+1, (fw-1)dw+1, a, b]`. */
+function spreadFilter(filter: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
+  const [fh, fw, a, b] = filter.shape;
+  const padded = tf.pad(tf.reshape(filter, [fh, 1, fw, 1, a, b]), [
+    [0, 0],
+    [0, dh - 1],
+    [0, 0],
+    [0, dw - 1],
+    [0, 0],
+    [0, 0],
+  ]);
+  return tf.slice(tf.reshape(padded, [fh * dh, fw * dw, a, b]) as tf.Tensor4D, 0, [
+    (fh - 1) * dh + 1,
+    (fw - 1) * dw + 1,
+    a,
+    b,
+  ]);
+}
+
+function denseStep(layer: LayerLike): ChainStep | undefined {
+  const activation = activationOf(layer);
+  const kernel = layer.kernel as VariableLike | undefined;
+  if (activation === undefined || kernel === undefined) return undefined;
+  return {
+    forward: (x) => {
+      // Dense on rank > 2 inputs contracts the last axis through reshapes: not handled here.
+      if (x.rank !== 2) throw new UnsupportedAtRuntime();
+      return call(layer)(x);
+    },
+    activation,
+    // tf.grad's matMul(dz, W, false, true); wasm's transposed-B matmul is ~5x slower than a
+    // transpose of the small weight matrix followed by a plain one.
+    backward: (dz) => tf.matMul(dz, tf.transpose(kernel.read())),
+  };
+}
+
+function poolStep(layer: LayerLike): ChainStep | undefined {
+  const filterSize = pair(layer.poolSize);
+  const strides = pair(layer.strides);
+  if (filterSize === undefined || strides === undefined || !channelsLast(layer)) return undefined;
+  const attrs = { filterSize, strides, pad: layer.padding === 'same' ? 'same' : 'valid' };
+  const max = layer.getClassName() === 'MaxPooling2D';
+  return {
+    forward: call(layer),
+    activation: 'linear',
+    backward: (dz, x, y) =>
+      max
+        ? (tf
+            .engine()
+            .runKernel('MaxPoolGrad', { dy: dz, input: x, output: y }, attrs) as tf.Tensor)
+        : (tf.engine().runKernel('AvgPoolGrad', { dy: dz, input: x }, attrs) as tf.Tensor),
+    ...(max ? { maxPool: attrs } : {}),
+  };
+}
+
+function globalPoolStep(layer: LayerLike): ChainStep | undefined {
+  if (!channelsLast(layer) || layer.keepDims === true) return undefined;
+  const max = layer.getClassName() === 'GlobalMaxPooling2D';
+  return {
+    forward: call(layer),
+    activation: 'linear',
+    backward: (dz, x, y) => {
+      const [n, h, w, c] = x.shape as [number, number, number, number];
+      const expanded = tf.reshape(dz, [n, 1, 1, c]);
+      // As tfjs's Max and Mean gradients: every maximum gets dy; the mean spreads dy / (h * w).
+      if (max)
+        return tf.mul(expanded, tf.cast(tf.equal(x, tf.reshape(y, [n, 1, 1, c])), 'float32'));
+      return tf.div(tf.mul(expanded, tf.ones(x.shape, 'float32')), h * w);
+    },
+  };
+}
+
+function softmaxLayerStep(layer: LayerLike): ChainStep | undefined {
+  const axis = Array.isArray(layer.axis) && layer.axis.length === 1 ? layer.axis[0] : layer.axis;
+  if (typeof axis !== 'number') return undefined;
+  return {
+    forward: (x) => {
+      if (axis !== -1 && axis !== x.rank - 1) throw new UnsupportedAtRuntime();
+      return call(layer)(x);
+    },
+    activation: 'softmax',
+    backward: passThrough,
+  };
+}
+
+function batchNormStep(layer: LayerLike): ChainStep | undefined {
+  const variance = layer.movingVariance as VariableLike | undefined;
+  const gamma = layer.gamma as VariableLike | null | undefined;
+  const epsilon = layer.epsilon;
+  if (typeof layer.axis !== 'number' || variance === undefined || typeof epsilon !== 'number') {
+    return undefined;
+  }
+  const axis = layer.axis;
+  return {
+    forward: call(layer),
+    activation: 'linear',
+    // tfjs's FusedBatchNorm gradient w.r.t. x: dy * rsqrt(variance + epsilon) * scale.
+    backward: (dz, x) => {
+      const at = axis < 0 ? axis + x.rank : axis;
+      const shape = x.shape.map((d, i) => (i === at ? d : 1));
+      const scaled = tf.mul(dz, tf.reshape(tf.rsqrt(tf.add(variance.read(), epsilon)), shape));
+      return layer.scale === false || !gamma
+        ? scaled
+        : tf.mul(scaled, tf.reshape(gamma.read(), shape));
+    },
+  };
+}
+
+/** d(activation)/d(input) applied to `dy`, from the activation's output `y`, as tfjs's gradients. */
+function activationBackward(activation: ChainActivation, dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  switch (activation) {
+    case 'linear':
+      return dy;
+    case 'relu':
+      return tf.mul(dy, tf.step(y));
+    case 'sigmoid':
+      return tf.mul(dy, tf.mul(y, tf.sub(tf.scalar(1), y)));
+    case 'tanh':
+      return tf.mul(tf.sub(tf.scalar(1), tf.square(y)), dy);
+    case 'softmax': {
+      const dyTimesY = tf.mul(dy, y);
+      return tf.sub(dyTimesY, tf.mul(tf.sum(dyTimesY, -1, true), y));
+    }
+  }
+}
+
+/**
+ * Runs the chain forward on `x`, then backward from `seed(outputs)` (the gradient of the score
+ * w.r.t. the outputs). Call inside tf.tidy; returns the outputs and the input gradient.
+ * Throws {@link UnsupportedAtRuntime} when a step cannot handle the shapes it meets.
+ */
+export function runLayerChain(
+  chain: LayerChain,
+  x: tf.Tensor,
+  seed: (outputs: tf.Tensor) => tf.Tensor,
+): { outputs: tf.Tensor; gradient: tf.Tensor } {
+  const { steps } = chain;
+  const acts: tf.Tensor[] = [x];
+  for (const step of steps) acts.push(step.forward(acts[acts.length - 1]!));
+  const outputs = acts[acts.length - 1]!;
+  const fuseRelu = tf.getBackend() === 'wasm';
+  if (fuseRelu && tf.getKernel(MAX_POOL_RELU_GRAD, 'wasm') === undefined) {
+    tf.registerKernel(maxPoolReluGradWasm);
+  }
+  let g = seed(outputs);
+  // Set when the step below already applied the ReLU derivative of this step's output.
+  let masked = false;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    const input = acts[i]!;
+    const output = acts[i + 1]!;
+    let next = masked ? g : activationBackward(step.activation, g, output);
+    if (next !== g) release(g, acts);
+    g = next;
+    masked = false;
+    if (fuseRelu && step.maxPool && steps[i - 1]?.activation === 'relu') {
+      next = tf.engine().runKernel(MAX_POOL_RELU_GRAD, { dy: g, input }, step.maxPool) as tf.Tensor;
+      masked = true;
+    } else {
+      next = step.backward(g, input, output);
+    }
+    if (next !== g) release(g, acts);
+    g = next;
+    // This step's output is no longer needed (the outputs are returned; x is the caller's).
+    if (i + 1 < acts.length - 1 && output !== input && output !== x) output.dispose();
+  }
+  return { outputs, gradient: g };
+}
+
+/** Frees an intermediate gradient early (keeps activations: they are freed by the loop). */
+function release(t: tf.Tensor, acts: tf.Tensor[]): void {
+  if (!acts.includes(t)) t.dispose();
+}
