@@ -1,6 +1,8 @@
-// Input gradient (tf.grad of the predicted-class score wrt a batch of digits, as saliency maps
-// need) vs the forward pass of the MNIST CNN on wasm. Goal: <= 3x (about 11x before our kernels).
-import { setupBackend } from '@interp/core';
+// Input gradient (the predicted-class score wrt a batch of digits, as saliency maps need) vs the
+// forward pass of the MNIST CNN on wasm, two ways in the same run: tf.grad through model.apply
+// (the baseline, with our wasm kernels) and core's targetInputGradient (one forward pass and a
+// tape-free backward pass). Goal: <= 3x (about 11x before our kernels).
+import { setupBackend, targetInputGradient } from '@interp/core';
 import { loadMnist } from '@interp/example-data';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -35,17 +37,14 @@ function mnistCnn() {
 }
 
 /**
- * Times `a` and `b` alternately (a, b, a, b, ...) so that both see the same machine load, and
- * returns their medians in lib.mjs's format.
+ * Times the functions round-robin (f0, f1, ..., f0, f1, ...) so that all see the same machine
+ * load, and returns their medians in lib.mjs's format.
  */
-async function timePaired(a, b, { runs = 15, warmup = 3 } = {}) {
-  for (let i = 0; i < warmup; i++) {
-    await a();
-    await b();
-  }
-  const samples = [[], []];
+async function timeInterleaved(fns, { runs = 21, warmup = 3 } = {}) {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
+  const samples = fns.map(() => []);
   for (let i = 0; i < runs; i++) {
-    for (const [k, fn] of [a, b].entries()) {
+    for (const [k, fn] of fns.entries()) {
       const t0 = performance.now();
       await fn();
       samples[k].push(performance.now() - t0);
@@ -74,23 +73,35 @@ async function withBuiltin(body) {
   }
 }
 
-for (const batch of [32, 64]) {
+for (const batch of [16, 32, 64]) {
   const x = tf.tensor4d(digits.images.slice(0, batch * 784), [batch, 28, 28, 1]);
   const mask = tf.tidy(() => tf.oneHot(tf.argMax(model.predict(x), -1), 10));
   const forward = () => tf.tidy(() => model.apply(x)).dispose();
   const score = (input) => tf.sum(tf.mul(model.apply(input), mask));
   const gradient = () => tf.grad(score)(x).dispose();
-  const [tGradient, tForward] = await timePaired(gradient, forward);
+  const ours = () => {
+    const r = targetInputGradient(model, x, mask);
+    if (r.method !== 'layers') throw new Error(`expected the layers path, got ${r.method}`);
+    tf.dispose([r.gradient, r.outputs]);
+  };
+  const [tForward, tGradient, tOurs] = await timeInterleaved([forward, gradient, ours]);
   const [tBuiltin, tForwardBefore] = await withBuiltin(() =>
-    timePaired(gradient, forward, { runs: 5, warmup: 1 }),
+    timeInterleaved([gradient, forward], { runs: 5, warmup: 1 }),
   );
   records.push(
-    report(`input gradient vs forward (MNIST CNN, wasm, batch ${batch})`, tGradient, tForward, {
+    report(`targetInputGradient vs forward (MNIST CNN, wasm, batch ${batch})`, tOurs, tForward, {
       goal: 3,
       baselineLabel: 'forward pass',
     }),
+    report(`tf.grad input gradient vs forward (batch ${batch}, baseline)`, tGradient, tForward, {
+      goal: 3,
+      baselineLabel: 'forward pass',
+    }),
+    report(`targetInputGradient vs tf.grad (batch ${batch})`, tOurs, tGradient, {
+      baselineLabel: 'tf.grad',
+    }),
     report(
-      `input gradient with tfjs-backend-wasm's own kernels vs forward (batch ${batch}, before)`,
+      `tf.grad with tfjs-backend-wasm's own kernels vs forward (batch ${batch}, before)`,
       tBuiltin,
       tForwardBefore,
       { baselineLabel: 'forward pass' },

@@ -381,6 +381,20 @@ describe('targetInputGradient', () => {
     chain.dispose();
   });
 
+  it('falls back to tf.grad when a layer meets a shape it does not handle (Dense on 3-D input)', async () => {
+    const model = sequential([4, 3], () => [
+      tfl.layers.dense({ units: 2, activation: 'relu', ...init() }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 3, ...init() }),
+    ]);
+    const x = randomInput([2, 4, 3], 15);
+    const before = tf.memory().numTensors;
+    await expectMatchesTape(model, x, [2, 0], 'tape');
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(x);
+    model.dispose();
+  });
+
   it('uses tf.grad for a branching functional model', async () => {
     const input = tfl.input({ shape: [4] });
     const a = tfl.layers.dense({ units: 3, ...init() }).apply(input) as tfl.SymbolicTensor;
