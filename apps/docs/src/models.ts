@@ -1,38 +1,12 @@
+import { mnistCnn as demoMnistCnn } from '@interp/example-data/models';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 /**
  * The MNIST classifier of the demo (as `interp demo` trains it): conv(16) - maxpool - conv(32) -
- * maxpool - flatten - dense(10) logits.
+ * maxpool - flatten - dense(10) logits. The builder is shared with the CLI demo.
  */
 export function mnistCnn(seed = 0): tfl.Sequential {
-  const init = (s: number) => tfl.initializers.heNormal({ seed: seed + s });
-  const model = tfl.sequential({ name: 'mnist_cnn' });
-  model.add(
-    tfl.layers.conv2d({
-      name: 'conv1',
-      inputShape: [28, 28, 1],
-      filters: 16,
-      kernelSize: 3,
-      activation: 'relu',
-      padding: 'same',
-      kernelInitializer: init(1),
-    }),
-  );
-  model.add(tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }));
-  model.add(
-    tfl.layers.conv2d({
-      name: 'conv2',
-      filters: 32,
-      kernelSize: 3,
-      activation: 'relu',
-      padding: 'same',
-      kernelInitializer: init(2),
-    }),
-  );
-  model.add(tfl.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }));
-  model.add(tfl.layers.flatten({ name: 'flatten' }));
-  model.add(tfl.layers.dense({ name: 'logits', units: 10, kernelInitializer: init(3) }));
-  return model;
+  return demoMnistCnn(tfl, seed);
 }
 
 /**

@@ -1,6 +1,6 @@
+import { mnistCnn } from '@interp/example-data/models';
 import type { CliIO } from '../cli-io.js';
 import { progressBar } from '../progress-bar.js';
-import { mnistCnn } from './mnist-cnn.js';
 
 /** The demo's digit classifier, trained on the MNIST digits of the `mnist` package. */
 export interface TrainedMnist {
