@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../../..');
@@ -46,6 +47,8 @@ export function buildCli(): void {
 }
 
 export interface CliResult {
+  /** The arguments the command ran with (the subcommand first). */
+  args: string[];
   code: number | null;
   stdout: string;
   stderr: string;
@@ -61,7 +64,21 @@ export function runCli(
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { args, code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Expects the CLI's answer to bad input: exit code 2, nothing on stdout, and exactly one stderr
+ * line `interp <subcommand>: <message>` matching `message`, with no stack trace.
+ */
+export function expectBadInput(r: CliResult, message: RegExp): void {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]!.startsWith(`interp ${r.args[0]}: `), lines[0]).toBe(true);
+  expect(lines[0]).not.toMatch(/\s+at\s+\S+\s+\(|node:internal/);
+  expect(lines[0]).toMatch(message);
 }
 
 /** A fresh temporary directory. */

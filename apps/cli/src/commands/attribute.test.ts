@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
 import { encodeNpy } from '../io/npy.js';
-import { buildCli, type CliResult, runCli, tempDir } from '../test-cli.js';
+import { buildCli, type CliResult, expectBadInput, runCli, tempDir } from '../test-cli.js';
 
 // Linear fixture: f(x) = x W + b with W 4 x 3, so every gradient method has a closed form.
 const W = [
@@ -63,16 +63,6 @@ const closeTo = (actual: number[], expected: number[], eps = 1e-5) => {
     expect(Math.abs(v - expected[i]!), `index ${i}`).toBeLessThan(eps);
   });
 };
-
-/** Exit code 2 and exactly one stderr line naming the problem, no stack trace. */
-function expectBadInput(r: CliResult, pattern: RegExp): void {
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^interp attribute: /);
-  expect(lines[0]).toMatch(pattern);
-}
 
 beforeAll(async () => {
   buildCli();

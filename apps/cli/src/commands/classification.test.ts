@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from '../io/npy.js';
-import { buildCli, type CliResult, runCli, tempDir } from '../test-cli.js';
+import { buildCli, type CliResult, expectBadInput, runCli, tempDir } from '../test-cli.js';
 
 // Fixture (hand-worked): 8 items, classes a b c d. Class d has no items (zero support) but is
 // predicted once; class c has items but is never predicted; items 2, 5, 6, 7 tie in loss
@@ -64,17 +64,6 @@ let dir: string;
 const cli = (...args: string[]): CliResult => runCli(['classification', ...args], { cwd: dir });
 const write = (name: string, content: string | Uint8Array) =>
   writeFileSync(join(dir, name), content);
-
-/** Exit code 2 and exactly one stderr line naming the problem, no stack trace. */
-function expectBadInput(r: CliResult, pattern: RegExp): void {
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^interp classification: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
 
 beforeAll(() => {
   buildCli();

@@ -5,7 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
 import { encodeNpy } from '../io/npy.js';
-import { buildCli, type CliResult, runCli, tempDir } from '../test-cli.js';
+import { buildCli, type CliResult, expectBadInput, runCli, tempDir } from '../test-cli.js';
 import '@tensorflow/tfjs-backend-cpu';
 
 const dir = tempDir('interp-importance-');
@@ -77,18 +77,6 @@ function json(r: CliResult) {
     importancesStd: number[];
     importances: number[][];
   };
-}
-
-/** Exit 2 and exactly one stderr line, `interp importance: <message>`. */
-function expectBadInput(args: string[], message: RegExp) {
-  const r = interp(...args);
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^interp importance: /);
-  expect(lines[0]).not.toMatch(/\s+at\s+\S+\s+\(|node:internal/);
-  expect(lines[0]).toMatch(message);
 }
 
 let regressor: string;
@@ -247,52 +235,52 @@ describe('interp importance', () => {
 
   it('exits 2 with one line for bad input', () => {
     expectBadInput(
-      ['--model', regressor, '--data', 'X4.npy', '--targs', 'y.npy'],
+      interp('--model', regressor, '--data', 'X4.npy', '--targs', 'y.npy'),
       /reg\/model\.json expects 3 features per row but X4\.npy has 4 feature column\(s\)/,
     );
     expectBadInput(
-      ['--model', regressor, '--data', 'data.csv', '--target', 'nope'],
+      interp('--model', regressor, '--data', 'data.csv', '--target', 'nope'),
       /data\.csv has no column "nope"; its columns are "a", "b", "target", "c"/,
     );
     expectBadInput(
-      ['--model', regressor, '--data', 'text.csv', '--target', 'target'],
+      interp('--model', regressor, '--data', 'text.csv', '--target', 'target'),
       /text\.csv: line 3, column "b": "abc" is not a number/,
     );
     expectBadInput(
-      ['--model', regressor, '--data', 'X.npy', '--target', 'y'],
+      interp('--model', regressor, '--data', 'X.npy', '--target', 'y'),
       /--target y needs a CSV with a header row/,
     );
     expectBadInput(
-      ['--model', regressor, '--data', 'noheader.csv', '--target', 'x0'],
+      interp('--model', regressor, '--data', 'noheader.csv', '--target', 'x0'),
       /has no header row/,
     );
     expectBadInput(
-      ['--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--target', 't'],
+      interp('--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--target', 't'),
       /pass exactly one of --targs Y .* or --target COLUMN/,
     );
-    expectBadInput(['--data', 'X.npy', '--targs', 'y.npy'], /missing --model/);
+    expectBadInput(interp('--data', 'X.npy', '--targs', 'y.npy'), /missing --model/);
     expectBadInput(
-      ['--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--scoring', 'f1'],
+      interp('--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--scoring', 'f1'),
       /invalid --scoring: "f1"/,
     );
     expectBadInput(
-      ['--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--scoring', 'accuracy'],
+      interp('--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--scoring', 'accuracy'),
       /--scoring accuracy needs a classifier/,
     );
     expectBadInput(
-      ['--model', logits, '--data', 'XC.npy', '--targs', 'bad-labels.npy'],
+      interp('--model', logits, '--data', 'XC.npy', '--targs', 'bad-labels.npy'),
       /target of row 2 is 5, not a class index in 0\.\.2/,
     );
     expectBadInput(
-      ['--model', regressor, '--data', 'X.npy', '--targs', 'yc.npy'],
+      interp('--model', regressor, '--data', 'X.npy', '--targs', 'yc.npy'),
       /X\.npy has 3 rows but yc\.npy has 4 targets/,
     );
     expectBadInput(
-      ['--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--n-repeats', '0'],
+      interp('--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--n-repeats', '0'),
       /--n-repeats must be an integer >= 1/,
     );
     expectBadInput(
-      ['--model', 'missing/model.json', '--data', 'X.npy', '--targs', 'y.npy'],
+      interp('--model', 'missing/model.json', '--data', 'X.npy', '--targs', 'y.npy'),
       /cannot read .*missing\/model\.json: no such file/,
     );
   });

@@ -1,28 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy, type NpyData } from '../io/npy.js';
+import { buildCli, type CliResult, expectBadInput, runCli, tempDir } from '../test-cli.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..', '..', '..');
-const bin = join(here, '..', '..', 'dist', 'bin.js');
-const dir = mkdtempSync(join(tmpdir(), 'interp-seg-cli-'));
+const dir = tempDir('interp-seg-cli-');
 
-beforeAll(() => {
-  // The test runs the built command, as a user would. The second filter keeps the metrics package
-  // fresh even where the CLI's dependency on it is not declared yet.
-  execFileSync(
-    'npx',
-    ['turbo', 'run', 'build', '--filter=@interp/cli...', '--filter=@interp/segmentation'],
-    {
-      cwd: root,
-      stdio: 'pipe',
-    },
-  );
-}, 600_000);
+// The test runs the built command, as a user would.
+beforeAll(() => buildCli(), 600_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(name: string, data: NpyData, shape: number[]): string {
@@ -30,25 +15,7 @@ function file(name: string, data: NpyData, shape: number[]): string {
   return name;
 }
 
-function interp(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, 'segmentation', ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Exit 2 and exactly one stderr line, `interp segmentation: <message>`, no stack trace. */
-function expectBadInput(args: string[], message: RegExp) {
-  const r = interp(...args);
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^interp segmentation: /);
-  expect(lines[0]).not.toMatch(/\s+at\s+\S+\s+\(|node:internal/);
-  expect(lines[0]).toMatch(message);
-}
+const interp = (...args: string[]): CliResult => runCli(['segmentation', ...args], { cwd: dir });
 
 // Hand-worked masks (1 x 3 x 4, 4 classes, 255 = ignore): class 2 is predicted only on an ignored
 // pixel (absent everywhere once ignored pixels are dropped), class 3 only predicted.
@@ -195,14 +162,14 @@ describe('interp segmentation', () => {
     bad[1 * h * w + 200 * w + 100] = 11;
     const tb = file('big-targs-bad.npy', bad, [n, h, w]);
     expectBadInput(
-      ['--preds', p, '--targs', tb, '--ignore-index', '255'],
+      interp('--preds', p, '--targs', tb, '--ignore-index', '255'),
       /big-targs-bad\.npy: label 11 at \[1, 200, 100\] \(item, row, column\) is not a class index in 0\.\.10 nor the ignore index 255/,
     );
     const nan = scores.slice();
     nan[(1 * h * w + 3 * w + 4) * c + 6] = Number.NaN;
     const pn = file('big-scores-nan.npy', nan, [n, h, w, c]);
     expectBadInput(
-      ['--preds', pn, '--targs', t, '--ignore-index', '255'],
+      interp('--preds', pn, '--targs', t, '--ignore-index', '255'),
       /big-scores-nan\.npy: NaN score at \[1, 3, 4, 6\]/,
     );
   });
@@ -245,7 +212,7 @@ describe('interp segmentation', () => {
       const p = file('s234.npy', new Float32Array(2 * 3 * 4 * 4), [2, 3, 4, 4]);
       const t = file('t235.npy', new Uint8Array(2 * 3 * 5), [2, 3, 5]);
       expectBadInput(
-        ['--preds', p, '--targs', t],
+        interp('--preds', p, '--targs', t),
         /s234\.npy is 2 x 3 x 4 x 4 but t235\.npy is 2 x 3 x 5: the first three dimensions \(N x H x W\) must match/,
       );
     });
@@ -254,7 +221,7 @@ describe('interp segmentation', () => {
       const p = file('scores.npy', scoresFor(PREDS, 4), [1, 3, 4, 4]);
       const t = file('targs.npy', new Uint8Array(TARGS), [1, 3, 4]);
       expectBadInput(
-        ['--preds', p, '--targs', t],
+        interp('--preds', p, '--targs', t),
         /targs\.npy: label 255 at \[0, 1, 3\] \(item, row, column\) is not a class index in 0\.\.3; pass --ignore-index/,
       );
       const t7 = file(
@@ -263,12 +230,12 @@ describe('interp segmentation', () => {
         [1, 3, 4],
       );
       expectBadInput(
-        ['--preds', p, '--targs', t7, '--ignore-index', '255'],
+        interp('--preds', p, '--targs', t7, '--ignore-index', '255'),
         /targs7\.npy: label -7 at \[0, 1, 2\] \(item, row, column\) is not a class index in 0\.\.3 nor the ignore index 255/,
       );
       const big = BigInt64Array.from([0n, 1n, 2n, 3n, 0n, 1n, 2n, 3n, 0n, 2n ** 40n, 2n, 3n]);
       expectBadInput(
-        ['--preds', p, '--targs', file('targs-i64.npy', big, [1, 3, 4])],
+        interp('--preds', p, '--targs', file('targs-i64.npy', big, [1, 3, 4])),
         /targs-i64\.npy: label 1099511627776 at \[0, 2, 1\]/,
       );
     });
@@ -282,7 +249,7 @@ describe('interp segmentation', () => {
       );
       const t = file('targs-u8.npy', new Uint8Array(12), [1, 3, 4]);
       expectBadInput(
-        ['--preds', p, '--targs', t, '--vocab', 'vocab3.txt'],
+        interp('--preds', p, '--targs', t, '--vocab', 'vocab3.txt'),
         /labels-u8\.npy: label 9 at \[0, 2, 2\] \(item, row, column\) is not a class index in 0\.\.2/,
       );
     });
@@ -292,7 +259,7 @@ describe('interp segmentation', () => {
       const p = file('scores.npy', scoresFor(PREDS, 4), [1, 3, 4, 4]);
       const t = file('targs.npy', new Uint8Array(TARGS), [1, 3, 4]);
       expectBadInput(
-        ['--preds', p, '--targs', t, '--vocab', 'vocab3.txt'],
+        interp('--preds', p, '--targs', t, '--vocab', 'vocab3.txt'),
         /vocab3\.txt: 3 class names but scores\.npy has 4 classes/,
       );
     });
@@ -301,13 +268,13 @@ describe('interp segmentation', () => {
       const t = file('targs.npy', new Uint8Array(TARGS), [1, 3, 4]);
       const p2 = file('flat.npy', new Float32Array(12 * 4), [12, 4]);
       expectBadInput(
-        ['--preds', p2, '--targs', t],
+        interp('--preds', p2, '--targs', t),
         /flat\.npy: expected N x H x W x C scores \(float, channels last\) or N x H x W integer labels, got shape \(12, 4\) float32/,
       );
       const p = file('scores.npy', scoresFor(PREDS, 4), [1, 3, 4, 4]);
       const tf = file('targs-float.npy', new Float32Array(12), [1, 3, 4]);
       expectBadInput(
-        ['--preds', p, '--targs', tf],
+        interp('--preds', p, '--targs', tf),
         /targs-float\.npy: expected N x H x W integer target labels, got shape \(1, 3, 4\) float32/,
       );
     });
@@ -318,7 +285,7 @@ describe('interp segmentation', () => {
       const p = file('scores-nan.npy', s, [1, 3, 4, 4]);
       const t = file('targs.npy', new Uint8Array(TARGS), [1, 3, 4]);
       expectBadInput(
-        ['--preds', p, '--targs', t, '--ignore-index', '255'],
+        interp('--preds', p, '--targs', t, '--ignore-index', '255'),
         /scores-nan\.npy: NaN score at \[0, 1, 1, 1\] \(item, row, column, class\)/,
       );
     });
@@ -328,20 +295,26 @@ describe('interp segmentation', () => {
       const full = encodeNpy(scoresFor(PREDS, 4), [1, 3, 4, 4]);
       writeFileSync(join(dir, 'short.npy'), full.subarray(0, full.length - 10));
       expectBadInput(
-        ['--preds', 'short.npy', '--targs', t],
+        interp('--preds', 'short.npy', '--targs', t),
         /short\.npy: truncated data: the header says 1 x 3 x 4 x 4 float32 \(192 bytes\), the file has 182/,
       );
       writeFileSync(join(dir, 'preds.json'), '[[[0, 1], [1, 0]], [[1]]]');
-      expectBadInput(['--preds', 'preds.json', '--targs', t], /preds\.json: not a \.npy file/);
-      expectBadInput(['--preds', 'nowhere.npy', '--targs', t], /nowhere\.npy: no such file/);
+      expectBadInput(
+        interp('--preds', 'preds.json', '--targs', t),
+        /preds\.json: not a \.npy file/,
+      );
+      expectBadInput(interp('--preds', 'nowhere.npy', '--targs', t), /nowhere\.npy: no such file/);
     });
 
     it('bad options: missing --targs, unknown option, non-integer --ignore-index', () => {
       const p = file('scores.npy', scoresFor(PREDS, 4), [1, 3, 4, 4]);
-      expectBadInput(['--preds', p], /missing --targs T/);
-      expectBadInput(['--preds', p, '--targs', 'x.npy', '--colour'], /unknown option --colour/);
+      expectBadInput(interp('--preds', p), /missing --targs T/);
       expectBadInput(
-        ['--preds', p, '--targs', 'x.npy', '--ignore-index', 'void'],
+        interp('--preds', p, '--targs', 'x.npy', '--colour'),
+        /unknown option --colour/,
+      );
+      expectBadInput(
+        interp('--preds', p, '--targs', 'x.npy', '--ignore-index', 'void'),
         /--ignore-index must be an integer, got "void"/,
       );
     });

@@ -4,19 +4,10 @@ import { setupBackend } from '@interp/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
-import { buildCli, type CliResult, runCli, tempDir } from '../test-cli.js';
+import { buildCli, type CliResult, expectBadInput, runCli, tempDir } from '../test-cli.js';
 
 let dir: string;
 const cli = (...args: string[]): CliResult => runCli(['summary', ...args], { cwd: dir });
-
-function expectBadInput(r: CliResult, pattern: RegExp): void {
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^interp summary: /);
-  expect(lines[0]).toMatch(pattern);
-}
 
 let cnnParams = 0;
 beforeAll(async () => {
