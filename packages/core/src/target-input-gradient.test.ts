@@ -10,8 +10,7 @@ import { createRng } from './random.js';
 import { targetInputGradient, targetInputGradientDefaults } from './target-input-gradient.js';
 import { expectNoLeakedTensors } from './testing.js';
 
-type Layer = ReturnType<typeof tfl.layers.dense>;
-type LayerFactory = () => Layer[];
+type LayerFactory = () => tfl.layers.Layer[];
 
 let seed = 1;
 const init = () => ({
@@ -50,7 +49,7 @@ function referenceGradient(model: tfl.LayersModel, x: tf.Tensor, weights: tf.Ten
   )(x);
 }
 
-function oneHotRows(targets: number[], classes: number): tf.Tensor2D {
+function oneHotRows(targets: number[], classes: number): tf.Tensor {
   return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(targets, 'int32'), classes), 'float32'));
 }
 

@@ -5,6 +5,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
+import { type Col2imSimd, col2imSimd } from './col2im-simd.js';
 import {
   type ConvAxis,
   type ConvBackpropAttrs,
@@ -15,6 +16,7 @@ import {
 } from './conv-geometry.js';
 import { spreadDyForInputGrad } from './spread-dy-for-input-grad.js';
 import { type WasmKernelScope, withWasmScope } from './wasm-kernel-scope.js';
+import { heapOffset } from './wasm-simd-module.js';
 
 /**
  * Stride 1 (or dilated): dx is the stride-1 correlation of dy (zero-spread when strided) with
@@ -63,6 +65,59 @@ function singleChannelInputGrad(
     { strides: [1, 1], pad, dilations: [ah.dilation, aw.dilation] },
   );
   return s.run('Sum', { x: perChannel }, { axis: [3], keepDims: true });
+}
+
+/**
+ * dx as col2im of the per-tap products: cols[pixel, tap, ci] = sum_co dy[pixel, co] w[tap, ci, co]
+ * is one XNNPACK matmul doing exactly the forward conv's multiply-adds (a transposed conv also
+ * multiplies the zeros it pads dy with), and one SIMD pass adds each product into the input
+ * position it came from. Any stride, dilation or padding.
+ */
+function gemmInputGrad(
+  s: WasmKernelScope,
+  col2im: Col2imSimd,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  ah: ConvAxis,
+  aw: ConvAxis,
+): TensorInfo {
+  const [n, oh, ow, outChannels] = dy.shape as [number, number, number, number];
+  const [fh, fw, inChannels] = filter.shape as [number, number, number, number];
+  const k = fh * fw * inChannels;
+  // The filter as a [Cout, k] matrix, transposed in JS: the wasm matmul's transposeB is slow.
+  const wT = s.make([1, outChannels, k], 'float32');
+  const src = s.heap(filter);
+  const dst = s.heap(wT);
+  for (let r = 0; r < k; r++) {
+    for (let co = 0; co < outChannels; co++) dst[co * k + r] = src[r * outChannels + co]!;
+  }
+  const cols = s.run(
+    'BatchMatMul',
+    { a: s.view(dy, [1, n * oh * ow, outChannels]), b: wT },
+    { transposeA: false, transposeB: false },
+  );
+  const out = s.make([n, ah.inSize, aw.inSize, inChannels], 'float32');
+  s.heap(out).fill(0);
+  const at = (t: TensorInfo) => heapOffset(s.backend, t.dataId);
+  col2im(
+    at(cols),
+    at(out),
+    n,
+    oh,
+    ow,
+    fh,
+    fw,
+    inChannels,
+    ah.inSize,
+    aw.inSize,
+    ah.stride,
+    aw.stride,
+    ah.dilation,
+    aw.dilation,
+    ah.padBefore,
+    aw.padBefore,
+  );
+  return out;
 }
 
 /**
@@ -183,6 +238,32 @@ function phasedInputGrad(
   return s.crop4d(full, [ph.offset, pw.offset], [ah.inSize, aw.inSize]);
 }
 
+/**
+ * Which way to compute dx, from measurements on the wasm backend (batch 16-64, 28x28 and 32x32
+ * images): the matmul + col2im path whenever the transposed conv would do extra work (strided:
+ * the phased convs are 2-5x the forward conv; 'valid' padding: the zero border of dy costs
+ * in*in/(out*out) times the forward multiply-adds) or XNNPACK's conv is poor (2-4 output
+ * channels), provided the matmul's inner dimension (dy's channels) is at least 16. A single input
+ * channel keeps the depthwise path for up to 16 dy channels (it is 10-25% faster there).
+ */
+export function chooseInputGradPath(
+  dyShape: number[],
+  filterShape: number[],
+  ah: ConvAxis,
+  aw: ConvAxis,
+): 'gemm' | 'conv' {
+  const [, oh, ow, outChannels] = dyShape as [number, number, number, number];
+  const [fh, fw, inChannels] = filterShape as [number, number, number, number];
+  if (outChannels < 16) return 'conv';
+  if (inChannels === 1 && FAST_DEPTHWISE_TAPS.has(fh * fw) && outChannels < 32) return 'conv';
+  const strided = ah.stride > 1 || aw.stride > 1;
+  const paddingWork = (ah.inSize * aw.inSize) / (oh * ow);
+  return strided || inChannels <= 4 || paddingWork >= 1.15 ? 'gemm' : 'conv';
+}
+
+/** Test hook: forces one path (`undefined`: choose by shape). Internal to @interp/core. */
+export const inputGradPath: { force: 'gemm' | 'conv' | undefined } = { force: undefined };
+
 const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as ConvBackpropAttrs & { inputShape: number[] };
@@ -197,11 +278,14 @@ const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const [ah, aw] = convAxes(info);
   return withWasmScope(backend, (s) => {
     const [fh, fw, inChannels] = filter.shape as [number, number, number, number];
+    const strided = ah.stride > 1 || aw.stride > 1;
+    const path = inputGradPath.force ?? chooseInputGradPath(dy.shape, filter.shape, ah, aw);
+    const col2im = path === 'gemm' ? col2imSimd(backend) : undefined;
+    if (col2im !== undefined) return s.keep(gemmInputGrad(s, col2im, dy, filter, ah, aw));
     if (inChannels === 1 && FAST_DEPTHWISE_TAPS.has(fh * fw)) {
       return s.keep(singleChannelInputGrad(s, dy, s.flipFilter(filter, false), ah, aw));
     }
     const swapped = s.flipFilter(filter, true);
-    const strided = ah.stride > 1 || aw.stride > 1;
     const dilated = ah.dilation > 1 || aw.dilation > 1;
     return s.keep(
       strided && !dilated

@@ -8,6 +8,7 @@ import {
 import { InterpError } from '../errors.js';
 import { maxPool2x2GradSimd } from './max-pool-grad-simd.js';
 import { withWasmScope } from './wasm-kernel-scope.js';
+import { heapOffset } from './wasm-simd-module.js';
 
 /** Name of the fused max-pool + ReLU gradient kernel ({@link maxPoolReluGradWasm}). */
 export const MAX_POOL_RELU_GRAD = 'InterpMaxPoolReluGrad';
@@ -57,11 +58,11 @@ const maxPoolGradKernel =
     return withWasmScope(backend, (s) => {
       const out = s.make(input.shape, 'float32');
       const dx = s.heap(out);
-      const simd = pairs && c % 4 === 0 ? simdKernel(backend) : undefined;
+      const simd = pairs && c % 4 === 0 ? maxPool2x2GradSimd(backend) : undefined;
       if (simd !== undefined) {
         // Trailing rows/columns no window covers (odd sizes) keep a zero gradient.
         if (2 * outHeight < inHeight || 2 * outWidth < inWidth) dx.fill(0);
-        const at = (t: TensorInfo) => (backend as WasmOffsets).getMemoryOffset(t.dataId);
+        const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
         simd(
           at(input),
           at(dy),
@@ -126,17 +127,6 @@ const maxPoolGradKernel =
   };
 
 const maxPoolGrad = maxPoolGradKernel(false);
-
-interface WasmOffsets {
-  getMemoryOffset(dataId: object): number;
-  wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown };
-}
-
-/** The SIMD 2x2 kernel on the backend's memory, when the platform allows it. */
-function simdKernel(backend: unknown) {
-  const module = (backend as WasmOffsets).wasm;
-  return maxPool2x2GradSimd(module?.asm?.memory ?? module?.wasmMemory);
-}
 
 /**
  * The common 2x2 / stride 2 pool with every window inside the input: windows do not overlap, so
