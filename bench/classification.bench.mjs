@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@interp/core/base';
 import { encodeNpy } from '../apps/cli/dist/io/npy.js';
+import { ClassificationInterpretation } from '../packages/classification/dist/index.js';
 import {
   classificationReport,
   confusionMatrixFromScores,
@@ -75,7 +76,7 @@ function plainSum(a) {
   const { scores, targs } = makeData(N, C, 1);
   let sink = 0;
   // Interleaved runs, so that load from other processes on the machine hits all three alike.
-  const [read, cmOnly, pipeline] = await interleaved(
+  const [read, cmOnly, pipeline, viaClass] = await interleaved(
     [
       () => {
         sink += plainSum(scores);
@@ -88,6 +89,14 @@ function plainSum(a) {
         const rep = classificationReport(r.matrix);
         sink += rep.accuracy + r.topLosses.losses[0];
       },
+      () => {
+        // The path: fromPredictions + confusionMatrix + classificationReport.
+        const interp = ClassificationInterpretation.fromPredictions({
+          preds: { data: scores, shape: [N, C] },
+          targs,
+        });
+        sink += interp.confusionMatrix()[0][0] + interp.classificationReport().accuracy;
+      },
     ],
     { runs: 7, warmup: 2 },
   );
@@ -97,6 +106,14 @@ function plainSum(a) {
       goal: 3,
       baselineLabel: 'plain sum of the scores',
     }),
+  );
+  records.push(
+    report(
+      'ClassificationInterpretation.fromPredictions + confusionMatrix + classificationReport (10M x 10)',
+      viaClass,
+      read,
+      { goal: 3, baselineLabel: 'plain sum of the scores' },
+    ),
   );
   records.push(
     report(

@@ -8,6 +8,7 @@ import {
   type InterpretationData,
   type NDArray,
   type PlotTopLossesOptions,
+  PROBABILITY_EPSILON,
   registerTopLossesRenderer,
   type TabularItem,
   type TopLossesContext,
@@ -48,7 +49,7 @@ export interface ClassificationPredictions {
     | { data: ArrayLike<number>; shape: [number, number] };
   /** N predicted labels, when there are no scores. */
   decoded?: ArrayLike<number>;
-  /** N actual labels. */
+  /** N actual labels (an Int32Array is kept as is, not copied). */
   targs: ArrayLike<number>;
   /** N per-item losses; default the cross-entropy `-ln(max(p[target], 1e-12))` of `preds`. */
   losses?: ArrayLike<number>;
@@ -143,11 +144,14 @@ export class ClassificationInterpretation extends Interpretation {
       );
     }
     const n = p.targs.length;
-    const targs = Int32Array.from(p.targs);
+    // Kept, not copied, when already int32 (millions of items): the caller must not change it.
+    const targs = p.targs instanceof Int32Array ? p.targs : Int32Array.from(p.targs);
     let numClasses: number;
     let preds: NDArray<Float32Array | Float64Array> | undefined;
     let decoded: Int32Array;
-    let losses: Float32Array | undefined = p.losses ? Float32Array.from(p.losses) : undefined;
+    let losses: Float32Array | (() => Float32Array) | undefined = p.losses
+      ? Float32Array.from(p.losses)
+      : undefined;
     let matrix: number[][] | undefined;
     if (p.preds) {
       const { data, shape } = p.preds;
@@ -162,12 +166,11 @@ export class ClassificationInterpretation extends Interpretation {
         data instanceof Float32Array || data instanceof Float64Array
           ? data
           : Float64Array.from(data);
-      const r = confusionMatrixFromScores(scores, numClasses, targs, {
-        withLosses: losses === undefined,
-      });
+      const r = confusionMatrixFromScores(scores, numClasses, targs);
       matrix = r.matrix;
       decoded = r.decoded;
-      if (losses === undefined) losses = Float32Array.from(r.losses!);
+      // Computed on first use: a report of millions of items never pays for the logs.
+      losses ??= () => crossEntropyOfProbabilities(scores, numClasses, targs);
       preds = {
         data: scores,
         shape: [n, numClasses],
@@ -413,6 +416,19 @@ function maxLabel(a: Int32Array, b: Int32Array): number {
   for (const v of a) if (v > m) m = v;
   for (const v of b) if (v > m) m = v;
   return m;
+}
+
+/** Per-item `-ln(max(p[target], 1e-12))` of N x C row-major probabilities. */
+function crossEntropyOfProbabilities(
+  scores: Float32Array | Float64Array,
+  numClasses: number,
+  targs: Int32Array,
+): Float32Array {
+  const out = new Float32Array(targs.length);
+  for (let i = 0; i < targs.length; i++) {
+    out[i] = -Math.log(Math.max(scores[i * numClasses + targs[i]!]!, PROBABILITY_EPSILON));
+  }
+  return out;
 }
 
 /** The options that are set (undefined means default, so it must not override a default). */

@@ -26,7 +26,7 @@ export interface InterpretationData {
   /** Decoded predictions `[N, ...]` (class indices for classifiers). */
   decoded: NDArray;
   /** One loss per item, when known. */
-  losses?: Float32Array;
+  losses?: Float32Array | (() => Float32Array);
   vocab?: readonly string[];
 }
 
@@ -59,7 +59,8 @@ export class Interpretation {
   readonly preds: NDArray<Float32Array | Float64Array> | undefined;
   readonly targs: NDArray;
   readonly decoded: NDArray;
-  readonly losses: Float32Array | undefined;
+  private lossValues: Float32Array | undefined;
+  private lossesFn: (() => Float32Array) | undefined;
   readonly vocab: readonly string[] | undefined;
 
   constructor(data: InterpretationData) {
@@ -76,7 +77,7 @@ export class Interpretation {
         `preds has ${data.preds.shape[0]} items but targs has ${n}`,
       );
     }
-    if (data.losses && data.losses.length !== n) {
+    if (data.losses && typeof data.losses !== 'function' && data.losses.length !== n) {
       throw new InterpError(
         'SHAPE_MISMATCH',
         `losses has ${data.losses.length} items but targs has ${n}`,
@@ -88,13 +89,33 @@ export class Interpretation {
     this.preds = data.preds;
     this.targs = data.targs;
     this.decoded = data.decoded;
-    this.losses = data.losses;
+    if (typeof data.losses === 'function') this.lossesFn = data.losses;
+    else this.lossValues = data.losses;
     this.vocab = data.vocab;
   }
 
   /** Number of items. */
   get length(): number {
     return this.targs.shape[0] ?? 0;
+  }
+
+  /**
+   * One loss per item, when known. An interpretation may compute them on first use (for example
+   * the cross-entropy of millions of predictions), so reading them costs nothing until needed.
+   */
+  get losses(): Float32Array | undefined {
+    if (this.lossesFn) {
+      const values = this.lossesFn();
+      this.lossesFn = undefined;
+      if (values.length !== this.length) {
+        throw new InterpError(
+          'SHAPE_MISMATCH',
+          `losses has ${values.length} items but targs has ${this.length}`,
+        );
+      }
+      this.lossValues = values;
+    }
+    return this.lossValues;
   }
 
   /**
