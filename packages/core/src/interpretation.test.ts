@@ -99,3 +99,27 @@ describe('interp.plotTopLosses(k) / plotTopLosses(interp, k)', () => {
     ).toThrow(/decoded has 1 items but targs has 2/);
   });
 });
+
+describe('interp.losses computed on first use', () => {
+  it('calls the loss function once, on first read, and checks its length', () => {
+    let calls = 0;
+    const interp = new Interpretation({
+      targs: { data: Int32Array.from([0, 1]), shape: [2] },
+      decoded: { data: Int32Array.from([0, 0]), shape: [2] },
+      losses: () => {
+        calls++;
+        return Float32Array.from([0.5, 2]);
+      },
+    });
+    expect(calls).toBe(0);
+    expect(Array.from(interp.topLosses(1).indices)).toEqual([1]);
+    expect(Array.from(interp.losses!)).toEqual([0.5, 2]);
+    expect(calls).toBe(1);
+    const bad = new Interpretation({
+      targs: { data: Int32Array.from([0, 1]), shape: [2] },
+      decoded: { data: Int32Array.from([0, 0]), shape: [2] },
+      losses: () => Float32Array.from([1]),
+    });
+    expect(() => bad.losses).toThrow(/losses has 1 items but targs has 2/);
+  });
+});
