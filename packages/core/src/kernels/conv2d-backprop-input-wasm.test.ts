@@ -3,7 +3,6 @@ import { backend_util } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend.js';
 import { InterpError } from '../errors.js';
-import { expectNoLeakedTensors } from '../testing.js';
 import { col2imSimd } from './col2im-simd.js';
 import { convAxes } from './conv-geometry.js';
 import {
@@ -12,76 +11,36 @@ import {
   inputGradPath,
 } from './conv2d-backprop-input-wasm.js';
 import {
-  backendDataIds,
-  type ConvCase,
+  convBackprop,
   convCases,
-  expectCloseToReference,
-  randn,
-  runOn,
-  spreadFilter,
-} from './test-kernel-helpers.js';
+  convDyShape,
+  expectBackpropFreesEverything,
+  expectBackpropMatchesCpu,
+} from './test-kernel-cases.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
 });
 
-function dyShape(c: ConvCase, depthwise = false) {
-  return backend_util.computeConv2DInfo(
-    c.x,
-    c.filter,
-    c.strides,
-    c.dilations,
-    c.pad,
-    undefined,
-    depthwise,
-  ).outShape;
-}
-
-function backpropInput(dy: tf.Tensor, filter: tf.Tensor, c: ConvCase, dilations = c.dilations) {
-  return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, {
-    strides: c.strides,
-    pad: c.pad,
-    dataFormat: 'NHWC',
-    inputShape: c.x,
-    dilations,
-  } as unknown as tf.NamedAttrMap) as tf.Tensor;
-}
+const KERNEL = 'Conv2DBackpropInput';
 
 describe('conv2dBackpropInputWasm', () => {
   it('is the registered wasm Conv2DBackpropInput after setupBackend', () => {
-    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(conv2dBackpropInputWasm);
+    expect(tf.getKernel(KERNEL, 'wasm')).toBe(conv2dBackpropInputWasm);
   });
 
   it.each(convCases)('$name: matches the cpu backend', async (c) => {
-    const dyS = dyShape(c);
-    const dyV = randn(tf.util.sizeFromShape(dyS), 1);
-    const wV = randn(tf.util.sizeFromShape(c.filter), 2);
-    const ours = await runOn('wasm', () =>
-      backpropInput(tf.tensor(dyV, dyS), tf.tensor(wV, c.filter), c),
-    );
-    // tfjs's cpu kernel ignores dilations; a dilated filter equals its zero-spread twin.
-    const spread = spreadFilter(wV, c.filter, c.dilations);
-    const reference = await runOn('cpu', () =>
-      backpropInput(tf.tensor(dyV, dyS), tf.tensor(spread.values, spread.shape), c, [1, 1]),
-    );
-    expect((ours as unknown as { shape: number[] }).shape).toEqual(c.x);
-    expectCloseToReference(ours, reference);
+    await expectBackpropMatchesCpu(KERNEL, c, [1, 2]);
   });
 
   it('leaks no tensors and no wasm buffers', async () => {
-    const c = convCases[3]!;
-    const dy = tf.tensor(randn(tf.util.sizeFromShape(dyShape(c)), 3), dyShape(c));
-    const w = tf.tensor(randn(tf.util.sizeFromShape(c.filter), 4), c.filter);
-    const before = backendDataIds();
-    await expectNoLeakedTensors(() => backpropInput(dy, w, c));
-    expect(backendDataIds()).toBe(before);
-    tf.dispose([dy, w]);
+    await expectBackpropFreesEverything(KERNEL, convCases[3]!, [3, 4]);
   });
 
   it('rejects NCHW data and a dy of the wrong shape with InterpErrors saying what to pass', () => {
     const c = convCases[0]!;
     const w = tf.zeros(c.filter);
-    const dy = tf.zeros(dyShape(c));
+    const dy = tf.zeros(convDyShape(c));
     const nchw = () =>
       tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, {
         strides: 1,
@@ -92,7 +51,7 @@ describe('conv2dBackpropInputWasm', () => {
     expect(nchw).toThrow(InterpError);
     expect(nchw).toThrow(/supports dataFormat 'NHWC' only/);
     const wrongDy = tf.zeros([2, 7, 5, 9]);
-    expect(() => backpropInput(wrongDy, w, c)).toThrow(/dy has shape \[2,7,5,9\]/);
+    expect(() => convBackprop(KERNEL, [wrongDy, w], c)).toThrow(/dy has shape \[2,7,5,9\]/);
     tf.dispose([w, dy, wrongDy]);
   });
 });
@@ -106,27 +65,11 @@ describe.each(['gemm', 'conv'] as const)('conv2dBackpropInputWasm, %s path force
   });
 
   it.each(convCases)('$name: matches the cpu backend', async (c) => {
-    const dyS = dyShape(c);
-    const dyV = randn(tf.util.sizeFromShape(dyS), 5);
-    const wV = randn(tf.util.sizeFromShape(c.filter), 6);
-    const ours = await runOn('wasm', () =>
-      backpropInput(tf.tensor(dyV, dyS), tf.tensor(wV, c.filter), c),
-    );
-    const spread = spreadFilter(wV, c.filter, c.dilations);
-    const reference = await runOn('cpu', () =>
-      backpropInput(tf.tensor(dyV, dyS), tf.tensor(spread.values, spread.shape), c, [1, 1]),
-    );
-    expectCloseToReference(ours, reference);
+    await expectBackpropMatchesCpu(KERNEL, c, [5, 6]);
   });
 
   it('leaks no tensors and no wasm buffers', async () => {
-    const c = convCases[4]!;
-    const dy = tf.tensor(randn(tf.util.sizeFromShape(dyShape(c)), 7), dyShape(c));
-    const w = tf.tensor(randn(tf.util.sizeFromShape(c.filter), 8), c.filter);
-    const before = backendDataIds();
-    await expectNoLeakedTensors(() => backpropInput(dy, w, c));
-    expect(backendDataIds()).toBe(before);
-    tf.dispose([dy, w]);
+    await expectBackpropFreesEverything(KERNEL, convCases[4]!, [7, 8]);
   });
 });
 

@@ -1,76 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend.js';
 import { InterpError } from '../errors.js';
-import { expectNoLeakedTensors } from '../testing.js';
 import { maxPool2x2GradSimd } from './max-pool-grad-simd.js';
 import { MAX_POOL_RELU_GRAD, maxPoolGradWasm, maxPoolReluGradWasm } from './max-pool-grad-wasm.js';
-import { backendDataIds, expectCloseToReference, randn, runOn } from './test-kernel-helpers.js';
+import {
+  expectFreesEverything,
+  expectWasmMatchesCpu,
+  type PoolCase,
+  poolCases,
+  poolDyShape,
+  randomTensor,
+} from './test-kernel-cases.js';
+import { randn } from './test-kernel-helpers.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
 });
-
-interface PoolCase {
-  name: string;
-  x: [number, number, number, number];
-  filterSize: [number, number];
-  strides: [number, number];
-  pad: 'same' | 'valid' | number;
-}
-
-const poolCases: PoolCase[] = [
-  {
-    name: '2x2 stride 2 valid, batch 2',
-    x: [2, 8, 6, 3],
-    filterSize: [2, 2],
-    strides: [2, 2],
-    pad: 'valid',
-  },
-  {
-    name: '2x2 stride 2 valid, odd sizes',
-    x: [2, 7, 5, 1],
-    filterSize: [2, 2],
-    strides: [2, 2],
-    pad: 'valid',
-  },
-  {
-    name: '2x2 stride 2 valid, 8 channels (SIMD path), batch 2',
-    x: [2, 6, 8, 8],
-    filterSize: [2, 2],
-    strides: [2, 2],
-    pad: 'valid',
-  },
-  {
-    name: '2x2 stride 2 valid, 4 channels (SIMD path), odd sizes',
-    x: [3, 7, 5, 4],
-    filterSize: [2, 2],
-    strides: [2, 2],
-    pad: 'valid',
-  },
-  {
-    name: '3x3 stride 2 same (overlapping)',
-    x: [2, 9, 8, 4],
-    filterSize: [3, 3],
-    strides: [2, 2],
-    pad: 'same',
-  },
-  {
-    name: '3x2 stride 1 same (overlapping)',
-    x: [1, 6, 7, 2],
-    filterSize: [3, 2],
-    strides: [1, 1],
-    pad: 'same',
-  },
-  {
-    name: '2x3 strides [1, 2] numeric pad 1',
-    x: [2, 5, 7, 2],
-    filterSize: [2, 3],
-    strides: [1, 2],
-    pad: 1,
-  },
-];
 
 function poolGrad(dy: tf.Tensor, input: tf.Tensor, c: PoolCase) {
   return tf.engine().runKernel('MaxPoolGrad', { dy, input, output: input }, {
@@ -86,13 +32,11 @@ describe('maxPoolGradWasm', () => {
   });
 
   it.each(poolCases)('$name: matches the cpu backend', async (c) => {
-    const dyShape = backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad).outShape;
+    const dyShape = poolDyShape(c);
     const xV = randn(tf.util.sizeFromShape(c.x), 51);
     const dyV = randn(tf.util.sizeFromShape(dyShape), 52);
     const run = () => poolGrad(tf.tensor(dyV, dyShape), tf.tensor(xV, c.x), c);
-    const ours = await runOn('wasm', run);
-    const reference = await runOn('cpu', run);
-    expectCloseToReference(ours, reference);
+    await expectWasmMatchesCpu(run);
   });
 
   it('routes each window to its maximum also when all values are negative', async () => {
@@ -112,13 +56,9 @@ describe('maxPoolGradWasm', () => {
 
   it('leaks no tensors and no wasm buffers', async () => {
     const c = poolCases[2]!;
-    const dyShape = backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad).outShape;
-    const x = tf.tensor(randn(tf.util.sizeFromShape(c.x), 53), c.x);
-    const dy = tf.tensor(randn(tf.util.sizeFromShape(dyShape), 54), dyShape);
-    const before = backendDataIds();
-    await expectNoLeakedTensors(() => poolGrad(dy, x, c));
-    expect(backendDataIds()).toBe(before);
-    tf.dispose([x, dy]);
+    const x = randomTensor(c.x, 53);
+    const dy = randomTensor(poolDyShape(c), 54);
+    await expectFreesEverything([x, dy], () => poolGrad(dy, x, c));
   });
 
   it('rejects a dy of the wrong shape with an InterpError naming the expected shape', () => {
@@ -161,18 +101,17 @@ describe('maxPoolReluGradWasm (max-pool gradient times the ReLU mask of its inpu
   });
 
   it.each(poolCases)('$name: equals the cpu MaxPoolGrad times step(input)', async (c) => {
-    const dyShape = backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad).outShape;
+    const dyShape = poolDyShape(c);
     // ReLU outputs: about half exact zeros (ties within windows), the rest positive.
     const xV = randn(tf.util.sizeFromShape(c.x), 61).map((v) => Math.max(0, v));
     const dyV = randn(tf.util.sizeFromShape(dyShape), 62);
-    const ours = await runOn('wasm', () =>
-      reluPoolGrad(tf.tensor(dyV, dyShape), tf.tensor(xV, c.x), c),
+    await expectWasmMatchesCpu(
+      () => reluPoolGrad(tf.tensor(dyV, dyShape), tf.tensor(xV, c.x), c),
+      () => {
+        const x = tf.tensor(xV, c.x);
+        return tf.mul(poolGrad(tf.tensor(dyV, dyShape), x, c), tf.step(x));
+      },
     );
-    const reference = await runOn('cpu', () => {
-      const x = tf.tensor(xV, c.x);
-      return tf.mul(poolGrad(tf.tensor(dyV, dyShape), x, c), tf.step(x));
-    });
-    expectCloseToReference(ours, reference);
   });
 
   it('gives no gradient to a window whose maximum is 0 (a dead ReLU), SIMD and JS paths alike', async () => {
@@ -187,13 +126,9 @@ describe('maxPoolReluGradWasm (max-pool gradient times the ReLU mask of its inpu
 
   it('leaks no tensors and no wasm buffers', async () => {
     const c = poolCases[2]!;
-    const dyShape = backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad).outShape;
-    const x = tf.tensor(randn(tf.util.sizeFromShape(c.x), 63), c.x);
-    const dy = tf.tensor(randn(tf.util.sizeFromShape(dyShape), 64), dyShape);
-    const before = backendDataIds();
-    await expectNoLeakedTensors(() => reluPoolGrad(dy, x, c));
-    expect(backendDataIds()).toBe(before);
-    tf.dispose([x, dy]);
+    const x = randomTensor(c.x, 63);
+    const dy = randomTensor(poolDyShape(c), 64);
+    await expectFreesEverything([x, dy], () => reluPoolGrad(dy, x, c));
   });
 
   it('rejects a dy of the wrong shape with an InterpError naming the kernel', () => {

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { setupBackend } from '../backend.js';
-import { expectNoLeakedTensors } from '../testing.js';
 import { registerWasmKernels, wasmKernelConfigs } from './register-wasm-kernels.js';
-import { backendDataIds, expectCloseToReference, randn, runOn } from './test-kernel-helpers.js';
+import { expectFreesEverything, expectWasmMatchesCpu } from './test-kernel-cases.js';
+import { backendDataIds, randn } from './test-kernel-helpers.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -67,16 +67,12 @@ describe('registerWasmKernels()', () => {
   it.each(['x', 'w1', 'w2', 'w3'] as const)(
     'tf.grad through conv2d + depthwiseConv2d + relu + dense wrt %s matches cpu',
     async (which) => {
-      const ours = await runOn('wasm', () => netGrads(which));
-      const reference = await runOn('cpu', () => netGrads(which));
-      expectCloseToReference(ours, reference);
+      await expectWasmMatchesCpu(() => netGrads(which));
     },
   );
 
   it('leaves no tensors and no wasm buffers behind after a gradient', async () => {
-    const before = backendDataIds();
-    await expectNoLeakedTensors(() => netGrads('w1'));
-    expect(backendDataIds()).toBe(before);
+    await expectFreesEverything([], () => netGrads('w1'));
   });
 
   it('lets a two-conv-layer tfjs-layers model.fit run on wasm without leaking', async () => {

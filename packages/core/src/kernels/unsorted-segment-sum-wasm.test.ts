@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend.js';
 import { InterpError } from '../errors.js';
 import { createRng } from '../random.js';
-import { expectNoLeakedTensors } from '../testing.js';
-import { backendDataIds, expectCloseToReference, randn, runOn } from './test-kernel-helpers.js';
+import { expectFreesEverything, expectWasmMatchesCpu } from './test-kernel-cases.js';
+import { randn } from './test-kernel-helpers.js';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
 
 beforeAll(async () => {
@@ -56,9 +56,7 @@ describe('unsortedSegmentSumWasm', () => {
     const idsV = Int32Array.from({ length: 40 }, () => rng.int(7));
     const run = () =>
       tf.unsortedSegmentSum(tf.tensor(xV, [40, 3, 5]), tf.tensor1d(idsV, 'int32'), 7);
-    const ours = await runOn('wasm', run);
-    const reference = await runOn('cpu', run);
-    expectCloseToReference(ours, reference);
+    await expectWasmMatchesCpu(run);
   });
 
   it('sums over every id dim when segmentIds has rank 2 (TensorFlow semantics)', async () => {
@@ -92,10 +90,7 @@ describe('unsortedSegmentSumWasm', () => {
   it('leaks no tensors and no wasm buffers', async () => {
     const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     const ids = tf.tensor1d([1, 1], 'int32');
-    const before = backendDataIds();
-    await expectNoLeakedTensors(() => tf.unsortedSegmentSum(x, ids, 2));
-    expect(backendDataIds()).toBe(before);
-    tf.dispose([x, ids]);
+    await expectFreesEverything([x, ids], () => tf.unsortedSegmentSum(x, ids, 2));
   });
 
   it('rejects segment ids that do not prefix x and bool data with InterpErrors', () => {
