@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { setupBackend } from '@interp/core';
-import { report, time, writeResults } from './lib.mjs';
+import { report, time, timeInterleaved, writeResults } from './lib.mjs';
 
 // tfjs-backend-wasm registered its own Conv2DBackpropInput on import; keep it before ours replaces it.
 const builtinBackpropInput = { ...tf.getKernel('Conv2DBackpropInput', 'wasm') };
@@ -13,26 +13,6 @@ await setupBackend('wasm');
 builtinBackpropInput.setupFunc(tf.backend());
 
 const runs = { runs: 7, warmup: 2 };
-
-/**
- * Times the functions in interleaved rounds (f0, f1, ..., f0, f1, ...) so that all see the same
- * machine load; returns their medians in lib.mjs's format.
- */
-async function timeInterleaved(fns, { runs = 11, warmup = 2 } = {}) {
-  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
-  const samples = fns.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    for (const [k, fn] of fns.entries()) {
-      const t0 = performance.now();
-      await fn();
-      samples[k].push(performance.now() - t0);
-    }
-  }
-  return samples.map((xs) => {
-    xs.sort((p, q) => p - q);
-    return { median: xs[Math.floor(xs.length / 2)], min: xs[0], max: xs[xs.length - 1], runs };
-  });
-}
 
 const disposing = (op, t, s) => () => op(t, s).dispose();
 const CPU_BATCH = 8;

@@ -4,10 +4,11 @@
 // tape-free backward pass). Goal: <= 3x (about 11x before our kernels).
 import { setupBackend, targetInputGradient } from '@interp/core';
 import { loadMnist } from '@interp/example-data';
+import { mnistCnn } from '@interp/example-data/models';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { report, writeResults } from './lib.mjs';
+import { report, timeInterleaved, writeResults } from './lib.mjs';
 
 // tfjs-backend-wasm registered its own Conv2DBackpropInput and MaxPoolGrad on import (ours
 // replace both); keep them to time the input gradient as it was before.
@@ -18,46 +19,8 @@ await setupBackend('wasm');
 // Ours were registered before the backend started, so the built-ins' wasm bindings were never set up.
 for (const config of builtins) config.setupFunc(tf.backend());
 
-function mnistCnn() {
-  return tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 16,
-        kernelSize: 3,
-        activation: 'relu',
-      }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
-
-/**
- * Times the functions round-robin (f0, f1, ..., f0, f1, ...) so that all see the same machine
- * load, and returns their medians in lib.mjs's format.
- */
-async function timeInterleaved(fns, { runs = 21, warmup = 3 } = {}) {
-  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
-  const samples = fns.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    for (const [k, fn] of fns.entries()) {
-      const t0 = performance.now();
-      await fn();
-      samples[k].push(performance.now() - t0);
-    }
-  }
-  return samples.map((xs) => {
-    xs.sort((p, q) => p - q);
-    return { median: xs[Math.floor(xs.length / 2)], min: xs[0], max: xs[xs.length - 1], runs };
-  });
-}
-
 const digits = loadMnist();
-const model = mnistCnn();
+const model = mnistCnn(tfl);
 const records = [];
 
 /** Runs `body` with tfjs-backend-wasm's own kernels in place of ours. */
@@ -84,7 +47,10 @@ for (const batch of [16, 32, 64]) {
     if (r.method !== 'layers') throw new Error(`expected the layers path, got ${r.method}`);
     tf.dispose([r.gradient, r.outputs]);
   };
-  const [tForward, tGradient, tOurs] = await timeInterleaved([forward, gradient, ours]);
+  const [tForward, tGradient, tOurs] = await timeInterleaved([forward, gradient, ours], {
+    runs: 21,
+    warmup: 3,
+  });
   const [tBuiltin, tForwardBefore] = await withBuiltin(() =>
     timeInterleaved([gradient, forward], { runs: 5, warmup: 1 }),
   );
@@ -112,6 +78,7 @@ for (const batch of [16, 32, 64]) {
 model.dispose();
 
 const file = writeResults('input-gradient', records, {
-  model: 'conv(16,3x3,relu)-maxpool-conv(32,3x3,relu)-maxpool-flatten-dense(10,softmax)',
+  model:
+    'mnistCnn: conv(16,3x3,same,relu)-maxpool-conv(32,3x3,same,relu)-maxpool-flatten-dense(10 logits)',
 });
 console.log(`wrote ${file}`);

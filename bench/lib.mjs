@@ -6,6 +6,13 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** Median, min and max of `samples` (sorted in place), in the format time() returns. */
+function summarize(samples, runs) {
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)];
+  return { median, min: samples[0], max: samples[samples.length - 1], runs };
+}
+
 /** Median wall time in ms of `fn` (awaited) over `runs` runs after `warmup` runs. */
 export async function time(fn, { runs = 5, warmup = 1 } = {}) {
   for (let i = 0; i < warmup; i++) await fn();
@@ -15,9 +22,25 @@ export async function time(fn, { runs = 5, warmup = 1 } = {}) {
     await fn();
     samples.push(performance.now() - t0);
   }
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)];
-  return { median, min: samples[0], max: samples[samples.length - 1], runs };
+  return summarize(samples, runs);
+}
+
+/**
+ * Times `fns` round-robin (f0, f1, ..., f0, f1, ...) so that all see the same machine load, and
+ * returns their medians in time()'s format. `beforeEach` (e.g. `gc`) runs untimed before every
+ * call, warmup rounds included.
+ */
+export async function timeInterleaved(fns, { runs = 11, warmup = 2, beforeEach } = {}) {
+  const samples = fns.map(() => []);
+  for (let r = 0; r < warmup + runs; r++) {
+    for (const [k, fn] of fns.entries()) {
+      beforeEach?.();
+      const t0 = performance.now();
+      await fn();
+      if (r >= warmup) samples[k].push(performance.now() - t0);
+    }
+  }
+  return samples.map((xs) => summarize(xs, runs));
 }
 
 /**
