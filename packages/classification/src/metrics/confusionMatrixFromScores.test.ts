@@ -73,21 +73,28 @@ describe('confusionMatrixFromScores(scores, numClasses, targs, { withLosses })',
     expect(losses![3]).toBe(0);
   });
 
-  it('agrees with an independent argmax + count on random scores', () => {
-    const rng = createRng(7);
-    const n = 500;
-    const c = 7;
-    const scores = new Float32Array(n * c);
-    for (let i = 0; i < scores.length; i++) scores[i] = Math.round(rng.random() * 8) / 8; // many ties
-    const targs = Int32Array.from({ length: n }, () => rng.int(c));
-    const preds = Array.from({ length: n }, (_, i) => {
-      const row = Array.from(scores.subarray(i * c, (i + 1) * c));
-      return row.indexOf(Math.max(...row)); // indexOf finds the first (lowest) maximum
-    });
-    const { matrix, decoded } = confusionMatrixFromScores(scores, c, targs);
-    expect(Array.from(decoded)).toEqual(preds);
-    expect(matrix).toEqual(confusionMatrix(targs, preds, c));
-  });
+  it.each([500, 501])(
+    'agrees with an independent argmax + count on random scores (n = %i)',
+    (n) => {
+      // Rows are processed in pairs: an odd n also runs the single last row; negative rows take the
+      // sign fallback in either position of a pair.
+      const rng = createRng(7);
+      const c = 7;
+      const scores = new Float32Array(n * c);
+      for (let i = 0; i < scores.length; i++) scores[i] = Math.round(rng.random() * 8) / 8; // many ties
+      for (const row of [3, 10, n - 1]) {
+        for (let j = 0; j < c; j++) scores[row * c + j] = -scores[row * c + j]! - 0.5;
+      }
+      const targs = Int32Array.from({ length: n }, () => rng.int(c));
+      const preds = Array.from({ length: n }, (_, i) => {
+        const row = Array.from(scores.subarray(i * c, (i + 1) * c));
+        return row.indexOf(Math.max(...row)); // indexOf finds the first (lowest) maximum
+      });
+      const { matrix, decoded } = confusionMatrixFromScores(scores, c, targs);
+      expect(Array.from(decoded)).toEqual(preds);
+      expect(matrix).toEqual(confusionMatrix(targs, preds, c));
+    },
+  );
 
   it('returns the top losses, largest first, ties to the lower index, without every log', () => {
     // Independent reference: every loss, sorted by (loss desc, index asc).
