@@ -293,6 +293,36 @@ function countScores(
   return cm;
 }
 
+/** Reads two label files in chunks of whole pixels: int32 views of both, and their raw bytes for messages. */
+function* labelChunks(
+  preds: NpyFile,
+  targs: NpyFile,
+  pixels: number,
+  ignoreIndex: number | undefined,
+): Generator<{
+  first: number;
+  m: number;
+  p: ArrayLike<number>;
+  t: ArrayLike<number>;
+  predBytes: Uint8Array;
+  targBytes: Uint8Array;
+}> {
+  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(preds.itemSize, targs.itemSize)));
+  const predBytes = new Uint8Array(perChunk * preds.itemSize);
+  const targBytes = new Uint8Array(perChunk * targs.itemSize);
+  const predScratch = new Int32Array(perChunk);
+  const targScratch = new Int32Array(perChunk);
+  const mark = outOfRangeMark(ignoreIndex);
+  for (let first = 0; first < pixels; first += perChunk) {
+    const m = Math.min(perChunk, pixels - first);
+    readElements(preds, predBytes, first, m);
+    readElements(targs, targBytes, first, m);
+    const p = labelView(preds.dtype, predBytes, m, predScratch, mark);
+    const t = labelView(targs.dtype, targBytes, m, targScratch, mark);
+    yield { first, m, p, t, predBytes, targBytes };
+  }
+}
+
 function countLabels(
   preds: NpyFile,
   targs: NpyFile,
@@ -301,19 +331,13 @@ function countLabels(
   ignoreIndex: number | undefined,
   grid: Grid,
 ): ConfusionCounts {
-  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(preds.itemSize, targs.itemSize)));
-  const predBytes = new Uint8Array(perChunk * preds.itemSize);
-  const targBytes = new Uint8Array(perChunk * targs.itemSize);
-  const predScratch = new Int32Array(perChunk);
-  const targScratch = new Int32Array(perChunk);
-  const mark = outOfRangeMark(ignoreIndex);
   const cm = createConfusionCounts(numClasses);
-  for (let first = 0; first < pixels; first += perChunk) {
-    const m = Math.min(perChunk, pixels - first);
-    readElements(preds, predBytes, first, m);
-    readElements(targs, targBytes, first, m);
-    const p = labelView(preds.dtype, predBytes, m, predScratch, mark);
-    const t = labelView(targs.dtype, targBytes, m, targScratch, mark);
+  for (const { first, m, p, t, predBytes, targBytes } of labelChunks(
+    preds,
+    targs,
+    pixels,
+    ignoreIndex,
+  )) {
     try {
       pixelConfusionMatrix(t, p, numClasses, { ignoreIndex, into: cm });
     } catch (e) {
@@ -356,19 +380,13 @@ function largestLabel(
   ignoreIndex: number | undefined,
   grid: Grid,
 ): number {
-  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(preds.itemSize, targs.itemSize)));
-  const predBytes = new Uint8Array(perChunk * preds.itemSize);
-  const targBytes = new Uint8Array(perChunk * targs.itemSize);
-  const predScratch = new Int32Array(perChunk);
-  const targScratch = new Int32Array(perChunk);
-  const mark = outOfRangeMark(ignoreIndex);
   let max = 0;
-  for (let first = 0; first < pixels; first += perChunk) {
-    const m = Math.min(perChunk, pixels - first);
-    readElements(preds, predBytes, first, m);
-    readElements(targs, targBytes, first, m);
-    const p = labelView(preds.dtype, predBytes, m, predScratch, mark);
-    const t = labelView(targs.dtype, targBytes, m, targScratch, mark);
+  for (const { first, m, p, t, predBytes, targBytes } of labelChunks(
+    preds,
+    targs,
+    pixels,
+    ignoreIndex,
+  )) {
     for (let j = 0; j < m; j++) {
       const tv = t[j]!;
       if (tv === ignoreIndex) continue;
