@@ -332,15 +332,11 @@ export class ClassificationInterpretation extends Interpretation {
       y: r.tpr,
     }));
     series.push({ name: 'chance', x: Float64Array.of(0, 1), y: Float64Array.of(0, 1) });
-    return lineChart(series, {
-      title: options.title ?? 'ROC curves (one vs rest)',
+    return curvesChart(series, options, {
+      title: 'ROC curves (one vs rest)',
       xLabel: 'False positive rate',
       yLabel: 'True positive rate',
-      xDomain: [0, 1],
-      yDomain: [0, 1],
       legend: 'bottom-right',
-      figsize: options.figsize ?? [6, 5],
-      document: resolveDocument(options),
     });
   }
 
@@ -351,15 +347,11 @@ export class ClassificationInterpretation extends Interpretation {
       x: r.recall,
       y: r.precision,
     }));
-    return lineChart(series, {
-      title: options.title ?? 'Precision-recall curves (one vs rest)',
+    return curvesChart(series, options, {
+      title: 'Precision-recall curves (one vs rest)',
       xLabel: 'Recall',
       yLabel: 'Precision',
-      xDomain: [0, 1],
-      yDomain: [0, 1],
       legend: 'bottom-left',
-      figsize: options.figsize ?? [6, 5],
-      document: resolveDocument(options),
     });
   }
 
@@ -416,6 +408,22 @@ function maxLabel(a: Int32Array, b: Int32Array): number {
   for (const v of a) if (v > m) m = v;
   for (const v of b) if (v > m) m = v;
   return m;
+}
+
+/** A curve plot on the unit square (ROC, PR), 6 x 5 inches unless `figsize` says otherwise. */
+function curvesChart(
+  series: { name: string; x: ArrayLike<number>; y: ArrayLike<number> }[],
+  options: CurvePlotOptions,
+  axes: { title: string; xLabel: string; yLabel: string; legend: 'bottom-right' | 'bottom-left' },
+): SVGElement {
+  return lineChart(series, {
+    ...axes,
+    title: options.title ?? axes.title,
+    xDomain: [0, 1],
+    yDomain: [0, 1],
+    figsize: options.figsize ?? [6, 5],
+    document: resolveDocument(options),
+  });
 }
 
 /** Per-item `-ln(max(p[target], 1e-12))` of N x C row-major probabilities. */

@@ -274,17 +274,7 @@ function countScores(
       }
       if (e.code === 'LABEL_OUT_OF_RANGE') {
         for (let j = 0; j < m; j++) {
-          const v = labels[j]!;
-          if (v !== ignoreIndex && !isLabel(v, numClasses)) {
-            throw badLabel(
-              targs,
-              elementText(targs.dtype, targBytes, j),
-              first + j,
-              grid,
-              numClasses,
-              ignoreIndex,
-            );
-          }
+          checkLabel(targs, labels[j]!, targBytes, j, first, grid, numClasses, ignoreIndex);
         }
       }
       throw e;
@@ -343,28 +333,9 @@ function countLabels(
     } catch (e) {
       if (!isInterpError(e) || e.code !== 'LABEL_OUT_OF_RANGE') throw e;
       for (let j = 0; j < m; j++) {
-        const tv = t[j]!;
-        if (tv === ignoreIndex) continue;
-        if (!isLabel(tv, numClasses)) {
-          throw badLabel(
-            targs,
-            elementText(targs.dtype, targBytes, j),
-            first + j,
-            grid,
-            numClasses,
-            ignoreIndex,
-          );
-        }
-        if (!isLabel(p[j]!, numClasses)) {
-          throw badLabel(
-            preds,
-            elementText(preds.dtype, predBytes, j),
-            first + j,
-            grid,
-            numClasses,
-            undefined,
-          );
-        }
+        if (t[j]! === ignoreIndex) continue;
+        checkLabel(targs, t[j]!, targBytes, j, first, grid, numClasses, ignoreIndex);
+        checkLabel(preds, p[j]!, predBytes, j, first, grid, numClasses, undefined);
       }
       throw e;
     }
@@ -405,6 +376,21 @@ function largestLabel(
     }
   }
   return max;
+}
+
+/** Throws the one-line error for chunk element j when `value` is neither a class nor the ignore index. */
+function checkLabel(
+  file: NpyFile,
+  value: number,
+  bytes: Uint8Array,
+  j: number,
+  first: number,
+  grid: Grid,
+  numClasses: number,
+  ignoreIndex: number | undefined,
+): void {
+  if (value === ignoreIndex || isLabel(value, numClasses)) return;
+  throw badLabel(file, elementText(file.dtype, bytes, j), first + j, grid, numClasses, ignoreIndex);
 }
 
 function badLabel(
