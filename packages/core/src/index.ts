@@ -43,3 +43,13 @@ export type {
   TopLossesRenderer,
 } from './top-losses-renderers.js';
 export { findTopLossesRenderer, registerTopLossesRenderer } from './top-losses-renderers.js';
+export type {
+  Dim,
+  GraphNode,
+  GraphRunOptions,
+  GraphRunResult,
+  ImageLayout,
+  ModelGraph,
+  NodeHook,
+  NodeHookContext,
+} from './model-graph/model-graph.js';

@@ -1,0 +1,95 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * The image layout a model expects: channels last (tfjs), channels first (most ONNX exports from
+ * PyTorch), or no image axes at all (tables, vectors).
+ */
+export type ImageLayout = 'NHWC' | 'NCHW' | 'none';
+
+/** A dimension of a shape; `null` where the model leaves it free (the batch axis). */
+export type Dim = number | null;
+
+/** One node of a model graph: a layer of a LayersModel, a node of an ONNX or GraphModel graph. */
+export interface GraphNode {
+  /** Unique name: the layer name (tfjs) or the node name (ONNX, `/layer4/layer4.1/relu_1/Relu`). */
+  readonly name: string;
+  /** Op type as the framework names it: `Conv2D`, `Dense` (tfjs layers), `Conv`, `Relu` (ONNX). */
+  readonly op: string;
+  /** Names of the tensors the node reads. */
+  readonly inputs: readonly string[];
+  /** Names of the tensors the node writes; the first is the node's main output. */
+  readonly outputs: readonly string[];
+  /** Shape of the main output, batch axis `null`; `undefined` when it cannot be known statically. */
+  readonly outputShape: readonly Dim[] | undefined;
+  /** Number of parameters the node holds (weights and biases), for `summary`. */
+  readonly params: number;
+  /** Trainable parameters (equal to `params` where the framework does not say otherwise). */
+  readonly trainableParams: number;
+  /**
+   * Module path of the node (`layer4.1.conv1`, `features.18`), where the export keeps one; a
+   * `layer` query may name any prefix of it.
+   */
+  readonly modulePath?: string;
+}
+
+/** What a hook sees besides the node's output. */
+export interface NodeHookContext {
+  readonly node: GraphNode;
+  /** The tensors the node read, in `node.inputs` order (for rules such as DeepLift's rescale). */
+  readonly inputs: readonly tf.Tensor[];
+}
+
+/**
+ * A forward hook, as PyTorch's `register_forward_hook`: receives a node's main output and may
+ * return a tensor that replaces it downstream (same shape). Returning `undefined` keeps the output.
+ * A hook may wrap the output in `tf.customGrad` to change the node's gradient (guided backprop,
+ * deconvolution, DeepLift rules).
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing keeps the output
+export type NodeHook = (output: tf.Tensor, context: NodeHookContext) => tf.Tensor | undefined | void;
+
+export interface GraphRunOptions {
+  /** Node names (or layer queries, see `ModelGraph.findNode`) whose outputs to return. */
+  taps?: readonly string[];
+  /** Hooks by node name, run on that node's main output. */
+  hooks?: Readonly<Record<string, NodeHook>>;
+  /** Training mode (dropout, batch statistics); default false. */
+  training?: boolean;
+}
+
+export interface GraphRunResult {
+  /** The model's (first) output. */
+  output: tf.Tensor;
+  /** Each tapped node's output (after its hook), by the node name that was asked for. */
+  taps: Record<string, tf.Tensor>;
+}
+
+/**
+ * One interface for every model interp runs: tfjs LayersModels, tfjs GraphModels and ONNX models.
+ * `run` is differentiable (it builds on tfjs ops inside the caller's `tf.grad` or `tf.tidy`).
+ * Tensors returned by `run` belong to the caller.
+ */
+export interface ModelGraph {
+  /** Which adapter built the graph. */
+  readonly kind: 'layers' | 'graph-model' | 'onnx' | 'function';
+  /** Nodes in execution order (inputs excluded). */
+  readonly nodes: readonly GraphNode[];
+  /** Shape of the model input, batch axis `null`. */
+  readonly inputShape: readonly Dim[];
+  /** Shape of the model's (first) output, batch axis `null`. */
+  readonly outputShape: readonly Dim[];
+  /** Image layout of the input (`none` for inputs that are not images). */
+  readonly layout: ImageLayout;
+  /** Forward pass with taps and hooks. */
+  run(x: tf.Tensor, options?: GraphRunOptions): GraphRunResult;
+  /** Forward pass in inference mode; same as `run(x).output`. */
+  predict(x: tf.Tensor): tf.Tensor;
+  /**
+   * Finds a node by node name, by the name of a tensor it outputs, or by a module path prefix
+   * (`layer4`, `features.18`: the last node under that prefix). Throws `InterpError` with the
+   * closest names when nothing matches.
+   */
+  findNode(query: string): GraphNode;
+  /** Frees what the adapter owns (ONNX initializers); a LayersModel adapter leaves the model alone. */
+  dispose(): void;
+}
