@@ -1,0 +1,2 @@
+// @interp/onnx: ONNX models executed node by node with tfjs ops (differentiable).
+export {};
