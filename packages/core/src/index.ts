@@ -28,6 +28,16 @@ export {
 } from './losses.js';
 export type { Metric } from './metric.js';
 export { accuracy, metricName } from './metric.js';
+export type {
+  Dim,
+  GraphNode,
+  GraphRunOptions,
+  GraphRunResult,
+  ImageLayout,
+  ModelGraph,
+  NodeHook,
+  NodeHookContext,
+} from './model-graph/model-graph.js';
 export type { EpochRecord } from './recorder.js';
 export { Recorder } from './recorder.js';
 export type {
@@ -43,13 +53,3 @@ export type {
   TopLossesRenderer,
 } from './top-losses-renderers.js';
 export { findTopLossesRenderer, registerTopLossesRenderer } from './top-losses-renderers.js';
-export type {
-  Dim,
-  GraphNode,
-  GraphRunOptions,
-  GraphRunResult,
-  ImageLayout,
-  ModelGraph,
-  NodeHook,
-  NodeHookContext,
-} from './model-graph/model-graph.js';

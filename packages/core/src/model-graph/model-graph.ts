@@ -46,7 +46,10 @@ export interface NodeHookContext {
  * deconvolution, DeepLift rules).
  */
 // biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing keeps the output
-export type NodeHook = (output: tf.Tensor, context: NodeHookContext) => tf.Tensor | undefined | void;
+export type NodeHook = (
+  output: tf.Tensor,
+  context: NodeHookContext,
+) => tf.Tensor | undefined | void;
 
 export interface GraphRunOptions {
   /** Node names (or layer queries, see `ModelGraph.findNode`) whose outputs to return. */
