@@ -38,6 +38,15 @@ export type {
   NodeHook,
   NodeHookContext,
 } from './model-graph/model-graph.js';
+export { applyHook } from './model-graph/apply-hook.js';
+export { findNode } from './model-graph/find-node.js';
+export type { FunctionGraphOptions } from './model-graph/function-graph.js';
+export { FUNCTION_NODE_NAME, functionGraph } from './model-graph/function-graph.js';
+export type { ImageAxes } from './model-graph/image-axes.js';
+export { imageAxes, spatialSize } from './model-graph/image-axes.js';
+export { layersModelGraph } from './model-graph/layers-model-graph.js';
+export type { GraphSource } from './model-graph/to-model-graph.js';
+export { isModelGraph, toModelGraph } from './model-graph/to-model-graph.js';
 export type { EpochRecord } from './recorder.js';
 export { Recorder } from './recorder.js';
 export type {

@@ -1,0 +1,78 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { InterpError } from '../errors.js';
+import type { Learner, ModelFunction } from '../learner.js';
+import { describe } from '../validate.js';
+import { functionGraph } from './function-graph.js';
+import { layersModelGraph } from './layers-model-graph.js';
+import type { ModelGraph } from './model-graph.js';
+
+/** Anything interp can run as a {@link ModelGraph}. */
+export type GraphSource = ModelGraph | Learner | LayersModel | ModelFunction;
+
+/**
+ * The model graph of a model: a {@link ModelGraph} as it is (an ONNX model from `@interp/onnx`,
+ * a hand-made graph), a Learner's model, a tfjs-layers LayersModel ({@link layersModelGraph}) or
+ * a function ({@link functionGraph}). Every model-running feature starts here, so each accepts
+ * all of these.
+ *
+ * @example
+ * ```ts
+ * const graph = toModelGraph(learn);
+ * const out = graph.predict(x);
+ * ```
+ */
+export function toModelGraph(model: GraphSource, where = 'toModelGraph'): ModelGraph {
+  if (isModelGraph(model)) return model;
+  if (isLayersModelLike(model)) return layersModelGraph(model);
+  // A Learner (also one from another copy of this package): its layers model, else its predict.
+  if (isLearnerLike(model)) {
+    const learner = model;
+    if (isLayersModelLike(learner.layersModel)) return layersModelGraph(learner.layersModel);
+    return functionGraph((x: tf.Tensor) => learner.predict(x));
+  }
+  if (typeof model === 'function') return functionGraph(model);
+  throw new InterpError(
+    'INVALID_ARGUMENT',
+    `${where}: the model must be a Learner, a tfjs-layers LayersModel, a ModelGraph (e.g. from loadOnnxModel) or a function (x) => y; got ${describe(model)}`,
+  );
+}
+
+/**
+ * True for a {@link ModelGraph} (checked by shape, so graphs built by other copies of interp
+ * count too).
+ *
+ * @example
+ * ```ts
+ * if (isModelGraph(m)) m.findNode('conv1');
+ * ```
+ */
+export function isModelGraph(m: unknown): m is ModelGraph {
+  const g = m as ModelGraph;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof g.run === 'function' &&
+    typeof g.predict === 'function' &&
+    typeof g.findNode === 'function' &&
+    Array.isArray(g.nodes)
+  );
+}
+
+function isLayersModelLike(m: unknown): m is LayersModel {
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof (m as LayersModel).apply === 'function' &&
+    Array.isArray((m as LayersModel).layers)
+  );
+}
+
+function isLearnerLike(m: unknown): m is Learner {
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof (m as Learner).predict === 'function' &&
+    'dls' in (m as object)
+  );
+}
