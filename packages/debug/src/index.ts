@@ -40,6 +40,8 @@ export type {
 export { ModelDebugger, modelDebuggerDefaults } from './model-debugger.js';
 export type { LayerSize, ModelSizes, ModelSizesOptions } from './model-sizes.js';
 export { modelSizes } from './model-sizes.js';
+export type { LrFindData, PlotLrFindOptions } from './plot-lr-find.js';
+export { plotLrFind, plotLrFindDefaults } from './plot-lr-find.js';
 export type { SlideOptions } from './slide.js';
 export { slide, slideDefaults } from './slide.js';
 export { steep } from './steep.js';

@@ -16,6 +16,8 @@ export type { ImageGridItem, ImageGridOptions } from './imageGrid.js';
 export { imageGrid } from './imageGrid.js';
 export type { ImageRange, ImageToDataURLOptions } from './imageToDataURL.js';
 export { imageToDataURL } from './imageToDataURL.js';
+export type { LabeledDot } from './labeled-dots.js';
+export { labeledDots, labeledDotsDefaults } from './labeled-dots.js';
 export type { LegendPosition, LineChartOptions, LineSeries } from './lineChart.js';
 export { lineChart } from './lineChart.js';
 export { resolveDocument } from './resolveDocument.js';
@@ -34,8 +36,6 @@ export type {
 export { PredictionAnalyzer, predictionAnalyzerDefaults } from './views/PredictionAnalyzer.js';
 export type { PanelGridOptions } from './views/panelGrid.js';
 export { panelGrid } from './views/panelGrid.js';
-export type { LrFindData, PlotLrFindOptions } from './views/plotLrFind.js';
-export { plotLrFind, plotLrFindDefaults } from './views/plotLrFind.js';
 export type { PlotMetricsOptions } from './views/plotMetrics.js';
 export { plotMetrics } from './views/plotMetrics.js';
 export type { PlotMultiLossesOptions } from './views/plotMultiLosses.js';

@@ -12,7 +12,7 @@ export async function trainingSection(
   const debug = await import('@interp/debug');
   const viz = await import('@interp/viz');
   const summary = debug.summary(learn);
-  const lrPlot = viz.toSVGString(viz.plotLrFind(lr, { document }));
+  const lrPlot = viz.toSVGString(debug.plotLrFind(lr, { document }));
   const losses = viz.toSVGString(
     viz.plotMultiLosses([learn.recorder.losses], {
       labels: ['train (per batch)'],

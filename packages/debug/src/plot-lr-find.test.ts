@@ -1,9 +1,11 @@
+import { createDocument, toSVGString } from '@interp/viz';
+import { normalizeSVG } from '@interp/viz/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDocument } from '../createDocument.js';
-import { interpErrorOf, markGroup } from '../test-helpers.js';
-import { normalizeSVG } from '../testing.js';
-import { toSVGString } from '../toSVGString.js';
-import { plotLrFind, plotLrFindDefaults } from './plotLrFind.js';
+import { plotLrFind, plotLrFindDefaults } from './plot-lr-find.js';
+import { interpError } from './test-models.js';
+
+const markGroup = (svg: Element, label: string) =>
+  Array.from(svg.querySelectorAll(`g[aria-label="${label}"]`));
 
 let document: Document;
 beforeAll(async () => {
@@ -59,17 +61,17 @@ describe('plotLrFind(found, { skipStart, skipEnd, suggestion })', () => {
   });
 
   it('rejects bad input with an InterpError saying what to do', () => {
-    expect(
-      interpErrorOf(() => plotLrFind({ lrs: [1], losses: [1] }, { document }), 'EMPTY_INPUT'),
-    ).toMatch(/1 points minus skipStart 5 and skipEnd 5/);
-    expect(interpErrorOf(() => plotLrFind({ lrs: [1, 2], losses: [1] }, { document }))).toMatch(
-      /2 learning rates but 1 losses/,
+    expect(() => plotLrFind({ lrs: [1], losses: [1] }, { document })).toThrow(
+      interpError(/1 points minus skipStart 5 and skipEnd 5/),
     );
-    expect(interpErrorOf(() => plotLrFind(null as never, { document }))).toMatch(
-      /needs lrFind's result/,
+    expect(() => plotLrFind({ lrs: [1, 2], losses: [1] }, { document })).toThrow(
+      interpError(/2 learning rates but 1 losses/),
     );
-    expect(interpErrorOf(() => plotLrFind(found, { skipStart: -1, document }))).toMatch(
-      /invalid skipStart/,
+    expect(() => plotLrFind(null as never, { document })).toThrow(
+      interpError(/needs lrFind's result/),
+    );
+    expect(() => plotLrFind(found, { skipStart: -1, document })).toThrow(
+      interpError(/invalid skipStart/),
     );
   });
 });

@@ -1,9 +1,7 @@
 import { describe, InterpError, type Learner } from '@interp/core';
-import * as Plot from '@observablehq/plot';
-import { lineChart } from '../lineChart.js';
-import type { DocumentOption, Figsize } from '../types.js';
+import { type DocumentOption, type Figsize, labeledDots, lineChart } from '@interp/viz';
 
-/** What {@link plotLrFind} draws: lrFind's result (from @interp/debug) or anything shaped like it. */
+/** What {@link plotLrFind} draws: {@link lrFind}'s result or anything shaped like it. */
 export interface LrFindData {
   lrs: ArrayLike<number>;
   losses: ArrayLike<number>;
@@ -27,8 +25,6 @@ export interface PlotLrFindOptions extends DocumentOption {
 
 /** plotLrFind defaults (the seed's), written once. */
 export const plotLrFindDefaults = { skipStart: 5, skipEnd: 5, suggestion: true } as const;
-
-const SUGGESTION_COLORS = ['#e15759', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948'];
 
 /**
  * The learning-rate finder's curve: smoothed loss against learning rate on a log axis, without
@@ -73,35 +69,18 @@ export function plotLrFind(
       `nothing to plot: ${n} points minus skipStart ${skipStart} and skipEnd ${skipEnd}; lower them or run lrFind with more steps`,
     );
   }
-  const marks: Plot.Markish[] = [];
-  if (suggestion && data.points) {
-    const points = Object.entries(data.points)
-      .filter(([, p]) => Number.isFinite(p[0]) && p[0] > 0 && Number.isFinite(p[1]))
-      .map(([name, p], k) => ({
-        name,
-        x: p[0],
-        y: p[1],
-        color: SUGGESTION_COLORS[k % SUGGESTION_COLORS.length]!,
-        label: `${name}: ${formatLr(data.suggestions?.[name] ?? p[0])}`,
-      }));
-    marks.push(
-      Plot.dot(points, { x: 'x', y: 'y', fill: (d: { color: string }) => d.color, r: 4 }),
-      ...points.map((p, k) =>
-        Plot.text([p.label], {
-          text: (d: string) => d,
-          frameAnchor: 'top-right',
-          textAnchor: 'end',
-          lineAnchor: 'top',
-          dx: -6,
-          dy: 6 + 13 * k,
-          fill: p.color,
-          stroke: 'white',
-          strokeWidth: 3,
-          paintOrder: 'stroke',
-        }),
-      ),
-    );
-  }
+  const marks =
+    suggestion && data.points
+      ? labeledDots(
+          Object.entries(data.points)
+            .filter(([, p]) => Number.isFinite(p[0]) && p[0] > 0 && Number.isFinite(p[1]))
+            .map(([name, p]) => ({
+              x: p[0],
+              y: p[1],
+              label: `${name}: ${formatLr(data.suggestions?.[name] ?? p[0])}`,
+            })),
+        )
+      : [];
   return lineChart([{ name: 'loss', x: lrs, y: losses }], {
     logX: true,
     xLabel: 'Learning Rate',
