@@ -6,13 +6,13 @@ export type {
   ClassRocCurve,
   CurvePlotOptions,
   PlotConfusionMatrixOptions,
-} from './ClassificationInterpretation.js';
+} from './classification-interpretation.js';
 // The interpretation class (uses tfjs through @interp/core, and Plot through @interp/viz).
 export {
   ClassificationInterpretation,
   plotConfusionMatrixDefaults,
   registerClassificationRenderers,
-} from './ClassificationInterpretation.js';
-export type { MultiLabelPredictions, MultiLabelReport } from './MultiLabelInterpretation.js';
-export { MultiLabelInterpretation, multiLabelDefaults } from './MultiLabelInterpretation.js';
+} from './classification-interpretation.js';
+export type { MultiLabelPredictions, MultiLabelReport } from './multi-label-interpretation.js';
+export { MultiLabelInterpretation, multiLabelDefaults } from './multi-label-interpretation.js';
 export * from './metrics.js';

@@ -2,49 +2,49 @@
 // Importable alone as '@interp/classification/metrics' (fast CLIs, small bundles).
 
 export { auc } from './metrics/auc.js';
-export { averagePrecision } from './metrics/averagePrecision.js';
-export type { CalibrationCurve, CalibrationCurveOptions } from './metrics/calibrationCurve.js';
-export { calibrationCurve } from './metrics/calibrationCurve.js';
+export { averagePrecision } from './metrics/average-precision.js';
+export type { CalibrationCurve, CalibrationCurveOptions } from './metrics/calibration-curve.js';
+export { calibrationCurve } from './metrics/calibration-curve.js';
 export type {
   ClassificationReport,
   ClassificationReportOptions,
   ClassScores,
-} from './metrics/classificationReport.js';
-export { classificationReport } from './metrics/classificationReport.js';
-export type { CohenKappaOptions } from './metrics/cohenKappa.js';
-export { cohenKappa } from './metrics/cohenKappa.js';
-export type { ConfusionMatrixOptions } from './metrics/confusionMatrix.js';
-export { confusionMatrix } from './metrics/confusionMatrix.js';
+} from './metrics/classification-report.js';
+export { classificationReport } from './metrics/classification-report.js';
+export type { CohenKappaOptions } from './metrics/cohen-kappa.js';
+export { cohenKappa } from './metrics/cohen-kappa.js';
+export type { ConfusionMatrixOptions } from './metrics/confusion-matrix.js';
+export { confusionMatrix } from './metrics/confusion-matrix.js';
 export type {
   ConfusionMatrixFromScores,
   ConfusionMatrixFromScoresOptions,
-} from './metrics/confusionMatrixFromScores.js';
-export { confusionMatrixFromScores } from './metrics/confusionMatrixFromScores.js';
+} from './metrics/confusion-matrix-from-scores.js';
+export { confusionMatrixFromScores } from './metrics/confusion-matrix-from-scores.js';
 export type {
   ExpectedCalibrationError,
   ExpectedCalibrationErrorOptions,
-} from './metrics/expectedCalibrationError.js';
-export { expectedCalibrationError } from './metrics/expectedCalibrationError.js';
-export type { FormatClassificationReportOptions } from './metrics/formatClassificationReport.js';
-export { formatClassificationReport } from './metrics/formatClassificationReport.js';
-export { matthewsCorrcoef } from './metrics/matthewsCorrcoef.js';
-export type { ConfusedPair, MostConfusedOptions } from './metrics/mostConfused.js';
-export { mostConfused } from './metrics/mostConfused.js';
-export type { MultiLabelConfusionMatrixOptions } from './metrics/multiLabelConfusionMatrix.js';
-export { multiLabelConfusionMatrix } from './metrics/multiLabelConfusionMatrix.js';
-export type { OneVsRest } from './metrics/oneVsRest.js';
-export { oneVsRest } from './metrics/oneVsRest.js';
-export type { OneVsRestRocAuc } from './metrics/oneVsRestRocAuc.js';
-export { oneVsRestRocAuc } from './metrics/oneVsRestRocAuc.js';
+} from './metrics/expected-calibration-error.js';
+export { expectedCalibrationError } from './metrics/expected-calibration-error.js';
+export type { FormatClassificationReportOptions } from './metrics/format-classification-report.js';
+export { formatClassificationReport } from './metrics/format-classification-report.js';
+export { matthewsCorrcoef } from './metrics/matthews-corrcoef.js';
+export type { ConfusedPair, MostConfusedOptions } from './metrics/most-confused.js';
+export { mostConfused } from './metrics/most-confused.js';
+export type { MultiLabelConfusionMatrixOptions } from './metrics/multi-label-confusion-matrix.js';
+export { multiLabelConfusionMatrix } from './metrics/multi-label-confusion-matrix.js';
+export type { OneVsRest } from './metrics/one-vs-rest.js';
+export { oneVsRest } from './metrics/one-vs-rest.js';
+export type { OneVsRestRocAuc } from './metrics/one-vs-rest-roc-auc.js';
+export { oneVsRestRocAuc } from './metrics/one-vs-rest-roc-auc.js';
 export type {
   PrecisionRecallCurve,
   PrecisionRecallCurveOptions,
-} from './metrics/precisionRecallCurve.js';
-export { precisionRecallCurve } from './metrics/precisionRecallCurve.js';
-export { rocAuc } from './metrics/rocAuc.js';
-export type { RocCurve, RocCurveOptions } from './metrics/rocCurve.js';
-export { rocCurve } from './metrics/rocCurve.js';
+} from './metrics/precision-recall-curve.js';
+export { precisionRecallCurve } from './metrics/precision-recall-curve.js';
+export { rocAuc } from './metrics/roc-auc.js';
+export type { RocCurve, RocCurveOptions } from './metrics/roc-curve.js';
+export { rocCurve } from './metrics/roc-curve.js';
 export { sigmoid } from './metrics/sigmoid.js';
-export { softmaxRows } from './metrics/softmaxRows.js';
-export type { TopKAccuracyOptions } from './metrics/topKAccuracy.js';
-export { topKAccuracy } from './metrics/topKAccuracy.js';
+export { softmaxRows } from './metrics/softmax-rows.js';
+export type { TopKAccuracyOptions } from './metrics/top-k-accuracy.js';
+export { topKAccuracy } from './metrics/top-k-accuracy.js';

@@ -1,4 +1,4 @@
-import { colormapTable, lutIndex } from './internal/colormapTable.js';
+import { colormapTable, lutIndex } from './internal/colormap-table.js';
 
 /**
  * A colormap as a function from t in [0, 1] to a CSS `rgb(r, g, b)` color, usable as Plot's

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDocument } from './createDocument.js';
+import { createDocument } from './create-document.js';
 import { heatmap } from './heatmap.js';
 import { interpErrorOf, markGroup } from './test-helpers.js';
 import { normalizeSVG } from './testing.js';
-import { toPNG } from './toPNG.js';
-import { toSVGString } from './toSVGString.js';
+import { toPNG } from './to-png.js';
+import { toSVGString } from './to-svg-string.js';
 
 let document: Document;
 beforeAll(async () => {

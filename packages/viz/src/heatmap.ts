@@ -10,8 +10,8 @@ import {
   TITLE_MARGIN,
   textWidth,
   titleMark,
-} from './internal/plotParts.js';
-import { resolveDocument } from './resolveDocument.js';
+} from './internal/plot-parts.js';
+import { resolveDocument } from './resolve-document.js';
 import type { DocumentOption, Figsize } from './types.js';
 
 /** Options of {@link heatmap}. */

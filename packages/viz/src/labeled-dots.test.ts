@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDocument } from './createDocument.js';
+import { createDocument } from './create-document.js';
 import { labeledDots, labeledDotsDefaults } from './labeled-dots.js';
-import { lineChart } from './lineChart.js';
+import { lineChart } from './line-chart.js';
 import { interpErrorOf, markGroup } from './test-helpers.js';
 
 let document: Document;

@@ -1,5 +1,5 @@
 import { InterpError } from '@interp/core/base';
-import { npSum } from './internal/pairwiseSum.js';
+import { npSum } from './internal/pairwise-sum.js';
 
 /**
  * Area under a curve by the trapezoidal rule, as scikit-learn's `auc(x, y)`: `x` must be

@@ -7,10 +7,10 @@ import {
   type Learner,
 } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { barChart } from '../barChart.js';
-import { lineChart } from '../lineChart.js';
+import { barChart } from '../bar-chart.js';
+import { lineChart } from '../line-chart.js';
 import type { DocumentOption, Figsize } from '../types.js';
-import { panelGrid } from './panelGrid.js';
+import { panelGrid } from './panel-grid.js';
 
 /** Options of {@link PredictionAnalyzer}. */
 export interface PredictionAnalyzerOptions {

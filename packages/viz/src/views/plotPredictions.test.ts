@@ -1,10 +1,10 @@
 import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDocument } from '../createDocument.js';
+import { createDocument } from '../create-document.js';
 import { interpErrorOfAsync } from '../test-helpers.js';
 import { normalizeSVG } from '../testing.js';
-import { toSVGString } from '../toSVGString.js';
+import { toSVGString } from '../to-svg-string.js';
 import { plotPredictions, plotPredictionsDefaults } from './plotPredictions.js';
 import { showBatchPredictions, showBatchPredictionsDefaults } from './showBatchPredictions.js';
 import { showResults, showResultsDefaults } from './showResults.js';

@@ -6,9 +6,9 @@ import {
   type Learner,
 } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { dataTable } from '../../dataTable.js';
-import { imageGrid } from '../../imageGrid.js';
-import { imageToDataURL } from '../../imageToDataURL.js';
+import { dataTable } from '../../data-table.js';
+import { imageGrid } from '../../image-grid.js';
+import { imageToDataURL } from '../../image-to-data-url.js';
 import type { Figsize } from '../../types.js';
 
 /** One item with its prediction, ready to show. */

@@ -1,0 +1,516 @@
+import {
+  assertInteger,
+  assertLabels,
+  type DecodedItem,
+  type ImageItem,
+  InterpError,
+  Interpretation,
+  type InterpretationData,
+  type NDArray,
+  type PlotTopLossesOptions,
+  PROBABILITY_EPSILON,
+  registerTopLossesRenderer,
+  type TabularItem,
+  type TopLossesContext,
+} from '@interp/core';
+import {
+  confusionMatrixChart,
+  dataTable,
+  type Figsize,
+  figsizeToPx,
+  imageGrid,
+  imageToDataURL,
+  lineChart,
+  resolveDocument,
+} from '@interp/viz';
+import { auc } from './metrics/auc.js';
+import { averagePrecision } from './metrics/average-precision.js';
+import { type ClassificationReport, classificationReport } from './metrics/classification-report.js';
+import { cohenKappa } from './metrics/cohen-kappa.js';
+import { confusionMatrix } from './metrics/confusion-matrix.js';
+import { confusionMatrixFromScores } from './metrics/confusion-matrix-from-scores.js';
+import {
+  type ExpectedCalibrationError,
+  expectedCalibrationError,
+} from './metrics/expected-calibration-error.js';
+import { formatClassificationReport } from './metrics/format-classification-report.js';
+import { matthewsCorrcoef } from './metrics/matthews-corrcoef.js';
+import { type ConfusedPair, mostConfused } from './metrics/most-confused.js';
+import { oneVsRest } from './metrics/one-vs-rest.js';
+import { precisionRecallCurve } from './metrics/precision-recall-curve.js';
+import { rocCurve } from './metrics/roc-curve.js';
+import { topKAccuracy } from './metrics/top-k-accuracy.js';
+
+/** Predictions of any framework, for {@link ClassificationInterpretation.fromPredictions}. */
+export interface ClassificationPredictions {
+  /** N x C class probabilities (row-major), or pass `decoded` labels instead. */
+  preds?:
+    | NDArray<Float32Array | Float64Array>
+    | { data: ArrayLike<number>; shape: [number, number] };
+  /** N predicted labels, when there are no scores. */
+  decoded?: ArrayLike<number>;
+  /** N actual labels (an Int32Array is kept as is, not copied). */
+  targs: ArrayLike<number>;
+  /** N per-item losses; default the cross-entropy `-ln(max(p[target], 1e-12))` of `preds`. */
+  losses?: ArrayLike<number>;
+  /** Class names; default "0".."C-1". */
+  vocab?: readonly string[];
+  /** Inputs `[N, ...]` (images `[N, H, W(, C)]`), to show top-loss items. */
+  inputs?: NDArray<Float32Array>;
+}
+
+/** Options of {@link ClassificationInterpretation.plotConfusionMatrix}, with fastai's defaults. */
+export interface PlotConfusionMatrixOptions {
+  /** Divide each row by its actual-class count (an empty row shows 0). */
+  normalize?: boolean;
+  title?: string;
+  cmap?: string;
+  /** [width, height] in inches at 72 px per inch; default grows with the number of classes. */
+  figsize?: Figsize;
+  /** Decimals of normalized cell text. */
+  normDec?: number;
+  /** Write the values in the cells. */
+  plotTxt?: boolean;
+  document?: Document;
+}
+
+/** plotConfusionMatrix defaults, written once (fastai's). */
+/** One class's one-vs-rest ROC curve. */
+export interface ClassRocCurve {
+  className: string;
+  fpr: Float64Array;
+  tpr: Float64Array;
+  thresholds: Float64Array;
+  auc: number;
+}
+
+/** One class's one-vs-rest precision-recall curve. */
+export interface ClassPrecisionRecallCurve {
+  className: string;
+  precision: Float64Array;
+  recall: Float64Array;
+  thresholds: Float64Array;
+  averagePrecision: number;
+}
+
+/** Options of the curve plots. */
+export interface CurvePlotOptions {
+  figsize?: Figsize;
+  title?: string;
+  document?: Document;
+}
+
+export const plotConfusionMatrixDefaults = {
+  normalize: false,
+  title: 'Confusion matrix',
+  cmap: 'Blues',
+  normDec: 2,
+  plotTxt: true,
+} as const;
+
+/**
+ * Interpretation of a classifier, as fastai's `ClassificationInterpretation`: confusion matrix,
+ * most confused pairs, top losses and scikit-learn's classification report, from a Learner or from
+ * any framework's predictions.
+ *
+ * @example
+ * ```ts
+ * const interp = await ClassificationInterpretation.fromLearner(learn);
+ * interp.mostConfused(2);               // [['4', '9', 7], ['7', '2', 5], ...]
+ * interp.printClassificationReport();
+ * const svg = interp.plotConfusionMatrix({ normalize: true, document });
+ * ```
+ */
+export class ClassificationInterpretation extends Interpretation {
+  override readonly kind: string = 'classification';
+  private cachedMatrix: number[][] | undefined;
+
+  constructor(data: InterpretationData & { confusionMatrix?: number[][] }) {
+    super(data);
+    this.cachedMatrix = data.confusionMatrix;
+    registerClassificationRenderers();
+  }
+
+  /**
+   * Builds an interpretation from predictions made anywhere (PyTorch, scikit-learn, ...): N x C
+   * probabilities or N predicted labels, and N actual labels. With scores, the decoded labels,
+   * the per-item cross-entropy and the confusion matrix are computed in one pass.
+   */
+  static fromPredictions(p: ClassificationPredictions): ClassificationInterpretation {
+    if (!p || p.targs === undefined) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'fromPredictions needs { targs } and either { preds } or { decoded }',
+      );
+    }
+    const n = p.targs.length;
+    // Kept, not copied, when already int32 (millions of items): the caller must not change it.
+    const targs = p.targs instanceof Int32Array ? p.targs : Int32Array.from(p.targs);
+    let numClasses: number;
+    let preds: NDArray<Float32Array | Float64Array> | undefined;
+    let decoded: Int32Array;
+    let losses: Float32Array | (() => Float32Array) | undefined = p.losses
+      ? Float32Array.from(p.losses)
+      : undefined;
+    let matrix: number[][] | undefined;
+    if (p.preds) {
+      const { data, shape } = p.preds;
+      if (shape.length !== 2 || shape[0] !== n) {
+        throw new InterpError(
+          'SHAPE_MISMATCH',
+          `preds must be N x C scores with N = ${n} (the number of targets), got shape [${shape.join(', ')}]`,
+        );
+      }
+      numClasses = shape[1]!;
+      const scores =
+        data instanceof Float32Array || data instanceof Float64Array
+          ? data
+          : Float64Array.from(data);
+      const r = confusionMatrixFromScores(scores, numClasses, targs);
+      matrix = r.matrix;
+      decoded = r.decoded;
+      // Computed on first use: a report of millions of items never pays for the logs.
+      losses ??= () => crossEntropyOfProbabilities(scores, numClasses, targs);
+      preds = {
+        data: scores,
+        shape: [n, numClasses],
+      };
+    } else if (p.decoded) {
+      decoded = Int32Array.from(p.decoded);
+      if (decoded.length !== n) {
+        throw new InterpError(
+          'SHAPE_MISMATCH',
+          `decoded has ${decoded.length} labels but targs has ${n}; pass one per item`,
+        );
+      }
+      numClasses = p.vocab?.length ?? maxLabel(targs, decoded) + 1;
+      assertLabels(targs, numClasses, 'targs');
+      assertLabels(decoded, numClasses, 'decoded');
+    } else {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'fromPredictions needs { preds } (N x C scores) or { decoded } (N labels)',
+      );
+    }
+    if (p.vocab && p.vocab.length !== numClasses) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `vocab has ${p.vocab.length} names but the predictions have ${numClasses} classes`,
+      );
+    }
+    return new ClassificationInterpretation({
+      targs: { data: targs, shape: [n] },
+      decoded: { data: decoded, shape: [n] },
+      preds,
+      losses,
+      inputs: p.inputs,
+      vocab: p.vocab ?? Array.from({ length: numClasses }, (_, i) => String(i)),
+      confusionMatrix: matrix,
+    });
+  }
+
+  /** Number of classes: the vocab's length, else the score columns, else the largest label + 1. */
+  get numClasses(): number {
+    if (this.vocab) return this.vocab.length;
+    if (this.preds) return this.preds.shape.at(-1)!;
+    let m = 0;
+    for (const v of this.targs.data) m = Math.max(m, v);
+    for (const v of this.decoded.data) m = Math.max(m, v);
+    return m + 1;
+  }
+
+  /** Class names, "0".."C-1" when there is no vocab. */
+  get classNames(): string[] {
+    return this.vocab
+      ? [...this.vocab]
+      : Array.from({ length: this.numClasses }, (_, i) => String(i));
+  }
+
+  /**
+   * C x C counts, rows actual and columns predicted; counted once (in slices of `sliceSize` items)
+   * and cached. The returned matrix is a copy.
+   */
+  confusionMatrix({ sliceSize = 1 }: { sliceSize?: number } = {}): number[][] {
+    if (!this.cachedMatrix) {
+      this.cachedMatrix = confusionMatrix(this.targs.data, this.decoded.data, this.numClasses, {
+        sliceSize,
+      });
+    } else {
+      assertInteger(sliceSize, 'sliceSize', 1);
+    }
+    return this.cachedMatrix.map((row) => [...row]);
+  }
+
+  /**
+   * The confusion matrix as a heatmap: rows actual, columns predicted, the counts (or with
+   * `normalize`, each row's fractions with `normDec` decimals) written in the cells in a color that
+   * contrasts with the fill.
+   */
+  plotConfusionMatrix(options: PlotConfusionMatrixOptions = {}): SVGElement {
+    return confusionMatrixChart(this.confusionMatrix(), {
+      ...plotConfusionMatrixDefaults,
+      ...definedOnly(options),
+      classNames: this.classNames,
+      emptyRow: 'zero',
+      document: resolveDocument(options),
+    });
+  }
+
+  /**
+   * Off-diagonal `[actual, predicted, count]` with count >= minVal, largest first; ties in
+   * row-major order (actual, then predicted).
+   */
+  mostConfused(minVal = 1): ConfusedPair<string>[] {
+    return mostConfused(this.confusionMatrix(), { minVal, vocab: this.classNames });
+  }
+
+  /** scikit-learn's classification report (zero_division=0) with every class of the vocab. */
+  classificationReport(): ClassificationReport {
+    return classificationReport(this.confusionMatrix(), { vocab: this.classNames });
+  }
+
+  /** Prints the report as scikit-learn lays it out (two decimals) and returns the text. */
+  printClassificationReport({
+    digits = 2,
+    log = console.log,
+  }: {
+    digits?: number;
+    log?: (text: string) => void;
+  } = {}): string {
+    const text = formatClassificationReport(this.classificationReport(), { digits });
+    log(text);
+    return text;
+  }
+
+  /** Fraction of items whose target is among the `k` highest scores (scikit-learn's top_k_accuracy_score). */
+  topKAccuracy(k: number): number {
+    const p = this.requirePreds('topKAccuracy');
+    return topKAccuracy(p.data, this.numClasses, this.targs.data, k);
+  }
+
+  /** Cohen's kappa of predictions against targets (scikit-learn's cohen_kappa_score). */
+  cohenKappa({ weights = null }: { weights?: 'linear' | 'quadratic' | null } = {}): number {
+    return cohenKappa(this.targs.data, this.decoded.data, this.numClasses, { weights });
+  }
+
+  /** Matthews correlation coefficient, multiclass (scikit-learn's matthews_corrcoef). */
+  matthewsCorrcoef(): number {
+    return matthewsCorrcoef(this.targs.data, this.decoded.data, this.numClasses);
+  }
+
+  /** One-vs-rest ROC curve and AUC of every class (scikit-learn's roc_curve and auc). */
+  rocCurves(): ClassRocCurve[] {
+    const p = this.requirePreds('rocCurves');
+    return this.classNames.map((className, c) => {
+      const { scores, isPositive } = oneVsRest(p.data, this.numClasses, this.targs.data, c);
+      const r = rocCurve(scores, isPositive);
+      return { className, ...r, auc: auc(r.fpr, r.tpr) };
+    });
+  }
+
+  /** One-vs-rest precision-recall curve and average precision of every class. */
+  precisionRecallCurves(): ClassPrecisionRecallCurve[] {
+    const p = this.requirePreds('precisionRecallCurves');
+    return this.classNames.map((className, c) => {
+      const { scores, isPositive } = oneVsRest(p.data, this.numClasses, this.targs.data, c);
+      const r = precisionRecallCurve(scores, isPositive);
+      return { className, ...r, averagePrecision: averagePrecision(scores, isPositive) };
+    });
+  }
+
+  /** Top-label calibration: accuracy vs confidence per bin and the expected calibration error. */
+  calibration({ nBins = 15 }: { nBins?: number } = {}): ExpectedCalibrationError {
+    const p = this.requirePreds('calibration');
+    return expectedCalibrationError(p.data, this.numClasses, this.targs.data, { nBins });
+  }
+
+  /** One-vs-rest ROC curves, one line per class labelled with its AUC, and the chance diagonal. */
+  plotRocCurves(options: CurvePlotOptions = {}): SVGElement {
+    const series = this.rocCurves().map((r) => ({
+      name: `${r.className} (AUC ${r.auc.toFixed(3)})`,
+      x: r.fpr,
+      y: r.tpr,
+    }));
+    series.push({ name: 'chance', x: Float64Array.of(0, 1), y: Float64Array.of(0, 1) });
+    return curvesChart(series, options, {
+      title: 'ROC curves (one vs rest)',
+      xLabel: 'False positive rate',
+      yLabel: 'True positive rate',
+      legend: 'bottom-right',
+    });
+  }
+
+  /** One-vs-rest precision-recall curves, one line per class labelled with its average precision. */
+  plotPrecisionRecallCurves(options: CurvePlotOptions = {}): SVGElement {
+    const series = this.precisionRecallCurves().map((r) => ({
+      name: `${r.className} (AP ${r.averagePrecision.toFixed(3)})`,
+      x: r.recall,
+      y: r.precision,
+    }));
+    return curvesChart(series, options, {
+      title: 'Precision-recall curves (one vs rest)',
+      xLabel: 'Recall',
+      yLabel: 'Precision',
+      legend: 'bottom-left',
+    });
+  }
+
+  /**
+   * Reliability diagram: accuracy against mean confidence of the top label in each non-empty
+   * bin, with the diagonal of perfect calibration; the title gives the ECE.
+   */
+  plotCalibration(options: CurvePlotOptions & { nBins?: number } = {}): SVGElement {
+    const r = this.calibration({ nBins: options.nBins });
+    const keep = Array.from(r.counts, (n, i) => (n > 0 ? i : -1)).filter((i) => i >= 0);
+    return lineChart(
+      [
+        {
+          name: 'model',
+          x: Float64Array.from(keep, (i) => r.confidence[i]!),
+          y: Float64Array.from(keep, (i) => r.accuracy[i]!),
+        },
+        { name: 'perfect calibration', x: Float64Array.of(0, 1), y: Float64Array.of(0, 1) },
+      ],
+      {
+        title: options.title ?? `Reliability diagram (ECE ${r.ece.toFixed(4)})`,
+        xLabel: 'Confidence',
+        yLabel: 'Accuracy',
+        xDomain: [0, 1],
+        yDomain: [0, 1],
+        legend: 'top-left',
+        figsize: options.figsize ?? [5, 5],
+        document: resolveDocument(options),
+      },
+    );
+  }
+
+  private requirePreds(what: string): NDArray<Float32Array | Float64Array> {
+    if (this.preds?.shape.length !== 2) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `${what} needs class scores: build the interpretation with preds (N x C probabilities), not only decoded labels`,
+      );
+    }
+    return this.preds;
+  }
+
+  /** Top losses, drawn: an image grid captioned `predicted/actual / loss / probability`, or a table for rows. */
+  override plotTopLosses(
+    k: number | ArrayLike<number>,
+    options: PlotTopLossesOptions = {},
+  ): Promise<Element> {
+    return super.plotTopLosses(k, options);
+  }
+}
+
+function maxLabel(a: Int32Array, b: Int32Array): number {
+  let m = 0;
+  for (const v of a) if (v > m) m = v;
+  for (const v of b) if (v > m) m = v;
+  return m;
+}
+
+/** A curve plot on the unit square (ROC, PR), 6 x 5 inches unless `figsize` says otherwise. */
+function curvesChart(
+  series: { name: string; x: ArrayLike<number>; y: ArrayLike<number> }[],
+  options: CurvePlotOptions,
+  axes: { title: string; xLabel: string; yLabel: string; legend: 'bottom-right' | 'bottom-left' },
+): SVGElement {
+  return lineChart(series, {
+    ...axes,
+    title: options.title ?? axes.title,
+    xDomain: [0, 1],
+    yDomain: [0, 1],
+    figsize: options.figsize ?? [6, 5],
+    document: resolveDocument(options),
+  });
+}
+
+/** Per-item `-ln(max(p[target], 1e-12))` of N x C row-major probabilities. */
+function crossEntropyOfProbabilities(
+  scores: Float32Array | Float64Array,
+  numClasses: number,
+  targs: Int32Array,
+): Float32Array {
+  const out = new Float32Array(targs.length);
+  for (let i = 0; i < targs.length; i++) {
+    out[i] = -Math.log(Math.max(scores[i * numClasses + targs[i]!]!, PROBABILITY_EPSILON));
+  }
+  return out;
+}
+
+/** The options that are set (undefined means default, so it must not override a default). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Probability of the predicted class of item i, when scores are known. */
+function predictedProbability(interp: ClassificationInterpretation, i: number): number | undefined {
+  if (!interp.preds) return undefined;
+  const c = interp.preds.shape.at(-1)!;
+  return interp.preds.data[i * c + interp.decoded.data[i]!];
+}
+
+function captionParts(interp: ClassificationInterpretation, i: number, loss: number) {
+  const names = interp.classNames;
+  const pred = names[interp.decoded.data[i]!] ?? String(interp.decoded.data[i]);
+  const actual = names[interp.targs.data[i]!] ?? String(interp.targs.data[i]);
+  const prob = predictedProbability(interp, i);
+  return { pred, actual, loss, prob };
+}
+
+function renderImages(ctx: TopLossesContext<ClassificationInterpretation>): Element {
+  const { interp, indices, losses, items, options } = ctx;
+  const document = resolveDocument(options);
+  const cells = items.map((item, r) => {
+    const i = indices[r]!;
+    const img = item as ImageItem;
+    const { pred, actual, loss, prob } = captionParts(interp, i, losses[r]!);
+    const caption = [`${pred}/${actual}`, Number.isFinite(loss) ? loss.toFixed(2) : 'n/a'];
+    if (prob !== undefined) caption.push(prob.toFixed(2));
+    return {
+      src: imageToDataURL({ data: img.data, shape: img.shape }),
+      caption: caption.join(' / '),
+      color: pred === actual ? '#1a7f37' : '#cf222e',
+    };
+  });
+  const size = options.figsize ? figsizeToPx(options.figsize) : undefined;
+  return imageGrid(cells, {
+    title: 'Prediction/Actual/Loss/Probability',
+    ncols: options.ncols,
+    figsize: options.figsize,
+    imageSize: size ? undefined : 96,
+    document,
+  });
+}
+
+function renderRows(ctx: TopLossesContext<ClassificationInterpretation>): Element {
+  const { interp, indices, losses, items, options } = ctx;
+  const document = resolveDocument(options);
+  const rows = items.map((item, r) => {
+    const i = indices[r]!;
+    const { pred, actual, loss, prob } = captionParts(interp, i, losses[r]!);
+    const values: Record<string, unknown> =
+      item.kind === 'tabular'
+        ? { ...(item as TabularItem).row }
+        : Object.fromEntries(
+            Array.from((item as Exclude<DecodedItem, TabularItem | ImageItem>).data, (v, j) => [
+              `x${j}`,
+              v,
+            ]),
+          );
+    return { item: i, ...values, predicted: pred, actual, loss, probability: prob ?? null };
+  });
+  return dataTable(rows, { title: 'Top losses', document });
+}
+
+let registered = false;
+
+/** Registers the classification top-losses renderers (images: grid; rows and vectors: table). Idempotent. */
+export function registerClassificationRenderers(): void {
+  if (registered) return;
+  registered = true;
+  registerTopLossesRenderer('classification:image', renderImages as never);
+  registerTopLossesRenderer('classification:tabular', renderRows as never);
+  registerTopLossesRenderer('classification:vector', renderRows as never);
+}

@@ -1,0 +1,87 @@
+import { assertInteger, describe, InterpError, type Learner, type Recorder } from '@interp/core';
+import { lineChart } from '../line-chart.js';
+import type { DocumentOption, Figsize } from '../types.js';
+import { panelGrid } from './panel-grid.js';
+
+/** Options of {@link plotMetrics}. */
+export interface PlotMetricsOptions extends DocumentOption {
+  nrows?: number;
+  ncols?: number;
+  /** Size of the whole grid in inches; default 4 x 3 per panel. */
+  figsize?: Figsize;
+}
+
+/**
+ * Everything a fit recorded per epoch, one panel each: train and valid loss together, then one
+ * panel per metric (accuracy, ...), in a grid of `nrows` x `ncols` (default up to 3 per row).
+ * Takes a learner (its recorder) or a Recorder.
+ *
+ * @example
+ * ```ts
+ * await learn.fit(5);
+ * const svg = plotMetrics(learn, { document });
+ * ```
+ */
+export function plotMetrics(
+  source: Learner | Recorder,
+  { nrows, ncols, figsize, document }: PlotMetricsOptions = {},
+): SVGSVGElement {
+  const rec = (
+    source && typeof source === 'object' && 'recorder' in source ? source.recorder : source
+  ) as Recorder;
+  if (!rec || typeof rec !== 'object' || !Array.isArray(rec.epochs)) {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `plotMetrics needs a Learner or its Recorder, got ${describe(source)}`,
+    );
+  }
+  if (rec.epochs.length === 0) {
+    throw new InterpError(
+      'EMPTY_INPUT',
+      'plotMetrics: nothing recorded per epoch yet; run learn.fit(epochs) with validation first',
+    );
+  }
+  const names = [
+    ...new Set([...rec.metricNames, ...rec.epochs.flatMap((e) => Object.keys(e.metrics))]),
+  ];
+  const n = 1 + names.length;
+  let cols: number;
+  let rows: number;
+  if (ncols !== undefined) {
+    cols = assertInteger(ncols, 'ncols', 1);
+    rows = nrows === undefined ? Math.ceil(n / cols) : assertInteger(nrows, 'nrows', 1);
+  } else if (nrows !== undefined) {
+    rows = assertInteger(nrows, 'nrows', 1);
+    cols = Math.ceil(n / rows);
+  } else {
+    cols = Math.min(n, 3);
+    rows = Math.ceil(n / cols);
+  }
+  if (rows * cols < n) {
+    throw new InterpError(
+      'INVALID_OPTION',
+      `a ${rows} x ${cols} grid has room for ${rows * cols} panels but there are ${n} (loss and ${names.join(', ') || 'no metrics'}); give more rows or columns`,
+    );
+  }
+  const size = figsize ?? [4 * cols, 3 * rows];
+  const panel: [number, number] = [size[0] / cols, size[1] / rows];
+  const epochs = rec.epochs.map((e) => e.epoch);
+  const panels = [
+    lineChart(
+      [
+        { name: 'train', x: epochs, y: rec.epochs.map((e) => e.trainLoss) },
+        { name: 'valid', x: epochs, y: rec.epochs.map((e) => e.validLoss) },
+      ],
+      { title: 'loss', xLabel: 'epoch', figsize: panel, document },
+    ),
+    ...names.map((m) =>
+      lineChart([{ name: m, x: epochs, y: rec.epochs.map((e) => e.metrics[m] ?? Number.NaN) }], {
+        title: m,
+        xLabel: 'epoch',
+        figsize: panel,
+        document,
+      }),
+    ),
+  ];
+  return panelGrid(panels, { ncols: cols, document });
+}
