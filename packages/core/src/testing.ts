@@ -45,3 +45,11 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
+
+export type { ChainNode } from './model-graph/example-graphs.js';
+export {
+  chainGraph,
+  DENSE_RELU_WEIGHTS,
+  denseReluGraph,
+  nchwConvGraph,
+} from './model-graph/example-graphs.js';

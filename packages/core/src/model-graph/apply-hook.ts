@@ -25,7 +25,8 @@ export function applyHook(hook: NodeHook, output: tf.Tensor, context: NodeHookCo
     );
   }
   const same =
-    replaced.rank === output.rank && replaced.shape.every((d: number, i: number) => d === output.shape[i]);
+    replaced.rank === output.rank &&
+    replaced.shape.every((d: number, i: number) => d === output.shape[i]);
   if (!same) {
     throw new InterpError(
       'SHAPE_MISMATCH',

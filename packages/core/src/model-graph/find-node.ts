@@ -20,7 +20,11 @@ const MAX_NAME_CHARS = 60;
  * findNode(graph.nodes, 'layer4');   // the last node under module layer4
  * ```
  */
-export function findNode(nodes: readonly GraphNode[], query: string, where = 'findNode'): GraphNode {
+export function findNode(
+  nodes: readonly GraphNode[],
+  query: string,
+  where = 'findNode',
+): GraphNode {
   if (typeof query !== 'string' || query.length === 0) {
     throw new InterpError(
       'INVALID_ARGUMENT',
@@ -62,7 +66,8 @@ function closeNames(nodes: readonly GraphNode[], query: string): string[] {
       const limit = Math.max(2, Math.floor(q.length / 3));
       const distance = editDistance(q, n, limit + 1);
       const prefix = n.startsWith(q) || q.startsWith(n) || commonPrefix(q, n) >= 4;
-      if (distance <= limit || prefix) scored.push({ name, score: prefix ? distance - 0.5 : distance });
+      if (distance <= limit || prefix)
+        scored.push({ name, score: prefix ? distance - 0.5 : distance });
     }
   }
   scored.sort((a, b) => a.score - b.score);
@@ -83,7 +88,11 @@ function editDistance(a: string, b: string, cap: number): number {
     const row = [i];
     let best = i;
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const v = Math.min(
+        prev[j]! + 1,
+        row[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       row.push(v);
       best = Math.min(best, v);
     }

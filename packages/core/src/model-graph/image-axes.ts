@@ -32,7 +32,10 @@ export function imageAxes(layout: ImageLayout): ImageAxes | undefined {
  * spatialSize([null, 1280, 1, 1], 'NCHW'); // 1
  * ```
  */
-export function spatialSize(shape: readonly Dim[] | undefined, layout: ImageLayout): number | undefined {
+export function spatialSize(
+  shape: readonly Dim[] | undefined,
+  layout: ImageLayout,
+): number | undefined {
   const axes = imageAxes(layout);
   if (shape === undefined || shape.length !== 4 || axes === undefined) return undefined;
   const h = shape[axes.height];

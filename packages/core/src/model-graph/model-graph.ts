@@ -73,8 +73,8 @@ export interface GraphRunResult {
  * Tensors returned by `run` belong to the caller.
  */
 export interface ModelGraph {
-  /** Which adapter built the graph. */
-  readonly kind: 'layers' | 'graph-model' | 'onnx' | 'function';
+  /** Which adapter built the graph (`custom`: written by hand, e.g. a test's graph of tf ops). */
+  readonly kind: 'layers' | 'graph-model' | 'onnx' | 'function' | 'custom';
   /** Nodes in execution order (inputs excluded). */
   readonly nodes: readonly GraphNode[];
   /** Shape of the model input, batch axis `null`. */
