@@ -153,10 +153,11 @@ describe('GradCAM', () => {
   it('rejects bad input with InterpError', async () => {
     const model = sequentialNet();
     const cases: [() => unknown, RegExp][] = [
-      [() => new GradCAM(model, { layer: 'conv9' }), /no layer named "conv9".*"feat"/],
+      [() => new GradCAM(model, { layer: 'conv9' }), /no node or layer named "conv9"/],
+      [() => new GradCAM(model, { layer: 'fet' }), /closest: "feat"/],
       [() => new GradCAM(model, { layer: 7 }), /layer index 7 is out of range/],
       [() => new GradCAM(model, { layer: 0 }), /layer 0 is the model's input layer/],
-      [() => new GradCAM((x: tf.Tensor) => x), /needs a tfjs-layers LayersModel/],
+      [() => new GradCAM((x: tf.Tensor) => x), /needs a model with layers/],
       [
         () =>
           new GradCAM(

@@ -1,7 +1,6 @@
-import { InterpError } from '@interp/core';
+import { InterpError, imageAxes, type ModelGraph } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { findLayer, type LayerLocation, runWithTap } from './internal/layer-graph.js';
+import { findCamLayer } from './internal/cam-layer.js';
 import { asScoreMatrix, resolveModel } from './internal/resolve-model.js';
 import { argmaxRows, checkTargets, targetMask } from './internal/targets.js';
 import { validateInput } from './internal/validate-input.js';
@@ -10,9 +9,11 @@ import type { AttributionModel, Target } from './types.js';
 /** Options of the {@link GradCAM} constructor. */
 export interface GradCAMOptions {
   /**
-   * The layer whose activations are weighted: a name (nested models are searched too) or an
-   * index into the model's `layers` (negative from the end). Default: the last layer with a 4-D
-   * output, i.e. the last convolutional feature map.
+   * The layer whose activations are weighted: a layer or node name (nested models are searched
+   * too), an output name, a module path prefix (`layer4`: its last node), or an index into a
+   * LayersModel's `layers` (a graph's nodes otherwise; negative from the end). Default: the last
+   * layer whose output is an image larger than 1 x 1 (H x W > 1 in the model's layout), i.e. the
+   * last convolutional feature map before global pooling; `layerName` reports it.
    */
   layer?: string | number;
 }
@@ -25,6 +26,11 @@ export interface GradCAMAttributeOptions {
   relu?: boolean;
   /** Resize the map bilinearly to the input's H x W (half-pixel centers, like PyTorch's align_corners=False). */
   upsample?: boolean;
+  /**
+   * Called with each warning of this call (also kept in `GradCAM.warnings`): an item whose map
+   * is all zero after the ReLU, i.e. the layer holds no positive evidence for its class.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** Defaults of {@link GradCAM.attribute}, written once. */
@@ -34,68 +40,74 @@ export const gradCAMDefaults = { relu: true, upsample: true } as const;
  * Grad-CAM (Selvaraju et al. 2017; Captum's `LayerGradCam` followed by `LayerAttribution.interpolate`):
  * the gradients of the target score with respect to a layer's activations A are averaged over
  * H and W into one weight per channel, and the map is sum_c w_c A_c, passed through relu and
- * upsampled to the input size. Works on Sequential and functional LayersModels, nested models
- * included: the model runs node by node so the chosen layer's output can be fed back in and
- * differentiated. Returns [N, H, W] (the layer's h x w with `upsample: false`), the caller's to
- * dispose.
+ * upsampled to the input size. Works on any model graph: Sequential, functional and nested
+ * LayersModels, ONNX models (`NCHW`: channels on axis 1) and hand-made graphs. The activation is
+ * tapped in one pass, then fed back in through a hook that replaces the layer's output, so the
+ * rest of the model becomes a function of it to differentiate. Returns [N, H, W] (the layer's
+ * h x w with `upsample: false`), the caller's to dispose. `layerName` says which layer was used
+ * and `warnings` what looked wrong in the last call (an all-zero map).
  *
  * @example
  * ```ts
- * const cam = new GradCAM(learn, { layer: 'conv2d_2' });
+ * const cam = new GradCAM(learn);          // the last spatial feature map
  * const maps = await cam.attribute(images); // [N, 28, 28]
+ * console.log(cam.layerName);
  * maps.dispose();
  * ```
  */
 export class GradCAM {
+  /** The layer (graph node) whose activations are weighted. */
   readonly layerName: string;
-  private readonly model: LayersModel;
-  private readonly location: LayerLocation;
+  /** Whether `layerName` was given or chosen by the default rule. */
+  readonly layerChoice: 'given' | 'default';
+  /** Warnings of the last `attribute` call. */
+  warnings: string[] = [];
+  private readonly graph: ModelGraph;
 
   constructor(model: AttributionModel, options: GradCAMOptions = {}) {
     const where = 'GradCAM';
     const m = resolveModel(model, where);
-    if (!m.layersModel) {
+    if (m.graph.kind === 'function') {
       throw new InterpError(
         'NOT_SUPPORTED',
-        `${where} needs a tfjs-layers LayersModel (or a Learner wrapping one) to reach its layers; a plain function has none`,
+        `${where} needs a model with layers to weight (a tfjs-layers LayersModel, a Learner wrapping one, or a model graph such as an ONNX model); a plain function has none`,
       );
     }
-    this.model = m.layersModel;
-    this.location = findLayer(this.model, options.layer, where);
-    this.layerName = this.location.layer.name;
+    this.graph = m.graph;
+    const { node, chosen } = findCamLayer(m.graph, m.layersModel, options.layer, where);
+    this.layerName = node.name;
+    this.layerChoice = chosen;
   }
 
   async attribute(x: tf.Tensor, options: GradCAMAttributeOptions = {}): Promise<tf.Tensor> {
     const where = 'GradCAM.attribute';
     const { target, relu = gradCAMDefaults.relu, upsample = gradCAMDefaults.upsample } = options;
-    const input = validateInput(x, where, this.model);
+    const graph = this.graph;
+    const layer = this.layerName;
+    const axes = imageAxes(graph.layout === 'NCHW' ? 'NCHW' : 'NHWC')!;
+    const input = validateInput(x, where, graph);
     const xs = input.x;
     const n = xs.shape[0]!;
-    if (upsample && xs.rank !== 4) {
+    this.warnings = [];
+    if (upsample && (xs.rank !== 4 || graph.layout === 'none')) {
       throw new InterpError(
         'SHAPE_MISMATCH',
-        `${where}: upsampling needs image inputs [N, H, W, C], got [${xs.shape.join(', ')}]; pass { upsample: false }`,
+        `${where}: upsampling needs image inputs (${graph.layout === 'NCHW' ? '[N, C, H, W]' : '[N, H, W, C]'}), got [${xs.shape.join(', ')}]; pass { upsample: false }`,
       );
     }
     let activation: tf.Tensor | undefined;
     let scores: tf.Tensor2D | undefined;
+    let cam: tf.Tensor | undefined;
     try {
       // One pass gives both the activation and the outputs (for the default target).
       [activation, scores] = tf.tidy(() => {
-        let captured: tf.Tensor | undefined;
-        const out = runWithTap(this.model, xs, {
-          kind: 'capture',
-          location: this.location,
-          onOutput: (t) => {
-            captured = t;
-          },
-        });
-        return [captured!, asScoreMatrix(out, n, where)] as const;
+        const { output, taps } = graph.run(xs, { taps: [layer] });
+        return [taps[layer]!, asScoreMatrix(output, n, where)] as const;
       });
       if (activation.rank !== 4) {
         throw new InterpError(
           'SHAPE_MISMATCH',
-          `${where}: layer ${JSON.stringify(this.layerName)} outputs shape [${activation.shape.join(', ')}]; GradCAM needs a 4-D (N, H, W, C) activation, pick a convolutional layer`,
+          `${where}: layer ${JSON.stringify(layer)} outputs shape [${activation.shape.join(', ')}]; GradCAM needs a 4-D (${graph.layout === 'NCHW' ? 'N, C, H, W' : 'N, H, W, C'}) activation, pick a convolutional layer`,
         );
       }
       const numClasses = scores.shape[1];
@@ -104,40 +116,59 @@ export class GradCAM {
           ? argmaxRows(await scores.data(), n, numClasses, where)
           : checkTargets(target, n, numClasses, where);
       const acts = activation;
-      return tf.tidy(() => {
+      cam = tf.tidy(() => {
         const mask = targetMask(targets, numClasses);
-        const grads = tf.grad((a: tf.Tensor) =>
+        // The activation is fed back in at the layer, so the score is a function of it alone.
+        const score = (a: tf.Tensor) =>
           tf.sum(
             tf.mul(
-              asScoreMatrix(
-                runWithTap(this.model, xs, {
-                  kind: 'substitute',
-                  location: this.location,
-                  value: a,
-                }),
-                n,
-                where,
-              ),
+              asScoreMatrix(graph.run(xs, { hooks: { [layer]: () => a } }).output, n, where),
               mask,
             ),
-          ),
-        )(acts);
-        const weights = tf.mean(grads, [1, 2], true);
-        let cam: tf.Tensor = tf.sum(tf.mul(weights, acts), 3);
-        if (relu) cam = tf.relu(cam);
-        if (!upsample) return cam;
-        const [h, w] = [xs.shape[1]!, xs.shape[2]!];
+          );
+        const grads = tf.grad(score)(acts);
+        const weights = tf.mean(grads, [axes.height, axes.width], true);
+        const map = tf.sum(tf.mul(weights, acts), axes.channels);
+        return relu ? tf.relu(map) : map;
+      });
+      if (relu) await this.warnAboutZeroMaps(cam, targets, options.onWarning);
+      if (!upsample) return cam;
+      const [h, w] = [xs.shape[axes.height]!, xs.shape[axes.width]!];
+      const small = cam;
+      return tf.tidy(() => {
         const resized = tf.image.resizeBilinear(
-          tf.expandDims(cam, 3) as tf.Tensor4D,
+          tf.expandDims(small, 3) as tf.Tensor4D,
           [h, w],
           false,
           true,
         );
         return tf.reshape(resized, [n, h, w]);
       });
+    } catch (e) {
+      cam?.dispose();
+      cam = undefined;
+      throw e;
     } finally {
       tf.dispose([activation, scores].filter((t): t is tf.Tensor => t !== undefined));
+      if (upsample) cam?.dispose();
       if (input.owned) xs.dispose();
     }
+  }
+
+  /** Records (and reports) every item whose map is zero everywhere after the ReLU. */
+  private async warnAboutZeroMaps(
+    cam: tf.Tensor,
+    targets: Int32Array,
+    onWarning: ((message: string) => void) | undefined,
+  ): Promise<void> {
+    const peaks = tf.tidy(() => tf.max(tf.reshape(cam, [cam.shape[0]!, -1]), 1));
+    const data = await peaks.data();
+    peaks.dispose();
+    data.forEach((peak, i) => {
+      if (peak > 0) return;
+      const message = `GradCAM: the map of item ${i} (class ${targets[i]}) is all zero after its ReLU: layer ${JSON.stringify(this.layerName)} holds no positive evidence for that class; try another layer or { relu: false }`;
+      this.warnings.push(message);
+      onWarning?.(message);
+    });
   }
 }

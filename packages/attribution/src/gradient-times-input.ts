@@ -29,7 +29,7 @@ export async function gradientTimesInput(
 ): Promise<tf.Tensor> {
   const where = 'gradientTimesInput';
   const m = resolveModel(model, where);
-  const input = validateInput(x, where, m.layersModel);
+  const input = validateInput(x, where, m.graph);
   try {
     const { targets, numClasses } = await resolveTargets(m, input.x, options.target, where);
     return tf.tidy(() =>

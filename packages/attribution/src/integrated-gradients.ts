@@ -111,7 +111,7 @@ export class IntegratedGradients {
     const { alphas, stepSizes } = approximationParameters(method, nSteps);
     const batchSize = optionalPositiveInt(options.internalBatchSize, 'internalBatchSize');
     const m = this.model;
-    const input = validateInput(x, where, m.layersModel);
+    const input = validateInput(x, where, m.graph);
     const xs = input.x;
     const baseline = resolveBaseline(this.baseline, xs, where);
     try {

@@ -91,7 +91,7 @@ export class NoiseTunnel {
       optionalPositiveInt(options.nSamples, 'nSamples') ?? noiseTunnelDefaults.nSamples;
     const stdevs = assertNumber(options.stdevs ?? noiseTunnelDefaults.stdevs, 'stdevs', 0);
     const batchSize = optionalPositiveInt(options.internalBatchSize, 'internalBatchSize');
-    const input = validateInput(x, where, this.model.layersModel);
+    const input = validateInput(x, where, this.model.graph);
     const xs = input.x;
     try {
       const { targets } = await resolveTargets(this.model, xs, options.target, where);

@@ -52,7 +52,7 @@ export class Occlusion {
   async attribute(x: tf.Tensor, options: OcclusionAttributeOptions): Promise<tf.Tensor> {
     const where = 'Occlusion.attribute';
     const m = this.model;
-    const input = validateInput(x, where, m.layersModel);
+    const input = validateInput(x, where, m.graph);
     const xs = input.x;
     const n = xs.shape[0]!;
     const item = xs.shape.slice(1);

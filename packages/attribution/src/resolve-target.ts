@@ -23,7 +23,7 @@ export async function resolveTarget(
 ): Promise<Int32Array> {
   const where = 'resolveTarget';
   const m = resolveModel(model, where);
-  const input = validateInput(x, where, m.layersModel);
+  const input = validateInput(x, where, m.graph);
   try {
     return (await resolveTargets(m, input.x, target, where)).targets;
   } finally {

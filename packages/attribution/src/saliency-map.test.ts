@@ -53,7 +53,7 @@ describe('saliencyMap', () => {
       [() => saliencyMap(linearModel(), tf.tensor1d([1, 2])), /pass a batch/],
       [
         () => saliencyMap({} as never, x),
-        /must be a Learner, a tfjs-layers LayersModel or a function/,
+        /must be a Learner, a tfjs-layers LayersModel, a ModelGraph .* or a function/,
       ],
       [() => saliencyMap(linearModel(), [1, 2] as never), /x must be a tfjs tensor/],
     ];

@@ -35,7 +35,7 @@ export async function saliencyMap(
   const where = 'saliencyMap';
   const { target, abs = saliencyMapDefaults.abs } = options;
   const m = resolveModel(model, where);
-  const input = validateInput(x, where, m.layersModel);
+  const input = validateInput(x, where, m.graph);
   try {
     const { targets, numClasses } = await resolveTargets(m, input.x, target, where);
     return tf.tidy(() => {

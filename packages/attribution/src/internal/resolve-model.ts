@@ -1,37 +1,29 @@
-import { InterpError, Learner } from '@interp/core';
+import { InterpError, type ModelGraph, toModelGraph } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { AttributionModel } from '../types.js';
 
 /** A model reduced to what the attribution methods need. */
 export interface ResolvedModel {
+  /** The model graph every method runs (taps and hooks for GradCAM). */
+  graph: ModelGraph;
   /** Raw outputs in inference mode; the caller disposes. */
   forward(x: tf.Tensor): tf.Tensor;
-  /** The tfjs-layers model, when there is one (GradCAM needs it). */
+  /**
+   * The tfjs-layers model, when there is one: core's targetInputGradient then takes its
+   * tape-free fast path, and a layer index names one of its `layers`.
+   */
   layersModel: LayersModel | undefined;
 }
 
 export function resolveModel(model: AttributionModel, where: string): ResolvedModel {
-  if (model instanceof Learner) {
-    return { forward: (x) => model.predict(x), layersModel: model.layersModel };
-  }
-  if (isLayersModel(model)) {
-    return {
-      forward: (x) => model.apply(x, { training: false }) as tf.Tensor,
-      layersModel: model,
-    };
-  }
-  if (typeof model === 'function') {
-    return { forward: (x) => model(x), layersModel: undefined };
-  }
-  if (isLearnerLike(model)) {
-    const learner = model as unknown as Learner;
-    return { forward: (x) => learner.predict(x), layersModel: learner.layersModel };
-  }
-  throw new InterpError(
-    'INVALID_ARGUMENT',
-    `${where}: the model must be a Learner, a tfjs-layers LayersModel or a function (x) => y`,
-  );
+  const graph = toModelGraph(model, where);
+  const layersModel = isLayersModel(model)
+    ? model
+    : graph.kind === 'layers'
+      ? (model as { layersModel?: LayersModel }).layersModel
+      : undefined;
+  return { graph, forward: (x) => graph.predict(x), layersModel };
 }
 
 export function isLayersModel(m: unknown): m is LayersModel {
@@ -40,16 +32,6 @@ export function isLayersModel(m: unknown): m is LayersModel {
     m !== null &&
     typeof (m as LayersModel).apply === 'function' &&
     Array.isArray((m as LayersModel).layers)
-  );
-}
-
-// A Learner from another copy of @interp/core fails instanceof but still has predict.
-function isLearnerLike(m: unknown): boolean {
-  return (
-    typeof m === 'object' &&
-    m !== null &&
-    typeof (m as Learner).predict === 'function' &&
-    'dls' in (m as object)
   );
 }
 

@@ -89,12 +89,13 @@ function explicitTargets(target: Exclude<Target, undefined>, n: number, where: s
 }
 
 async function countClasses(model: ResolvedModel, x: tf.Tensor, where: string): Promise<number> {
-  const shape = model.layersModel?.outputs?.[0]?.shape;
-  if (shape && model.layersModel!.outputs.length === 1) {
+  const { graph } = model;
+  const shape = graph.outputShape;
+  if (graph.kind !== 'function') {
     if (shape.length === 1) return 1;
     if (shape.length === 2 && shape[1] !== null) return shape[1]!;
   }
-  // A plain function declares nothing: evaluate it on one item.
+  // A plain function declares nothing (nor does a graph with a free class axis): evaluate one item.
   const cols = tf.tidy(() => {
     const first = tf.slice(x, 0, 1);
     return asScoreMatrix(model.forward(first), 1, where).shape[1];

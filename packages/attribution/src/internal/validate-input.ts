@@ -1,6 +1,5 @@
-import { describe, InterpError } from '@interp/core';
+import { describe, InterpError, type ModelGraph } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /**
  * Checks that `x` is a non-empty float batch (items along axis 0) that fits the model's declared
@@ -9,7 +8,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 export function validateInput(
   x: unknown,
   where: string,
-  layersModel?: LayersModel,
+  graph?: ModelGraph,
 ): { x: tf.Tensor; owned: boolean } {
   if (!(x instanceof tf.Tensor)) {
     throw new InterpError(
@@ -29,7 +28,7 @@ export function validateInput(
   if (x.shape[0] === 0 || x.size === 0) {
     throw new InterpError('EMPTY_INPUT', `${where}: x is empty (shape [${x.shape.join(', ')}])`);
   }
-  if (layersModel) checkModelInputShape(x.shape, layersModel, where);
+  if (graph && graph.kind !== 'function') checkModelInputShape(x.shape, graph, where);
   if (x.dtype === 'float32') return { x, owned: false };
   if (x.dtype === 'string' || x.dtype === 'complex64') {
     throw new InterpError('INVALID_ARGUMENT', `${where}: x must be numeric, got dtype ${x.dtype}`);
@@ -37,23 +36,17 @@ export function validateInput(
   return { x: tf.cast(x, 'float32'), owned: true };
 }
 
-function checkModelInputShape(shape: readonly number[], model: LayersModel, where: string): void {
-  const inputs = model.inputs;
-  if (inputs?.length !== 1) {
-    throw new InterpError(
-      'NOT_SUPPORTED',
-      `${where}: the model has ${inputs?.length ?? 0} inputs; attribution supports models with one input`,
-    );
-  }
-  const expected = inputs[0]!.shape;
+function checkModelInputShape(shape: readonly number[], graph: ModelGraph, where: string): void {
+  const expected = graph.inputShape;
   const fits =
     expected.length === shape.length &&
     expected.every((d, i) => i === 0 || d === null || d === shape[i]);
   if (!fits) {
     const want = expected.map((d) => (d === null ? 'N' : String(d))).join(', ');
+    const layout = graph.layout === 'none' ? '' : ` (${graph.layout} layout)`;
     throw new InterpError(
       'SHAPE_MISMATCH',
-      `${where}: x has shape [${shape.join(', ')}] but the model expects [${want}]; reshape the input to the model's input shape`,
+      `${where}: x has shape [${shape.join(', ')}] but the model expects [${want}]${layout}; reshape the input to the model's input shape`,
     );
   }
 }
