@@ -1,10 +1,10 @@
-import { isInterpError, setupBackend } from '@interp/core';
+import { isInterpError, setupBackend, toModelGraph } from '@interp/core';
 import { expectNoLeakedTensors, maxAbsDiff } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GradCAM, gradCAMDefaults } from './grad-cam.js';
-import { learnerFor } from './test-models.js';
+import { demoCnn, learnerFor } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -196,5 +196,76 @@ describe('GradCAM', () => {
     await expectNoLeakedTensors(() => gc.attribute(x, { upsample: false, target: 1 }));
     await expectNoLeakedTensors(() => gc.attribute(x, { target: 5 }).catch(() => undefined));
     tf.dispose(x);
+  });
+});
+
+// A functional net whose last 4-D output is a 1 x 1 pooled map (as MobileNetV2's pooling): a
+// map at that layer is one number per item, upsampled to a constant image.
+function pooledNet(): tfl.LayersModel {
+  const x = tfl.input({ shape: [6, 6, 1] });
+  const features = tfl.layers
+    .conv2d({
+      name: 'features',
+      filters: 4,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+      biasInitializer: tfl.initializers.constant({ value: 0.1 }),
+    })
+    .apply(x) as tfl.SymbolicTensor;
+  const pooled = tfl.layers.averagePooling2d({ name: 'pool', poolSize: 6 }).apply(features);
+  const flat = tfl.layers.flatten().apply(pooled as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+  const out = tfl.layers
+    .dense({ units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed: 4 }) })
+    .apply(flat) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: x, outputs: out });
+}
+
+describe('GradCAM default layer', () => {
+  it('new GradCAM(model) skips a 1 x 1 pooled output: the map has structure', async () => {
+    const model = pooledNet();
+    const gc = new GradCAM(model);
+    expect(gc.layerName).toBe('features');
+    expect(gc.layerChoice).toBe('default');
+    expect(new GradCAM(model, { layer: 'pool' }).layerChoice).toBe('given');
+    const x = tf.tensor4d(
+      Array.from({ length: 36 }, (_, i) => ((i * 7) % 11) / 10 - 0.3),
+      [1, 6, 6, 1],
+    );
+    const cam = await gc.attribute(x, { relu: false, upsample: false });
+    const values = Array.from(await cam.data());
+    expect(cam.shape).toEqual([1, 6, 6]);
+    expect(Math.max(...values) - Math.min(...values)).toBeGreaterThan(1e-3);
+    tf.dispose([x, cam]);
+  });
+
+  it('new GradCAM(demoCnn) picks the last 5 x 5 max-pool map', async () => {
+    const model = demoCnn(0);
+    const gc = new GradCAM(model);
+    const node = toModelGraph(model).findNode(gc.layerName);
+    expect([node.op, node.outputShape]).toEqual(['MaxPooling2D', [null, 5, 5, 32]]);
+    const x = tf.tensor4d(
+      Array.from({ length: 784 }, (_, i) => ((i * 13) % 17) / 17),
+      [1, 28, 28, 1],
+    );
+    const cam = await gc.attribute(x, { relu: false, upsample: false });
+    const values = Array.from(await cam.data());
+    expect(Math.max(...values) - Math.min(...values)).toBeGreaterThan(1e-4);
+    tf.dispose([x, cam]);
+  });
+
+  it('attribute(x, { onWarning }) warns when a map is all zero after its ReLU', async () => {
+    const x = input();
+    const gc = new GradCAM(sequentialNet());
+    const heard: string[] = [];
+    // Class 1's map is -0.25 A0 <= 0 everywhere (see CAM1): nothing survives the ReLU.
+    const cam = await gc.attribute(x, { target: 1, onWarning: (m) => heard.push(m) });
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toMatch(/map of item 0 \(class 1\) is all zero after its ReLU: layer "feat"/);
+    expect(gc.warnings).toEqual(heard);
+    const ok = await gc.attribute(x, { target: 0 });
+    expect(gc.warnings).toEqual([]);
+    tf.dispose([x, cam, ok]);
   });
 });
