@@ -1,5 +1,6 @@
-import type { Learner } from '@interp/core';
+import { isModelGraph, type Learner, type ModelGraph } from '@interp/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { graphTable } from './internal/graph-table.js';
 import { layerTable, type OutputShape } from './internal/layer-table.js';
 import { learnerOrModel } from './internal/model-layers.js';
 
@@ -34,7 +35,8 @@ export interface ModelSizes {
 /**
  * Per-layer output shapes and memory, as fastai's `model_sizes` plus bytes: parameter bytes
  * from each layer's weights, activation bytes from its output shape (per item unless
- * `inputSize` gives a batch).
+ * `inputSize` gives a batch). Takes a Learner, a LayersModel or a model graph (an ONNX model:
+ * one row per node; a size the graph does not know counts 0 bytes).
  *
  * @example
  * ```ts
@@ -43,13 +45,19 @@ export interface ModelSizes {
  * ```
  */
 export function modelSizes(
-  learn: Learner | LayersModel,
+  learn: Learner | LayersModel | ModelGraph,
   options: ModelSizesOptions = {},
 ): ModelSizes {
-  const { model } = learnerOrModel(learn, 'modelSizes');
-  const rows = layerTable(model, options.inputSize);
+  const graph = isModelGraph(learn);
+  const rows = graph
+    ? graphTable(learn, options.inputSize)
+    : layerTable(learnerOrModel(learn, 'modelSizes').model, options.inputSize);
   const elements = (shape: OutputShape): number => {
     if (shape.length === 0) return 0;
+    // A size a graph does not know (`[null]`, or a free axis past the batch axis) counts 0.
+    if (graph && (shape.length === 1 || (shape as (number | null)[]).slice(1).includes(null))) {
+      return 0;
+    }
     if (Array.isArray(shape[0]))
       return (shape as (number | null)[][]).reduce((a, s) => a + elements(s), 0);
     return (shape as (number | null)[]).reduce<number>((a, d) => a * (d ?? 1), 1);

@@ -1,5 +1,5 @@
 import { arrayDataLoader, DataLoaders, Learner, setupBackend } from '@interp/core';
-import { expectNoLeakedTensors } from '@interp/core/testing';
+import { denseReluGraph, expectNoLeakedTensors, nchwConvGraph } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -171,5 +171,52 @@ describe('modelSizes(learn, { inputSize })', () => {
     expect(() => modelSizes(42 as never)).toThrow(
       interpError(/needs a Learner or a tfjs-layers LayersModel, got 42/),
     );
+  });
+});
+
+describe('summary(graph) and modelSizes(graph) over model-graph nodes', () => {
+  it('summary(graph) prints nodes with op, output shape and hand-counted params in the same table', () => {
+    const g = denseReluGraph();
+    const s = summary(g);
+    // dense1: 3 * 4 + 4 = 16, dense2: 4 * 2 + 2 = 10.
+    expect(s.layers.map((l) => [l.name, l.type, l.outputShape, l.params, l.trainable])).toEqual([
+      ['dense1', 'Gemm', [null, 4], 16, true],
+      ['relu1', 'Relu', [null, 4], 0, null],
+      ['dense2', 'Gemm', [null, 2], 10, true],
+    ]);
+    expect([s.totalParams, s.trainableParams, s.nonTrainableParams]).toEqual([26, 26, 0]);
+    const lines = s.text.split('\n');
+    expect(lines[0]).toBe('ModelGraph (Input shape: ? x 3)');
+    expect(lines).toContain('dense1 (Gemm)        ? x 4                16         True');
+    expect(s.text).toMatch(/Total params: 26\n/);
+    g.dispose();
+  });
+
+  it('summary(graph, { inputSize }) measures NCHW shapes with one pass, leaking nothing', async () => {
+    const g = nchwConvGraph([[1], [1], [1], [1], [1], [1], [1], [1]]);
+    const s = await expectNoLeakedTensors(() => summary(g, { inputSize: [1, 4, 4] }));
+    expect(s.inputShape).toEqual([1, 1, 4, 4]);
+    expect(s.layers.map((l) => l.outputShape)).toEqual([
+      [1, 2, 2, 2],
+      [1, 2, 2, 2],
+      [1, 8],
+      [1, 1],
+    ]);
+    expect(() => summary(g, { inputSize: [4, 4, 1] })).toThrow(
+      interpError(/does not fit the model's input \[batch, 1, 4, 4\] \(NCHW\)/),
+    );
+    g.dispose();
+  });
+
+  it('modelSizes(graph) gives parameter and activation bytes per node', () => {
+    const g = denseReluGraph();
+    const s = modelSizes(g);
+    expect(s.layers.map((l) => [l.name, l.paramBytes, l.activationBytes])).toEqual([
+      ['dense1', 64, 16],
+      ['relu1', 0, 16],
+      ['dense2', 40, 8],
+    ]);
+    expect(s.totalParamBytes).toBe(104);
+    g.dispose();
   });
 });

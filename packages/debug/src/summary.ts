@@ -1,5 +1,6 @@
-import { fitDefaults, type Learner } from '@interp/core';
+import { fitDefaults, isModelGraph, type Learner, type ModelGraph } from '@interp/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { fullGraphInputSize, GRAPH_KIND_NAMES, graphTable } from './internal/graph-table.js';
 import {
   formatShape,
   fullInputSize,
@@ -27,7 +28,7 @@ export interface SummaryRow {
   name: string;
   /** Names of the nested models holding the layer, outermost first. */
   path: string[];
-  /** The tfjs-layers class name (`Conv2D`, `Dense`, ...). */
+  /** The tfjs-layers class name (`Conv2D`, `Dense`, ...), or a graph node's op (`Conv`, `Relu`). */
   type: string;
   outputShape: OutputShape;
   params: number;
@@ -53,8 +54,9 @@ export interface ModelSummary {
 /**
  * A model summary in fastai's layout: each computing layer (nested models opened) with its type,
  * output shape, parameter count and whether it trains; then total, trainable and non-trainable
- * parameters, the optimizer and the loss. Takes a Learner (its loss, and `learn.fit`'s Adam) or a
- * bare LayersModel (its compiled optimizer and loss, if any).
+ * parameters, the optimizer and the loss. Takes a Learner (its loss, and `learn.fit`'s Adam), a
+ * bare LayersModel (its compiled optimizer and loss, if any), or a model graph (an ONNX model from
+ * `@interp/onnx`: one row per node with its op, output shape and parameters, in the same table).
  *
  * @example
  * ```ts
@@ -65,8 +67,12 @@ export interface ModelSummary {
  * // ...
  * ```
  */
-export function summary(learn: Learner | LayersModel, options: SummaryOptions = {}): ModelSummary {
+export function summary(
+  learn: Learner | LayersModel | ModelGraph,
+  options: SummaryOptions = {},
+): ModelSummary {
   const { inputSize } = options;
+  if (isModelGraph(learn)) return graphSummary(learn, inputSize);
   const { model, learner } = learnerOrModel(learn, 'summary');
   const batch = learner?.dls.train.batchSize;
   let rows = layerTable(model, inputSize);
@@ -115,6 +121,37 @@ export function summary(learn: Learner | LayersModel, options: SummaryOptions = 
     nonTrainableParams: totalParams - trainableParams,
     optimizer,
     loss,
+    text,
+    toString: () => text,
+  };
+}
+
+const NOT_COMPILED = 'none (a model graph is not compiled)';
+
+/** The summary of a model graph: one row per node, in the same table as a LayersModel's. */
+function graphSummary(graph: ModelGraph, inputSize: readonly number[] | undefined): ModelSummary {
+  const rows = graphTable(graph, inputSize);
+  const inputShape =
+    inputSize === undefined ? [...graph.inputShape] : fullGraphInputSize(graph, inputSize);
+  const totalParams = rows.reduce((a, r) => a + r.params, 0);
+  const trainableParams = rows.reduce((a, r) => a + r.trainableParams, 0);
+  const layers: SummaryRow[] = rows.map((r) => ({
+    name: r.name,
+    path: r.path,
+    type: r.type,
+    outputShape: r.outputShape,
+    params: r.params,
+    trainable: r.params === 0 ? null : r.trainableParams > 0,
+  }));
+  const modelType = GRAPH_KIND_NAMES[graph.kind];
+  const fields = { modelType, inputShape, layers, totalParams, trainableParams };
+  const text = formatSummary({ ...fields, optimizer: NOT_COMPILED, loss: NOT_COMPILED });
+  return {
+    ...fields,
+    modelName: modelType,
+    nonTrainableParams: totalParams - trainableParams,
+    optimizer: NOT_COMPILED,
+    loss: NOT_COMPILED,
     text,
     toString: () => text,
   };
