@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DataLoader } from './data-loader.js';
 import { InterpError } from './errors.js';
 import type { Learner, ProgressCallback } from './learner.js';
+import { toModelGraph } from './model-graph/to-model-graph.js';
 
 /** An activation for getPreds: a function, a name, or 'none' for raw outputs. */
 export type Activation = ((t: tf.Tensor) => tf.Tensor) | 'softmax' | 'sigmoid' | 'none';
@@ -86,6 +87,8 @@ export async function getPreds(
     onProgress,
   } = options;
   const activation = resolveActivation(act, learn.lossFunc.activation);
+  // Inference through the model graph, as every model-running feature runs.
+  const graph = toModelGraph(learn, 'getPreds');
   const parts: {
     preds: tf.Tensor[];
     targs: tf.Tensor[];
@@ -99,7 +102,7 @@ export async function getPreds(
     for await (const { x, y } of dl) {
       try {
         const out = tf.tidy(() => {
-          const raw = learn.predict(x);
+          const raw = graph.predict(x);
           const p = activation(raw);
           return {
             p,
