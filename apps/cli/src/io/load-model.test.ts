@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InterpError, isInterpError, setupBackend } from '@interp/core';
+import { denseReluGraph } from '@interp/core/testing';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveLayersModelToDir } from './layers-model-files.js';
+import { loadModel } from './load-model.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'interp-load-model-'));
+const onnxFile = join(dir, 'net.onnx');
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+  writeFileSync(onnxFile, new Uint8Array([8, 7]));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(isInterpError(e), String(e)).toBe(true);
+  return e as Error;
+}
+
+describe('loadModel(path)', () => {
+  it('loadModel(DIR/model.json) gives the LayersModel and its graph', async () => {
+    const m = tfl.sequential({
+      layers: [tfl.layers.dense({ inputShape: [3], units: 2, name: 'd' })],
+    });
+    const path = await saveLayersModelToDir(m, join(dir, 'layers'));
+    const loaded = await loadModel(path);
+    expect(loaded.format).toBe('layers');
+    expect(loaded.graph.kind).toBe('layers');
+    expect(loaded.graph.nodes.map((n) => n.name)).toEqual(['d']);
+    expect(loaded.model).toBe(loaded.layersModel);
+    loaded.dispose();
+    m.dispose();
+  });
+
+  it('loadModel(file.onnx) goes through @interp/onnx loadOnnxModel and gives its graph', async () => {
+    const graph = denseReluGraph();
+    const seen: unknown[] = [];
+    const loaded = await loadModel(onnxFile, {
+      importOnnx: async () => ({
+        loadOnnxModel: async (source) => {
+          seen.push(source);
+          return graph;
+        },
+      }),
+    });
+    expect(seen).toEqual([onnxFile]);
+    expect(loaded.format).toBe('onnx');
+    expect(loaded.graph).toBe(graph);
+    expect(loaded.model).toBe(graph);
+    expect(loaded.layersModel).toBeUndefined();
+    loaded.dispose();
+  });
+
+  it('rejects bad input with InterpError naming the file', async () => {
+    const missing = await rejection(loadModel(join(dir, 'missing.onnx')));
+    expect(missing.message).toMatch(/cannot read .*missing\.onnx: no such file/);
+    const noLoader = await rejection(loadModel(onnxFile, { importOnnx: async () => ({}) }));
+    expect(noLoader.message).toMatch(/net\.onnx: ONNX support needs @interp\/onnx/);
+    const failing = await rejection(
+      loadModel(onnxFile, {
+        importOnnx: async () => ({
+          loadOnnxModel: async () => {
+            throw new RangeError('index out of range');
+          },
+        }),
+      }),
+    );
+    expect(failing.message).toMatch(/net\.onnx: cannot load the ONNX model \(index out of range\)/);
+    const own = await rejection(
+      loadModel(onnxFile, {
+        importOnnx: async () => ({
+          loadOnnxModel: async () => {
+            throw new InterpError('NOT_SUPPORTED', 'net.onnx: unsupported ops: Foo');
+          },
+        }),
+      }),
+    );
+    expect(own.message).toBe('net.onnx: unsupported ops: Foo');
+    await rejection(loadModel(join(dir, 'nope', 'model.json')));
+  });
+});
