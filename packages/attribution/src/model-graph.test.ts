@@ -172,6 +172,20 @@ describe('GradCAM on an NCHW graph', () => {
     g.dispose();
   });
 
+  it('new GradCAM(graph) finds the default layer by one probe pass when the graph declares no shapes', async () => {
+    const g = nchwConvGraph(HEAD_NCHW);
+    const shapeless: ModelGraph = {
+      ...g,
+      nodes: g.nodes.map((n) => ({ ...n, outputShape: undefined })),
+    };
+    const cam = await expectNoLeakedTensors(
+      () => new GradCAM(shapeless),
+      () => {},
+    );
+    expect(cam.layerName).toBe('relu');
+    g.dispose();
+  });
+
   it('rejects an NHWC input for an NCHW graph with InterpError naming the layout', async () => {
     const g = nchwConvGraph(HEAD_NCHW);
     const x = tf.zeros([1, 4, 4, 1]);
