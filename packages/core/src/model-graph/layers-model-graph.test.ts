@@ -119,6 +119,55 @@ describe('layersModelGraph', () => {
     tf.dispose([x, output, predicted, ...Object.values(taps)]);
   });
 
+  it('run(x, { taps, hooks }) reaches into a Sequential nested in a Sequential', async () => {
+    const inner = tfl.sequential({
+      name: 'inner',
+      layers: [
+        tfl.layers.dense({
+          inputShape: [2],
+          units: 2,
+          name: 'in_dense',
+          useBias: false,
+          weights: [
+            tf.tensor2d([
+              [1, 2],
+              [3, 4],
+            ]),
+          ],
+        }),
+      ],
+    });
+    // As the first layer tfjs would splice the inner model in; after another layer it nests.
+    const outer = tfl.sequential({
+      layers: [
+        tfl.layers.dense({
+          inputShape: [2],
+          units: 2,
+          name: 'first',
+          useBias: false,
+          weights: [tf.eye(2)],
+        }),
+        inner,
+        tfl.layers.dense({
+          units: 1,
+          name: 'top',
+          useBias: false,
+          weights: [tf.tensor2d([[1], [-1]])],
+        }),
+      ],
+    });
+    const g = layersModelGraph(outer);
+    expect(g.nodes.map((n) => n.modulePath)).toEqual(['first', 'inner.in_dense', 'top']);
+    const x = tf.tensor2d([[1, 1]]);
+    // in_dense = [1 + 3, 2 + 4] = [4, 6]; top = 4 - 6 = -2; hooked to [0, 1]: top = -1.
+    const plain = g.run(x, { taps: ['inner'] });
+    expect(Array.from(await plain.taps.inner!.data())).toEqual([4, 6]);
+    expect(Array.from(await plain.output.data())).toEqual([-2]);
+    const hooked = g.run(x, { hooks: { in_dense: () => tf.tensor2d([[0, 1]]) } });
+    expect(Array.from(await hooked.output.data())).toEqual([-1]);
+    tf.dispose([x, plain.output, plain.taps.inner!, hooked.output]);
+  });
+
   it('run(x, { hooks }) replaces a layer output for every layer downstream, skip branch untouched', async () => {
     const g = layersModelGraph(nestedNet());
     const x = image();
