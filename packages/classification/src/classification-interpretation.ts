@@ -1,6 +1,4 @@
 import {
-  assertInteger,
-  assertLabels,
   type DecodedItem,
   type ImageItem,
   InterpError,
@@ -13,6 +11,7 @@ import {
   type TabularItem,
   type TopLossesContext,
 } from '@interp/core';
+import { assertInteger, assertLabels } from '@interp/core/internal';
 import {
   confusionMatrixChart,
   dataTable,
@@ -25,21 +24,26 @@ import {
 } from '@interp/viz';
 import { auc } from './metrics/auc.js';
 import { averagePrecision } from './metrics/average-precision.js';
-import { type ClassificationReport, classificationReport } from './metrics/classification-report.js';
+import {
+  type ClassificationReport,
+  classificationReport,
+} from './metrics/classification-report.js';
 import { cohenKappa } from './metrics/cohen-kappa.js';
 import { confusionMatrix } from './metrics/confusion-matrix.js';
 import { confusionMatrixFromScores } from './metrics/confusion-matrix-from-scores.js';
 import {
   type ExpectedCalibrationError,
+  type ExpectedCalibrationErrorOptions,
   expectedCalibrationError,
 } from './metrics/expected-calibration-error.js';
 import { formatClassificationReport } from './metrics/format-classification-report.js';
 import { matthewsCorrcoef } from './metrics/matthews-corrcoef.js';
-import { type ConfusedPair, mostConfused } from './metrics/most-confused.js';
+import { type ConfusedPair, mostConfused, mostConfusedDefaults } from './metrics/most-confused.js';
 import { oneVsRest } from './metrics/one-vs-rest.js';
 import { precisionRecallCurve } from './metrics/precision-recall-curve.js';
 import { rocCurve } from './metrics/roc-curve.js';
 import { topKAccuracy } from './metrics/top-k-accuracy.js';
+import { reliabilityChart } from './reliability-chart.js';
 
 /** Predictions of any framework, for {@link ClassificationInterpretation.fromPredictions}. */
 export interface ClassificationPredictions {
@@ -260,7 +264,7 @@ export class ClassificationInterpretation extends Interpretation {
    * Off-diagonal `[actual, predicted, count]` with count >= minVal, largest first; ties in
    * row-major order (actual, then predicted).
    */
-  mostConfused(minVal = 1): ConfusedPair<string>[] {
+  mostConfused(minVal = mostConfusedDefaults.minVal): ConfusedPair<string>[] {
     return mostConfused(this.confusionMatrix(), { minVal, vocab: this.classNames });
   }
 
@@ -319,7 +323,7 @@ export class ClassificationInterpretation extends Interpretation {
   }
 
   /** Top-label calibration: accuracy vs confidence per bin and the expected calibration error. */
-  calibration({ nBins = 15 }: { nBins?: number } = {}): ExpectedCalibrationError {
+  calibration({ nBins }: ExpectedCalibrationErrorOptions = {}): ExpectedCalibrationError {
     const p = this.requirePreds('calibration');
     return expectedCalibrationError(p.data, this.numClasses, this.targs.data, { nBins });
   }
@@ -359,29 +363,12 @@ export class ClassificationInterpretation extends Interpretation {
    * Reliability diagram: accuracy against mean confidence of the top label in each non-empty
    * bin, with the diagonal of perfect calibration; the title gives the ECE.
    */
-  plotCalibration(options: CurvePlotOptions & { nBins?: number } = {}): SVGElement {
-    const r = this.calibration({ nBins: options.nBins });
-    const keep = Array.from(r.counts, (n, i) => (n > 0 ? i : -1)).filter((i) => i >= 0);
-    return lineChart(
-      [
-        {
-          name: 'model',
-          x: Float64Array.from(keep, (i) => r.confidence[i]!),
-          y: Float64Array.from(keep, (i) => r.accuracy[i]!),
-        },
-        { name: 'perfect calibration', x: Float64Array.of(0, 1), y: Float64Array.of(0, 1) },
-      ],
-      {
-        title: options.title ?? `Reliability diagram (ECE ${r.ece.toFixed(4)})`,
-        xLabel: 'Confidence',
-        yLabel: 'Accuracy',
-        xDomain: [0, 1],
-        yDomain: [0, 1],
-        legend: 'top-left',
-        figsize: options.figsize ?? [5, 5],
-        document: resolveDocument(options),
-      },
-    );
+  plotCalibration(options: CurvePlotOptions & ExpectedCalibrationErrorOptions = {}): SVGElement {
+    return reliabilityChart(this.calibration({ nBins: options.nBins }), {
+      title: options.title,
+      figsize: options.figsize,
+      document: resolveDocument(options),
+    });
   }
 
   private requirePreds(what: string): NDArray<Float32Array | Float64Array> {

@@ -24,12 +24,15 @@ export type {
   ExpectedCalibrationError,
   ExpectedCalibrationErrorOptions,
 } from './metrics/expected-calibration-error.js';
-export { expectedCalibrationError } from './metrics/expected-calibration-error.js';
+export {
+  expectedCalibrationError,
+  expectedCalibrationErrorDefaults,
+} from './metrics/expected-calibration-error.js';
 export type { FormatClassificationReportOptions } from './metrics/format-classification-report.js';
 export { formatClassificationReport } from './metrics/format-classification-report.js';
 export { matthewsCorrcoef } from './metrics/matthews-corrcoef.js';
 export type { ConfusedPair, MostConfusedOptions } from './metrics/most-confused.js';
-export { mostConfused } from './metrics/most-confused.js';
+export { mostConfused, mostConfusedDefaults } from './metrics/most-confused.js';
 export type { MultiLabelConfusionMatrixOptions } from './metrics/multi-label-confusion-matrix.js';
 export { multiLabelConfusionMatrix } from './metrics/multi-label-confusion-matrix.js';
 export type { OneVsRest } from './metrics/one-vs-rest.js';

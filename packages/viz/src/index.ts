@@ -25,29 +25,11 @@ export type { ToPNGOptions } from './to-png.js';
 export { toPNG } from './to-png.js';
 export { toSVGString } from './to-svg-string.js';
 export type { DocumentOption, Figsize, ImageArray, ImageInput } from './types.js';
-export type {
-  AnalyzerPlotOptions,
-  ConfidenceAnalysis,
-  ConfidenceBin,
-  ErrorAnalysis,
-  PredictionAnalyzerOptions,
-  PredictionDistribution,
-} from './views/PredictionAnalyzer.js';
-export { PredictionAnalyzer, predictionAnalyzerDefaults } from './views/PredictionAnalyzer.js';
 export type { PanelGridOptions } from './views/panel-grid.js';
 export { panelGrid } from './views/panel-grid.js';
 export type { PlotMetricsOptions } from './views/plot-metrics.js';
 export { plotMetrics } from './views/plot-metrics.js';
 export type { PlotMultiLossesOptions } from './views/plot-multi-losses.js';
 export { plotMultiLosses, plotMultiLossesDefaults } from './views/plot-multi-losses.js';
-export type { PlotPredictionsOptions } from './views/plotPredictions.js';
-export { plotPredictions, plotPredictionsDefaults } from './views/plotPredictions.js';
 export type { RasterChartOptions } from './views/raster-chart.js';
 export { rasterChart } from './views/raster-chart.js';
-export type { ShowBatchPredictionsOptions } from './views/showBatchPredictions.js';
-export {
-  showBatchPredictions,
-  showBatchPredictionsDefaults,
-} from './views/showBatchPredictions.js';
-export type { ShowResultsOptions } from './views/showResults.js';
-export { showResults, showResultsDefaults } from './views/showResults.js';

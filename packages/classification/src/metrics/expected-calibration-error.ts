@@ -1,10 +1,11 @@
-import { assertInteger, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { assertInteger } from '@interp/core/internal';
 import { binOf, uniformEdges } from './internal/bins.js';
 import { checkLabels, checkScores, type Scores } from './internal/validate.js';
 
 /** Options of {@link expectedCalibrationError}. */
 export interface ExpectedCalibrationErrorOptions {
-  /** Number of equal-width confidence bins on [0, 1] (default 15, as Guo et al. 2017). */
+  /** Number of equal-width confidence bins on [0, 1]; default {@link expectedCalibrationErrorDefaults}. */
   nBins?: number;
 }
 
@@ -22,7 +23,13 @@ export interface ExpectedCalibrationError {
   confidence: Float64Array;
 }
 
-const defaults = { nBins: 15 } as const;
+/**
+ * expectedCalibrationError defaults, written once: 15 bins, as Guo et al. 2017. Every ECE in the
+ * house (ClassificationInterpretation.calibration, PredictionAnalyzer) bins with this count.
+ */
+export const expectedCalibrationErrorDefaults: { readonly nBins: number } = Object.freeze({
+  nBins: 15,
+});
 
 /**
  * Expected calibration error of a classifier's top-label confidence (Guo et al., "On Calibration of
@@ -40,7 +47,7 @@ export function expectedCalibrationError(
   scores: Scores,
   numClasses: number,
   targs: ArrayLike<number>,
-  { nBins = defaults.nBins }: ExpectedCalibrationErrorOptions = {},
+  { nBins = expectedCalibrationErrorDefaults.nBins }: ExpectedCalibrationErrorOptions = {},
 ): ExpectedCalibrationError {
   const n = checkScores(scores, numClasses);
   checkLabels(targs, numClasses, 'targs', n);

@@ -1,15 +1,16 @@
-import { assertNumber } from '@interp/core/base';
+import { assertNumber } from '@interp/core/internal';
 import { checkMatrix, checkVocab } from './internal/matrix.js';
 
 /** Options of {@link mostConfused}. */
 export interface MostConfusedOptions {
-  /** Smallest count listed (default 1). */
+  /** Smallest count listed; default {@link mostConfusedDefaults}. */
   minVal?: number;
   /** Class names; without it the pairs hold class indices. */
   vocab?: readonly string[] | undefined;
 }
 
-const defaults = { minVal: 1 } as const;
+/** mostConfused defaults, written once (fastai's `min_val=1`). */
+export const mostConfusedDefaults: { readonly minVal: number } = Object.freeze({ minVal: 1 });
 
 /** `[actual, predicted, count]`: a name pair when a vocab is given, an index pair otherwise. */
 export type ConfusedPair<K extends string | number> = [actual: K, predicted: K, count: number];
@@ -39,7 +40,7 @@ export function mostConfused(
 ): ConfusedPair<string | number>[];
 export function mostConfused(
   matrix: readonly (readonly number[])[],
-  { minVal = defaults.minVal, vocab }: MostConfusedOptions = {},
+  { minVal = mostConfusedDefaults.minVal, vocab }: MostConfusedOptions = {},
 ): ConfusedPair<string | number>[] {
   const c = checkMatrix(matrix);
   assertNumber(minVal, 'minVal');

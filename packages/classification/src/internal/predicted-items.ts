@@ -1,15 +1,7 @@
-import {
-  assertInteger,
-  type DataLoader,
-  type DecodedItem,
-  InterpError,
-  type Learner,
-} from '@interp/core';
+import { type DataLoader, type DecodedItem, InterpError, type Learner } from '@interp/core';
+import { assertInteger } from '@interp/core/internal';
+import { dataTable, type Figsize, imageGrid, imageToDataURL } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
-import { dataTable } from '../../data-table.js';
-import { imageGrid } from '../../image-grid.js';
-import { imageToDataURL } from '../../image-to-data-url.js';
-import type { Figsize } from '../../types.js';
 
 /** One item with its prediction, ready to show. */
 export interface PredictedItem {

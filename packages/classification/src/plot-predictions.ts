@@ -1,6 +1,6 @@
 import type { Learner } from '@interp/core';
-import type { DocumentOption, Figsize } from '../types.js';
-import { checkMaxN, predictedItems, renderPredictedItems } from './internal/predictedItems.js';
+import type { DocumentOption, Figsize } from '@interp/viz';
+import { checkMaxN, predictedItems, renderPredictedItems } from './internal/predicted-items.js';
 
 /** Options of {@link plotPredictions}. */
 export interface PlotPredictionsOptions extends DocumentOption {

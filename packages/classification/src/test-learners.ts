@@ -6,6 +6,12 @@ import {
   learnerFromFunction,
 } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+
+/** Matches an InterpError whose message matches `message` (for `toThrow` and `rejects.toThrow`). */
+export function interpErrorMatching(message: RegExp) {
+  return expect.objectContaining({ name: 'InterpError', message: expect.stringMatching(message) });
+}
 
 /**
  * 2x2 grayscale images whose four pixels are the logits of classes a, b, c, d:
@@ -36,14 +42,23 @@ export const PROBS = [
 export const PROB_TARGETS = [0, 1, 1, 0, 0];
 
 export function probsLearner(columns?: string[]) {
+  return learnerOfProbabilities(PROBS, PROB_TARGETS, { columns });
+}
+
+/** A learner whose model returns its inputs: rows of class probabilities, in batches of 2. */
+export function learnerOfProbabilities(
+  probs: number[][],
+  targets: number[],
+  { columns, vocab = ['neg', 'pos'] }: { columns?: string[]; vocab?: string[] } = {},
+) {
   const dl = arrayDataLoader(
-    { data: Float32Array.from(PROBS.flat()), shape: [5, 2] },
-    { data: Int32Array.from(PROB_TARGETS), shape: [5] },
+    { data: Float32Array.from(probs.flat()), shape: [probs.length, probs[0]!.length] },
+    { data: Int32Array.from(targets), shape: [targets.length] },
     { batchSize: 2, columns },
   );
   return learnerFromFunction((t) => tf.clone(t), {
     dls: new DataLoaders(dl, dl),
     lossFunc: crossEntropyFromProbsPerItem,
-    vocab: ['neg', 'pos'],
+    vocab,
   });
 }

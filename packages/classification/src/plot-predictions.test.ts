@@ -1,14 +1,12 @@
 import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
+import { createDocument, toSVGString } from '@interp/viz';
+import { normalizeSVG } from '@interp/viz/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDocument } from '../create-document.js';
-import { interpErrorOfAsync } from '../test-helpers.js';
-import { normalizeSVG } from '../testing.js';
-import { toSVGString } from '../to-svg-string.js';
-import { plotPredictions, plotPredictionsDefaults } from './plotPredictions.js';
-import { showBatchPredictions, showBatchPredictionsDefaults } from './showBatchPredictions.js';
-import { showResults, showResultsDefaults } from './showResults.js';
-import { pixelLearner, probsLearner } from './test-learners.js';
+import { plotPredictions } from './plot-predictions.js';
+import { showBatchPredictions } from './show-batch-predictions.js';
+import { showResults } from './show-results.js';
+import { interpErrorMatching, pixelLearner, probsLearner } from './test-learners.js';
 
 let document: Document;
 beforeAll(async () => {
@@ -34,12 +32,6 @@ const fills = (el: Element) =>
 const p = (v: number) => (Math.exp(v) / (Math.exp(v) + 3)).toFixed(2);
 
 describe('plotPredictions(learn, { dsIdx, maxN })', () => {
-  it('has the expected defaults', () => {
-    expect(plotPredictionsDefaults).toEqual({ dsIdx: 1, maxN: 9 });
-    expect(showResultsDefaults).toEqual({ dsIdx: 1, maxN: 10, shuffle: true, seed: 0 });
-    expect(showBatchPredictionsDefaults).toEqual({ maxN: 9 });
-  });
-
   it('matches the golden SVG', async () => {
     const svg = await plotPredictions(pixelLearner(), { document });
     await expect(normalizeSVG(toSVGString(svg))).toMatchFileSnapshot(
@@ -75,12 +67,12 @@ describe('plotPredictions(learn, { dsIdx, maxN })', () => {
   });
 
   it('rejects bad input with an InterpError', async () => {
-    expect(
-      await interpErrorOfAsync(() => plotPredictions(pixelLearner(), { maxN: 0, document })),
-    ).toMatch(/maxN must be >= 1/);
-    expect(
-      await interpErrorOfAsync(() => plotPredictions(pixelLearner(), { dsIdx: 2, document })),
-    ).toMatch(/dsIdx must be in \[0, 1\]/);
+    await expect(plotPredictions(pixelLearner(), { maxN: 0, document })).rejects.toThrow(
+      interpErrorMatching(/maxN must be >= 1/),
+    );
+    await expect(plotPredictions(pixelLearner(), { dsIdx: 2, document })).rejects.toThrow(
+      interpErrorMatching(/dsIdx must be in \[0, 1\]/),
+    );
   });
 });
 
