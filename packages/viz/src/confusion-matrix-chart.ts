@@ -1,4 +1,4 @@
-import { assertInteger, keyword } from '@interp/core';
+import { assertInteger, keyword } from '@interp/core/internal';
 import { figsizeToPx } from './figsize-to-px.js';
 import { heatmap } from './heatmap.js';
 import { resolveDocument } from './resolve-document.js';

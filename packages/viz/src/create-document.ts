@@ -1,4 +1,4 @@
-import { InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
 
 // A variable specifier keeps bundlers from pulling linkedom into browser builds.
 const LINKEDOM = 'linkedom';

@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 import { optionalText } from './internal/plot-parts.js';
 import { resolveDocument } from './resolve-document.js';
 import type { DocumentOption } from './types.js';

@@ -1,4 +1,4 @@
-import { isInterpError } from '@interp/core';
+import { isInterpError } from '@interp/core/base';
 import { describe, expect, it } from 'vitest';
 import { encodePNG } from './encode-png.js';
 import { decodePNG, lcgBytes } from './test-png.js';

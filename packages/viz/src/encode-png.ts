@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 import { crc32 } from './internal/checksums.js';
 import { zlibCompress } from './internal/deflate.js';
 

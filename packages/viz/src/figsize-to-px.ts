@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 import type { Figsize } from './types.js';
 
 /** Pixels per inch when a matplotlib-style `figsize` becomes Plot's width and height. */

@@ -1,4 +1,5 @@
-import { assertNumber, describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { assertNumber, describe } from '@interp/core/internal';
 import { encodePNG } from './encode-png.js';
 import { pngDataURL } from './internal/base64.js';
 import { colormapTable, lutIndex } from './internal/colormap-table.js';

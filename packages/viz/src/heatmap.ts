@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 import * as Plot from '@observablehq/plot';
 import { colormap } from './colormap.js';
 import { contrastingTextColor } from './internal/color.js';

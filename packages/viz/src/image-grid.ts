@@ -1,4 +1,5 @@
-import { assertInteger, describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { assertInteger, describe } from '@interp/core/internal';
 import * as Plot from '@observablehq/plot';
 import { figsizeToPx } from './figsize-to-px.js';
 import { asSVG, optionalText, TITLE_MARGIN, titleMark } from './internal/plot-parts.js';

@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 import * as Plot from '@observablehq/plot';
 
 /** One point of {@link labeledDots}. */

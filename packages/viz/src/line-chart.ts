@@ -1,6 +1,13 @@
-import { describe, InterpError, keyword } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { describe, keyword } from '@interp/core/internal';
 import * as Plot from '@observablehq/plot';
-import { asSVG, optionalText, resolveSize, TITLE_MARGIN, titleMark } from './internal/plot-parts.js';
+import {
+  asSVG,
+  optionalText,
+  resolveSize,
+  TITLE_MARGIN,
+  titleMark,
+} from './internal/plot-parts.js';
 import { resolveDocument } from './resolve-document.js';
 import type { DocumentOption, Figsize } from './types.js';
 

@@ -1,4 +1,4 @@
-import { InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
 import type { DocumentOption } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { isInterpError } from '@interp/core';
+import { isInterpError } from '@interp/core/base';
 import { expect } from 'vitest';
 
 /** Runs `fn`, expects an InterpError with `code`, and returns its message for further checks. */

@@ -1,4 +1,5 @@
-import { assertNumber, describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { assertNumber, describe } from '@interp/core/internal';
 import { toSVGString } from './to-svg-string.js';
 
 /** Options of {@link toPNG}. */

@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XLINK_NS = 'http://www.w3.org/1999/xlink';

@@ -1,5 +1,3 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
-
 /**
  * An image as plain data: `data` in row-major HWC order (height, then width, then channel) and
  * `shape` `[H, W]` for grayscale or `[H, W, C]` with C = 1 (gray), 3 (RGB) or 4 (RGBA).
@@ -9,8 +7,19 @@ export interface ImageArray {
   shape: readonly [number, number] | readonly [number, number, number];
 }
 
-/** What image functions accept: an {@link ImageArray} or a tfjs tensor of shape [H, W] or [H, W, C]. */
-export type ImageInput = ImageArray | Tensor;
+/**
+ * A tfjs tensor as the image functions read it (structurally, so viz loads no tfjs): rendering one
+ * image is not a hot path, and a synchronous read keeps the image helpers synchronous.
+ */
+export interface ImageTensor {
+  readonly shape: readonly number[];
+  readonly dtype: string;
+  readonly isDisposed: boolean;
+  dataSync(): ArrayLike<number>;
+}
+
+/** What image functions accept: an {@link ImageArray} or a tensor of shape [H, W] or [H, W, C]. */
+export type ImageInput = ImageArray | ImageTensor;
 
 /** Figure size in inches, `[width, height]`, as in matplotlib; 72 px per inch (see `figsizeToPx`). */
 export type Figsize = readonly [number, number];

@@ -20,7 +20,7 @@ export async function trainingSection(
       title: 'Training loss',
     }),
   );
-  const metrics = viz.toSVGString(viz.plotMetrics(learn, { document }));
+  const metrics = viz.toSVGString(viz.plotMetrics(learn.recorder, { document }));
   const layerStats = viz.toSVGString(stats.plotLayerStats({ document }));
   const suggestions = Object.entries(lr.suggestions)
     .map(([name, v]) => `${name} ${Number.isFinite(v) ? v.toExponential(2) : 'n/a'}`)

@@ -1,4 +1,4 @@
-import { InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
 import * as Plot from '@observablehq/plot';
 import { parseColor } from './color.js';
 

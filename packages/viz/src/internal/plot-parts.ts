@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 import * as Plot from '@observablehq/plot';
 import { figsizeToPx } from '../figsize-to-px.js';
 import type { Figsize } from '../types.js';

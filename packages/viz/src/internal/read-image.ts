@@ -1,5 +1,6 @@
-import { describe, InterpError } from '@interp/core';
-import type { ImageInput } from '../types.js';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
+import type { ImageInput, ImageTensor } from '../types.js';
 
 /** An image read into plain data, validated: HWC order, `channels` in {1, 3, 4}. */
 export interface ImageData {
@@ -11,20 +12,13 @@ export interface ImageData {
   bytes: boolean;
 }
 
-interface TensorLike {
-  shape: number[];
-  dtype: string;
-  isDisposed: boolean;
-  dataSync(): ArrayLike<number>;
-}
-
-function isTensorLike(x: unknown): x is TensorLike {
+function isTensorLike(x: unknown): x is ImageTensor {
   return (
     typeof x === 'object' &&
     x !== null &&
-    typeof (x as TensorLike).dataSync === 'function' &&
-    Array.isArray((x as TensorLike).shape) &&
-    typeof (x as TensorLike).dtype === 'string'
+    typeof (x as ImageTensor).dataSync === 'function' &&
+    Array.isArray((x as ImageTensor).shape) &&
+    typeof (x as ImageTensor).dtype === 'string'
   );
 }
 

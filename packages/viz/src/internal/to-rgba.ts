@@ -1,4 +1,5 @@
-import { InterpError, keyword } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { keyword } from '@interp/core/internal';
 import { colormapTable, lutIndex } from './colormap-table.js';
 import type { ImageData } from './read-image.js';
 

@@ -1,4 +1,5 @@
-import { assertInteger, describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { assertInteger, describe } from '@interp/core/internal';
 import { optionalText, TITLE_FONT_SIZE, TITLE_MARGIN } from '../internal/plot-parts.js';
 import { resolveDocument } from '../resolve-document.js';
 import type { DocumentOption } from '../types.js';

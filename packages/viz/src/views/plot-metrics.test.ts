@@ -24,7 +24,7 @@ function recorder(): Recorder {
   return r;
 }
 
-describe('plotMetrics(learn, { nrows, ncols, figsize })', () => {
+describe('plotMetrics(recorder, { nrows, ncols, figsize })', () => {
   it('matches the golden SVG', async () => {
     const svg = plotMetrics(recorder(), { document });
     await expect(normalizeSVG(toSVGString(svg))).toMatchFileSnapshot(
@@ -33,7 +33,7 @@ describe('plotMetrics(learn, { nrows, ncols, figsize })', () => {
   });
 
   it('draws a loss panel (train and valid) and one panel per metric', () => {
-    const svg = plotMetrics({ recorder: recorder() } as never, { document });
+    const svg = plotMetrics(recorder(), { document });
     const panels = Array.from(svg.children).filter((c) => c.localName === 'svg');
     expect(panels).toHaveLength(3);
     const titles = panels.map((p) => p.querySelector('g[font-weight="bold"] text')?.textContent);
@@ -59,7 +59,7 @@ describe('plotMetrics(learn, { nrows, ncols, figsize })', () => {
       /1 x 2 grid has room for 2 panels but there are 3/,
     );
     expect(interpErrorOf(() => plotMetrics(42 as never, { document }))).toMatch(
-      /needs a Learner or its Recorder/,
+      /needs a Recorder's data/,
     );
   });
 });

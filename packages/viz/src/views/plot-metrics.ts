@@ -1,7 +1,20 @@
-import { assertInteger, describe, InterpError, type Learner, type Recorder } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { assertInteger, describe } from '@interp/core/internal';
 import { lineChart } from '../line-chart.js';
 import type { DocumentOption, Figsize } from '../types.js';
 import { panelGrid } from './panel-grid.js';
+
+/** What {@link plotMetrics} draws: a training Recorder (from @interp/core) or anything shaped like it. */
+export interface MetricsHistory {
+  /** Names of the metrics in each epoch's `metrics`. */
+  readonly metricNames: readonly string[];
+  readonly epochs: readonly {
+    readonly epoch: number;
+    readonly trainLoss: number;
+    readonly validLoss: number;
+    readonly metrics: Readonly<Record<string, number>>;
+  }[];
+}
 
 /** Options of {@link plotMetrics}. */
 export interface PlotMetricsOptions extends DocumentOption {
@@ -14,25 +27,27 @@ export interface PlotMetricsOptions extends DocumentOption {
 /**
  * Everything a fit recorded per epoch, one panel each: train and valid loss together, then one
  * panel per metric (accuracy, ...), in a grid of `nrows` x `ncols` (default up to 3 per row).
- * Takes a learner (its recorder) or a Recorder.
+ * Takes the recorded data (a learner's `recorder`), not the learner: viz runs no model.
  *
  * @example
  * ```ts
  * await learn.fit(5);
- * const svg = plotMetrics(learn, { document });
+ * const svg = plotMetrics(learn.recorder, { document });
  * ```
  */
 export function plotMetrics(
-  source: Learner | Recorder,
+  rec: MetricsHistory,
   { nrows, ncols, figsize, document }: PlotMetricsOptions = {},
 ): SVGSVGElement {
-  const rec = (
-    source && typeof source === 'object' && 'recorder' in source ? source.recorder : source
-  ) as Recorder;
-  if (!rec || typeof rec !== 'object' || !Array.isArray(rec.epochs)) {
+  if (
+    !rec ||
+    typeof rec !== 'object' ||
+    !Array.isArray(rec.epochs) ||
+    !Array.isArray(rec.metricNames)
+  ) {
     throw new InterpError(
       'INVALID_ARGUMENT',
-      `plotMetrics needs a Learner or its Recorder, got ${describe(source)}`,
+      `plotMetrics needs a Recorder's data ({ metricNames, epochs }; pass learn.recorder), got ${describe(rec)}`,
     );
   }
   if (rec.epochs.length === 0) {

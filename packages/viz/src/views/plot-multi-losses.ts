@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 import { type LineSeries, lineChart } from '../line-chart.js';
 import type { DocumentOption, Figsize } from '../types.js';
 

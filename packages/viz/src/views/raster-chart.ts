@@ -1,4 +1,5 @@
-import { describe, InterpError, keyword } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { describe, keyword } from '@interp/core/internal';
 import * as Plot from '@observablehq/plot';
 import { imageToDataURL } from '../image-to-data-url.js';
 import {
