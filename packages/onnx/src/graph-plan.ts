@@ -1,0 +1,106 @@
+import type { Dim, GraphNode } from '@interp/core';
+import { Attributes } from './attributes.js';
+import type { HostTensor } from './host-tensor.js';
+import { modulePathOf } from './module-path.js';
+import { type GraphProto, int64ToNumber, type ValueInfoProto } from './onnx-proto.js';
+import type { OnnxNode, OpKernel } from './ops/op-types.js';
+import { onnxOps } from './ops/registry.js';
+
+/** One node of the execution plan. */
+export interface Step {
+  node: OnnxNode;
+  kernel: OpKernel;
+  /** The Relu step a Conv may apply itself (its only consumer), when neither is hooked. */
+  reluStep?: number;
+}
+
+/** The executable form of a validated graph. */
+export interface GraphPlan {
+  steps: Step[];
+  /** Public descriptions of the steps, same order; outputShape filled in later. */
+  nodes: MutableNode[];
+  inputName: string;
+  inputShape: Dim[];
+  outputName: string;
+  outputShape: Dim[];
+}
+
+export type MutableNode = { -readonly [K in keyof GraphNode]: GraphNode[K] };
+
+/** A value's shape from its type: fixed sizes as numbers, named or unknown dims as null. */
+export function dimsOf(info: ValueInfoProto | undefined): Dim[] {
+  const dims = info?.type?.tensorType?.shape?.dim ?? [];
+  return dims.map((d) => {
+    const v = int64ToNumber(d.dimValue);
+    return d.dimParam || v <= 0 ? null : v;
+  });
+}
+
+/**
+ * Builds the plan: unique node names (exports may leave them empty), module paths, parameter
+ * counts (the sizes of the initializers a node reads), and Conv -> Relu pairs a fused conv can run.
+ */
+export function planGraph(
+  graph: GraphProto,
+  initializers: ReadonlyMap<string, HostTensor>,
+): GraphPlan {
+  const protoNodes = graph.node ?? [];
+  const taken = new Set<string>();
+  const steps: Step[] = protoNodes.map((p, i) => {
+    const opType = p.opType ?? '';
+    let name = p.name || `${opType}_${i}`;
+    while (taken.has(name)) name = `${name}_${i}`;
+    taken.add(name);
+    return {
+      node: {
+        name,
+        opType,
+        inputs: [...(p.input ?? [])],
+        outputs: [...(p.output ?? [])],
+        attrs: new Attributes(p.attribute ?? [], name),
+      },
+      kernel: onnxOps[opType]!,
+    };
+  });
+  const consumers = new Map<string, number[]>();
+  steps.forEach((s, i) => {
+    for (const input of s.node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), i]);
+  });
+  const graphOutputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
+  steps.forEach((s) => {
+    if (s.node.opType !== 'Conv') return;
+    const out = s.node.outputs[0]!;
+    const users = consumers.get(out) ?? [];
+    if (users.length === 1 && steps[users[0]!]!.node.opType === 'Relu' && !graphOutputs.has(out)) {
+      s.reluStep = users[0]!;
+    }
+  });
+  const nodes: MutableNode[] = steps.map(({ node }) => {
+    const params = node.inputs.reduce((sum, input) => {
+      const t = initializers.get(input);
+      return sum + (t ? t.data.length : 0);
+    }, 0);
+    const modulePath = modulePathOf(node.name);
+    return {
+      name: node.name,
+      op: node.opType,
+      inputs: node.inputs,
+      outputs: node.outputs,
+      outputShape: undefined,
+      params,
+      trainableParams: params,
+      ...(modulePath === undefined ? {} : { modulePath }),
+    };
+  });
+  const initializerNames = new Set(initializers.keys());
+  const input = (graph.input ?? []).find((i) => !initializerNames.has(i.name ?? ''));
+  const output = (graph.output ?? [])[0];
+  return {
+    steps,
+    nodes,
+    inputName: input?.name ?? '',
+    inputShape: dimsOf(input),
+    outputName: output?.name ?? '',
+    outputShape: dimsOf(output),
+  };
+}

@@ -1,0 +1,210 @@
+import {
+  applyHook,
+  type Dim,
+  findNode,
+  type GraphNode,
+  type GraphRunOptions,
+  type GraphRunResult,
+  type ImageLayout,
+  type ModelGraph,
+  type NodeHook,
+} from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import * as tf from '@tensorflow/tfjs-core';
+import type { GraphPlan, MutableNode, Step } from './graph-plan.js';
+import { type MemoStore, makeContext } from './op-context.js';
+import { nchw } from './ops/layout.js';
+import type { Value } from './ops/op-types.js';
+
+/**
+ * An ONNX model executed node by node with tfjs ops: a {@link ModelGraph} whose `run` is
+ * differentiable, with taps and hooks on any node. Made by `loadOnnxModel`; `dispose()` frees its
+ * weights.
+ *
+ * @example
+ * ```ts
+ * const model = await loadOnnxModel('resnet18.onnx');
+ * const { output, taps } = model.run(x, { taps: ['layer4'] });
+ * ```
+ */
+export class OnnxModel implements ModelGraph {
+  readonly kind = 'onnx' as const;
+  readonly inputShape: readonly Dim[];
+  readonly outputShape: readonly Dim[];
+  readonly layout: ImageLayout;
+  /** Opset of the default ONNX domain the model was exported with. */
+  readonly opset: number;
+  private readonly steps: Step[];
+  private readonly publicNodes: MutableNode[];
+  private readonly memos: MemoStore = new Map();
+  private shapesInferred = false;
+  private disposed = false;
+
+  /** @internal Built by loadOnnxModel from a validated plan and its constants (owned from now on). */
+  constructor(
+    private readonly plan: GraphPlan,
+    private readonly constants: Map<string, Value>,
+    private readonly folded: ReadonlySet<number>,
+    opset: number,
+  ) {
+    this.steps = plan.steps;
+    this.publicNodes = plan.nodes;
+    this.inputShape = plan.inputShape;
+    this.outputShape = plan.outputShape;
+    this.opset = opset;
+    this.layout = plan.inputShape.length === 4 ? 'NCHW' : 'none';
+  }
+
+  /** Nodes in execution order; output shapes are inferred on first access (two dry runs). */
+  get nodes(): readonly GraphNode[] {
+    if (!this.shapesInferred) this.inferShapes();
+    return this.publicNodes;
+  }
+
+  findNode(query: string): GraphNode {
+    return findNode(this.publicNodes, query, 'layer');
+  }
+
+  predict(x: tf.Tensor): tf.Tensor {
+    return this.run(x).output;
+  }
+
+  run(x: tf.Tensor, options: GraphRunOptions = {}): GraphRunResult {
+    this.assertAlive();
+    this.checkInput(x);
+    const taps = (options.taps ?? []).map((q) => [q, this.findNode(q).name] as const);
+    const hooks = new Map<string, NodeHook>();
+    for (const [q, hook] of Object.entries(options.hooks ?? {}))
+      hooks.set(this.findNode(q).name, hook);
+    const tapped = new Set(taps.map(([, name]) => name));
+    return tf.tidy(() => {
+      const values = this.execute(x, hooks, tapped);
+      const owned = (v: Value) => {
+        const t = nchw(v);
+        // The caller disposes what run returns: never hand out a weight or the input itself.
+        return t === x || v.constant ? tf.clone(t) : t;
+      };
+      const output = owned(values.get(this.plan.outputName)!);
+      const tapValues: Record<string, tf.Tensor> = {};
+      for (const [query, name] of taps) {
+        const node = this.publicNodes.find((n) => n.name === name)!;
+        tapValues[query] = owned(values.get(node.outputs[0]!)!);
+      }
+      return { output, taps: tapValues };
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of this.constants.values()) v.tensor.dispose();
+    for (const t of this.memos.values()) t.dispose();
+    this.memos.clear();
+  }
+
+  private execute(x: tf.Tensor, hooks: ReadonlyMap<string, NodeHook>, tapped: ReadonlySet<string>) {
+    const values = new Map<string, Value>(this.constants);
+    const input = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+    values.set(this.plan.inputName, { tensor: input });
+    const fusedInto = new Set<number>();
+    this.steps.forEach((step, i) => {
+      const { node } = step;
+      const hook = hooks.get(node.name);
+      if (this.folded.has(i) && hook === undefined) return;
+      const inputs = node.inputs.map((name) => (name ? values.get(name) : undefined));
+      let outputs: Value[];
+      if (fusedInto.has(i)) {
+        outputs = [inputs[0]!];
+      } else {
+        const fuse =
+          step.reluStep !== undefined &&
+          !hook &&
+          !tapped.has(node.name) &&
+          !hooks.has(this.steps[step.reluStep]!.node.name);
+        if (fuse) fusedInto.add(step.reluStep!);
+        const result = this.folded.has(i)
+          ? node.outputs.map((o) => values.get(o)!)
+          : step.kernel(makeContext(node, inputs, this.opset, this.memos, fuse));
+        outputs = Array.isArray(result) ? result : [result];
+      }
+      if (hook) outputs[0] = this.applyNodeHook(hook, i, outputs[0]!, inputs);
+      node.outputs.forEach((name, k) => {
+        if (name && outputs[k]) values.set(name, outputs[k]!);
+      });
+    });
+    return values;
+  }
+
+  /** Hooks see and return ONNX's layout (NCHW); an untouched NHWC output stays NHWC. */
+  private applyNodeHook(
+    hook: NodeHook,
+    i: number,
+    out: Value,
+    inputs: (Value | undefined)[],
+  ): Value {
+    const shown = nchw(out);
+    const context = {
+      node: this.publicNodes[i]!,
+      inputs: inputs.filter((v): v is Value => v !== undefined).map(nchw),
+    };
+    const replaced = applyHook(hook, shown, context);
+    return replaced === shown ? out : { tensor: replaced };
+  }
+
+  private checkInput(x: tf.Tensor): void {
+    if (!(x instanceof tf.Tensor)) {
+      throw new InterpError('INVALID_ARGUMENT', 'OnnxModel.run: the input must be a tf.Tensor');
+    }
+    const want = this.inputShape;
+    const fits = x.rank === want.length && want.every((d, i) => d === null || d === x.shape[i]);
+    if (!fits) {
+      const layout = this.layout === 'NCHW' ? ' (NCHW: batch, channels, height, width)' : '';
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `OnnxModel.run: the model expects an input of shape [${want.map((d) => d ?? 'any').join(', ')}]${layout}, got [${x.shape.join(', ')}]; reshape or transpose the input`,
+      );
+    }
+  }
+
+  /**
+   * Static shapes from two dry runs on zeros (batch 1 and batch 2): dims that change with the
+   * batch become null (one run when the batch is fixed). Left undefined when the input has free
+   * dims besides the batch.
+   */
+  private inferShapes(): void {
+    this.shapesInferred = true;
+    const [batch, ...rest] = this.inputShape;
+    if (rest.some((d) => d === null) || this.disposed) return;
+    const shapesAt = (n: number) =>
+      tf.tidy(() => {
+        const values = this.execute(tf.zeros([n, ...(rest as number[])]), new Map(), new Set());
+        return this.publicNodes.map((node) => {
+          const v = values.get(node.outputs[0]!);
+          if (!v) return undefined;
+          const s = v.tensor.shape;
+          return v.nhwc ? [s[0]!, s[3]!, s[1]!, s[2]!] : [...s];
+        });
+      });
+    try {
+      const one = shapesAt(batch ?? 1);
+      const two = batch === null ? shapesAt(2) : one;
+      this.publicNodes.forEach((node, i) => {
+        const a = one[i];
+        const b = two[i];
+        if (a && b && a.length === b.length)
+          node.outputShape = a.map((d, k) => (d === b[k] ? d : null));
+      });
+    } catch {
+      // A model that cannot run on zeros keeps unknown shapes; run() will report the problem.
+    }
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'OnnxModel.run: the model was disposed; load it again',
+      );
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { InterpError } from '@interp/core/base';
+import * as tf from '@tensorflow/tfjs-core';
+import { spatialPads, tfPadding } from './conv-padding.js';
+import { nhwc } from './layout.js';
+import type { OpContext, OpKernel, Value } from './op-types.js';
+
+type Pair = [number, number];
+
+function convGeometry(ctx: OpContext, x: tf.Tensor, kernel: Pair) {
+  const a = ctx.node.attrs;
+  const strides = a.ints('strides', [1, 1]) as Pair;
+  const dilations = a.ints('dilations', [1, 1]) as Pair;
+  const pads = spatialPads(a, [x.shape[1]!, x.shape[2]!], kernel, strides, dilations);
+  if ((strides[0] > 1 || strides[1] > 1) && (dilations[0] > 1 || dilations[1] > 1)) {
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `${ctx.node.name}: a convolution with both strides and dilations above 1 is not supported by tfjs`,
+    );
+  }
+  return { strides, dilations, pad: tfPadding(pads) };
+}
+
+function requireImage(ctx: OpContext, v: Value): void {
+  if (v.tensor.rank !== 4) {
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `${ctx.node.name}: ${ctx.node.opType} on a ${v.tensor.rank}-D input is not supported (only 2-D images, N x C x H x W)`,
+    );
+  }
+}
+
+/** Conv: groups (depthwise when groups = input channels), dilations, pads, auto_pad, bias, fused ReLU. */
+const conv: OpKernel = (ctx) => {
+  const xv = ctx.inputs[0] as Value;
+  requireImage(ctx, xv);
+  const w = ctx.input(1);
+  const [cOut, cInPerGroup, kh, kw] = w.shape as [number, number, number, number];
+  const group = ctx.node.attrs.int('group', 1);
+  const x = nhwc(xv);
+  const { strides, dilations, pad } = convGeometry(ctx, x, [kh, kw]);
+  const bias = ctx.inputs[2] ? ctx.input(2) : undefined;
+  const activation = ctx.fuseRelu ? 'relu' : 'linear';
+  const keep = <T extends tf.Tensor>(key: string, make: () => T) =>
+    ctx.isConstant(1) ? ctx.memo(key, make) : make();
+  const cIn = x.shape[3]!;
+  let y: tf.Tensor;
+  if (group === 1) {
+    const filter = keep('hwio', () => tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D);
+    y = tf.fused.conv2d({
+      x: x as tf.Tensor4D,
+      filter,
+      strides,
+      pad,
+      dataFormat: 'NHWC',
+      dilations,
+      bias,
+      activation,
+    });
+  } else if (group === cIn && cInPerGroup === 1) {
+    const filter = keep(
+      'depthwise',
+      () => tf.reshape(tf.transpose(w, [2, 3, 0, 1]), [kh, kw, cIn, cOut / cIn]) as tf.Tensor4D,
+    );
+    // Fused depthwise conv takes one pad for all sides; uneven pads are applied to the input.
+    const even = pad === 'valid' || pad.flat().every((p, k) => k < 2 || k > 5 || p === pad[1][0]);
+    const xIn = even ? x : tf.pad(x, pad as [number, number][]);
+    const dwPad = even ? (pad === 'valid' ? 'valid' : pad[1][0]) : 'valid';
+    y = tf.fused.depthwiseConv2d({
+      x: xIn as tf.Tensor4D,
+      filter,
+      strides,
+      pad: dwPad,
+      dataFormat: 'NHWC',
+      dilations,
+      bias,
+      activation,
+    });
+  } else {
+    const filters = keep(
+      'grouped',
+      () => tf.stack(tf.split(tf.transpose(w, [2, 3, 1, 0]), group, 3)) as tf.Tensor5D,
+    );
+    const parts = tf
+      .split(x, group, 3)
+      .map((xg, g) =>
+        tf.conv2d(
+          xg as tf.Tensor4D,
+          tf.squeeze(tf.slice(filters, [g], [1]), [0]) as tf.Tensor4D,
+          strides,
+          pad,
+          'NHWC',
+          dilations,
+        ),
+      );
+    y = tf.concat(parts, 3);
+    if (bias) y = tf.add(y, bias);
+    if (ctx.fuseRelu) y = tf.relu(y);
+  }
+  return { tensor: y, nhwc: true };
+};
+
+/** ConvTranspose (groups 1, no dilations): a full transposed conv, then the pads cropped away. */
+const convTranspose: OpKernel = (ctx) => {
+  const xv = ctx.inputs[0] as Value;
+  requireImage(ctx, xv);
+  const a = ctx.node.attrs;
+  const w = ctx.input(1);
+  const [, cOut, kh, kw] = w.shape as [number, number, number, number];
+  const dilations = a.ints('dilations', [1, 1]);
+  if (a.int('group', 1) !== 1) a.unsupported('group', a.int('group', 1));
+  if (dilations.some((d) => d !== 1)) a.unsupported('dilations', dilations);
+  const strides = a.ints('strides', [1, 1]) as Pair;
+  const x = nhwc(xv) as tf.Tensor4D;
+  const [n, h, wd] = x.shape as [number, number, number, number];
+  const full = [(h - 1) * strides[0] + kh, (wd - 1) * strides[1] + kw];
+  const outPad = a.ints('output_padding', [0, 0]);
+  let begin: number[];
+  let size: number[];
+  const explicit = a.ints('output_shape');
+  if (explicit) {
+    const total = explicit.map((o, i) => Math.max(0, full[i]! + outPad[i]! - o));
+    const autoPad = a.string('auto_pad', 'NOTSET');
+    begin = total.map((t) =>
+      autoPad === 'SAME_UPPER' ? Math.floor(t / 2) : t - Math.floor(t / 2),
+    );
+    size = explicit;
+  } else {
+    const pads = a.ints('pads', [0, 0, 0, 0]);
+    begin = [pads[0]!, pads[1]!];
+    size = full.map((f, i) => f + outPad[i]! - pads[i]! - pads[i + 2]!);
+  }
+  const filter = (
+    ctx.isConstant(1)
+      ? ctx.memo('filter', () => tf.transpose(w, [2, 3, 1, 0]))
+      : tf.transpose(w, [2, 3, 1, 0])
+  ) as tf.Tensor4D;
+  let y: tf.Tensor = tf.conv2dTranspose(x, filter, [n, full[0]!, full[1]!, cOut], strides, 'valid');
+  // output_padding may reach past the full result: those rows only get the bias.
+  const extra = [0, 1].map((i) => Math.max(0, begin[i]! + size[i]! - full[i]!));
+  if (extra[0]! > 0 || extra[1]! > 0)
+    y = tf.pad(y, [
+      [0, 0],
+      [0, extra[0]!],
+      [0, extra[1]!],
+      [0, 0],
+    ]);
+  y = tf.slice(y, [0, begin[0]!, begin[1]!, 0], [n, size[0]!, size[1]!, cOut]);
+  if (ctx.inputs[2]) y = tf.add(y, ctx.input(2));
+  return { tensor: y, nhwc: true };
+};
+
+/** Convolutions. */
+export const convOps: Record<string, OpKernel> = { Conv: conv, ConvTranspose: convTranspose };

@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { OpKernel } from './op-types.js';
+
+/** Gemm: alpha * A' B' + beta * C. */
+const gemm: OpKernel = (ctx) => {
+  const a = ctx.node.attrs;
+  const transposeA = a.int('transA', 0) === 1;
+  const transposeB = a.int('transB', 0) === 1;
+  const alpha = a.float('alpha', 1);
+  const beta = a.float('beta', 1);
+  const A = ctx.input(0) as tf.Tensor2D;
+  const B = ctx.input(1) as tf.Tensor2D;
+  const C = ctx.inputs[2] ? ctx.input(2) : undefined;
+  // Not tf.fused.matMul: its bias is applied wrongly on WASM with transposeB (tfjs 4.22).
+  if (alpha === 1) {
+    const y = tf.matMul(A, B, transposeA, transposeB);
+    return { tensor: C ? tf.add(y, beta === 1 ? C : tf.mul(C, beta)) : y };
+  }
+  let y: tf.Tensor = tf.mul(tf.matMul(A, B, transposeA, transposeB), alpha);
+  if (C) y = tf.add(y, tf.mul(C, beta));
+  return { tensor: y };
+};
+
+/** MatMul with numpy semantics: 1-D operands are promoted, then the promoted axis dropped. */
+const matMul: OpKernel = (ctx) => {
+  let a = ctx.input(0);
+  let b = ctx.input(1);
+  const vecA = a.rank === 1;
+  const vecB = b.rank === 1;
+  if (vecA) a = tf.expandDims(a, 0);
+  if (vecB) b = tf.expandDims(b, 1);
+  let y: tf.Tensor = tf.matMul(a, b);
+  if (vecA) y = tf.squeeze(y, [y.rank - 2]);
+  if (vecB) y = tf.squeeze(y, [y.rank - 1]);
+  return { tensor: y };
+};
+
+/** Matrix products. */
+export const matMulOps: Record<string, OpKernel> = { Gemm: gemm, MatMul: matMul };
