@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InterpError, keyword } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { keyword } from '@interp/core/internal';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
 import { textTable } from '../format/text-table.js';
-import { parseNpy } from '../io/npy.js';
-import { readFileBytes } from '../io/read-file.js';
+import { readNpyFile } from '../io/npy.js';
 import { parseOptions } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
 
@@ -218,7 +218,7 @@ function readInput(file: string, cwd: string): { data: Float32Array; shape: numb
   if (!file.toLowerCase().endsWith('.npy')) {
     throw new InterpError('PARSE', `${file}: the input must be a .npy array`);
   }
-  const npy = parseNpy(readFileBytes(file, cwd), file);
+  const npy = readNpyFile(file, cwd);
   if (npy.data instanceof BigInt64Array || npy.data instanceof BigUint64Array) {
     const out = new Float32Array(npy.data.length);
     for (let i = 0; i < out.length; i++) out[i] = Number(npy.data[i]!);

@@ -11,32 +11,49 @@ import {
   sigmoid,
   softmaxRows,
 } from '@interp/classification/metrics';
-import { InterpError, keyword } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
 import { textTable } from '../format/text-table.js';
 import { type FileArray, readArray } from '../io/read-array.js';
 import { readVocab } from '../io/read-vocab.js';
-import { parseOptions } from '../parse-options.js';
+import { MAX_CLASSES, MAX_TOP_LOSSES } from '../limits.js';
+import { optionRange, parseOptions } from '../parse-options.js';
+import { notProbabilities, notProbabilitiesMessage } from '../probability-rows.js';
 import { UsageError } from '../usage-error.js';
 
 // Imports only tfjs-free modules: @interp/viz (which loads tfjs) is imported for --out alone.
 
+/** Top losses listed when --k is not given (fewer when there are fewer items). */
+const DEFAULT_TOP_LOSSES = 10;
+
+const OPTIONS = {
+  preds: { type: 'string' },
+  targs: { type: 'string' },
+  vocab: { type: 'string' },
+  act: { type: 'string', choices: ['none', 'softmax', 'sigmoid'], default: 'none' },
+  // No default here: a --k above the item count is an error only when given.
+  k: { type: 'integer', min: 1, max: MAX_TOP_LOSSES },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 const USAGE = `Usage: interp classification --preds P --targs T [--vocab V] [--act none|softmax|sigmoid]
-                             [--k 10] [--json] [--out DIR]
+                             [--k ${DEFAULT_TOP_LOSSES}] [--json] [--out DIR]
 
   --preds P   N x C class scores (.npy float32/float64, .json nested array, .csv without header)
               or N predicted labels (1-D)
   --targs T   N integer labels (.npy int32/int64, .json, .csv or .txt one per line)
   --vocab V   class names: a .json array or a text file with one name per line (default 0..C-1)
-  --act A     none (default: scores are probabilities), softmax or sigmoid, applied to the scores
-  --k K       number of top losses to list (default 10)
+              at most ${MAX_CLASSES.toLocaleString('en-US')} classes (labels 0..${MAX_CLASSES - 1})
+  --act A     none (default: scores are probabilities; each row must sum to 1 within 1e-3),
+              softmax or sigmoid, applied to the scores
+  --k K       number of top losses to list (${optionRange(OPTIONS.k)}, default ${DEFAULT_TOP_LOSSES})
   --json      print one JSON object instead of text
   --out DIR   also write DIR/confusion_matrix.svg and DIR/confusion_matrix.png
   -h, --help  show this help
 `;
-
-const defaults = { act: 'none', k: 10 } as const;
 
 interface Inputs {
   numClasses: number;
@@ -50,20 +67,7 @@ interface Inputs {
 
 /** `interp classification`: see USAGE. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseOptions(
-    argv,
-    {
-      preds: { type: 'string' },
-      targs: { type: 'string' },
-      vocab: { type: 'string' },
-      act: { type: 'string' },
-      k: { type: 'string' },
-      json: { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'classification',
-  );
+  const { values } = parseOptions(argv, OPTIONS, 'classification');
   if (values.help) {
     io.stdout.write(USAGE);
     return 0;
@@ -76,14 +80,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (values.targs === undefined) {
     throw new UsageError('missing --targs T (N integer labels); see interp classification --help');
   }
-  const act = keyword(
-    values.act as 'none' | 'softmax' | 'sigmoid' | undefined,
-    '--act',
-    ['none', 'softmax', 'sigmoid'],
-    defaults.act,
-  );
+  const act = values.act;
   const kGiven = values.k !== undefined;
-  const k = kGiven ? parseK(values.k!) : defaults.k;
+  const k = values.k ?? DEFAULT_TOP_LOSSES;
 
   const preds = readArray(values.preds, io.cwd);
   const targsFile = readArray(values.targs, io.cwd);
@@ -142,13 +141,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-function parseK(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) {
-    throw new UsageError(`--k must be a positive integer, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
-}
-
 /** Checks shapes, labels and probabilities; applies the activation. Errors name the file. */
 function prepare(
   preds: FileArray,
@@ -169,6 +161,12 @@ function prepare(
   if (n === 0) throw new InterpError('EMPTY_INPUT', `${preds.file}: no items`);
   if (isScores) {
     const c = preds.shape[1]!;
+    if (c > MAX_CLASSES) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `${preds.file} has ${c} columns (classes); at most ${MAX_CLASSES} classes are supported`,
+      );
+    }
     if (vocab !== undefined && vocab.length !== c) {
       throw new InterpError(
         'SHAPE_MISMATCH',
@@ -193,6 +191,8 @@ function prepare(
     c = vocab.length;
     why = `${vocabFile} has ${c} names`;
   } else {
+    checkLargestLabel(targs, targsFile.file);
+    checkLargestLabel(labels, preds.file);
     c = Math.max(maxOf(labels), maxOf(targs)) + 1;
     why = 'labels must be integers >= 0';
   }
@@ -219,6 +219,19 @@ function maxOf(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
   // A NaN or fractional value is reported by checkLabels; keep the class count finite here.
   return Number.isFinite(max) ? Math.floor(max) : 0;
+}
+
+/** Refuses a label that would make the class count (and the C x C matrix) exceed MAX_CLASSES. */
+function checkLargestLabel(labels: ArrayLike<number>, file: string): void {
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i]!;
+    if (v >= MAX_CLASSES) {
+      throw new InterpError(
+        'LABEL_OUT_OF_RANGE',
+        `${file}: item ${i} has label ${v}; labels must be class indices below ${MAX_CLASSES} (at most ${MAX_CLASSES} classes)`,
+      );
+    }
+  }
 }
 
 function checkLabels(labels: ArrayLike<number>, c: number, file: string, why: string): void {
@@ -261,6 +274,10 @@ function checkScores(
           ? `${where(i)} is ${v}, a negative probability; pass --act softmax (or sigmoid) if the scores are logits`
           : `${where(i)} is ${v}, not a probability in [0, 1]; pass --act softmax (or sigmoid) if the scores are logits`,
       );
+    }
+    const bad = notProbabilities(data, c);
+    if (bad !== undefined) {
+      throw new InterpError('INVALID_ARGUMENT', notProbabilitiesMessage(preds.file, bad));
     }
   } else {
     for (let i = 0; i < data.length; i++) {

@@ -1,8 +1,9 @@
 // Reads .npy files in chunks of whole pixels through one reusable buffer, so a 184 MB score
 // array costs a few MiB of memory. Only the header is parsed up front.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { InterpError } from '@interp/core/base';
-import { parseNpyHeader } from '../io/npy.js';
+import { NPY_HEAD_BYTES, parseNpyHeader } from '../io/npy.js';
+import { openRegularFile, readFully } from '../io/read-file.js';
 
 /** The element types of .npy files (the `kind` + byte size of numpy's descr). */
 export type NpyStreamDType =
@@ -70,30 +71,18 @@ export function isIntegerDType(dtype: NpyStreamDType): boolean {
 
 /**
  * Opens a .npy file and parses its header (format versions 1-3, little-endian, C order), checking
- * that the file holds all the data the header announces. Errors name the file.
+ * that it is a regular file that holds all the data the header announces. Errors name the file
+ * as `name` (the path as the user wrote it).
  */
-export function openNpy(path: string): NpyFile {
+export function openNpy(path: string, name = path): NpyFile {
   const fail = (why: string): never => {
-    throw new InterpError('PARSE', `${path}: ${why}`);
+    throw new InterpError('PARSE', `${name}: ${why}`);
   };
-  let fd: number;
+  const { fd, size } = openRegularFile(path, '/', name);
   try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : `cannot be read (${code ?? e})`;
-    throw new InterpError('IO', `${path}: ${why}`);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const head = new Uint8Array(Math.min(size, 65_536 + 12));
-    readFully(fd, head, head.length, 0);
-    const parsed = parseNpyHeader(head, path);
+    const head = new Uint8Array(Math.min(size, NPY_HEAD_BYTES));
+    readFully(fd, head, head.length, 0, name);
+    const parsed = parseNpyHeader(head, name);
     const dtype = parsed.dtype as NpyStreamDType;
     if (!(dtype in SIZES)) {
       return fail(`unsupported dtype '${parsed.descr}' (use float32, float64 or an integer type)`);
@@ -106,7 +95,7 @@ export function openNpy(path: string): NpyFile {
         `truncated data: the header says ${shape.join(' x ')} ${dtypeName(dtype)} (${count * itemSize} bytes), the file has ${Math.max(0, size - dataOffset)}`,
       );
     }
-    return { name: path, fd, dtype, shape, itemSize, dataOffset };
+    return { name, fd, dtype, shape, itemSize, dataOffset };
   } catch (e) {
     closeSync(fd);
     throw e;
@@ -121,16 +110,13 @@ export function closeNpy(file: NpyFile): void {
 
 /** Reads `count` elements starting at element `first` into `into` (at byte 0). */
 export function readElements(file: NpyFile, into: Uint8Array, first: number, count: number): void {
-  readFully(file.fd, into, count * file.itemSize, file.dataOffset + first * file.itemSize);
-}
-
-function readFully(fd: number, into: Uint8Array, length: number, position: number): void {
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, into, done, length - done, position + done);
-    if (n === 0) throw new InterpError('IO', 'unexpected end of file');
-    done += n;
-  }
+  readFully(
+    file.fd,
+    into,
+    count * file.itemSize,
+    file.dataOffset + first * file.itemSize,
+    file.name,
+  );
 }
 
 /**

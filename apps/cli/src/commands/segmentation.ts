@@ -21,6 +21,7 @@ import type { CliIO } from '../cli-io.js';
 import { jsonText } from '../format/json-text.js';
 import { textTable } from '../format/text-table.js';
 import { readVocab } from '../io/read-vocab.js';
+import { MAX_CLASSES } from '../limits.js';
 import { parseOptions } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
 import {
@@ -54,8 +55,6 @@ Options:
 
 /** Bytes of predictions read per chunk; the chunk holds whole pixels. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
-/** Labels this large cannot be class indices (the confusion matrix would not fit). */
-const MAX_CLASSES = 4096;
 
 /** What `--json` prints, in this key order. */
 export interface SegmentationReport {
@@ -143,12 +142,10 @@ function measure(
   vocab: string[] | undefined,
   ignoreIndex: number | undefined,
 ): { counts: ConfusionCounts; vocab: string[] } {
-  const preds = openNpy(predsPath);
-  preds.name = names.preds;
+  const preds = openNpy(predsPath, names.preds);
   let targs: NpyFile | undefined;
   try {
-    targs = openNpy(targsPath);
-    targs.name = names.targs;
+    targs = openNpy(targsPath, names.targs);
     const scores = !isIntegerDType(preds.dtype);
     if (scores ? preds.shape.length !== 4 : preds.shape.length !== 3) {
       throw new InterpError(

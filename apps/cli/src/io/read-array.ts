@@ -1,5 +1,5 @@
 import { InterpError } from '@interp/core/base';
-import { type NpyData, parseNpy } from './npy.js';
+import { type NpyData, readNpyFile } from './npy.js';
 import { extensionOf, readFileBytes } from './read-file.js';
 
 /** A numeric array read from a file: C-order data and its shape (1-D or 2-D). */
@@ -27,13 +27,14 @@ export function readArray(file: string, cwd: string): FileArray {
       `${file}: unknown format ${ext === '' ? '(no extension)' : JSON.stringify(ext)}; use ${ARRAY_FORMATS.join(', ')}`,
     );
   }
-  const bytes = readFileBytes(file, cwd);
   let result: { data: FileArray['data']; shape: number[] };
   if (ext === '.npy') {
-    const npy = parseNpy(bytes, file);
+    const npy = readNpyFile(file, cwd);
     result = { data: toNumbers(npy.data, file), shape: npy.shape };
   } else {
-    const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+    const text = readFileBytes(file, cwd)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     result =
       ext === '.json'
         ? parseJsonArray(text, file)

@@ -1,9 +1,11 @@
 import { InterpError } from '@interp/core/base';
+import { MAX_CLASSES } from '../limits.js';
 import { extensionOf, readFileBytes } from './read-file.js';
 
 /**
  * Reads class names: a `.json` array of names (strings, or numbers taken as text), or any other
- * file as text with one name per line. Names must be unique and non-empty; errors name the file.
+ * file as text with one name per line. Names must be unique and non-empty, at most
+ * {@link MAX_CLASSES} of them; errors name the file.
  */
 export function readVocab(file: string, cwd: string): string[] {
   const text = readFileBytes(file, cwd)
@@ -21,6 +23,7 @@ export function readVocab(file: string, cwd: string): string[] {
     if (!Array.isArray(value)) {
       throw new InterpError('PARSE', `${file}: expected a JSON array of class names`);
     }
+    checkCount(value.length, file);
     names = value.map((v, i) => {
       if (typeof v === 'string') return v;
       if (typeof v === 'number' && Number.isFinite(v)) return String(v);
@@ -36,6 +39,7 @@ export function readVocab(file: string, cwd: string): string[] {
   } else {
     const lines = text.split(/\r?\n/);
     while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    checkCount(lines.length, file);
     where = (i) => `line ${i + 1}`;
     lines.forEach((line, i) => {
       if (line.trim() === '') {
@@ -60,4 +64,13 @@ export function readVocab(file: string, cwd: string): string[] {
     seen.set(name, i);
   });
   return names;
+}
+
+function checkCount(n: number, file: string): void {
+  if (n > MAX_CLASSES) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `${file} has ${n} class names; at most ${MAX_CLASSES} classes are supported`,
+    );
+  }
 }
