@@ -62,7 +62,7 @@ export class OnnxModel implements ModelGraph {
   }
 
   findNode(query: string): GraphNode {
-    return findNode(this.publicNodes, query, 'layer');
+    return findNode(this.nodes, query, 'layer');
   }
 
   predict(x: tf.Tensor): tf.Tensor {
