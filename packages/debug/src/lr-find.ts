@@ -1,13 +1,8 @@
-import {
-  assertInteger,
-  assertNumber,
-  describe,
-  type EpochRecord,
-  InterpError,
-  type Learner,
-} from '@interp/core';
+import { type EpochRecord, InterpError, type Learner } from '@interp/core';
+import { assertInteger, assertNumber, describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { requireLayersModel } from './internal/model-layers.js';
+import { rememberLrFind } from './last-lr-find.js';
 import type { LrSuggestion, SuggestionFunction } from './lr-suggestion.js';
 import { minimum } from './minimum.js';
 import { slide } from './slide.js';
@@ -73,7 +68,7 @@ export interface LrFindResult {
  * exponentially from `startLr` (`startLr * (endLr / startLr) ** (i / numIt)` at step i), records
  * the loss smoothed as fastai does (exponential moving average with beta 0.98, debiased), stops
  * when it passes 4x the best (`stopDiv`), then puts the weights and the learner's recorder back
- * as they were. Suggestions come from fastai's methods on the losses from step `numIt / 10` to
+ * as they were (the run is kept for {@link lastLrFind} and `plotLrFind(learn)`). Suggestions come from fastai's methods on the losses from step `numIt / 10` to
  * the 5th from last (cut at the first NaN).
  *
  * @example
@@ -185,7 +180,9 @@ export async function lrFind(learn: Learner, options: LrFindOptions = {}): Promi
     suggestions[name] = s.lr;
     points[name] = s.point;
   }
-  return { lrs, losses, rawLosses, suggestions, points, stoppedEarly, warnings };
+  const result = { lrs, losses, rawLosses, suggestions, points, stoppedEarly, warnings };
+  rememberLrFind(learn, result);
+  return result;
 }
 
 function resolveSuggestFuncs(

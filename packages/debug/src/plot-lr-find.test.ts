@@ -1,6 +1,10 @@
+import { arrayDataLoader, DataLoaders, Learner, mseLossPerItem, setupBackend } from '@interp/core';
 import { createDocument, toSVGString } from '@interp/viz';
 import { normalizeSVG } from '@interp/viz/testing';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { lastLrFind } from './last-lr-find.js';
+import { lrFind } from './lr-find.js';
 import { plotLrFind, plotLrFindDefaults } from './plot-lr-find.js';
 import { interpError } from './test-models.js';
 
@@ -55,9 +59,34 @@ describe('plotLrFind(found, { skipStart, skipEnd, suggestion })', () => {
     ).toHaveLength(20);
   });
 
-  it('plots a learner’s recorder', () => {
-    const learn = { recorder: { lrs, losses } } as never;
-    expect(markGroup(plotLrFind(learn, { document }), 'line')).toHaveLength(1);
+  it('plots the last lrFind run of a learner, not the constant lr of its fits', async () => {
+    await setupBackend('wasm');
+    const n = 32;
+    const x = Float32Array.from({ length: n }, (_, i) => i / n - 0.5);
+    const dl = arrayDataLoader(
+      { data: x, shape: [n, 1] },
+      { data: x.map((v) => 2 * v - 1), shape: [n, 1] },
+      { batchSize: 8 },
+    );
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [1] })] });
+    const learn = Learner.fromLayersModel(model, {
+      dls: new DataLoaders(dl, dl),
+      lossFunc: mseLossPerItem,
+    });
+    expect(() => plotLrFind(learn, { document })).toThrow(
+      interpError(/call `await lrFind\(learn\)` first/),
+    );
+    await learn.fit(1, { lr: 0.01 });
+    const run = await lrFind(learn, { startLr: 1e-4, endLr: 1, numIt: 30, stopDiv: false });
+    await learn.fit(1, { lr: 0.01 }); // a later fit does not replace the finder's run
+    expect(lastLrFind(learn)).toBe(run);
+    const svg = plotLrFind(learn, { document });
+    const d = markGroup(svg, 'line')[0]!.querySelector('path')!.getAttribute('d')!;
+    // 30 steps - 5 - 5 = 20 points at 20 distinct x positions (the recorder's lr is constant 0.01).
+    const xs = Array.from(d.matchAll(/[ML]([-\d.]+),/g), (m) => Number(m[1]));
+    expect(xs).toHaveLength(20);
+    expect(new Set(xs).size).toBe(20);
+    expect(markGroup(svg, 'dot')[0]!.querySelectorAll('circle').length).toBeGreaterThan(0);
   });
 
   it('rejects bad input with an InterpError saying what to do', () => {

@@ -1,5 +1,7 @@
-import { describe, InterpError, type Learner } from '@interp/core';
+import { InterpError, type Learner } from '@interp/core';
+import { describe } from '@interp/core/internal';
 import { type DocumentOption, type Figsize, labeledDots, lineChart } from '@interp/viz';
+import { lastLrFind } from './last-lr-find.js';
 
 /** What {@link plotLrFind} draws: {@link lrFind}'s result or anything shaped like it. */
 export interface LrFindData {
@@ -29,7 +31,7 @@ export const plotLrFindDefaults = { skipStart: 5, skipEnd: 5, suggestion: true }
 /**
  * The learning-rate finder's curve: smoothed loss against learning rate on a log axis, without
  * the first `skipStart` and last `skipEnd` points, with each suggestion marked as a dot and named
- * in a legend with its value. Takes lrFind's result, or a learner whose recorder holds a run.
+ * in a legend with its value. Takes lrFind's result, or a learner lrFind has run on (its last run).
  *
  * @example
  * ```ts
@@ -98,8 +100,17 @@ function readSource(source: LrFindData | Learner): {
   suggestions?: Readonly<Record<string, number>>;
   points?: LrFindData['points'];
 } {
-  if (source && typeof source === 'object' && 'recorder' in source && source.recorder) {
-    return { lrs: source.recorder.lrs, losses: source.recorder.losses };
+  // A learner's recorder holds its fits, not the finder's run (lrFind restores it): use the run
+  // lrFind kept for this learner.
+  if (source && typeof source === 'object' && ('recorder' in source || 'model' in source)) {
+    const run = lastLrFind(source as Learner);
+    if (!run) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'plotLrFind: this learner has no learning-rate finder run; call `await lrFind(learn)` first, or pass its result: plotLrFind(await lrFind(learn))',
+      );
+    }
+    return run;
   }
   const s = source as LrFindData;
   if (
