@@ -40,6 +40,17 @@ describe('toSVGString(node)', () => {
     expect(toSVGString(svg)).toContain('xmlns:xlink="http://www.w3.org/1999/xlink"');
   });
 
+  it('replaces characters XML 1.0 forbids (U+0001, U+000B, lone surrogates, U+FFFF) with U+FFFD', () => {
+    const svg = document.createElementNS(SVG_NS, 'svg');
+    const text = document.createElementNS(SVG_NS, 'text');
+    text.setAttribute('aria-label', 'a\u0001b');
+    text.textContent = 'c\u000bd\ud800e\uffff\u{1f600}\tf';
+    svg.appendChild(text);
+    expect(toSVGString(svg)).toBe(
+      `<svg xmlns="${SVG_NS}"><text aria-label="a\ufffdb">c\ufffdd\ufffde\ufffd\u{1f600}\tf</text></svg>`,
+    );
+  });
+
   it('returns outerHTML for HTML elements such as a table', () => {
     const table = dataTable([{ a: '<b>' }], { document });
     expect(toSVGString(table)).toBe(table.outerHTML);

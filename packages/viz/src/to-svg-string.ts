@@ -33,8 +33,21 @@ function isSVGRoot(node: Element): boolean {
   return node.localName === 'svg';
 }
 
+/**
+ * Characters XML 1.0 forbids anywhere, even escaped: C0 controls but tab, newline and carriage
+ * return, lone surrogates, U+FFFE and U+FFFF. One in a class name made an ill-formed file that
+ * PNG rendering refused; they become U+FFFD so the document stays well-formed.
+ */
+const XML_FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML forbids
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s
+    .replace(XML_FORBIDDEN, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function escapeAttribute(s: string): string {
