@@ -121,7 +121,8 @@ function readRaw(
       `tensor ${name} has ${bytes.byteLength} bytes of data for ${size} values of ${width} bytes; the model (or its external data file) is damaged or truncated`,
     );
   }
-  if (dataType === OnnxDataType.FLOAT) return new Float32Array(bytes.slice().buffer);
+  // new Uint8Array(bytes) copies into a buffer of its own: a Node Buffer's .slice() would not.
+  if (dataType === OnnxDataType.FLOAT) return new Float32Array(new Uint8Array(bytes).buffer);
   // Copy: raw bytes inside a protobuf buffer are rarely aligned for a typed-array view.
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float64Array(size);
