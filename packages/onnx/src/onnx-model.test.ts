@@ -75,7 +75,9 @@ describe('OnnxModel', () => {
         return output.arraySync() as number[][];
       }),
     );
-    for (const row of out) row.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
+    for (const row of out) {
+      for (const [i, v] of row.entries()) expect(v).toBeCloseTo(expected[i]!, 6);
+    }
   });
 
   it('a hook that keeps the output changes nothing; a hook may replace the gradient of a ReLU', () => {
@@ -88,8 +90,8 @@ describe('OnnxModel', () => {
       expect(tf.max(tf.abs(tf.sub(plain, hooked))).dataSync()[0]).toBe(0);
       // Every path from input to output crosses relu1: a zero gradient there zeroes the input gradient.
       const blockGrad = (o: tf.Tensor) =>
-        tf.customGrad((t: tf.Tensor) => ({
-          value: tf.clone(t),
+        tf.customGrad((t) => ({
+          value: tf.clone(t as tf.Tensor),
           gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
         }))(o);
       const f = (hooks: Record<string, (o: tf.Tensor) => tf.Tensor>) => (t: tf.Tensor) =>
