@@ -90,9 +90,54 @@ describe('Learner.fit(epochs, { lr })', () => {
     expect(learn.recorder.epochs.length).toBe(1);
   });
 
+  it('fit(0) is a no-op: returns the recorder, records nothing, changes no weight', async () => {
+    const t = blobs(20, 5);
+    const dl = arrayDataLoader(t.x, t.y, { batchSize: 10 });
+    const learn = Learner.fromLayersModel(linearModel(), { dls: new DataLoaders(dl, dl) });
+    const r = await expectNoLeakedTensors(() => learn.fit(0));
+    expect(r).toBe(learn.recorder);
+    expect([r.losses, r.lrs, r.epochs]).toEqual([[], [], []]);
+    expect(Array.from(await learn.layersModel!.weights[0]!.read().data())).toEqual([0, 0, 0, 0]);
+  });
+
+  it('defaults to cross-entropy from probabilities when the model ends in softmax', async () => {
+    const t = blobs(80, 11);
+    const dl = arrayDataLoader(t.x, t.y, { batchSize: 16 });
+    const dls = new DataLoaders(dl, dl);
+    const dense = tfl.sequential({
+      layers: [tfl.layers.dense({ units: 2, inputShape: [2], activation: 'softmax' })],
+    });
+    const viaActivation = tfl.sequential({
+      layers: [
+        tfl.layers.dense({ units: 4, inputShape: [2], activation: 'relu' }),
+        tfl.layers.dense({ units: 2 }),
+        tfl.layers.activation({ activation: 'softmax' }),
+      ],
+    });
+    const input = tfl.input({ shape: [2] });
+    const functional = tfl.model({
+      inputs: input,
+      outputs: tfl.layers.softmax().apply(tfl.layers.dense({ units: 2 }).apply(input)) as never,
+    });
+    for (const m of [dense, viaActivation, functional]) {
+      expect(Learner.fromLayersModel(m, { dls }).lossFunc).toBe(crossEntropyFromProbsPerItem);
+    }
+    expect(Learner.fromLayersModel(linearModel(), { dls }).lossFunc).toBe(crossEntropyPerItem);
+    // Blobs at (+-2, +-2) with sd 0.7 are separable: trained on the right loss, the mean max
+    // probability goes well above 0.9 (softmax applied twice cannot pass 1 / (1 + e^-1) = 0.73).
+    const learn = Learner.fromLayersModel(dense, { dls });
+    await learn.fit(15, { lr: 0.1 });
+    const { preds, targs } = await getPreds(learn, { withDecoded: false });
+    const p = (await preds.array()) as number[][];
+    tf.dispose([preds, targs]);
+    const meanMax = p.reduce((a, r) => a + Math.max(...r), 0) / p.length;
+    expect(meanMax).toBeGreaterThan(0.9);
+  });
+
   it('rejects bad epochs, bad lr and models that are not models', async () => {
     const learn = identityLearner();
-    await expect(learn.fit(0)).rejects.toThrow(/epochs must be >= 1/);
+    await expect(learn.fit(-1)).rejects.toThrow(/epochs must be >= 0, got -1/);
+    await expect(learn.fit(1.5)).rejects.toThrow(/epochs must be an integer, got 1.5/);
     await expect(learn.fit(1, { lr: -1 })).rejects.toThrow(InterpError);
     const dl = arrayDataLoader(x3, y3);
     expect(() => Learner.fromLayersModel({} as never, { dls: new DataLoaders(dl, dl) })).toThrow(

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DataLoaders } from './data-loader.js';
+import { endsInSoftmax } from './ends-in-softmax.js';
 import { InterpError } from './errors.js';
 import { getPreds } from './get-preds.js';
-import { crossEntropyPerItem, type LossFunction } from './losses.js';
+import { crossEntropyFromProbsPerItem, crossEntropyPerItem, type LossFunction } from './losses.js';
 import { type Metric, metricName } from './metric.js';
 import { Recorder } from './recorder.js';
 import { assertInteger, assertNumber } from './validate.js';
@@ -13,7 +14,11 @@ export type ModelFunction = (x: tf.Tensor) => tf.Tensor;
 
 export interface LearnerOptions {
   dls: DataLoaders;
-  /** Per-item loss (reduction none); default cross-entropy from logits. */
+  /**
+   * Per-item loss (reduction none); default cross-entropy from logits, or from probabilities
+   * when the model is a LayersModel whose last layer is a softmax (applying softmax twice trains
+   * to flat, useless probabilities).
+   */
   lossFunc?: LossFunction;
   /** Class names; default the train loader's vocab. */
   vocab?: readonly string[];
@@ -85,7 +90,11 @@ export class Learner {
       );
     }
     this.dls = options.dls;
-    this.lossFunc = options.lossFunc ?? crossEntropyPerItem;
+    this.lossFunc =
+      options.lossFunc ??
+      (this.layersModel && endsInSoftmax(this.layersModel)
+        ? crossEntropyFromProbsPerItem
+        : crossEntropyPerItem);
     this.vocab = options.vocab ?? options.dls.train.vocab;
     this.metrics = options.metrics ?? [];
   }
@@ -116,9 +125,12 @@ export class Learner {
   /**
    * Trains for `epochs` passes over the training loader with Adam(lr) (or `optimizer`), recording
    * each batch's loss and learning rate, then validates (loss and metrics) at each epoch end.
+   * `fit(0)` does nothing; negative or fractional epochs throw.
    */
   async fit(epochs: number, options: FitOptions = {}): Promise<Recorder> {
-    assertInteger(epochs, 'epochs', 1);
+    assertInteger(epochs, 'epochs', 0);
+    // As fastai: zero epochs train nothing and record nothing.
+    if (epochs === 0) return this.recorder;
     const {
       lr = fitDefaults.lr,
       lrSchedule,
