@@ -30,4 +30,13 @@ describe('jsonText(value)', () => {
     );
     expect(jsonText(Number.NaN)).toBe('null');
   });
+
+  it('escapes controls and bidi overrides in strings and keys; the parsed value is unchanged', () => {
+    const value = new Map([['k\u202e', ['a\x1b[2J', 'b\u0085\u2066', 'c\x7f']]]);
+    const text = jsonText(value);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: checking their absence is the point
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(text).toContain('"k\\u202e"');
+    expect(JSON.parse(text)).toEqual({ 'k\u202e': ['a\x1b[2J', 'b\u0085\u2066', 'c\x7f'] });
+  });
 });

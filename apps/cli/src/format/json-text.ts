@@ -14,7 +14,7 @@ export type JsonValue =
  * and class names must come out in vocab order.
  */
 export function jsonText(value: JsonValue, indent = ''): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value === null || typeof value !== 'object') return jsonScalar(value);
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     const items = value as readonly JsonValue[];
@@ -29,5 +29,20 @@ export function jsonText(value: JsonValue, indent = ''): string {
       ? [...(value as ReadonlyMap<string, JsonValue>).entries()]
       : Object.entries(value as { readonly [key: string]: JsonValue });
   if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${jsonText(v, inner)}`).join(',\n')}\n${indent}}`;
+  return `{\n${entries.map(([k, v]) => `${inner}${jsonScalar(k)}: ${jsonText(v, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+/**
+ * JSON.stringify escapes C0 controls and lone surrogates; DEL, C1 controls, line separators and
+ * bidi overrides in untrusted strings are escaped too (`\u202e`), so the JSON printed on a
+ * terminal cannot reorder or hide text. The value is the same once parsed.
+ */
+function jsonScalar(value: string | number | boolean | null): string {
+  const text = JSON.stringify(value) ?? 'null';
+  return typeof value === 'string'
+    ? text.replace(
+        /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
+    : text;
 }
