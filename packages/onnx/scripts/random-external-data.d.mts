@@ -1,0 +1,2 @@
+/** See random-external-data.mjs. */
+export declare function modelWithRandomWeights(modelPath: string, seed?: number): Promise<string>;
