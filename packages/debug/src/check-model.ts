@@ -1,4 +1,5 @@
-import { assertInteger, assertNumber, type Learner } from '@interp/core';
+import type { Learner } from '@interp/core';
+import { assertInteger, assertNumber } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { firstBatch } from './internal/first-batch.js';
 import { leafLayers, requireLearner } from './internal/model-layers.js';
@@ -32,7 +33,9 @@ export interface CheckModelReport {
 
 /**
  * Health checks on the first training batch, each passed, failed with a reason, or skipped:
- * outputs and loss are finite; the output size matches the vocab; gradients reach every layer
+ * every weight is finite (checked directly, naming the layers); outputs and loss are finite;
+ * outputs that are already probabilities (rows in [0, 1] summing to 1) do not meet a loss that
+ * applies softmax again (and a loss from probabilities gets probabilities); the output size matches the vocab; gradients reach every layer
  * with trainable weights (nonzero and finite); and the loss goes down when training a few steps on
  * that one batch (on the model's own weights, restored afterwards).
  *
@@ -55,6 +58,7 @@ export async function checkModel(
     checks.push({ name, status: ok === null ? 'skipped' : ok ? 'passed' : 'failed', message });
   const { x, y } = await firstBatch(learn.dls.train, 'checkModel');
   try {
+    await weightsCheck(learn, add);
     const lossOf = () => tf.tidy(() => tf.mean(learn.lossFunc(learn.predict(x), y)) as tf.Scalar);
     // Outputs, and the loss with its inputs checked by the loss function.
     const out = learn.predict(x);
@@ -63,6 +67,7 @@ export async function checkModel(
       tf.stack([tf.sum(tf.cast(tf.isNaN(out), 'int32')), tf.sum(tf.cast(tf.isInf(out), 'int32'))]),
     );
     const [nan, inf] = Array.from(await counts.data());
+    const probabilities = await rowsAreProbabilities(out);
     tf.dispose([out, counts]);
     add(
       'finite outputs',
@@ -71,6 +76,7 @@ export async function checkModel(
         ? `outputs of shape [${outShape.join(', ')}] are all finite`
         : `outputs hold ${nan} NaN and ${inf} infinite values; look for divisions by zero, log of 0 or exploding weights (run weightDistributionAnalysis)`,
     );
+    activationCheck(learn.lossFunc.lossName, probabilities, add);
     let loss0: number;
     try {
       const l = lossOf();
@@ -134,6 +140,91 @@ export async function checkModel(
       '\n',
     )}\n${passed ? 'All checks passed.' : `${checks.filter((c) => c.status === 'failed').length} check(s) failed.`}\n`;
   return { passed, checks, text, toString: () => text };
+}
+
+/** Every weight finite, checked directly: a NaN can hide behind a max-pool or a ReLU downstream. */
+async function weightsCheck(
+  learn: Learner,
+  add: (name: string, ok: boolean | null, message: string) => void,
+): Promise<void> {
+  const model = learn.layersModel;
+  const name = 'finite weights';
+  if (!model) {
+    add(name, null, 'the model is a plain function: its weights are unknown');
+    return;
+  }
+  const layers = leafLayers(model).filter((l) => l.weights.length > 0);
+  if (layers.length === 0) {
+    add(name, null, 'the model has no weights');
+    return;
+  }
+  const counts = tf.tidy(() =>
+    tf.stack(
+      layers.map((l) =>
+        tf.addN(
+          l.weights.map((w) => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(w.read())), 'int32'))),
+        ),
+      ),
+    ),
+  );
+  const bad = await counts.data();
+  counts.dispose();
+  const named = layers.flatMap((l, i) => (bad[i]! > 0 ? [`${l.name} (${bad[i]})`] : []));
+  add(
+    name,
+    named.length === 0,
+    named.length === 0
+      ? `all weights of the ${layers.length} layers with weights are finite`
+      : `non-finite (NaN or infinite) weights in ${named.join(', ')}; reinitialize or reload them, and lower the learning rate if training made them`,
+  );
+}
+
+// Rows of a softmax output lie in [0, 1] and sum to 1 up to float32 rounding.
+const PROBABILITY_SUM_TOLERANCE = 1e-4;
+
+/** True when every row (last axis, more than one class) is in [0, 1] and sums to 1. */
+async function rowsAreProbabilities(out: tf.Tensor): Promise<boolean> {
+  if (out.rank < 2 || out.shape.at(-1)! < 2 || out.size === 0) return false;
+  const verdict = tf.tidy(() => {
+    const inRange = tf.all(tf.logicalAnd(tf.greaterEqual(out, 0), tf.lessEqual(out, 1)));
+    const sumsToOne = tf.all(
+      tf.lessEqual(tf.abs(tf.sub(tf.sum(out, -1), 1)), PROBABILITY_SUM_TOLERANCE),
+    );
+    return tf.logicalAnd(inRange, sumsToOne);
+  });
+  const ok = (await verdict.data())[0] === 1;
+  verdict.dispose();
+  return ok;
+}
+
+/** Cross-entropy from logits applies softmax: on outputs that are already probabilities, twice. */
+function activationCheck(
+  lossName: string,
+  probabilities: boolean,
+  add: (name: string, ok: boolean | null, message: string) => void,
+): void {
+  const name = 'loss fits the output activation';
+  if (probabilities && lossName === 'crossEntropy') {
+    add(
+      name,
+      false,
+      'the outputs are already probabilities (every row in [0, 1] sums to 1: the model ends in softmax) but the loss, cross-entropy from logits, applies softmax again, which trains to flat, useless probabilities; pass lossFunc: crossEntropyFromProbsPerItem, or drop the final softmax',
+    );
+  } else if (!probabilities && lossName === 'crossEntropyFromProbs') {
+    add(
+      name,
+      false,
+      'the loss, cross-entropy from probabilities, expects rows in [0, 1] summing to 1 but the outputs are not; end the model in softmax, or use crossEntropyPerItem (from logits)',
+    );
+  } else {
+    add(
+      name,
+      true,
+      probabilities
+        ? `the outputs are probabilities and the loss (${lossName}) takes them as such`
+        : `the outputs are scores, not probabilities, as the loss (${lossName}) expects`,
+    );
+  }
 }
 
 async function gradientCheck(
