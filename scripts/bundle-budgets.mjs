@@ -39,6 +39,13 @@ const budgets = [
     max: 3 * kB,
     forbid: { tfjs: TFJS, Plot: PLOT },
   },
+  {
+    name: "import { segmentationReport } from '@interp/segmentation/metrics'",
+    code: "export { segmentationReport } from '@interp/segmentation/metrics';",
+    // Measured from source (min+gzip): 1.3 kB.
+    max: 3 * kB,
+    forbid: { tfjs: TFJS, Plot: PLOT },
+  },
   // Each package's full entry (every export kept), with tfjs and the optional Node peers external.
   ...[
     // Measured (min+gzip): core 16.9 (the WASM gap kernels, their SIMD modules and the tape-free

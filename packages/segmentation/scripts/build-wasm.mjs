@@ -1,11 +1,11 @@
-// Compiles src/confusion-kernel.wat with the pinned wabt and writes the bytes, base64-encoded,
-// to src/confusion-kernel-wasm.ts. `--check` compares instead of writing and exits 1 on drift.
+// Compiles src/metrics/confusion-kernel.wat with the pinned wabt and writes the bytes, base64-encoded,
+// to src/metrics/confusion-kernel-wasm.ts. `--check` compares instead of writing and exits 1 on drift.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
-const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'metrics');
 const watFile = join(src, 'confusion-kernel.wat');
 const outFile = join(src, 'confusion-kernel-wasm.ts');
 

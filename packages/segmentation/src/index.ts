@@ -5,24 +5,24 @@ export { maskLegend, maskLegendDefaults } from './mask-legend.js';
 // The interpretation class and its plots (use tfjs through @interp/core, and Plot through @interp/viz).
 export type { LabelMask, MaskToDataURLOptions } from './mask-to-data-url.js';
 export { maskToDataURL } from './mask-to-data-url.js';
-export * from './metrics.js';
+export * from './metrics/index.js';
+export type { SegmentationPredictions } from './segmentation-from-predictions.js';
 export type {
-  ArrayInput,
   PlotPixelConfusionMatrixOptions,
   SegmentationFromLearnerOptions,
   SegmentationInterpretationData,
-  SegmentationPredictions,
-  SegmentationReport,
-} from './SegmentationInterpretation.js';
+} from './segmentation-interpretation.js';
 export {
   plotPixelConfusionMatrixDefaults,
   SegmentationInterpretation,
   segmentationConfusionMatrixDefaults,
-} from './SegmentationInterpretation.js';
+} from './segmentation-interpretation.js';
 export { IGNORE_COLOR, SEGMENTATION_PALETTE, segmentationPalette } from './segmentation-palette.js';
-export type { SegmentationTopLossesOptions } from './segmentation-top-losses.js';
+export type {
+  SegmentationTopLossesOptions,
+  SegmentedItems,
+} from './segmentation-top-losses.js';
 export {
-  registerSegmentationRenderers,
   renderSegmentationTopLosses,
   segmentationTopLossesDefaults,
 } from './segmentation-top-losses.js';

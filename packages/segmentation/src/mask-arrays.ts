@@ -1,6 +1,7 @@
 // Internal: the CPU-side passes behind SegmentationInterpretation (storage, validation, decoding).
 import { PROBABILITY_EPSILON } from '@interp/core';
-import { InterpError } from '@interp/core/base';
+import { InterpError, type NDArray, ndarray, type TypedArray } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 
 /** Label arrays we store masks in. */
 export type LabelArray = Uint8Array | Uint16Array | Int32Array;
@@ -142,5 +143,53 @@ export function pixelErrorRates(
     }
     out[i] = counted === 0 ? Number.NaN : wrong / counted;
   }
+  return out;
+}
+
+/** True when two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Checks that `a` is a `{ data, shape }` array of rank `rank` whose size matches its shape. */
+export function rankArray(
+  a: NDArray<ArrayLike<number>>,
+  name: string,
+  rank: number,
+  what: string,
+): NDArray<ArrayLike<number>> {
+  if (
+    a === null ||
+    typeof a !== 'object' ||
+    !Array.isArray(a.shape) ||
+    a.shape.length !== rank ||
+    a.data == null ||
+    typeof a.data.length !== 'number'
+  ) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `${name} must be { data, shape } with ${what}, got ${a && Array.isArray(a.shape) ? `shape [${a.shape.join(', ')}]` : describe(a)}`,
+    );
+  }
+  return ndarray(a.data, a.shape, name);
+}
+
+/** Labels in a compact array; a typed integer array that already fits is kept, not copied. */
+export function compactLabels(
+  data: ArrayLike<number>,
+  max: number,
+  min: number,
+): LabelArray | TypedArray {
+  if (
+    data instanceof Uint8Array ||
+    data instanceof Uint16Array ||
+    data instanceof Int32Array ||
+    data instanceof Int16Array ||
+    data instanceof Int8Array
+  ) {
+    return data;
+  }
+  const out = labelArray(data.length, max, min);
+  for (let k = 0; k < data.length; k++) out[k] = data[k]!;
   return out;
 }

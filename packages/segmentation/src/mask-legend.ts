@@ -1,4 +1,5 @@
-import { assertInteger, describe, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { assertInteger, describe } from '@interp/core/internal';
 import { resolveDocument } from '@interp/viz';
 import { parseHexColor } from './segmentation-palette.js';
 

@@ -1,6 +1,7 @@
-import { describe, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 import { imageToDataURL } from '@interp/viz';
-import { MAX_CLASSES } from './confusion-counts.js';
+import { MAX_CLASSES } from './metrics/confusion-counts.js';
 import { IGNORE_COLOR, parseHexColor, segmentationPalette } from './segmentation-palette.js';
 
 /** A label mask: `data` holds one class index per pixel, row-major, `shape` is [H, W] (or [H, W, 1]). */

@@ -1,4 +1,5 @@
-import { assertInteger, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { assertInteger } from '@interp/core/internal';
 
 /**
  * The first colors of {@link segmentationPalette}: black for class 0 (usually the background),

@@ -1,7 +1,6 @@
 import {
   arrayDataLoader,
   DataLoaders,
-  findTopLossesRenderer,
   InterpError,
   learnerFromFunction,
   setupBackend,
@@ -12,13 +11,9 @@ import { normalizeSVG } from '@interp/viz/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maskToDataURL } from './mask-to-data-url.js';
-import { SegmentationInterpretation } from './SegmentationInterpretation.js';
+import { SegmentationInterpretation } from './segmentation-interpretation.js';
 import { segmentationPalette } from './segmentation-palette.js';
-import {
-  registerSegmentationRenderers,
-  renderSegmentationTopLosses,
-  segmentationTopLossesDefaults,
-} from './segmentation-top-losses.js';
+import { segmentationTopLossesDefaults } from './segmentation-top-losses.js';
 
 let document: Document;
 beforeAll(async () => {
@@ -57,20 +52,6 @@ const textsOf = (el: Element) =>
     const spans = Array.from(t.querySelectorAll('tspan'));
     return spans.length > 0 ? spans.map((s) => s.textContent) : [t.textContent];
   });
-
-describe('registerSegmentationRenderers()', () => {
-  // First in this file (each test file runs in a fresh module graph): nothing has registered yet.
-  it('registers nothing at import; the constructor registers the renderer, once', () => {
-    expect(findTopLossesRenderer('segmentation', 'image')).toBeUndefined();
-    SegmentationInterpretation.fromPredictions({
-      decoded: { data: [0], shape: [1, 1, 1] },
-      targs: { data: [0], shape: [1, 1, 1] },
-    });
-    expect(findTopLossesRenderer('segmentation', 'image')).toBe(renderSegmentationTopLosses);
-    registerSegmentationRenderers();
-    expect(findTopLossesRenderer('segmentation', 'image')).toBe(renderSegmentationTopLosses);
-  });
-});
 
 describe('interp.plotTopLosses(k, { largest, figsize })', () => {
   it('has the expected defaults', () => {

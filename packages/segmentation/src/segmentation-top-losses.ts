@@ -2,8 +2,7 @@ import {
   type ImageItem,
   InterpError,
   type PlotTopLossesOptions,
-  registerTopLossesRenderer,
-  type TopLossesContext,
+  type TopLossesSelection,
 } from '@interp/core';
 import {
   figsizeToPx,
@@ -15,8 +14,7 @@ import {
   resolveDocument,
 } from '@interp/viz';
 import { maskLegend } from './mask-legend.js';
-import { maskToDataURL } from './mask-to-data-url.js';
-import type { SegmentationInterpretation } from './SegmentationInterpretation.js';
+import { type LabelMask, maskToDataURL } from './mask-to-data-url.js';
 import { IGNORE_COLOR, segmentationPalette } from './segmentation-palette.js';
 
 /** Options of `SegmentationInterpretation.plotTopLosses`. */
@@ -27,6 +25,14 @@ export interface SegmentationTopLossesOptions extends PlotTopLossesOptions {
   imageSize?: number;
   /** Title above the grid; null for none. */
   title?: string | null;
+}
+
+/** What the drawing reads of a segmentation interpretation: class names and masks. */
+export interface SegmentedItems {
+  readonly classNames: readonly string[];
+  readonly ignoreIndex: number | undefined;
+  targetMask(i: number): LabelMask;
+  predictedMask(i: number): LabelMask;
 }
 
 /** plotTopLosses defaults of segmentation, written once. */
@@ -47,10 +53,10 @@ export const segmentationTopLossesDefaults = {
  * ```
  */
 export function renderSegmentationTopLosses(
-  ctx: TopLossesContext<SegmentationInterpretation>,
+  interp: SegmentedItems,
+  { indices, losses, items }: TopLossesSelection,
+  options: SegmentationTopLossesOptions,
 ): SVGSVGElement {
-  const { interp, indices, losses, items } = ctx;
-  const options = ctx.options as SegmentationTopLossesOptions;
   const {
     imageSize = segmentationTopLossesDefaults.imageSize,
     title = segmentationTopLossesDefaults.title,
@@ -65,7 +71,7 @@ export function renderSegmentationTopLosses(
       `the palette has ${Array.isArray(palette) ? palette.length : 'no'} colors for ${names.length} classes; pass one hex color per class`,
     );
   }
-  const withInput = items.length > 0;
+  const withInput = items !== undefined;
   const ignoreIndex = interp.ignoreIndex;
   let anyIgnored = false;
   const cells: ImageGridItem[] = [];
@@ -87,7 +93,7 @@ export function renderSegmentationTopLosses(
     }
     const accText = counted === 0 ? 'acc n/a' : `acc ${(right / counted).toFixed(3)}`;
     if (withInput) {
-      const item = items[r] as ImageItem;
+      const item = items![r] as ImageItem;
       cells.push({
         src: imageToDataURL({ data: item.data, shape: item.shape }),
         caption: [`#${i}`, lossText],
@@ -125,22 +131,4 @@ export function renderSegmentationTopLosses(
   const figure = panelGrid([grid, legend], { ncols: 1, gap: 0, document });
   figure.setAttribute('class', 'segmentation-top-losses');
   return figure;
-}
-
-let registered = false;
-
-/**
- * Registers the segmentation top-losses renderer ('segmentation:image'). Idempotent; the
- * SegmentationInterpretation constructor calls it, so importing the package registers nothing.
- *
- * @example
- * ```ts
- * registerSegmentationRenderers();
- * findTopLossesRenderer('segmentation', 'image'); // renderSegmentationTopLosses
- * ```
- */
-export function registerSegmentationRenderers(): void {
-  if (registered) return;
-  registered = true;
-  registerTopLossesRenderer('segmentation:image', renderSegmentationTopLosses as never);
 }

@@ -10,11 +10,12 @@ import { createDocument, toSVGString } from '@interp/viz';
 import { normalizeSVG } from '@interp/viz/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { segmentationReport } from './metrics/segmentation-report.js';
 import {
   plotPixelConfusionMatrixDefaults,
   SegmentationInterpretation,
   segmentationConfusionMatrixDefaults,
-} from './SegmentationInterpretation.js';
+} from './segmentation-interpretation.js';
 import {
   EXPECTED,
   IGNORE,
@@ -105,7 +106,6 @@ describe('SegmentationInterpretation.fromPredictions({ decoded, targs, vocab, ig
   it('has the expected defaults', () => {
     expect(segmentationConfusionMatrixDefaults).toEqual({ sliceSize: 1 });
     const interp = handWorked();
-    expect(interp.kind).toBe('segmentation');
     expect(interp.preds).toBeUndefined();
     // Without a vocab: classes up to the largest label, ignored pixels excluded.
     const bare = SegmentationInterpretation.fromPredictions({
@@ -130,7 +130,7 @@ describe('SegmentationInterpretation.fromPredictions({ decoded, targs, vocab, ig
       /decoded has shape \[2, 3, 2\] but targs has \[3, 2, 2\]/,
     );
     expect(bad({ targs: { data: TARGS, shape: [3, 2, 3] }, decoded })).toThrow(
-      /targs has 12 values but shape \[3, 2, 3\] needs 18/,
+      /targs: shape \[3, 2, 3\] needs 18 values, got 12/,
     );
     expect(bad({ targs, decoded, vocab: ['a', 'b'], ignoreIndex: 255 })).toThrow(
       /decoded of item 0 at \(row 1, column 0\) is 3, not a class index in 0\.\.1/,
@@ -145,7 +145,7 @@ describe('SegmentationInterpretation.fromPredictions({ decoded, targs, vocab, ig
         preds: { data: new Float32Array(3 * 4 * 2), shape: [3, 2, 2, 2] },
         vocab: VOCAB,
       }),
-    ).toThrow(/vocab has 4 names but the predictions have 2 classes/);
+    ).toThrow(/vocab has 4 names but there are 2 classes/);
     expect(
       bad({ targs, preds: { data: new Float32Array(3 * 2 * 2), shape: [3, 2, 1, 2] } }),
     ).toThrow(/preds has shape \[3, 2, 1, 2\] but targs has \[3, 2, 2\]/);
@@ -341,7 +341,7 @@ describe('SegmentationInterpretation.fromLearner(learn, options)', () => {
     });
     await expect(
       SegmentationInterpretation.fromLearner(wrongVocab, { ignoreIndex: 255 }),
-    ).rejects.toThrow(/vocab has 3 names but the predictions have 2 classes/);
+    ).rejects.toThrow(/vocab has 3 names but there are 2 classes/);
     await expect(
       SegmentationInterpretation.fromLearner(learner(), { ignoreIndex: 0.5 }),
     ).rejects.toThrow(InterpError);
@@ -420,5 +420,26 @@ describe('interp.plotConfusionMatrix(options)', () => {
     expect(s).toContain('a&amp;b');
     expect(() => interp.plotConfusionMatrix({ normDec: -1, document })).toThrow(/normDec/);
     expect(() => interp.plotConfusionMatrix({ cmap: 'nope', document })).toThrow(InterpError);
+  });
+});
+
+describe('SegmentationInterpretation.segmentationReport()', () => {
+  it('is the pure segmentationReport of its pixel confusion matrix, worked by hand', () => {
+    // targets [0 0 1 1], predicted [0 1 1 1]: rows target, columns predicted -> [[1, 1], [0, 2]].
+    const interp = SegmentationInterpretation.fromPredictions({
+      decoded: { data: [0, 1, 1, 1], shape: [1, 2, 2] },
+      targs: { data: [0, 0, 1, 1], shape: [1, 2, 2] },
+      vocab: ['sky', 'road'],
+    });
+    const r = interp.segmentationReport();
+    expect(r.confusionMatrix).toEqual([
+      [1, 1],
+      [0, 2],
+    ]);
+    // IoU: 1 / (1 + 0 + 1) and 2 / (2 + 1 + 0).
+    expect(r.iou[0]).toBeCloseTo(1 / 2, 12);
+    expect(r.iou[1]).toBeCloseTo(2 / 3, 12);
+    expect(r.pixelAccuracy).toBe(0.75);
+    expect(r).toEqual(segmentationReport(r.confusionMatrix, ['sky', 'road']));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EXPECTED, MATRIX } from '../test-masks.js';
 import { frequencyWeightedIoU } from './frequency-weighted-iou.js';
-import { EXPECTED, MATRIX } from './test-masks.js';
 
 describe('frequencyWeightedIoU(cm)', () => {
   it('weights each class IoU by its share of target pixels: 6/10 * 4/7 + 4/10 * 2/5', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EXPECTED, MATRIX } from '../test-masks.js';
 import { meanIoU } from './mean-iou.js';
-import { EXPECTED, MATRIX } from './test-masks.js';
 
 describe('meanIoU(cm)', () => {
   it('averages per-class IoU skipping NaN (the absent class) but keeping 0 (the only-predicted class)', () => {

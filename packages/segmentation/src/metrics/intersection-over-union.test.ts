@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { EXPECTED, IGNORE, NUM_CLASSES, PREDS, TARGS } from '../test-masks.js';
 import { intersectionOverUnion } from './intersection-over-union.js';
 import { pixelConfusionMatrix } from './pixel-confusion-matrix.js';
-import { EXPECTED, IGNORE, NUM_CLASSES, PREDS, TARGS } from './test-masks.js';
 
 describe('intersectionOverUnion(cm)', () => {
   it('is TP / (TP + FP + FN): 4/7, 2/5, NaN for the absent class, 0 for the only-predicted class', () => {

@@ -1,4 +1,4 @@
-import { assertInteger } from '@interp/core/base';
+import { assertInteger } from '@interp/core/internal';
 import type { ConfusionCounts } from './confusion-counts.js';
 import { MAX_CLASSES } from './confusion-counts.js';
 

@@ -13,3 +13,5 @@ export type { PixelConfusionOptions } from './pixel-confusion-matrix.js';
 export { pixelConfusionMatrix } from './pixel-confusion-matrix.js';
 export type { PixelConfusionFromScoresOptions } from './pixel-confusion-matrix-from-scores.js';
 export { pixelConfusionMatrixFromScores } from './pixel-confusion-matrix-from-scores.js';
+export type { SegmentationReport } from './segmentation-report.js';
+export { segmentationReport } from './segmentation-report.js';

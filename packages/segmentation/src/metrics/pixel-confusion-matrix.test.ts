@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { IGNORE, MATRIX, NUM_CLASSES, PREDS, TARGS } from '../test-masks.js';
 import { confusionCountsToArray } from './confusion-counts-to-array.js';
 import { createConfusionCounts } from './create-confusion-counts.js';
 import { pixelConfusionMatrix } from './pixel-confusion-matrix.js';
-import { IGNORE, MATRIX, NUM_CLASSES, PREDS, TARGS } from './test-masks.js';
 
 describe('pixelConfusionMatrix(targs, preds, numClasses, options)', () => {
   it('counts the hand-worked masks, rows = target, ignore index counting nowhere', () => {

@@ -1,4 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import {
+  IGNORE,
+  MATRIX,
+  NUM_CLASSES,
+  PREDS,
+  randomCase,
+  referenceConfusion,
+  scoresFor,
+  TARGS,
+} from '../test-masks.js';
 import { confusionCountsToArray } from './confusion-counts-to-array.js';
 import {
   countScoresJs,
@@ -10,16 +20,6 @@ import {
 } from './confusion-kernel.js';
 import { createConfusionCounts } from './create-confusion-counts.js';
 import { pixelConfusionMatrixFromScores } from './pixel-confusion-matrix-from-scores.js';
-import {
-  IGNORE,
-  MATRIX,
-  NUM_CLASSES,
-  PREDS,
-  randomCase,
-  referenceConfusion,
-  scoresFor,
-  TARGS,
-} from './test-masks.js';
 
 const paths = {
   wasm: countScoresWasm,

@@ -1,4 +1,5 @@
-import { assertInteger, describe, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { assertInteger, describe } from '@interp/core/internal';
 import type { ConfusionCounts } from './confusion-counts.js';
 import { countsFor, labelError, MAX_CLASSES } from './confusion-counts.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { EXPECTED, IGNORE, MATRIX, NUM_CLASSES, PREDS, TARGS } from '../test-masks.js';
 import { perClassAccuracy } from './per-class-accuracy.js';
 import { pixelConfusionMatrix } from './pixel-confusion-matrix.js';
-import { EXPECTED, IGNORE, MATRIX, NUM_CLASSES, PREDS, TARGS } from './test-masks.js';
 
 describe('perClassAccuracy(cm)', () => {
   it('is TP / target pixels per class; NaN for a class with no target pixels (absent or only predicted)', () => {

@@ -36,7 +36,13 @@ describe('createConfusionCounts(numClasses) and confusionCountsToArray(cm)', () 
 
 describe('confusion-kernel-wasm.ts', () => {
   it('holds exactly the bytes wabt compiles from confusion-kernel.wat', () => {
-    const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'build-wasm.mjs');
+    const script = join(
+      dirname(fileURLToPath(import.meta.url)),
+      '..',
+      '..',
+      'scripts',
+      'build-wasm.mjs',
+    );
     const out = execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
     expect(out).toMatch(/up to date/);
   });

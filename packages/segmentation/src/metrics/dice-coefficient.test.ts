@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MATRIX } from '../test-masks.js';
 import { diceCoefficient } from './dice-coefficient.js';
 import { intersectionOverUnion } from './intersection-over-union.js';
-import { MATRIX } from './test-masks.js';
 
 describe('diceCoefficient(cm)', () => {
   it('is 2TP / (2TP + FP + FN): 8/11, 4/7, NaN for the absent class, 0 for the only-predicted class', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { IGNORE, NUM_CLASSES, PREDS, TARGS } from '../test-masks.js';
 import { pixelAccuracy } from './pixel-accuracy.js';
 import { pixelConfusionMatrix } from './pixel-confusion-matrix.js';
-import { IGNORE, NUM_CLASSES, PREDS, TARGS } from './test-masks.js';
 
 describe('pixelAccuracy(cm)', () => {
   it('is correct pixels / counted pixels, the ignored ones excluded: 6 / 10', () => {
