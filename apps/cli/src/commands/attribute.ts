@@ -1,25 +1,53 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { InterpError } from '@interp/core/base';
-import { keyword } from '@interp/core/internal';
+import { resolve } from 'node:path';
+import { InterpError, isInterpError } from '@interp/core/base';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
+import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
 import { readNpyFile } from '../io/npy.js';
-import { parseOptions } from '../parse-options.js';
+import { type OutputFolder, prepareOutputFolder } from '../io/output-folder.js';
+import { MAX_CLASSES, MAX_IG_STEPS, MAX_NOISE_SAMPLES, MAX_TARGET_LIST } from '../limits.js';
+import { optionRange, parseOptions } from '../parse-options.js';
+import { progressBar } from '../progress-bar.js';
 import { UsageError } from '../usage-error.js';
+import {
+  ATTRIBUTE_METHODS,
+  type AttributeMethod,
+  computeAttributions,
+  smoothGradCliDefaults,
+} from './attribute-methods.js';
 
-// tfjs, the model and the attribution package load only after the arguments and the input file
-// are checked, so usage errors are fast.
+// Option errors are found before anything loads; the attribution package (for its defaults)
+// loads next, and the model only after the input file is checked.
 
-const USAGE = `Usage: interp attribute --model DIR/model.json --input X.npy
-                        --method saliency|gxi|ig|gradcam|smoothgrad|occlusion
-                        [--target K] [--n-steps 50] [--ig-method gausslegendre]
-                        [--layer NAME] [--json] [--out DIR]
+const OPTIONS = {
+  model: { type: 'string' },
+  input: { type: 'string' },
+  method: { type: 'string', choices: ATTRIBUTE_METHODS },
+  target: { type: 'integer-list', min: 0, max: MAX_CLASSES - 1, maxLength: MAX_TARGET_LIST },
+  // No defaults here: they are the library's (read after it loads), and these apply to one method.
+  'n-steps': { type: 'integer', min: 1, max: MAX_IG_STEPS },
+  'ig-method': { type: 'string' },
+  'n-samples': { type: 'integer', min: 1, max: MAX_NOISE_SAMPLES },
+  layer: { type: 'string' },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Seconds a run may take before the progress bar shows on stderr. */
+const PROGRESS_DELAY_MS = 2000;
+
+function usage(ig: { nSteps: number; method: string }, igMethods: readonly string[]): string {
+  return `Usage: interp attribute --model DIR/model.json --input X.npy
+                        --method ${ATTRIBUTE_METHODS.join('|')}
+                        [--target K] [--n-steps ${ig.nSteps}] [--ig-method ${ig.method}]
+                        [--n-samples ${smoothGradCliDefaults.nSamples}] [--layer NAME] [--json] [--out DIR]
 
 Attributions of a saved tfjs LayersModel's outputs to its inputs (Captum's semantics), on the
-WASM backend. The explained score is the model's raw output for the target class.
+WASM backend. The explained score is the model's raw output for the target class. Runs longer
+than ${PROGRESS_DELAY_MS / 1000} s show a progress bar on stderr.
 
   --model M        a tfjs LayersModel (model.json + weight files) with one input and one
                    N x C output
@@ -30,85 +58,62 @@ WASM backend. The explained score is the model's raw output for the target class
                    ig          Integrated Gradients from a zero baseline
                    gradcam     Grad-CAM of --layer (default: the last layer with a 4-D output),
                                upsampled to the input's H x W
-                   smoothgrad  mean gradient over 10 noisy copies (noise sd 15% of the
-                               input's value range, seed 0)
+                   smoothgrad  mean gradient over --n-samples noisy copies (noise sd
+                               ${100 * smoothGradCliDefaults.noise}% of the input's value range, seed ${smoothGradCliDefaults.seed})
                    occlusion   drop in the score when a patch is set to 0: 1/7 of H and W
                                (at least 1) over all channels, stride half the patch; one
                                value at a time for other inputs
   --target K       class to explain: one index for all items, or one per item separated by
-                   commas (default: each item's predicted class)
-  --n-steps S      Integrated Gradients steps (default 50)
-  --ig-method M    gausslegendre (default), riemann_left, riemann_right, riemann_middle or
-                   riemann_trapezoid
+                   commas (default: each item's predicted class; ${optionRange(OPTIONS.target)})
+  --n-steps S      Integrated Gradients steps (${optionRange(OPTIONS['n-steps'])}, default ${ig.nSteps})
+  --ig-method M    ${igMethods.join(', ')} (default ${ig.method})
+  --n-samples S    SmoothGrad samples (${optionRange(OPTIONS['n-samples'])}, default ${smoothGradCliDefaults.nSamples})
   --layer NAME     the GradCAM layer, by name
   --json           print { "method", "target", "attributions", "delta" (ig only) }; the
                    attributions have the input's shape (N x H x W for gradcam)
   --out DIR        write one overlay PNG per item (<method>-<i>.png; image inputs only)
   -h, --help       show this help
 `;
+}
 
-const METHODS = ['saliency', 'gxi', 'ig', 'gradcam', 'smoothgrad', 'occlusion'] as const;
-type Method = (typeof METHODS)[number];
-const IG_METHODS = [
-  'gausslegendre',
-  'riemann_left',
-  'riemann_right',
-  'riemann_middle',
-  'riemann_trapezoid',
-] as const;
-const defaults = {
-  nSteps: 50,
-  igMethod: 'gausslegendre',
-  smoothSamples: 10,
-  smoothNoise: 0.15,
-} as const;
-
-/** `interp attribute`: see USAGE. */
+/** `interp attribute`: see usage(). */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseOptions(
-    argv,
-    {
-      model: { type: 'string' },
-      input: { type: 'string' },
-      method: { type: 'string' },
-      target: { type: 'string' },
-      'n-steps': { type: 'string' },
-      'ig-method': { type: 'string' },
-      layer: { type: 'string' },
-      json: { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'attribute',
-  );
+  const { values } = parseOptions(argv, OPTIONS, 'attribute');
+  // Only the defaults: tfjs and the model load after the input file is checked.
+  const lib = await import('@interp/attribution');
+  const ig = lib.integratedGradientsDefaults;
   if (values.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(usage(ig, lib.APPROXIMATION_METHODS));
     return 0;
   }
   for (const [name, flag] of [
     ['model', '--model DIR/model.json'],
     ['input', '--input X.npy'],
-    ['method', `--method ${METHODS.join('|')}`],
+    ['method', `--method ${ATTRIBUTE_METHODS.join('|')}`],
   ] as const) {
     if (values[name] === undefined) {
       throw new UsageError(`missing ${flag}; see interp attribute --help`);
     }
   }
-  const method = keyword(values.method as Method, '--method', METHODS);
+  const method: AttributeMethod = values.method!;
   if (values.layer !== undefined && method !== 'gradcam') {
     throw new UsageError('--layer applies to --method gradcam only');
   }
   if ((values['n-steps'] !== undefined || values['ig-method'] !== undefined) && method !== 'ig') {
     throw new UsageError('--n-steps and --ig-method apply to --method ig only');
   }
-  const nSteps = integerOption(values['n-steps'], '--n-steps', defaults.nSteps, 1);
-  const igMethod = keyword(
-    values['ig-method'] as (typeof IG_METHODS)[number] | undefined,
-    '--ig-method',
-    IG_METHODS,
-    defaults.igMethod,
-  );
-  const target = parseTarget(values.target);
+  if (values['n-samples'] !== undefined && method !== 'smoothgrad') {
+    throw new UsageError('--n-samples applies to --method smoothgrad only');
+  }
+  const igMethod = values['ig-method'] ?? ig.method;
+  if (!(lib.APPROXIMATION_METHODS as readonly string[]).includes(igMethod)) {
+    throw new UsageError(
+      `invalid --ig-method: ${JSON.stringify(igMethod)}; expected one of ${lib.APPROXIMATION_METHODS.map((m) => `'${m}'`).join(', ')}`,
+    );
+  }
+  // Checked before any work: a bad --out costs no model loading nor computing.
+  const outFolder = values.out === undefined ? undefined : prepareOutputFolder(values.out, io.cwd);
+  const target = values.target?.length === 1 ? values.target[0] : values.target;
   const input = readInput(values.input!, io.cwd);
 
   const [tf, tfl, core, attribution, files] = await Promise.all([
@@ -133,46 +138,42 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         `--target lists ${target.length} classes but ${values.input} has ${shape[0]} items; pass one class, or one per item`,
       );
     }
-    const targets = await attribution.resolveTarget(model, x, target);
+    let targets: Int32Array;
+    try {
+      targets = await attribution.resolveTarget(model, x, target);
+    } catch (e) {
+      // The library names its own function; the user knows the option.
+      if (!isInterpError(e)) throw e;
+      throw new InterpError(e.code, `--target: ${e.message.replace(/^resolveTarget:\s*/, '')}`);
+    }
+    const bar = progressBar(io.stderr, method, { delayMs: PROGRESS_DELAY_MS });
+    const result = await computeAttributions(
+      tf,
+      attribution,
+      model,
+      x,
+      {
+        method,
+        targets,
+        nSteps: values['n-steps'] ?? ig.nSteps,
+        igMethod: igMethod as import('@interp/attribution').ApproximationMethod,
+        nSamples: values['n-samples'] ?? smoothGradCliDefaults.nSamples,
+        layer: values.layer,
+        progress: (done, total) => bar.update(done, total),
+      },
+      occlusionWindow,
+    );
+    bar.finish();
+    const attr = result.attributions;
     let delta: Float32Array | undefined;
-    let attr: tfc.Tensor;
-    if (method === 'saliency') attr = await attribution.saliencyMap(model, x, { target: targets });
-    else if (method === 'gxi') {
-      attr = await attribution.gradientTimesInput(model, x, { target: targets });
-    } else if (method === 'ig') {
-      const r = await new attribution.IntegratedGradients(model).attribute(x, {
-        target: targets,
-        nSteps,
-        method: igMethod,
-        returnConvergenceDelta: true,
-      });
-      attr = r.attributions;
-      held.push(r.delta);
-      delta = (await r.delta.data()) as Float32Array;
-    } else if (method === 'gradcam') {
-      attr = await new attribution.GradCAM(model, { layer: values.layer }).attribute(x, {
-        target: targets,
-      });
-    } else if (method === 'smoothgrad') {
-      const range = await valueRange(tf, x);
-      attr = await new attribution.SmoothGrad(model).attribute(x, {
-        target: targets,
-        nSamples: defaults.smoothSamples,
-        stdevs: defaults.smoothNoise * (range > 0 ? range : 1),
-        randomState: 0,
-      });
-    } else {
-      attr = await new attribution.Occlusion(model).attribute(x, {
-        target: targets,
-        ...occlusionWindow(shape.slice(1)),
-      });
+    if (result.delta !== undefined) {
+      held.push(result.delta);
+      delta = (await result.delta.data()) as Float32Array;
     }
     held.push(attr);
     const data = (await attr.data()) as Float32Array;
 
-    if (values.out !== undefined) {
-      await writeOverlays(attribution, x, attr, method, resolve(io.cwd, values.out));
-    }
+    if (outFolder !== undefined) await writeOverlays(attribution, x, attr, method, outFolder);
     if (values.json) {
       const out = new Map<string, JsonValue>([
         ['method', method],
@@ -185,33 +186,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     io.stdout.write(summary(method, shape, target === undefined, targets, data, attr.shape, delta));
     if (values.out !== undefined) {
-      io.stdout.write(`\nwrote ${shape[0]} overlay PNG(s) to ${values.out}\n`);
+      io.stdout.write(`\nwrote ${shape[0]} overlay PNG(s) to ${printable(values.out)}\n`);
     }
     return 0;
   } finally {
     tf.dispose(held);
     model.dispose();
   }
-}
-
-function integerOption(text: string | undefined, name: string, fallback: number, min: number) {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
-}
-
-function parseTarget(text: string | undefined): number | number[] | undefined {
-  if (text === undefined) return undefined;
-  const parts = text.split(',').map((s) => s.trim());
-  if (parts.some((p) => !/^\d+$/.test(p))) {
-    throw new UsageError(
-      `--target must be a class index or a comma-separated list of them, got ${JSON.stringify(text)}`,
-    );
-  }
-  const ks = parts.map(Number);
-  return ks.length === 1 ? ks[0] : ks;
 }
 
 function readInput(file: string, cwd: string): { data: Float32Array; shape: number[] } {
@@ -264,13 +245,6 @@ function fitShape(
   );
 }
 
-async function valueRange(tf: typeof import('@tensorflow/tfjs-core'), x: tfc.Tensor) {
-  const [lo, hi] = tf.tidy(() => [tf.min(x), tf.max(x)]);
-  const range = (await hi!.data())[0]! - (await lo!.data())[0]!;
-  tf.dispose([lo!, hi!]);
-  return range;
-}
-
 function occlusionWindow(item: number[]) {
   if (item.length === 3) {
     const [h, w, c] = item as [number, number, number];
@@ -288,8 +262,8 @@ async function writeOverlays(
   attribution: typeof import('@interp/attribution'),
   x: tfc.Tensor,
   attr: tfc.Tensor,
-  method: Method,
-  dir: string,
+  method: AttributeMethod,
+  out: OutputFolder,
 ): Promise<void> {
   const [n, h, w, c] = x.shape;
   if (x.rank !== 4 || (c !== 1 && c !== 3)) {
@@ -303,15 +277,14 @@ async function writeOverlays(
   const mapSize = attr.size / n!;
   const itemSize = h! * w! * c!;
   const sign = method === 'saliency' ? 'absolute_value' : method === 'gradcam' ? 'positive' : 'all';
-  mkdirSync(dir, { recursive: true });
   for (let i = 0; i < n!; i++) {
     const overlay = await attribution.attributionOverlay(
       { data: images.subarray(i * itemSize, (i + 1) * itemSize), shape: [h!, w!, c!] },
       { data: maps.subarray(i * mapSize, (i + 1) * mapSize), shape: attr.shape.slice(1) },
       { method: 'blended_heat_map', sign },
     );
-    writeFileSync(
-      join(dir, `${method}-${i}.png`),
+    out.write(
+      `${method}-${i}.png`,
       Buffer.from(overlay.dataURL.slice(overlay.dataURL.indexOf(',') + 1), 'base64'),
     );
   }
@@ -335,7 +308,7 @@ function nested(data: Float32Array, shape: readonly number[]): JsonValue {
 }
 
 function summary(
-  method: Method,
+  method: AttributeMethod,
   shape: number[],
   predicted: boolean,
   targets: Int32Array,

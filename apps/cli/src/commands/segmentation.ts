@@ -1,28 +1,25 @@
 // `interp segmentation`: pixel metrics from .npy mask files. Streams the files in chunks of whole
 // pixels through reusable buffers (a 64 x 256 x 256 x 11 float32 score file costs a few MiB) and
 // loads no tfjs; @interp/viz is imported only for --out.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InterpError, isInterpError } from '@interp/core/base';
 import {
   type ConfusionCounts,
-  confusionCountsToArray,
   createConfusionCounts,
-  diceCoefficient,
-  frequencyWeightedIoU,
-  intersectionOverUnion,
-  meanIoU,
-  perClassAccuracy,
-  pixelAccuracy,
   pixelConfusionMatrix,
   pixelConfusionMatrixFromScores,
+  type SegmentationReport,
+  segmentationReport,
 } from '@interp/segmentation/metrics';
 import type { CliIO } from '../cli-io.js';
+import { figureLabel } from '../format/figure-label.js';
 import { jsonText } from '../format/json-text.js';
+import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
+import { type OutputFolder, prepareOutputFolder } from '../io/output-folder.js';
 import { readVocab } from '../io/read-vocab.js';
 import { MAX_CLASSES } from '../limits.js';
-import { parseOptions } from '../parse-options.js';
+import { optionRange, parseOptions } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
 import {
   closeNpy,
@@ -35,6 +32,17 @@ import {
   readElements,
 } from './segmentation-npy-stream.js';
 
+const OPTIONS = {
+  preds: { type: 'string' },
+  targs: { type: 'string' },
+  vocab: { type: 'string' },
+  // Labels are compared as int32 values.
+  'ignore-index': { type: 'integer', min: -(2 ** 31), max: 2 ** 31 - 1 },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 const HELP = `Usage: interp segmentation --preds P --targs T [--vocab V] [--ignore-index K] [--json] [--out DIR]
 
 Pixel metrics of predicted masks against target masks: confusion matrix, per-class IoU,
@@ -46,8 +54,10 @@ Options:
   --targs T         .npy of N x H x W integer target labels (any integer dtype)
   --vocab V         class names: a .json array or a text file with one name per line
                     (default "0".."C-1"; C from the scores' last dimension, or for label
-                    predictions the largest label in either file + 1)
-  --ignore-index K  target label whose pixels count nowhere (for example 255)
+                    predictions the largest label in either file + 1), at most
+                    ${MAX_CLASSES.toLocaleString('en-US')} classes
+  --ignore-index K  target label whose pixels count nowhere (for example 255; a
+                    decimal integer, ${optionRange(OPTIONS['ignore-index'])}; write --ignore-index=-1)
   --json            print the metrics as JSON (NaN written as null)
   --out DIR         also write confusion_matrix.svg and confusion_matrix.png to DIR
   -h, --help        show this help
@@ -56,32 +66,8 @@ Options:
 /** Bytes of predictions read per chunk; the chunk holds whole pixels. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
-/** What `--json` prints, in this key order. */
-export interface SegmentationReport {
-  vocab: string[];
-  confusionMatrix: number[][];
-  perClassAccuracy: number[];
-  iou: number[];
-  meanIoU: number;
-  frequencyWeightedIoU: number;
-  dice: number[];
-  pixelAccuracy: number;
-}
-
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseOptions(
-    argv,
-    {
-      preds: { type: 'string' },
-      targs: { type: 'string' },
-      vocab: { type: 'string' },
-      'ignore-index': { type: 'string' },
-      json: { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'segmentation',
-  );
+  const { values } = parseOptions(argv, OPTIONS, 'segmentation');
   if (values.help) {
     io.stdout.write(HELP);
     return 0;
@@ -90,16 +76,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError('missing --preds P; see interp segmentation --help');
   if (values.targs === undefined)
     throw new UsageError('missing --targs T; see interp segmentation --help');
-  let ignoreIndex: number | undefined;
-  if (values['ignore-index'] !== undefined) {
-    const text = values['ignore-index'].trim();
-    ignoreIndex = Number(text);
-    if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(ignoreIndex)) {
-      throw new UsageError(
-        `--ignore-index must be an integer, got ${JSON.stringify(values['ignore-index'])}`,
-      );
-    }
-  }
+  // Checked before any work: a bad --out costs nothing.
+  const outFolder = values.out === undefined ? undefined : prepareOutputFolder(values.out, io.cwd);
+  const ignoreIndex = values['ignore-index'];
   const vocab = values.vocab === undefined ? undefined : readVocab(values.vocab, io.cwd);
   const { counts, vocab: names } = measure(
     resolve(io.cwd, values.preds),
@@ -109,23 +88,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ignoreIndex,
   );
   const report = segmentationReport(counts, names);
-  if (values.out !== undefined) await writeFigures(report, resolve(io.cwd, values.out), values.out);
+  if (outFolder !== undefined) await writeFigures(report, outFolder);
   io.stdout.write(values.json ? `${jsonText({ ...report })}\n` : formatText(report, ignoreIndex));
   return 0;
-}
-
-/** The metrics of a pixel confusion matrix, NaN where a class is absent. */
-export function segmentationReport(cm: ConfusionCounts, vocab: string[]): SegmentationReport {
-  return {
-    vocab,
-    confusionMatrix: confusionCountsToArray(cm),
-    perClassAccuracy: Array.from(perClassAccuracy(cm)),
-    iou: Array.from(intersectionOverUnion(cm)),
-    meanIoU: meanIoU(cm),
-    frequencyWeightedIoU: frequencyWeightedIoU(cm),
-    dice: Array.from(diceCoefficient(cm)),
-    pixelAccuracy: pixelAccuracy(cm),
-  };
 }
 
 interface Names {
@@ -409,12 +374,6 @@ function badLabel(
   );
 }
 
-/** Printable one-line text for a class name (names are untrusted). */
-function printable(name: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
-  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-
 function fmt(v: number, digits = 4): string {
   return Number.isNaN(v) ? 'n/a' : v.toFixed(digits);
 }
@@ -450,17 +409,13 @@ export function formatText(report: SegmentationReport, ignoreIndex?: number): st
   return `${textTable(rows, ['left'])}\n\n${textTable(summary, ['left', 'right'])}\nn/a: the class is absent from both target and prediction (IoU, Dice) or from the target (accuracy); means skip it\n`;
 }
 
-/** confusion_matrix.svg and .png in `dir`, drawn by @interp/viz (loaded only here). */
-async function writeFigures(
-  report: SegmentationReport,
-  dir: string,
-  dirName: string,
-): Promise<void> {
+/** confusion_matrix.svg and .png in the output folder, drawn by @interp/viz (loaded only here). */
+async function writeFigures(report: SegmentationReport, out: OutputFolder): Promise<void> {
   const viz = await import('@interp/viz');
   const document = await viz.createDocument();
   const svg = viz.heatmap(report.confusionMatrix, {
-    xLabels: report.vocab,
-    yLabels: report.vocab,
+    xLabels: report.vocab.map(figureLabel),
+    yLabels: report.vocab.map(figureLabel),
     xLabel: 'Predicted',
     yLabel: 'Actual',
     title: 'Pixel confusion matrix',
@@ -468,14 +423,6 @@ async function writeFigures(
   });
   const text = viz.toSVGString(svg);
   const png = await viz.toPNG(text);
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'confusion_matrix.svg'), text);
-    writeFileSync(join(dir, 'confusion_matrix.png'), png);
-  } catch (e) {
-    throw new InterpError(
-      'IO',
-      `cannot write to ${dirName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
+  out.write('confusion_matrix.svg', text);
+  out.write('confusion_matrix.png', png);
 }

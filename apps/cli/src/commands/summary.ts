@@ -1,7 +1,16 @@
 import { resolve } from 'node:path';
+import { InterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
-import { parseOptions } from '../parse-options.js';
+import { MAX_INPUT_DIM, MAX_INPUT_RANK, MAX_INPUT_VALUES } from '../limits.js';
+import { optionRange, parseOptions } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
+
+const OPTIONS = {
+  model: { type: 'string' },
+  'input-size': { type: 'integer-list', min: 1, max: MAX_INPUT_DIM, maxLength: MAX_INPUT_RANK },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 const USAGE = `Usage: interp summary --model DIR/model.json [--input-size 1,28,28,1] [--json]
 
@@ -12,7 +21,8 @@ trainable and non-trainable parameter counts.
   --model M         a tfjs LayersModel (model.json + weight files)
   --input-size S    run a zero input of this shape (comma-separated, batch axis optional) to
                     show the shapes the model really computes; default the static shapes, with
-                    ? for the batch axis
+                    ? for the batch axis. Dimensions ${optionRange(OPTIONS['input-size'])},
+                    at most ${MAX_INPUT_VALUES.toLocaleString('en-US')} values in all
   --json            print { layers: [{ name, type, outputShape, params, trainable }],
                     totalParams, trainableParams, nonTrainableParams }
   -h, --help        show this help
@@ -20,16 +30,7 @@ trainable and non-trainable parameter counts.
 
 /** `interp summary`: see USAGE. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseOptions(
-    argv,
-    {
-      model: { type: 'string' },
-      'input-size': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'summary',
-  );
+  const { values } = parseOptions(argv, OPTIONS, 'summary');
   if (values.help) {
     io.stdout.write(USAGE);
     return 0;
@@ -37,7 +38,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (values.model === undefined) {
     throw new UsageError('missing --model DIR/model.json; see interp summary --help');
   }
-  const inputSize = parseInputSize(values['input-size']);
+  const inputSize = values['input-size'];
+  if (inputSize !== undefined) checkInputValues(inputSize);
   const [tf, tfl, core, debug, files] = await Promise.all([
     import('@tensorflow/tfjs-core'),
     import('@tensorflow/tfjs-layers'),
@@ -75,13 +77,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-function parseInputSize(text: string | undefined): number[] | undefined {
-  if (text === undefined) return undefined;
-  const dims = text.split(',').map((s) => Number(s.trim()));
-  if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new UsageError(
-      `--input-size ${JSON.stringify(text)} is not a shape; write positive integers separated by commas, e.g. 1,28,28,1`,
+/** A zero input of this shape is allocated: refuse one too large before trying. */
+function checkInputValues(dims: number[]): void {
+  const values = dims.reduce((a, b) => a * b, 1);
+  if (values > MAX_INPUT_VALUES) {
+    throw new InterpError(
+      'INVALID_OPTION',
+      `--input-size ${dims.join(',')} is ${values} values; at most ${MAX_INPUT_VALUES} are allowed`,
     );
   }
-  return dims;
 }

@@ -22,7 +22,7 @@ export async function segmentationSection(
   const bar = progressBar(io.stderr, 'segmentation');
   const trained = await trainMnistSegmentation({
     ...options,
-    onProgress: (done, total, loss) => bar.update(done, total, `loss ${loss.toFixed(3)}`),
+    onProgress: (done, total, loss) => bar.update(done, total, { loss }),
   });
   bar.finish();
   const { SegmentationInterpretation } = await import('@interp/segmentation');

@@ -59,7 +59,7 @@ export async function trainMnist(
     onBatchEnd: (_i, loss) => {
       lastLoss = loss;
     },
-    onProgress: (done, total) => bar.update(done, total, `loss ${lastLoss.toFixed(3)}`),
+    onProgress: (done, total) => bar.update(done, total, { loss: lastLoss }),
     onEpochEnd: (r) =>
       io.stderr.write(
         `${io.stderr.isTTY ? '\n' : ''}epoch ${r.epoch + 1}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, valid loss ${r.validLoss.toFixed(4)}, accuracy ${(100 * r.metrics.accuracy!).toFixed(2)}%\n`,
