@@ -2,7 +2,7 @@ import { createDocument, toSVGString } from '@interp/viz';
 import { normalizeSVG } from '@interp/viz/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClassificationInterpretation } from './classification-interpretation.js';
-import { MultiLabelInterpretation, multiLabelDefaults } from './multi-label-interpretation.js';
+import { MultiLabelInterpretation, } from './multi-label-interpretation.js';
 
 let document: Document;
 beforeAll(async () => {
@@ -86,10 +86,6 @@ const ml = () =>
   });
 
 describe('MultiLabelInterpretation.fromPredictions({ preds, targs, thresh })', () => {
-  it('has the expected defaults', () => {
-    expect(multiLabelDefaults).toEqual({ thresh: 0.5, act: 'none' });
-  });
-
   it('gives one [[tn, fp], [fn, tp]] per label', () => {
     expect(ml().confusionMatrices()).toEqual([
       [

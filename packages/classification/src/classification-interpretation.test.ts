@@ -12,7 +12,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ClassificationInterpretation,
-  plotConfusionMatrixDefaults,
 } from './classification-interpretation.js';
 
 let document: Document;
@@ -143,16 +142,6 @@ describe('ClassificationInterpretation.fromPredictions({ preds, targs })', () =>
 });
 
 describe('interp.plotConfusionMatrix(options)', () => {
-  it('has the expected defaults', () => {
-    expect(plotConfusionMatrixDefaults).toEqual({
-      normalize: false,
-      title: 'Confusion matrix',
-      cmap: 'Blues',
-      normDec: 2,
-      plotTxt: true,
-    });
-  });
-
   it('draws one cell per class pair with counts, axes Actual and Predicted (golden)', async () => {
     const svg = handWorked().plotConfusionMatrix({ document });
     const text = toSVGString(svg);

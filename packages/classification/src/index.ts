@@ -8,14 +8,14 @@ export type {
   PlotConfusionMatrixOptions,
 } from './classification-interpretation.js';
 // The interpretation class (uses tfjs through @interp/core, and Plot through @interp/viz).
-export {
-  ClassificationInterpretation,
-  plotConfusionMatrixDefaults,
-  registerClassificationRenderers,
-} from './classification-interpretation.js';
+export { ClassificationInterpretation } from './classification-interpretation.js';
 export * from './metrics.js';
 export type { MultiLabelPredictions, MultiLabelReport } from './multi-label-interpretation.js';
-export { MultiLabelInterpretation, multiLabelDefaults } from './multi-label-interpretation.js';
+export {
+  MultiLabelInterpretation,
+  multiLabelDefaults,
+  plotConfusionMatricesDefaults,
+} from './multi-label-interpretation.js';
 // Views that run a Learner and show what it predicts (tfjs through @interp/core, Plot through @interp/viz).
 export type { PlotPredictionsOptions } from './plot-predictions.js';
 export { plotPredictions, plotPredictionsDefaults } from './plot-predictions.js';

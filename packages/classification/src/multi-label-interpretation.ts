@@ -1,11 +1,12 @@
+import { InterpError, Interpretation, PROBABILITY_EPSILON } from '@interp/core';
+import { assertNumber, keyword } from '@interp/core/internal';
 import {
-  assertNumber,
-  InterpError,
-  Interpretation,
-  keyword,
-  PROBABILITY_EPSILON,
-} from '@interp/core';
-import { type Figsize, figsizeToPx, heatmap, resolveDocument } from '@interp/viz';
+  type Figsize,
+  figsizeToPx,
+  type HeatmapOptions,
+  heatmap,
+  resolveDocument,
+} from '@interp/viz';
 import type { ClassScores } from './metrics/classification-report.js';
 import { multiLabelConfusionMatrix } from './metrics/multi-label-confusion-matrix.js';
 import { sigmoid } from './metrics/sigmoid.js';
@@ -34,8 +35,13 @@ export interface MultiLabelReport {
   samplesAvg: ClassScores;
 }
 
+/** MultiLabelInterpretation.plotConfusionMatrices defaults, written once (the colormap is heatmap's). */
+export const plotConfusionMatricesDefaults: { readonly figsize: Figsize } = Object.freeze({
+  figsize: Object.freeze([3, 3] as const),
+});
+
 /** Multi-label defaults, written once (fastai's threshold). */
-export const multiLabelDefaults = { thresh: 0.5, act: 'none' } as const;
+export const multiLabelDefaults = Object.freeze({ thresh: 0.5, act: 'none' } as const);
 
 /**
  * Interpretation of a multi-label classifier (sigmoid scores): one 2 x 2 confusion matrix per
@@ -50,7 +56,6 @@ export const multiLabelDefaults = { thresh: 0.5, act: 'none' } as const;
  * ```
  */
 export class MultiLabelInterpretation extends Interpretation {
-  override readonly kind: string = 'multilabel';
   readonly thresh: number;
   readonly numLabels: number;
   private readonly probs: Float64Array;
@@ -217,14 +222,10 @@ export class MultiLabelInterpretation extends Interpretation {
 
   /** One 2 x 2 heatmap per label (rows actual, columns predicted: 0 then 1). */
   plotConfusionMatrices({
-    figsize = [3, 3],
-    cmap = 'Blues',
+    figsize = plotConfusionMatricesDefaults.figsize,
+    cmap,
     document,
-  }: {
-    figsize?: Figsize;
-    cmap?: string;
-    document?: Document;
-  } = {}): SVGElement[] {
+  }: Pick<HeatmapOptions, 'figsize' | 'cmap' | 'document'> = {}): SVGElement[] {
     const doc = resolveDocument({ document });
     const size = figsizeToPx(figsize);
     return this.confusionMatrices().map((m, j) =>

@@ -12,7 +12,7 @@ export interface PlotPredictionsOptions extends DocumentOption {
 }
 
 /** plotPredictions defaults (the seed's), written once. */
-export const plotPredictionsDefaults = { dsIdx: 1, maxN: 9 } as const;
+export const plotPredictionsDefaults = Object.freeze({ dsIdx: 1, maxN: 9 } as const);
 
 /**
  * The first `maxN` items of a dataset with the model's prediction against the ground truth:

@@ -12,7 +12,7 @@ export interface ShowBatchPredictionsOptions extends DocumentOption {
 }
 
 /** showBatchPredictions defaults (the seed's), written once. */
-export const showBatchPredictionsDefaults = { maxN: 9 } as const;
+export const showBatchPredictionsDefaults = Object.freeze({ maxN: 9 } as const);
 
 /**
  * One batch (the first of `dl`, validation by default) with the predictions overlaid: up to

@@ -18,7 +18,12 @@ export interface ShowResultsOptions extends DocumentOption {
 }
 
 /** showResults defaults (the seed's, seed 0), written once. */
-export const showResultsDefaults = { dsIdx: 1, maxN: 10, shuffle: true, seed: 0 } as const;
+export const showResultsDefaults = Object.freeze({
+  dsIdx: 1,
+  maxN: 10,
+  shuffle: true,
+  seed: 0,
+} as const);
 
 /**
  * fastai's `show_results`: `maxN` items (a seeded random sample, or the first ones) with the

@@ -45,6 +45,15 @@ export interface BarChartOptions extends DocumentOption {
 
 const BAR_SORTS: readonly BarSort[] = ['descending', 'ascending', 'none'];
 
+/** barChart defaults, written once. */
+export const barChartDefaults: {
+  readonly sort: BarSort;
+  readonly color: string;
+} = Object.freeze({
+  sort: 'descending',
+  color: '#4e79a7',
+});
+
 /**
  * Horizontal bars, one per label, with optional ±error bars; bars start at 0, so negative values
  * point left. Labels are set as text and may repeat. Used for feature importance.
@@ -65,8 +74,8 @@ export function barChart(
     figsize,
     width,
     height,
-    sort = 'descending',
-    color = '#4e79a7',
+    sort = barChartDefaults.sort,
+    color = barChartDefaults.color,
     marginLeft,
     document,
   }: BarChartOptions = {},

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { confusionMatrixChart, confusionMatrixChartDefaults } from './confusion-matrix-chart.js';
+import { confusionMatrixChart } from './confusion-matrix-chart.js';
 import { createDocument } from './create-document.js';
 
 let document: Document;
@@ -11,18 +11,6 @@ const texts = (svg: SVGElement) =>
   Array.from(svg.querySelectorAll('text')).map((t) => t.textContent);
 
 describe('confusionMatrixChart(matrix, options)', () => {
-  it('has the expected defaults', () => {
-    expect(confusionMatrixChartDefaults).toEqual({
-      normalize: false,
-      title: 'Confusion matrix',
-      cmap: 'Blues',
-      normDec: 2,
-      plotTxt: true,
-      emptyRow: 'zero',
-      compactCounts: false,
-    });
-  });
-
   it('writes counts, or row fractions with normDec decimals; axes Actual and Predicted', () => {
     const m = [
       [3, 1],

@@ -28,7 +28,7 @@ export interface ConfusionMatrixChartOptions extends DocumentOption {
 }
 
 /** confusionMatrixChart defaults, written once (fastai's). */
-export const confusionMatrixChartDefaults = {
+export const confusionMatrixChartDefaults = Object.freeze({
   normalize: false,
   title: 'Confusion matrix',
   cmap: 'Blues',
@@ -36,7 +36,7 @@ export const confusionMatrixChartDefaults = {
   plotTxt: true,
   emptyRow: 'zero',
   compactCounts: false,
-} as const;
+} as const);
 
 /**
  * A confusion matrix as a heatmap, rows actual and columns predicted, axes 'Actual' and

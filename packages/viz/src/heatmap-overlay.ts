@@ -1,7 +1,7 @@
 import { InterpError } from '@interp/core/base';
 import { assertNumber, describe } from '@interp/core/internal';
+import { pngDataURL } from './base64.js';
 import { encodePNG } from './encode-png.js';
-import { pngDataURL } from './internal/base64.js';
 import { colormapTable, lutIndex } from './internal/colormap-table.js';
 import { readImage } from './internal/read-image.js';
 import { type ImageRange, toRGBA } from './internal/to-rgba.js';

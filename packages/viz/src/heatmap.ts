@@ -2,7 +2,7 @@ import { InterpError } from '@interp/core/base';
 import { describe } from '@interp/core/internal';
 import * as Plot from '@observablehq/plot';
 import { colormap } from './colormap.js';
-import { contrastingTextColor } from './internal/color.js';
+import { contrastingTextColor } from './contrasting-text-color.js';
 import {
   asSVG,
   labelList,
@@ -58,6 +58,15 @@ function defaultCellText(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
+/** heatmap defaults, written once. */
+export const heatmapDefaults: {
+  readonly cmap: string;
+  readonly figsize: Figsize;
+} = Object.freeze({
+  cmap: 'Blues',
+  figsize: Object.freeze([6, 6] as const),
+});
+
 /**
  * A matrix as a grid of colored cells with the values written in them: row i of `matrix` is the
  * i-th row from the top. Colors come from Plot's color scale over `domain` with `cmap`; each cell's
@@ -80,11 +89,11 @@ export function heatmap(
     xLabel,
     yLabel,
     title,
-    cmap = 'Blues',
+    cmap = heatmapDefaults.cmap,
     domain,
     cellText = defaultCellText,
     fontSize,
-    figsize = [6, 6],
+    figsize = heatmapDefaults.figsize,
     width,
     height,
     marginLeft,

@@ -38,6 +38,17 @@ export interface ImageGridOptions extends DocumentOption {
 const GAP = 8;
 const LINE_HEIGHT = 1.2; // in ems
 
+/** imageGrid defaults, written once. */
+export const imageGridDefaults: {
+  readonly imageSize: number;
+  readonly fontSize: number;
+  readonly imageRendering: string;
+} = Object.freeze({
+  imageSize: 128,
+  fontSize: 10,
+  imageRendering: 'pixelated',
+});
+
 /**
  * A grid of images with multi-line captions below each, as one SVG (so `toPNG` can render it):
  * `<image>` elements for the images, text for the captions (set as text, never parsed as markup).
@@ -57,9 +68,9 @@ export function imageGrid(
     ncols,
     figsize,
     title,
-    imageSize = 128,
-    fontSize = 10,
-    imageRendering = 'pixelated',
+    imageSize = imageGridDefaults.imageSize,
+    fontSize = imageGridDefaults.fontSize,
+    imageRendering = imageGridDefaults.imageRendering,
     document,
   }: ImageGridOptions = {},
 ): SVGSVGElement {

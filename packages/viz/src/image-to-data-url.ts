@@ -1,5 +1,5 @@
+import { pngDataURL } from './base64.js';
 import { encodePNG } from './encode-png.js';
-import { pngDataURL } from './internal/base64.js';
 import { readImage } from './internal/read-image.js';
 import { type ImageRange, toRGBA } from './internal/to-rgba.js';
 import type { ImageInput } from './types.js';

@@ -1,21 +1,18 @@
+// Charts (Observable Plot) and figure output; the image helpers are also '@interp/viz/image' alone.
+
 export type { BarChartOptions, BarDatum, BarSort } from './bar-chart.js';
 export { barChart } from './bar-chart.js';
-export { colormap } from './colormap.js';
 export type { ConfusionMatrixChartOptions } from './confusion-matrix-chart.js';
 export { confusionMatrixChart, confusionMatrixChartDefaults } from './confusion-matrix-chart.js';
 export { createDocument } from './create-document.js';
 export type { DataTableOptions } from './data-table.js';
 export { dataTable } from './data-table.js';
-export { encodePNG } from './encode-png.js';
 export { figsizeToPx, PX_PER_INCH } from './figsize-to-px.js';
 export type { HeatmapOptions } from './heatmap.js';
 export { heatmap } from './heatmap.js';
-export type { HeatmapOverlayOptions } from './heatmap-overlay.js';
-export { heatmapOverlay } from './heatmap-overlay.js';
+export * from './image.js';
 export type { ImageGridItem, ImageGridOptions } from './image-grid.js';
 export { imageGrid } from './image-grid.js';
-export type { ImageRange, ImageToDataURLOptions } from './image-to-data-url.js';
-export { imageToDataURL } from './image-to-data-url.js';
 export type { LabeledDot } from './labeled-dots.js';
 export { labeledDots, labeledDotsDefaults } from './labeled-dots.js';
 export type { LegendPosition, LineChartOptions, LineSeries } from './line-chart.js';

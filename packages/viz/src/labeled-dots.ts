@@ -38,10 +38,15 @@ export function labeledDots(points: readonly LabeledDot[]): Plot.Markish[] {
       `labeledDots expects an array of { x, y, label } points, got ${describe(points)}`,
     );
   }
-  const { colors, r } = labeledDotsDefaults;
+  const colors = labeledDotsDefaults.colors;
   const coloured = points.map((p, k) => ({ ...p, color: p.color ?? colors[k % colors.length]! }));
   return [
-    Plot.dot(coloured, { x: 'x', y: 'y', fill: (d: { color: string }) => d.color, r }),
+    Plot.dot(coloured, {
+      x: 'x',
+      y: 'y',
+      fill: (d: { color: string }) => d.color,
+      r: labeledDotsDefaults.r,
+    }),
     ...coloured.map((p, k) =>
       Plot.text([p.label], {
         text: (d: string) => d,

@@ -60,6 +60,21 @@ const LEGEND_POSITIONS: readonly LegendPosition[] = [
 ];
 const LEGEND_LINE = 13; // px per legend entry
 
+/** lineChart defaults, written once (no extra marks unless given). */
+export const lineChartDefaults: {
+  readonly logX: boolean;
+  readonly logY: boolean;
+  readonly figsize: Figsize;
+  readonly legend: LegendPosition;
+  readonly marks: readonly Plot.Markish[];
+} = Object.freeze({
+  logX: false,
+  logY: false,
+  figsize: Object.freeze([8, 5] as const),
+  legend: 'top-right',
+  marks: Object.freeze([]),
+});
+
 /**
  * A multi-series line chart: one colored line per series, a legend of the series names, grid
  * lines. NaN or infinite points leave gaps. Used for loss curves, ROC/PR curves and the lr finder.
@@ -78,15 +93,15 @@ export function lineChart(
     xLabel,
     yLabel,
     title,
-    logX = false,
-    logY = false,
-    figsize = [8, 5],
+    logX = lineChartDefaults.logX,
+    logY = lineChartDefaults.logY,
+    figsize = lineChartDefaults.figsize,
     width,
     height,
     xDomain,
     yDomain,
-    legend = 'top-right',
-    marks = [],
+    legend = lineChartDefaults.legend,
+    marks = lineChartDefaults.marks,
     document,
   }: LineChartOptions = {},
 ): SVGSVGElement {

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pngDataURL } from './base64.js';
 import { createDocument } from './create-document.js';
 import { dataTable } from './data-table.js';
 import { encodePNG } from './encode-png.js';
 import { heatmap } from './heatmap.js';
-import { pngDataURL } from './internal/base64.js';
 import { interpErrorOfAsync } from './test-helpers.js';
 import { decodePNG } from './test-png.js';
 import { toPNG } from './to-png.js';

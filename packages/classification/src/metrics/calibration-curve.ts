@@ -1,4 +1,5 @@
-import { assertInteger, InterpError, keyword } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { assertInteger, keyword } from '@interp/core/internal';
 import { binOf, uniformEdges } from './internal/bins.js';
 import { checkBinary } from './internal/validate.js';
 
@@ -22,7 +23,8 @@ export interface CalibrationCurve {
   edges: Float64Array;
 }
 
-const defaults = { nBins: 5, strategy: 'uniform' } as const;
+/** calibrationCurve defaults, written once. */
+export const calibrationCurveDefaults = Object.freeze({ nBins: 5, strategy: 'uniform' } as const);
 
 /**
  * The data of a reliability diagram for one binary problem, scikit-learn's `calibration_curve`:
@@ -39,10 +41,18 @@ const defaults = { nBins: 5, strategy: 'uniform' } as const;
 export function calibrationCurve(
   probs: ArrayLike<number>,
   isPositive: ArrayLike<number | boolean>,
-  { nBins = defaults.nBins, strategy = defaults.strategy }: CalibrationCurveOptions = {},
+  {
+    nBins = calibrationCurveDefaults.nBins,
+    strategy = calibrationCurveDefaults.strategy,
+  }: CalibrationCurveOptions = {},
 ): CalibrationCurve {
   assertInteger(nBins, 'nBins', 1);
-  const how = keyword(strategy, 'strategy', ['uniform', 'quantile'], defaults.strategy);
+  const how = keyword(
+    strategy,
+    'strategy',
+    ['uniform', 'quantile'],
+    calibrationCurveDefaults.strategy,
+  );
   const n = probs.length;
   const pos = checkBinary(isPositive, 'calibrationCurve: isPositive', n);
   if (n === 0) throw new InterpError('EMPTY_INPUT', 'calibrationCurve needs at least one item');

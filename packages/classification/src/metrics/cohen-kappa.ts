@@ -1,4 +1,5 @@
-import { InterpError, keyword } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { keyword } from '@interp/core/internal';
 import { confusionMatrix } from './confusion-matrix.js';
 import { npSum } from './internal/pairwise-sum.js';
 
@@ -8,7 +9,8 @@ export interface CohenKappaOptions {
   weights?: 'linear' | 'quadratic' | null;
 }
 
-const defaults = { weights: null } as const;
+/** cohenKappa defaults, written once. */
+export const cohenKappaDefaults = Object.freeze({ weights: null } as const);
 
 /**
  * Cohen's kappa, the agreement of two labelings beyond chance, as scikit-learn's
@@ -27,7 +29,7 @@ export function cohenKappa(
   y1: ArrayLike<number>,
   y2: ArrayLike<number>,
   numClasses: number,
-  { weights = defaults.weights }: CohenKappaOptions = {},
+  { weights = cohenKappaDefaults.weights }: CohenKappaOptions = {},
 ): number {
   const w = weights === null ? null : keyword(weights, 'weights', ['linear', 'quadratic']);
   if (y1.length === 0) {

@@ -1,4 +1,5 @@
-import { assertInteger, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { assertInteger } from '@interp/core/internal';
 import { badLabel, toRows } from './internal/matrix.js';
 import { checkScores } from './internal/validate.js';
 
@@ -28,7 +29,11 @@ export interface ConfusionMatrixFromScores {
   topLosses?: { losses: Float64Array; indices: Int32Array };
 }
 
-const defaults = { withLosses: false, topLosses: undefined } as const;
+/** confusionMatrixFromScores defaults, written once. */
+export const confusionMatrixFromScoresDefaults = Object.freeze({
+  withLosses: false,
+  topLosses: undefined,
+} as const);
 
 /** Probabilities are clamped here before the log, so a confident miss costs ln(1e12) ≈ 27.6, not Infinity. */
 const EPS = 1e-12;
@@ -60,8 +65,8 @@ export function confusionMatrixFromScores(
   numClasses: number,
   targs: ArrayLike<number>,
   {
-    withLosses = defaults.withLosses,
-    topLosses = defaults.topLosses,
+    withLosses = confusionMatrixFromScoresDefaults.withLosses,
+    topLosses = confusionMatrixFromScoresDefaults.topLosses,
   }: ConfusionMatrixFromScoresOptions = {},
 ): ConfusionMatrixFromScores {
   const n = checkScores(scores, numClasses);

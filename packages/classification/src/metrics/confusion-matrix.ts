@@ -1,4 +1,4 @@
-import { assertInteger, assertSameLength } from '@interp/core/base';
+import { assertInteger, assertSameLength } from '@interp/core/internal';
 import { badLabel, toRows } from './internal/matrix.js';
 
 /** Options of {@link confusionMatrix}. */
@@ -12,7 +12,8 @@ export interface ConfusionMatrixOptions {
   sliceSize?: number | null;
 }
 
-const defaults = { sliceSize: 1 } as const;
+/** confusionMatrix defaults, written once. */
+export const confusionMatrixDefaults = Object.freeze({ sliceSize: 1 } as const);
 
 /**
  * The confusion matrix of predicted labels against actual labels: `matrix[actual][predicted]`
@@ -29,7 +30,7 @@ export function confusionMatrix(
   targs: ArrayLike<number>,
   preds: ArrayLike<number>,
   numClasses: number,
-  { sliceSize = defaults.sliceSize }: ConfusionMatrixOptions = {},
+  { sliceSize = confusionMatrixDefaults.sliceSize }: ConfusionMatrixOptions = {},
 ): number[][] {
   const c = assertInteger(numClasses, 'numClasses', 1);
   if (sliceSize !== null) assertInteger(sliceSize, 'sliceSize', 1);

@@ -68,11 +68,6 @@ describe('formatClassificationReport(report, { digits })', () => {
     expect(three.split('\n')[7]).toBe('    accuracy                          0.500        10');
   });
 
-  it('has the expected defaults (digits 2)', () => {
-    const r = classificationReport(m);
-    expect(formatClassificationReport(r)).toBe(formatClassificationReport(r, { digits: 2 }));
-  });
-
   it('rejects bad digits and a report that is not one', () => {
     const r = classificationReport(m);
     expect(() => formatClassificationReport(r, { digits: -1 })).toThrow(InterpError);

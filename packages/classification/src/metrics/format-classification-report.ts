@@ -1,4 +1,5 @@
-import { assertInteger, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { assertInteger } from '@interp/core/internal';
 import type { ClassificationReport, ClassScores } from './classification-report.js';
 import { codePointLength, formatFixed, padStart } from './internal/format-fixed.js';
 
@@ -8,7 +9,8 @@ export interface FormatClassificationReportOptions {
   digits?: number;
 }
 
-const defaults = { digits: 2 } as const;
+/** formatClassificationReport defaults, written once. */
+export const formatClassificationReportDefaults = Object.freeze({ digits: 2 } as const);
 
 const HEADERS = ['precision', 'recall', 'f1-score', 'support'] as const;
 const LONGEST_HEADING = 'weighted avg';
@@ -26,7 +28,7 @@ const LONGEST_HEADING = 'weighted avg';
  */
 export function formatClassificationReport(
   report: ClassificationReport,
-  { digits = defaults.digits }: FormatClassificationReportOptions = {},
+  { digits = formatClassificationReportDefaults.digits }: FormatClassificationReportOptions = {},
 ): string {
   assertInteger(digits, 'digits', 0, 20);
   if (report === null || typeof report !== 'object' || !Array.isArray(report.classNames)) {

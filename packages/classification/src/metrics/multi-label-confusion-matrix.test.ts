@@ -47,13 +47,6 @@ describe('multiLabelConfusionMatrix(scores, numLabels, targs01, { thresh })', ()
     ]);
   });
 
-  it('has the expected defaults (thresh 0.5)', () => {
-    const s = [0.5, 0.51];
-    expect(multiLabelConfusionMatrix(s, 2, [1, 1])).toEqual(
-      multiLabelConfusionMatrix(s, 2, [1, 1], { thresh: 0.5 }),
-    );
-  });
-
   it('rejects non-0/1 targets, NaN scores and mismatched shapes', () => {
     expect(() => multiLabelConfusionMatrix([0.1, 0.9], 2, [0, 2])).toThrow(InterpError);
     expect(() => multiLabelConfusionMatrix([0.1, 0.9], 2, [0, 2])).toThrow(

@@ -1,4 +1,5 @@
-import { assertNumber, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { assertNumber } from '@interp/core/internal';
 import { checkScores, type Scores } from './internal/validate.js';
 
 /** Options of {@link multiLabelConfusionMatrix}. */
@@ -7,7 +8,8 @@ export interface MultiLabelConfusionMatrixOptions {
   thresh?: number;
 }
 
-const defaults = { thresh: 0.5 } as const;
+/** multiLabelConfusionMatrix defaults, written once. */
+export const multiLabelConfusionMatrixDefaults = Object.freeze({ thresh: 0.5 } as const);
 
 /**
  * One 2 x 2 confusion matrix per label of a multi-label problem, in scikit-learn's
@@ -26,7 +28,7 @@ export function multiLabelConfusionMatrix(
   scores: Scores,
   numLabels: number,
   targs01: ArrayLike<number | boolean>,
-  { thresh = defaults.thresh }: MultiLabelConfusionMatrixOptions = {},
+  { thresh = multiLabelConfusionMatrixDefaults.thresh }: MultiLabelConfusionMatrixOptions = {},
 ): number[][][] {
   const n = checkScores(scores, numLabels);
   assertNumber(thresh, 'thresh');

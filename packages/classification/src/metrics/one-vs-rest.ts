@@ -1,4 +1,4 @@
-import { assertInteger } from '@interp/core/base';
+import { assertInteger } from '@interp/core/internal';
 import { checkLabels, checkScores, type Scores } from './internal/validate.js';
 
 /** One class's column of N x C scores and which items belong to it. */

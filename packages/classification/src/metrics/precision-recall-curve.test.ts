@@ -25,15 +25,6 @@ describe('precisionRecallCurve(scoresOfClass, isPositive, { dropIntermediate })'
     expect(arr(r.thresholds)).toEqual([0.5, 0.6, 0.9]);
   });
 
-  it('has the expected defaults (dropIntermediate false)', () => {
-    const s = [0.9, 0.8, 0.7, 0.6, 0.5];
-    const p = [1, 0, 0, 0, 1];
-    expect(precisionRecallCurve(s, p).thresholds.length).toBe(5);
-    expect(precisionRecallCurve(s, p)).toEqual(
-      precisionRecallCurve(s, p, { dropIntermediate: false }),
-    );
-  });
-
   it('sets recall to 1 when there are no positives, precision 0', () => {
     const r = precisionRecallCurve([0.2, 0.6], [0, 0]);
     expect(arr(r.recall)).toEqual([1, 1, 0]);

@@ -17,7 +17,8 @@ export interface PrecisionRecallCurveOptions {
   dropIntermediate?: boolean;
 }
 
-const defaults = { dropIntermediate: false } as const;
+/** precisionRecallCurve defaults, written once. */
+export const precisionRecallCurveDefaults = Object.freeze({ dropIntermediate: false } as const);
 
 /**
  * Precision and recall of one binary problem at every distinct score, scikit-learn's
@@ -34,7 +35,9 @@ const defaults = { dropIntermediate: false } as const;
 export function precisionRecallCurve(
   scoresOfClass: ArrayLike<number>,
   isPositive: ArrayLike<number | boolean>,
-  { dropIntermediate = defaults.dropIntermediate }: PrecisionRecallCurveOptions = {},
+  {
+    dropIntermediate = precisionRecallCurveDefaults.dropIntermediate,
+  }: PrecisionRecallCurveOptions = {},
 ): PrecisionRecallCurve {
   if (typeof dropIntermediate !== 'boolean') {
     throw new InterpError(

@@ -25,12 +25,6 @@ describe('rocCurve(scoresOfClass, isPositive, { dropIntermediate })', () => {
     expect(arr(all.tpr)).toEqual([0, 1 / 3, 2 / 3, 1, 1]);
   });
 
-  it('has the expected defaults (dropIntermediate true)', () => {
-    const s = [0.9, 0.8, 0.7, 0.6];
-    const p = [1, 1, 1, 0];
-    expect(rocCurve(s, p)).toEqual(rocCurve(s, p, { dropIntermediate: true }));
-  });
-
   it('puts tied scores in one point', () => {
     const { fpr, tpr, thresholds } = rocCurve([0.5, 0.5, 0.2], [1, 0, 1]);
     expect(arr(fpr)).toEqual([0, 1, 1]);

@@ -15,7 +15,8 @@ export interface RocCurveOptions {
   dropIntermediate?: boolean;
 }
 
-const defaults = { dropIntermediate: true } as const;
+/** rocCurve defaults, written once. */
+export const rocCurveDefaults = Object.freeze({ dropIntermediate: true } as const);
 
 /**
  * The receiver operating characteristic of one binary problem, with scikit-learn's `roc_curve`
@@ -32,7 +33,7 @@ const defaults = { dropIntermediate: true } as const;
 export function rocCurve(
   scoresOfClass: ArrayLike<number>,
   isPositive: ArrayLike<number | boolean>,
-  { dropIntermediate = defaults.dropIntermediate }: RocCurveOptions = {},
+  { dropIntermediate = rocCurveDefaults.dropIntermediate }: RocCurveOptions = {},
 ): RocCurve {
   if (typeof dropIntermediate !== 'boolean') {
     throw new InterpError(

@@ -1,4 +1,5 @@
-import { assertInteger, InterpError, keyword } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { assertInteger, keyword } from '@interp/core/internal';
 import { checkLabels, checkScores, type Scores } from './internal/validate.js';
 
 /** Options of {@link topKAccuracy}. */
@@ -11,7 +12,8 @@ export interface TopKAccuracyOptions {
   ties?: 'lower' | 'higher';
 }
 
-const defaults = { ties: 'lower' } as const;
+/** topKAccuracy defaults, written once. */
+export const topKAccuracyDefaults = Object.freeze({ ties: 'lower' } as const);
 
 /**
  * The fraction of items whose target is among the `k` highest scores of its row (scikit-learn's
@@ -28,12 +30,13 @@ export function topKAccuracy(
   numClasses: number,
   targs: ArrayLike<number>,
   k: number,
-  { ties = defaults.ties }: TopKAccuracyOptions = {},
+  { ties = topKAccuracyDefaults.ties }: TopKAccuracyOptions = {},
 ): number {
   const n = checkScores(scores, numClasses);
   checkLabels(targs, numClasses, 'targs', n);
   assertInteger(k, 'k', 1);
-  const higherWins = keyword(ties, 'ties', ['lower', 'higher'], defaults.ties) === 'higher';
+  const higherWins =
+    keyword(ties, 'ties', ['lower', 'higher'], topKAccuracyDefaults.ties) === 'higher';
   if (n === 0) {
     throw new InterpError('EMPTY_INPUT', 'topKAccuracy needs at least one item');
   }

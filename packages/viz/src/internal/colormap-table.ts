@@ -1,8 +1,7 @@
 import { InterpError } from '@interp/core/base';
-import * as Plot from '@observablehq/plot';
-import { parseColor } from './color.js';
+import { schemeInterpolator } from './schemes.js';
 
-/** Plot's continuous color schemes (lower case, as Plot matches them). */
+/** Plot's continuous color schemes (lower case, as Plot matches them), computed without Plot (schemes.ts). */
 const PLOT_SCHEMES = [
   'blues', 'greens', 'greys', 'oranges', 'purples', 'reds',
   'turbo', 'viridis', 'magma', 'inferno', 'plasma', 'cividis', 'cubehelix', 'warm', 'cool',
@@ -76,12 +75,8 @@ export function colormapTable(name: string): Uint8Array {
   const base = reversed ? key.slice(0, -2) : key;
   let f: (t: number) => [number, number, number];
   if (base in EXTRA) f = EXTRA[base]!;
-  else if ((PLOT_SCHEMES as readonly string[]).includes(base)) {
-    const scale = Plot.scale({
-      color: { type: 'linear', scheme: base as Plot.ColorScheme, domain: [0, 1] },
-    });
-    f = (t) => parseColor(String(scale.apply(t)));
-  } else throw unknownColormap(name);
+  else if ((PLOT_SCHEMES as readonly string[]).includes(base)) f = schemeInterpolator(base)!;
+  else throw unknownColormap(name);
   const lut = new Uint8Array(256 * 3);
   for (let i = 0; i < 256; i++) {
     const rgb = f(reversed ? 1 - i / 255 : i / 255);

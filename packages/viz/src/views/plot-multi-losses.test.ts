@@ -3,7 +3,7 @@ import { createDocument } from '../create-document.js';
 import { interpErrorOf, markGroup } from '../test-helpers.js';
 import { normalizeSVG } from '../testing.js';
 import { toSVGString } from '../to-svg-string.js';
-import { plotMultiLosses, plotMultiLossesDefaults } from './plot-multi-losses.js';
+import { plotMultiLosses } from './plot-multi-losses.js';
 
 let document: Document;
 beforeAll(async () => {
@@ -11,14 +11,6 @@ beforeAll(async () => {
 });
 
 describe('plotMultiLosses(lossesList, { labels, figsize })', () => {
-  it('has the expected defaults', () => {
-    expect(plotMultiLossesDefaults).toEqual({
-      figsize: [12, 8],
-      xLabel: 'iteration',
-      yLabel: 'loss',
-    });
-  });
-
   it('matches the golden SVG', async () => {
     const svg = plotMultiLosses(
       [

@@ -1,26 +1,25 @@
 import { InterpError } from '@interp/core/base';
 import { describe } from '@interp/core/internal';
-import { type LineSeries, lineChart } from '../line-chart.js';
-import type { DocumentOption, Figsize } from '../types.js';
+import { type LineChartOptions, type LineSeries, lineChart } from '../line-chart.js';
+import type { Figsize } from '../types.js';
 
-/** Options of {@link plotMultiLosses}. */
-export interface PlotMultiLossesOptions extends DocumentOption {
+/** Options of {@link plotMultiLosses}: lineChart's, plus one label per curve. */
+export interface PlotMultiLossesOptions
+  extends Pick<LineChartOptions, 'figsize' | 'title' | 'xLabel' | 'yLabel' | 'logY' | 'document'> {
   /** One name per loss curve; default 'loss 1', 'loss 2', ... */
   labels?: readonly string[];
-  figsize?: Figsize;
-  title?: string | null;
-  xLabel?: string | null;
-  yLabel?: string | null;
-  /** Log-scaled loss axis (every loss must be > 0). */
-  logY?: boolean;
 }
 
-/** plotMultiLosses defaults, written once. */
-export const plotMultiLossesDefaults = {
-  figsize: [12, 8] as const,
+/** plotMultiLosses defaults, written once (logY: lineChart's). */
+export const plotMultiLossesDefaults: {
+  readonly figsize: Figsize;
+  readonly xLabel: string;
+  readonly yLabel: string;
+} = Object.freeze({
+  figsize: Object.freeze([12, 8] as const),
   xLabel: 'iteration',
   yLabel: 'loss',
-};
+});
 
 /**
  * Several loss curves on one chart for comparison (runs with different learning rates, train vs
@@ -39,7 +38,7 @@ export function plotMultiLosses(
     title,
     xLabel = plotMultiLossesDefaults.xLabel,
     yLabel = plotMultiLossesDefaults.yLabel,
-    logY = false,
+    logY,
     document,
   }: PlotMultiLossesOptions = {},
 ): SVGSVGElement {

@@ -30,6 +30,17 @@ export interface RasterChartOptions extends DocumentOption {
   height?: number;
 }
 
+/** rasterChart defaults, written once. */
+export const rasterChartDefaults: {
+  readonly cmap: string;
+  readonly origin: 'upper' | 'lower';
+  readonly figsize: Figsize;
+} = Object.freeze({
+  cmap: 'viridis',
+  origin: 'upper',
+  figsize: Object.freeze([8, 4] as const),
+});
+
 /**
  * A matrix drawn as an image (one pixel per value, colormapped from its min to its max) inside
  * axes, like matplotlib's `imshow`: compact for large matrices such as a histogram per training
@@ -46,11 +57,11 @@ export function rasterChart(
     xLabel,
     yLabel,
     title,
-    cmap = 'viridis',
-    origin = 'upper',
+    cmap = rasterChartDefaults.cmap,
+    origin = rasterChartDefaults.origin,
     xDomain,
     yDomain,
-    figsize = [8, 4],
+    figsize = rasterChartDefaults.figsize,
     width,
     height,
     document,

@@ -1,4 +1,5 @@
-import { assertInteger, assertLabels, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { assertInteger, assertLabels } from '@interp/core/internal';
 
 /** Scores as the metric functions take them: N x C row-major. */
 export type Scores = Float32Array | Float64Array | ArrayLike<number>;
