@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CliIO } from '../cli-io.js';
 import { attributionSection } from '../demo/attribution-section.js';
 import { classificationSection } from '../demo/classification-section.js';
@@ -8,6 +6,8 @@ import { segmentationSection } from '../demo/segmentation-section.js';
 import { tabularSection } from '../demo/tabular-section.js';
 import { trainMnist } from '../demo/train-mnist.js';
 import { trainingSection } from '../demo/training-section.js';
+import { printable } from '../format/printable.js';
+import { prepareOutputFolder } from '../io/output-folder.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 
 const OPTIONS = {
@@ -42,7 +42,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const epochs = values.epochs;
   const nTrain = values['n-train'];
   const nValid = 2000;
-  const outDir = resolve(io.cwd, values.out);
+  // Checked before training: a bad --out must not cost half a minute of work first.
+  const out = prepareOutputFolder(values.out, io.cwd);
 
   const core = await import('@interp/core');
   const info = await core.setupBackend('wasm');
@@ -81,10 +82,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   sections.push(await trainingSection(trained.learn, lrResult!, stats!, document));
   stats!.remove();
 
-  mkdirSync(outDir, { recursive: true });
-  const file = resolve(outDir, 'report.html');
-  writeFileSync(
-    file,
+  const file = out.write(
+    'report.html',
     renderReport(
       'interp demo: MNIST digit classifier',
       [
@@ -95,6 +94,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       sections,
     ),
   );
-  io.stderr.write(`report written to ${file}\n`);
+  io.stderr.write(`report written to ${printable(file)}\n`);
   return 0;
 }
