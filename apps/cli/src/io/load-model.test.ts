@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InterpError, isInterpError, setupBackend } from '@interp/core';
 import { denseReluGraph } from '@interp/core/testing';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from './layers-model-files.js';
-import { loadModel } from './load-model.js';
+import { fitInputShape, loadModel } from './load-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'interp-load-model-'));
 const onnxFile = join(dir, 'net.onnx');
@@ -60,6 +61,16 @@ describe('loadModel(path)', () => {
     loaded.dispose();
   });
 
+  it('loadModel(file.onnx) loads a real PyTorch export through @interp/onnx', async () => {
+    const onnxDir = dirname(createRequire(import.meta.url).resolve('@interp/onnx/package.json'));
+    const loaded = await loadModel(join(onnxDir, 'test-models', 'small-cnn.onnx'));
+    expect(loaded.format).toBe('onnx');
+    expect(loaded.graph.kind).toBe('onnx');
+    expect(loaded.graph.layout).toBe('NCHW');
+    expect(loaded.graph.inputShape.slice(1)).toEqual([3, 8, 8]);
+    loaded.dispose();
+  });
+
   it('rejects bad input with InterpError naming the file', async () => {
     const missing = await rejection(loadModel(join(dir, 'missing.onnx')));
     expect(missing.message).toMatch(/cannot read .*missing\.onnx: no such file/);
@@ -86,5 +97,24 @@ describe('loadModel(path)', () => {
     );
     expect(own.message).toBe('net.onnx: unsupported ops: Foo');
     await rejection(loadModel(join(dir, 'nope', 'model.json')));
+  });
+});
+
+describe('fitInputShape(shape, graph)', () => {
+  const nhwc = { inputShape: [null, 28, 28, 1], layout: 'NHWC' } as const;
+  const nchw = { inputShape: [null, 1, 28, 28], layout: 'NCHW' } as const;
+
+  it('keeps a batch, adds a batch axis, or adds the channel axis where the layout has it', () => {
+    expect(fitInputShape([5, 28, 28, 1], nhwc, 'x.npy', 'm')).toEqual([5, 28, 28, 1]);
+    expect(fitInputShape([28, 28, 1], nhwc, 'x.npy', 'm')).toEqual([1, 28, 28, 1]);
+    expect(fitInputShape([5, 28, 28], nhwc, 'x.npy', 'm')).toEqual([5, 28, 28, 1]);
+    expect(fitInputShape([5, 28, 28], nchw, 'x.npy', 'm')).toEqual([5, 1, 28, 28]);
+    expect(fitInputShape([1, 28, 28], nchw, 'x.npy', 'm')).toEqual([1, 1, 28, 28]);
+  });
+
+  it('rejects a shape the model does not take, naming both files and the layout', () => {
+    expect(() => fitInputShape([5, 28, 28, 1], nchw, 'x.npy', 'net.onnx')).toThrow(
+      /x\.npy has shape \[5, 28, 28, 1\] but net\.onnx takes \[N, 1, 28, 28\] \(NCHW\)/,
+    );
   });
 });

@@ -90,3 +90,31 @@ async function loadOnnx(path: string, options: LoadModelOptions): Promise<Loaded
     dispose: () => graph.dispose(),
   };
 }
+
+/**
+ * An input file's shape as a batch the model takes, in the model's layout: as is, with a batch
+ * axis added (one item), or with a channel axis of 1 added where the layout keeps channels
+ * (N x H x W images for an N x H x W x 1 NHWC model or an N x 1 x H x W NCHW one).
+ */
+export function fitInputShape(
+  shape: readonly number[],
+  graph: Pick<ModelGraph, 'inputShape' | 'layout'>,
+  inputFile: string,
+  modelFile: string,
+): number[] {
+  const expected = graph.inputShape;
+  const fits = (s: number[]) =>
+    s.length === expected.length &&
+    s[0]! > 0 &&
+    expected.every((d, i) => i === 0 || d === null || d === s[i]);
+  const withChannel = graph.layout === 'NCHW' ? [shape[0]!, 1, ...shape.slice(1)] : [...shape, 1];
+  for (const candidate of [[...shape], [1, ...shape], withChannel]) {
+    if (fits(candidate)) return candidate;
+  }
+  const want = expected.map((d) => (d === null ? 'N' : String(d))).join(', ');
+  const layout = graph.layout === 'none' ? '' : ` (${graph.layout})`;
+  throw new InterpError(
+    'SHAPE_MISMATCH',
+    `${inputFile} has shape [${shape.join(', ')}] but ${modelFile} takes [${want}]${layout}`,
+  );
+}
