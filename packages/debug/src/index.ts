@@ -4,8 +4,28 @@ export type {
   LayerActivationStats,
 } from './activation-stats.js';
 export { ActivationStats, activationStatsDefaults } from './activation-stats.js';
+export type {
+  DeadNeuronOptions,
+  DeadNeuronReport,
+  LayerDeadNeurons,
+} from './check-dead-neurons.js';
+export type {
+  GradientFlowOptions,
+  GradientFlowReport,
+  LayerGradientFlow,
+} from './check-gradient-flow.js';
+export type {
+  LayerOutputOptions,
+  LayerOutputReport,
+  LayerOutputStats,
+} from './check-layer-outputs.js';
 export type { CheckModelOptions, CheckModelReport, ModelCheck } from './check-model.js';
 export { checkModel, checkModelDefaults } from './check-model.js';
+export type {
+  WeightDistributionOptions,
+  WeightDistributionReport,
+  WeightStats,
+} from './check-weight-distribution.js';
 export { deadChart, deadChartDefaults } from './dead-chart.js';
 export { histChart, histChartDefaults } from './hist-chart.js';
 export type {
@@ -25,20 +45,8 @@ export type { LrFindOptions, LrFindResult, SuggestionName } from './lr-find.js';
 export { lrFind, lrFindDefaults, SMOOTH_BETA } from './lr-find.js';
 export type { LrSuggestion, SuggestionFunction } from './lr-suggestion.js';
 export { minimum } from './minimum.js';
-export type {
-  DeadNeuronOptions,
-  DeadNeuronReport,
-  GradientFlowOptions,
-  GradientFlowReport,
-  LayerDeadNeurons,
-  LayerGradientFlow,
-  LayerOutputReport,
-  LayerOutputStats,
-  WeightDistributionOptions,
-  WeightDistributionReport,
-  WeightStats,
-} from './model-debugger.js';
-export { ModelDebugger, modelDebuggerDefaults } from './model-debugger.js';
+export { ModelDebugger } from './model-debugger.js';
+export { modelDebuggerDefaults } from './model-debugger-defaults.js';
 export type { LayerSize, ModelSizes, ModelSizesOptions } from './model-sizes.js';
 export { modelSizes } from './model-sizes.js';
 export type { LrFindData, PlotLrFindOptions } from './plot-lr-find.js';

@@ -5,7 +5,8 @@ import { normalizeSVG } from '@interp/viz/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ModelDebugger, modelDebuggerDefaults } from './model-debugger.js';
+import { ModelDebugger } from './model-debugger.js';
+import { modelDebuggerDefaults } from './model-debugger-defaults.js';
 import { identityThenDeadModel, interpError, x3Learner } from './test-models.js';
 
 let document: Document;
@@ -107,14 +108,14 @@ describe('checkGradientFlow({ nBatches, dsIdx })', () => {
   });
 });
 
-describe('analyzeLayerOutputs(x)', () => {
+describe('checkLayerOutputs(x)', () => {
   it('reports shape, mean, std, min, max and NaN/Inf counts per layer', async () => {
     const dbg = new ModelDebugger(twoLayerLearner());
     const x = tf.tensor2d([
       [1, 0],
       [0, -1],
     ]);
-    const r = await expectNoLeakedTensors(() => dbg.analyzeLayerOutputs(x));
+    const r = await expectNoLeakedTensors(() => dbg.checkLayerOutputs(x));
     // h = [[2, 1], [0, 0]]: mean .75, sample std sqrt(2.75 / 3); o = [3, 0]: mean 1.5, std sqrt(4.5).
     const [h, o] = r.layers;
     expect(h).toMatchObject({
@@ -133,7 +134,7 @@ describe('analyzeLayerOutputs(x)', () => {
     expect(r.warnings).toEqual([]);
     // x = [inf, 0]: h = [inf, inf], o = inf.
     const inf = tf.tensor2d([[Number.POSITIVE_INFINITY, 0]]);
-    const bad = await dbg.analyzeLayerOutputs(inf);
+    const bad = await dbg.checkLayerOutputs(inf);
     expect(bad.layers.map((l) => [l.infCount, l.nanCount])).toEqual([
       [2, 0],
       [1, 0],
@@ -155,22 +156,22 @@ describe('analyzeLayerOutputs(x)', () => {
   it('warns about a layer that outputs a constant', async () => {
     const dbg = new ModelDebugger(x3Learner(identityThenDeadModel(), 1));
     const x = tf.tensor2d([[1, 2]]);
-    const r = await dbg.analyzeLayerOutputs(x, { layers: ['dead'] });
+    const r = await dbg.checkLayerOutputs(x, { layers: ['dead'] });
     expect(r.layers.map((l) => l.layer)).toEqual(['dead']);
     expect(r.warnings).toEqual([
       'dead outputs the constant 0 for every item: it passes no information on',
     ]);
-    await expect(dbg.analyzeLayerOutputs('x' as never)).rejects.toThrow(
+    await expect(dbg.checkLayerOutputs('x' as never)).rejects.toThrow(
       interpError(/needs an input tensor x/),
     );
     x.dispose();
   });
 });
 
-describe('detectDeadNeurons({ dsIdx, threshold })', () => {
+describe('checkDeadNeurons({ dsIdx, threshold })', () => {
   it('finds units that never activate over the validation set', async () => {
     const dbg = new ModelDebugger(x3Learner(identityThenDeadModel(), 2));
-    const r = await expectNoLeakedTensors(() => dbg.detectDeadNeurons());
+    const r = await expectNoLeakedTensors(() => dbg.checkDeadNeurons());
     expect(r.items).toBe(6);
     // identity: unit 0 sees 0, 0.3, -1 (max 0.3), unit 1 sees 0.05, 10, 10.5: both alive. dead: 0 always.
     expect(r.layers).toEqual([
@@ -181,7 +182,7 @@ describe('detectDeadNeurons({ dsIdx, threshold })', () => {
       'dead: 2 of 2 units (100.0%) never activate: the layer is dead; try a lower learning rate, LeakyReLU, or another initialization',
     ]);
     // With threshold 0.5, identity's unit 0 (max 0.3) counts as dead too.
-    expect((await dbg.detectDeadNeurons({ threshold: 0.5 })).layers[0]!.deadUnits).toEqual([0]);
+    expect((await dbg.checkDeadNeurons({ threshold: 0.5 })).layers[0]!.deadUnits).toEqual([0]);
     const svg = dbg.plotDeadNeurons(r, { document });
     await expect(normalizeSVG(toSVGString(svg))).toMatchFileSnapshot(
       './__goldens__/dead-neurons.svg',
@@ -192,11 +193,11 @@ describe('detectDeadNeurons({ dsIdx, threshold })', () => {
   });
 });
 
-describe('weightDistributionAnalysis({ bins, hugeThreshold })', () => {
+describe('checkWeightDistribution({ bins, hugeThreshold })', () => {
   it('gives stats and histograms per weight, with warnings', async () => {
     const model = identityThenDeadModel();
     const dbg = new ModelDebugger(x3Learner(model, 1));
-    const r = await expectNoLeakedTensors(() => dbg.weightDistributionAnalysis({ bins: 2 }));
+    const r = await expectNoLeakedTensors(() => dbg.checkWeightDistribution({ bins: 2 }));
     const kernel = r.weights[0]!;
     // identity kernel [[1, 0], [0, 1]]: mean .5, population std .5, half zeros; bins [0, .5), [.5, 1].
     expect(kernel).toMatchObject({
@@ -227,7 +228,7 @@ describe('weightDistributionAnalysis({ bins, hugeThreshold })', () => {
       ]),
       tf.zeros([2]),
     ]);
-    const huge = await dbg.weightDistributionAnalysis();
+    const huge = await dbg.checkWeightDistribution();
     expect(huge.warnings[0]).toMatch(
       /identity\/kernel has huge values \(\|w\| up to 1.00e\+3 > 100\)/,
     );
@@ -236,7 +237,7 @@ describe('weightDistributionAnalysis({ bins, hugeThreshold })', () => {
       './__goldens__/weight-distribution.svg',
     );
     expect(svg.querySelectorAll('g[aria-label="line"]')).toHaveLength(4);
-    await expect(dbg.weightDistributionAnalysis({ bins: 0 })).rejects.toThrow(
+    await expect(dbg.checkWeightDistribution({ bins: 0 })).rejects.toThrow(
       interpError(/bins must be >= 1/),
     );
   });

@@ -1,10 +1,8 @@
 import { barChart, type Figsize, lineChart, panelGrid } from '@interp/viz';
-import type {
-  DeadNeuronReport,
-  GradientFlowReport,
-  LayerOutputReport,
-  WeightDistributionReport,
-} from '../model-debugger.js';
+import type { DeadNeuronReport } from '../check-dead-neurons.js';
+import type { GradientFlowReport } from '../check-gradient-flow.js';
+import type { LayerOutputReport } from '../check-layer-outputs.js';
+import type { WeightDistributionReport } from '../check-weight-distribution.js';
 
 /** Options of the ModelDebugger plots. */
 export interface DebugPlotOptions {

@@ -1,0 +1,13 @@
+/**
+ * Defaults of the four {@link ModelDebugger} checks, written once.
+ *
+ * @example
+ * ```ts
+ * modelDebuggerDefaults.deadNeurons.threshold; // a unit is dead when it never outputs more
+ * ```
+ */
+export const modelDebuggerDefaults = {
+  gradientFlow: { nBatches: 3, dsIdx: 0, vanishingThreshold: 1e-7, explodingThreshold: 1e3 },
+  deadNeurons: { dsIdx: 1, threshold: 0 },
+  weightDistribution: { bins: 30, hugeThreshold: 100 },
+} as const;
