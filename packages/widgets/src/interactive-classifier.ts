@@ -1,14 +1,7 @@
 import { ClassificationInterpretation } from '@interp/classification';
-import {
-  assertInteger,
-  type DecodedItem,
-  InterpError,
-  isInterpError,
-  keyword,
-  type Learner,
-} from '@interp/core';
-import { colormap, imageToDataURL } from '@interp/viz';
-import { textColorOn } from './internal/colors.js';
+import { type DecodedItem, InterpError, isInterpError, type Learner } from '@interp/core';
+import { assertInteger, keyword } from '@interp/core/internal';
+import { colormap, contrastingTextColor, imageToDataURL } from '@interp/viz/image';
 import { className, clear, fmt, h, isActivationKey } from './internal/dom.js';
 import {
   ATTRIBUTION_LABELS,
@@ -443,7 +436,7 @@ export class InteractiveClassifier {
           text: String(v),
         });
         td.style.backgroundColor = bg;
-        td.style.color = textColorOn(bg);
+        td.style.color = contrastingTextColor(bg) === 'black' ? '#000000' : '#ffffff';
         tr.append(td);
       }
       tbody.append(tr);

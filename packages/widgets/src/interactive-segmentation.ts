@@ -1,12 +1,5 @@
-import {
-  assertInteger,
-  assertNumber,
-  type DecodedItem,
-  InterpError,
-  Interpretation,
-  keyword,
-  type Learner,
-} from '@interp/core';
+import { type DecodedItem, InterpError, Interpretation, type Learner } from '@interp/core';
+import { assertInteger, assertNumber, keyword } from '@interp/core/internal';
 import {
   type ConfusionMatrixLike,
   intersectionOverUnion,
@@ -16,8 +9,7 @@ import {
   SegmentationInterpretation,
   segmentationPalette,
 } from '@interp/segmentation';
-import { imageToDataURL } from '@interp/viz';
-import { parseHex } from './internal/colors.js';
+import { imageToDataURL, parseColor } from '@interp/viz/image';
 import { className, clear, fmt, h } from './internal/dom.js';
 import { showTarget, statusRegion, widgetLearner, widgetRoot } from './internal/widget-shell.js';
 
@@ -154,7 +146,7 @@ export class InteractiveSegmentation {
     const g = maskGeometry(this.interp);
     if (g.n === 0) throw new InterpError('EMPTY_INPUT', 'the interpretation has no images');
     this.geometry = g;
-    this.palette = segmentationPalette(g.numClasses).map(parseHex);
+    this.palette = segmentationPalette(g.numClasses).map((c, k) => parseColor(c, `palette[${k}]`));
     this.overall = undefined;
     this.overall = this.datasetScores();
     this.doc = doc;
