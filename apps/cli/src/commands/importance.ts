@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { InterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
+import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
 import { MAX_BATCH_ROWS, MAX_REPEATS } from '../limits.js';
 import { optionRange, parseOptions } from '../parse-options.js';
@@ -203,7 +204,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const rows = [
     ['feature', 'mean', 'std'],
     ...order.map(({ f, k }) => [
-      f,
+      printable(f),
       r.importancesMean[k]!.toFixed(4),
       r.importancesStd[k]!.toFixed(4),
     ]),

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { InterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
+import { jsonText } from '../format/json-text.js';
+import { printable } from '../format/printable.js';
 import { MAX_INPUT_DIM, MAX_INPUT_RANK, MAX_INPUT_VALUES } from '../limits.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
@@ -67,9 +69,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         trainableParams: s.trainableParams,
         nonTrainableParams: s.nonTrainableParams,
       };
-      io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      io.stdout.write(`${jsonText(out)}\n`);
     } else {
-      io.stdout.write(s.text);
+      // Layer names come from the model file: escaped line by line, so they cannot drive the terminal.
+      io.stdout.write(s.text.split('\n').map(printable).join('\n'));
     }
   } finally {
     model.dispose();
