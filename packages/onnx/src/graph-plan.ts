@@ -10,8 +10,8 @@ import { onnxOps } from './ops/registry.js';
 export interface Step {
   node: OnnxNode;
   kernel: OpKernel;
-  /** The Relu step a Conv may apply itself (its only consumer), when neither is hooked. */
-  reluStep?: number;
+  /** The Relu or Clip step a Conv may apply itself (its only consumer), when neither is hooked. */
+  activationStep?: number;
 }
 
 /** The executable form of a validated graph. */
@@ -38,7 +38,7 @@ export function dimsOf(info: ValueInfoProto | undefined): Dim[] {
 
 /**
  * Builds the plan: unique node names (exports may leave them empty), module paths, parameter
- * counts (the sizes of the initializers a node reads), and Conv -> Relu pairs a fused conv can run.
+ * counts (the sizes of the initializers a node reads), and Conv -> Relu/Clip pairs a fused conv can run.
  */
 export function planGraph(
   graph: GraphProto,
@@ -71,9 +71,9 @@ export function planGraph(
     if (s.node.opType !== 'Conv') return;
     const out = s.node.outputs[0]!;
     const users = consumers.get(out) ?? [];
-    if (users.length === 1 && steps[users[0]!]!.node.opType === 'Relu' && !graphOutputs.has(out)) {
-      s.reluStep = users[0]!;
-    }
+    const next = users.length === 1 ? steps[users[0]!]!.node.opType : undefined;
+    if ((next === 'Relu' || next === 'Clip') && !graphOutputs.has(out))
+      s.activationStep = users[0]!;
   });
   const nodes: MutableNode[] = steps.map(({ node }) => {
     const params = node.inputs.reduce((sum, input) => {

@@ -104,7 +104,7 @@ function foldConstants(
     const inputs = node.inputs.map((name) => (name ? constants.get(name) : undefined));
     if (node.inputs.some((name, k) => name && inputs[k] === undefined)) return;
     const outputs = tf.tidy(() => {
-      const result = step.kernel(makeContext(node, inputs, opset, memos, false));
+      const result = step.kernel(makeContext(node, inputs, opset, memos, undefined));
       return (Array.isArray(result) ? result : [result]).map((v) => v.tensor);
     });
     node.outputs.forEach((name, k) => {

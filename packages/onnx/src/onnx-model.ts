@@ -14,7 +14,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GraphPlan, MutableNode, Step } from './graph-plan.js';
 import { type MemoStore, makeContext } from './op-context.js';
 import { nchw } from './ops/layout.js';
-import type { Value } from './ops/op-types.js';
+import type { FusedActivation, Value } from './ops/op-types.js';
+import { recordingGradients } from './ops/recording-gradients.js';
 
 /**
  * An ONNX model executed node by node with tfjs ops: a {@link ModelGraph} whose `run` is
@@ -116,15 +117,11 @@ export class OnnxModel implements ModelGraph {
       if (fusedInto.has(i)) {
         outputs = [inputs[0]!];
       } else {
-        const fuse =
-          step.reluStep !== undefined &&
-          !hook &&
-          !tapped.has(node.name) &&
-          !hooks.has(this.steps[step.reluStep]!.node.name);
-        if (fuse) fusedInto.add(step.reluStep!);
+        const activation = this.fusableActivation(step, hooks, tapped, values);
+        if (activation) fusedInto.add(step.activationStep!);
         const result = this.folded.has(i)
           ? node.outputs.map((o) => values.get(o)!)
-          : step.kernel(makeContext(node, inputs, this.opset, this.memos, fuse));
+          : step.kernel(makeContext(node, inputs, this.opset, this.memos, activation));
         outputs = Array.isArray(result) ? result : [result];
       }
       if (hook) outputs[0] = this.applyNodeHook(hook, i, outputs[0]!, inputs);
@@ -133,6 +130,36 @@ export class OnnxModel implements ModelGraph {
       });
     });
     return values;
+  }
+
+  /**
+   * The activation a Conv may apply itself: its only consumer is a Relu (or a Clip to [0, 6] or
+   * [0, inf)), neither node is hooked, the Conv is not tapped, and no gradient is being recorded
+   * (fused convs compute gradients wastefully, and none for relu6).
+   */
+  private fusableActivation(
+    step: Step,
+    hooks: ReadonlyMap<string, NodeHook>,
+    tapped: ReadonlySet<string>,
+    values: ReadonlyMap<string, Value>,
+  ): FusedActivation | undefined {
+    if (step.activationStep === undefined || recordingGradients()) return undefined;
+    const next = this.steps[step.activationStep]!.node;
+    if (hooks.has(step.node.name) || hooks.has(next.name) || tapped.has(step.node.name))
+      return undefined;
+    if (next.opType === 'Relu') return 'relu';
+    const bound = (k: number, attr: string, fallback: number) => {
+      if (this.opset < 11) return next.attrs.float(attr, fallback);
+      const name = next.inputs[k];
+      if (!name) return fallback;
+      const host = values.get(name)?.host;
+      return host && host.data.length === 1 ? host.data[0]! : Number.NaN;
+    };
+    const lo = bound(1, 'min', -Infinity);
+    const hi = bound(2, 'max', Infinity);
+    if (lo === 0 && hi === 6) return 'relu6';
+    if (lo === 0 && hi === Infinity) return 'relu';
+    return undefined;
   }
 
   /** Hooks see and return ONNX's layout (NCHW); an untouched NHWC output stays NHWC. */

@@ -1,7 +1,7 @@
 import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { nchw } from './ops/layout.js';
-import type { OnnxNode, OpContext, Value } from './ops/op-types.js';
+import type { FusedActivation, OnnxNode, OpContext, Value } from './ops/op-types.js';
 
 /** Tensors derived from constants, per node, kept until the model is disposed. */
 export type MemoStore = Map<string, tf.Tensor>;
@@ -16,7 +16,7 @@ export function makeContext(
   inputs: readonly (Value | undefined)[],
   opset: number,
   memos: MemoStore,
-  fuseRelu: boolean,
+  fuseActivation: FusedActivation | undefined,
 ): OpContext {
   const present = (i: number): Value => {
     const v = inputs[i];
@@ -37,7 +37,7 @@ export function makeContext(
     node,
     opset,
     inputs,
-    fuseRelu,
+    fuseActivation,
     input: (i) => nchw(present(i)),
     ints: (i) => {
       const values = hostValues(i);

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { spatialPads, tfPadding } from './conv-padding.js';
 import { nhwc } from './layout.js';
 import type { OpContext, OpKernel, Value } from './op-types.js';
+import { recordingGradients } from './recording-gradients.js';
 
 type Pair = [number, number];
 
@@ -29,7 +30,7 @@ function requireImage(ctx: OpContext, v: Value): void {
   }
 }
 
-/** Conv: groups (depthwise when groups = input channels), dilations, pads, auto_pad, bias, fused ReLU. */
+/** Conv: groups (depthwise when groups = input channels), dilations, pads, auto_pad, bias, fused ReLU/ReLU6. */
 const conv: OpKernel = (ctx) => {
   const xv = ctx.inputs[0] as Value;
   requireImage(ctx, xv);
@@ -39,63 +40,68 @@ const conv: OpKernel = (ctx) => {
   const x = nhwc(xv);
   const { strides, dilations, pad } = convGeometry(ctx, x, [kh, kw]);
   const bias = ctx.inputs[2] ? ctx.input(2) : undefined;
-  const activation = ctx.fuseRelu ? 'relu' : 'linear';
+  const activation = ctx.fuseActivation ?? 'linear';
   const keep = <T extends tf.Tensor>(key: string, make: () => T) =>
     ctx.isConstant(1) ? ctx.memo(key, make) : make();
   const cIn = x.shape[3]!;
   let y: tf.Tensor;
+  // Forward passes use tfjs's fused convs; under tf.grad plain convs, whose gradients are pruned
+  // to what is asked for (see recordingGradients).
+  const fused = !recordingGradients();
   if (group === 1) {
     const filter = keep('hwio', () => tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D);
-    y = tf.fused.conv2d({
-      x: x as tf.Tensor4D,
-      filter,
-      strides,
-      pad,
-      dataFormat: 'NHWC',
-      dilations,
-      bias,
-      activation,
-    });
+    const x4 = x as tf.Tensor4D;
+    if (fused) {
+      const y = tf.fused.conv2d({
+        x: x4,
+        filter,
+        strides,
+        pad,
+        dataFormat: 'NHWC',
+        dilations,
+        bias,
+        activation,
+      });
+      return { tensor: y, nhwc: true };
+    }
+    y = tf.conv2d(x4, filter, strides, pad, 'NHWC', dilations);
   } else if (group === cIn && cInPerGroup === 1) {
     const filter = keep(
       'depthwise',
       () => tf.reshape(tf.transpose(w, [2, 3, 0, 1]), [kh, kw, cIn, cOut / cIn]) as tf.Tensor4D,
     );
-    // Fused depthwise conv takes one pad for all sides; uneven pads are applied to the input.
+    // Depthwise convs take one pad for all sides; uneven pads are applied to the input.
     const even = pad === 'valid' || pad.flat().every((p, k) => k < 2 || k > 5 || p === pad[1][0]);
-    const xIn = even ? x : tf.pad(x, pad as [number, number][]);
+    const x4 = (even ? x : tf.pad(x, pad as [number, number][])) as tf.Tensor4D;
     const dwPad = even ? (pad === 'valid' ? 'valid' : pad[1][0]) : 'valid';
-    y = tf.fused.depthwiseConv2d({
-      x: xIn as tf.Tensor4D,
-      filter,
-      strides,
-      pad: dwPad,
-      dataFormat: 'NHWC',
-      dilations,
-      bias,
-      activation,
-    });
+    if (fused) {
+      const y = tf.fused.depthwiseConv2d({
+        x: x4,
+        filter,
+        strides,
+        pad: dwPad,
+        dataFormat: 'NHWC',
+        dilations,
+        bias,
+        activation,
+      });
+      return { tensor: y, nhwc: true };
+    }
+    y = tf.depthwiseConv2d(x4, filter, strides, dwPad, 'NHWC', dilations);
   } else {
     const filters = keep(
       'grouped',
       () => tf.stack(tf.split(tf.transpose(w, [2, 3, 1, 0]), group, 3)) as tf.Tensor5D,
     );
-    const parts = tf
-      .split(x, group, 3)
-      .map((xg, g) =>
-        tf.conv2d(
-          xg as tf.Tensor4D,
-          tf.squeeze(tf.slice(filters, [g], [1]), [0]) as tf.Tensor4D,
-          strides,
-          pad,
-          'NHWC',
-          dilations,
-        ),
-      );
+    const parts = tf.split(x, group, 3).map((xg, g) => {
+      const filter = tf.squeeze(tf.slice(filters, [g], [1]), [0]) as tf.Tensor4D;
+      return tf.conv2d(xg as tf.Tensor4D, filter, strides, pad, 'NHWC', dilations);
+    });
     y = tf.concat(parts, 3);
-    if (bias) y = tf.add(y, bias);
-    if (ctx.fuseRelu) y = tf.relu(y);
   }
+  if (bias) y = tf.add(y, bias);
+  if (activation === 'relu') y = tf.relu(y);
+  if (activation === 'relu6') y = tf.relu6(y);
   return { tensor: y, nhwc: true };
 };
 

@@ -45,9 +45,15 @@ export interface OpContext {
    * until the model is disposed.
    */
   memo<T extends tf.Tensor>(key: string, make: () => T): T;
-  /** Set by the executor when this node may apply a following ReLU itself (fused conv). */
-  readonly fuseRelu: boolean;
+  /**
+   * Set by the executor when this conv may apply the activation node after it itself (a fused
+   * conv; forward passes only, see `recordingGradients`).
+   */
+  readonly fuseActivation: FusedActivation | undefined;
 }
+
+/** Activations a tfjs fused conv applies. */
+export type FusedActivation = 'relu' | 'relu6';
 
 /** An op implementation: returns the node's outputs in order. */
 export type OpKernel = (ctx: OpContext) => Value | Value[];
