@@ -1,4 +1,5 @@
-import { assertInteger, InterpError, keyword } from '@interp/core';
+import { InterpError } from '@interp/core';
+import { assertInteger, keyword } from '@interp/core/internal';
 import { gaussLegendre } from './internal/legendre.js';
 
 /** The integral approximations of {@link IntegratedGradients}, as Captum names them. */

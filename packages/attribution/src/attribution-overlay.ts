@@ -1,4 +1,5 @@
-import { assertNumber, InterpError, keyword } from '@interp/core';
+import { InterpError } from '@interp/core';
+import { assertNumber, keyword } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { lutIndex, signColormap } from './internal/colormaps.js';
 import {

@@ -1,4 +1,4 @@
-import { keyword } from '@interp/core';
+import { keyword } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   APPROXIMATION_METHODS,

@@ -1,4 +1,5 @@
-import { assertNumber, InterpError, keyword, type RandomState, toRng } from '@interp/core';
+import { InterpError, type RandomState, toRng } from '@interp/core';
+import { assertNumber, keyword } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultRowsPerChunk } from './internal/batch-budget.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';

@@ -1,4 +1,5 @@
-import { assertNumber, describe, InterpError, keyword } from '@interp/core';
+import { InterpError } from '@interp/core';
+import { assertNumber, describe, keyword } from '@interp/core/internal';
 
 /** Which attributions an overlay shows (Captum's `sign`). */
 export type AttributionSign = 'all' | 'positive' | 'negative' | 'absolute_value';

@@ -1,27 +1,20 @@
 import {
-  type DecodedItem,
-  type ImageItem,
   InterpError,
   Interpretation,
   type InterpretationData,
   type NDArray,
   type PlotTopLossesOptions,
   PROBABILITY_EPSILON,
-  registerTopLossesRenderer,
-  type TabularItem,
-  type TopLossesContext,
+  type TopLossesSelection,
 } from '@interp/core';
 import { assertInteger, assertLabels } from '@interp/core/internal';
 import {
   confusionMatrixChart,
-  dataTable,
   type Figsize,
-  figsizeToPx,
-  imageGrid,
-  imageToDataURL,
   lineChart,
   resolveDocument,
 } from '@interp/viz';
+import { renderClassificationTopLosses } from './classification-top-losses.js';
 import { auc } from './metrics/auc.js';
 import { averagePrecision } from './metrics/average-precision.js';
 import {
@@ -126,13 +119,11 @@ export const plotConfusionMatrixDefaults = {
  * ```
  */
 export class ClassificationInterpretation extends Interpretation {
-  override readonly kind: string = 'classification';
   private cachedMatrix: number[][] | undefined;
 
   constructor(data: InterpretationData & { confusionMatrix?: number[][] }) {
     super(data);
     this.cachedMatrix = data.confusionMatrix;
-    registerClassificationRenderers();
   }
 
   /**
@@ -382,11 +373,11 @@ export class ClassificationInterpretation extends Interpretation {
   }
 
   /** Top losses, drawn: an image grid captioned `predicted/actual / loss / probability`, or a table for rows. */
-  override plotTopLosses(
-    k: number | ArrayLike<number>,
-    options: PlotTopLossesOptions = {},
-  ): Promise<Element> {
-    return super.plotTopLosses(k, options);
+  protected override renderTopLosses(
+    selection: TopLossesSelection,
+    options: PlotTopLossesOptions,
+  ): Element {
+    return renderClassificationTopLosses(this, selection, options);
   }
 }
 
@@ -429,75 +420,4 @@ function crossEntropyOfProbabilities(
 /** The options that are set (undefined means default, so it must not override a default). */
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** Probability of the predicted class of item i, when scores are known. */
-function predictedProbability(interp: ClassificationInterpretation, i: number): number | undefined {
-  if (!interp.preds) return undefined;
-  const c = interp.preds.shape.at(-1)!;
-  return interp.preds.data[i * c + interp.decoded.data[i]!];
-}
-
-function captionParts(interp: ClassificationInterpretation, i: number, loss: number) {
-  const names = interp.classNames;
-  const pred = names[interp.decoded.data[i]!] ?? String(interp.decoded.data[i]);
-  const actual = names[interp.targs.data[i]!] ?? String(interp.targs.data[i]);
-  const prob = predictedProbability(interp, i);
-  return { pred, actual, loss, prob };
-}
-
-function renderImages(ctx: TopLossesContext<ClassificationInterpretation>): Element {
-  const { interp, indices, losses, items, options } = ctx;
-  const document = resolveDocument(options);
-  const cells = items.map((item, r) => {
-    const i = indices[r]!;
-    const img = item as ImageItem;
-    const { pred, actual, loss, prob } = captionParts(interp, i, losses[r]!);
-    const caption = [`${pred}/${actual}`, Number.isFinite(loss) ? loss.toFixed(2) : 'n/a'];
-    if (prob !== undefined) caption.push(prob.toFixed(2));
-    return {
-      src: imageToDataURL({ data: img.data, shape: img.shape }),
-      caption: caption.join(' / '),
-      color: pred === actual ? '#1a7f37' : '#cf222e',
-    };
-  });
-  const size = options.figsize ? figsizeToPx(options.figsize) : undefined;
-  return imageGrid(cells, {
-    title: 'Prediction/Actual/Loss/Probability',
-    ncols: options.ncols,
-    figsize: options.figsize,
-    imageSize: size ? undefined : 96,
-    document,
-  });
-}
-
-function renderRows(ctx: TopLossesContext<ClassificationInterpretation>): Element {
-  const { interp, indices, losses, items, options } = ctx;
-  const document = resolveDocument(options);
-  const rows = items.map((item, r) => {
-    const i = indices[r]!;
-    const { pred, actual, loss, prob } = captionParts(interp, i, losses[r]!);
-    const values: Record<string, unknown> =
-      item.kind === 'tabular'
-        ? { ...(item as TabularItem).row }
-        : Object.fromEntries(
-            Array.from((item as Exclude<DecodedItem, TabularItem | ImageItem>).data, (v, j) => [
-              `x${j}`,
-              v,
-            ]),
-          );
-    return { item: i, ...values, predicted: pred, actual, loss, probability: prob ?? null };
-  });
-  return dataTable(rows, { title: 'Top losses', document });
-}
-
-let registered = false;
-
-/** Registers the classification top-losses renderers (images: grid; rows and vectors: table). Idempotent. */
-export function registerClassificationRenderers(): void {
-  if (registered) return;
-  registered = true;
-  registerTopLossesRenderer('classification:image', renderImages as never);
-  registerTopLossesRenderer('classification:tabular', renderRows as never);
-  registerTopLossesRenderer('classification:vector', renderRows as never);
 }

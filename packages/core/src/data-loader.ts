@@ -63,9 +63,6 @@ export class DataLoaders {
   }
 }
 
-/** Input for {@link arrayDataLoader}: a tensor (kept, not copied; still yours to dispose) or a CPU array. */
-export type ArraySource = tf.Tensor | NDArray | { data: ArrayLike<number>; shape: number[] };
-
 export interface ArrayDataLoaderOptions {
   batchSize?: number;
   shuffle?: boolean;
@@ -93,8 +90,8 @@ export const arrayDataLoaderDefaults = { batchSize: 64, shuffle: false } as cons
  * ```
  */
 export function arrayDataLoader(
-  x: ArraySource,
-  y: ArraySource,
+  x: tf.Tensor | NDArray<ArrayLike<number>>,
+  y: tf.Tensor | NDArray<ArrayLike<number>>,
   options: ArrayDataLoaderOptions = {},
 ): DataLoader {
   const {
@@ -197,7 +194,7 @@ interface Source {
   dtype: 'float32' | 'int32';
 }
 
-function source(s: ArraySource, name: string): Source {
+function source(s: tf.Tensor | NDArray<ArrayLike<number>>, name: string): Source {
   if (s instanceof tf.Tensor) {
     return { tensor: s, shape: s.shape, dtype: s.dtype === 'int32' ? 'int32' : 'float32' };
   }

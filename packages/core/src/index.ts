@@ -3,7 +3,6 @@ export { getBackendInfo, setupBackend } from './backend.js';
 export * from './base.js';
 export type {
   ArrayDataLoaderOptions,
-  ArraySource,
   Batch,
   DataLoader,
   DecodedItem,
@@ -14,8 +13,6 @@ export type {
 export { arrayDataLoader, arrayDataLoaderDefaults, DataLoaders } from './data-loader.js';
 export type { Activation, GetPredsOptions, PredsResult } from './get-preds.js';
 export { getPreds, getPredsDefaults, resolveActivation } from './get-preds.js';
-export type { FromLearnerOptions, InterpretationData } from './interpretation.js';
-export { Interpretation, plotTopLosses } from './interpretation.js';
 export type { FitOptions, LearnerOptions, ModelFunction, ProgressCallback } from './learner.js';
 export { fitDefaults, Learner, learnerFromFunction } from './learner.js';
 export type { LossFunction } from './losses.js';
@@ -24,10 +21,16 @@ export {
   crossEntropyFromProbsPerItem,
   crossEntropyPerItem,
   mseLossPerItem,
-  PROBABILITY_EPSILON,
 } from './losses.js';
 export type { Metric } from './metric.js';
 export { accuracy, metricName } from './metric.js';
+export { applyHook } from './model-graph/apply-hook.js';
+export { findNode } from './model-graph/find-node.js';
+export type { FunctionGraphOptions } from './model-graph/function-graph.js';
+export { FUNCTION_NODE_NAME, functionGraph } from './model-graph/function-graph.js';
+export type { ImageAxes } from './model-graph/image-axes.js';
+export { imageAxes, spatialSize } from './model-graph/image-axes.js';
+export { layersModelGraph } from './model-graph/layers-model-graph.js';
 export type {
   Dim,
   GraphNode,
@@ -38,13 +41,6 @@ export type {
   NodeHook,
   NodeHookContext,
 } from './model-graph/model-graph.js';
-export { applyHook } from './model-graph/apply-hook.js';
-export { findNode } from './model-graph/find-node.js';
-export type { FunctionGraphOptions } from './model-graph/function-graph.js';
-export { FUNCTION_NODE_NAME, functionGraph } from './model-graph/function-graph.js';
-export type { ImageAxes } from './model-graph/image-axes.js';
-export { imageAxes, spatialSize } from './model-graph/image-axes.js';
-export { layersModelGraph } from './model-graph/layers-model-graph.js';
 export type { GraphSource } from './model-graph/to-model-graph.js';
 export { isModelGraph, toModelGraph } from './model-graph/to-model-graph.js';
 export type { EpochRecord } from './recorder.js';
@@ -56,9 +52,3 @@ export type {
   TargetInputGradientOptions,
 } from './target-input-gradient.js';
 export { targetInputGradient, targetInputGradientDefaults } from './target-input-gradient.js';
-export type {
-  PlotTopLossesOptions,
-  TopLossesContext,
-  TopLossesRenderer,
-} from './top-losses-renderers.js';
-export { findTopLossesRenderer, registerTopLossesRenderer } from './top-losses-renderers.js';

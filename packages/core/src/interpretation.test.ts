@@ -6,7 +6,7 @@ import { InterpError } from './errors.js';
 import { Interpretation, plotTopLosses } from './interpretation.js';
 import { learnerFromFunction } from './learner.js';
 import { expectNoLeakedTensors } from './testing.js';
-import { registerTopLossesRenderer } from './top-losses-renderers.js';
+import type { PlotTopLossesOptions, TopLossesSelection } from './top-losses-selection.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -63,33 +63,55 @@ describe('interp.topLosses(k, { largest })', () => {
   });
 });
 
+// A task interpretation in miniature: it draws by overriding renderTopLosses, nothing registered.
+class RowsInterpretation extends Interpretation {
+  protected override renderTopLosses(
+    selection: TopLossesSelection,
+    options: PlotTopLossesOptions,
+  ): Element {
+    return { tagName: 'fake', selection, options } as unknown as Element;
+  }
+}
+type Drawn = { selection: TopLossesSelection; options: PlotTopLossesOptions };
+
 describe('interp.plotTopLosses(k) / plotTopLosses(interp, k)', () => {
-  it('dispatches to the renderer registered for the item kind, with items, indices and losses', async () => {
-    const interp = await Interpretation.fromLearner(learner());
-    registerTopLossesRenderer('tabular', (ctx) => {
-      const el = { tagName: 'fake', ctx } as unknown as Element;
-      return el;
-    });
-    const el = (await plotTopLosses(interp, 2)) as unknown as {
-      ctx: { indices: Int32Array; items: unknown[] };
-    };
-    expect(Array.from(el.ctx.indices)).toEqual([2, 0]);
-    expect(el.ctx.items[0]).toEqual({ kind: 'tabular', row: { f0: 1, f1: 1 } });
-    const el2 = (await interp.plotTopLosses([3])) as unknown as { ctx: { indices: Int32Array } };
-    expect(Array.from(el2.ctx.indices)).toEqual([3]);
+  it("hands the subclass's renderTopLosses the selected indices, losses and items", async () => {
+    const interp = await RowsInterpretation.fromLearner(learner());
+    const el = (await plotTopLosses(interp, 2, { ncols: 3 })) as unknown as Drawn;
+    expect(Array.from(el.selection.indices)).toEqual([2, 0]);
+    expect(el.selection.losses[0]).toBeCloseTo(Math.LN2, 6);
+    expect(el.selection.items![0]).toEqual({ kind: 'tabular', row: { f0: 1, f1: 1 } });
+    expect(el.options.ncols).toBe(3);
+    const smallest = (await interp.plotTopLosses(1, { largest: false })) as unknown as Drawn;
+    expect(Array.from(smallest.selection.indices)).toEqual([1]);
+    const given = (await interp.plotTopLosses([3])) as unknown as Drawn;
+    expect(Array.from(given.selection.indices)).toEqual([3]);
   });
 
-  it('says which renderer is missing, and rejects bad indices', async () => {
+  it('gives no items when there are neither inputs nor a loader', async () => {
+    const interp = new RowsInterpretation({
+      targs: { data: Int32Array.from([0, 1]), shape: [2] },
+      decoded: { data: Int32Array.from([0, 0]), shape: [2] },
+      losses: Float32Array.from([0.5, 2]),
+    });
+    const el = (await interp.plotTopLosses(1)) as unknown as Drawn;
+    expect(Array.from(el.selection.indices)).toEqual([1]);
+    expect(el.selection.items).toBeUndefined();
+  });
+
+  it('says the base cannot draw, and rejects bad indices and k = 0', async () => {
     const interp = new Interpretation({
       targs: { data: Int32Array.from([0]), shape: [1] },
       decoded: { data: Int32Array.from([0]), shape: [1] },
       losses: Float32Array.from([1]),
       inputs: { data: new Float32Array(3), shape: [1, 3] },
     });
+    await expect(interp.plotTopLosses(1)).rejects.toThrow(InterpError);
     await expect(interp.plotTopLosses(1)).rejects.toThrow(
-      /no top-losses renderer for base items of kind 'vector'/,
+      /Interpretation cannot draw top losses; .*override renderTopLosses/,
     );
     await expect(interp.plotTopLosses([7])).rejects.toThrow(/item index must be in \[0, 0\]/);
+    await expect(interp.plotTopLosses(0)).rejects.toThrow(/nothing to plot/);
     expect(
       () =>
         new Interpretation({

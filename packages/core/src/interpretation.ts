@@ -1,48 +1,18 @@
-import * as tf from '@tensorflow/tfjs-core';
+// Tensor-free: fromLearner loads the tfjs part (learner-predictions.ts) by a dynamic import, so
+// `@interp/core/base` can export Interpretation to code that never touches tfjs.
 import type { DataLoader, DecodedItem } from './data-loader.js';
 import { InterpError } from './errors.js';
-import { type Activation, getPreds } from './get-preds.js';
+import type { FromLearnerOptions, InterpretationData } from './interpretation-data.js';
 import type { Learner } from './learner.js';
 import type { NDArray } from './nd-array.js';
 import { type TopK, topK } from './top-k.js';
-import {
-  findTopLossesRenderer,
-  type PlotTopLossesOptions,
-  type TopLossesRenderer,
-} from './top-losses-renderers.js';
+import type { PlotTopLossesOptions, TopLossesSelection } from './top-losses-selection.js';
 import { assertInteger } from './validate.js';
-
-/** What an interpretation holds, all on the CPU (read once from the model's outputs). */
-export interface InterpretationData {
-  /** Where the items come from (for showing them). */
-  dl?: DataLoader;
-  learn?: Learner;
-  /** Model inputs, when kept (`[N, ...]`); otherwise items are decoded from `dl`. */
-  inputs?: NDArray<Float32Array>;
-  /** Activated predictions `[N, ...]` (probabilities for classifiers), when known. */
-  preds?: NDArray<Float32Array | Float64Array>;
-  /** Targets `[N, ...]`. */
-  targs: NDArray;
-  /** Decoded predictions `[N, ...]` (class indices for classifiers). */
-  decoded: NDArray;
-  /** One loss per item, when known. */
-  losses?: Float32Array | (() => Float32Array);
-  vocab?: readonly string[];
-}
-
-export interface FromLearnerOptions {
-  /** 0 = train, 1 = valid (default 1). */
-  dsIdx?: number;
-  dl?: DataLoader;
-  act?: Activation;
-  /** Keep the inputs on the CPU instead of decoding items from the loader when shown. */
-  withInput?: boolean;
-  onProgress?: (done: number, total: number) => void;
-}
 
 /**
  * Base of every interpretation, as fastai's `Interpretation`: predictions, targets, decoded
- * predictions and per-item losses of a dataset, with `topLosses` and `plotTopLosses`.
+ * predictions and per-item losses of a dataset, with `topLosses` and `plotTopLosses`. Task
+ * interpretations draw top losses by overriding the protected `renderTopLosses`.
  *
  * @example
  * ```ts
@@ -51,8 +21,6 @@ export interface FromLearnerOptions {
  * ```
  */
 export class Interpretation {
-  /** Which renderers `plotTopLosses` looks up first (subclasses override). */
-  readonly kind: string = 'base';
   readonly dl: DataLoader | undefined;
   readonly learn: Learner | undefined;
   readonly inputs: NDArray<Float32Array> | undefined;
@@ -63,7 +31,16 @@ export class Interpretation {
   private lossesFn: (() => Float32Array) | undefined;
   readonly vocab: readonly string[] | undefined;
 
-  constructor(data: InterpretationData) {
+  // `positional` only catches the seed's `Interpretation(dl, inputs, preds, targs, decoded, losses)`
+  // at run time (never[] also makes TypeScript reject it), to say what to write instead.
+  constructor(data: InterpretationData, ...positional: never[]) {
+    if (positional.length > 0 || !isInterpretationData(data)) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `${new.target?.name ?? 'Interpretation'} takes one options object, not the seed's positional (dl, inputs, preds, targs, decoded, losses): ` +
+          'write new Interpretation({ dl, inputs, preds, targs, decoded, losses }) with preds, targs and decoded as { data, shape } arrays (targs and decoded required), or use Interpretation.fromLearner(learn)',
+      );
+    }
     const n = data.targs.shape[0] ?? 0;
     if (data.decoded.shape[0] !== n) {
       throw new InterpError(
@@ -129,34 +106,8 @@ export class Interpretation {
     learn: Learner,
     options: FromLearnerOptions = {},
   ): Promise<T> {
-    const { dsIdx = 1, act, withInput = false, onProgress } = options;
-    const dl = options.dl ?? learn.dls.byIndex(dsIdx);
-    const r = await getPreds(learn, {
-      dl,
-      act,
-      withInput,
-      withLoss: true,
-      withDecoded: true,
-      onProgress,
-    });
-    try {
-      const read = async <A extends NDArray['data']>(t: tf.Tensor): Promise<NDArray<A>> => ({
-        data: (await t.data()) as A,
-        shape: [...t.shape],
-      });
-      return new this({
-        dl,
-        learn,
-        preds: await read<Float32Array>(r.preds),
-        targs: await read(r.targs),
-        decoded: await read(r.decoded!),
-        losses: (await r.losses!.data()) as Float32Array,
-        inputs: r.inputs ? await read<Float32Array>(r.inputs) : undefined,
-        vocab: learn.vocab ?? dl.vocab,
-      });
-    } finally {
-      tf.dispose([r.preds, r.targs, r.decoded!, r.losses!, ...(r.inputs ? [r.inputs] : [])]);
-    }
+    const { learnerPredictions } = await import('./learner-predictions.js');
+    return new this(await learnerPredictions(learn, options));
   }
 
   /**
@@ -208,14 +159,13 @@ export class Interpretation {
   }
 
   /**
-   * Draws the top-loss items (`k` of them, or the given item indices) with the renderer registered
-   * for this interpretation's kind and the items' kind.
+   * The top-loss items (`k` of them, or the given item indices) with their losses, and the items
+   * themselves when they can be shown: what every `plotTopLosses` draws.
    */
-  async plotTopLosses(
+  protected async selectTopLosses(
     k: number | ArrayLike<number>,
-    options: PlotTopLossesOptions = {},
-  ): Promise<Element> {
-    const { largest = true } = options;
+    { largest = true }: { largest?: boolean } = {},
+  ): Promise<TopLossesSelection> {
     let indices: Int32Array;
     if (typeof k === 'number') {
       indices = this.topLosses(k, { largest }).indices;
@@ -224,33 +174,72 @@ export class Interpretation {
       for (const i of indices) assertInteger(i, 'item index', 0, this.length - 1);
     }
     if (indices.length === 0) throw new InterpError('EMPTY_INPUT', 'nothing to plot: k is 0');
-    const items = await Promise.all(Array.from(indices, (i) => this.item(i)));
     const losses = Float32Array.from(indices, (i) => this.losses?.[i] ?? Number.NaN);
-    const itemKind = items[0]!.kind;
-    const renderer = this.rendererFor(itemKind);
-    return (renderer as TopLossesRenderer)({
-      interp: this as never,
-      indices,
-      losses,
-      items,
-      options,
-    });
+    const items =
+      this.inputs || this.dl
+        ? await Promise.all(Array.from(indices, (i) => this.item(i)))
+        : undefined;
+    return { indices, losses, items };
   }
 
-  /** The renderer for an item kind; subclasses register theirs before looking up. */
-  protected rendererFor(itemKind: string): TopLossesRenderer {
-    const r = findTopLossesRenderer(this.kind, itemKind);
-    if (!r) {
-      throw new InterpError(
-        'NOT_SUPPORTED',
-        `no top-losses renderer for ${this.kind} items of kind '${itemKind}'; use a ClassificationInterpretation or SegmentationInterpretation, or registerTopLossesRenderer('${itemKind}', fn)`,
-      );
-    }
-    return r;
+  /**
+   * Draws the top-loss items (`k` of them, or the given item indices), as fastai's
+   * `plot_top_losses`, with this interpretation's `renderTopLosses`.
+   */
+  async plotTopLosses(
+    k: number | ArrayLike<number>,
+    options: PlotTopLossesOptions = {},
+  ): Promise<Element> {
+    return this.renderTopLosses(await this.selectTopLosses(k, options), options);
+  }
+
+  /**
+   * How this interpretation draws its top losses; task interpretations override it (the base
+   * does not know what its items and targets look like).
+   */
+  protected renderTopLosses(
+    selection: TopLossesSelection,
+    _options: PlotTopLossesOptions,
+  ): Element | Promise<Element> {
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `${this.constructor.name} cannot draw top losses; ${taskHint(selection, this.targs)}, or override renderTopLosses in a subclass`,
+    );
   }
 }
 
-/** `interp.plotTopLosses(k, options)` as a function, as fastai's `plot_top_losses(interp, k)`. */
+function isNDArray(a: unknown): boolean {
+  const v = a as NDArray | undefined;
+  return (
+    typeof v === 'object' && v !== null && Array.isArray(v.shape) && typeof v.data === 'object'
+  );
+}
+
+function isInterpretationData(data: unknown): data is InterpretationData {
+  const d = data as InterpretationData | undefined;
+  return typeof d === 'object' && d !== null && isNDArray(d.targs) && isNDArray(d.decoded);
+}
+
+/** Which task interpretation draws these items: per-pixel targets are segmentation masks. */
+function taskHint(selection: TopLossesSelection, targs: NDArray): string {
+  const kind = selection.items?.[0]?.kind;
+  if (kind === 'image' && targs.shape.length >= 3) {
+    return 'these are images with per-pixel targets: build a SegmentationInterpretation (from @interp/segmentation) with SegmentationInterpretation.fromLearner(learn)';
+  }
+  if (kind === 'image' || targs.shape.length <= 2) {
+    return `these are ${kind === 'image' ? 'images' : 'items'} with class targets: build a ClassificationInterpretation (from @interp/classification) with ClassificationInterpretation.fromLearner(learn)`;
+  }
+  return 'use a task interpretation (ClassificationInterpretation from @interp/classification, SegmentationInterpretation from @interp/segmentation)';
+}
+
+/**
+ * `interp.plotTopLosses(k, options)` as a function, as fastai's `plot_top_losses(interp, k)`.
+ *
+ * @example
+ * ```ts
+ * const svg = await plotTopLosses(interp, 9, { document });
+ * ```
+ */
 export function plotTopLosses(
   interp: Interpretation,
   k: number | ArrayLike<number>,

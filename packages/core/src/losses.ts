@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InterpError } from './errors.js';
+import { PROBABILITY_EPSILON } from './loss-constants.js';
 
 /**
  * A loss with reduction none: one value per item (shape `[N]`). Losses over images or masks
@@ -71,9 +72,6 @@ export const crossEntropyPerItem: LossFunction = makeLoss(
   (p) => tf.softmax(p),
   argmaxLast,
 );
-
-/** Probabilities are clipped to this before the log, so a zero probability gives a large finite loss. */
-export const PROBABILITY_EPSILON = 1e-12;
 
 /**
  * Cross-entropy from probabilities (a model ending in softmax), per item:

@@ -5,7 +5,6 @@ import { resolveActivation } from './get-preds.js';
 import { accuracy, metricName } from './metric.js';
 import { Recorder } from './recorder.js';
 import { disposeTensorsIn, expectNoLeakedTensors, maxAbsDiff } from './testing.js';
-import { findTopLossesRenderer, registerTopLossesRenderer } from './top-losses-renderers.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -81,17 +80,5 @@ describe('expectNoLeakedTensors(fn) / disposeTensorsIn / maxAbsDiff', () => {
     expect(t.isDisposed).toBe(true);
     expect(maxAbsDiff([1, 2], [1.5, 2])).toBe(0.5);
     expect(() => maxAbsDiff([1], [1, 2])).toThrow(/length/);
-  });
-});
-
-describe('registerTopLossesRenderer / findTopLossesRenderer', () => {
-  it('prefers the interpretation-specific key, falls back to the item kind', () => {
-    const a = () => ({}) as Element;
-    const b = () => ({}) as Element;
-    registerTopLossesRenderer('vector', a);
-    registerTopLossesRenderer('special:vector', b);
-    expect(findTopLossesRenderer('special', 'vector')).toBe(b);
-    expect(findTopLossesRenderer('other', 'vector')).toBe(a);
-    expect(findTopLossesRenderer('other', 'unknown')).toBeUndefined();
   });
 });

@@ -1,11 +1,5 @@
-import {
-  assertInteger,
-  describe,
-  type FitOptions,
-  InterpError,
-  type Learner,
-  type Recorder,
-} from '@interp/core';
+import { type FitOptions, InterpError, type Learner, type Recorder } from '@interp/core';
+import { assertInteger, describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { hookLayers, type Layer, type LayerHooks, type LayerRef } from './hook-layers.js';
 import {

@@ -1,4 +1,4 @@
-import { assertInteger } from '@interp/core';
+import { assertInteger } from '@interp/core/internal';
 import { panelGrid } from '@interp/viz';
 import type { ActivationStats } from './activation-stats.js';
 import type { ActivationPlotOptions } from './internal/activation-plots.js';

@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 import { at, check, numpyGradient, numpyInterp } from './internal/suggestion-utils.js';
 import type { LrSuggestion } from './lr-suggestion.js';
 

@@ -1,4 +1,5 @@
-import { assertInteger, describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core';
+import { assertInteger, describe } from '@interp/core/internal';
 import { barChart, type DocumentOption, type Figsize } from '@interp/viz';
 
 /** Importances to draw: names with a mean (and optionally a std) each. */

@@ -1,4 +1,5 @@
-import { assertInteger, InterpError, type Learner } from '@interp/core';
+import { InterpError, type Learner } from '@interp/core';
+import { assertInteger } from '@interp/core/internal';
 import {
   type ImportanceOptions,
   importanceStats,

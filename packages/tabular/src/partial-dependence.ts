@@ -1,12 +1,5 @@
-import {
-  type Activation,
-  assertInteger,
-  type DataLoader,
-  describe,
-  InterpError,
-  keyword,
-  type Learner,
-} from '@interp/core';
+import { type Activation, type DataLoader, InterpError, type Learner } from '@interp/core';
+import { assertInteger, describe, keyword } from '@interp/core/internal';
 import { mquantiles } from './internal/mquantiles.js';
 import {
   collectLoader,

@@ -1,4 +1,5 @@
-import { assertInteger, type Learner } from '@interp/core';
+import type { Learner } from '@interp/core';
+import { assertInteger } from '@interp/core/internal';
 import {
   type ImportanceOptions,
   permutedSource,

@@ -1,4 +1,5 @@
-import { describe, InterpError, type NDArray } from '@interp/core/base';
+import { InterpError, type NDArray } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 
 /** The built-in scorers, named as scikit-learn names them; greater is better for each. */
 export type ScoringName = 'accuracy' | 'neg_log_loss' | 'r2' | 'neg_mean_squared_error';

@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 import { parseCSV } from './parse-csv.js';
 
 /** A cell as given by the caller; null, undefined, NaN and '' are missing values. */

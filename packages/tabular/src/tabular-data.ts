@@ -1,14 +1,5 @@
-import {
-  arrayDataLoader,
-  assertInteger,
-  assertNumber,
-  DataLoaders,
-  describe,
-  InterpError,
-  keyword,
-  type RandomState,
-  toRng,
-} from '@interp/core';
+import { arrayDataLoader, DataLoaders, InterpError, type RandomState, toRng } from '@interp/core';
+import { assertInteger, assertNumber, describe, keyword } from '@interp/core/internal';
 import { Categorify, levelsOf, NA_LEVEL } from './categorify.js';
 import { FillMissing } from './fill-missing.js';
 import { Normalize } from './normalize.js';

@@ -1,14 +1,12 @@
 import {
   accuracy,
-  assertInteger,
-  assertNumber,
   crossEntropyPerItem,
   InterpError,
-  keyword,
   Learner,
   type Metric,
   mseLossPerItem,
 } from '@interp/core';
+import { assertInteger, assertNumber, keyword } from '@interp/core/internal';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { TabularData } from './tabular-data.js';
 import { tabularInputLayer } from './tabular-input-layer.js';

@@ -1,4 +1,5 @@
-import { keyword, type Learner } from '@interp/core';
+import type { Learner } from '@interp/core';
+import { keyword } from '@interp/core/internal';
 import {
   InteractiveClassifier,
   type InteractiveClassifierOptions,

@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core';
+import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** A reference input: a number for every value, or a tensor shaped like one item or like x. */

@@ -1,4 +1,5 @@
-import { describe, type GraphNode, InterpError, type ModelGraph, spatialSize } from '@interp/core';
+import { type GraphNode, InterpError, type ModelGraph, spatialSize } from '@interp/core';
+import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 

@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core';
+import { InterpError } from '@interp/core';
+import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Target } from '../types.js';
 import { asScoreMatrix, type ResolvedModel } from './resolve-model.js';

@@ -1,4 +1,5 @@
-import { describe, InterpError, type ModelGraph } from '@interp/core';
+import { InterpError, type ModelGraph } from '@interp/core';
+import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**

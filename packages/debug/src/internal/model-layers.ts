@@ -1,4 +1,5 @@
-import { describe, InterpError, Learner } from '@interp/core';
+import { InterpError, Learner } from '@interp/core';
+import { describe } from '@interp/core/internal';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /** A tfjs-layers layer, typed structurally so the user's copy of tfjs-layers is the one used. */

@@ -1,4 +1,5 @@
-import { describe, InterpError } from '@interp/core/base';
+import { InterpError } from '@interp/core/base';
+import { describe } from '@interp/core/internal';
 
 /** Python-style index: -1 is the last element. */
 export function at(a: ArrayLike<number>, i: number): number {

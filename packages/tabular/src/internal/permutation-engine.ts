@@ -1,11 +1,11 @@
 import {
   type Activation,
   type DataLoader,
-  describe,
   InterpError,
   type Learner,
   resolveActivation,
 } from '@interp/core';
+import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { isTabularDataLoader } from '../tabular-feature.js';
 
