@@ -42,7 +42,7 @@ describe('maskLegend(names, palette, options)', () => {
     expect(() => maskLegend(['a', 'b'], ['#000'], { document })).toThrow(
       /palette has 1 colors for 2 classes/,
     );
-    expect(() => maskLegend(['a'], ['rgb(0,0,0)'], { document })).toThrow(/palette\[0\]/);
+    expect(() => maskLegend(['a'], ['red'], { document })).toThrow(/palette\[0\]/);
     expect(() => maskLegend(['a'], ['#000'], { width: 0, document })).toThrow(/width/);
   });
 });

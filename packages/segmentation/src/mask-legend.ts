@@ -1,7 +1,7 @@
 import { InterpError } from '@interp/core/base';
 import { assertInteger, describe } from '@interp/core/internal';
 import { resolveDocument } from '@interp/viz';
-import { parseHexColor } from './segmentation-palette.js';
+import { parseColor } from '@interp/viz/image';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const SWATCH = 12;
@@ -87,7 +87,7 @@ export function maskLegend(
   svg.setAttribute('font-family', 'system-ui, sans-serif');
   svg.setAttribute('font-size', String(fontSize));
   entries.forEach((e, k) => {
-    parseHexColor(e.color, e.ignored ? 'ignored color' : `palette[${k}]`);
+    parseColor(e.color, e.ignored ? 'ignored color' : `palette[${k}]`);
     const { x: ex, row: r } = placed[k]!;
     const y = PAD / 2 + r * ROW_HEIGHT;
     const g = doc.createElementNS(SVG_NS, 'g');

@@ -1,8 +1,8 @@
 import { InterpError } from '@interp/core/base';
 import { describe } from '@interp/core/internal';
-import { imageToDataURL } from '@interp/viz';
+import { imageToDataURL, parseColor } from '@interp/viz/image';
 import { MAX_CLASSES } from './metrics/confusion-counts.js';
-import { IGNORE_COLOR, parseHexColor, segmentationPalette } from './segmentation-palette.js';
+import { IGNORE_COLOR, segmentationPalette } from './segmentation-palette.js';
 
 /** A label mask: `data` holds one class index per pixel, row-major, `shape` is [H, W] (or [H, W, 1]). */
 export interface LabelMask {
@@ -43,8 +43,8 @@ export function maskToDataURL(
       `palette must be a non-empty array of hex colors, got ${describe(palette)}`,
     );
   }
-  const rgb = colors.map((c, k) => parseHexColor(c, `palette[${k}]`));
-  const ignoreRgb = parseHexColor(ignoreColor, 'ignoreColor');
+  const rgb = colors.map((c, k) => parseColor(c, `palette[${k}]`));
+  const ignoreRgb = parseColor(ignoreColor, 'ignoreColor');
   const out = new Uint8Array(h * w * 3);
   for (let p = 0; p < h * w; p++) {
     const label = data[p]!;

@@ -1,10 +1,6 @@
+import { parseColor } from '@interp/viz/image';
 import { describe, expect, it } from 'vitest';
-import {
-  IGNORE_COLOR,
-  parseHexColor,
-  SEGMENTATION_PALETTE,
-  segmentationPalette,
-} from './segmentation-palette.js';
+import { IGNORE_COLOR, SEGMENTATION_PALETTE, segmentationPalette } from './segmentation-palette.js';
 
 describe('segmentationPalette(numClasses)', () => {
   it('has the expected defaults: black background, ten distinct hues, white for ignored pixels', () => {
@@ -15,7 +11,7 @@ describe('segmentationPalette(numClasses)', () => {
     expect(SEGMENTATION_PALETTE).not.toContain(IGNORE_COLOR);
     // No gray but the background: every hue has channels that differ.
     for (const c of SEGMENTATION_PALETTE.slice(1)) {
-      const [r, g, b] = parseHexColor(c, 'c');
+      const [r, g, b] = parseColor(c, 'c');
       expect(Math.max(r, g, b) - Math.min(r, g, b)).toBeGreaterThan(60);
     }
   });
@@ -31,18 +27,5 @@ describe('segmentationPalette(numClasses)', () => {
   it('rejects a count that is not a positive integer', () => {
     expect(() => segmentationPalette(0)).toThrow(/numClasses/);
     expect(() => segmentationPalette(2.5)).toThrow(/numClasses/);
-  });
-});
-
-describe('parseHexColor(color, where)', () => {
-  it('reads #rgb and #rrggbb', () => {
-    expect(parseHexColor('#f80', 'x')).toEqual([255, 136, 0]);
-    expect(parseHexColor('#1F77B4', 'x')).toEqual([31, 119, 180]);
-  });
-  it('rejects other color syntaxes, naming where the color came from', () => {
-    expect(() => parseHexColor('red', 'palette[2]')).toThrow(
-      /palette\[2\] = "red" is not a hex color/,
-    );
-    expect(() => parseHexColor(3, 'palette[0]')).toThrow(/palette\[0\] = 3/);
   });
 });

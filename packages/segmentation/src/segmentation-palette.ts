@@ -1,4 +1,3 @@
-import { InterpError } from '@interp/core/base';
 import { assertInteger } from '@interp/core/internal';
 
 /**
@@ -41,26 +40,6 @@ export function segmentationPalette(numClasses: number): string[] {
     out.push(hslToHex(hue, 0.65, k % 2 === 0 ? 0.45 : 0.62));
   }
   return out;
-}
-
-/** `#rgb` or `#rrggbb` to [r, g, b] bytes; anything else is an INVALID_OPTION naming `where`. */
-export function parseHexColor(color: unknown, where: string): [number, number, number] {
-  if (typeof color === 'string') {
-    const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim());
-    if (m) {
-      const hex = m[1]!;
-      const full = hex.length === 3 ? [...hex].map((h) => h + h).join('') : hex;
-      return [
-        Number.parseInt(full.slice(0, 2), 16),
-        Number.parseInt(full.slice(2, 4), 16),
-        Number.parseInt(full.slice(4, 6), 16),
-      ];
-    }
-  }
-  throw new InterpError(
-    'INVALID_OPTION',
-    `${where} = ${JSON.stringify(color)} is not a hex color; pass colors such as '#1f77b4' or '#f80'`,
-  );
 }
 
 function hslToHex(h: number, s: number, l: number): string {

@@ -20,7 +20,7 @@ describe('relativeLuminance(rgb) and contrastingTextColor(fill)', () => {
 
   it('rejects a fill that is not a color', () => {
     expect(interpErrorOf(() => contrastingTextColor('nope'))).toMatch(
-      /fill = "nope" is not a color/,
+      /fill = "nope" is not a hex color/,
     );
   });
 });

@@ -12,8 +12,8 @@ describe('parseColor(color, name)', () => {
 
   it('rejects anything else with an InterpError naming the option', () => {
     expect(interpErrorOf(() => parseColor('red', 'palette[2]'), 'INVALID_OPTION')).toMatch(
-      /palette\[2\] = "red" is not a color; pass a hex color such as '#1f77b4'/,
+      /palette\[2\] = "red" is not a hex color or rgb\(r, g, b\); pass colors such as '#1f77b4'/,
     );
-    expect(interpErrorOf(() => parseColor(7))).toMatch(/^color = 7 is not a color/);
+    expect(interpErrorOf(() => parseColor(7))).toMatch(/^color = 7 is not a hex color/);
   });
 });

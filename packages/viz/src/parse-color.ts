@@ -29,6 +29,6 @@ export function parseColor(color: unknown, name?: string): [number, number, numb
   }
   throw new InterpError(
     'INVALID_OPTION',
-    `${name ?? 'color'} = ${JSON.stringify(color)} is not a color; pass a hex color such as '#1f77b4' or '#f80', or 'rgb(31, 119, 180)'`,
+    `${name ?? 'color'} = ${JSON.stringify(color)} is not a hex color or rgb(r, g, b); pass colors such as '#1f77b4', '#f80' or 'rgb(31, 119, 180)'`,
   );
 }
