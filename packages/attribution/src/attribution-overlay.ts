@@ -1,10 +1,10 @@
-import { InterpError } from '@interp/core';
+import { InterpError, type NDArray } from '@interp/core';
 import { assertNumber, keyword } from '@interp/core/internal';
+import { encodePNG, lutIndex, pngDataURL } from '@interp/viz/image';
 import * as tf from '@tensorflow/tfjs-core';
-import { lutIndex, signColormap } from './internal/colormaps.js';
+import { signColormap } from './internal/colormaps.js';
 import {
   ATTRIBUTION_SIGNS,
-  type AttributionArray,
   type AttributionSign,
   mapShape,
   normalizeAttribution,
@@ -42,7 +42,7 @@ export const attributionOverlayDefaults = {
 } as const;
 
 /** An image or attribution map: `{ data, shape }` in HWC order, or a tensor [H, W], [H, W, C] or [1, H, W, C]. */
-export type OverlayInput = AttributionArray | tf.Tensor;
+export type OverlayInput = NDArray<ArrayLike<number>> | tf.Tensor;
 
 /** A rendered overlay: RGBA bytes and the same pixels as a PNG data URL. */
 export interface RenderedOverlay {
@@ -151,14 +151,7 @@ export async function attributionOverlay(
 }
 
 async function finish(rgba: Uint8Array, width: number, height: number): Promise<RenderedOverlay> {
-  // Loaded on first use: the viz package brings Observable Plot, which attribution itself never needs.
-  const { encodePNG } = await import('@interp/viz');
-  const png = encodePNG(rgba, width, height);
-  let binary = '';
-  for (let i = 0; i < png.length; i += 0x8000) {
-    binary += String.fromCharCode(...png.subarray(i, i + 0x8000));
-  }
-  return { width, height, rgba, dataURL: `data:image/png;base64,${btoa(binary)}` };
+  return { width, height, rgba, dataURL: pngDataURL(encodePNG(rgba, width, height)) };
 }
 
 /** Captum's image handling: an image whose maximum is <= 1 is scaled to 0..255 and truncated. */
@@ -173,7 +166,7 @@ function toBytes(data: ArrayLike<number>, _channels: number): Float64Array {
   return out;
 }
 
-async function readArray(a: OverlayInput, name: string): Promise<AttributionArray> {
+async function readArray(a: OverlayInput, name: string): Promise<NDArray<ArrayLike<number>>> {
   if (a instanceof tf.Tensor) {
     if (a.isDisposed) throw new InterpError('INVALID_ARGUMENT', `${name} has been disposed`);
     return { data: await a.data(), shape: a.shape };

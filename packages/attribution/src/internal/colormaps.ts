@@ -1,3 +1,4 @@
+import { parseColor } from '@interp/viz/image';
 import type { AttributionSign } from '../normalize-attribution.js';
 
 // Captum's default colormaps per sign: matplotlib's Blues/Greens/Reds (the 9-class ColorBrewer
@@ -48,9 +49,7 @@ const tables = new Map<AttributionSign, Uint8Array>();
 export function signColormap(sign: AttributionSign): Uint8Array {
   let lut = tables.get(sign);
   if (lut) return lut;
-  const anchors = ANCHORS[sign].map((hex) =>
-    [0, 2, 4].map((o) => parseInt(hex.slice(o, o + 2), 16) / 255),
-  );
+  const anchors = ANCHORS[sign].map((hex) => parseColor(`#${hex}`).map((v) => v / 255));
   const segments = anchors.length - 1;
   lut = new Uint8Array(256 * 3);
   for (let i = 0; i < 256; i++) {
@@ -64,10 +63,4 @@ export function signColormap(sign: AttributionSign): Uint8Array {
   }
   tables.set(sign, lut);
   return lut;
-}
-
-/** matplotlib's lookup: t in [0, 1] -> entry floor(t * 256), the last entry for t = 1. */
-export function lutIndex(t: number): number {
-  if (!(t > 0)) return 0;
-  return Math.min(255, Math.floor(t * 256));
 }
