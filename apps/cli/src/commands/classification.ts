@@ -117,6 +117,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const report = classificationReport(matrix, { vocab: inputs.names });
   const pairs = mostConfused(matrix, { vocab: inputs.names });
 
+  // Figures first: when the disk is full the run fails before printing a report.
+  const written =
+    outFolder === undefined ? undefined : await writeFigures(outFolder, matrix, inputs.names);
   if (values.json) {
     const out = new Map<string, JsonValue>([
       ['vocab', inputs.names],
@@ -137,10 +140,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     io.stdout.write(textReport(report, matrix, pairs, inputs, decoded, top));
   }
-  if (outFolder !== undefined) {
-    const written = await writeFigures(outFolder, matrix, inputs.names);
-    if (!values.json) io.stdout.write(`\nWrote ${written.join(' and ')}\n`);
-  }
+  if (written !== undefined && !values.json) io.stdout.write(`\nWrote ${written.join(' and ')}\n`);
   return 0;
 }
 
@@ -335,7 +335,9 @@ function textReport(
   text += `${textTable(rows, ['left'])}\n`;
   text += '\nMost confused (actual -> predicted: count)\n';
   text +=
-    pairs.length === 0 ? '  none\n' : pairs.map(([a, p, v]) => `  ${a} -> ${p}: ${v}\n`).join('');
+    pairs.length === 0
+      ? '  none\n'
+      : pairs.map(([a, p, v]) => `  ${printable(a)} -> ${printable(p)}: ${v}\n`).join('');
   if (top !== undefined && inputs.probs !== undefined) {
     const c = inputs.numClasses;
     const probs = inputs.probs;
@@ -380,5 +382,8 @@ async function writeFigures(
   });
   const text = viz.toSVGString(svg);
   const png = await viz.toPNG(text);
-  return [out.write('confusion_matrix.svg', text), out.write('confusion_matrix.png', png)];
+  return out.writeAll([
+    ['confusion_matrix.svg', text],
+    ['confusion_matrix.png', png],
+  ]);
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InterpError } from '@interp/core/base';
+import { InterpError, isInterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
 import { printable } from '../format/printable.js';
@@ -174,16 +174,26 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const fi = new tabular.FeatureImportance(learn);
   const bar = progressBar(io.stderr, 'permutations', { delayMs: PROGRESS_DELAY_MS });
-  const r = await fi.permutationImportance({
-    dl,
-    nRepeats,
-    randomState: seed,
-    scoring,
-    featureNames: data.featureNames,
-    act: activation,
-    ...(batchSize === undefined ? {} : { batchSize }),
-    onProgress: (done, total) => bar.update(done, total),
-  });
+  let r: import('@interp/tabular').PermutationImportanceResult;
+  try {
+    r = await fi.permutationImportance({
+      dl,
+      nRepeats,
+      randomState: seed,
+      scoring,
+      featureNames: data.featureNames,
+      act: activation,
+      ...(batchSize === undefined ? {} : { batchSize }),
+      onProgress: (done, total) => bar.update(done, total),
+    });
+  } catch (e) {
+    // The library speaks of rows and targets; the user needs to know which file holds them.
+    if (!isInterpError(e)) throw e;
+    const targets =
+      values.targs ?? `column ${JSON.stringify(values['target-column'])} of ${values.data}`;
+    const where = /^target of row/.test(e.message) ? targets : `${values.model} on ${values.data}`;
+    throw new InterpError(e.code, `${where}: ${e.message}`);
+  }
   bar.finish();
   model.dispose();
 

@@ -423,6 +423,8 @@ async function writeFigures(report: SegmentationReport, out: OutputFolder): Prom
   });
   const text = viz.toSVGString(svg);
   const png = await viz.toPNG(text);
-  out.write('confusion_matrix.svg', text);
-  out.write('confusion_matrix.png', png);
+  out.writeAll([
+    ['confusion_matrix.svg', text],
+    ['confusion_matrix.png', png],
+  ]);
 }

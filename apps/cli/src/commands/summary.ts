@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InterpError } from '@interp/core/base';
+import { InterpError, isInterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
 import { jsonText } from '../format/json-text.js';
 import { printable } from '../format/printable.js';
@@ -55,7 +55,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     resolve(io.cwd, values.model),
   );
   try {
-    const s = debug.summary(model, inputSize === undefined ? {} : { inputSize });
+    let s: import('@interp/debug').ModelSummary;
+    try {
+      s = debug.summary(model, inputSize === undefined ? {} : { inputSize });
+    } catch (e) {
+      // The library names its option; the user typed --input-size.
+      if (!isInterpError(e)) throw e;
+      throw new InterpError(e.code, e.message.replace(/\binputSize\b/g, '--input-size'));
+    }
     if (values.json) {
       const out = {
         layers: s.layers.map((l) => ({

@@ -119,6 +119,33 @@ describe('prepareOutputFolder(dir, cwd)', () => {
     }
   });
 
+  it('writeAll stages every file before renaming any: a full disk leaves none of them', (ctx) => {
+    const full = join(dir, 'full-all');
+    mkdirSync(full);
+    if (!mount(['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full])) {
+      ctx.skip('mounting a 64 KiB tmpfs needs root with CAP_SYS_ADMIN');
+    }
+    try {
+      const out = prepareOutputFolder('full-all', dir);
+      expect(
+        out.writeAll([
+          ['a.txt', 'a'],
+          ['b.txt', 'b'],
+        ]),
+      ).toEqual(['full-all/a.txt', 'full-all/b.txt']);
+      const e = errorOf(() =>
+        out.writeAll([
+          ['small.svg', 'x'.repeat(1000)],
+          ['big.png', new Uint8Array(1 << 20)],
+        ]),
+      );
+      expect(e.message).toMatch(/^cannot write full-all\/big\.png \(--out\): no space left/);
+      expect(readdirSync(full).sort()).toEqual(['a.txt', 'b.txt']);
+    } finally {
+      spawnSync('umount', [full]);
+    }
+  });
+
   it('escapes control characters of the folder name in its errors', () => {
     writeFileSync(join(dir, 'evil\x1b[2J'), 'x');
     expect(errorOf(() => prepareOutputFolder('evil\x1b[2J', dir)).message).toMatch(

@@ -34,6 +34,17 @@ export interface OutputFolder {
    * show the user (as they named the folder).
    */
   write(name: string, data: string | Uint8Array): string;
+  /**
+   * Writes several files all or nothing: each is staged under a temporary name first, and only
+   * when all are staged are they renamed into place, so a full disk leaves none of them.
+   */
+  writeAll(files: readonly (readonly [string, string | Uint8Array])[]): string[];
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {}
 }
 
 function errnoOf(e: unknown): string {
@@ -115,39 +126,59 @@ export function prepareOutputFolder(dir: string, cwd: string, option = '--out'):
     if (e instanceof InterpError) throw e;
     throw new InterpError('IO', `${shown}: cannot create the folder: ${why(errnoOf(e))}`);
   }
+  /** Writes `data` to a fresh temporary file in the folder; returns its path. */
+  const stage = (name: string, data: string | Uint8Array): string => {
+    if (name === '' || name !== basename(name) || name === '.' || name === '..') {
+      throw new InterpError('INVALID_ARGUMENT', `not a plain file name: ${printable(name)}`);
+    }
+    const temp = join(abs, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    let fd: number | undefined;
+    try {
+      fd = openSync(
+        temp,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+        FILE_MODE,
+      );
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let done = 0;
+      while (done < bytes.byteLength) {
+        done += writeSync(fd, bytes, done, Math.min(bytes.byteLength - done, 2 ** 30));
+      }
+      closeSync(fd);
+      return temp;
+    } catch (e) {
+      if (fd !== undefined) closeSync(fd);
+      removeQuietly(temp);
+      throw new InterpError(
+        'IO',
+        `cannot write ${printable(join(dir, name))} (${option}): ${why(errnoOf(e))}`,
+      );
+    }
+  };
+  const writeAll = (files: readonly (readonly [string, string | Uint8Array])[]): string[] => {
+    const temps: string[] = [];
+    try {
+      for (const [name, data] of files) temps.push(stage(name, data));
+      files.forEach(([name], i) => {
+        try {
+          renameSync(temps[i]!, join(abs, name));
+        } catch (e) {
+          throw new InterpError(
+            'IO',
+            `cannot write ${printable(join(dir, name))} (${option}): ${why(errnoOf(e))}`,
+          );
+        }
+      });
+    } finally {
+      // After a failure the staged files go; after success they were renamed and are gone.
+      for (const temp of temps) removeQuietly(temp);
+    }
+    return files.map(([name]) => printable(join(dir, name)));
+  };
   const folder: OutputFolder = {
     path: abs,
-    write: (name, data) => {
-      if (name === '' || name !== basename(name) || name === '.' || name === '..') {
-        throw new InterpError('INVALID_ARGUMENT', `not a plain file name: ${printable(name)}`);
-      }
-      const final = join(abs, name);
-      const temp = join(abs, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-      const shownFile = printable(join(dir, name));
-      let fd: number | undefined;
-      try {
-        fd = openSync(
-          temp,
-          constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
-          FILE_MODE,
-        );
-        const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-        let done = 0;
-        while (done < bytes.byteLength) {
-          done += writeSync(fd, bytes, done, Math.min(bytes.byteLength - done, 2 ** 30));
-        }
-        closeSync(fd);
-        fd = undefined;
-        renameSync(temp, final);
-      } catch (e) {
-        if (fd !== undefined) closeSync(fd);
-        try {
-          unlinkSync(temp);
-        } catch {}
-        throw new InterpError('IO', `cannot write ${shownFile} (${option}): ${why(errnoOf(e))}`);
-      }
-      return shownFile;
-    },
+    write: (name, data) => writeAll([[name, data]])[0]!,
+    writeAll,
   };
   probeWritable(abs, shown);
   return folder;
