@@ -105,6 +105,13 @@ async function readCsvMatrix(
         `${file} has no column ${JSON.stringify(targetColumn)}; its columns are ${names.map((n) => JSON.stringify(n)).join(', ')}`,
       );
     }
+    const again = names.indexOf(targetColumn, target + 1);
+    if (again >= 0) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `${file}: the header names column ${JSON.stringify(targetColumn)} twice (columns ${target + 1} and ${again + 1}); --target-column needs a column name that appears once`,
+      );
+    }
   }
   const body = hasHeader ? records.slice(1) : records;
   const width = first.length;

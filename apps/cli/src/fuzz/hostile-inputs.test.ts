@@ -335,3 +335,45 @@ describe('control characters in names (terminal-safe text, XML-safe figures)', (
     expect(u.stderr).not.toMatch(RAW);
   });
 });
+
+describe('library errors name the file or option they come from', () => {
+  it('importance: a target out of range names the targets file, NaN predictions the data file', async () => {
+    write('t-x.npy', encodeNpy(Float32Array.of(1, 2, 3, 4, 4, 3, 2, 1), [2, 4]));
+    write('t-nan.npy', encodeNpy(Float32Array.of(1, Number.NaN, 3, 4, 4, 3, 2, 1), [2, 4]));
+    write('t-7.npy', encodeNpy(Int32Array.of(0, 7), [2]));
+    write('t-ok.npy', encodeNpy(Int32Array.of(0, 2), [2]));
+    const importance = (data: string, targs: string) =>
+      run('importance', '--model', 'good/model.json', '--data', data, '--targs', targs);
+    refused(
+      await importance('t-x.npy', 't-7.npy'),
+      /^interp importance: t-7\.npy: target of row 1 is 7/,
+    );
+    refused(
+      await importance('t-nan.npy', 't-ok.npy'),
+      /good\/model\.json on t-nan\.npy: the model predicted NaN/,
+    );
+  });
+
+  it('importance: a --target-column named twice in the CSV header is called a duplicate', async () => {
+    write('dup.csv', 'a,y,b,c,y\n1,0,2,3,0\n2,1,3,4,1\n');
+    refused(
+      await run(
+        'importance',
+        '--model',
+        'good/model.json',
+        '--data',
+        'dup.csv',
+        '--target-column',
+        'y',
+      ),
+      /dup\.csv: the header names column "y" twice \(columns 2 and 5\)/,
+    );
+  });
+
+  it('summary: a shape the model does not take is named as --input-size', async () => {
+    refused(
+      await run('summary', '--model', 'good/model.json', '--input-size', '2,5'),
+      /--input-size/,
+    );
+  });
+});
