@@ -7,6 +7,7 @@ import {
   bindKernel,
   F32X4_GT,
   F32X4_MUL,
+  F32X4_NE,
   f32x4Const,
   forLoop,
   get,
@@ -42,13 +43,24 @@ const loadAt = (v: number, ...extra: number[]) => [
   ...V_LOAD,
   ...set(v),
 ];
-/** best = v > best ? v : best, keeping the mask in `m` (a later strict maximum wins the slot). */
+/**
+ * best = v > best (or v is the window's first NaN) ? v : best, keeping the mask in `m` (a later
+ * strict maximum wins the slot; nothing beats a NaN, which the forward pool returns).
+ */
 const takeIfGreater = (v: number, m: number) => [
   ...get(v),
   ...get(BEST),
   ...get(v),
   ...get(BEST),
   ...F32X4_GT,
+  ...get(v),
+  ...get(v),
+  ...F32X4_NE,
+  ...get(BEST),
+  ...get(BEST),
+  ...F32X4_NE,
+  ...V_ANDNOT,
+  ...V_OR,
   ...tee(m),
   ...V_BITSELECT,
   ...set(BEST),
@@ -74,8 +86,9 @@ const channelGroup = [
   ...loadAt(V1, C_BYTES),
   ...loadAt(V2, ROW_BYTES),
   ...loadAt(V3, ROW_BYTES, C_BYTES),
-  // First strict maximum in row-major order, as tfjs's cpu kernel: the last position whose
-  // value beat the running maximum (which starts at -Infinity) holds it.
+  // First strict maximum in row-major order, as tfjs's cpu kernel, or the first NaN (the
+  // forward MaxPool returns NaN for it): the last position that took the running maximum
+  // (which starts at -Infinity) holds it.
   ...get(NEG_INF),
   ...set(BEST),
   ...takeIfGreater(V0, M0),

@@ -86,7 +86,8 @@ const maxPoolGradKernel =
       dx.fill(0);
       // Per output pixel, one scan of its window with channels innermost (contiguous in NHWC):
       // the first strict maximum of each channel, in row-major window order, gets dy, as in
-      // tfjs's cpu kernel and TensorFlow. (tfjs-backend-wasm 4.22's own kernel starts its running
+      // tfjs's cpu kernel and TensorFlow; a window with a NaN routes it to its first NaN, the
+      // value our MaxPool returns (as PyTorch). (tfjs-backend-wasm 4.22's own kernel starts its running
       // max at FLT_MIN, so windows without a positive value lose their gradient.)
       const best = new Float64Array(c);
       const at = new Int32Array(c);
@@ -106,7 +107,9 @@ const maxPoolGradKernel =
                 const base = ((b * inHeight + yy) * inWidth + xx) * c;
                 for (let k = 0; k < c; k++) {
                   const v = x[base + k]!;
-                  if (v > best[k]!) {
+                  const b0 = best[k]!;
+                  // The first NaN is the maximum (our MaxPool returns NaN); nothing beats it.
+                  if (!Number.isNaN(b0) && (v > b0 || Number.isNaN(v))) {
                     best[k] = v;
                     at[k] = base + k;
                   }
@@ -159,26 +162,27 @@ function maxPool2x2Grad(
           const p1 = p0 + c;
           const p2 = r1 + col + k;
           const p3 = p2 + c;
-          // First strict maximum in row-major order; none when every value is NaN or -Infinity.
+          // First strict maximum in row-major order, or the first NaN (our MaxPool returns NaN
+          // for the window); none when every value is -Infinity.
           let at = -1;
           let best = Number.NEGATIVE_INFINITY;
           const v0 = x[p0]!;
-          if (v0 > best) {
+          if (!Number.isNaN(best) && (v0 > best || Number.isNaN(v0))) {
             best = v0;
             at = p0;
           }
           const v1 = x[p1]!;
-          if (v1 > best) {
+          if (!Number.isNaN(best) && (v1 > best || Number.isNaN(v1))) {
             best = v1;
             at = p1;
           }
           const v2 = x[p2]!;
-          if (v2 > best) {
+          if (!Number.isNaN(best) && (v2 > best || Number.isNaN(v2))) {
             best = v2;
             at = p2;
           }
           const v3 = x[p3]!;
-          if (v3 > best) {
+          if (!Number.isNaN(best) && (v3 > best || Number.isNaN(v3))) {
             best = v3;
             at = p3;
           }

@@ -39,12 +39,13 @@ function netGrads(which: 'x' | 'w1' | 'w2' | 'w3') {
 }
 
 describe('registerWasmKernels()', () => {
-  it('installs six kernels for wasm, replacing the built-in Conv2DBackpropInput and MaxPoolGrad', () => {
+  it('installs seven kernels for wasm, replacing the built-in Conv2DBackpropInput, MaxPool and MaxPoolGrad', () => {
     expect(wasmKernelConfigs.map((c) => c.kernelName).sort()).toEqual([
       'Conv2DBackpropFilter',
       'Conv2DBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
+      'MaxPool',
       'MaxPoolGrad',
       'UnsortedSegmentSum',
     ]);

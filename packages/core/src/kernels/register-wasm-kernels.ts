@@ -9,6 +9,7 @@ import { conv2dBackpropInputWasm } from './conv2d-backprop-input-wasm.js';
 import { depthwiseConv2dNativeBackpropFilterWasm } from './depthwise-conv2d-native-backprop-filter-wasm.js';
 import { depthwiseConv2dNativeBackpropInputWasm } from './depthwise-conv2d-native-backprop-input-wasm.js';
 import { maxPoolGradWasm } from './max-pool-grad-wasm.js';
+import { maxPoolWasm } from './max-pool-wasm.js';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
 
 /** The kernels {@link registerWasmKernels} installs for the `wasm` backend. */
@@ -19,13 +20,15 @@ export const wasmKernelConfigs: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterWasm,
   unsortedSegmentSumWasm,
   maxPoolGradWasm,
+  maxPoolWasm,
 ];
 
 /**
  * Registers, for the `wasm` backend, the kernels tfjs-backend-wasm 4.22 lacks
  * (`Conv2DBackpropFilter`, both depthwise-conv backprops, `UnsortedSegmentSum`), and fast
  * `Conv2DBackpropInput` and `MaxPoolGrad` in place of its built-in ones (the latter also fixes
- * a lost gradient for windows without a positive value). The convolution kernels are built on the
+ * a lost gradient for windows without a positive value), and a `MaxPool` that keeps NaN (the
+ * built-in one turns a NaN window into -Infinity, hiding NaN weights). The convolution kernels are built on the
  * wasm backend's own XNNPACK kernels; the other two are single passes over wasm memory. Idempotent; `setupBackend('wasm')` calls it before switching backends.
  *
  * @example

@@ -63,6 +63,7 @@ export const when = (cond: number[], body: number[]) => [...cond, 0x04, 0x40, ..
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 export const V_LOAD = simd(0x00, 2, 0); // v128.load align=4 offset=0
 export const V_STORE = simd(0x0b, 2, 0);
+export const F32X4_NE = simd(0x42);
 export const F32X4_GT = simd(0x44);
 export const V_AND = simd(0x4e);
 export const V_ANDNOT = simd(0x4f);
@@ -70,6 +71,8 @@ export const V_OR = simd(0x50);
 export const V_BITSELECT = simd(0x52);
 export const F32X4_ADD = simd(0xe4);
 export const F32X4_MUL = simd(0xe6);
+/** Lane-wise maximum; NaN in either lane gives NaN (unlike a compare-and-select). */
+export const F32X4_MAX = simd(0xe9);
 export const f32x4Const = (v: number) =>
   simd(0x0c, ...new Uint8Array(new Float32Array([v, v, v, v]).buffer));
 
