@@ -5,11 +5,8 @@ import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  InteractiveClassifier,
-  interactiveClassifierDefaults,
-  itemsByLoss,
-} from './interactive-classifier.js';
+import { InteractiveClassifier, interactiveClassifierDefaults } from './interactive-classifier.js';
+import { itemsByLoss } from './state/items-by-loss.js';
 import { settle, testDom, XSS } from './test-dom.js';
 
 // Seven 2x2 images; targets and predictions chosen so the confusion matrix is, by hand,
@@ -225,7 +222,7 @@ describe('InteractiveClassifier', () => {
       /needs a ClassificationInterpretation/,
     );
     expect(() => new InteractiveClassifier(undefined, { attribution: 'lime' as never })).toThrow(
-      "invalid attribution: \"lime\"; expected one of 'saliency', 'integratedGradients', 'gradCAM'",
+      "invalid attribution: \"lime\"; expected one of 'saliency', 'ig', 'gradcam'",
     );
     expect(() => new InteractiveClassifier(undefined, { dsIdx: 2 })).toThrow(InterpError);
     expect(() => new InteractiveClassifier(undefined, { pageSize: 0 })).toThrow(/pageSize/);
@@ -304,11 +301,11 @@ describe('InteractiveClassifier with a learner', () => {
     const dom = testDom();
     const w = new InteractiveClassifier(learn, {
       document: dom.document,
-      attribution: 'integratedGradients',
+      attribution: 'ig',
     });
     const root = await w.show(dom.container);
     const menu = root.querySelector('select[name=attribution]') as HTMLSelectElement;
-    expect(menu.value).toBe('integratedGradients');
+    expect(menu.value).toBe('ig');
     await w.selectItem(2);
     expect(root.querySelector('.iw-attribution img')!.getAttribute('alt')).toMatch(
       /^Integrated gradients for class /,

@@ -10,14 +10,15 @@ import { type DecodedItem, InterpError, type Learner } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * The attribution methods the classifier widget offers (its `attribution` option and menu).
+ * The attribution methods the classifier widget offers (its `attribution` option and menu), named
+ * as `interp attribute --method` names them.
  *
  * @example
  * ```ts
- * new InteractiveClassifier(learn, { attribution: ATTRIBUTION_METHODS[2] }); // 'gradCAM'
+ * new InteractiveClassifier(learn, { attribution: ATTRIBUTION_METHODS[2] }); // 'gradcam'
  * ```
  */
-export const ATTRIBUTION_METHODS = ['saliency', 'integratedGradients', 'gradCAM'] as const;
+export const ATTRIBUTION_METHODS = ['saliency', 'ig', 'gradcam'] as const;
 
 /** One of {@link ATTRIBUTION_METHODS}. */
 export type AttributionMethod = (typeof ATTRIBUTION_METHODS)[number];
@@ -25,8 +26,8 @@ export type AttributionMethod = (typeof ATTRIBUTION_METHODS)[number];
 /** Human names of the methods (menu entries and alt text). */
 export const ATTRIBUTION_LABELS: Record<AttributionMethod, string> = {
   saliency: 'Saliency',
-  integratedGradients: 'Integrated gradients',
-  gradCAM: 'Grad-CAM',
+  ig: 'Integrated gradients',
+  gradcam: 'Grad-CAM',
 };
 
 /** Steps of Integrated Gradients in the widget: fewer than the default 50, for a quick click. */
@@ -35,8 +36,8 @@ const WIDGET_IG_STEPS = 32;
 /** How each method's map is drawn: saliency is |grad|, IG signed, Grad-CAM positive after relu. */
 const OVERLAY: Record<AttributionMethod, { sign: AttributionSign; method: OverlayMethod }> = {
   saliency: { sign: 'absolute_value', method: 'blended_heat_map' },
-  integratedGradients: { sign: 'all', method: 'blended_heat_map' },
-  gradCAM: { sign: 'positive', method: 'blended_heat_map' },
+  ig: { sign: 'all', method: 'blended_heat_map' },
+  gradcam: { sign: 'positive', method: 'blended_heat_map' },
 };
 
 /**
@@ -74,7 +75,7 @@ export async function itemAttribution(
   try {
     if (method === 'saliency') {
       attr = await saliencyMap(learn, x, { target });
-    } else if (method === 'integratedGradients') {
+    } else if (method === 'ig') {
       attr = await new IntegratedGradients(learn).attribute(x, {
         target,
         nSteps: WIDGET_IG_STEPS,
