@@ -8,6 +8,7 @@ import {
   type TopLossesSelection,
 } from '@interp/core';
 import { dataTable, figsizeToPx, imageGrid, imageToDataURL, resolveDocument } from '@interp/viz';
+import { OUTCOME_COLORS } from './internal/outcome-colors.js';
 
 /** What the drawing reads of a classification interpretation (its class names and outputs). */
 export type ClassifiedItems = Pick<Interpretation, 'preds' | 'decoded' | 'targs'> & {
@@ -45,7 +46,7 @@ export function renderClassificationTopLosses(
       return {
         src: imageToDataURL({ data: img.data, shape: img.shape }),
         caption: caption.join(' / '),
-        color: pred === actual ? '#1a7f37' : '#cf222e',
+        color: pred === actual ? OUTCOME_COLORS.right : OUTCOME_COLORS.wrong,
       };
     });
     const size = options.figsize ? figsizeToPx(options.figsize) : undefined;

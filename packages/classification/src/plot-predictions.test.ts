@@ -51,7 +51,7 @@ describe('plotPredictions(learn, { dsIdx, maxN })', () => {
       `d/d|${p(3)}`,
       'Prediction/Actual/Probability',
     ]);
-    expect(fills(svg).slice(0, 3)).toEqual(['#2ca02c', '#d62728', '#2ca02c']);
+    expect(fills(svg).slice(0, 3)).toEqual(['#1a7f37', '#cf222e', '#1a7f37']);
   });
 
   it('shows table rows as a table', async () => {

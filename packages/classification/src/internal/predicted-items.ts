@@ -2,6 +2,7 @@ import { type DataLoader, type DecodedItem, InterpError, type Learner } from '@i
 import { assertInteger } from '@interp/core/internal';
 import { dataTable, type Figsize, imageGrid, imageToDataURL } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
+import { OUTCOME_COLORS } from './outcome-colors.js';
 
 /** One item with its prediction, ready to show. */
 export interface PredictedItem {
@@ -13,9 +14,6 @@ export interface PredictedItem {
   probability: number;
   correct: boolean;
 }
-
-export const CORRECT_COLOR = '#2ca02c';
-export const WRONG_COLOR = '#d62728';
 
 /**
  * Runs the learner over `dl` batch by batch (inference, the loss function's activation and
@@ -113,7 +111,7 @@ export function renderPredictedItems(
         return {
           src: imageToDataURL({ data: img.data, shape: img.shape }),
           caption: caption(p),
-          color: p.correct ? CORRECT_COLOR : WRONG_COLOR,
+          color: p.correct ? OUTCOME_COLORS.right : OUTCOME_COLORS.wrong,
         };
       }),
       { title, figsize, ncols, document },
