@@ -24,19 +24,20 @@ export function setSelectValue(select: HTMLSelectElement, value: string): void {
       `the menu ${select.getAttribute('name') ?? ''} has no option ${JSON.stringify(value)}`,
     );
   }
-  for (const o of all) {
-    const on = o === target;
-    try {
-      o.selected = on;
-    } catch (cause) {
-      throw new InterpError(
-        'NOT_SUPPORTED',
-        'the widgets need a DOM with form controls (option.selected): in Node use createDocument() from @interp/viz (linkedom) or jsdom',
-        { cause },
-      );
+  try {
+    // Deselect all first, then select: linkedom's `selected = false` may clear a sibling's mark.
+    for (const o of all) {
+      o.selected = false;
+      o.removeAttribute('selected');
     }
-    if (on) o.setAttribute('selected', '');
-    else o.removeAttribute('selected');
+    target.selected = true;
+    target.setAttribute('selected', '');
+  } catch (cause) {
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      'the widgets need a DOM with form controls (option.selected): in Node use createDocument() from @interp/viz (linkedom) or jsdom',
+      { cause },
+    );
   }
 }
 
