@@ -3,9 +3,9 @@
 tests themselves never need Python.
 
 - mlp.onnx: a torch MLP (Linear, ReLU, GELU -> Erf, Linear), opset 13, weights inline.
-- small-cnn.onnx: Conv, BatchNorm (kept: exported in training-preserve mode is avoided; the BN is
-  fused by torch in eval mode, so a separate un-fused BN sits after a pool), ReLU, MaxPool,
-  depthwise Conv, GlobalAveragePool, Flatten, Linear; opset 11, weights inline.
+- small-cnn.onnx: Conv, ReLU, MaxPool, BatchNorm (after the pool, so torch cannot fold it into
+  the conv), depthwise Conv, ReLU6 (Clip), 1x1 Conv, GlobalAveragePool, Flatten, Linear; opset 11,
+  weights inline.
 - resnet18.onnx (opset 13) and mobilenet_v2.onnx (opset 11): torchvision, random weights, saved
   with EXTERNAL data (every tensor over 1 KiB goes to <name>.onnx.data, which is not committed;
   the tests fill it with seeded random values, see src/test-external-data.ts).

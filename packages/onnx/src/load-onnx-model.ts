@@ -54,14 +54,21 @@ export async function loadOnnxModel(
   const plan = planGraph(graph, initializers);
   const constants = new Map<string, Value>();
   for (const [name, host] of initializers) {
-    constants.set(name, {
-      tensor: tf.tensor(host.data, host.shape, host.dtype),
-      host,
-      constant: true,
-    });
+    const tensor = tf.tensor(host.data, host.shape, host.dtype);
+    constants.set(name, { tensor, constant: true, ...(small(host.data) ? { host } : {}) });
   }
   const folded = foldConstants(plan.steps, constants, opset);
   return new OnnxModel(plan, constants, folded, opset);
+}
+
+/**
+ * Constants up to this many values keep a host copy (shape-like inputs are read from it); weights
+ * live on the backend only.
+ */
+const HOST_COPY_MAX = 4096;
+
+function small(data: ArrayLike<number>): boolean {
+  return data.length <= HOST_COPY_MAX;
 }
 
 async function externalBytes(
@@ -110,13 +117,12 @@ function foldConstants(
     node.outputs.forEach((name, k) => {
       const t = outputs[k];
       if (!name || !t) return;
-      const dtype = t.dtype as HostTensor['dtype'];
-      const data = t.dataSync() as HostTensor['data'];
-      constants.set(name, {
-        tensor: t,
-        host: { dtype, shape: [...t.shape], data },
-        constant: true,
-      });
+      const value: Value = { tensor: t, constant: true };
+      if (t.size <= HOST_COPY_MAX) {
+        const data = t.dataSync() as HostTensor['data'];
+        value.host = { dtype: t.dtype as HostTensor['dtype'], shape: [...t.shape], data };
+      }
+      constants.set(name, value);
     });
     folded.add(i);
   });

@@ -4,7 +4,7 @@ import { setupBackend } from '@interp/core';
 import { InterpError } from '@interp/core/base';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadOnnxModel } from './load-onnx-model.js';
 import { modulePathOf } from './module-path.js';
 import type { OnnxModel } from './onnx-model.js';
@@ -118,6 +118,16 @@ describe('OnnxModel', () => {
       );
     } finally {
       wrong.dispose();
+    }
+  });
+
+  it('a forward pass never reads tensor data back: shape-like constants were folded at load', () => {
+    const spy = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    try {
+      tf.tidy(() => cnn.predict(x()));
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
     }
   });
 
