@@ -22,6 +22,10 @@ export interface HeatmapOverlayOptions {
   heatDomain?: readonly [number, number];
 }
 
+/** heatmapOverlay defaults, written once (GradCAM's usual jet at half opacity). */
+export const heatmapOverlayDefaults: { readonly cmap: string; readonly alpha: number } =
+  Object.freeze({ cmap: 'jet', alpha: 0.5 });
+
 /**
  * Blends a heat map (an attribution, a GradCAM map, a loss map) over an image and returns the
  * result as a PNG data URL. The heat map is normalized to [0, 1] over `heatDomain`, colored with
@@ -36,7 +40,12 @@ export interface HeatmapOverlayOptions {
 export function heatmapOverlay(
   image: ImageInput,
   heat: ImageInput,
-  { cmap = 'jet', alpha = 0.5, range, heatDomain }: HeatmapOverlayOptions = {},
+  {
+    cmap = heatmapOverlayDefaults.cmap,
+    alpha = heatmapOverlayDefaults.alpha,
+    range,
+    heatDomain,
+  }: HeatmapOverlayOptions = {},
 ): string {
   assertNumber(alpha, 'alpha', 0, 1);
   const lut = colormapTable(cmap);

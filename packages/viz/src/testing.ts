@@ -14,6 +14,11 @@ export interface NormalizeSVGOptions {
   dataURLs?: 'hash' | 'keep';
 }
 
+/** normalizeSVG defaults, written once. */
+export const normalizeSVGDefaults: { readonly dataURLs: 'hash' | 'keep' } = Object.freeze({
+  dataURLs: 'hash',
+});
+
 /**
  * Normalizes SVG text for golden-file comparison, as Observable Plot's own tests do: generated ids
  * (clip paths, markers, ...) and Plot's `plot-xxxxxx` class become `id-1`, `plot-1`, ... in order
@@ -26,7 +31,10 @@ export interface NormalizeSVGOptions {
  * await expect(normalizeSVG(toSVGString(svg))).toMatchFileSnapshot('./__goldens__/heatmap.svg');
  * ```
  */
-export function normalizeSVG(svg: string, { dataURLs = 'hash' }: NormalizeSVGOptions = {}): string {
+export function normalizeSVG(
+  svg: string,
+  { dataURLs = normalizeSVGDefaults.dataURLs }: NormalizeSVGOptions = {},
+): string {
   let s = svg;
   if (dataURLs === 'hash') {
     s = s.replace(

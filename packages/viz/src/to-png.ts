@@ -30,6 +30,11 @@ function defaultSansSerif(): string {
   return platform === 'darwin' ? 'Helvetica' : platform === 'win32' ? 'Arial' : 'DejaVu Sans';
 }
 
+/** toPNG defaults, written once (the font family depends on the platform: see `fontFamily`). */
+export const toPNGDefaults: { readonly scale: number; readonly background: string } = Object.freeze(
+  { scale: 1, background: 'white' },
+);
+
 /**
  * Renders an SVG figure (an element from a plot function, or SVG text) to PNG bytes. In Node it
  * uses @resvg/resvg-js (an optional peer dependency) with the system fonts; in a browser it
@@ -42,7 +47,11 @@ function defaultSansSerif(): string {
  */
 export async function toPNG(
   svg: Element | string,
-  { scale = 1, background = 'white', fontFamily = defaultSansSerif() }: ToPNGOptions = {},
+  {
+    scale = toPNGDefaults.scale,
+    background = toPNGDefaults.background,
+    fontFamily = defaultSansSerif(),
+  }: ToPNGOptions = {},
 ): Promise<Uint8Array> {
   assertNumber(scale, 'scale', Number.MIN_VALUE, 64);
   const text = svgText(svg);

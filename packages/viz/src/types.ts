@@ -1,11 +1,4 @@
-/**
- * An image as plain data: `data` in row-major HWC order (height, then width, then channel) and
- * `shape` `[H, W]` for grayscale or `[H, W, C]` with C = 1 (gray), 3 (RGB) or 4 (RGBA).
- */
-export interface ImageArray {
-  data: ArrayLike<number>;
-  shape: readonly [number, number] | readonly [number, number, number];
-}
+import type { NDArray } from '@interp/core/base';
 
 /**
  * A tfjs tensor as the image functions read it (structurally, so viz loads no tfjs): rendering one
@@ -18,8 +11,11 @@ export interface ImageTensor {
   dataSync(): ArrayLike<number>;
 }
 
-/** What image functions accept: an {@link ImageArray} or a tensor of shape [H, W] or [H, W, C]. */
-export type ImageInput = ImageArray | ImageTensor;
+/**
+ * What image functions accept: an array (`data` in row-major HWC order, `shape` `[H, W]` for
+ * grayscale or `[H, W, C]` with C = 1 (gray), 3 (RGB) or 4 (RGBA)) or a tensor of that shape.
+ */
+export type ImageInput = NDArray<ArrayLike<number>> | ImageTensor;
 
 /** Figure size in inches, `[width, height]`, as in matplotlib; 72 px per inch (see `figsizeToPx`). */
 export type Figsize = readonly [number, number];

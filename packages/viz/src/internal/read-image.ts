@@ -23,7 +23,7 @@ function isTensorLike(x: unknown): x is ImageTensor {
 }
 
 /**
- * Reads an ImageArray or a tensor (with dataSync: rendering one image is not a hot path, and it
+ * Reads an image array or a tensor (with dataSync: rendering one image is not a hot path, and it
  * keeps the image helpers synchronous) and checks its shape.
  */
 export function readImage(image: ImageInput, name = 'image'): ImageData {
