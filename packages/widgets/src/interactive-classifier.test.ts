@@ -222,7 +222,7 @@ describe('InteractiveClassifier', () => {
       /needs a ClassificationInterpretation/,
     );
     expect(() => new InteractiveClassifier(undefined, { attribution: 'lime' as never })).toThrow(
-      "invalid attribution: \"lime\"; expected one of 'saliency', 'ig', 'gradcam'",
+      "invalid attribution: \"lime\"; expected one of 'saliency', 'gxi', 'ig', 'gradcam'",
     );
     expect(() => new InteractiveClassifier(undefined, { dsIdx: 2 })).toThrow(InterpError);
     expect(() => new InteractiveClassifier(undefined, { pageSize: 0 })).toThrow(/pageSize/);
@@ -309,6 +309,11 @@ describe('InteractiveClassifier with a learner', () => {
     await w.selectItem(2);
     expect(root.querySelector('.iw-attribution img')!.getAttribute('alt')).toMatch(
       /^Integrated gradients for class /,
+    );
+    dom.change(menu, 'gxi'); // a method change redraws the opened item
+    await settle();
+    expect(root.querySelector('.iw-attribution img')!.getAttribute('alt')).toMatch(
+      /^Gradient × input for class /,
     );
     model.dispose();
   });

@@ -2,6 +2,7 @@ import type { AttributionSign } from '@interp/attribution';
 import {
   attributionOverlay,
   GradCAM,
+  gradientTimesInput,
   IntegratedGradients,
   type OverlayMethod,
   saliencyMap,
@@ -15,10 +16,10 @@ import * as tf from '@tensorflow/tfjs-core';
  *
  * @example
  * ```ts
- * new InteractiveClassifier(learn, { attribution: ATTRIBUTION_METHODS[2] }); // 'gradcam'
+ * new InteractiveClassifier(learn, { attribution: ATTRIBUTION_METHODS[3] }); // 'gradcam'
  * ```
  */
-export const ATTRIBUTION_METHODS = ['saliency', 'ig', 'gradcam'] as const;
+export const ATTRIBUTION_METHODS = ['saliency', 'gxi', 'ig', 'gradcam'] as const;
 
 /** One of {@link ATTRIBUTION_METHODS}. */
 export type AttributionMethod = (typeof ATTRIBUTION_METHODS)[number];
@@ -26,6 +27,7 @@ export type AttributionMethod = (typeof ATTRIBUTION_METHODS)[number];
 /** Human names of the methods (menu entries and alt text). */
 export const ATTRIBUTION_LABELS: Record<AttributionMethod, string> = {
   saliency: 'Saliency',
+  gxi: 'Gradient × input',
   ig: 'Integrated gradients',
   gradcam: 'Grad-CAM',
 };
@@ -33,9 +35,10 @@ export const ATTRIBUTION_LABELS: Record<AttributionMethod, string> = {
 /** Steps of Integrated Gradients in the widget: fewer than the default 50, for a quick click. */
 const WIDGET_IG_STEPS = 32;
 
-/** How each method's map is drawn: saliency is |grad|, IG signed, Grad-CAM positive after relu. */
+/** How each method's map is drawn: saliency is |grad|, gradient x input and IG signed, Grad-CAM positive after relu. */
 const OVERLAY: Record<AttributionMethod, { sign: AttributionSign; method: OverlayMethod }> = {
   saliency: { sign: 'absolute_value', method: 'blended_heat_map' },
+  gxi: { sign: 'all', method: 'blended_heat_map' },
   ig: { sign: 'all', method: 'blended_heat_map' },
   gradcam: { sign: 'positive', method: 'blended_heat_map' },
 };
@@ -75,6 +78,8 @@ export async function itemAttribution(
   try {
     if (method === 'saliency') {
       attr = await saliencyMap(learn, x, { target });
+    } else if (method === 'gxi') {
+      attr = await gradientTimesInput(learn, x, { target });
     } else if (method === 'ig') {
       attr = await new IntegratedGradients(learn).attribute(x, {
         target,
