@@ -29,7 +29,6 @@ export type {
 } from './noise-tunnel.js';
 export { NOISE_TUNNEL_TYPES, NoiseTunnel, noiseTunnelDefaults } from './noise-tunnel.js';
 export type {
-  AttributionArray,
   AttributionSign,
   NormalizeAttributionOptions,
 } from './normalize-attribution.js';

@@ -1,4 +1,4 @@
-import { InterpError } from '@interp/core';
+import { InterpError, type NDArray } from '@interp/core';
 import { assertNumber, describe, keyword } from '@interp/core/internal';
 
 /** Which attributions an overlay shows (Captum's `sign`). */
@@ -11,12 +11,6 @@ export const ATTRIBUTION_SIGNS: readonly AttributionSign[] = [
   'negative',
   'absolute_value',
 ];
-
-/** An attribution map on the CPU: `data` row-major with `shape` [H, W] or [H, W, C]. */
-export interface AttributionArray {
-  data: ArrayLike<number>;
-  shape: readonly number[];
-}
 
 /** Options of {@link normalizeAttribution}. */
 export interface NormalizeAttributionOptions {
@@ -43,7 +37,7 @@ export const normalizeAttributionDefaults = { sign: 'absolute_value', outlierPer
  * ```
  */
 export function normalizeAttribution(
-  attr: AttributionArray,
+  attr: NDArray<ArrayLike<number>>,
   options: NormalizeAttributionOptions = {},
 ): Float32Array {
   const sign = keyword(options.sign, 'sign', ATTRIBUTION_SIGNS, normalizeAttributionDefaults.sign);
@@ -98,7 +92,7 @@ function cumulativeSumThreshold(values: Float64Array, percentile: number): numbe
 
 /** Reads [H, W] or [H, W, C] (a leading batch axis of 1 is dropped). */
 export function mapShape(
-  a: AttributionArray,
+  a: NDArray<ArrayLike<number>>,
   name: string,
 ): { height: number; width: number; channels: number } {
   if (!a || typeof a !== 'object' || !Array.isArray(a.shape) || a.data === undefined) {

@@ -8,12 +8,7 @@ import {
   type TopLossesSelection,
 } from '@interp/core';
 import { assertInteger, assertLabels } from '@interp/core/internal';
-import {
-  confusionMatrixChart,
-  type Figsize,
-  lineChart,
-  resolveDocument,
-} from '@interp/viz';
+import { confusionMatrixChart, type Figsize, lineChart, resolveDocument } from '@interp/viz';
 import { renderClassificationTopLosses } from './classification-top-losses.js';
 import { auc } from './metrics/auc.js';
 import { averagePrecision } from './metrics/average-precision.js';
@@ -41,9 +36,7 @@ import { reliabilityChart } from './reliability-chart.js';
 /** Predictions of any framework, for {@link ClassificationInterpretation.fromPredictions}. */
 export interface ClassificationPredictions {
   /** N x C class probabilities (row-major), or pass `decoded` labels instead. */
-  preds?:
-    | NDArray<Float32Array | Float64Array>
-    | { data: ArrayLike<number>; shape: [number, number] };
+  preds?: NDArray<ArrayLike<number>>;
   /** N predicted labels, when there are no scores. */
   decoded?: ArrayLike<number>;
   /** N actual labels (an Int32Array is kept as is, not copied). */

@@ -1,4 +1,4 @@
-import { InterpError, Interpretation, PROBABILITY_EPSILON } from '@interp/core';
+import { InterpError, Interpretation, type NDArray, PROBABILITY_EPSILON } from '@interp/core';
 import { assertNumber, keyword } from '@interp/core/internal';
 import {
   type Figsize,
@@ -14,7 +14,7 @@ import { sigmoid } from './metrics/sigmoid.js';
 /** Multi-label predictions of any framework. */
 export interface MultiLabelPredictions {
   /** N x L scores, row-major: probabilities, or logits with `act: 'sigmoid'`. */
-  preds: { data: ArrayLike<number>; shape: [number, number] };
+  preds: NDArray<ArrayLike<number>>;
   /** N x L targets, 0/1. */
   targs: ArrayLike<number>;
   /** A label is predicted when its probability is strictly above this (fastai's default 0.5). */
@@ -105,13 +105,13 @@ export class MultiLabelInterpretation extends Interpretation {
     const thresh = assertNumber(p.thresh ?? multiLabelDefaults.thresh, 'thresh', 0, 1);
     const act = keyword(p.act, 'act', ['none', 'sigmoid'], multiLabelDefaults.act);
     const { data, shape } = p.preds;
-    if (shape.length !== 2 || data.length !== shape[0] * shape[1]) {
+    if (shape.length !== 2 || data.length !== shape[0]! * shape[1]!) {
       throw new InterpError(
         'SHAPE_MISMATCH',
         `preds must be N x L scores with shape [N, L], got shape [${shape.join(', ')}] for ${data.length} values`,
       );
     }
-    const numLabels = shape[1];
+    const numLabels = shape[1]!;
     if (p.targs.length !== data.length) {
       throw new InterpError(
         'SHAPE_MISMATCH',

@@ -6,6 +6,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { conv2dBackpropInputWasm } from './kernels/conv2d-backprop-input-wasm.js';
 import { MAX_POOL_RELU_GRAD, maxPoolReluGradWasm } from './kernels/max-pool-grad-wasm.js';
+import {
+  type ContainerLike,
+  isContainer,
+  type LayerLike,
+  type SymbolicTensorLike,
+  type VariableLike,
+} from './layers-internals.js';
 
 /** Activations whose derivative the backward pass computes from the layer's output alone. */
 type ChainActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
@@ -27,28 +34,6 @@ export interface LayerChain {
   steps: ChainStep[];
 }
 
-// The parts of tfjs-layers' Layer and SymbolicTensor the planner reads (public fields in 4.x).
-interface SymbolicLike {
-  id: number;
-  sourceLayer: LayerLike;
-  inputs: SymbolicLike[];
-  outputTensorIndex?: number;
-}
-interface VariableLike {
-  read(): tf.Tensor;
-}
-interface LayerLike {
-  name: string;
-  getClassName(): string;
-  call(inputs: tf.Tensor, kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
-  [field: string]: unknown;
-}
-interface ContainerLike extends LayerLike {
-  inputs: SymbolicLike[];
-  outputs: SymbolicLike[];
-  layers: LayerLike[];
-}
-
 const INFERENCE = { training: false } as const;
 
 /** Thrown by a step that meets an input it does not handle; the caller falls back to tf.grad. */
@@ -62,7 +47,7 @@ function chainLayers(model: ContainerLike): LayerLike[] | undefined {
   if (model.inputs?.length !== 1 || model.outputs?.length !== 1) return undefined;
   const input = model.inputs[0]!;
   const layers: LayerLike[] = [];
-  let t = model.outputs[0]!;
+  let t: SymbolicTensorLike = model.outputs[0]!;
   while (t.id !== input.id) {
     const layer = t.sourceLayer;
     if (!layer || t.inputs?.length !== 1 || (t.outputTensorIndex ?? 0) !== 0) return undefined;
@@ -76,10 +61,6 @@ function chainLayers(model: ContainerLike): LayerLike[] | undefined {
     t = t.inputs[0]!;
   }
   return layers;
-}
-
-function isContainer(layer: LayerLike): layer is ContainerLike {
-  return Array.isArray(layer.layers) && Array.isArray(layer.inputs) && Array.isArray(layer.outputs);
 }
 
 /**

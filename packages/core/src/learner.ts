@@ -4,6 +4,7 @@ import type { DataLoaders } from './data-loader.js';
 import { endsInSoftmax } from './ends-in-softmax.js';
 import { InterpError } from './errors.js';
 import { getPreds } from './get-preds.js';
+import { isLayersModel } from './layers-internals.js';
 import { crossEntropyFromProbsPerItem, crossEntropyPerItem, type LossFunction } from './losses.js';
 import { type Metric, metricName } from './metric.js';
 import { Recorder } from './recorder.js';
@@ -224,15 +225,6 @@ export function learnerFromFunction(fn: ModelFunction, options: LearnerOptions):
     );
   }
   return new Learner(fn, options);
-}
-
-function isLayersModel(m: unknown): m is LayersModel {
-  return (
-    typeof m === 'object' &&
-    m !== null &&
-    typeof (m as LayersModel).apply === 'function' &&
-    Array.isArray((m as LayersModel).layers)
-  );
 }
 
 function setLearningRate(optimizer: tf.Optimizer, lr: number): void {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { InterpError } from './errors.js';
 import { planLayerChain, runLayerChain, UnsupportedAtRuntime } from './layer-chain.js';
+import { isLayersModel, layersModelOf } from './layers-internals.js';
 import type { Learner, ModelFunction } from './learner.js';
 import { describe, keyword } from './validate.js';
 
@@ -140,22 +141,13 @@ function resolveModel(
   // A Learner (also one from another copy of this package): its layers model, else its predict.
   const learner = model as Learner | null;
   if (typeof learner?.predict === 'function') {
-    const lm = learner.layersModel;
-    if (isLayersModel(lm)) return resolveModel(lm, where);
+    const lm = layersModelOf(learner);
+    if (lm) return resolveModel(lm, where);
     return { layersModel: undefined, forward: (x) => learner.predict(x) };
   }
   throw new InterpError(
     'INVALID_ARGUMENT',
     `${where}: the model must be a Learner, a tfjs-layers LayersModel or a function (x) => y; got ${describe(model)}`,
-  );
-}
-
-function isLayersModel(m: unknown): m is LayersModel {
-  return (
-    typeof m === 'object' &&
-    m !== null &&
-    typeof (m as LayersModel).apply === 'function' &&
-    Array.isArray((m as LayersModel).layers)
   );
 }
 

@@ -3,7 +3,7 @@
 export type { MaskLegendOptions } from './mask-legend.js';
 export { maskLegend, maskLegendDefaults } from './mask-legend.js';
 // The interpretation class and its plots (use tfjs through @interp/core, and Plot through @interp/viz).
-export type { LabelMask, MaskToDataURLOptions } from './mask-to-data-url.js';
+export type { MaskToDataURLOptions } from './mask-to-data-url.js';
 export { maskToDataURL } from './mask-to-data-url.js';
 export * from './metrics/index.js';
 export type { SegmentationPredictions } from './segmentation-from-predictions.js';

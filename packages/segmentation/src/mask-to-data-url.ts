@@ -1,14 +1,8 @@
-import { InterpError } from '@interp/core/base';
+import { InterpError, type NDArray } from '@interp/core/base';
 import { describe } from '@interp/core/internal';
 import { imageToDataURL, parseColor } from '@interp/viz/image';
 import { MAX_CLASSES } from './metrics/confusion-counts.js';
 import { IGNORE_COLOR, segmentationPalette } from './segmentation-palette.js';
-
-/** A label mask: `data` holds one class index per pixel, row-major, `shape` is [H, W] (or [H, W, 1]). */
-export interface LabelMask {
-  data: ArrayLike<number>;
-  shape: readonly number[];
-}
 
 /** Options of {@link maskToDataURL}. */
 export interface MaskToDataURLOptions {
@@ -30,7 +24,7 @@ export interface MaskToDataURLOptions {
  * ```
  */
 export function maskToDataURL(
-  mask: LabelMask,
+  mask: NDArray<ArrayLike<number>>,
   palette?: readonly string[],
   { ignoreIndex, ignoreColor = IGNORE_COLOR }: MaskToDataURLOptions = {},
 ): string {
@@ -66,7 +60,7 @@ export function maskToDataURL(
 }
 
 /** [H, W] of a mask of shape [H, W] or [H, W, 1], checked against its data. */
-export function maskSize(mask: LabelMask): [number, number] {
+export function maskSize(mask: NDArray<ArrayLike<number>>): [number, number] {
   const shape = mask?.shape;
   const ok =
     Array.isArray(shape) &&

@@ -14,7 +14,6 @@ import { assertInteger } from '@interp/core/internal';
 import { confusionMatrixChart, type Figsize, resolveDocument } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkLabels, sameShape } from './mask-arrays.js';
-import type { LabelMask } from './mask-to-data-url.js';
 import type { ConfusionCounts } from './metrics/confusion-counts.js';
 import { MAX_CLASSES } from './metrics/confusion-counts.js';
 import { confusionCountsToArray } from './metrics/confusion-counts-to-array.js';
@@ -264,12 +263,12 @@ export class SegmentationInterpretation extends Interpretation {
   }
 
   /** The target mask of item `i`, `[H, W]` (a view, not a copy). */
-  targetMask(i: number): LabelMask {
+  targetMask(i: number): NDArray<ArrayLike<number>> {
     return this.mask(this.targs, i);
   }
 
   /** The predicted mask of item `i`, `[H, W]` (a view, not a copy). */
-  predictedMask(i: number): LabelMask {
+  predictedMask(i: number): NDArray<ArrayLike<number>> {
     return this.mask(this.decoded, i);
   }
 
@@ -387,7 +386,7 @@ export class SegmentationInterpretation extends Interpretation {
     return cm;
   }
 
-  private mask(array: NDArray, i: number): LabelMask {
+  private mask(array: NDArray, i: number): NDArray<ArrayLike<number>> {
     assertInteger(i, 'item index', 0, this.length - 1);
     const [, h, w] = array.shape as [number, number, number];
     return { data: array.data.subarray(i * h * w, (i + 1) * h * w), shape: [h, w] };

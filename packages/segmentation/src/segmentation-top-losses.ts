@@ -1,6 +1,7 @@
 import {
   type ImageItem,
   InterpError,
+  type NDArray,
   type PlotTopLossesOptions,
   type TopLossesSelection,
 } from '@interp/core';
@@ -14,7 +15,7 @@ import {
   resolveDocument,
 } from '@interp/viz';
 import { maskLegend } from './mask-legend.js';
-import { type LabelMask, maskToDataURL } from './mask-to-data-url.js';
+import { maskToDataURL } from './mask-to-data-url.js';
 import { IGNORE_COLOR, segmentationPalette } from './segmentation-palette.js';
 
 /** Options of `SegmentationInterpretation.plotTopLosses`. */
@@ -31,8 +32,8 @@ export interface SegmentationTopLossesOptions extends PlotTopLossesOptions {
 export interface SegmentedItems {
   readonly classNames: readonly string[];
   readonly ignoreIndex: number | undefined;
-  targetMask(i: number): LabelMask;
-  predictedMask(i: number): LabelMask;
+  targetMask(i: number): NDArray<ArrayLike<number>>;
+  predictedMask(i: number): NDArray<ArrayLike<number>>;
 }
 
 /** plotTopLosses defaults of segmentation, written once. */

@@ -1,3 +1,4 @@
+import type { NDArray } from '@interp/core/base';
 import { describe, expect, it } from 'vitest';
 import {
   isClassificationScoring,
@@ -61,10 +62,7 @@ describe('resolveScoring(scoring)', () => {
   });
 
   it('a function gets { data, shape } targets and predictions and its name', () => {
-    function meanPred(
-      _y: { data: ArrayLike<number> },
-      p: { data: ArrayLike<number>; shape: number[] },
-    ) {
+    function meanPred(_y: { data: ArrayLike<number> }, p: NDArray<ArrayLike<number>>) {
       expect(p.shape).toEqual([2, 1]);
       return (p.data[0]! + p.data[1]!) / 2;
     }

@@ -1,6 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { InterpError } from '../errors.js';
+import {
+  type ContainerLike,
+  isContainer,
+  type LayerLike,
+  type NodeLike,
+} from '../layers-internals.js';
 import { describe } from '../validate.js';
 import { applyHook } from './apply-hook.js';
 import { findNode } from './find-node.js';
@@ -13,47 +19,6 @@ import type {
   ModelGraph,
   NodeHook,
 } from './model-graph.js';
-
-// The parts of tfjs-layers' graph (Container, Node, Layer) the walk reads. They are public fields
-// of those classes in tfjs-layers 4.x, used the way Container.runInternalGraph uses them; typed
-// structurally so the user's copy of tfjs-layers is the one that runs.
-interface SymbolicTensorLike {
-  id: number;
-  name: string;
-  shape: Dim[];
-}
-interface NodeLike {
-  outboundLayer: LayerLike;
-  inputTensors: SymbolicTensorLike[];
-  outputTensors: SymbolicTensorLike[];
-  callArgs?: Record<string, unknown>;
-}
-interface LayerLike {
-  name: string;
-  getClassName(): string;
-  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
-  countParams(): number;
-  trainableWeights: { shape: readonly (number | null)[] }[];
-}
-interface ContainerLike extends LayerLike {
-  inputs: SymbolicTensorLike[];
-  outputs: SymbolicTensorLike[];
-  nodesByDepth: Record<string, NodeLike[]>;
-  layers: LayerLike[];
-  build?: () => void;
-  apply(x: tf.Tensor, kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
-}
-
-function isContainer(layer: unknown): layer is ContainerLike {
-  const g = layer as ContainerLike;
-  return (
-    typeof layer === 'object' &&
-    layer !== null &&
-    Array.isArray(g.layers) &&
-    Array.isArray(g.inputs) &&
-    Array.isArray(g.outputs)
-  );
-}
 
 /** The container's nodes in execution order (deepest first, as Container.runInternalGraph). */
 function nodesInOrder(graph: ContainerLike): NodeLike[] {

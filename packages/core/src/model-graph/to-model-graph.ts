@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { InterpError } from '../errors.js';
+import { isLayersModel } from '../layers-internals.js';
 import type { Learner, ModelFunction } from '../learner.js';
 import { describe } from '../validate.js';
 import { functionGraph } from './function-graph.js';
@@ -24,11 +25,11 @@ export type GraphSource = ModelGraph | Learner | LayersModel | ModelFunction;
  */
 export function toModelGraph(model: GraphSource, where = 'toModelGraph'): ModelGraph {
   if (isModelGraph(model)) return model;
-  if (isLayersModelLike(model)) return layersModelGraph(model);
+  if (isLayersModel(model)) return layersModelGraph(model);
   // A Learner (also one from another copy of this package): its layers model, else its predict.
   if (isLearnerLike(model)) {
     const learner = model;
-    if (isLayersModelLike(learner.layersModel)) return layersModelGraph(learner.layersModel);
+    if (isLayersModel(learner.layersModel)) return layersModelGraph(learner.layersModel);
     return functionGraph((x: tf.Tensor) => learner.predict(x));
   }
   if (typeof model === 'function') return functionGraph(model);
@@ -56,15 +57,6 @@ export function isModelGraph(m: unknown): m is ModelGraph {
     typeof g.predict === 'function' &&
     typeof g.findNode === 'function' &&
     Array.isArray(g.nodes)
-  );
-}
-
-function isLayersModelLike(m: unknown): m is LayersModel {
-  return (
-    typeof m === 'object' &&
-    m !== null &&
-    typeof (m as LayersModel).apply === 'function' &&
-    Array.isArray((m as LayersModel).layers)
   );
 }
 
