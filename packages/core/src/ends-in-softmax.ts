@@ -14,7 +14,8 @@ interface LayerLike {
  *
  * @example
  * ```ts
- * endsInSoftmax(tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], activation: 'softmax' })] })); // true
+ * const dense = tfl.layers.dense({ units: 3, inputShape: [2], activation: 'softmax' });
+ * endsInSoftmax(tfl.sequential({ layers: [dense] })); // true
  * ```
  */
 export function endsInSoftmax(model: LayersModel): boolean {

@@ -35,9 +35,10 @@ export interface CheckModelReport {
  * Health checks on the first training batch, each passed, failed with a reason, or skipped:
  * every weight is finite (checked directly, naming the layers); outputs and loss are finite;
  * outputs that are already probabilities (rows in [0, 1] summing to 1) do not meet a loss that
- * applies softmax again (and a loss from probabilities gets probabilities); the output size matches the vocab; gradients reach every layer
- * with trainable weights (nonzero and finite); and the loss goes down when training a few steps on
- * that one batch (on the model's own weights, restored afterwards).
+ * applies softmax again (and a loss from probabilities gets probabilities); the output size
+ * matches the vocab; gradients reach every layer with trainable weights (nonzero and finite); and
+ * the loss goes down when training a few steps on that one batch (on the model's own weights,
+ * restored afterwards).
  *
  * @example
  * ```ts
@@ -74,7 +75,7 @@ export async function checkModel(
       nan === 0 && inf === 0,
       nan === 0 && inf === 0
         ? `outputs of shape [${outShape.join(', ')}] are all finite`
-        : `outputs hold ${nan} NaN and ${inf} infinite values; look for divisions by zero, log of 0 or exploding weights (run weightDistributionAnalysis)`,
+        : `outputs hold ${nan} NaN and ${inf} infinite values; look for divisions by zero, log of 0 or exploding weights (run ModelDebugger's checkWeightDistribution)`,
     );
     activationCheck(learn.lossFunc.lossName, probabilities, add);
     let loss0: number;

@@ -68,8 +68,9 @@ export interface LrFindResult {
  * exponentially from `startLr` (`startLr * (endLr / startLr) ** (i / numIt)` at step i), records
  * the loss smoothed as fastai does (exponential moving average with beta 0.98, debiased), stops
  * when it passes 4x the best (`stopDiv`), then puts the weights and the learner's recorder back
- * as they were (the run is kept for {@link lastLrFind} and `plotLrFind(learn)`). Suggestions come from fastai's methods on the losses from step `numIt / 10` to
- * the 5th from last (cut at the first NaN).
+ * as they were, keeping the run for {@link lastLrFind} and `plotLrFind(learn)`. Suggestions
+ * come from fastai's methods on the losses from step `numIt / 10` to the 5th from last (cut at
+ * the first NaN).
  *
  * @example
  * ```ts

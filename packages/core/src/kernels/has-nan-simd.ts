@@ -42,7 +42,10 @@ const body = [
 
 const source: KernelSource = { name: 'hasNaN', params: 3, i32Locals: 1, v128Locals: 2, body };
 
-/** `(x, bytes, flag)`: writes 1 at `flag` (an i32) when a NaN is in the first `bytes` (a multiple of 16) at `x`, else 0. */
+/**
+ * `(x, bytes, flag)`: writes 1 at `flag` (an i32) when a NaN is in the first `bytes` (a multiple
+ * of 16) at `x`, else 0; offsets in bytes.
+ */
 export type HasNaNSimd = (x: number, bytes: number, flag: number) => void;
 
 /** The SIMD scan bound to the wasm backend's memory, or undefined without WebAssembly SIMD. */
