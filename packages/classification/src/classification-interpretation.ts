@@ -1,14 +1,21 @@
 import {
+  classCount,
+  classNames,
   InterpError,
   Interpretation,
   type InterpretationData,
   type NDArray,
   type PlotTopLossesOptions,
-  PROBABILITY_EPSILON,
   type TopLossesSelection,
-} from '@interp/core';
+} from '@interp/core/base';
 import { assertInteger, assertLabels } from '@interp/core/internal';
-import { confusionMatrixChart, type Figsize, lineChart, resolveDocument } from '@interp/viz';
+import {
+  type ConfusionMatrixChartOptions,
+  confusionMatrixChart,
+  type Figsize,
+  lineChart,
+  resolveDocument,
+} from '@interp/viz';
 import { renderClassificationTopLosses } from './classification-top-losses.js';
 import { auc } from './metrics/auc.js';
 import { averagePrecision } from './metrics/average-precision.js';
@@ -16,15 +23,18 @@ import {
   type ClassificationReport,
   classificationReport,
 } from './metrics/classification-report.js';
-import { cohenKappa } from './metrics/cohen-kappa.js';
-import { confusionMatrix } from './metrics/confusion-matrix.js';
+import { type CohenKappaOptions, cohenKappa } from './metrics/cohen-kappa.js';
+import { type ConfusionMatrixOptions, confusionMatrix } from './metrics/confusion-matrix.js';
 import { confusionMatrixFromScores } from './metrics/confusion-matrix-from-scores.js';
 import {
   type ExpectedCalibrationError,
   type ExpectedCalibrationErrorOptions,
   expectedCalibrationError,
 } from './metrics/expected-calibration-error.js';
-import { formatClassificationReport } from './metrics/format-classification-report.js';
+import {
+  type FormatClassificationReportOptions,
+  formatClassificationReport,
+} from './metrics/format-classification-report.js';
 import { matthewsCorrcoef } from './metrics/matthews-corrcoef.js';
 import { type ConfusedPair, mostConfused, mostConfusedDefaults } from './metrics/most-confused.js';
 import { oneVsRest } from './metrics/one-vs-rest.js';
@@ -49,22 +59,15 @@ export interface ClassificationPredictions {
   inputs?: NDArray<Float32Array>;
 }
 
-/** Options of {@link ClassificationInterpretation.plotConfusionMatrix}, with fastai's defaults. */
-export interface PlotConfusionMatrixOptions {
-  /** Divide each row by its actual-class count (an empty row shows 0). */
-  normalize?: boolean;
-  title?: string;
-  cmap?: string;
-  /** [width, height] in inches at 72 px per inch; default grows with the number of classes. */
-  figsize?: Figsize;
-  /** Decimals of normalized cell text. */
-  normDec?: number;
-  /** Write the values in the cells. */
-  plotTxt?: boolean;
-  document?: Document;
-}
+/**
+ * Options of {@link ClassificationInterpretation.plotConfusionMatrix}: confusionMatrixChart's,
+ * with its (fastai's) defaults; an empty row shows 0.
+ */
+export type PlotConfusionMatrixOptions = Pick<
+  ConfusionMatrixChartOptions,
+  'normalize' | 'title' | 'cmap' | 'figsize' | 'normDec' | 'plotTxt' | 'document'
+>;
 
-/** plotConfusionMatrix defaults, written once (fastai's). */
 /** One class's one-vs-rest ROC curve. */
 export interface ClassRocCurve {
   className: string;
@@ -89,14 +92,6 @@ export interface CurvePlotOptions {
   title?: string;
   document?: Document;
 }
-
-export const plotConfusionMatrixDefaults = {
-  normalize: false,
-  title: 'Confusion matrix',
-  cmap: 'Blues',
-  normDec: 2,
-  plotTxt: true,
-} as const;
 
 /**
  * Interpretation of a classifier, as fastai's `ClassificationInterpretation`: confusion matrix,
@@ -158,7 +153,10 @@ export class ClassificationInterpretation extends Interpretation {
       matrix = r.matrix;
       decoded = r.decoded;
       // Computed on first use: a report of millions of items never pays for the logs.
-      losses ??= () => crossEntropyOfProbabilities(scores, numClasses, targs);
+      losses ??= () =>
+        Float32Array.from(
+          confusionMatrixFromScores(scores, numClasses, targs, { withLosses: true }).losses!,
+        );
       preds = {
         data: scores,
         shape: [n, numClasses],
@@ -171,7 +169,7 @@ export class ClassificationInterpretation extends Interpretation {
           `decoded has ${decoded.length} labels but targs has ${n}; pass one per item`,
         );
       }
-      numClasses = p.vocab?.length ?? maxLabel(targs, decoded) + 1;
+      numClasses = classCount([targs, decoded], { vocab: p.vocab });
       assertLabels(targs, numClasses, 'targs');
       assertLabels(decoded, numClasses, 'decoded');
     } else {
@@ -199,31 +197,25 @@ export class ClassificationInterpretation extends Interpretation {
 
   /** Number of classes: the vocab's length, else the score columns, else the largest label + 1. */
   get numClasses(): number {
-    if (this.vocab) return this.vocab.length;
-    if (this.preds) return this.preds.shape.at(-1)!;
-    let m = 0;
-    for (const v of this.targs.data) m = Math.max(m, v);
-    for (const v of this.decoded.data) m = Math.max(m, v);
-    return m + 1;
+    if (this.preds && !this.vocab) return this.preds.shape.at(-1)!;
+    return classCount([this.targs.data, this.decoded.data], { vocab: this.vocab });
   }
 
   /** Class names, "0".."C-1" when there is no vocab. */
   get classNames(): string[] {
-    return this.vocab
-      ? [...this.vocab]
-      : Array.from({ length: this.numClasses }, (_, i) => String(i));
+    return this.vocab ? [...this.vocab] : classNames(undefined, this.numClasses);
   }
 
   /**
    * C x C counts, rows actual and columns predicted; counted once (in slices of `sliceSize` items)
    * and cached. The returned matrix is a copy.
    */
-  confusionMatrix({ sliceSize = 1 }: { sliceSize?: number } = {}): number[][] {
+  confusionMatrix({ sliceSize }: ConfusionMatrixOptions = {}): number[][] {
     if (!this.cachedMatrix) {
       this.cachedMatrix = confusionMatrix(this.targs.data, this.decoded.data, this.numClasses, {
         sliceSize,
       });
-    } else {
+    } else if (sliceSize != null) {
       assertInteger(sliceSize, 'sliceSize', 1);
     }
     return this.cachedMatrix.map((row) => [...row]);
@@ -236,10 +228,8 @@ export class ClassificationInterpretation extends Interpretation {
    */
   plotConfusionMatrix(options: PlotConfusionMatrixOptions = {}): SVGElement {
     return confusionMatrixChart(this.confusionMatrix(), {
-      ...plotConfusionMatrixDefaults,
-      ...definedOnly(options),
+      ...options,
       classNames: this.classNames,
-      emptyRow: 'zero',
       document: resolveDocument(options),
     });
   }
@@ -259,12 +249,9 @@ export class ClassificationInterpretation extends Interpretation {
 
   /** Prints the report as scikit-learn lays it out (two decimals) and returns the text. */
   printClassificationReport({
-    digits = 2,
+    digits,
     log = console.log,
-  }: {
-    digits?: number;
-    log?: (text: string) => void;
-  } = {}): string {
+  }: FormatClassificationReportOptions & { log?: (text: string) => void } = {}): string {
     const text = formatClassificationReport(this.classificationReport(), { digits });
     log(text);
     return text;
@@ -277,7 +264,7 @@ export class ClassificationInterpretation extends Interpretation {
   }
 
   /** Cohen's kappa of predictions against targets (scikit-learn's cohen_kappa_score). */
-  cohenKappa({ weights = null }: { weights?: 'linear' | 'quadratic' | null } = {}): number {
+  cohenKappa({ weights }: CohenKappaOptions = {}): number {
     return cohenKappa(this.targs.data, this.decoded.data, this.numClasses, { weights });
   }
 
@@ -374,14 +361,10 @@ export class ClassificationInterpretation extends Interpretation {
   }
 }
 
-function maxLabel(a: Int32Array, b: Int32Array): number {
-  let m = 0;
-  for (const v of a) if (v > m) m = v;
-  for (const v of b) if (v > m) m = v;
-  return m;
-}
+/** Figure size of the ROC and PR curve plots, written once. */
+const CURVES_FIGSIZE: Figsize = Object.freeze([6, 5] as const);
 
-/** A curve plot on the unit square (ROC, PR), 6 x 5 inches unless `figsize` says otherwise. */
+/** A curve plot on the unit square (ROC, PR), {@link CURVES_FIGSIZE} unless `figsize` says otherwise. */
 function curvesChart(
   series: { name: string; x: ArrayLike<number>; y: ArrayLike<number> }[],
   options: CurvePlotOptions,
@@ -392,25 +375,7 @@ function curvesChart(
     title: options.title ?? axes.title,
     xDomain: [0, 1],
     yDomain: [0, 1],
-    figsize: options.figsize ?? [6, 5],
+    figsize: options.figsize ?? CURVES_FIGSIZE,
     document: resolveDocument(options),
   });
-}
-
-/** Per-item `-ln(max(p[target], 1e-12))` of N x C row-major probabilities. */
-function crossEntropyOfProbabilities(
-  scores: Float32Array | Float64Array,
-  numClasses: number,
-  targs: Int32Array,
-): Float32Array {
-  const out = new Float32Array(targs.length);
-  for (let i = 0; i < targs.length; i++) {
-    out[i] = -Math.log(Math.max(scores[i * numClasses + targs[i]!]!, PROBABILITY_EPSILON));
-  }
-  return out;
-}
-
-/** The options that are set (undefined means default, so it must not override a default). */
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

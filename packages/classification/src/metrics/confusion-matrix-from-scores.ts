@@ -1,4 +1,4 @@
-import { InterpError } from '@interp/core/base';
+import { InterpError, PROBABILITY_EPSILON } from '@interp/core/base';
 import { assertInteger } from '@interp/core/internal';
 import { badLabel, toRows } from './internal/matrix.js';
 import { checkScores } from './internal/validate.js';
@@ -35,8 +35,8 @@ export const confusionMatrixFromScoresDefaults = Object.freeze({
   topLosses: undefined,
 } as const);
 
-/** Probabilities are clamped here before the log, so a confident miss costs ln(1e12) ≈ 27.6, not Infinity. */
-const EPS = 1e-12;
+/** Probabilities are clamped here before the log (core's one constant), so a confident miss costs ln(1e12) ≈ 27.6, not Infinity. */
+const EPS = PROBABILITY_EPSILON;
 
 /**
  * Top-loss candidates are kept while p[target] <= (k-th smallest so far) · (1 + SLACK). The slack is
