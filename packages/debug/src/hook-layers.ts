@@ -1,14 +1,8 @@
 import { InterpError } from '@interp/core';
-import { describe } from '@interp/core/internal';
+import { describe, isLayersModel } from '@interp/core/internal';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import {
-  isModel,
-  type Layer,
-  type LayerRef,
-  leafLayers,
-  resolveLayers,
-} from './internal/model-layers.js';
+import { type Layer, type LayerRef, leafLayers, resolveLayers } from './internal/model-layers.js';
 
 export type { Layer, LayerRef } from './internal/model-layers.js';
 
@@ -98,7 +92,7 @@ export function hookLayers(
   layers: readonly LayerRef[] | undefined,
   fn: LayerHookFunction,
 ): LayerHooks {
-  if (!isModel(model)) {
+  if (!isLayersModel(model)) {
     throw new InterpError(
       'INVALID_ARGUMENT',
       `hookLayers needs a tfjs-layers LayersModel (tf.sequential() or tf.model()), got ${describe(model)}`,

@@ -1,4 +1,5 @@
 import { InterpError, type ModelGraph, toModelGraph } from '@interp/core';
+import { isLayersModel } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { AttributionModel } from '../types.js';
@@ -24,15 +25,6 @@ export function resolveModel(model: AttributionModel, where: string): ResolvedMo
       ? (model as { layersModel?: LayersModel }).layersModel
       : undefined;
   return { graph, forward: (x) => graph.predict(x), layersModel };
-}
-
-export function isLayersModel(m: unknown): m is LayersModel {
-  return (
-    typeof m === 'object' &&
-    m !== null &&
-    typeof (m as LayersModel).apply === 'function' &&
-    Array.isArray((m as LayersModel).layers)
-  );
 }
 
 /**

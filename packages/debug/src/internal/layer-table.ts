@@ -1,9 +1,9 @@
 import { InterpError } from '@interp/core';
-import { describe } from '@interp/core/internal';
+import { describe, isLayersModel } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { hookLayers } from '../hook-layers.js';
-import { isModel, type Layer, weightSize } from './model-layers.js';
+import { type Layer, weightSize } from './model-layers.js';
 
 /** An output shape: null for an unknown size (usually the batch axis); several for multi-output layers. */
 export type OutputShape = (number | null)[] | (number | null)[][];
@@ -36,7 +36,7 @@ export function layerTable(
     for (const layer of m.layers) {
       if (seen.has(layer)) continue;
       seen.add(layer);
-      if (isModel(layer)) {
+      if (isLayersModel(layer)) {
         visit(layer, [...path, layer.name]);
         continue;
       }

@@ -1,5 +1,5 @@
 import { InterpError, Learner } from '@interp/core';
-import { describe } from '@interp/core/internal';
+import { describe, isLayersModel } from '@interp/core/internal';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /** A tfjs-layers layer, typed structurally so the user's copy of tfjs-layers is the one used. */
@@ -7,16 +7,6 @@ export type Layer = LayersModel['layers'][number];
 
 /** Names a layer: its name, its index among {@link leafLayers}, or the layer object itself. */
 export type LayerRef = string | number | Layer;
-
-/** True for Sequential and functional models (a model nested in another is also a layer). */
-export function isModel(layer: unknown): layer is LayersModel {
-  return (
-    typeof layer === 'object' &&
-    layer !== null &&
-    Array.isArray((layer as LayersModel).layers) &&
-    typeof (layer as LayersModel).apply === 'function'
-  );
-}
 
 /**
  * The layers that compute something, in model order, with nested models opened up (like fastai's
@@ -29,7 +19,7 @@ export function leafLayers(model: LayersModel): Layer[] {
     for (const layer of m.layers) {
       if (seen.has(layer)) continue;
       seen.add(layer);
-      if (isModel(layer)) visit(layer);
+      if (isLayersModel(layer)) visit(layer);
       else if (layer.getClassName() !== 'InputLayer') out.push(layer);
     }
   };
@@ -43,7 +33,7 @@ function allLayers(model: LayersModel): Layer[] {
   const visit = (m: LayersModel) => {
     for (const layer of m.layers) {
       out.push(layer);
-      if (isModel(layer)) visit(layer);
+      if (isLayersModel(layer)) visit(layer);
     }
   };
   visit(model);
@@ -134,7 +124,7 @@ export function learnerOrModel(
     learn instanceof Learner || (typeof learn === 'object' && learn !== null && 'dls' in learn);
   const model = isLearner
     ? (learn as Learner).layersModel
-    : isModel(learn)
+    : isLayersModel(learn)
       ? (learn as LayersModel)
       : undefined;
   if (!model) {
