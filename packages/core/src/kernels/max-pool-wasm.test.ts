@@ -87,6 +87,76 @@ describe('maxPoolWasm', () => {
     },
   );
 
+  it.each([
+    [
+      [2, 9, 9, 3],
+      3,
+      2,
+      [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ],
+    ],
+    [
+      [1, 7, 6, 8],
+      2,
+      2,
+      [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [0, 0],
+      ],
+    ],
+    [
+      [3, 5, 8, 2],
+      3,
+      1,
+      [
+        [0, 0],
+        [2, 0],
+        [0, 2],
+        [0, 0],
+      ],
+    ],
+  ] as const)(
+    'explicit pads, x [%s]: equals the cpu backend, NaN where a window holds one',
+    async (shape, size, stride, pads) => {
+      const c: PoolCase = {
+        name: '',
+        x: [...shape],
+        filterSize: [size, size],
+        strides: [stride, stride],
+        pad: 'valid',
+      };
+      const explicit = (x: tf.Tensor) =>
+        tf.maxPool(
+          x as tf.Tensor4D,
+          size,
+          stride,
+          pads as unknown as tf.backend_util.ExplicitPadding,
+        );
+      const n = tf.util.sizeFromShape(c.x);
+      for (const values of [randn(n, 74), withNaNs(n, 75)]) {
+        const ours = await runOn('wasm', () => explicit(tf.tensor(values, c.x)));
+        const cpu = await runOn('cpu', () => explicit(tf.tensor(values, c.x)));
+        const nan = await runOn('cpu', () =>
+          explicit(
+            tf.tensor(
+              values.map((v) => (Number.isNaN(v) ? 1 : 0)),
+              c.x,
+            ),
+          ),
+        );
+        expect(Array.from(ours)).toEqual(
+          Array.from(cpu, (v, i) => (nan[i] === 1 ? Number.NaN : v)),
+        );
+      }
+    },
+  );
+
   it('gives NaN for a window with a NaN where the built-in kernel gave -Infinity', async () => {
     // Windows {NaN, 1, 4, NaN}, {2, 3, 5, 6}, {1, 2, 0, 0}, {3, NaN, 0, 0}.
     const x = tf.tensor4d([NaN, 1, 2, 3, 4, NaN, 5, 6, 1, 2, 3, NaN, 0, 0, 0, 0], [1, 4, 4, 1]);

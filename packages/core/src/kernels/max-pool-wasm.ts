@@ -15,7 +15,7 @@ const maxPool: KernelFunc = ({ inputs, backend, attrs }) => {
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
     filterSize: number | [number, number];
     strides: number | [number, number];
-    pad: 'valid' | 'same' | number;
+    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
     dimRoundingMode?: 'floor' | 'round' | 'ceil';
   };
   const info = backend_util.computePool2DInfo(
@@ -44,9 +44,9 @@ const maxPool: KernelFunc = ({ inputs, backend, attrs }) => {
       2 * outWidth <= inWidth;
     const v = s.heap(x) as Float32Array;
     // Without a NaN, XNNPACK's pool is right and fast; one SIMD scan to know is cheap. Not with
-    // a numeric pad: there XNNPACK's windows differ from the cpu backend's (rows of -Infinity
-    // where windows fall in the padding).
-    const xnnpack = typeof pad === 'string' ? builtInMaxPool(backend) : undefined;
+    // a single-number pad: tfjs then makes output rows and columns whose windows lie wholly in
+    // the padding (-Infinity on cpu), which XNNPACK fills otherwise.
+    const xnnpack = typeof pad !== 'number' ? builtInMaxPool(backend) : undefined;
     if (xnnpack !== undefined && !hasNaN(backend, x, out, v)) {
       const id = (t: TensorInfo) => (backend as WasmIds).dataIdMap.get(t.dataId).id;
       const pads = info.padInfo;
@@ -155,7 +155,7 @@ function hasNaN(backend: unknown, x: TensorInfo, out: TensorInfo, values: Float3
  * turns a NaN in a window into -Infinity (or drops it): here any NaN in a window gives NaN (as
  * PyTorch and NumPy do), so NaN weights or inputs show in the outputs and loss instead of hiding
  * behind a pool. Other values equal the cpu backend's. A NaN-free input (one SIMD scan to
- * check) with pad 'same' or 'valid' runs XNNPACK's kernel; otherwise 2x2 / stride 2 pools with
+ * check) with pad 'same', 'valid' or explicit runs XNNPACK's kernel; otherwise 2x2 / stride 2 pools with
  * channels a multiple of 4 run in WebAssembly SIMD and the rest in a JS pass over wasm memory.
  * Registered by `registerWasmKernels()`.
  *
