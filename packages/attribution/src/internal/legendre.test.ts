@@ -31,9 +31,10 @@ describe('gaussLegendre(n)', () => {
         weights[n / 2]!,
         weights[n - 1]!,
       ];
-      // Relative to the value: the end weights are ~1e-8.
+      // Relative to the value. An end weight moves by 2x dx / (1 - x^2) when its node moves by dx,
+      // so one ulp of x is 4e-9 of it at n = 10,000 (numpy leggauss is off by 3.6e-6 there).
       at.forEach((v, i) =>
-        expect(Math.abs(v - ref[i]!) / Math.abs(ref[i]!), `n=${n} value ${i}`).toBeLessThan(1e-10),
+        expect(Math.abs(v - ref[i]!) / Math.abs(ref[i]!), `n=${n} value ${i}`).toBeLessThan(5e-9),
       );
       let sum = 0;
       let moment = 0;
