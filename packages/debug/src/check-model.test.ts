@@ -5,6 +5,7 @@ import {
   DataLoaders,
   Learner,
   learnerFromFunction,
+  mseLossPerItem,
   setupBackend,
 } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
@@ -128,6 +129,10 @@ describe('checkModel(learn, { lr, steps })', () => {
     // The default loss follows the softmax, so the same model with no lossFunc passes.
     const right = await checkModel(Learner.fromLayersModel(model(), { dls }));
     expect(statusOf(right)['loss fits the output activation']).toBe('passed');
+    const mse = await checkModel(
+      Learner.fromLayersModel(model(), { dls, lossFunc: mseLossPerItem }),
+    );
+    expect(statusOf(mse)['loss fits the output activation']).toBe('skipped');
     // A loss from probabilities on logits is the opposite mistake.
     const logits = await checkModel(classifier({}));
     expect(statusOf(logits)['loss fits the output activation']).toBe('passed');

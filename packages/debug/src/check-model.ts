@@ -217,13 +217,19 @@ function activationCheck(
       false,
       'the loss, cross-entropy from probabilities, expects rows in [0, 1] summing to 1 but the outputs are not; end the model in softmax, or use crossEntropyPerItem (from logits)',
     );
-  } else {
+  } else if (lossName === 'crossEntropy' || lossName === 'crossEntropyFromProbs') {
     add(
       name,
       true,
       probabilities
-        ? `the outputs are probabilities and the loss (${lossName}) takes them as such`
-        : `the outputs are scores, not probabilities, as the loss (${lossName}) expects`,
+        ? 'the outputs are probabilities and the loss is cross-entropy from probabilities'
+        : 'the outputs are scores (logits) and the loss is cross-entropy from logits',
+    );
+  } else {
+    add(
+      name,
+      null,
+      `only the softmax cross-entropy losses are checked against the outputs; the loss is ${lossName}`,
     );
   }
 }
