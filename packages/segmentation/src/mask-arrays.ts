@@ -1,6 +1,11 @@
 // Internal: the CPU-side passes behind SegmentationInterpretation (storage, validation, decoding).
-import { PROBABILITY_EPSILON } from '@interp/core';
-import { InterpError, type NDArray, ndarray, type TypedArray } from '@interp/core/base';
+import {
+  InterpError,
+  type NDArray,
+  ndarray,
+  PROBABILITY_EPSILON,
+  type TypedArray,
+} from '@interp/core/base';
 import { describe } from '@interp/core/internal';
 
 /** Label arrays we store masks in. */
