@@ -139,4 +139,83 @@ describe('gradients through an ONNX graph', () => {
       layers.dispose();
     }
   });
+
+  it.each([
+    ['Conv stride 2, uneven pads -> Relu', 1, 'Relu', [2, 2], [0, 1, 1, 2]],
+    ['Conv -> Clip(0, 6)', 1, 'Clip', [1, 1], [1, 1, 1, 1]],
+    ['depthwise Conv -> Clip(0, 6)', 4, 'Clip', [1, 1], [1, 1, 1, 1]],
+    ['Conv, no activation', 1, undefined, [1, 2], [1, 0, 1, 0]],
+  ] as const)(
+    '%s: gradient equals tfjs conv ops differentiated by tfjs',
+    async (_, group, act, strides, pads) => {
+      const cOut = 4;
+      const w = randomNormal(cOut * (4 / group) * 9, 31, 0.5);
+      const b = randomNormal(cOut, 32, 0.5);
+      const nodes = [
+        {
+          op: 'Conv',
+          inputs: ['x', 'w', 'b'],
+          outputs: [act ? 'c' : 'y'],
+          attrs: { group, strides: [...strides], pads: [...pads] },
+        },
+        ...(act === 'Relu' ? [{ op: 'Relu', inputs: ['c'], outputs: ['y'] }] : []),
+        ...(act === 'Clip' ? [{ op: 'Clip', inputs: ['c', 'lo', 'hi'], outputs: ['y'] }] : []),
+      ];
+      const model = await loadOnnxModel(
+        buildModel({
+          nodes,
+          input: { name: 'x', dims: [2, 4, 7, 7] },
+          output: { name: 'y' },
+          initializers: [
+            { name: 'w', dims: [cOut, 4 / group, 3, 3], data: w },
+            { name: 'b', dims: [cOut], data: b },
+            { name: 'lo', dims: [], data: [0] },
+            { name: 'hi', dims: [], data: [6] },
+          ],
+        }),
+      );
+      try {
+        const x = tf.tensor(randomNormal(2 * 4 * 49, 33, 3), [2, 4, 7, 7]);
+        const out = [0, 1].map(
+          (k) => Math.floor((7 + pads[k]! + pads[k + 2]! - 3) / strides[k]!) + 1,
+        );
+        const weights = tf.tensor(randomNormal(2 * cOut * out[0]! * out[1]!, 34), [
+          2,
+          cOut,
+          out[0]!,
+          out[1]!,
+        ]);
+        const ours = tf.grad((t) => tf.sum(tf.mul(model.predict(t), weights)))(x);
+        const reference = tf.grad((t) => {
+          const nhwc = tf.transpose(t, [0, 2, 3, 1]) as tf.Tensor4D;
+          const filter =
+            group === 1
+              ? (tf.transpose(tf.tensor(w, [cOut, 4, 3, 3]), [2, 3, 1, 0]) as tf.Tensor4D)
+              : (tf.transpose(tf.tensor(w, [cOut, 1, 3, 3]), [2, 3, 0, 1]) as tf.Tensor4D);
+          const padding: [number, number][] = [
+            [0, 0],
+            [pads[0], pads[2]],
+            [pads[1], pads[3]],
+            [0, 0],
+          ];
+          const padded = tf.pad(nhwc, padding);
+          let y: tf.Tensor =
+            group === 1
+              ? tf.conv2d(padded, filter, [...strides], 'valid')
+              : tf.depthwiseConv2d(padded, filter, [...strides], 'valid');
+          y = tf.add(y, tf.tensor(b));
+          if (act === 'Relu') y = tf.relu(y);
+          if (act === 'Clip') y = tf.clipByValue(y, 0, 6);
+          return tf.sum(tf.mul(tf.transpose(y, [0, 3, 1, 2]), weights));
+        })(x);
+        expect(ours.shape).toEqual(reference.shape);
+        const diff = tf.max(tf.abs(tf.sub(ours, reference))).dataSync()[0]!;
+        expect(tf.max(tf.abs(reference)).dataSync()[0]).toBeGreaterThan(0);
+        expect(diff).toBeLessThan(1e-4);
+        tf.dispose([x, weights, ours, reference]);
+      } finally {
+        model.dispose();
+      }
+    },
+  );
 });

@@ -15,7 +15,6 @@ import type { GraphPlan, MutableNode, Step } from './graph-plan.js';
 import { type MemoStore, makeContext } from './op-context.js';
 import { nchw } from './ops/layout.js';
 import type { FusedActivation, Value } from './ops/op-types.js';
-import { recordingGradients } from './ops/recording-gradients.js';
 
 /**
  * An ONNX model executed node by node with tfjs ops: a {@link ModelGraph} whose `run` is
@@ -134,8 +133,7 @@ export class OnnxModel implements ModelGraph {
 
   /**
    * The activation a Conv may apply itself: its only consumer is a Relu (or a Clip to [0, 6] or
-   * [0, inf)), neither node is hooked, the Conv is not tapped, and no gradient is being recorded
-   * (fused convs compute gradients wastefully, and none for relu6).
+   * [0, inf)), neither node is hooked and the Conv is not tapped.
    */
   private fusableActivation(
     step: Step,
@@ -143,7 +141,7 @@ export class OnnxModel implements ModelGraph {
     tapped: ReadonlySet<string>,
     values: ReadonlyMap<string, Value>,
   ): FusedActivation | undefined {
-    if (step.activationStep === undefined || recordingGradients()) return undefined;
+    if (step.activationStep === undefined) return undefined;
     const next = this.steps[step.activationStep]!.node;
     if (hooks.has(step.node.name) || hooks.has(next.name) || tapped.has(step.node.name))
       return undefined;

@@ -1,8 +1,9 @@
 import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
+import { activationGrad, relu6 } from './activation-grads.js';
 import { spatialPads, tfPadding } from './conv-padding.js';
 import { nhwc } from './layout.js';
-import type { OpContext, OpKernel, Value } from './op-types.js';
+import type { FusedActivation, OpContext, OpKernel, Value } from './op-types.js';
 import { recordingGradients } from './recording-gradients.js';
 
 type Pair = [number, number];
@@ -45,8 +46,9 @@ const conv: OpKernel = (ctx) => {
     ctx.isConstant(1) ? ctx.memo(key, make) : make();
   const cIn = x.shape[3]!;
   let y: tf.Tensor;
-  // Forward passes use tfjs's fused convs; under tf.grad plain convs, whose gradients are pruned
-  // to what is asked for (see recordingGradients).
+  // Forward passes use tfjs's fused convs. Under tf.grad those would also compute filter and bias
+  // gradients (never needed: weights are constants) and have no relu6 gradient, so a conv there
+  // is a fused conv with an input-only gradient (or plain ops, whose gradients tfjs prunes).
   const fused = !recordingGradients();
   if (group === 1) {
     const filter = keep('hwio', () => tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D);
@@ -63,6 +65,12 @@ const conv: OpKernel = (ctx) => {
         activation,
       });
       return { tensor: y, nhwc: true };
+    }
+    if (dilations[0] === 1 && dilations[1] === 1) {
+      return {
+        tensor: convWithInputGradient(x4, filter, strides, pad, bias, activation),
+        nhwc: true,
+      };
     }
     y = tf.conv2d(x4, filter, strides, pad, 'NHWC', dilations);
   } else if (group === cIn && cInPerGroup === 1) {
@@ -101,9 +109,48 @@ const conv: OpKernel = (ctx) => {
   }
   if (bias) y = tf.add(y, bias);
   if (activation === 'relu') y = tf.relu(y);
-  if (activation === 'relu6') y = tf.relu6(y);
+  if (activation === 'relu6') y = relu6(y);
   return { tensor: y, nhwc: true };
 };
+
+/**
+ * A fused conv (bias and activation in one kernel) whose gradient flows to the input only: the
+ * activation's mask from the saved output, then one transposed conv.
+ */
+function convWithInputGradient(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: Pair,
+  pad: 'valid' | [[number, number], [number, number], [number, number], [number, number]],
+  bias: tf.Tensor | undefined,
+  activation: FusedActivation | 'linear',
+): tf.Tensor {
+  const inputShape = x.shape;
+  const op = tf.customGrad((input, save) => {
+    const y = tf.fused.conv2d({
+      x: input as tf.Tensor4D,
+      filter,
+      strides,
+      pad,
+      dataFormat: 'NHWC',
+      bias,
+      activation,
+    });
+    (save as tf.GradSaveFunc)([y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.conv2dTranspose(
+          activationGrad(dy, saved[0]!, activation) as tf.Tensor4D,
+          filter,
+          inputShape,
+          strides,
+          pad,
+        ),
+    };
+  });
+  return op(x);
+}
 
 /** ConvTranspose (groups 1, no dilations): a full transposed conv, then the pads cropped away. */
 const convTranspose: OpKernel = (ctx) => {

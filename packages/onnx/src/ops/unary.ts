@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tfDtypeOf } from '../host-tensor.js';
+import { relu6 } from './activation-grads.js';
 import type { OpContext, OpKernel, Value } from './op-types.js';
 
 /** Element-wise ops keep the input's storage layout: they do not care about axes. */
@@ -19,7 +20,7 @@ function clip(x: tf.Tensor, ctx: OpContext): tf.Tensor {
     ctx.opset < 11 ? ctx.node.attrs.float('min', -Infinity) : (ctx.floats(1)?.[0] ?? -Infinity);
   const hi =
     ctx.opset < 11 ? ctx.node.attrs.float('max', Infinity) : (ctx.floats(2)?.[0] ?? Infinity);
-  if (lo === 0 && hi === 6) return tf.relu6(x);
+  if (lo === 0 && hi === 6) return relu6(x);
   if (lo === 0 && hi === Infinity) return tf.relu(x);
   return tf.clipByValue(x, Math.max(lo, -3.4e38), Math.min(hi, 3.4e38));
 }
