@@ -6,14 +6,14 @@ export { maskLegend, maskLegendDefaults } from './mask-legend.js';
 export type { MaskToDataURLOptions } from './mask-to-data-url.js';
 export { maskToDataURL } from './mask-to-data-url.js';
 export * from './metrics/index.js';
+export type { PlotPixelConfusionMatrixOptions } from './plot-pixel-confusion-matrix-options.js';
+export { plotPixelConfusionMatrixDefaults } from './plot-pixel-confusion-matrix-options.js';
 export type { SegmentationPredictions } from './segmentation-from-predictions.js';
 export type {
-  PlotPixelConfusionMatrixOptions,
   SegmentationFromLearnerOptions,
   SegmentationInterpretationData,
 } from './segmentation-interpretation.js';
 export {
-  plotPixelConfusionMatrixDefaults,
   SegmentationInterpretation,
   segmentationConfusionMatrixDefaults,
 } from './segmentation-interpretation.js';

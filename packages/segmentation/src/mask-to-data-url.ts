@@ -1,4 +1,4 @@
-import { InterpError, type NDArray } from '@interp/core/base';
+import { classCount, InterpError, type NDArray } from '@interp/core/base';
 import { describe } from '@interp/core/internal';
 import { imageToDataURL, parseColor } from '@interp/viz/image';
 import { MAX_CLASSES } from './metrics/confusion-counts.js';
@@ -30,7 +30,9 @@ export function maskToDataURL(
 ): string {
   const [h, w] = maskSize(mask);
   const data = mask.data;
-  const colors = palette ?? segmentationPalette(largestLabel(data, ignoreIndex) + 1);
+  // Capped, so a stray huge label errors below instead of building a huge palette.
+  const colors =
+    palette ?? segmentationPalette(Math.min(classCount([data], { ignoreIndex }), MAX_CLASSES));
   if (!Array.isArray(colors) || colors.length === 0) {
     throw new InterpError(
       'INVALID_OPTION',
@@ -80,14 +82,4 @@ export function maskSize(mask: NDArray<ArrayLike<number>>): [number, number] {
     );
   }
   return [h, w];
-}
-
-/** The largest class label (capped, so a stray huge label errors below instead of building a huge palette). */
-function largestLabel(data: ArrayLike<number>, ignoreIndex: number | undefined): number {
-  let m = 0;
-  for (let p = 0; p < data.length; p++) {
-    const v = data[p]!;
-    if (v !== ignoreIndex && v > m && Number.isInteger(v)) m = v;
-  }
-  return Math.min(m, MAX_CLASSES - 1);
 }

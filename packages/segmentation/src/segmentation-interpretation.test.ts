@@ -11,8 +11,8 @@ import { normalizeSVG } from '@interp/viz/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { segmentationReport } from './metrics/segmentation-report.js';
+import { plotPixelConfusionMatrixDefaults } from './plot-pixel-confusion-matrix-options.js';
 import {
-  plotPixelConfusionMatrixDefaults,
   SegmentationInterpretation,
   segmentationConfusionMatrixDefaults,
 } from './segmentation-interpretation.js';

@@ -11,7 +11,7 @@ import {
 } from '@interp/core';
 import { classNames, largestLabel } from '@interp/core/base';
 import { assertInteger } from '@interp/core/internal';
-import { confusionMatrixChart, type Figsize, resolveDocument } from '@interp/viz';
+import { confusionMatrixChart, resolveDocument } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkLabels, sameShape } from './mask-arrays.js';
 import type { ConfusionCounts } from './metrics/confusion-counts.js';
@@ -26,6 +26,10 @@ import { pixelAccuracy } from './metrics/pixel-accuracy.js';
 import { pixelConfusionMatrix } from './metrics/pixel-confusion-matrix.js';
 import { type SegmentationReport, segmentationReport } from './metrics/segmentation-report.js';
 import { type BatchData, PixelStreamStore } from './pixel-stream-store.js';
+import {
+  type PlotPixelConfusionMatrixOptions,
+  plotPixelConfusionMatrixDefaults,
+} from './plot-pixel-confusion-matrix-options.js';
 import {
   type SegmentationPredictions,
   segmentationDataFromPredictions,
@@ -51,30 +55,6 @@ export interface SegmentationInterpretationData extends InterpretationData {
   /** The pixel confusion matrix, when already counted (it is then not counted again). */
   confusionMatrix?: ConfusionCounts;
 }
-
-/** Options of {@link SegmentationInterpretation.plotConfusionMatrix} (classification's, other defaults). */
-export interface PlotPixelConfusionMatrixOptions {
-  /** Divide each row by its target-class pixels (a class absent from the targets shows gray). */
-  normalize?: boolean;
-  title?: string;
-  cmap?: string;
-  /** [width, height] in inches at 72 px per inch; default grows with the number of classes. */
-  figsize?: Figsize;
-  /** Decimals of normalized cell text. */
-  normDec?: number;
-  /** Write the values in the cells (counts of 10,000 and more abbreviated: 12k, 3.4M). */
-  plotTxt?: boolean;
-  document?: Document;
-}
-
-/** plotConfusionMatrix defaults, written once. */
-export const plotPixelConfusionMatrixDefaults = {
-  normalize: false,
-  title: 'Pixel confusion matrix',
-  cmap: 'Blues',
-  normDec: 2,
-  plotTxt: true,
-} as const;
 
 /** confusionMatrix defaults, written once. */
 export const segmentationConfusionMatrixDefaults = { sliceSize: 1 } as const;
