@@ -190,7 +190,7 @@ export class ClassificationInterpretation extends Interpretation {
       preds,
       losses,
       inputs: p.inputs,
-      vocab: p.vocab ?? Array.from({ length: numClasses }, (_, i) => String(i)),
+      vocab: classNames(p.vocab, numClasses),
       confusionMatrix: matrix,
     });
   }

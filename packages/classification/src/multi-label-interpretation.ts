@@ -1,4 +1,10 @@
-import { InterpError, Interpretation, type NDArray, PROBABILITY_EPSILON } from '@interp/core';
+import {
+  classNames,
+  InterpError,
+  Interpretation,
+  type NDArray,
+  PROBABILITY_EPSILON,
+} from '@interp/core';
 import { assertNumber, keyword } from '@interp/core/internal';
 import {
   type Figsize,
@@ -139,13 +145,7 @@ export class MultiLabelInterpretation extends Interpretation {
       }
       t[k] = v;
     }
-    const vocab = p.vocab ?? Array.from({ length: numLabels }, (_, i) => String(i));
-    if (vocab.length !== numLabels) {
-      throw new InterpError(
-        'SHAPE_MISMATCH',
-        `vocab has ${vocab.length} names but preds has ${numLabels} labels`,
-      );
-    }
+    const vocab = classNames(p.vocab, numLabels);
     return new MultiLabelInterpretation(probs, t, numLabels, thresh, vocab);
   }
 

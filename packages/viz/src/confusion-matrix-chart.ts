@@ -1,3 +1,4 @@
+import { classNames } from '@interp/core/base';
 import { assertInteger, keyword } from '@interp/core/internal';
 import { figsizeToPx } from './figsize-to-px.js';
 import { heatmap } from './heatmap.js';
@@ -71,9 +72,7 @@ export function confusionMatrixChart(
   );
   const document = resolveDocument(options);
   const c = matrix.length;
-  const names = options.classNames
-    ? [...options.classNames]
-    : Array.from({ length: c }, (_, i) => String(i));
+  const names = classNames(options.classNames, c);
   const values = normalize
     ? matrix.map((row) => {
         const s = row.reduce((a, b) => a + b, 0);

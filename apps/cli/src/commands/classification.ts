@@ -9,7 +9,7 @@ import {
   sigmoid,
   softmaxRows,
 } from '@interp/classification/metrics';
-import { InterpError } from '@interp/core/base';
+import { classCount, classNames, InterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
 import { figureLabel } from '../format/figure-label.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
@@ -185,7 +185,7 @@ function prepare(
     const scores = checkScores(preds, act);
     const probs =
       act === 'softmax' ? softmaxRows(scores, c) : act === 'sigmoid' ? sigmoid(scores) : scores;
-    return { numClasses: c, names: vocab ?? defaultNames(c), targs, probs };
+    return { numClasses: c, names: classNames(vocab, c), targs, probs };
   }
   const labels = asLabelsShape(preds, 'predicted labels');
   let c: number;
@@ -196,16 +196,12 @@ function prepare(
   } else {
     checkLargestLabel(targs, targsFile.file);
     checkLargestLabel(labels, preds.file);
-    c = Math.max(maxOf(labels), maxOf(targs)) + 1;
+    c = classCount([labels, targs]);
     why = 'labels must be integers >= 0';
   }
   checkLabels(targs, c, targsFile.file, why);
   checkLabels(labels, c, preds.file, why);
-  return { numClasses: c, names: vocab ?? defaultNames(c), targs, labels };
-}
-
-function defaultNames(c: number): string[] {
-  return Array.from({ length: c }, (_, i) => String(i));
+  return { numClasses: c, names: classNames(vocab, c), targs, labels };
 }
 
 /** A 1-D array (or N x 1, squeezed) of labels. */
@@ -215,13 +211,6 @@ function asLabelsShape(a: FileArray, what: string): FileArray['data'] {
     'SHAPE_MISMATCH',
     `${a.file}: expected N ${what} (1-D), got shape [${a.shape.join(', ')}]`,
   );
-}
-
-function maxOf(values: ArrayLike<number>): number {
-  let max = 0;
-  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
-  // A NaN or fractional value is reported by checkLabels; keep the class count finite here.
-  return Number.isFinite(max) ? Math.floor(max) : 0;
 }
 
 /** Refuses a label that would make the class count (and the C x C matrix) exceed MAX_CLASSES. */

@@ -2,7 +2,7 @@
 // pixels through reusable buffers (a 64 x 256 x 256 x 11 float32 score file costs a few MiB) and
 // loads no tfjs; @interp/viz is imported only for --out.
 import { resolve } from 'node:path';
-import { InterpError, isInterpError } from '@interp/core/base';
+import { classNames, InterpError, isInterpError } from '@interp/core/base';
 import {
   type ConfusionCounts,
   createConfusionCounts,
@@ -160,7 +160,7 @@ function measure(
     const counts = scores
       ? countScores(preds, targs, numClasses, pixels, ignoreIndex, grid)
       : countLabels(preds, targs, numClasses, pixels, ignoreIndex, grid);
-    return { counts, vocab: vocab ?? Array.from({ length: numClasses }, (_, k) => String(k)) };
+    return { counts, vocab: classNames(vocab, numClasses) };
   } finally {
     closeNpy(preds);
     if (targs) closeNpy(targs);
