@@ -1,4 +1,5 @@
 import { isInterpError } from '@interp/core/base';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createConfusionCounts } from './create-confusion-counts.js';
 import { segmentationReport } from './segmentation-report.js';
@@ -64,3 +65,66 @@ describe('segmentationReport(cm, vocab)', () => {
     }
   });
 });
+
+describe('segmentationReport(cm) properties (fast-check)', () => {
+  const matrices = fc.integer({ min: 1, max: 6 }).chain((c) =>
+    fc.array(fc.array(fc.nat({ max: 1000 }), { minLength: c, maxLength: c }), {
+      minLength: c,
+      maxLength: c,
+    }),
+  );
+
+  it('equals a direct computation from the definitions', () => {
+    fc.assert(
+      fc.property(matrices, (cm) => {
+        const c = cm.length;
+        const r = segmentationReport(cm);
+        const total = cm.flat().reduce((a, b) => a + b, 0);
+        let diag = 0;
+        for (let k = 0; k < c; k++) {
+          const tp = cm[k]![k]!;
+          diag += tp;
+          const row = cm[k]!.reduce((a, b) => a + b, 0);
+          const col = cm.reduce((a, rr) => a + rr[k]!, 0);
+          const union = row + col - tp;
+          expectSame(r.iou[k]!, union === 0 ? Number.NaN : tp / union);
+          expectSame(r.dice[k]!, row + col === 0 ? Number.NaN : (2 * tp) / (row + col));
+          expectSame(r.perClassAccuracy[k]!, row === 0 ? Number.NaN : tp / row);
+        }
+        expectSame(r.pixelAccuracy, total === 0 ? Number.NaN : diag / total);
+      }),
+    );
+  });
+
+  it('relabelling the classes permutes every per-class metric and keeps the summaries', () => {
+    fc.assert(
+      fc.property(
+        matrices.chain((cm) =>
+          fc.tuple(fc.constant(cm), fc.shuffledSubarray([...cm.keys()], { minLength: cm.length })),
+        ),
+        ([cm, perm]) => {
+          // Class k of the original is class perm[k] of the relabelled matrix.
+          const c = cm.length;
+          const moved = Array.from({ length: c }, () => new Array<number>(c).fill(0));
+          for (let t = 0; t < c; t++)
+            for (let p = 0; p < c; p++) moved[perm[t]!]![perm[p]!] = cm[t]![p]!;
+          const a = segmentationReport(cm);
+          const b = segmentationReport(moved);
+          for (let k = 0; k < c; k++) {
+            expectSame(b.iou[perm[k]!]!, a.iou[k]!);
+            expectSame(b.dice[perm[k]!]!, a.dice[k]!);
+          }
+          expectSame(b.meanIoU, a.meanIoU);
+          expectSame(b.frequencyWeightedIoU, a.frequencyWeightedIoU);
+          expectSame(b.pixelAccuracy, a.pixelAccuracy);
+        },
+      ),
+    );
+  });
+});
+
+/** Equal to 12 digits, NaN equal to NaN. */
+function expectSame(actual: number, expected: number): void {
+  if (Number.isNaN(expected)) expect(actual).toBeNaN();
+  else expect(actual).toBeCloseTo(expected, 12);
+}
