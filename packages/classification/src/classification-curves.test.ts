@@ -2,7 +2,7 @@ import { createDocument, toSVGString } from '@interp/viz';
 import { normalizeSVG } from '@interp/viz/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClassificationInterpretation } from './classification-interpretation.js';
-import { MultiLabelInterpretation, } from './multi-label-interpretation.js';
+import { MultiLabelInterpretation } from './multi-label-interpretation.js';
 
 let document: Document;
 beforeAll(async () => {

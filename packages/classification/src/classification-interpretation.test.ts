@@ -10,9 +10,7 @@ import { createDocument, toSVGString } from '@interp/viz';
 import { normalizeSVG } from '@interp/viz/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  ClassificationInterpretation,
-} from './classification-interpretation.js';
+import { ClassificationInterpretation } from './classification-interpretation.js';
 
 let document: Document;
 beforeAll(async () => {

@@ -13,6 +13,7 @@ import {
   type ConfusionMatrixChartOptions,
   confusionMatrixChart,
   type Figsize,
+  type LineChartOptions,
   lineChart,
   resolveDocument,
 } from '@interp/viz';
@@ -87,11 +88,7 @@ export interface ClassPrecisionRecallCurve {
 }
 
 /** Options of the curve plots. */
-export interface CurvePlotOptions {
-  figsize?: Figsize;
-  title?: string;
-  document?: Document;
-}
+export type CurvePlotOptions = Pick<LineChartOptions, 'figsize' | 'title' | 'document'>;
 
 /**
  * Interpretation of a classifier, as fastai's `ClassificationInterpretation`: confusion matrix,

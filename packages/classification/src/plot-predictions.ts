@@ -1,14 +1,16 @@
 import type { Learner } from '@interp/core';
-import type { DocumentOption, Figsize } from '@interp/viz';
-import { checkMaxN, predictedItems, renderPredictedItems } from './internal/predicted-items.js';
+import {
+  checkMaxN,
+  type PredictedItemsFigureOptions,
+  predictedItems,
+  renderPredictedItems,
+} from './internal/predicted-items.js';
 
 /** Options of {@link plotPredictions}. */
-export interface PlotPredictionsOptions extends DocumentOption {
+export interface PlotPredictionsOptions extends PredictedItemsFigureOptions {
   /** 0 = train, 1 = valid. */
   dsIdx?: number;
   maxN?: number;
-  figsize?: Figsize;
-  ncols?: number;
 }
 
 /** plotPredictions defaults (the seed's), written once. */

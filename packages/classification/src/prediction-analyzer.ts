@@ -1,6 +1,6 @@
 import { type DataLoader, getPreds, InterpError, type Learner } from '@interp/core';
 import { assertInteger, describe } from '@interp/core/internal';
-import { barChart, type DocumentOption, type Figsize, panelGrid } from '@interp/viz';
+import { type BarChartOptions, barChart, type Figsize, panelGrid } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
 import { confusionMatrixFromScores } from './metrics/confusion-matrix-from-scores.js';
 import {
@@ -19,9 +19,7 @@ export interface PredictionAnalyzerOptions {
 }
 
 /** Options of the analyzer's plots. */
-export interface AnalyzerPlotOptions extends DocumentOption {
-  figsize?: Figsize;
-}
+export type AnalyzerPlotOptions = Pick<BarChartOptions, 'figsize' | 'document'>;
 
 /** Binning of the analyzer's histograms and calibration: ECE's option, with ECE's default. */
 export type AnalyzerBinOptions = Pick<ExpectedCalibrationErrorOptions, 'nBins'>;

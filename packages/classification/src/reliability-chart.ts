@@ -1,14 +1,10 @@
 import { InterpError } from '@interp/core/base';
 import { describe } from '@interp/core/internal';
-import { type DocumentOption, type Figsize, lineChart } from '@interp/viz';
+import { type Figsize, type LineChartOptions, lineChart } from '@interp/viz';
 import type { ExpectedCalibrationError } from './metrics/expected-calibration-error.js';
 
 /** Options of {@link reliabilityChart}. */
-export interface ReliabilityChartOptions extends DocumentOption {
-  /** Default `Reliability diagram (ECE x.xxxx)`. */
-  title?: string;
-  figsize?: Figsize;
-}
+export type ReliabilityChartOptions = Pick<LineChartOptions, 'title' | 'figsize' | 'document'>;
 
 /** reliabilityChart defaults, written once. */
 export const reliabilityChartDefaults: { readonly figsize: Figsize } = Object.freeze({

@@ -1,14 +1,16 @@
 import type { DataLoader, Learner } from '@interp/core';
-import type { DocumentOption, Figsize } from '@interp/viz';
-import { checkMaxN, predictedItems, renderPredictedItems } from './internal/predicted-items.js';
+import {
+  checkMaxN,
+  type PredictedItemsFigureOptions,
+  predictedItems,
+  renderPredictedItems,
+} from './internal/predicted-items.js';
 
 /** Options of {@link showBatchPredictions}. */
-export interface ShowBatchPredictionsOptions extends DocumentOption {
+export interface ShowBatchPredictionsOptions extends PredictedItemsFigureOptions {
   /** The loader whose first batch is shown; default the validation loader. */
   dl?: DataLoader;
   maxN?: number;
-  figsize?: Figsize;
-  ncols?: number;
 }
 
 /** showBatchPredictions defaults (the seed's), written once. */

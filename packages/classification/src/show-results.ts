@@ -1,9 +1,13 @@
 import { createRng, type DataLoader, type Learner, type RandomState, toRng } from '@interp/core';
-import type { DocumentOption, Figsize } from '@interp/viz';
-import { checkMaxN, predictedItems, renderPredictedItems } from './internal/predicted-items.js';
+import {
+  checkMaxN,
+  type PredictedItemsFigureOptions,
+  predictedItems,
+  renderPredictedItems,
+} from './internal/predicted-items.js';
 
 /** Options of {@link showResults}. */
-export interface ShowResultsOptions extends DocumentOption {
+export interface ShowResultsOptions extends PredictedItemsFigureOptions {
   /** 0 = train, 1 = valid. */
   dsIdx?: number;
   /** A loader to use instead of the learner's. */
@@ -13,8 +17,6 @@ export interface ShowResultsOptions extends DocumentOption {
   shuffle?: boolean;
   /** Seed of the sample. */
   seed?: RandomState;
-  figsize?: Figsize;
-  ncols?: number;
 }
 
 /** showResults defaults (the seed's, seed 0), written once. */

@@ -1,8 +1,17 @@
 import { type DataLoader, type DecodedItem, InterpError, type Learner } from '@interp/core';
 import { assertInteger } from '@interp/core/internal';
-import { dataTable, type Figsize, imageGrid, imageToDataURL } from '@interp/viz';
+import {
+  dataTable,
+  type Figsize,
+  type ImageGridOptions,
+  imageGrid,
+  imageToDataURL,
+} from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
 import { OUTCOME_COLORS } from './outcome-colors.js';
+
+/** The figure options every prediction view passes to imageGrid. */
+export type PredictedItemsFigureOptions = Pick<ImageGridOptions, 'figsize' | 'ncols' | 'document'>;
 
 /** One item with its prediction, ready to show. */
 export interface PredictedItem {
