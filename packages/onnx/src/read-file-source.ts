@@ -2,7 +2,8 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InterpError } from '@interp/core/base';
-import { type ModelSource, sliceExternal } from './read-model-source.js';
+import type { ModelSource } from './read-model-source.js';
+import { sliceExternal } from './slice-external.js';
 
 /**
  * A model file on disk (Node only; loaded lazily so browser bundles never reach node:fs). Each

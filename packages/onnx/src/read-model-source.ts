@@ -1,4 +1,5 @@
 import { InterpError } from '@interp/core/base';
+import { sliceExternal } from './slice-external.js';
 
 /** Where a model comes from: its bytes, and a reader for the external data files beside it. */
 export interface ModelSource {
@@ -64,24 +65,6 @@ export async function readModelSource(
   }
   const { readFileSource } = await import('./read-file-source.js');
   return readFileSource(url);
-}
-
-/** The byte range of an external data file, checked against the file's size. */
-export function sliceExternal(
-  file: Uint8Array,
-  location: string,
-  offset: number,
-  length: number | undefined,
-  tensor: string,
-): Uint8Array {
-  const end = length === undefined ? file.byteLength : offset + length;
-  if (offset < 0 || end > file.byteLength) {
-    throw new InterpError(
-      'IO',
-      `loadOnnxModel: external data file ${JSON.stringify(location)} has ${file.byteLength} bytes, but tensor ${JSON.stringify(tensor)} needs bytes ${offset}..${end}; the file is truncated or belongs to another export`,
-    );
-  }
-  return file.subarray(offset, end);
 }
 
 async function fetchSource(url: URL): Promise<ModelSource> {
