@@ -7,16 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { approximationParameters, IntegratedGradients } from '@interp/attribution';
 import { setupBackend } from '@interp/core';
 import { loadMnist } from '@interp/example-data';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { saveLayersModelToDir } from '../apps/cli/dist/io/layers-model-files.js';
 import { encodeNpy } from '../apps/cli/dist/io/npy.js';
-import {
-  approximationParameters,
-  IntegratedGradients,
-} from '../packages/attribution/dist/index.js';
 import { report, time, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

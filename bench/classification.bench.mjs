@@ -13,13 +13,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ClassificationInterpretation } from '@interp/classification';
+import { classificationReport, confusionMatrixFromScores } from '@interp/classification/metrics';
 import { createRng } from '@interp/core/base';
 import { encodeNpy } from '../apps/cli/dist/io/npy.js';
-import { ClassificationInterpretation } from '../packages/classification/dist/index.js';
-import {
-  classificationReport,
-  confusionMatrixFromScores,
-} from '../packages/classification/dist/metrics.js';
 import { report, time, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

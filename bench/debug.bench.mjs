@@ -3,10 +3,10 @@
 // MNIST digits on WASM. `--dense` uses a dense model instead, `--cpu` the cpu backend,
 // `--hist` turns on withHist. Goal: ActivationStats costs at most 1.25x.
 import { arrayDataLoader, DataLoaders, Learner, setupBackend } from '@interp/core';
+import { ActivationStats } from '@interp/debug';
 import { mnistSplit } from '@interp/example-data';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ActivationStats } from '../packages/debug/dist/index.js';
 import { report, writeResults } from './lib.mjs';
 
 const args = new Set(process.argv.slice(2));

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pixelConfusionMatrixFromScores } from '../packages/segmentation/dist/metrics.js';
+import { pixelConfusionMatrixFromScores } from '@interp/segmentation/metrics';
 import { report, time, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

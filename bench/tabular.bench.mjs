@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arrayDataLoader, DataLoaders, Learner, setupBackend } from '@interp/core';
+import { FeatureImportance } from '@interp/tabular';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { saveLayersModelToDir } from '../apps/cli/dist/io/layers-model-files.js';
 import { encodeNpy } from '../apps/cli/dist/io/npy.js';
-import { FeatureImportance } from '../packages/tabular/dist/index.js';
 import { report, time, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
