@@ -1,7 +1,8 @@
 import { InterpError } from '@interp/core/base';
-import { assertNumber, describe } from '@interp/core/internal';
+import { assertNumber, } from '@interp/core/internal';
 import { pngDataURL } from './base64.js';
 import { encodePNG } from './encode-png.js';
+import { checkDomain } from './internal/check-domain.js';
 import { colormapTable, lutIndex } from './internal/colormap-table.js';
 import { readImage } from './internal/read-image.js';
 import { type ImageRange, toRGBA } from './internal/to-rgba.js';
@@ -73,18 +74,7 @@ export function heatmapOverlay(
       if (v > hi) hi = v;
     }
   } else {
-    if (
-      !Array.isArray(heatDomain) ||
-      heatDomain.length !== 2 ||
-      !heatDomain.every(Number.isFinite) ||
-      !(heatDomain[0] < heatDomain[1])
-    ) {
-      throw new InterpError(
-        'INVALID_OPTION',
-        `invalid heatDomain: ${Array.isArray(heatDomain) ? JSON.stringify(heatDomain) : describe(heatDomain)}; expected [low, high] with low < high`,
-      );
-    }
-    [lo, hi] = heatDomain;
+    [lo, hi] = checkDomain(heatDomain, 'heatDomain')!;
   }
   const span = hi - lo;
   const { width, height } = img;

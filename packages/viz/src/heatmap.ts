@@ -3,6 +3,7 @@ import { describe } from '@interp/core/internal';
 import * as Plot from '@observablehq/plot';
 import { colormap } from './colormap.js';
 import { contrastingTextColor } from './contrasting-text-color.js';
+import { checkDomain } from './internal/check-domain.js';
 import {
   asSVG,
   labelList,
@@ -240,20 +241,8 @@ function colorDomain(
   matrix: readonly ArrayLike<number>[],
   domain: readonly [number, number] | undefined,
 ): [number, number] {
-  if (domain !== undefined) {
-    if (
-      !Array.isArray(domain) ||
-      domain.length !== 2 ||
-      !domain.every(Number.isFinite) ||
-      !(domain[0] < domain[1])
-    ) {
-      throw new InterpError(
-        'INVALID_OPTION',
-        `invalid domain: ${Array.isArray(domain) ? JSON.stringify(domain) : describe(domain)}; expected [low, high] with low < high`,
-      );
-    }
-    return [domain[0], domain[1]];
-  }
+  const given = checkDomain(domain, 'domain');
+  if (given !== undefined) return [given[0], given[1]];
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const row of matrix) {

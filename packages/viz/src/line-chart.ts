@@ -1,6 +1,7 @@
 import { InterpError } from '@interp/core/base';
 import { describe, keyword } from '@interp/core/internal';
 import * as Plot from '@observablehq/plot';
+import { checkDomain } from './internal/check-domain.js';
 import {
   asSVG,
   optionalText,
@@ -235,19 +236,4 @@ function legendMarks(
       paintOrder: 'stroke',
     }),
   );
-}
-
-function checkDomain(domain: readonly [number, number] | undefined, name: string): void {
-  if (domain === undefined) return;
-  if (
-    !Array.isArray(domain) ||
-    domain.length !== 2 ||
-    !domain.every(Number.isFinite) ||
-    !(domain[0] < domain[1])
-  ) {
-    throw new InterpError(
-      'INVALID_OPTION',
-      `invalid ${name}: ${Array.isArray(domain) ? JSON.stringify(domain) : describe(domain)}; expected [low, high] with low < high`,
-    );
-  }
 }
