@@ -1,5 +1,4 @@
 import type { NDArray } from '@interp/core/base';
-import type { NDArray } from '@interp/core/base';
 
 /**
  * A tfjs tensor as the image functions read it (structurally, so viz loads no tfjs): rendering one
