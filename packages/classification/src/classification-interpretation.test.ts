@@ -194,6 +194,17 @@ describe('interp.plotTopLosses(k) and fromLearner', () => {
     );
   };
 
+  it('plotTopLosses says how to show items when there are neither inputs nor a loader', async () => {
+    const interp = ClassificationInterpretation.fromPredictions({
+      preds: { data: Float32Array.of(0.9, 0.1, 0.2, 0.8), shape: [2, 2] },
+      targs: Int32Array.of(1, 1),
+    });
+    await expect(interp.plotTopLosses(1, { document })).rejects.toThrow(InterpError);
+    await expect(interp.plotTopLosses(1, { document })).rejects.toThrow(
+      /no inputs and no data loader: pass \{ dl \} or \{ inputs \}/,
+    );
+  });
+
   it('fromLearner reads the validation predictions; plotTopLosses captions predicted/actual / loss / probability', async () => {
     const interp = await ClassificationInterpretation.fromLearner(learner());
     expect(interp).toBeInstanceOf(ClassificationInterpretation);

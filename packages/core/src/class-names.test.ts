@@ -17,6 +17,7 @@ describe('classNames(vocab, n)', () => {
     expect(() => classNames(['a'], 2)).toThrow(
       /vocab has 1 names but there are 2 classes; pass one name per class/,
     );
+    expect(() => classNames(['a', 'b', 'c'], 2, 'classNames')).toThrow(/^classNames has 3 names/);
   });
 });
 

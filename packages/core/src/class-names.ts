@@ -2,7 +2,7 @@ import { InterpError } from './errors.js';
 
 /**
  * The names of `n` classes: a copy of `vocab` when given (it must name each class once), else
- * `'0'..'n-1'`, as fastai shows classes without a vocab.
+ * `'0'..'n-1'`, as fastai shows classes without a vocab. `name` is what errors call the vocab.
  *
  * @example
  * ```ts
@@ -10,12 +10,16 @@ import { InterpError } from './errors.js';
  * classNames(['cat', 'dog'], 2); // ['cat', 'dog']
  * ```
  */
-export function classNames(vocab: readonly string[] | undefined, n: number): string[] {
+export function classNames(
+  vocab: readonly string[] | undefined,
+  n: number,
+  name = 'vocab',
+): string[] {
   if (vocab === undefined) return Array.from({ length: n }, (_, i) => String(i));
   if (!Array.isArray(vocab) || vocab.length !== n) {
     throw new InterpError(
       'SHAPE_MISMATCH',
-      `vocab has ${Array.isArray(vocab) ? vocab.length : 'no'} names but there are ${n} classes; pass one name per class`,
+      `${name} has ${Array.isArray(vocab) ? vocab.length : 'no'} names but there are ${n} classes; pass one name per class`,
     );
   }
   return [...vocab];

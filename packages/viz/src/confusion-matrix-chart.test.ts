@@ -49,5 +49,15 @@ describe('confusionMatrixChart(matrix, options)', () => {
     expect(() => confusionMatrixChart([[1]], { emptyRow: 'nan' as never, document })).toThrow(
       /invalid emptyRow/,
     );
+    // One name per class: a short list would leave classes unnamed (or misnamed).
+    expect(() =>
+      confusionMatrixChart(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        { classNames: ['a'], document },
+      ),
+    ).toThrow(/classNames has 1 names but there are 2 classes; pass one name per class/);
   });
 });

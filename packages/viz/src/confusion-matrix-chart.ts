@@ -72,7 +72,7 @@ export function confusionMatrixChart(
   );
   const document = resolveDocument(options);
   const c = matrix.length;
-  const names = classNames(options.classNames, c);
+  const names = classNames(options.classNames, c, 'classNames');
   const values = normalize
     ? matrix.map((row) => {
         const s = row.reduce((a, b) => a + b, 0);
