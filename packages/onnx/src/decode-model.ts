@@ -2,7 +2,14 @@ import { InterpError } from '@interp/core/base';
 import { type GraphProto, int64ToNumber, type ModelProto, onnx } from './onnx-proto.js';
 import { onnxOps } from './ops/registry.js';
 
-/** Opsets of the default ONNX domain this package implements. */
+/**
+ * Opsets of the default ONNX domain this package implements.
+ *
+ * @example
+ * ```ts
+ * torch.onnx.export(model, x, 'model.onnx', opset_version=SUPPORTED_OPSETS.max) // in Python
+ * ```
+ */
 export const SUPPORTED_OPSETS = { min: 11, max: 17 } as const;
 
 /**

@@ -187,6 +187,15 @@ const cases: [string, Uint8Array, number[]][] = [
     }),
     [1, 2, 4, 4],
   ],
+  [
+    'Pad edge',
+    singleOp('Pad', [1, 2, 3, 4], {
+      attrs: { mode: 'edge' },
+      initializers: [ints('p', [0, 0, 2, 1, 0, 1, 1, 3])],
+      extraInputs: ['p'],
+    }),
+    [1, 2, 3, 4],
+  ],
   ['ReduceMean axes [2, 3] keepdims', singleOp('ReduceMean', x4, { attrs: { axes: [2, 3] } }), x4],
   [
     'ReduceMax axis -1, keepdims 0',
@@ -306,5 +315,18 @@ describe('ONNX tensor ops match onnxruntime on seeded random inputs', () => {
     expect(ours.dims).toEqual([2, 12]);
     expect(ours.dims).toEqual(oracle.dims);
     expect(error).toBeLessThan(1e-4);
+  });
+
+  it('supportedOps() covers every op of the ONNX exports interp targets', async () => {
+    const { supportedOps } = await import('./ops/registry.js');
+    const wanted =
+      `Conv ConvTranspose Gemm MatMul Add Sub Mul Div Pow Sqrt Exp Log Neg Abs Erf Relu LeakyRelu
+      Elu Selu Sigmoid Tanh HardSigmoid HardSwish Softplus Clip Softmax LogSoftmax BatchNormalization
+      InstanceNormalization LayerNormalization MaxPool AveragePool GlobalAveragePool GlobalMaxPool Flatten
+      Reshape Transpose Squeeze Unsqueeze Concat Split Slice Gather Shape Constant ConstantOfShape Identity
+      Dropout Pad ReduceMean ReduceSum ReduceMax Resize Cast Where Equal Greater Less`.split(/\s+/);
+    const ops = supportedOps();
+    expect(wanted.filter((op) => !ops.includes(op))).toEqual([]);
+    expect([...ops].sort()).toEqual(ops);
   });
 });

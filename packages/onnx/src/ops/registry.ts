@@ -14,6 +14,11 @@ import { unaryOps } from './unary.js';
 /**
  * Every ONNX op (default domain) @interp/onnx executes, by op type. A plain object built from one
  * list of op families: nothing is registered at import time.
+ *
+ * @example
+ * ```ts
+ * 'Conv' in onnxOps; // true
+ * ```
  */
 export const onnxOps: Readonly<Record<string, OpKernel>> = Object.freeze({
   ...convOps,
@@ -29,7 +34,14 @@ export const onnxOps: Readonly<Record<string, OpKernel>> = Object.freeze({
   ...resizeOps,
 });
 
-/** Op types of {@link onnxOps}, sorted (for docs and error messages). */
+/**
+ * Op types of {@link onnxOps}, sorted (for docs and error messages).
+ *
+ * @example
+ * ```ts
+ * supportedOps(); // ['Abs', 'Add', 'AveragePool', ...]
+ * ```
+ */
 export function supportedOps(): string[] {
   return Object.keys(onnxOps).sort();
 }

@@ -100,7 +100,30 @@ const gather: OpKernel = (ctx) => {
   return { tensor: tf.gather(x, indices, axis) };
 };
 
-/** Pad (constant and reflect); pads as an attribute before opset 11, as input 1 from 11. */
+/** Edge padding (tfjs has none): the first and last slice of each axis repeated. */
+function edgePad(x: tf.Tensor, paddings: [number, number][]): tf.Tensor {
+  let y = x;
+  paddings.forEach(([before, after], axis) => {
+    if (before === 0 && after === 0) return;
+    const n = y.shape[axis]!;
+    const reps = (k: number) => y.shape.map((_, i) => (i === axis ? k : 1));
+    const edge = (at: number) =>
+      tf.slice(
+        y,
+        y.shape.map((_, i) => (i === axis ? at : 0)),
+        y.shape.map((d, i) => (i === axis ? 1 : d)),
+      );
+    const parts = [
+      ...(before > 0 ? [tf.tile(edge(0), reps(before))] : []),
+      y,
+      ...(after > 0 ? [tf.tile(edge(n - 1), reps(after))] : []),
+    ];
+    y = tf.concat(parts, axis);
+  });
+  return y;
+}
+
+/** Pad (constant, reflect, edge); pads as an attribute before opset 11, as input 1 from 11. */
 const pad: OpKernel = (ctx) => {
   const x = ctx.input(0);
   const a = ctx.node.attrs;
@@ -115,6 +138,7 @@ const pad: OpKernel = (ctx) => {
   if (paddings.some(([b, e]) => b < 0 || e < 0)) a.unsupported('pads', pads);
   if (mode === 'constant') return { tensor: tf.pad(x, paddings, value) };
   if (mode === 'reflect') return { tensor: tf.mirrorPad(x, paddings, 'reflect') };
+  if (mode === 'edge') return { tensor: edgePad(x, paddings) };
   return a.unsupported('mode', mode);
 };
 
