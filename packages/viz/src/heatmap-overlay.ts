@@ -1,5 +1,5 @@
 import { InterpError } from '@interp/core/base';
-import { assertNumber, } from '@interp/core/internal';
+import { assertNumber } from '@interp/core/internal';
 import { pngDataURL } from './base64.js';
 import { encodePNG } from './encode-png.js';
 import { checkDomain } from './internal/check-domain.js';

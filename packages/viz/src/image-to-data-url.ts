@@ -5,6 +5,7 @@ import { type ImageRange, toRGBA } from './internal/to-rgba.js';
 import type { ImageInput } from './types.js';
 
 export type { ImageRange } from './internal/to-rgba.js';
+export { imageToDataURLDefaults } from './internal/to-rgba.js';
 
 /** Options of {@link imageToDataURL}. */
 export interface ImageToDataURLOptions {
@@ -34,5 +35,5 @@ export function imageToDataURL(
   { range, cmap }: ImageToDataURLOptions = {},
 ): string {
   const img = readImage(image);
-  return pngDataURL(encodePNG(toRGBA(img, range, cmap), img.width, img.height));
+  return pngDataURL(encodePNG(toRGBA(img, range, cmap, 'image'), img.width, img.height));
 }

@@ -13,7 +13,7 @@ export { encodePNG } from './encode-png.js';
 export type { HeatmapOverlayOptions } from './heatmap-overlay.js';
 export { heatmapOverlay, heatmapOverlayDefaults } from './heatmap-overlay.js';
 export type { ImageRange, ImageToDataURLOptions } from './image-to-data-url.js';
-export { imageToDataURL } from './image-to-data-url.js';
+export { imageToDataURL, imageToDataURLDefaults } from './image-to-data-url.js';
 export { COLORMAP_NAMES, colormapTable, lutIndex } from './internal/colormap-table.js';
 export { parseColor } from './parse-color.js';
 export { relativeLuminance } from './relative-luminance.js';

@@ -7,6 +7,11 @@ import type { ImageData } from './read-image.js';
 export type ImageRange = 'auto' | '0-1' | '0-255' | 'minmax';
 export const IMAGE_RANGES: readonly ImageRange[] = ['auto', '0-1', '0-255', 'minmax'];
 
+/** imageToDataURL defaults, written once (also the image part of heatmapOverlay). */
+export const imageToDataURLDefaults: { readonly range: ImageRange } = Object.freeze({
+  range: 'auto',
+});
+
 /**
  * Converts a read image to RGBA bytes. Color channels map through `range`; alpha (C = 4) is 0..1
  * or 0..255 by the same rule as 'auto' so 'minmax' never stretches transparency.
@@ -15,9 +20,9 @@ export function toRGBA(
   img: ImageData,
   range: ImageRange | undefined,
   cmap: string | undefined,
-  name = 'image',
+  name: string,
 ): Uint8Array {
-  const r = keyword(range, 'range', IMAGE_RANGES, 'auto');
+  const r = keyword(range, 'range', IMAGE_RANGES, imageToDataURLDefaults.range);
   const { data, height, width, channels, bytes } = img;
   const n = height * width;
   const colorChannels = channels === 4 ? 3 : channels;
