@@ -1,0 +1,117 @@
+// Captum 0.8 reference cases (scripts/captum-reference.py writes them to test-fixtures/captum/):
+// the oracle every attribution method is compared against. Test-only (excluded from builds).
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+
+/** A tensor as the case files store it: row-major float64 values rounded to 1e-9. */
+export interface CaptumTensor {
+  shape: number[];
+  values: number[];
+}
+
+/** One recorded Captum call. Argument objects keep Captum's own (snake_case) keyword names. */
+export interface CaptumCase {
+  name: string;
+  /** Captum's class or function name, e.g. `IntegratedGradients`, `LayerConductance`, `infidelity`. */
+  method: string;
+  kind: 'primary' | 'layer' | 'neuron' | 'metric';
+  /** The layer's PyTorch module path (what `findNode` accepts), for layer and neuron methods. */
+  layer?: string;
+  constructor: Record<string, unknown>;
+  attribute: Record<string, unknown>;
+  /** The call's inputs when they are not the file's `inputs`. */
+  inputs?: CaptumTensor;
+  expected: CaptumTensor;
+  delta?: CaptumTensor;
+  /** Random draws Captum used (random methods), so a test can replay them. */
+  draws?: Record<string, unknown>;
+  note?: string;
+}
+
+/** A model's case file: the model, its inputs, PyTorch's float64 logits on them, the cases. */
+export interface CaptumCaseFile {
+  model: string;
+  captum: string;
+  torch: string;
+  inputs: CaptumTensor;
+  logits: CaptumTensor;
+  cases: CaptumCase[];
+}
+
+/** The models with case files: `rescnn` ([N, 3, 8, 8] residual CNN), `mlp` ([N, 6] -> 3, tanh). */
+export type CaptumModelName = 'rescnn' | 'mlp';
+
+/** Relative tolerance of float32 results against Captum's float64 (issue 14): 2e-3. */
+export const captumTolerance = 2e-3;
+
+const fixtureDir = fileURLToPath(new URL('../test-fixtures/captum/', import.meta.url));
+
+/** Absolute path of a committed fixture file (a model such as `rescnn.onnx`, or a case file). */
+export function captumFixturePath(file: string): string {
+  return `${fixtureDir}${file}`;
+}
+
+/** Reads a model's case file. */
+export async function readCaptumCases(model: CaptumModelName): Promise<CaptumCaseFile> {
+  return JSON.parse(await readFile(captumFixturePath(`${model}.json`), 'utf8')) as CaptumCaseFile;
+}
+
+/** The case named `name` (throws with the available names if there is none). */
+export function captumCase(file: CaptumCaseFile, name: string): CaptumCase {
+  const found = file.cases.find((c) => c.name === name);
+  if (!found) {
+    const names = file.cases.map((c) => c.name).join(', ');
+    throw new Error(`no Captum case '${name}' in ${file.model}; cases: ${names}`);
+  }
+  return found;
+}
+
+/** True for a stored tensor (a `{ shape, values }` argument value). */
+export function isCaptumTensor(v: unknown): v is CaptumTensor {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray((v as CaptumTensor).shape) &&
+    Array.isArray((v as CaptumTensor).values)
+  );
+}
+
+/** A stored tensor as a float32 tfjs tensor (the caller disposes it). */
+export function captumTensor(t: CaptumTensor): tf.Tensor {
+  return tf.tensor(t.values, t.shape, 'float32');
+}
+
+/**
+ * Expects `actual` to equal Captum's `expected` in shape and values: each element within
+ * `tolerance * max|expected|` (relative to the attribution's scale, since float32 rounding error
+ * scales with the largest terms, not with each element) plus 1e-6.
+ */
+export async function expectCloseToCaptum(
+  actual: tf.Tensor | ArrayLike<number>,
+  expected: CaptumTensor,
+  tolerance = captumTolerance,
+): Promise<void> {
+  let values: ArrayLike<number> = actual as ArrayLike<number>;
+  if (actual instanceof tf.Tensor) {
+    expect(actual.shape).toEqual(expected.shape);
+    values = await actual.data();
+  }
+  expect(values.length).toBe(expected.values.length);
+  const scale = Math.max(...expected.values.map(Math.abs));
+  const bound = tolerance * scale + 1e-6;
+  let worst = 0;
+  let worstAt = 0;
+  for (let i = 0; i < expected.values.length; i++) {
+    const err = Math.abs(values[i]! - expected.values[i]!);
+    if (!(err <= worst)) {
+      worst = err;
+      worstAt = i;
+    }
+  }
+  expect(
+    worst,
+    `element ${worstAt}: ${values[worstAt]} vs Captum ${expected.values[worstAt]} (bound ${bound})`,
+  ).toBeLessThanOrEqual(bound);
+}
