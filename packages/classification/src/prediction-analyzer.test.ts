@@ -140,5 +140,9 @@ describe('new PredictionAnalyzer(learn, { dl })', () => {
     await expect(pa.confidenceAnalysis({ nBins: 0 })).rejects.toThrow(
       interpErrorMatching(/nBins must be >= 1/),
     );
+    const threeNames = new PredictionAnalyzer(
+      learnerOfProbabilities(PROBS, PROB_TARGETS, { vocab: ['a', 'b', 'c'] }),
+    );
+    await expect(threeNames.errorAnalysis()).rejects.toThrow(interpErrorMatching(/vocab/));
   });
 });

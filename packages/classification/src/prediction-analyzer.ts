@@ -1,4 +1,4 @@
-import { type DataLoader, getPreds, InterpError, type Learner } from '@interp/core';
+import { classNames, type DataLoader, getPreds, InterpError, type Learner } from '@interp/core';
 import { assertInteger, describe } from '@interp/core/internal';
 import { type BarChartOptions, barChart, type Figsize, panelGrid } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
@@ -166,7 +166,7 @@ export class PredictionAnalyzer {
     const { matrix, decoded } = confusionMatrixFromScores(probs, classes, targets);
     const confidence = Float64Array.from(decoded, (c, i) => probs[i * classes + c]!);
     const vocab = this.learn.vocab ?? this.dl.vocab;
-    const names = Array.from({ length: classes }, (_, c) => vocab?.[c] ?? String(c));
+    const names = classNames(vocab, classes);
     return { probs, classes, targets, decoded, matrix, confidence, names };
   }
 
