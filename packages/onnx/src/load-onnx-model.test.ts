@@ -1,4 +1,5 @@
 import { copyFile, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,7 +85,7 @@ describe('loadOnnxModel(source)', () => {
       await loadOnnxModel(join(folder, 'm.onnx')),
       await loadOnnxModel(externalModel('m.data'), { externalData: { 'm.data': WEIGHTS } }),
     ]) {
-      const y = model.predict(tf.tensor2d([[1, 1, 2]]));
+      const y = tf.tidy(() => model.predict(tf.tensor2d([[1, 1, 2]])));
       expect([...(await y.data())]).toEqual([1, 2, 6]);
       y.dispose();
       model.dispose();
@@ -178,5 +179,35 @@ describe('loadOnnxModel(source)', () => {
     const e = await rejection(loadOnnxModel(onnx.ModelProto.encode(model).finish()));
     expect(e.code).toBe('NOT_SUPPORTED');
     expect(e.message).toMatch(/2 inputs \(x, z\)/);
+  });
+
+  it('fetches a URL and its external data from the same folder (the browser path)', async () => {
+    const files: Record<string, Uint8Array> = {
+      '/models/m.onnx': externalModel('m.data'),
+      '/models/m.data': WEIGHTS,
+      '/models/escape.onnx': externalModel('../m.data'),
+      '/m.data': WEIGHTS,
+    };
+    const server = createServer((req, res) => {
+      const body = files[req.url ?? ''];
+      res.writeHead(body ? 200 : 404);
+      res.end(body ? Buffer.from(body) : undefined);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    try {
+      const model = await loadOnnxModel(new URL(`http://127.0.0.1:${port}/models/m.onnx`));
+      const y = tf.tidy(() => model.predict(tf.tensor2d([[2, 2, 2]])));
+      expect([...(await y.data())]).toEqual([2, 4, 6]);
+      tf.dispose([y]);
+      model.dispose();
+      const escape = await rejection(loadOnnxModel(`http://127.0.0.1:${port}/models/escape.onnx`));
+      expect(escape.message).toMatch(/outside the model's folder/);
+      const missing = await rejection(loadOnnxModel(`http://127.0.0.1:${port}/models/none.onnx`));
+      expect(missing.code).toBe('IO');
+      expect(missing.message).toMatch(/answered 404/);
+    } finally {
+      server.close();
+    }
   });
 });
