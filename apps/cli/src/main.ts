@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isInterpError } from '@interp/core/base';
 import type { CliIO, CommandModule } from './cli-io.js';
 import { processIO } from './cli-io.js';
+import { fileErrorLine, oneLine } from './error-line.js';
 import { printable } from './format/printable.js';
 import { UsageError } from './usage-error.js';
 
@@ -64,48 +65,6 @@ function version(): string {
 }
 
 /**
- * One printable line, whatever the message holds: messages quote file names, class names and
- * values from untrusted files, so controls and bidi overrides are escaped here as a last guard.
- */
-function oneLine(text: string): string {
-  return printable(text.replace(/\s*\n\s*/g, ' ').trim());
-}
-
-/** Errors the operating system reports on a named file: bad input, not a bug of ours. */
-const FILE_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EEXIST: 'it already exists',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the name is too long',
-  ENOSPC: 'no space left on the device',
-  EROFS: 'the file system is read-only',
-  EFBIG: 'the file is too large',
-  ERR_FS_FILE_TOO_LARGE: 'the file is too large to read whole',
-};
-
-/**
- * The one line for a Node file-system error that escaped a command (`EISDIR` and the like
- * carry the path): it names the file, so the user can fix it (exit 2), instead of `internal error`.
- */
-function fileError(e: unknown): string | undefined {
-  const err = e as NodeJS.ErrnoException | undefined;
-  if (err === undefined || err === null || typeof err.code !== 'string') return undefined;
-  const why = Object.hasOwn(FILE_ERRORS, err.code) ? FILE_ERRORS[err.code] : undefined;
-  if (why === undefined || typeof err.path !== 'string') return undefined;
-  const verb =
-    err.syscall === 'open'
-      ? 'cannot open'
-      : err.syscall === 'read'
-        ? 'cannot read'
-        : 'cannot access';
-  return oneLine(`${verb} ${err.path}: ${why} (${err.code})`);
-}
-
-/**
  * Runs `interp <command> ...args` and resolves to the exit code: 0 on success, 2 for bad usage or
  * bad input (one line on stderr, `interp <command>: <message>`), 1 for an unexpected failure.
  */
@@ -150,7 +109,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.stderr.write(`interp ${name}: ${oneLine(e.message)}\n`);
       return 2;
     }
-    const file = fileError(e);
+    const file = fileErrorLine(e);
     if (file !== undefined) {
       io.stderr.write(`interp ${name}: ${file}\n`);
       return 2;

@@ -376,4 +376,20 @@ describe('library errors name the file or option they come from', () => {
       /--input-size/,
     );
   });
+
+  it('attribute: a class out of range is named as --target, not as the library function', async () => {
+    const r = await run(
+      'attribute',
+      '--model',
+      'good/model.json',
+      '--input',
+      'x.npy',
+      '--method',
+      'saliency',
+      '--target',
+      '7',
+    );
+    refused(r, /^interp attribute: --target: target = 7 is out of range: the model has 3 outputs/);
+    expect(r.stderr).not.toMatch(/resolveTarget/);
+  });
 });
