@@ -201,8 +201,8 @@ describe('loadOnnxModel(source)', () => {
       expect([...(await y.data())]).toEqual([2, 4, 6]);
       tf.dispose([y]);
       model.dispose();
-      const escape = await rejection(loadOnnxModel(`http://127.0.0.1:${port}/models/escape.onnx`));
-      expect(escape.message).toMatch(/outside the model's folder/);
+      const escaping = await rejection(loadOnnxModel(`http://127.0.0.1:${port}/models/escape.onnx`));
+      expect(escaping.message).toMatch(/outside the model's folder/);
       const missing = await rejection(loadOnnxModel(`http://127.0.0.1:${port}/models/none.onnx`));
       expect(missing.code).toBe('IO');
       expect(missing.message).toMatch(/answered 404/);
