@@ -201,7 +201,9 @@ describe('loadOnnxModel(source)', () => {
       expect([...(await y.data())]).toEqual([2, 4, 6]);
       tf.dispose([y]);
       model.dispose();
-      const escaping = await rejection(loadOnnxModel(`http://127.0.0.1:${port}/models/escape.onnx`));
+      const escaping = await rejection(
+        loadOnnxModel(`http://127.0.0.1:${port}/models/escape.onnx`),
+      );
       expect(escaping.message).toMatch(/outside the model's folder/);
       const missing = await rejection(loadOnnxModel(`http://127.0.0.1:${port}/models/none.onnx`));
       expect(missing.code).toBe('IO');
