@@ -101,7 +101,9 @@ export function hostTensorOf(proto: TensorProto, raw?: Uint8Array): HostTensor {
   }
   const data =
     dtype === 'float32'
-      ? Float32Array.from(values)
+      ? values instanceof Float32Array
+        ? values
+        : Float32Array.from(values)
       : dtype === 'int32'
         ? Int32Array.from(values)
         : Uint8Array.from(values, (v) => (v ? 1 : 0));

@@ -103,22 +103,28 @@ describe('OnnxModel', () => {
     });
   });
 
-  it('rejects an input of the wrong shape, a hook of the wrong shape, an unknown tap', () => {
-    const wrong = tf.zeros([2, 8, 8, 3]);
-    try {
-      expect(() => cnn.predict(wrong)).toThrowError(InterpError);
-      expect(() => cnn.predict(wrong)).toThrowError(
-        /expects an input of shape \[any, 3, 8, 8\] \(NCHW.*got \[2, 8, 8, 3\]/,
-      );
-      expect(() =>
-        cnn.run(tf.zeros([1, 3, 8, 8]), { hooks: { gap: () => tf.zeros([1]) } }),
-      ).toThrowError(/returned shape \[1\] for an output of shape \[1, 8, 1, 1\]/);
-      expect(() => cnn.run(tf.zeros([1, 3, 8, 8]), { taps: ['nope'] })).toThrowError(
-        /no node or layer named "nope"/,
-      );
-    } finally {
-      wrong.dispose();
-    }
+  it('rejects an input of the wrong shape, a hook of the wrong shape, an unknown tap, training mode', async () => {
+    await expectNoLeakedTensors(() => {
+      const wrong = tf.zeros([2, 8, 8, 3]);
+      const right = tf.zeros([1, 3, 8, 8]);
+      try {
+        expect(() => cnn.predict(wrong)).toThrowError(InterpError);
+        expect(() => cnn.predict(wrong)).toThrowError(
+          /expects an input of shape \[any, 3, 8, 8\] \(NCHW.*got \[2, 8, 8, 3\]/,
+        );
+        expect(() => cnn.run(right, { hooks: { gap: () => tf.zeros([1]) } })).toThrowError(
+          /returned shape \[1\] for an output of shape \[1, 8, 1, 1\]/,
+        );
+        expect(() => cnn.run(right, { taps: ['nope'] })).toThrowError(
+          /no node or layer named "nope"/,
+        );
+        expect(() => cnn.run(right, { training: true })).toThrowError(
+          /training mode is not supported/,
+        );
+      } finally {
+        tf.dispose([wrong, right]);
+      }
+    });
   });
 
   it('a forward pass never reads tensor data back: shape-like constants were folded at load', () => {

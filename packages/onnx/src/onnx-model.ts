@@ -72,6 +72,13 @@ export class OnnxModel implements ModelGraph {
   run(x: tf.Tensor, options: GraphRunOptions = {}): GraphRunResult {
     this.assertAlive();
     this.checkInput(x);
+    if (options.training) {
+      // An export is an inference graph: Dropout is the identity, BN uses running statistics.
+      throw new InterpError(
+        'NOT_SUPPORTED',
+        'OnnxModel.run: training mode is not supported (an ONNX export is an inference graph); run without { training: true }',
+      );
+    }
     const taps = (options.taps ?? []).map((q) => [q, this.findNode(q).name] as const);
     const hooks = new Map<string, NodeHook>();
     for (const [q, hook] of Object.entries(options.hooks ?? {}))
