@@ -49,9 +49,18 @@ const BAR_SORTS: readonly BarSort[] = ['descending', 'ascending', 'none'];
 export const barChartDefaults: {
   readonly sort: BarSort;
   readonly color: string;
+  /** Without `figsize`: this many inches wide, ... */
+  readonly widthInches: number;
+  /** ... and 1 inch plus this much per bar high, ... */
+  readonly inchesPerBar: number;
+  /** ... but at least this high. */
+  readonly minHeightInches: number;
 } = Object.freeze({
   sort: 'descending',
   color: '#4e79a7',
+  widthInches: 8,
+  inchesPerBar: 0.3,
+  minHeightInches: 2,
 });
 
 /**
@@ -115,7 +124,14 @@ export function barChart(
     return { k, label: String(d.label), value: d.value, error: d.error };
   });
   const n = bars.length;
-  const size = resolveSize(figsize ?? [8, Math.max(2, 1 + 0.3 * n)], width, height);
+  const size = resolveSize(
+    figsize ?? [
+      barChartDefaults.widthInches,
+      Math.max(barChartDefaults.minHeightInches, 1 + barChartDefaults.inchesPerBar * n),
+    ],
+    width,
+    height,
+  );
   const sorted = [...bars];
   // Array.prototype.sort is stable, so equal values keep the input order (lower index first).
   if (order === 'descending') sorted.sort((a, b) => b.value - a.value);

@@ -25,7 +25,7 @@ export type { DocumentOption, Figsize, ImageInput, ImageTensor } from './types.j
 export type { PanelGridOptions } from './views/panel-grid.js';
 export { panelGrid } from './views/panel-grid.js';
 export type { MetricsHistory, PlotMetricsOptions } from './views/plot-metrics.js';
-export { plotMetrics } from './views/plot-metrics.js';
+export { plotMetrics, plotMetricsDefaults } from './views/plot-metrics.js';
 export type { PlotMultiLossesOptions } from './views/plot-multi-losses.js';
 export { plotMultiLosses, plotMultiLossesDefaults } from './views/plot-multi-losses.js';
 export type { RasterChartOptions } from './views/raster-chart.js';

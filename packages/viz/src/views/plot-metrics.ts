@@ -20,13 +20,17 @@ export interface MetricsHistory {
 export interface PlotMetricsOptions extends DocumentOption {
   nrows?: number;
   ncols?: number;
-  /** Size of the whole grid in inches; default 4 x 3 per panel. */
+  /** Size of the whole grid in inches; default {@link plotMetricsDefaults}' panel size per panel. */
   figsize?: Figsize;
 }
 
+/** plotMetrics defaults, written once: panels per row, and each panel's size in inches. */
+export const plotMetricsDefaults: { readonly maxCols: number; readonly panelFigsize: Figsize } =
+  Object.freeze({ maxCols: 3, panelFigsize: Object.freeze([4, 3] as const) });
+
 /**
  * Everything a fit recorded per epoch, one panel each: train and valid loss together, then one
- * panel per metric (accuracy, ...), in a grid of `nrows` x `ncols` (default up to 3 per row).
+ * panel per metric (accuracy, ...), in a grid of `nrows` x `ncols` (default up to `plotMetricsDefaults.maxCols` per row).
  * Takes the recorded data (a learner's `recorder`), not the learner: viz runs no model.
  *
  * @example
@@ -69,7 +73,7 @@ export function plotMetrics(
     rows = assertInteger(nrows, 'nrows', 1);
     cols = Math.ceil(n / rows);
   } else {
-    cols = Math.min(n, 3);
+    cols = Math.min(n, plotMetricsDefaults.maxCols);
     rows = Math.ceil(n / cols);
   }
   if (rows * cols < n) {
@@ -78,7 +82,8 @@ export function plotMetrics(
       `a ${rows} x ${cols} grid has room for ${rows * cols} panels but there are ${n} (loss and ${names.join(', ') || 'no metrics'}); give more rows or columns`,
     );
   }
-  const size = figsize ?? [4 * cols, 3 * rows];
+  const panelSize = plotMetricsDefaults.panelFigsize;
+  const size = figsize ?? [panelSize[0] * cols, panelSize[1] * rows];
   const panel: [number, number] = [size[0] / cols, size[1] / rows];
   const epochs = rec.epochs.map((e) => e.epoch);
   const panels = [
