@@ -1,4 +1,4 @@
-import type { Dim, GraphNode } from '@interp/core';
+import type { Dim, GraphNode, ImageLayout } from '@interp/core';
 import { Attributes } from './attributes.js';
 import type { HostTensor } from './host-tensor.js';
 import { modulePathOf } from './module-path.js';
@@ -21,6 +21,8 @@ export interface GraphPlan {
   nodes: MutableNode[];
   inputName: string;
   inputShape: Dim[];
+  /** Image layout of the input (see {@link inputLayout}). */
+  layout: ImageLayout;
   outputName: string;
   outputShape: Dim[];
 }
@@ -95,12 +97,27 @@ export function planGraph(
   const initializerNames = new Set(initializers.keys());
   const input = (graph.input ?? []).find((i) => !initializerNames.has(i.name ?? ''));
   const output = (graph.output ?? [])[0];
+  const inputName = input?.name ?? '';
+  const inputShape = dimsOf(input);
   return {
     steps,
     nodes,
-    inputName: input?.name ?? '',
-    inputShape: dimsOf(input),
+    inputName,
+    inputShape,
+    layout: inputLayout(steps, inputName, inputShape.length),
     outputName: output?.name ?? '',
     outputShape: dimsOf(output),
   };
+}
+
+/**
+ * A 4-D input is NCHW (PyTorch exports), unless every node reading it first transposes it with
+ * perm [0, 3, 1, 2], as tf2onnx writes for Keras models that take NHWC images.
+ */
+export function inputLayout(steps: readonly Step[], inputName: string, rank: number): ImageLayout {
+  if (rank !== 4) return 'none';
+  const readers = steps.filter((s) => s.node.inputs.includes(inputName));
+  const fromNhwc = (s: Step) =>
+    s.node.opType === 'Transpose' && (s.node.attrs.ints('perm') ?? []).join(',') === '0,3,1,2';
+  return readers.length > 0 && readers.every(fromNhwc) ? 'NHWC' : 'NCHW';
 }

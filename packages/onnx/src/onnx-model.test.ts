@@ -162,3 +162,28 @@ describe('modulePathOf(nodeName)', () => {
     expect(modulePathOf(name)).toBe(path);
   });
 });
+
+describe('OnnxModel.layout', () => {
+  it('is NHWC when the input is transposed to NCHW first (tf2onnx), none for 2-D inputs', async () => {
+    const { buildModel } = await import('./test-onnx-builder.js');
+    const nhwc = await loadOnnxModel(
+      buildModel({
+        nodes: [
+          { op: 'Transpose', inputs: ['x'], outputs: ['t'], attrs: { perm: [0, 3, 1, 2] } },
+          { op: 'GlobalAveragePool', inputs: ['t'], outputs: ['y'] },
+        ],
+        input: { name: 'x', dims: ['n', 8, 8, 3] },
+        output: { name: 'y' },
+      }),
+    );
+    const mlp = await loadOnnxModel(join(TEST_MODELS, 'mlp.onnx'));
+    try {
+      expect(nhwc.layout).toBe('NHWC');
+      expect(mlp.layout).toBe('none');
+      expect(cnn.layout).toBe('NCHW');
+    } finally {
+      nhwc.dispose();
+      mlp.dispose();
+    }
+  });
+});

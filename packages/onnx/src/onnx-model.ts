@@ -52,7 +52,7 @@ export class OnnxModel implements ModelGraph {
     this.inputShape = plan.inputShape;
     this.outputShape = plan.outputShape;
     this.opset = opset;
-    this.layout = plan.inputShape.length === 4 ? 'NCHW' : 'none';
+    this.layout = plan.layout;
   }
 
   /** Nodes in execution order; output shapes are inferred on first access (two dry runs). */
@@ -190,7 +190,12 @@ export class OnnxModel implements ModelGraph {
     const want = this.inputShape;
     const fits = x.rank === want.length && want.every((d, i) => d === null || d === x.shape[i]);
     if (!fits) {
-      const layout = this.layout === 'NCHW' ? ' (NCHW: batch, channels, height, width)' : '';
+      const layout =
+        this.layout === 'NCHW'
+          ? ' (NCHW: batch, channels, height, width)'
+          : this.layout === 'NHWC'
+            ? ' (NHWC: batch, height, width, channels)'
+            : '';
       throw new InterpError(
         'SHAPE_MISMATCH',
         `OnnxModel.run: the model expects an input of shape [${want.map((d) => d ?? 'any').join(', ')}]${layout}, got [${x.shape.join(', ')}]; reshape or transpose the input`,
