@@ -38,11 +38,45 @@ from torch import nn
 
 import captum
 from captum.attr import (
+    LRP,
+    Deconvolution,
     DeepLift,
+    DeepLiftShap,
     FeatureAblation,
+    FeaturePermutation,
+    GradientShap,
+    GuidedBackprop,
+    GuidedGradCam,
+    InputXGradient,
     IntegratedGradients,
+    InternalInfluence,
+    KernelShap,
+    LayerActivation,
+    LayerConductance,
+    LayerDeepLift,
+    LayerDeepLiftShap,
+    LayerFeatureAblation,
+    LayerGradCam,
+    LayerGradientShap,
+    LayerGradientXActivation,
+    LayerIntegratedGradients,
+    LayerLRP,
+    Lime,
+    NeuronConductance,
+    NeuronDeconvolution,
+    NeuronDeepLift,
+    NeuronFeatureAblation,
+    NeuronGradient,
+    NeuronGradientShap,
+    NeuronGuidedBackprop,
+    NeuronIntegratedGradients,
+    Occlusion,
     Saliency,
+    ShapleyValues,
+    ShapleyValueSampling,
 )
+from captum.attr._utils.lrp_rules import EpsilonRule
+from captum.metrics import infidelity, sensitivity_max
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "test-fixtures", "captum")
@@ -121,9 +155,16 @@ def randomize_batch_norms(model):
                 m.bias.uniform_(-0.5, 0.5)
 
 
-def exact(shape, scale=1.0):
-    """Seeded values on a 1/64 grid: exact in float32 and float64."""
-    return torch.round(torch.randn(*shape, dtype=torch.float64) * scale * 64) / 64
+def exact(shape, seed, scale=1.0, grid=64):
+    """Seeded normal values on a 1/grid grid (exact in float32 and float64), their own stream so
+    adding a case never changes another case's numbers."""
+    g = torch.Generator().manual_seed(seed)
+    return torch.round(torch.randn(*shape, generator=g, dtype=torch.float64) * scale * grid) / grid
+
+
+def seed_all(seed):
+    torch.manual_seed(seed)
+    np.random.seed(seed)
 
 
 def export(model, example, name):
@@ -208,19 +249,93 @@ class Recorder:
         print(name, len(self.file["cases"]), "cases", os.path.getsize(path), "bytes")
 
 
+# ---------------------------------------------------------------------------------------------- draws
+
+
+class Draws:
+    """Records what the patched random functions return while active, i.e. the exact random numbers
+    a Captum call used (so the TS tests replay them instead of matching torch's or numpy's RNG)."""
+
+    def __init__(self, *targets):
+        self.targets = targets  # (owner, attribute name, key)
+        self.got = {}
+
+    def __enter__(self):
+        self.saved = []
+        for owner, attr, key in self.targets:
+            original = getattr(owner, attr)
+            self.saved.append((owner, attr, original))
+
+            def wrapped(*args, _original=original, _key=key, **kwargs):
+                result = _original(*args, **kwargs)
+                self.got.setdefault(_key, []).append(result)
+                return result
+
+            setattr(owner, attr, wrapped)
+        return self
+
+    def __exit__(self, *exc):
+        for owner, attr, original in self.saved:
+            setattr(owner, attr, original)
+
+
+def gradient_shap_draws():
+    return Draws(
+        (torch, "normal", "noise"),
+        (np.random, "choice", "baseline_indices"),
+        (np.random, "uniform", "alphas"),
+    )
+
+
+def shap_draws_json(d):
+    (noise,) = d.got["noise"]
+    (indices,) = d.got["baseline_indices"]
+    (alphas,) = d.got["alphas"]
+    return {
+        "noise": noise,
+        "baseline_indices": [int(i) for i in indices],
+        "alphas": [r9(a) for a in alphas],
+    }
+
+
+GRADIENT_SHAP_DRAWS_NOTE = (
+    "Random: draws holds the exact numbers Captum used. Row r = item * n_samples + sample "
+    "(repeat_interleave order) of the expanded batch: noisy input x_r = inputs[item] + noise[r], "
+    "baseline b_r = baselines[baseline_indices[r]], point = alphas[r] * x_r + (1 - alphas[r]) * b_r; "
+    "attribution[item] = mean over its samples of (x_r - b_r) * d target / d point (layer methods: "
+    "gradient at the layer times layer(x_r) - layer(b_r))."
+)
+
+
+def replay_gradient_shap(model, x, baselines, target, draws, n):
+    """GradientShap from recorded draws, by the formula in GRADIENT_SHAP_DRAWS_NOTE."""
+    (noise,) = draws.got["noise"]
+    idx = torch.tensor(draws.got["baseline_indices"][0])
+    alpha = torch.tensor(draws.got["alphas"][0], dtype=x.dtype).view(-1, *[1] * (x.dim() - 1))
+    xr = x.repeat_interleave(n, 0) + noise
+    b = baselines[idx]
+    point = (alpha * xr + (1 - alpha) * b).requires_grad_()
+    t = torch.tensor(target).repeat_interleave(n)
+    out = model(point)[torch.arange(point.shape[0]), t].sum()
+    (grad,) = torch.autograd.grad(out, point)
+    return ((xr - b) * grad).view(x.shape[0], n, *x.shape[1:]).mean(1)
+
+
 # ---------------------------------------------------------------------------------------------- cases
 
 
-def primary_cases(rec, model, x, target, feature_mask):
-    """Cases every model gets: the deterministic primary methods."""
+def gradient_cases(rec, model, x, target, baselines3):
     a = {"target": target}
     rec.add("saliency", "Saliency", "primary", {}, a, Saliency(model).attribute(x, **a))
     a2 = {"target": target, "abs": False}
     rec.add("saliency-signed", "Saliency", "primary", {}, a2, Saliency(model).attribute(x, **a2))
+    rec.add("input-x-gradient", "InputXGradient", "primary", {}, a, InputXGradient(model).attribute(x, **a))
+    rec.add("guided-backprop", "GuidedBackprop", "primary", {}, a, GuidedBackprop(model).attribute(x, **a))
+    rec.add("deconvolution", "Deconvolution", "primary", {}, a, Deconvolution(model).attribute(x, **a))
 
     a = {"target": target, "return_convergence_delta": True}
-    rec.add("ig", "IntegratedGradients", "primary", {}, a, IntegratedGradients(model).attribute(x, **a))
-    baselines = exact(x.shape, 0.5)
+    ig = rec.add("ig", "IntegratedGradients", "primary", {}, a, IntegratedGradients(model).attribute(x, **a))
+    baselines = exact(x.shape, 101, 0.5)
     a = {
         "target": target,
         "baselines": baselines,
@@ -237,41 +352,311 @@ def primary_cases(rec, model, x, target, feature_mask):
     rec.add("deeplift-local", "DeepLift", "primary", c, a, DeepLift(model, **c).attribute(x, **a))
     a = {"target": target, "baselines": baselines, "return_convergence_delta": True}
     rec.add("deeplift-baselines", "DeepLift", "primary", {}, a, DeepLift(model).attribute(x, **a))
+    a = {"target": target, "baselines": baselines3, "return_convergence_delta": True}
+    rec.add("deeplift-shap", "DeepLiftShap", "primary", {}, a, DeepLiftShap(model).attribute(x, **a))
 
+    n = 5
+    a = {"target": target, "baselines": baselines3, "n_samples": n, "stdevs": 0.09}
+    seed_all(11)
+    with gradient_shap_draws() as d:
+        result = GradientShap(model).attribute(x, **a)
+    replayed = replay_gradient_shap(model, x, baselines3, target, d, n)
+    assert torch.allclose(result, replayed, atol=1e-12), "GradientShap replay differs from Captum"
+    rec.add(
+        "gradient-shap", "GradientShap", "primary", {}, a, result,
+        draws=shap_draws_json(d), note=GRADIENT_SHAP_DRAWS_NOTE,
+    )
+
+    # The expectation check: with stdevs 0 and one baseline, GradientShap's expectation over the
+    # uniform alpha is IntegratedGradients' integral; Captum's own sample mean is within the spread.
+    b1 = baselines[:1]
+    a_ig = {"target": target, "baselines": b1, "n_steps": 50}
+    expectation = IntegratedGradients(model).attribute(x, **a_ig)
+    n_big = 400
+    a = {"target": target, "baselines": b1, "n_samples": n_big, "stdevs": 0.0}
+    errors = []
+    for s in range(5):
+        seed_all(200 + s)
+        errors.append((GradientShap(model).attribute(x, **a) - expectation).abs().max().item())
+    scale = expectation.abs().max().item()
+    rec.add(
+        "gradient-shap-expectation", "GradientShap", "primary", {}, a, expectation,
+        captum_sampling_error={"max_abs": r9(max(errors)), "relative_to_max": r9(max(errors) / scale)},
+        note="Random: expected is IntegratedGradients(baselines=b, n_steps=50), GradientShap's "
+        "expectation. Captum's own GradientShap with these arguments (5 seeds) was off by at most "
+        "captum_sampling_error.max_abs; compare a seeded run with a tolerance of that order.",
+    )
+    return ig
+
+
+def perturbation_cases(rec, model, x, target, feature_mask, window, strides):
     a = {"target": target}
     rec.add("feature-ablation", "FeatureAblation", "primary", {}, a, FeatureAblation(model).attribute(x, **a))
     a = {"target": target, "baselines": 0.25, "feature_mask": feature_mask}
+    rec.add("feature-ablation-mask", "FeatureAblation", "primary", {}, a, FeatureAblation(model).attribute(x, **a))
+
+    a = {"target": target, "sliding_window_shapes": window, "strides": strides}
+    rec.add("occlusion", "Occlusion", "primary", {}, a, Occlusion(model).attribute(x, **a))
+    a = {**a, "baselines": 0.5}
+    rec.add("occlusion-baseline", "Occlusion", "primary", {}, a, Occlusion(model).attribute(x, **a))
+
+    # FeaturePermutation needs a batch: 4 items, and a fixed permutation instead of torch.randperm.
+    x4 = exact((4,) + tuple(x.shape[1:]), 102)
+    perm = [2, 0, 3, 1]
+
+    def fixed_permutation(batch, mask):
+        return batch[perm] * mask.to(batch.dtype) + batch * mask.bitwise_not().to(batch.dtype)
+
+    target4 = target + target
+    note = (
+        "constructor perm_func replaced by a fixed permutation: every permuted feature of row i "
+        "is taken from row perm[i] (perm recorded); Captum's default draws torch.randperm."
+    )
+    c = {"perm": perm}
+    for name, a in (
+        ("feature-permutation", {"target": target4}),
+        ("feature-permutation-mask", {"target": target4, "feature_mask": feature_mask}),
+    ):
+        fp = FeaturePermutation(model, perm_func=fixed_permutation)
+        rec.add(name, "FeaturePermutation", "primary", c, a, fp.attribute(x4, **a), inputs=x4, note=note)
+
+
+def shapley_cases(rec, model, x, target, feature_mask, n_samples):
+    a = {"target": target, "feature_mask": feature_mask}
+    rec.add("shapley-values", "ShapleyValues", "primary", {}, a, ShapleyValues(model).attribute(x, **a))
+
+    a = {"target": target, "feature_mask": feature_mask, "n_samples": n_samples}
+    seed_all(12)
+    svs = ShapleyValueSampling(model)
+    permutations = []
+    generator = svs.permutation_generator
+
+    def recording(num_features, num_samples):
+        for p in generator(num_features, num_samples):
+            permutations.append([int(i) for i in p])
+            yield p
+
+    svs.permutation_generator = recording
     rec.add(
-        "feature-ablation-mask", "FeatureAblation", "primary", {}, a, FeatureAblation(model).attribute(x, **a)
+        "shapley-sampling", "ShapleyValueSampling", "primary", {}, a, svs.attribute(x, **a),
+        draws={"permutations": permutations},
+        note="Random: draws.permutations are the feature orders Captum drew (torch.randperm), "
+        "used in turn for every item; replay them.",
     )
 
 
+def lrp_cases(rec, model, x, target, layer, layer_name, set_rules=lambda: None):
+    note = (
+        "Captum's default rules: EpsilonRule (epsilon 1e-9) on Linear, Conv2d, BatchNorm2d, "
+        "MaxPool2d, AdaptiveAvgPool2d and the residual Add module (set explicitly: torch's "
+        "functional + has no module); ReLU and Tanh pass relevance through unchanged. LayerLRP "
+        "uses a layer with a rule: Captum fails on a ReLU/Tanh layer (its rule is None)."
+    )
+    a = {"target": target, "return_convergence_delta": True}
+    # Captum deletes every rule after a call, the explicit ones too: set them before each.
+    set_rules()
+    rec.add("lrp", "LRP", "primary", {}, a, LRP(model).attribute(x, **a), note=note)
+    set_rules()
+    rec.add(
+        "layer-lrp", "LayerLRP", "layer", {}, a, LayerLRP(model, layer).attribute(x, **a),
+        layer=layer_name, note=note,
+    )
+
+
+def layer_cases(rec, model, x, target, layer, layer_name, baselines3):
+    def add(name, cls, a, c=None, **extra):
+        method = cls(model, layer, **(c or {}))
+        rec.add(name, cls.__name__, "layer", c or {}, a, method.attribute(x, **a), layer=layer_name, **extra)
+
+    add("layer-activation", LayerActivation, {})
+    add("layer-gradient-x-activation", LayerGradientXActivation, {"target": target})
+    add("layer-ig", LayerIntegratedGradients, {"target": target, "return_convergence_delta": True})
+    add("layer-conductance", LayerConductance, {"target": target, "return_convergence_delta": True})
+    add("internal-influence", InternalInfluence, {"target": target})
+    add("layer-deeplift", LayerDeepLift, {"target": target, "return_convergence_delta": True})
+    add("layer-deeplift-shap", LayerDeepLiftShap, {"target": target, "baselines": baselines3})
+    add("layer-feature-ablation", LayerFeatureAblation, {"target": target})
+
+    n = 5
+    a = {"target": target, "baselines": baselines3, "n_samples": n, "stdevs": 0.09}
+    seed_all(13)
+    with gradient_shap_draws() as d:
+        result = LayerGradientShap(model, layer).attribute(x, **a)
+    rec.add(
+        "layer-gradient-shap", "LayerGradientShap", "layer", {}, a, result, layer=layer_name,
+        draws=shap_draws_json(d), note=GRADIENT_SHAP_DRAWS_NOTE,
+    )
+
+
+def neuron_cases(rec, model, x, target, layer, layer_name, neuron, baselines3):
+    def add(name, cls, a, **extra):
+        a = {"neuron_selector": neuron, **a}
+        rec.add(name, cls.__name__, "neuron", {}, a, cls(model, layer).attribute(x, **a), layer=layer_name, **extra)
+
+    add("neuron-gradient", NeuronGradient, {})
+    add("neuron-ig", NeuronIntegratedGradients, {})
+    add("neuron-conductance", NeuronConductance, {"target": target})
+    add("neuron-deeplift", NeuronDeepLift, {})
+    add("neuron-guided-backprop", NeuronGuidedBackprop, {})
+    add("neuron-deconvolution", NeuronDeconvolution, {})
+    add("neuron-feature-ablation", NeuronFeatureAblation, {})
+
+    n = 5
+    a = {"neuron_selector": neuron, "baselines": baselines3, "n_samples": n, "stdevs": 0.09}
+    seed_all(14)
+    with gradient_shap_draws() as d:
+        result = NeuronGradientShap(model, layer).attribute(x, **a)
+    rec.add(
+        "neuron-gradient-shap", "NeuronGradientShap", "neuron", {}, a, result, layer=layer_name,
+        draws=shap_draws_json(d), note=GRADIENT_SHAP_DRAWS_NOTE,
+    )
+
+
+def metric_cases(rec, model, x, target, attributions):
+    n = 10
+    shape = (x.shape[0] * n,) + tuple(x.shape[1:])
+    perturbations = exact(shape, 103, 0.1, grid=1024)
+
+    def perturb(inputs):
+        assert inputs.shape == perturbations.shape
+        return perturbations, inputs - perturbations
+
+    note = (
+        "perturb_func is deterministic: row r = item * n_perturb_samples + sample gets the "
+        "perturbation draws.perturbations[r] and the perturbed input inputs[item] - perturbations[r]; "
+        "attributions (a T) are the 'ig' case's."
+    )
+    for normalize in (False, True):
+        a = {"target": target, "attributions": attributions, "n_perturb_samples": n, "normalize": normalize}
+        value = infidelity(model, perturb, x, attributions, target=target, n_perturb_samples=n, normalize=normalize)
+        rec.add(
+            "infidelity-normalized" if normalize else "infidelity", "infidelity", "metric", {}, a, value,
+            draws={"perturbations": perturbations}, note=note,
+        )
+
+    radius = 0.02
+    noise = torch.round((torch.rand(shape, generator=torch.Generator().manual_seed(104), dtype=torch.float64) * 2 - 1) * radius * 1024) / 1024
+
+    def perturb_in_ball(inputs, perturb_radius):
+        assert inputs.shape == noise.shape and perturb_radius == radius
+        return inputs + noise
+
+    a = {"target": target, "perturb_radius": radius, "n_perturb_samples": n}
+    value = sensitivity_max(Saliency(model).attribute, x, perturb_func=perturb_in_ball, **a)
+    rec.add(
+        "sensitivity-max", "sensitivity_max", "metric", {"explanation_func": "Saliency.attribute"}, a, value,
+        draws={"perturbations": noise},
+        note="explanation_func is Saliency(model).attribute (abs=True); perturb_func is deterministic: "
+        "row r = item * n_perturb_samples + sample is inputs[item] + perturbations[r] (uniform in "
+        "the radius on a 1/1024 grid, like Captum's default_perturb_func); norm_ord 'fro'.",
+    )
+
+
+def lime_kernel_shap_cases(rec, model, x, target):
+    """Random and not replayable (torch's RNG inside Captum's samplers and fits): expected is the
+    exact Shapley value, the limit KernelShap converges to; Captum's own spread is recorded."""
+    exact_shapley = ShapleyValues(model).attribute(x, target=target)
+    scale = exact_shapley.abs().max().item()
+    for cls, n_samples, name in ((KernelShap, 2000, "kernel-shap"), (Lime, 2000, "lime")):
+        a = {"target": target, "n_samples": n_samples}
+        runs = []
+        for s in range(5):
+            seed_all(300 + s)
+            runs.append(cls(model).attribute(x, **a))
+        runs = torch.stack(runs)
+        err = (runs - exact_shapley).abs().max().item()
+        mean = runs.mean(0)
+        rec.add(
+            name, cls.__name__, "primary", {}, a,
+            exact_shapley if cls is KernelShap else mean,
+            exact_shapley=exact_shapley,
+            captum_runs={"seeds": 5, "mean": mean, "max_abs_from_exact_shapley": r9(err),
+                         "relative_to_max": r9(err / scale),
+                         "max_abs_spread": r9((runs - mean).abs().max().item())},
+            note=(
+                "Random: expected is the exact Shapley value (ShapleyValues, baselines 0), what "
+                "KernelShap converges to; captum_runs shows how far Captum's own runs land."
+                if cls is KernelShap
+                else "Random: expected is the mean of 5 Captum runs (default interpretable model "
+                "SkLearnLasso(alpha=0.01), exponential kernel on the cosine distance with width 1, "
+                "Bernoulli(0.5) feature samples); a Lasso fit does not converge to Shapley values, so "
+                "compare against the mean within a few captum_runs.max_abs_spread."
+            ),
+        )
+
+
+# ---------------------------------------------------------------------------------------------- main
+
+
 def main():
-    torch.manual_seed(0)
-    np.random.seed(0)
     os.makedirs(OUT, exist_ok=True)
 
+    seed_all(0)
     cnn = ResCnn()
     randomize_batch_norms(cnn)
     cnn.eval()
-    x_cnn = exact((2, 3, 8, 8))
+    x_cnn = exact((2, 3, 8, 8), 1)
     names = export(cnn, x_cnn, "rescnn.onnx")
     assert "/block/conv1/Conv" in names and "/block/add/Add" in names, names
     cnn = cnn.double()
     rec = Recorder(cnn, x_cnn, "rescnn.onnx")
+    target = [0, 2]
+    baselines3 = exact((3, 3, 8, 8), 2, 0.5)
     # 2 x 2 patches shared by the 3 channels: 16 features, broadcast over channels and batch.
-    patches = (torch.arange(8).view(8, 1) // 2) * 4 + torch.arange(8).view(1, 8) // 2
-    primary_cases(rec, cnn, x_cnn, [0, 2], patches.view(1, 1, 8, 8))
+    patches = ((torch.arange(8).view(8, 1) // 2) * 4 + torch.arange(8).view(1, 8) // 2).view(1, 1, 8, 8)
+    quadrants = ((torch.arange(8).view(8, 1) // 4) * 2 + torch.arange(8).view(1, 8) // 4).view(1, 1, 8, 8)
+    ig = gradient_cases(rec, cnn, x_cnn, target, baselines3)
+    perturbation_cases(rec, cnn, x_cnn, target, patches, (3, 2, 2), (3, 1, 1))
+    shapley_cases(rec, cnn, x_cnn, target, quadrants, 3)
+
+    # Class 2 is the only class whose Grad-CAM is positive somewhere on both items (the others are
+    # negative everywhere, so their ReLU'd maps and GuidedGradCam would be all zeros).
+    a = {"target": 2}
+    rec.add(
+        "guided-gradcam", "GuidedGradCam", "primary", {}, a,
+        GuidedGradCam(cnn, cnn.block.relu2).attribute(x_cnn, **a), layer="block.relu2",
+        note="GuidedGradCam on the residual block's output (block.relu2), nearest upsampling.",
+    )
+    for name, a in (
+        ("layer-gradcam", {"target": target}),
+        ("layer-gradcam-relu", {"target": 2, "relu_attributions": True}),
+    ):
+        method = LayerGradCam(cnn, cnn.block.relu2)
+        rec.add(name, "LayerGradCam", "layer", {}, a, method.attribute(x_cnn, **a), layer="block.relu2")
+    layer_cases(rec, cnn, x_cnn, target, cnn.block.relu2, "block.relu2", baselines3)
+    a = {"target": target, "return_convergence_delta": True}
+    rec.add(
+        "layer-ig-stem-conv", "LayerIntegratedGradients", "layer", {}, a,
+        LayerIntegratedGradients(cnn, cnn.stem.conv).attribute(x_cnn, **a), layer="stem.conv",
+    )
+    neuron_cases(rec, cnn, x_cnn, target, cnn.block.relu2, "block.relu2", (2, 1, 2), baselines3)
+
+    def add_rule():
+        cnn.block.add.rule = EpsilonRule()
+
+    lrp_cases(rec, cnn, x_cnn, target, cnn.block.conv2, "block.conv2", add_rule)
+    metric_cases(rec, cnn, x_cnn, target, ig)
     rec.write("rescnn.json")
 
+    seed_all(0)
     mlp = Mlp()
     mlp.eval()
-    x_mlp = exact((2, 6))
+    x_mlp = exact((2, 6), 3)
     names = export(mlp, x_mlp, "mlp.onnx")
     assert "/fc1/Gemm" in names, names
     mlp = mlp.double()
     rec = Recorder(mlp, x_mlp, "mlp.onnx")
-    primary_cases(rec, mlp, x_mlp, [1, 0], torch.tensor([[0, 0, 1, 1, 2, 2]]))
+    target = [1, 0]
+    baselines3 = exact((3, 6), 4, 0.5)
+    groups = torch.tensor([[0, 0, 1, 1, 2, 2]])
+    ig = gradient_cases(rec, mlp, x_mlp, target, baselines3)
+    perturbation_cases(rec, mlp, x_mlp, target, groups, (2,), (1,))
+    shapley_cases(rec, mlp, x_mlp, target, None, 4)
+    lime_kernel_shap_cases(rec, mlp, x_mlp, target)
+    layer_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", baselines3)
+    neuron_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", (2,), baselines3)
+    lrp_cases(rec, mlp, x_mlp, target, mlp.fc1, "fc1")
+    metric_cases(rec, mlp, x_mlp, target, ig)
     rec.write("mlp.json")
 
 
