@@ -459,7 +459,7 @@ describe('targetInputGradient', () => {
       [
         () => targetInputGradient({} as never, x, 0),
         'INVALID_ARGUMENT',
-        /must be a Learner, a tfjs-layers LayersModel or a function/,
+        /must be a Learner, a tfjs-layers LayersModel, a ModelGraph \(e.g. from loadOnnxModel\) or a function/,
       ],
       [
         () => targetInputGradient(model, [1, 2] as never, 0),

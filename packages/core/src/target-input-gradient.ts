@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { InterpError } from './errors.js';
 import { planLayerChain, runLayerChain, UnsupportedAtRuntime } from './layer-chain.js';
-import { isLayersModel, layersModelOf } from './layers-internals.js';
-import type { Learner, ModelFunction } from './learner.js';
+import { layersModelOf } from './layers-internals.js';
+import { type GraphSource, toModelGraph } from './model-graph/to-model-graph.js';
 import { describe, keyword } from './validate.js';
 
 /**
@@ -66,7 +66,7 @@ export interface TargetInputGradient {
  * ```
  */
 export function targetInputGradient(
-  model: Learner | LayersModel | ModelFunction,
+  model: GraphSource,
   x: tf.Tensor,
   target: InputGradientTarget,
   options: TargetInputGradientOptions = {},
@@ -125,30 +125,17 @@ function insideGradient(): boolean {
   return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
 }
 
+/**
+ * How a model runs here: the tfjs-layers model behind it (for the tape-free path) and its forward
+ * pass through the same model graph that getPreds and attribution run, so a Learner (or a graph,
+ * or a function) computes the same outputs everywhere.
+ */
 function resolveModel(
-  model: unknown,
+  model: GraphSource,
   where: string,
 ): { layersModel: LayersModel | undefined; forward: (x: tf.Tensor) => tf.Tensor } {
-  if (isLayersModel(model)) {
-    return {
-      layersModel: model,
-      forward: (x) => model.apply(x, { training: false }) as tf.Tensor,
-    };
-  }
-  if (typeof model === 'function') {
-    return { layersModel: undefined, forward: (x) => (model as ModelFunction)(x) };
-  }
-  // A Learner (also one from another copy of this package): its layers model, else its predict.
-  const learner = model as Learner | null;
-  if (typeof learner?.predict === 'function') {
-    const lm = layersModelOf(learner);
-    if (lm) return resolveModel(lm, where);
-    return { layersModel: undefined, forward: (x) => learner.predict(x) };
-  }
-  throw new InterpError(
-    'INVALID_ARGUMENT',
-    `${where}: the model must be a Learner, a tfjs-layers LayersModel or a function (x) => y; got ${describe(model)}`,
-  );
+  const graph = toModelGraph(model, where);
+  return { layersModel: layersModelOf(model), forward: (x) => graph.predict(x) };
 }
 
 function checkInput(x: unknown, layersModel: LayersModel | undefined, where: string): void {
