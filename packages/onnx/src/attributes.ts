@@ -21,6 +21,13 @@ export class Attributes {
     this.byName = new Map(list.map((a) => [a.name ?? '', a]));
   }
 
+  /** A copy with some integer-list attributes replaced (or added). */
+  withInts(overrides: Readonly<Record<string, number[]>>): Attributes {
+    const list = [...this.byName.values()].filter((a) => !(a.name && a.name in overrides));
+    for (const [name, ints] of Object.entries(overrides)) list.push({ name, ints });
+    return new Attributes(list, this.where);
+  }
+
   has(name: string): boolean {
     return this.byName.has(name);
   }

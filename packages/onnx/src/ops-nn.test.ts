@@ -2,6 +2,7 @@ import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildModel,
   compareWithOrt,
   f,
   type InitTensor,
@@ -106,6 +107,32 @@ const cases: [string, Uint8Array, number[]][] = [
       extraInputs: ['w', 'b'],
     }),
     [1, 3, 4, 5],
+  ],
+  [
+    'Conv 1-D (torch Conv1d): stride 2, pads, bias',
+    singleOp('Conv', [2, 3, 11], {
+      attrs: { strides: [2], pads: [1, 2], kernel_shape: [3] },
+      initializers: [w('w', [4, 3, 3], 40), w('b', [4], 41)],
+      extraInputs: ['w', 'b'],
+    }),
+    [2, 3, 11],
+  ],
+  [
+    'MaxPool 1-D and AveragePool 1-D',
+    buildModel({
+      nodes: [
+        {
+          op: 'MaxPool',
+          inputs: ['x'],
+          outputs: ['m'],
+          attrs: { kernel_shape: [3], strides: [2], pads: [1, 1] },
+        },
+        { op: 'AveragePool', inputs: ['m'], outputs: ['y'], attrs: { kernel_shape: [2] } },
+      ],
+      input: { name: 'x', dims: [2, 3, 10] },
+      output: { name: 'y' },
+    }),
+    [2, 3, 10],
   ],
   [
     'Gemm transB with bias',

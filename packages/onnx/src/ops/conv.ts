@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activationGrad, relu6 } from './activation-grads.js';
 import { spatialPads, tfPadding } from './conv-padding.js';
 import { nhwc } from './layout.js';
+import { alsoOneDimensional } from './one-dimensional.js';
 import type { FusedActivation, OpContext, OpKernel, Value } from './op-types.js';
 import { recordingGradients } from './recording-gradients.js';
 
@@ -203,4 +204,7 @@ const convTranspose: OpKernel = (ctx) => {
 };
 
 /** Convolutions. */
-export const convOps: Record<string, OpKernel> = { Conv: conv, ConvTranspose: convTranspose };
+export const convOps: Record<string, OpKernel> = {
+  Conv: alsoOneDimensional(conv),
+  ConvTranspose: convTranspose,
+};

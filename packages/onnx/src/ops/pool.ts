@@ -2,6 +2,7 @@ import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { spatialPads } from './conv-padding.js';
 import { nchw, nhwc } from './layout.js';
+import { alsoOneDimensional } from './one-dimensional.js';
 import type { OpContext, OpKernel, Value } from './op-types.js';
 
 type Pair = [number, number];
@@ -91,8 +92,8 @@ function globalPool(reduce: (x: tf.Tensor, axes: number[]) => tf.Tensor): OpKern
 
 /** Pooling. */
 export const poolOps: Record<string, OpKernel> = {
-  MaxPool: maxPool,
-  AveragePool: averagePool,
+  MaxPool: alsoOneDimensional(maxPool),
+  AveragePool: alsoOneDimensional(averagePool),
   GlobalAveragePool: globalPool((x, axes) => tf.mean(x, axes, true)),
   GlobalMaxPool: globalPool((x, axes) => tf.max(x, axes, true)),
 };
