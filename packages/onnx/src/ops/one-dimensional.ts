@@ -27,7 +27,7 @@ function expandAttrs(ctx: OpContext) {
 export function alsoOneDimensional(kernel: OpKernel): OpKernel {
   return (ctx) => {
     const x = ctx.inputs[0];
-    if (!x || x.tensor.rank !== 3) return kernel(ctx);
+    if (x?.tensor.rank !== 3) return kernel(ctx);
     const view = (v: Value | undefined, i: number): Value | undefined => {
       if (!v || (i !== 0 && i !== 1) || (i === 1 && v.tensor.rank !== 3)) return v;
       const t = nchw(v);
