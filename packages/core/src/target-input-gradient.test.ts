@@ -8,7 +8,7 @@ import { backendDataIds } from './kernels/test-kernel-helpers.js';
 import { Learner } from './learner.js';
 import { createRng } from './random.js';
 import { targetInputGradient, targetInputGradientDefaults } from './target-input-gradient.js';
-import { expectNoLeakedTensors } from './testing.js';
+import { chainGraph, expectNoLeakedTensors } from './testing.js';
 
 type LayerFactory = () => tfl.layers.Layer[];
 
@@ -559,5 +559,26 @@ describe('targetInputGradient', () => {
     expect(() => targetInputGradient(twoInputs as tfl.LayersModel, x, 0)).toThrow(/has 2 inputs/);
     tf.dispose(x);
     model.dispose();
+  });
+});
+
+describe('targetInputGradient(graph, x, target)', () => {
+  it('differentiates a ModelGraph through its predict: d(x_1^2)/dx = 2 x_1 in column 1, 0 elsewhere', async () => {
+    const graph = chainGraph(
+      [{ name: 'square', op: 'Square', outputShape: [null, 3], fn: (t) => tf.square(t) }],
+      { inputShape: [null, 3] },
+    );
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [-1, 0.5, 4],
+    ]);
+    const r = targetInputGradient(graph, x, 1);
+    expect(r.method).toBe('tape');
+    // + 0 folds the -0 of 0 * (2 * -1) into 0.
+    expect(Array.from(await r.gradient.data(), (v) => v + 0)).toEqual([0, 4, 0, 0, 1, 0]);
+    expect(Array.from(await r.outputs.data())).toEqual([1, 4, 9, 1, 0.25, 16]);
+    tf.dispose([r.gradient, r.outputs]);
+    await expectNoLeakedTensors(() => targetInputGradient(graph, x, [0, 2]));
+    tf.dispose(x);
   });
 });
