@@ -14,6 +14,9 @@ every node named by its module scope, e.g. /block/conv1/Conv -> module path `blo
   (conv-BN-ReLU-conv-BN, identity add as its own module, ReLU) -> global avg pool -> flatten ->
   linear 4->3. BN running statistics are non-trivial.
 - mlp.onnx: [N, 6] -> fc1 (6->5) -> act1 (Tanh) -> fc2 (5->3), logits.
+- mlp-softmax.onnx: [N, 6] -> fc1 (6->5) -> act1 (Sigmoid) -> fc2 (5->3) -> softmax (Softmax):
+  probabilities, for DeepLift's rescale rule on Sigmoid and Softmax (no LRP cases: Captum's LRP
+  has no rule for either).
 
 Inputs and baselines are multiples of 1/64 so float32 and float64 hold them exactly; Captum runs on
 model.double(). Every value in a case file is float64 rounded to 1e-9.
@@ -143,6 +146,20 @@ class Mlp(nn.Module):
 
     def forward(self, x):
         return self.fc2(self.act1(self.fc1(x)))
+
+
+class MlpSoftmax(nn.Module):
+    """Sigmoid inside and a Softmax output: DeepLift's rescale rule on both nonlinearities."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(6, 5)
+        self.act1 = nn.Sigmoid()
+        self.fc2 = nn.Linear(5, 3)
+        self.softmax = nn.Softmax(dim=1)
+
+    def forward(self, x):
+        return self.softmax(self.fc2(self.act1(self.fc1(x))))
 
 
 def randomize_batch_norms(model):
@@ -658,6 +675,21 @@ def main():
     lrp_cases(rec, mlp, x_mlp, target, mlp.fc1, "fc1")
     metric_cases(rec, mlp, x_mlp, target, ig)
     rec.write("mlp.json")
+
+    seed_all(1)
+    mlp = MlpSoftmax()
+    mlp.eval()
+    x_mlp = exact((2, 6), 5)
+    names = export(mlp, x_mlp, "mlp-softmax.onnx")
+    assert "/softmax/Softmax" in names, names
+    mlp = mlp.double()
+    rec = Recorder(mlp, x_mlp, "mlp-softmax.onnx")
+    target = [2, 1]
+    baselines3 = exact((3, 6), 6, 0.5)
+    gradient_cases(rec, mlp, x_mlp, target, baselines3)
+    layer_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", baselines3)
+    neuron_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", (3,), baselines3)
+    rec.write("mlp-softmax.json")
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type CaptumModelName,
   captumCase,
   captumFixturePath,
+  captumModelNames,
   captumTensor,
   expectCloseToCaptum,
   readCaptumCases,
@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 
 describe('Captum reference cases', () => {
-  for (const name of ['rescnn', 'mlp'] as CaptumModelName[]) {
+  for (const name of captumModelNames) {
     it(`${name}.onnx run by @interp/onnx gives PyTorch's float64 logits within 1e-4`, async () => {
       const file = await readCaptumCases(name);
       const model = await loadOnnxModel(captumFixturePath(file.model));

@@ -40,8 +40,14 @@ export interface CaptumCaseFile {
   cases: CaptumCase[];
 }
 
-/** The models with case files: `rescnn` ([N, 3, 8, 8] residual CNN), `mlp` ([N, 6] -> 3, tanh). */
-export type CaptumModelName = 'rescnn' | 'mlp';
+/**
+ * The models with case files: `rescnn` ([N, 3, 8, 8] residual CNN with batch norm and max pooling),
+ * `mlp` ([N, 6] -> 3 logits, tanh), `mlp-softmax` ([N, 6] -> 3 probabilities, sigmoid + softmax).
+ */
+export type CaptumModelName = 'rescnn' | 'mlp' | 'mlp-softmax';
+
+/** Every model with a case file. */
+export const captumModelNames: readonly CaptumModelName[] = ['rescnn', 'mlp', 'mlp-softmax'];
 
 /** Relative tolerance of float32 results against Captum's float64 (issue 14): 2e-3. */
 export const captumTolerance = 2e-3;
