@@ -1,10 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-
-interface LayerLike {
-  getClassName(): string;
-  getConfig(): Record<string, unknown>;
-  layers?: LayerLike[];
-}
+import type { LayerLike } from './layers-internals.js';
 
 /**
  * True when a tfjs-layers model's output layer is a softmax: a `Softmax` layer, or an
@@ -21,8 +16,15 @@ interface LayerLike {
 export function endsInSoftmax(model: LayersModel): boolean {
   const outputs = (model as unknown as { outputLayers?: LayerLike[] }).outputLayers;
   let layer: LayerLike | undefined =
-    outputs?.length === 1 ? outputs[0] : outputs?.length ? undefined : model.layers.at(-1);
-  while (layer?.layers?.length) layer = layer.layers.at(-1);
+    outputs?.length === 1
+      ? outputs[0]
+      : outputs?.length
+        ? undefined
+        : (model.layers.at(-1) as unknown as LayerLike | undefined);
+  // A model nested last (a Sequential inside the model): its own last layer decides.
+  while (Array.isArray(layer?.layers) && layer.layers.length > 0) {
+    layer = (layer.layers as LayerLike[]).at(-1);
+  }
   if (!layer) return false;
   if (layer.getClassName() === 'Softmax') return true;
   try {

@@ -34,6 +34,8 @@ export interface VariableLike {
 export interface LayerLike {
   name: string;
   getClassName(): string;
+  /** The layer's serializable options (`activation`, `units`, ...). */
+  getConfig(): Record<string, unknown>;
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
   countParams(): number;
   trainableWeights: { shape: readonly (number | null)[] }[];
