@@ -17,6 +17,10 @@ every node named by its module scope, e.g. /block/conv1/Conv -> module path `blo
 - mlp-softmax.onnx: [N, 6] -> fc1 (6->5) -> act1 (Sigmoid) -> fc2 (5->3) -> softmax (Softmax):
   probabilities, for DeepLift's rescale rule on Sigmoid and Softmax (no LRP cases: Captum's LRP
   has no rule for either).
+- toy/*.onnx: Captum's unit-test toy models (BasicModel_MultiLayer, ReLULinearModel,
+  ReLUDeepLiftModel, TanhDeepLiftModel, SimpleLRPModel) with their fixed weights, rewritten with
+  one input tensor, on the inputs Captum's tests use: their analytic numbers (IG 390, DeepLift
+  [2, 1], LRP [18, 36, 54]) come out as Captum's tests assert.
 
 Inputs and baselines are multiples of 1/64 so float32 and float64 hold them exactly; Captum runs on
 model.double(). Every value in a case file is float64 rounded to 1e-9.
@@ -160,6 +164,79 @@ class MlpSoftmax(nn.Module):
 
     def forward(self, x):
         return self.softmax(self.fc2(self.act1(self.fc1(x))))
+
+
+# Captum's unit-test toy models (captum/testing/helpers/basic_models.py), rewritten with one input
+# tensor (ours take one) and the same fixed weights, so Captum's analytic cases carry over.
+
+
+class ToyMultiLayer(nn.Module):
+    """BasicModel_MultiLayer: identity linear0, linear1 = ones with bias [-10, 1, 1, 1], ReLU,
+    linear2 = ones with bias [-1, 1]."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear0 = nn.Linear(3, 3)
+        self.linear1 = nn.Linear(3, 4)
+        self.relu = nn.ReLU()
+        self.linear2 = nn.Linear(4, 2)
+        with torch.no_grad():
+            self.linear0.weight.copy_(torch.eye(3))
+            self.linear0.bias.zero_()
+            self.linear1.weight.fill_(1.0)
+            self.linear1.bias.copy_(torch.tensor([-10.0, 1.0, 1.0, 1.0]))
+            self.linear2.weight.fill_(1.0)
+            self.linear2.bias.copy_(torch.tensor([-1.0, 1.0]))
+
+    def forward(self, x):
+        return self.linear2(self.relu(self.linear1(self.linear0(x))))
+
+
+class ToyReluLinear(nn.Module):
+    """ReLULinearModel on x = [x1, x2] (3 + 3 features): l3(relu([l1(x1), l2(x2)]))."""
+
+    def __init__(self):
+        super().__init__()
+        self.l1 = nn.Linear(3, 1, bias=False)
+        self.l2 = nn.Linear(3, 1, bias=False)
+        self.relu = nn.ReLU()
+        self.l3 = nn.Linear(2, 1, bias=False)
+        with torch.no_grad():
+            self.l1.weight.copy_(torch.tensor([[3.0, 1.0, 0.0]]))
+            self.l2.weight.copy_(torch.tensor([[2.0, 3.0, 0.0]]))
+            self.l3.weight.copy_(torch.tensor([[1.0, 1.0]]))
+
+    def forward(self, x):
+        return self.l3(self.relu(torch.cat([self.l1(x[:, :3]), self.l2(x[:, 3:])], dim=1)))
+
+
+class ToyDeepLift(nn.Module):
+    """ReLUDeepLiftModel / TanhDeepLiftModel on x = [x1, x2]: 2 act1(x1) + 2 act2(x2 - 1.5)."""
+
+    def __init__(self, activation):
+        super().__init__()
+        self.act1 = activation()
+        self.act2 = activation()
+
+    def forward(self, x):
+        return 2 * self.act1(x[:, :1]) + 2 * self.act2(x[:, 1:] - 1.5)
+
+
+class ToySimpleLrp(nn.Module):
+    """SimpleLRPModel: linear (3 -> 3, all 2) -> ReLU -> linear2 (3 -> 1, all 3) (its dropout is
+    the identity in eval mode and left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(3, 3, bias=False)
+        self.relu = nn.ReLU()
+        self.linear2 = nn.Linear(3, 1, bias=False)
+        with torch.no_grad():
+            self.linear.weight.fill_(2.0)
+            self.linear2.weight.fill_(3.0)
+
+    def forward(self, x):
+        return self.linear2(self.relu(self.linear(x)))
 
 
 def randomize_batch_norms(model):
@@ -690,6 +767,81 @@ def main():
     layer_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", baselines3)
     neuron_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", (3,), baselines3)
     rec.write("mlp-softmax.json")
+
+    toy_models(os.path.join(OUT, "toy"))
+
+
+def toy_models(out):
+    """Captum's unit-test toy models with the inputs its tests use (where they fit one tensor)."""
+    os.makedirs(out, exist_ok=True)
+
+    def record(model, name, x, cases):
+        model.eval()
+        names = export(model, x, os.path.join("toy", f"{name}.onnx"))
+        assert names, name
+        model = model.double()
+        rec = Recorder(model, x, f"toy/{name}.onnx")
+        for case_name, cls, kind, layer, a, *c in cases:
+            c = c[0] if c else {}
+            method = cls(model, **c) if layer is None else cls(model, getattr(model, layer), **c)
+            extra = {} if layer is None else {"layer": layer}
+            rec.add(case_name, cls.__name__, kind, c, a, method.attribute(x, **a), **extra)
+        rec.write(os.path.join("toy", f"{name}.json"))
+
+    t = {"target": 0}
+    delta = {"target": 0, "return_convergence_delta": True}
+    record(
+        ToyMultiLayer(), "multilayer", torch.tensor([[0.0, 100.0, 0.0], [20.0, 50.0, 30.0]], dtype=torch.float64),
+        [
+            ("saliency", Saliency, "primary", None, t),
+            ("ig", IntegratedGradients, "primary", None, delta),
+            ("deeplift", DeepLift, "primary", None, delta),
+            ("lrp", LRP, "primary", None, delta),
+            ("feature-ablation", FeatureAblation, "primary", None, t),
+            ("shapley-values", ShapleyValues, "primary", None, t),
+            ("layer-conductance-linear0", LayerConductance, "layer", "linear0", delta),
+            ("layer-conductance-linear1", LayerConductance, "layer", "linear1", delta),
+            ("layer-ig-linear1", LayerIntegratedGradients, "layer", "linear1", delta),
+            ("internal-influence-linear1", InternalInfluence, "layer", "linear1", t),
+            ("layer-activation-relu", LayerActivation, "layer", "relu", {}),
+            ("layer-gxa-linear1", LayerGradientXActivation, "layer", "linear1", t),
+            ("layer-deeplift-relu", LayerDeepLift, "layer", "relu", delta),
+            ("layer-feature-ablation-relu", LayerFeatureAblation, "layer", "relu", t),
+            ("neuron-gradient-linear1", NeuronGradient, "neuron", "linear1", {"neuron_selector": (1,)}),
+            ("neuron-ig-linear1", NeuronIntegratedGradients, "neuron", "linear1", {"neuron_selector": (1,)}),
+            ("neuron-conductance-linear1", NeuronConductance, "neuron", "linear1", {"neuron_selector": (1,), "target": 0}),
+            ("neuron-deeplift-relu", NeuronDeepLift, "neuron", "relu", {"neuron_selector": (1,)}),
+        ],
+    )
+    record(
+        ToyReluLinear(), "relu-linear",
+        torch.tensor([[-10.0, 1.0, -5.0, 3.0, 3.0, 1.0], [1.0, 2.0, 3.0, -1.0, 0.5, 2.0]], dtype=torch.float64),
+        [
+            ("deeplift", DeepLift, "primary", None, delta),
+            ("deeplift-local", DeepLift, "primary", None, t, {"multiply_by_inputs": False}),
+            ("ig", IntegratedGradients, "primary", None, delta),
+            ("guided-backprop", GuidedBackprop, "primary", None, t),
+            ("lrp", LRP, "primary", None, delta),
+        ],
+    )
+    for act, name in ((nn.ReLU, "relu-deeplift"), (nn.Tanh, "tanh-deeplift")):
+        b3 = torch.tensor([[0.0, 0.0], [-1.0, 0.5], [0.5, 2.0]], dtype=torch.float64)
+        record(
+            ToyDeepLift(act), name, torch.tensor([[1.0, 2.0], [-0.5, 3.0]], dtype=torch.float64),
+            [
+                ("deeplift", DeepLift, "primary", None, delta),
+                ("deeplift-shap", DeepLiftShap, "primary", None, {"target": 0, "baselines": b3}),
+                ("ig", IntegratedGradients, "primary", None, delta),
+            ],
+        )
+    record(
+        ToySimpleLrp(), "simple-lrp", torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]], dtype=torch.float64),
+        [
+            ("lrp", LRP, "primary", None, delta),
+            ("layer-lrp-linear", LayerLRP, "layer", "linear", delta),
+            ("layer-lrp-linear2", LayerLRP, "layer", "linear2", delta),
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -42,12 +42,30 @@ export interface CaptumCaseFile {
 
 /**
  * The models with case files: `rescnn` ([N, 3, 8, 8] residual CNN with batch norm and max pooling),
- * `mlp` ([N, 6] -> 3 logits, tanh), `mlp-softmax` ([N, 6] -> 3 probabilities, sigmoid + softmax).
+ * `mlp` ([N, 6] -> 3 logits, tanh), `mlp-softmax` ([N, 6] -> 3 probabilities, sigmoid + softmax),
+ * and Captum's unit-test toy models with fixed weights (`toy/...`, analytic numbers).
  */
-export type CaptumModelName = 'rescnn' | 'mlp' | 'mlp-softmax';
+export type CaptumModelName =
+  | 'rescnn'
+  | 'mlp'
+  | 'mlp-softmax'
+  | 'toy/multilayer'
+  | 'toy/relu-linear'
+  | 'toy/relu-deeplift'
+  | 'toy/tanh-deeplift'
+  | 'toy/simple-lrp';
 
 /** Every model with a case file. */
-export const captumModelNames: readonly CaptumModelName[] = ['rescnn', 'mlp', 'mlp-softmax'];
+export const captumModelNames: readonly CaptumModelName[] = [
+  'rescnn',
+  'mlp',
+  'mlp-softmax',
+  'toy/multilayer',
+  'toy/relu-linear',
+  'toy/relu-deeplift',
+  'toy/tanh-deeplift',
+  'toy/simple-lrp',
+];
 
 /** Relative tolerance of float32 results against Captum's float64 (issue 14): 2e-3. */
 export const captumTolerance = 2e-3;
