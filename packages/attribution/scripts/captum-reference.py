@@ -381,11 +381,12 @@ def gradient_shap_draws():
     )
 
 
-def shap_draws_json(d):
+def shap_draws_json(d, seed):
     (noise,) = d.got["noise"]
     (indices,) = d.got["baseline_indices"]
     (alphas,) = d.got["alphas"]
     return {
+        "seed": seed,
         "noise": noise,
         "baseline_indices": [int(i) for i in indices],
         "alphas": [r9(a) for a in alphas],
@@ -396,8 +397,9 @@ GRADIENT_SHAP_DRAWS_NOTE = (
     "Random: draws holds the exact numbers Captum used. Row r = item * n_samples + sample "
     "(repeat_interleave order) of the expanded batch: noisy input x_r = inputs[item] + noise[r], "
     "baseline b_r = baselines[baseline_indices[r]], point = alphas[r] * x_r + (1 - alphas[r]) * b_r; "
-    "attribution[item] = mean over its samples of (x_r - b_r) * d target / d point (layer methods: "
-    "gradient at the layer times layer(x_r) - layer(b_r))."
+    "attribution[item] = mean over its samples of (x_r - b_r) * d target / d point (neuron methods: "
+    "d neuron / d point; layer methods: (layer(x_r) - layer(b_r)) * d target / d layer at point). "
+    "The script replays the draws by this formula and checks it against Captum's output to 1e-12."
 )
 
 
@@ -413,6 +415,38 @@ def replay_gradient_shap(model, x, baselines, target, draws, n):
     out = model(point)[torch.arange(point.shape[0]), t].sum()
     (grad,) = torch.autograd.grad(out, point)
     return ((xr - b) * grad).view(x.shape[0], n, *x.shape[1:]).mean(1)
+
+
+def layer_outputs(model, layer, x):
+    """model(x) and the layer's output on x (kept in the graph)."""
+    got = []
+    handle = layer.register_forward_hook(lambda _m, _i, out: got.append(out))
+    try:
+        out = model(x)
+    finally:
+        handle.remove()
+    return out, got[0]
+
+
+def replay_layer_gradient_shap(model, layer, x, baselines, target, draws, n, neuron=None):
+    """LayerGradientShap (neuron None) or NeuronGradientShap from recorded draws."""
+    (noise,) = draws.got["noise"]
+    idx = torch.tensor(draws.got["baseline_indices"][0])
+    alpha = torch.tensor(draws.got["alphas"][0], dtype=x.dtype).view(-1, *[1] * (x.dim() - 1))
+    xr = x.repeat_interleave(n, 0) + noise
+    b = baselines[idx]
+    point = (alpha * xr + (1 - alpha) * b).requires_grad_()
+    out, hidden = layer_outputs(model, layer, point)
+    if neuron is not None:
+        (grad,) = torch.autograd.grad(hidden[(slice(None),) + tuple(neuron)].sum(), point)
+        attr = (xr - b) * grad
+        return attr.view(x.shape[0], n, *x.shape[1:]).mean(1)
+    t = torch.tensor(target).repeat_interleave(n)
+    (grad,) = torch.autograd.grad(out[torch.arange(point.shape[0]), t].sum(), hidden)
+    with torch.no_grad():
+        diff = layer_outputs(model, layer, xr)[1] - layer_outputs(model, layer, b)[1]
+    attr = diff * grad
+    return attr.view(x.shape[0], n, *attr.shape[1:]).mean(1)
 
 
 # ---------------------------------------------------------------------------------------------- cases
@@ -451,14 +485,15 @@ def gradient_cases(rec, model, x, target, baselines3):
 
     n = 5
     a = {"target": target, "baselines": baselines3, "n_samples": n, "stdevs": 0.09}
-    seed_all(11)
+    seed = 11
+    seed_all(seed)
     with gradient_shap_draws() as d:
         result = GradientShap(model).attribute(x, **a)
     replayed = replay_gradient_shap(model, x, baselines3, target, d, n)
     assert torch.allclose(result, replayed, atol=1e-12), "GradientShap replay differs from Captum"
     rec.add(
         "gradient-shap", "GradientShap", "primary", {}, a, result,
-        draws=shap_draws_json(d), note=GRADIENT_SHAP_DRAWS_NOTE,
+        draws=shap_draws_json(d, seed), note=GRADIENT_SHAP_DRAWS_NOTE,
     )
 
     # The expectation check: with stdevs 0 and one baseline, GradientShap's expectation over the
@@ -533,7 +568,7 @@ def shapley_cases(rec, model, x, target, feature_mask, n_samples):
     svs.permutation_generator = recording
     rec.add(
         "shapley-sampling", "ShapleyValueSampling", "primary", {}, a, svs.attribute(x, **a),
-        draws={"permutations": permutations},
+        draws={"seed": 12, "permutations": permutations},
         note="Random: draws.permutations are the feature orders Captum drew (torch.randperm), "
         "used in turn for every item; replay them.",
     )
@@ -573,12 +608,15 @@ def layer_cases(rec, model, x, target, layer, layer_name, baselines3):
 
     n = 5
     a = {"target": target, "baselines": baselines3, "n_samples": n, "stdevs": 0.09}
-    seed_all(13)
+    seed = 13
+    seed_all(seed)
     with gradient_shap_draws() as d:
         result = LayerGradientShap(model, layer).attribute(x, **a)
+    replayed = replay_layer_gradient_shap(model, layer, x, baselines3, target, d, n)
+    assert torch.allclose(result, replayed, atol=1e-12), "LayerGradientShap replay differs from Captum"
     rec.add(
         "layer-gradient-shap", "LayerGradientShap", "layer", {}, a, result, layer=layer_name,
-        draws=shap_draws_json(d), note=GRADIENT_SHAP_DRAWS_NOTE,
+        draws=shap_draws_json(d, seed), note=GRADIENT_SHAP_DRAWS_NOTE,
     )
 
 
@@ -597,12 +635,15 @@ def neuron_cases(rec, model, x, target, layer, layer_name, neuron, baselines3):
 
     n = 5
     a = {"neuron_selector": neuron, "baselines": baselines3, "n_samples": n, "stdevs": 0.09}
-    seed_all(14)
+    seed = 14
+    seed_all(seed)
     with gradient_shap_draws() as d:
         result = NeuronGradientShap(model, layer).attribute(x, **a)
+    replayed = replay_layer_gradient_shap(model, layer, x, baselines3, target, d, n, neuron)
+    assert torch.allclose(result, replayed, atol=1e-12), "NeuronGradientShap replay differs from Captum"
     rec.add(
         "neuron-gradient-shap", "NeuronGradientShap", "neuron", {}, a, result, layer=layer_name,
-        draws=shap_draws_json(d), note=GRADIENT_SHAP_DRAWS_NOTE,
+        draws=shap_draws_json(d, seed), note=GRADIENT_SHAP_DRAWS_NOTE,
     )
 
 
