@@ -1,4 +1,5 @@
 import type { Learner, ModelFunction, ModelGraph } from '@interp/core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /**
@@ -29,3 +30,36 @@ export type AttributionModel = Learner | LayersModel | ModelFunction | ModelGrap
  * ```
  */
 export type Target = number | readonly number[] | Int32Array | undefined;
+
+/**
+ * What every `attribute` call takes besides x (Captum's common arguments).
+ *
+ * @example
+ * ```ts
+ * const options: AttributeOptions = { target: [3, 7] };
+ * ```
+ */
+export interface AttributeOptions {
+  /** Class to explain: an index, one per item, or (default) each item's predicted class. */
+  target?: Target;
+  /**
+   * Captum's `additional_forward_args`. interp's models take one input tensor, so only an
+   * empty list (or nothing) is accepted; anything else is an InterpError.
+   */
+  additionalForwardArgs?: readonly unknown[];
+}
+
+/**
+ * One call shape for every method (Captum's `Attribution`): `new Method(model, construction)`,
+ * then `attribute(x, options)` resolving to attributions shaped like x (layer methods: like the
+ * layer's output), the caller's to dispose.
+ *
+ * @example
+ * ```ts
+ * const methods: Attribution[] = [new Saliency(model), new DeepLift(model)];
+ * for (const m of methods) (await m.attribute(x, { target: 0 })).dispose();
+ * ```
+ */
+export interface Attribution<O extends AttributeOptions = AttributeOptions> {
+  attribute(x: tf.Tensor, options?: O): Promise<unknown>;
+}
