@@ -1,11 +1,15 @@
 // The Captum reference models load through @interp/onnx and compute PyTorch's logits: the
-// precondition for comparing any attribution with the recorded Captum numbers.
+// precondition for comparing any attribution with the recorded Captum numbers. The recorded
+// IG and DeepLift cases are also checked against our forward pass through completeness, which
+// ties each case's attributions, target and baselines to the committed model.
 import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  type CaptumCase,
+  type CaptumCaseFile,
   captumCase,
   captumFixturePath,
   captumModelNames,
@@ -38,6 +42,35 @@ describe('Captum reference cases', () => {
     });
   }
 
+  // Every model but simple-lrp (LRP cases only) has IG and DeepLift cases with deltas.
+  for (const name of captumModelNames.filter((m) => m !== 'toy/simple-lrp')) {
+    it(`${name}: IG and DeepLift cases satisfy completeness on our forward pass`, async () => {
+      const file = await readCaptumCases(name);
+      const model = await loadOnnxModel(captumFixturePath(file.model));
+      const cases = file.cases.filter(
+        (c) =>
+          c.kind === 'primary' &&
+          c.delta !== undefined &&
+          (c.method === 'IntegratedGradients' || c.method === 'DeepLift'),
+      );
+      expect(cases.length).toBeGreaterThanOrEqual(2);
+      // Float32 forward passes of scores up to ~400 (toy/multilayer): 5e-4 absolute.
+      for (const c of cases) {
+        const gap = await scoreGap(model, file, c);
+        const n = file.inputs.shape[0]!;
+        const itemSize = c.expected.values.length / n;
+        for (let i = 0; i < n; i++) {
+          const sum = c.expected.values
+            .slice(i * itemSize, (i + 1) * itemSize)
+            .reduce((a, b) => a + b, 0);
+          // Captum's delta is sum(attributions) - (F(x)[t] - F(baseline)[t]).
+          expect(sum - c.delta!.values[i]!, `${c.name} item ${i}`).toBeCloseTo(gap[i]!, 3);
+        }
+      }
+      model.dispose();
+    });
+  }
+
   it('captumCase(file, name) names the available cases when the name is unknown', async () => {
     const file = await readCaptumCases('mlp');
     expect(captumCase(file, 'ig').method).toBe('IntegratedGradients');
@@ -54,3 +87,24 @@ describe('Captum reference cases', () => {
     );
   });
 });
+
+/** F(x)[t] - F(baseline)[t] per item, on our forward pass, for a case's target and baselines. */
+async function scoreGap(
+  model: { predict(x: tf.Tensor): tf.Tensor },
+  file: CaptumCaseFile,
+  c: CaptumCase,
+): Promise<number[]> {
+  const x = captumTensor(file.inputs);
+  const given = c.attribute.baselines;
+  const b = given === undefined ? tf.zerosLike(x) : captumTensor(given as never);
+  const [fx, fb] = tf.tidy(() => [model.predict(x), model.predict(b)]);
+  const [yx, yb] = [await fx!.data(), await fb!.data()];
+  tf.dispose([x, b, fx!, fb!]);
+  const n = file.inputs.shape[0]!;
+  const classes = yx.length / n;
+  const target = c.attribute.target as number | number[];
+  return Array.from({ length: n }, (_, i) => {
+    const t = typeof target === 'number' ? target : target[i]!;
+    return yx[i * classes + t]! - yb[i * classes + t]!;
+  });
+}
