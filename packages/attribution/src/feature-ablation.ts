@@ -1,6 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
-import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
+import {
+  oneFeaturePerPerturbation,
+  resolveFeatureMask,
+  spreadFeatures,
+} from './internal/feature-mask.js';
 import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { resolveTargets } from './internal/targets.js';
@@ -76,12 +80,7 @@ export class FeatureAblation {
           perturbationsPerEval: perEval,
         },
         mask.numFeatures,
-        (p, i, out) => {
-          const base = mask.rows === 1 ? 0 : i * mask.itemSize;
-          for (let j = 0; j < mask.itemSize; j++) {
-            if (mask.index[base + j] === p) out[j] = 1;
-          }
-        },
+        oneFeaturePerPerturbation(mask),
       );
       const perFeature = new Float64Array(n * mask.numFeatures);
       for (let p = 0; p < mask.numFeatures; p++) {

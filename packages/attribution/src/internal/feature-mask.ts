@@ -117,3 +117,15 @@ export function spreadFeatures(
   }
   return tf.tensor(out, shape);
 }
+
+/** A mask filler that takes feature `p` (alone) from the replacement under perturbation `p`. */
+export function oneFeaturePerPerturbation(
+  mask: ResolvedFeatureMask,
+): (p: number, item: number, out: Float32Array) => void {
+  return (p, item, out) => {
+    const base = mask.rows === 1 ? 0 : item * mask.itemSize;
+    for (let j = 0; j < mask.itemSize; j++) {
+      if (mask.index[base + j] === p) out[j] = 1;
+    }
+  };
+}

@@ -16,6 +16,12 @@ export interface PerturbationProblem {
   targets: Int32Array;
   numClasses: number;
   where: string;
+  /**
+   * Row of `replacement` that item `item` takes its values from under perturbation `p`
+   * (FeaturePermutation: a new permutation per feature). Default: the item's own row, or row 0
+   * of a one-row replacement.
+   */
+  replacementRow?: (p: number, item: number) => number;
   /** Perturbed copies of the whole batch per forward pass; default from {@link perturbationsPerEvalFor}. */
   perturbationsPerEval?: number;
 }
@@ -94,13 +100,18 @@ export async function perturbedScores(
     }
     const rowTargets = new Int32Array(k * n);
     for (let p = 0; p < k; p++) rowTargets.set(targets, p * n);
+    const rowOf = problem.replacementRow;
+    const rows = rowOf ? new Int32Array(k * n) : undefined;
+    if (rows && rowOf) {
+      for (let p = 0; p < k; p++) for (let i = 0; i < n; i++) rows[p * n + i] = rowOf(start + p, i);
+    }
     const scores = tf.tidy(() => {
       const mask = tf.tensor(masks, [k, n, ...item]);
+      const replacement = rows
+        ? tf.reshape(tf.gather(problem.replacement, tf.tensor1d(rows, 'int32')), [k, n, ...item])
+        : tf.expandDims(problem.replacement, 0);
       const batch = tf.reshape(
-        tf.add(
-          tf.mul(tf.expandDims(x, 0), tf.sub(1, mask)),
-          tf.mul(tf.expandDims(problem.replacement, 0), mask),
-        ),
+        tf.add(tf.mul(tf.expandDims(x, 0), tf.sub(1, mask)), tf.mul(replacement, mask)),
         [k * n, ...item],
       );
       const raw = asScoreMatrix(problem.forward(batch), k * n, where);
