@@ -82,7 +82,7 @@ from captum.attr import (
     ShapleyValues,
     ShapleyValueSampling,
 )
-from captum.attr._utils.lrp_rules import EpsilonRule
+from captum.attr._utils.lrp_rules import Alpha1_Beta0_Rule, EpsilonRule, GammaRule, IdentityRule
 from captum.metrics import infidelity, sensitivity_max
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -592,6 +592,32 @@ def lrp_cases(rec, model, x, target, layer, layer_name, set_rules=lambda: None):
     )
 
 
+RULES = {
+    "EpsilonRule": EpsilonRule,
+    "GammaRule": GammaRule,
+    "Alpha1_Beta0_Rule": Alpha1_Beta0_Rule,
+    "IdentityRule": IdentityRule,
+}
+
+
+def lrp_rules_case(rec, model, x, target, name, rules, always=lambda: None):
+    """LRP with explicit rules per module path: {"fc1": {"rule": "GammaRule", "gamma": 0.25}}."""
+
+    def set_rules():
+        always()
+        for path, spec in rules.items():
+            kwargs = {k: v for k, v in spec.items() if k != "rule"}
+            model.get_submodule(path).rule = RULES[spec["rule"]](**kwargs)
+
+    set_rules()
+    a = {"target": target, "return_convergence_delta": True}
+    rec.add(
+        name, "LRP", "primary", {"rules": rules}, a, LRP(model).attribute(x, **a),
+        note="constructor.rules: the rule Captum's LRP used on each module path (set as "
+        "module.rule, keyword arguments beside the rule's class name); other modules: defaults.",
+    )
+
+
 def layer_cases(rec, model, x, target, layer, layer_name, baselines3):
     def add(name, cls, a, c=None, **extra):
         method = cls(model, layer, **(c or {}))
@@ -770,6 +796,18 @@ def main():
         cnn.block.add.rule = EpsilonRule()
 
     lrp_cases(rec, cnn, x_cnn, target, cnn.block.conv2, "block.conv2", add_rule)
+    # One rule family per case: all of them together blow relevances up to ~7 (defaults: ~0.03).
+    lrp_rules_case(
+        rec, cnn, x_cnn, target, "lrp-gamma-identity-epsilon",
+        {
+            "stem.bn": {"rule": "IdentityRule"},
+            "block.conv1": {"rule": "GammaRule", "gamma": 0.25},
+            "block.conv2": {"rule": "GammaRule", "gamma": 0.5},
+            "fc": {"rule": "EpsilonRule", "epsilon": 0.01},
+        },
+        add_rule,
+    )
+    lrp_rules_case(rec, cnn, x_cnn, target, "lrp-alpha-beta", {"stem.conv": {"rule": "Alpha1_Beta0_Rule"}}, add_rule)
     metric_cases(rec, cnn, x_cnn, target, ig)
     rec.write("rescnn.json")
 
@@ -791,6 +829,11 @@ def main():
     layer_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", baselines3)
     neuron_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", (2,), baselines3)
     lrp_cases(rec, mlp, x_mlp, target, mlp.fc1, "fc1")
+    lrp_rules_case(
+        rec, mlp, x_mlp, target, "lrp-gamma-epsilon",
+        {"fc1": {"rule": "GammaRule", "gamma": 0.25}, "fc2": {"rule": "EpsilonRule", "epsilon": 0.1}},
+    )
+    lrp_rules_case(rec, mlp, x_mlp, target, "lrp-alpha-beta", {"fc1": {"rule": "Alpha1_Beta0_Rule"}})
     metric_cases(rec, mlp, x_mlp, target, ig)
     rec.write("mlp.json")
 
