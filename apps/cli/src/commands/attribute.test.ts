@@ -235,11 +235,11 @@ describe('interp attribute', () => {
     );
     expectBadInput(
       cli(...linear, '--method', 'ig', '--target', 'cat'),
-      /--target must be a class index/,
+      /--target must be a decimal integer from 0 to 4,095, got "cat"/,
     );
     expectBadInput(
       cli(...linear, '--method', 'ig', '--n-steps', '0'),
-      /--n-steps must be an integer >= 1/,
+      /--n-steps 0 is below the minimum 1/,
     );
     expectBadInput(
       cli(...linear, '--method', 'ig', '--ig-method', 'simpson'),

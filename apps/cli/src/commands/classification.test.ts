@@ -331,7 +331,7 @@ describe('interp classification: bad input exits 2 with one line', () => {
     );
     expectBadInput(
       cli('--preds', 'probs.npy', '--targs', 'targs.npy', '--k', '0'),
-      /--k must be a positive integer/,
+      /--k 0 is below the minimum 1/,
     );
     expectBadInput(
       cli('--preds', 'probs.npy', '--targs', 'targs.npy', '--k', '9'),

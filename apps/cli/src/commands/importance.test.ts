@@ -161,14 +161,16 @@ describe('interp importance', () => {
     });
   });
 
-  it('is reproducible by --seed, and a CSV with --target gives the same numbers with header names', () => {
+  it('is reproducible by --seed, and a CSV with --target-column gives the same numbers with header names', () => {
     const args = ['--model', regressor, '--n-repeats', '4', '--json'];
     const a = json(interp(...args, '--data', 'X.npy', '--targs', 'y.npy', '--seed', '3'));
     const b = json(interp(...args, '--data', 'X.npy', '--targs', 'y.npy', '--seed', '3'));
     const c = json(interp(...args, '--data', 'X.npy', '--targs', 'y.npy', '--seed', '4'));
     expect(b).toEqual(a);
     expect(c.importances).not.toEqual(a.importances);
-    const csv = json(interp(...args, '--data', 'data.csv', '--target', 'target', '--seed', '3'));
+    const csv = json(
+      interp(...args, '--data', 'data.csv', '--target-column', 'target', '--seed', '3'),
+    );
     expect(csv.features).toEqual(['a', 'b', 'c']);
     expect(csv.importances).toEqual(a.importances);
     // Default scoring of a one-output model: r2 (baseline 1 for an exact fit).
@@ -201,13 +203,25 @@ describe('interp importance', () => {
     );
   });
 
+  it('--act none with neg_log_loss refuses raw logits, as classification --act none does', () => {
+    const common = ['--data', 'XC.npy', '--targs', 'yc.npy', '--scoring', 'neg_log_loss'];
+    // Row 0 of the logits is [2, 0, 0]: it sums to 2.
+    expectBadInput(
+      interp('--model', logits, ...common, '--act', 'none'),
+      /--act none: the outputs of logits\/model\.json on XC\.npy: row 0 sums to 2, not 1 \(within 0\.001\), so the scores are not probabilities; pass --act softmax/,
+    );
+    const probs = json(interp('--model', softmax, ...common, '--act', 'none', '--json'));
+    const auto = json(interp('--model', softmax, ...common, '--json'));
+    expect(probs.baselineScore).toBe(auto.baselineScore);
+  });
+
   it('prints a table sorted by mean importance without --json', () => {
     const r = interp(
       '--model',
       regressor,
       '--data',
       'data.csv',
-      '--target',
+      '--target-column',
       'target',
       '--seed',
       '1',
@@ -239,24 +253,24 @@ describe('interp importance', () => {
       /reg\/model\.json expects 3 features per row but X4\.npy has 4 feature column\(s\)/,
     );
     expectBadInput(
-      interp('--model', regressor, '--data', 'data.csv', '--target', 'nope'),
+      interp('--model', regressor, '--data', 'data.csv', '--target-column', 'nope'),
       /data\.csv has no column "nope"; its columns are "a", "b", "target", "c"/,
     );
     expectBadInput(
-      interp('--model', regressor, '--data', 'text.csv', '--target', 'target'),
+      interp('--model', regressor, '--data', 'text.csv', '--target-column', 'target'),
       /text\.csv: line 3, column "b": "abc" is not a number/,
     );
     expectBadInput(
-      interp('--model', regressor, '--data', 'X.npy', '--target', 'y'),
-      /--target y needs a CSV with a header row/,
+      interp('--model', regressor, '--data', 'X.npy', '--target-column', 'y'),
+      /--target-column y needs a CSV with a header row/,
     );
     expectBadInput(
-      interp('--model', regressor, '--data', 'noheader.csv', '--target', 'x0'),
+      interp('--model', regressor, '--data', 'noheader.csv', '--target-column', 'x0'),
       /has no header row/,
     );
     expectBadInput(
-      interp('--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--target', 't'),
-      /pass exactly one of --targs Y .* or --target COLUMN/,
+      interp('--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--target-column', 't'),
+      /pass exactly one of --targs Y .* or --target-column NAME/,
     );
     expectBadInput(interp('--data', 'X.npy', '--targs', 'y.npy'), /missing --model/);
     expectBadInput(
@@ -277,7 +291,7 @@ describe('interp importance', () => {
     );
     expectBadInput(
       interp('--model', regressor, '--data', 'X.npy', '--targs', 'y.npy', '--n-repeats', '0'),
-      /--n-repeats must be an integer >= 1/,
+      /--n-repeats 0 is below the minimum 1/,
     );
     expectBadInput(
       interp('--model', 'missing/model.json', '--data', 'X.npy', '--targs', 'y.npy'),

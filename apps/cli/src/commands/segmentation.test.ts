@@ -315,7 +315,7 @@ describe('interp segmentation', () => {
       );
       expectBadInput(
         interp('--preds', p, '--targs', 'x.npy', '--ignore-index', 'void'),
-        /--ignore-index must be an integer, got "void"/,
+        /--ignore-index must be a decimal integer from -2,147,483,648 to 2,147,483,647, got "void"/,
       );
     });
   });

@@ -90,7 +90,7 @@ describe('interp summary --model DIR/model.json [--json]', () => {
     expectBadInput(cli('--model', 'bad.json'), /not a tfjs LayersModel model.json/);
     expectBadInput(
       cli('--model', 'cnn/model.json', '--input-size', '28,x'),
-      /--input-size "28,x" is not a shape/,
+      /--input-size must be a decimal integer from 1 to 65,536, got "x" in "28,x"/,
     );
     expectBadInput(
       cli('--model', 'cnn/model.json', '--input-size', '1,28,28,3'),
