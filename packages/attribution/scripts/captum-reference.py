@@ -749,13 +749,14 @@ def metric_cases(rec, model, x, target, attributions):
     )
 
 
-def lime_kernel_shap_cases(rec, model, x, target):
+def lime_kernel_shap_cases(rec, model, x, target, feature_mask=None, n_samples=2000, suffix=""):
     """Random and not replayable (torch's RNG inside Captum's samplers and fits): expected is the
     exact Shapley value, the limit KernelShap converges to; Captum's own spread is recorded."""
-    exact_shapley = ShapleyValues(model).attribute(x, target=target)
+    masked = {} if feature_mask is None else {"feature_mask": feature_mask}
+    exact_shapley = ShapleyValues(model).attribute(x, target=target, **masked)
     scale = exact_shapley.abs().max().item()
-    for cls, n_samples, name in ((KernelShap, 2000, "kernel-shap"), (Lime, 2000, "lime")):
-        a = {"target": target, "n_samples": n_samples}
+    for cls, name in ((KernelShap, "kernel-shap" + suffix), (Lime, "lime" + suffix)):
+        a = {"target": target, "n_samples": n_samples, **masked}
         runs = []
         for s in range(5):
             seed_all(300 + s)
@@ -806,6 +807,7 @@ def main():
     noise_tunnel_cases(rec, cnn, x_cnn, target)
     perturbation_cases(rec, cnn, x_cnn, target, patches, (3, 2, 2), (3, 1, 1))
     shapley_cases(rec, cnn, x_cnn, target, quadrants, 3)
+    lime_kernel_shap_cases(rec, cnn, x_cnn, target, quadrants, 500, "-mask")
 
     # Class 2 is the only class whose Grad-CAM is positive somewhere on both items (the others are
     # negative everywhere, so their ReLU'd maps and GuidedGradCam would be all zeros).
