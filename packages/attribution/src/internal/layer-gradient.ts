@@ -1,0 +1,143 @@
+import { InterpError, type ModelGraph, type NodeHook } from '@interp/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { AttributionModel } from '../types.js';
+import { defaultRowsPerChunk } from './batch-budget.js';
+import { asScoreMatrix, type ResolvedModel, resolveModel } from './resolve-model.js';
+
+/** A model and the graph node a layer or neuron method looks at. */
+export interface LayerTarget {
+  model: ResolvedModel;
+  /** The node's name in the graph (what taps and hooks are keyed by). */
+  layer: string;
+}
+
+/**
+ * Resolves a layer method's model and `layer` (a node name, output name or module path prefix
+ * such as `block.relu2`, as `ModelGraph.findNode` takes). A plain function has no layers.
+ */
+export function resolveLayerTarget(
+  model: AttributionModel,
+  layer: string,
+  where: string,
+): LayerTarget {
+  const m = resolveModel(model, where);
+  if (m.graph.kind === 'function') {
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `${where} needs a model with layers (a tfjs-layers LayersModel, a Learner wrapping one, or a model graph such as an ONNX model); a plain function has none`,
+    );
+  }
+  if (typeof layer !== 'string' || layer === '') {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `${where}: layer must be a layer name or module path (e.g. 'block.relu2'), got ${String(layer)}`,
+    );
+  }
+  return { model: m, layer: m.graph.findNode(layer).name };
+}
+
+/** The layer's output for a batch (after any hook on it); the caller disposes. */
+export function layerActivation(
+  graph: ModelGraph,
+  x: tf.Tensor,
+  layer: string,
+  hooks: Readonly<Record<string, NodeHook>> = {},
+): tf.Tensor {
+  return tf.tidy(() => graph.run(x, { taps: [layer], hooks }).taps[layer]!);
+}
+
+/**
+ * d(sum_r mask[r, :] . f(x)[r, :]) / d(layer output), with the layer's output replaced by
+ * `activation` (same rows as x) through a hook, so the rest of the model is a function of it
+ * (paths around the layer still see x). Only the first `mask.shape[0]` rows of the output are
+ * scored (DeepLift's paired batch scores x's half). Returns [rows of x, ...layer shape].
+ */
+export function layerGradient(
+  graph: ModelGraph,
+  x: tf.Tensor,
+  activation: tf.Tensor,
+  layer: string,
+  mask: tf.Tensor2D,
+  where: string,
+  hooks: Readonly<Record<string, NodeHook>> = {},
+): tf.Tensor {
+  const scored = mask.shape[0];
+  return tf.tidy(() =>
+    tf.grad((a: tf.Tensor) => {
+      const { output } = graph.run(x, { hooks: { ...hooks, [layer]: () => a } });
+      const rows = output.shape[0] === scored ? output : tf.slice(output, 0, scored);
+      return tf.sum(tf.mul(asScoreMatrix(rows, scored, where), mask));
+    })(activation),
+  );
+}
+
+/**
+ * How many path steps of an N-item batch go through one pass: `internalBatchSize` rows
+ * (rounded down to whole steps, at least one) or as many as keep a pass under the batch budget.
+ */
+export function stepsPerPass(
+  n: number,
+  itemSize: number,
+  totalSteps: number,
+  internalBatchSize?: number,
+): number {
+  const rows = internalBatchSize ?? defaultRowsPerChunk(itemSize);
+  return Math.max(1, Math.min(totalSteps, Math.floor(rows / n)));
+}
+
+/**
+ * Points b + alpha_k (x - b) for steps `k0 .. k0 + count - 1`, step-major ([count * N, ...item]:
+ * row k * N + i is item i at step k0 + k), as Captum orders its scaled inputs.
+ */
+export function pathPoints(
+  x: tf.Tensor,
+  baseline: tf.Tensor,
+  alphas: ArrayLike<number>,
+  k0: number,
+  count: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const diff = tf.sub(x, baseline);
+    const b = tf.broadcastTo(baseline, x.shape);
+    const rows: tf.Tensor[] = [];
+    for (let k = k0; k < k0 + count; k++) rows.push(tf.add(b, tf.mul(diff, alphas[k]!)));
+    return tf.concat(rows, 0);
+  });
+}
+
+/** `t` repeated `times` times along axis 0 (step-major rows). */
+export function tileRows(t: tf.Tensor, times: number): tf.Tensor {
+  return times === 1 ? tf.clone(t) : tf.concat(new Array<tf.Tensor>(times).fill(t), 0);
+}
+
+/** sum_k weights[k] * block k of a step-major [count * N, ...] tensor: [N, ...]. */
+export function weightedStepSum(
+  t: tf.Tensor,
+  weights: ArrayLike<number>,
+  k0: number,
+  count: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const n = t.shape[0]! / count;
+    const w = new Float32Array(count);
+    for (let k = 0; k < count; k++) w[k] = weights[k0 + k]!;
+    const blocks = tf.reshape(t, [count, n, ...t.shape.slice(1)]);
+    const wb = tf.reshape(tf.tensor1d(w), [count, ...new Array<number>(t.rank).fill(1)]);
+    return tf.sum(tf.mul(blocks, wb), 0);
+  });
+}
+
+/** Adds `term` into a running total (disposing both inputs); the first term starts it. */
+export function accumulate(total: tf.Tensor | undefined, term: tf.Tensor): tf.Tensor {
+  if (total === undefined) return term;
+  const sum = tf.add(total, term);
+  tf.dispose([total, term]);
+  return sum;
+}
+
+/** Each item's target repeated for `times` step-major blocks of N rows. */
+export function tileTargets(targets: Int32Array, times: number): Int32Array {
+  const out = new Int32Array(targets.length * times);
+  for (let k = 0; k < times; k++) out.set(targets, k * targets.length);
+  return out;
+}

@@ -1,0 +1,49 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  type LayerTarget,
+  layerActivation,
+  resolveLayerTarget,
+} from './internal/layer-gradient.js';
+import { validateInput } from './internal/validate-input.js';
+import type { AttributionModel } from './types.js';
+
+/**
+ * What every layer and neuron method's constructor takes: the layer, as a node name, output
+ * name or module path prefix (`'block.relu2'`, `'conv2d_1'`; a prefix names its last node).
+ */
+export interface LayerMethodOptions {
+  layer: string;
+}
+
+/**
+ * Captum's `LayerActivation`: the layer's output for each item, [N, ...layer shape] in the
+ * model's own layout (an ONNX NCHW layer gives NCHW). No target: nothing is differentiated.
+ * The result is the caller's to dispose.
+ *
+ * @example
+ * ```ts
+ * const acts = await new LayerActivation(model, { layer: 'fc1' }).attribute(x); // [N, 5]
+ * acts.dispose();
+ * ```
+ */
+export class LayerActivation {
+  private readonly target: LayerTarget;
+
+  constructor(model: AttributionModel, options: LayerMethodOptions) {
+    this.target = resolveLayerTarget(model, options?.layer, 'LayerActivation');
+  }
+
+  /** The graph node whose output is returned. */
+  get layerName(): string {
+    return this.target.layer;
+  }
+
+  async attribute(x: tf.Tensor): Promise<tf.Tensor> {
+    const input = validateInput(x, 'LayerActivation.attribute', this.target.model.graph);
+    try {
+      return layerActivation(this.target.model.graph, input.x, this.target.layer);
+    } finally {
+      if (input.owned) input.x.dispose();
+    }
+  }
+}
