@@ -99,7 +99,7 @@ describe('ShapleyValueSampling', () => {
     tf.dispose([fxT, fbT]);
     const vals = await few.data();
     for (let i = 0; i < 2; i++) {
-      const sum = vals.slice(i * 6, i * 6 + 6).reduce((s, v) => s + v, 0);
+      const sum = Array.from(vals.slice(i * 6, i * 6 + 6)).reduce((s, v) => s + v, 0);
       expect(Math.abs(sum - (fx[i * 2]! - fb[0]!))).toBeLessThan(1e-5);
     }
     const many = await svs.attribute(x, { target: 0, nSamples: 2000, randomState: 2 });
