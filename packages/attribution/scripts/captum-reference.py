@@ -22,8 +22,9 @@ every node named by its module scope, e.g. /block/conv1/Conv -> module path `blo
   one input tensor, on the inputs Captum's tests use: their analytic numbers (IG 390, DeepLift
   [2, 1], LRP [18, 36, 54]) come out as Captum's tests assert.
 
-Inputs and baselines are multiples of 1/64 so float32 and float64 hold them exactly; Captum runs on
-model.double(). Every value in a case file is float64 rounded to 1e-9.
+Inputs and baselines are multiples of 1/64 (perturbations of infidelity and sensitivity_max:
+1/1024) so float32 and float64 hold them exactly; Captum runs on model.double(). Every value in a
+case file is float64 rounded to 1e-9.
 
 Case file format (one file per model, <model>.json):
     { "model": "rescnn.onnx", "captum": "0.8.0", "torch": "...", "logits": T, "inputs": T,
@@ -36,7 +37,6 @@ attribute call's inputs are the file's "inputs" unless the case has its own "inp
 """
 import json
 import os
-import platform
 
 import numpy as np
 import onnx
@@ -472,7 +472,8 @@ def gradient_cases(rec, model, x, target, baselines3):
         "method": "riemann_trapezoid",
         "return_convergence_delta": True,
     }
-    rec.add("ig-trapezoid", "IntegratedGradients", "primary", {}, a, IntegratedGradients(model).attribute(x, **a))
+    result = IntegratedGradients(model).attribute(x, **a)
+    rec.add("ig-trapezoid", "IntegratedGradients", "primary", {}, a, result)
 
     a = {"target": target, "return_convergence_delta": True}
     rec.add("deeplift", "DeepLift", "primary", {}, a, DeepLift(model).attribute(x, **a))
@@ -535,7 +536,8 @@ def noise_tunnel_cases(rec, model, x, target):
         (noise,) = d.got["noise"]
         # Replay: the inner method on every noisy copy, then the nt_type's statistic per item.
         noisy = x.repeat_interleave(n, 0) + noise
-        per_sample = inner(model).attribute(noisy, target=torch.tensor(target).repeat_interleave(n), **inner_kwargs)
+        targets = torch.tensor(target).repeat_interleave(n)
+        per_sample = inner(model).attribute(noisy, target=targets, **inner_kwargs)
         per_sample = per_sample.view(x.shape[0], n, *x.shape[1:])
         replayed = {
             "smoothgrad": per_sample.mean(1),
@@ -558,7 +560,8 @@ def perturbation_cases(rec, model, x, target, feature_mask, window, strides):
     a = {"target": target}
     rec.add("feature-ablation", "FeatureAblation", "primary", {}, a, FeatureAblation(model).attribute(x, **a))
     a = {"target": target, "baselines": 0.25, "feature_mask": feature_mask}
-    rec.add("feature-ablation-mask", "FeatureAblation", "primary", {}, a, FeatureAblation(model).attribute(x, **a))
+    result = FeatureAblation(model).attribute(x, **a)
+    rec.add("feature-ablation-mask", "FeatureAblation", "primary", {}, a, result)
 
     a = {"target": target, "sliding_window_shapes": window, "strides": strides}
     rec.add("occlusion", "Occlusion", "primary", {}, a, Occlusion(model).attribute(x, **a))
@@ -685,7 +688,8 @@ def layer_cases(rec, model, x, target, layer, layer_name, baselines3):
 def neuron_cases(rec, model, x, target, layer, layer_name, neuron, baselines3):
     def add(name, cls, a, **extra):
         a = {"neuron_selector": neuron, **a}
-        rec.add(name, cls.__name__, "neuron", {}, a, cls(model, layer).attribute(x, **a), layer=layer_name, **extra)
+        result = cls(model, layer).attribute(x, **a)
+        rec.add(name, cls.__name__, "neuron", {}, a, result, layer=layer_name, **extra)
 
     add("neuron-gradient", NeuronGradient, {})
     add("neuron-ig", NeuronIntegratedGradients, {})
@@ -725,14 +729,17 @@ def metric_cases(rec, model, x, target, attributions):
     )
     for normalize in (False, True):
         a = {"target": target, "attributions": attributions, "n_perturb_samples": n, "normalize": normalize}
-        value = infidelity(model, perturb, x, attributions, target=target, n_perturb_samples=n, normalize=normalize)
+        value = infidelity(
+            model, perturb, x, attributions, target=target, n_perturb_samples=n, normalize=normalize
+        )
         rec.add(
             "infidelity-normalized" if normalize else "infidelity", "infidelity", "metric", {}, a, value,
             draws={"perturbations": perturbations}, note=note,
         )
 
     radius = 0.02
-    noise = torch.round((torch.rand(shape, generator=torch.Generator().manual_seed(104), dtype=torch.float64) * 2 - 1) * radius * 1024) / 1024
+    uniform = torch.rand(shape, generator=torch.Generator().manual_seed(104), dtype=torch.float64)
+    noise = torch.round((uniform * 2 - 1) * radius * 1024) / 1024
 
     def perturb_in_ball(inputs, perturb_radius):
         assert inputs.shape == noise.shape and perturb_radius == radius
@@ -846,7 +853,8 @@ def main():
         },
         add_rule,
     )
-    lrp_rules_case(rec, cnn, x_cnn, target, "lrp-alpha-beta", {"stem.conv": {"rule": "Alpha1_Beta0_Rule"}}, add_rule)
+    alpha_beta = {"stem.conv": {"rule": "Alpha1_Beta0_Rule"}}
+    lrp_rules_case(rec, cnn, x_cnn, target, "lrp-alpha-beta", alpha_beta, add_rule)
     metric_cases(rec, cnn, x_cnn, target, ig)
     rec.write("rescnn.json")
 
@@ -915,7 +923,9 @@ def toy_models(out):
     t = {"target": 0}
     delta = {"target": 0, "return_convergence_delta": True}
     record(
-        ToyMultiLayer(), "multilayer", torch.tensor([[0.0, 100.0, 0.0], [20.0, 50.0, 30.0]], dtype=torch.float64),
+        ToyMultiLayer(),
+        "multilayer",
+        torch.tensor([[0.0, 100.0, 0.0], [20.0, 50.0, 30.0]], dtype=torch.float64),
         [
             ("saliency", Saliency, "primary", None, t),
             ("ig", IntegratedGradients, "primary", None, delta),
@@ -933,13 +943,18 @@ def toy_models(out):
             ("layer-feature-ablation-relu", LayerFeatureAblation, "layer", "relu", t),
             ("neuron-gradient-linear1", NeuronGradient, "neuron", "linear1", {"neuron_selector": (1,)}),
             ("neuron-ig-linear1", NeuronIntegratedGradients, "neuron", "linear1", {"neuron_selector": (1,)}),
-            ("neuron-conductance-linear1", NeuronConductance, "neuron", "linear1", {"neuron_selector": (1,), "target": 0}),
+            (
+                "neuron-conductance-linear1", NeuronConductance, "neuron", "linear1",
+                {"neuron_selector": (1,), "target": 0},
+            ),
             ("neuron-deeplift-relu", NeuronDeepLift, "neuron", "relu", {"neuron_selector": (1,)}),
         ],
     )
     record(
         ToyReluLinear(), "relu-linear",
-        torch.tensor([[-10.0, 1.0, -5.0, 3.0, 3.0, 1.0], [1.0, 2.0, 3.0, -1.0, 0.5, 2.0]], dtype=torch.float64),
+        torch.tensor(
+            [[-10.0, 1.0, -5.0, 3.0, 3.0, 1.0], [1.0, 2.0, 3.0, -1.0, 0.5, 2.0]], dtype=torch.float64
+        ),
         [
             ("deeplift", DeepLift, "primary", None, delta),
             ("deeplift-local", DeepLift, "primary", None, t, {"multiply_by_inputs": False}),
