@@ -1,0 +1,122 @@
+import type { NodeHook } from '@interp/core';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type DeepLiftAttributeOptions,
+  type DeepLiftOptions,
+  deepLiftDefaults,
+} from './deep-lift.js';
+import type { AttributionsWithDelta } from './integrated-gradients.js';
+import { resolveBaseline } from './internal/baseline.js';
+import { convergenceDelta } from './internal/convergence-delta.js';
+import { deepLiftHooks } from './internal/deep-lift-rules.js';
+import {
+  type LayerTarget,
+  layerActivation,
+  layerGradient,
+  resolveLayerTarget,
+} from './internal/layer-gradient.js';
+import { halves } from './internal/paired-batch.js';
+import { prepareCall } from './internal/prepare-call.js';
+import { targetMask } from './internal/targets.js';
+import type { LayerMethodOptions } from './layer-activation.js';
+import type { Attribution, AttributionModel } from './types.js';
+
+/** Options of the {@link LayerDeepLift} and {@link LayerDeepLiftShap} constructors. */
+export interface LayerDeepLiftOptions extends LayerMethodOptions, DeepLiftOptions {}
+
+/**
+ * LayerDeepLift's attributions of x against `reference` (both [R, ...item]) with `mask` [R, C]:
+ * the model runs on the paired batch [x; reference] with DeepLift's rules as hooks, the layer's
+ * output is fed back in so the target score is differentiated with respect to it, and the
+ * multipliers of x's half are multiplied by layer(x) - layer(reference) when `multiplyByInputs`.
+ */
+export function layerDeepLiftAttributions(
+  target: LayerTarget,
+  x: tf.Tensor,
+  reference: tf.Tensor,
+  mask: tf.Tensor2D,
+  hooks: Readonly<Record<string, NodeHook>>,
+  multiplyByInputs: boolean,
+  where: string,
+): tf.Tensor {
+  const { model, layer } = target;
+  return tf.tidy(() => {
+    const paired = tf.concat([x, reference], 0);
+    const acts = layerActivation(model.graph, paired, layer, hooks);
+    const grads = layerGradient(model.graph, paired, acts, layer, mask, where, hooks);
+    const [multipliers] = halves(grads);
+    if (!multiplyByInputs) return multipliers;
+    const [ax, ar] = halves(acts);
+    return tf.mul(multipliers, tf.sub(ax, ar));
+  });
+}
+
+/**
+ * Captum's `LayerDeepLift`: DeepLift's multipliers (rescale rule on ReLU, ELU, LeakyReLU,
+ * Sigmoid, Tanh, Softplus; the softmax and max-pool rules) of the target score with respect to
+ * the layer's output, times layer(x) - layer(baseline) (Captum's `multiply_by_inputs`). The
+ * convergence delta compares each item's sum with F(x) - F(baseline). Baseline 0 by default.
+ * [N, ...layer shape], the caller's to dispose.
+ *
+ * @example
+ * ```ts
+ * const ld = new LayerDeepLift(model, { layer: 'act1' });
+ * const { attributions, delta } = await ld.attribute(x, { target: 1, returnConvergenceDelta: true });
+ * tf.dispose([attributions, delta]);
+ * ```
+ */
+export class LayerDeepLift implements Attribution<DeepLiftAttributeOptions> {
+  readonly multiplyByInputs: boolean;
+  private readonly target: LayerTarget;
+  private readonly hooks: Record<string, NodeHook>;
+
+  constructor(model: AttributionModel, options: LayerDeepLiftOptions) {
+    const where = 'LayerDeepLift';
+    this.target = resolveLayerTarget(model, options?.layer, where);
+    this.multiplyByInputs = options.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs;
+    const m = this.target.model;
+    this.hooks = deepLiftHooks(m.graph, where, m.layersModel, options.eps ?? deepLiftDefaults.eps);
+  }
+
+  attribute(
+    x: tf.Tensor,
+    options: DeepLiftAttributeOptions & { returnConvergenceDelta: true },
+  ): Promise<AttributionsWithDelta>;
+  attribute(x: tf.Tensor, options?: DeepLiftAttributeOptions): Promise<tf.Tensor>;
+  async attribute(
+    x: tf.Tensor,
+    options: DeepLiftAttributeOptions = {},
+  ): Promise<tf.Tensor | AttributionsWithDelta> {
+    const where = 'LayerDeepLift.attribute';
+    const m = this.target.model;
+    const call = await prepareCall(m, x, options, where);
+    try {
+      const baseline = resolveBaseline(
+        options.baselines ?? deepLiftDefaults.baselines,
+        call.x,
+        where,
+      );
+      return tf.tidy(() => {
+        const reference = tf.broadcastTo(baseline, call.x.shape);
+        baseline.dispose();
+        const mask = targetMask(call.targets, call.numClasses);
+        const attributions = layerDeepLiftAttributions(
+          this.target,
+          call.x,
+          reference,
+          mask,
+          this.hooks,
+          this.multiplyByInputs,
+          where,
+        );
+        if (!(options.returnConvergenceDelta ?? deepLiftDefaults.returnConvergenceDelta)) {
+          return attributions;
+        }
+        const delta = convergenceDelta(m, call.x, reference, attributions, mask, where);
+        return { attributions, delta } as never;
+      });
+    } finally {
+      call.release();
+    }
+  }
+}
