@@ -13,9 +13,9 @@ const x = { data: Float32Array.from({ length: 10 * 4 }, (_, i) => i), shape: [10
 const y = { data: Int32Array.from({ length: 10 }, (_, i) => i % 3), shape: [10] };
 
 describe('arrayDataLoader(x, y, options)', () => {
-  it('has the expected defaults', () => {
-    expect(arrayDataLoaderDefaults).toEqual({ batchSize: 64, shuffle: false });
-    expect(arrayDataLoader(x, y).batchSize).toBe(64);
+  it('batches by arrayDataLoaderDefaults.batchSize unless told otherwise', () => {
+    expect(arrayDataLoader(x, y).batchSize).toBe(arrayDataLoaderDefaults.batchSize);
+    expect(arrayDataLoader(x, y, { batchSize: 3 }).batchSize).toBe(3);
   });
 
   it('yields batches in order, the last one short', async () => {

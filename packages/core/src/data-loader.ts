@@ -76,7 +76,7 @@ export interface ArrayDataLoaderOptions {
 }
 
 /** Loader defaults, written once. */
-export const arrayDataLoaderDefaults = { batchSize: 64, shuffle: false } as const;
+export const arrayDataLoaderDefaults = Object.freeze({ batchSize: 64, shuffle: false } as const);
 
 /**
  * A {@link DataLoader} over in-memory arrays: `x` with items on the first axis and `y` with one

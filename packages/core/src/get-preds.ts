@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataLoader } from './data-loader.js';
 import { InterpError } from './errors.js';
+import { getPredsDefaults } from './get-preds-defaults.js';
 import type { Learner, ProgressCallback } from './learner.js';
 import { toModelGraph } from './model-graph/to-model-graph.js';
 
@@ -19,14 +20,6 @@ export interface GetPredsOptions {
   withDecoded?: boolean;
   onProgress?: ProgressCallback;
 }
-
-/** getPreds defaults, written once. */
-export const getPredsDefaults = {
-  dsIdx: 1,
-  withInput: false,
-  withLoss: false,
-  withDecoded: true,
-} as const;
 
 /** getPreds results; every tensor is the caller's to dispose. */
 export interface PredsResult {

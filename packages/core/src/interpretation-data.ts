@@ -38,7 +38,7 @@ export interface InterpretationData {
  * ```
  */
 export interface FromLearnerOptions {
-  /** 0 = train, 1 = valid (default {@link fromLearnerDefaults}.dsIdx). */
+  /** 0 = train, 1 = valid (default `getPredsDefaults.dsIdx`). */
   dsIdx?: number;
   dl?: DataLoader;
   act?: Activation;
@@ -46,6 +46,3 @@ export interface FromLearnerOptions {
   withInput?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
-
-/** `fromLearner` defaults, written once: the validation set, items decoded from the loader. */
-export const fromLearnerDefaults = { dsIdx: 1, withInput: false } as const;

@@ -2,11 +2,8 @@
 // the Interpretation base (`@interp/core/base`) loads no tfjs.
 import * as tf from '@tensorflow/tfjs-core';
 import { getPreds } from './get-preds.js';
-import {
-  type FromLearnerOptions,
-  fromLearnerDefaults,
-  type InterpretationData,
-} from './interpretation-data.js';
+import { getPredsDefaults } from './get-preds-defaults.js';
+import type { FromLearnerOptions, InterpretationData } from './interpretation-data.js';
 import type { Learner } from './learner.js';
 import type { NDArray } from './nd-array.js';
 
@@ -19,9 +16,9 @@ export async function learnerPredictions(
   options: FromLearnerOptions = {},
 ): Promise<InterpretationData> {
   const {
-    dsIdx = fromLearnerDefaults.dsIdx,
+    dsIdx = getPredsDefaults.dsIdx,
     act,
-    withInput = fromLearnerDefaults.withInput,
+    withInput = getPredsDefaults.withInput,
     onProgress,
   } = options;
   const dl = options.dl ?? learn.dls.byIndex(dsIdx);

@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from './backend.js';
 import { arrayDataLoader, DataLoaders } from './data-loader.js';
 import { InterpError } from './errors.js';
-import { getPreds, getPredsDefaults } from './get-preds.js';
-import { fitDefaults, Learner, learnerFromFunction } from './learner.js';
+import { getPreds } from './get-preds.js';
+import { Learner, learnerFromFunction } from './learner.js';
 import { crossEntropyFromProbsPerItem, crossEntropyPerItem } from './losses.js';
 import { accuracy } from './metric.js';
 import { createRng } from './random.js';
@@ -47,16 +47,6 @@ const identityLearner = () => {
 };
 
 describe('Learner.fit(epochs, { lr })', () => {
-  it('has the expected defaults', () => {
-    expect(fitDefaults).toEqual({ lr: 1e-3 });
-    expect(getPredsDefaults).toEqual({
-      dsIdx: 1,
-      withInput: false,
-      withLoss: false,
-      withDecoded: true,
-    });
-  });
-
   it('trains a linear classifier, recording every batch loss and lr and per-epoch metrics', async () => {
     const train = blobs(200, 1);
     const valid = blobs(100, 2);

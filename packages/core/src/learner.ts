@@ -48,7 +48,7 @@ export interface FitOptions {
 }
 
 /** Fit defaults, written once. */
-export const fitDefaults = { lr: 1e-3 } as const;
+export const fitDefaults = Object.freeze({ lr: 1e-3 } as const);
 
 /**
  * A model with its data, loss and metrics: what every `fromLearner` takes. Like fastai's Learner,

@@ -7,7 +7,7 @@ import { InterpError } from './errors.js';
 import { backendDataIds } from './kernels/test-kernel-helpers.js';
 import { Learner } from './learner.js';
 import { createRng } from './random.js';
-import { targetInputGradient, targetInputGradientDefaults } from './target-input-gradient.js';
+import { targetInputGradient } from './target-input-gradient.js';
 import { chainGraph, expectNoLeakedTensors } from './testing.js';
 
 type LayerFactory = () => tfl.layers.Layer[];
@@ -284,10 +284,6 @@ describe.each(['wasm', 'cpu'])('targetInputGradient on %s', (backend) => {
 describe('targetInputGradient', () => {
   beforeAll(async () => {
     await setupBackend('wasm');
-  });
-
-  it('has the expected defaults', () => {
-    expect(targetInputGradientDefaults).toEqual({ method: 'auto' });
   });
 
   it('gives the hand-computed gradient of a linear model: row i is column target_i of W', async () => {

@@ -32,7 +32,7 @@ export interface TargetInputGradientOptions {
 }
 
 /** Defaults of {@link targetInputGradient}, written once. */
-export const targetInputGradientDefaults = { method: 'auto' } as const;
+export const targetInputGradientDefaults = Object.freeze({ method: 'auto' } as const);
 
 const METHODS: readonly InputGradientMethod[] = ['auto', 'tape'];
 
