@@ -10,6 +10,7 @@ import { LayerActivation } from './layer-activation.js';
 import { LayerConductance } from './layer-conductance.js';
 import { LayerDeepLift } from './layer-deep-lift.js';
 import { LayerDeepLiftShap } from './layer-deep-lift-shap.js';
+import { LayerFeatureAblation } from './layer-feature-ablation.js';
 import { LayerGradCam } from './layer-grad-cam.js';
 import { LayerGradientXActivation } from './layer-gradient-x-activation.js';
 import { LayerIntegratedGradients } from './layer-integrated-gradients.js';
@@ -49,6 +50,8 @@ const runs: Record<string, Run> = {
     new LayerGradientXActivation(m, { layer: c.layer! }).attribute(x, o),
   LayerGradCam: (m, c, x, o) => new LayerGradCam(m, { layer: c.layer! }).attribute(x, o),
   InternalInfluence: (m, c, x, o) => new InternalInfluence(m, { layer: c.layer! }).attribute(x, o),
+  LayerFeatureAblation: (m, c, x, o) =>
+    new LayerFeatureAblation(m, { layer: c.layer! }).attribute(x, o),
   LayerDeepLift: (m, c, x, o) => new LayerDeepLift(m, { layer: c.layer! }).attribute(x, o),
   LayerDeepLiftShap: (m, c, x, o) =>
     new LayerDeepLiftShap(m, { layer: c.layer! }).attribute(x, o as never),
