@@ -1,6 +1,6 @@
 import { InterpError } from '@interp/core/base';
 import { type NpyData, readNpyFile } from './npy.js';
-import { extensionOf, readFileBytes } from './read-file.js';
+import { extensionOf, jsonErrorText, readFileBytes } from './read-file.js';
 
 /** A numeric array read from a file: C-order data and its shape (1-D or 2-D). */
 export interface FileArray {
@@ -95,7 +95,7 @@ function parseJsonArray(text: string, file: string): { data: Float64Array; shape
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new InterpError('PARSE', `${file}: not valid JSON (${(e as Error).message})`);
+    throw new InterpError('PARSE', `${file}: not valid JSON (${jsonErrorText(e)})`);
   }
   if (!Array.isArray(value)) {
     throw new InterpError(

@@ -111,6 +111,16 @@ export function readFileBytes(file: string, cwd: string, maxBytes = MAX_TEXT_BYT
   }
 }
 
+/**
+ * A JSON.parse error as one short printable line: V8 quotes the input around the error, which
+ * may hold newlines and control characters.
+ */
+export function jsonErrorText(e: unknown): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
+  const text = String((e as Error).message ?? e).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
 /** Lower-case extension with the dot, or '' when there is none. */
 export function extensionOf(file: string): string {
   const base = file.split(/[\\/]/).pop() ?? file;

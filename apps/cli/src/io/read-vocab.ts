@@ -1,6 +1,6 @@
 import { InterpError } from '@interp/core/base';
 import { MAX_CLASSES } from '../limits.js';
-import { extensionOf, readFileBytes } from './read-file.js';
+import { extensionOf, jsonErrorText, readFileBytes } from './read-file.js';
 
 /**
  * Reads class names: a `.json` array of names (strings, or numbers taken as text), or any other
@@ -18,7 +18,7 @@ export function readVocab(file: string, cwd: string): string[] {
     try {
       value = JSON.parse(text);
     } catch (e) {
-      throw new InterpError('PARSE', `${file}: not valid JSON (${(e as Error).message})`);
+      throw new InterpError('PARSE', `${file}: not valid JSON (${jsonErrorText(e)})`);
     }
     if (!Array.isArray(value)) {
       throw new InterpError('PARSE', `${file}: expected a JSON array of class names`);
