@@ -29,7 +29,8 @@ case file is float64 rounded to 1e-9.
 Case file format (one file per model, <model>.json):
     { "model": "rescnn.onnx", "captum": "0.8.0", "torch": "...", "logits": T, "inputs": T,
       "cases": [ { "name", "method" (Captum class or function), "kind" (primary | layer | neuron
-                   | metric), "layer"? (module path), "constructor": {...}, "attribute": {...},
+                   | metric), "layer"? (module path), "node"? (the ONNX node computing the
+                   layer's output), "constructor": {...}, "attribute": {...},
                    "expected": T, "delta"?: T, "draws"?: {...}, "note"?: "..." } ] }
 T = { "shape": [...], "values": [... row-major] }. "constructor" and "attribute" hold Captum's own
 keyword arguments (snake_case, as Captum spells them); a tensor-valued argument is a T; the
@@ -302,10 +303,24 @@ def jsonable(v):
     return v
 
 
+def module_path(node_name):
+    """`/block/relu2/Relu` -> `block.relu2` (as @interp/onnx's modulePathOf reads torch's scopes)."""
+    scopes = node_name.split("/")[1:-1]
+    path, previous = "", ""
+    for scope in scopes:
+        if previous and scope.startswith(previous + "."):
+            path += scope[len(previous):]
+        else:
+            path = f"{path}.{scope}" if path else scope
+        previous = scope
+    return path
+
+
 class Recorder:
     def __init__(self, model, x, model_file):
         self.model = model
         self.x = x
+        self.nodes = [n.name for n in onnx.load(os.path.join(OUT, model_file)).graph.node]
         self.file = {
             "model": model_file,
             "captum": captum.__version__,
@@ -323,7 +338,7 @@ class Recorder:
             "name": name,
             "method": method,
             "kind": kind,
-            **({"layer": extra.pop("layer")} if "layer" in extra else {}),
+            **(self.layer_fields(extra.pop("layer")) if "layer" in extra else {}),
             "constructor": jsonable(constructor),
             "attribute": jsonable(attribute),
             "expected": tensor_json(result),
@@ -335,6 +350,12 @@ class Recorder:
         assert torch.isfinite(torch.as_tensor(result)).all(), name
         self.file["cases"].append(case)
         return result
+
+    def layer_fields(self, layer):
+        """The module path and the ONNX node whose output is the module's output (its last node)."""
+        nodes = [n for n in self.nodes if module_path(n) == layer]
+        assert nodes, f"no ONNX node for module {layer}"
+        return {"layer": layer, "node": nodes[-1]}
 
     def write(self, name):
         path = os.path.join(OUT, name)

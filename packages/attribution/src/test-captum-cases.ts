@@ -19,6 +19,8 @@ export interface CaptumCase {
   kind: 'primary' | 'layer' | 'neuron' | 'metric';
   /** The layer's PyTorch module path (what `findNode` accepts), for layer and neuron methods. */
   layer?: string;
+  /** The ONNX node computing that layer's output (e.g. `/block/relu2/Relu`). */
+  node?: string;
   constructor: Record<string, unknown>;
   attribute: Record<string, unknown>;
   /** The call's inputs when they are not the file's `inputs`. */
