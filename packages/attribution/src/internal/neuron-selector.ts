@@ -1,6 +1,7 @@
-import { InterpError } from '@interp/core';
+import { InterpError, type ModelGraph, type NodeHook } from '@interp/core';
 import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
+import { validateInput } from './validate-input.js';
 
 /**
  * Which neuron a neuron method explains: an index tuple into the layer's output without the
@@ -60,4 +61,73 @@ export function neuronOffset(
     offset = offset * item[d]! + i;
   }
   return offset;
+}
+
+/**
+ * d(sum_r weights[r] * neuron_r) / dx, the neuron read from the layer's output (after any hook
+ * on it, so a rule hooked on the layer itself applies). With `reference` the model runs on the
+ * paired batch [x; reference] (DeepLift) and only x's rows are selected.
+ */
+export function neuronInputGradient(
+  graph: ModelGraph,
+  x: tf.Tensor,
+  layer: string,
+  selector: NeuronSelector,
+  where: string,
+  hooks: Readonly<Record<string, NodeHook>> = {},
+  reference?: tf.Tensor,
+  weights?: tf.Tensor,
+): tf.Tensor {
+  const n = x.shape[0]!;
+  return tf.tidy(() =>
+    tf.grad((z: tf.Tensor) => {
+      const batch = reference === undefined ? z : tf.concat([z, reference], 0);
+      const out = graph.run(batch, { taps: [layer], hooks }).taps[layer]!;
+      const rows = reference === undefined ? out : tf.slice(out, 0, n);
+      const v = selectNeuron(rows, selector, layer, where);
+      return tf.sum(weights === undefined ? v : tf.mul(v, weights));
+    })(x),
+  );
+}
+
+/** Checks that `selector` is an index tuple or a function (before any work is done). */
+export function checkNeuronSelector(selector: unknown, where: string): NeuronSelector {
+  if (typeof selector === 'function') return selector as NeuronSelector;
+  if (Array.isArray(selector) && selector.every((i) => typeof i === 'number')) return selector;
+  throw new InterpError(
+    'INVALID_ARGUMENT',
+    `${where}: neuronSelector must be an index tuple into the layer's output without the batch axis (e.g. [2, 1, 2]) or a function from the layer's output to one value per item, got ${describe(selector)}`,
+  );
+}
+
+/** A validated neuron-method call: x as float32, the selector, and what to free after. */
+export interface NeuronCall {
+  x: tf.Tensor;
+  selector: NeuronSelector;
+  release(): void;
+}
+
+/** Checks a neuron method's x, `neuronSelector` and `additionalForwardArgs`. */
+export function prepareNeuronCall(
+  graph: ModelGraph,
+  x: tf.Tensor,
+  options: { neuronSelector: unknown; additionalForwardArgs?: readonly unknown[] } | undefined,
+  where: string,
+): NeuronCall {
+  const selector = checkNeuronSelector(options?.neuronSelector, where);
+  const extra = options?.additionalForwardArgs;
+  if (extra !== undefined && !(Array.isArray(extra) && extra.length === 0)) {
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `${where}: additionalForwardArgs is not supported: interp's models take a single input tensor; fold extra inputs into the model (a closure) and pass only x`,
+    );
+  }
+  const input = validateInput(x, where, graph);
+  return {
+    x: input.x,
+    selector,
+    release: () => {
+      if (input.owned) input.x.dispose();
+    },
+  };
 }
