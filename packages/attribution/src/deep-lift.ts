@@ -1,0 +1,106 @@
+import type { NodeHook } from '@interp/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { AttributionsWithDelta } from './integrated-gradients.js';
+import { type Baseline, resolveBaseline } from './internal/baseline.js';
+import { convergenceDelta } from './internal/convergence-delta.js';
+import { deepLiftAttributions } from './internal/deep-lift-core.js';
+import { deepLiftEps, deepLiftHooks } from './internal/deep-lift-rules.js';
+import { prepareCall } from './internal/prepare-call.js';
+import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
+import { targetMask } from './internal/targets.js';
+import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
+
+/** Options of the {@link DeepLift} and {@link DeepLiftShap} constructors. */
+export interface DeepLiftOptions {
+  /** Multiply the multipliers by (x - baseline) (Captum's `multiply_by_inputs`); false: local attributions. */
+  multiplyByInputs?: boolean;
+  /** |x - reference| below which a nonlinearity keeps its plain gradient (Captum's `eps`). */
+  eps?: number;
+}
+
+/** Options of {@link DeepLift.attribute}. */
+export interface DeepLiftAttributeOptions extends AttributeOptions {
+  /** The reference input: a number for every value, a tensor shaped like one item, or like x. */
+  baselines?: Baseline;
+  /** Also return each item's convergence delta: sum of attributions - (f(x) - f(baseline)). */
+  returnConvergenceDelta?: boolean;
+}
+
+/** Defaults of {@link DeepLift}, written once. */
+export const deepLiftDefaults = {
+  multiplyByInputs: true,
+  eps: deepLiftEps,
+  baselines: 0,
+  returnConvergenceDelta: false,
+} as const;
+
+/**
+ * DeepLift (Shrikumar et al. 2017) with Captum's rules: the rescale rule on every ReLU, ELU,
+ * LeakyReLU, Sigmoid, Tanh and Softplus node, Captum's softmax and max-pool rules, the plain
+ * gradient elsewhere (linear nodes: convolutions, dense, batch norm, adds). Like Captum, x and
+ * the baseline run together in one batch so each rule sees an input beside its reference.
+ * Works on ONNX models and tfjs LayersModels; a tfjs layer with a fused nonlinear activation
+ * (Dense with `activation: 'relu'`) throws NOT_SUPPORTED at construction: split it into a linear
+ * layer and an activation layer. Results are the caller's to dispose.
+ *
+ * @example
+ * ```ts
+ * const dl = new DeepLift(model);
+ * const { attributions, delta } = await dl.attribute(x, { target: 0, returnConvergenceDelta: true });
+ * tf.dispose([attributions, delta]); // delta ~ 0: attributions sum to f(x) - f(baseline)
+ * ```
+ */
+export class DeepLift implements Attribution<DeepLiftAttributeOptions> {
+  readonly multiplyByInputs: boolean;
+  private readonly model: ResolvedModel;
+  private readonly hooks: Record<string, NodeHook>;
+
+  constructor(model: AttributionModel, options: DeepLiftOptions = {}) {
+    const where = 'DeepLift';
+    this.model = resolveModel(model, where);
+    this.multiplyByInputs = options.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs;
+    const eps = options.eps ?? deepLiftDefaults.eps;
+    this.hooks = deepLiftHooks(this.model.graph, where, this.model.layersModel, eps);
+  }
+
+  attribute(
+    x: tf.Tensor,
+    options: DeepLiftAttributeOptions & { returnConvergenceDelta: true },
+  ): Promise<AttributionsWithDelta>;
+  attribute(x: tf.Tensor, options?: DeepLiftAttributeOptions): Promise<tf.Tensor>;
+  async attribute(
+    x: tf.Tensor,
+    options: DeepLiftAttributeOptions = {},
+  ): Promise<tf.Tensor | AttributionsWithDelta> {
+    const where = 'DeepLift.attribute';
+    const m = this.model;
+    const call = await prepareCall(m, x, options, where);
+    try {
+      const baseline = resolveBaseline(
+        options.baselines ?? deepLiftDefaults.baselines,
+        call.x,
+        where,
+      );
+      const wantDelta = options.returnConvergenceDelta ?? deepLiftDefaults.returnConvergenceDelta;
+      const [attributions, delta] = tf.tidy(() => {
+        const reference = tf.broadcastTo(baseline, call.x.shape);
+        baseline.dispose();
+        const mask = targetMask(call.targets, call.numClasses);
+        const attributions = deepLiftAttributions(
+          m,
+          call.x,
+          reference,
+          mask,
+          this.hooks,
+          this.multiplyByInputs,
+          where,
+        );
+        if (!wantDelta) return [attributions];
+        return [attributions, convergenceDelta(m, call.x, reference, attributions, mask, where)];
+      });
+      return delta === undefined ? attributions : { attributions, delta: delta as tf.Tensor1D };
+    } finally {
+      call.release();
+    }
+  }
+}
