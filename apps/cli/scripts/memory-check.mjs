@@ -26,7 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), 'interp-memory-'));
 function header(descr, shape) {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let text = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  text += ' '.repeat((64 - ((10 + text.length + 1) % 64)) % 64) + '\n';
+  text += `${' '.repeat((64 - ((10 + text.length + 1) % 64)) % 64)}\n`;
   const out = Buffer.alloc(10 + text.length);
   Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(out);
   out.writeUInt16LE(text.length, 8);

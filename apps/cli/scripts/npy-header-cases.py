@@ -3,6 +3,7 @@ numpy's np.load makes of each (shape, descr, fortran_order, or the error), the o
 src/io/npy-header.test.ts checks parseNpyHeader against (the test itself needs no Python).
 
 Run from apps/cli:  python3 scripts/npy-header-cases.py
+then format it:     npx biome format --write src/io/__fixtures__/npy-header-cases.json
 """
 import base64
 import io

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InterpError } from '@interp/core/base';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, parseNpy, parseNpyHeader } from './npy.js';
+import { parseNpy, parseNpyHeader } from './npy.js';
 
 // Files with crafted headers and numpy's verdict on each (np.load), written by
 // scripts/npy-header-cases.py: numpy is the oracle, the test needs no Python.
@@ -118,7 +118,7 @@ describe('parseNpyHeader(head, name) against numpy', () => {
 
 /** A version-1.0 file of header `text`, padded with spaces to 64 bytes and ended by a newline. */
 function frame(text: string): Uint8Array {
-  const padded = text + ' '.repeat((64 - ((10 + text.length + 1) % 64)) % 64) + '\n';
+  const padded = `${text + ' '.repeat((64 - ((10 + text.length + 1) % 64)) % 64)}\n`;
   const out = new Uint8Array(10 + padded.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
   new DataView(out.buffer).setUint16(8, padded.length, true);
