@@ -28,7 +28,7 @@ const X = [
 const gaussian: InfidelityPerturbFunction = (x) =>
   tf.tidy(() => {
     const i = tf.randomNormal(x.shape, 0, 0.3, 'float32', 7);
-    return [i, tf.sub(x, i)];
+    return [i, tf.sub(x, i)] as [tf.Tensor, tf.Tensor];
   });
 
 describe('infidelity', () => {
@@ -67,7 +67,7 @@ describe('infidelity', () => {
         const replay: InfidelityPerturbFunction = (inputs) =>
           tf.tidy(() => {
             const i = tf.reshape(captumTensor(recorded), inputs.shape);
-            return [i, tf.sub(inputs, i)];
+            return [i, tf.sub(inputs, i)] as [tf.Tensor, tf.Tensor];
           });
         const got = await infidelity(onnx, replay, x, attr, {
           target: c.attribute.target as number[],
@@ -89,7 +89,8 @@ describe('infidelity', () => {
     ]);
     // A perturbation that depends only on the row index within the chunk would differ; this
     // one is a fixed function of the input values.
-    const det: InfidelityPerturbFunction = (v) => tf.tidy(() => [tf.mul(v, 0.1), tf.mul(v, 0.9)]);
+    const det: InfidelityPerturbFunction = (v) =>
+      tf.tidy(() => [tf.mul(v, 0.1), tf.mul(v, 0.9)] as [tf.Tensor, tf.Tensor]);
     const a = await infidelity(linearModel(), det, x, attr, { target: 1 });
     const b = await infidelity(linearModel(), det, x, attr, { target: 1, maxExamplesPerBatch: 2 });
     expect(maxAbsDiff(await a.data(), await b.data())).toBeLessThan(1e-6);
