@@ -919,9 +919,40 @@ def main():
     gradient_cases(rec, mlp, x_mlp, target, baselines3)
     layer_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", baselines3)
     neuron_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", (3,), baselines3)
+    softmax_batch_cases(rec, mlp, x_mlp, target, baselines3)
     rec.write("mlp-softmax.json")
 
     toy_models(os.path.join(OUT, "toy"))
+
+
+SOFTMAX_NOTE = (
+    "Captum's DeepLift rule at nn.Softmax is elementwise rescale u = grad_out * delta_out / delta_in "
+    "(grad_in where |delta_in| < 1e-10) minus sum(u) / numel(u), the sum and numel taken over the "
+    "whole [inputs; baselines] batch that DeepLift runs (2N x C), so with a softmax an item's "
+    "attributions depend on the other items in the batch: the batched cases ('deeplift', "
+    "'layer-deeplift', ...) differ from these, where every item was attributed alone (batch of 1) "
+    "and the results stacked."
+)
+
+
+def softmax_batch_cases(rec, model, x, target, baselines3):
+    """DeepLift on the softmax model one item at a time (see SOFTMAX_NOTE)."""
+
+    def per_item(make, **kwargs):
+        parts = [make().attribute(x[i : i + 1], target=target[i], **kwargs) for i in range(x.shape[0])]
+        if isinstance(parts[0], tuple):
+            return torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts])
+        return torch.cat(parts)
+
+    a = {"target": target, "return_convergence_delta": True}
+    extra = {"batch_of_one": True, "note": SOFTMAX_NOTE}
+    result = per_item(lambda: DeepLift(model), return_convergence_delta=True)
+    rec.add("deeplift-single-items", "DeepLift", "primary", {}, a, result, **extra)
+    result = per_item(lambda: LayerDeepLift(model, model.act1), return_convergence_delta=True)
+    rec.add("layer-deeplift-single-items", "LayerDeepLift", "layer", {}, a, result, layer="act1", **extra)
+    a = {"target": target, "baselines": baselines3}
+    result = per_item(lambda: DeepLiftShap(model), baselines=baselines3)
+    rec.add("deeplift-shap-single-items", "DeepLiftShap", "primary", {}, a, result, **extra)
 
 
 def toy_models(out):

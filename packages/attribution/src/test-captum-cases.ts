@@ -23,6 +23,8 @@ export interface CaptumCase {
   node?: string;
   constructor: Record<string, unknown>;
   attribute: Record<string, unknown>;
+  /** True when every item was attributed alone (batch of 1) and the results stacked. */
+  batch_of_one?: boolean;
   /** The call's inputs when they are not the file's `inputs`. */
   inputs?: CaptumTensor;
   expected: CaptumTensor;
