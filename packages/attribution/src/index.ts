@@ -11,10 +11,16 @@ export {
   attributionOverlayDefaults,
   OVERLAY_METHODS,
 } from './attribution-overlay.js';
+export type { FeatureAblationAttributeOptions } from './feature-ablation.js';
+export { FeatureAblation, featureAblationDefaults } from './feature-ablation.js';
+export type { FeaturePermutationAttributeOptions } from './feature-permutation.js';
+export { FeaturePermutation } from './feature-permutation.js';
 export type { GradCAMAttributeOptions, GradCAMOptions } from './grad-cam.js';
 export { GradCAM, gradCAMDefaults } from './grad-cam.js';
 export type { GradientTimesInputOptions } from './gradient-times-input.js';
 export { gradientTimesInput } from './gradient-times-input.js';
+export type { InfidelityOptions, InfidelityPerturbFunction } from './infidelity.js';
+export { infidelity, infidelityDefaults } from './infidelity.js';
 export type {
   AttributionsWithDelta,
   Baseline,
@@ -22,6 +28,10 @@ export type {
   IntegratedGradientsOptions,
 } from './integrated-gradients.js';
 export { IntegratedGradients, integratedGradientsDefaults } from './integrated-gradients.js';
+export type { KernelShapAttributeOptions } from './kernel-shap.js';
+export { KernelShap, kernelShapDefaults } from './kernel-shap.js';
+export type { LimeAttributeOptions, LimeOptions } from './lime.js';
+export { Lime, limeDefaults } from './lime.js';
 export type {
   AttributionFunction,
   NoiseTunnelAttributeOptions,
@@ -42,6 +52,16 @@ export { Occlusion, occlusionDefaults } from './occlusion.js';
 export { resolveTarget } from './resolve-target.js';
 export type { SaliencyMapOptions } from './saliency-map.js';
 export { saliencyMap, saliencyMapDefaults } from './saliency-map.js';
+export type {
+  ExplanationFunction,
+  SensitivityMaxOptions,
+  SensitivityPerturbFunction,
+} from './sensitivity-max.js';
+export { sensitivityMax, sensitivityMaxDefaults } from './sensitivity-max.js';
+export type { ShapleyValueSamplingAttributeOptions } from './shapley-value-sampling.js';
+export { ShapleyValueSampling, shapleyValueSamplingDefaults } from './shapley-value-sampling.js';
+export type { ShapleyValuesAttributeOptions } from './shapley-values.js';
+export { ShapleyValues, shapleyValuesDefaults } from './shapley-values.js';
 export type { SmoothGradOptions } from './smooth-grad.js';
 export { SmoothGrad, smoothGradDefaults } from './smooth-grad.js';
 export type { AttributionModel, Target } from './types.js';
