@@ -11,6 +11,8 @@ export type { FromLearnerOptions, InterpretationData } from './interpretation-da
 export { PROBABILITY_EPSILON } from './loss-constants.js';
 export type { NDArray, TypedArray } from './nd-array.js';
 export { ndarray, sizeOf } from './nd-array.js';
+export type { Preprocessing, PresetName } from './preprocess.js';
+export { preprocessPixels, preprocessPreset, preprocessPresets } from './preprocess.js';
 export type { RandomGenerator, RandomState } from './random.js';
 export { createRng, toRng } from './random.js';
 export type { TopK } from './top-k.js';
