@@ -8,8 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Deconvolution } from './deconvolution.js';
 import { DeepLift } from './deep-lift.js';
+import { DeepLiftShap } from './deep-lift-shap.js';
+import { GradientShap } from './gradient-shap.js';
 import { GuidedBackprop } from './guided-backprop.js';
 import { InputXGradient } from './input-x-gradient.js';
+import { gradientShapAttributions } from './internal/gradient-shap-sampling.js';
+import { resolveModel } from './internal/resolve-model.js';
 import { Saliency } from './saliency.js';
 import {
   type CaptumCase,
@@ -121,6 +125,70 @@ describe.each(mainModels)('gradient methods on %s equal Captum 0.8', (name) => {
     });
   });
 
+  it('DeepLiftShap: mean DeepLift over a 3-baseline distribution, one delta per (item, baseline)', async () => {
+    await run(name, 'deeplift-shap', async (g, x, c) => {
+      const baselines = arg(c, 'baselines') as tf.Tensor;
+      const out = await new DeepLiftShap(g).attribute(x, {
+        target: target(c),
+        baselines,
+        returnConvergenceDelta: true,
+      });
+      baselines.dispose();
+      return out;
+    });
+  });
+
+  it("GradientShap: Captum's recorded draws replayed give its numbers", async () => {
+    await run(name, 'gradient-shap', async (g, x, c) => {
+      const baselines = arg(c, 'baselines') as tf.Tensor;
+      const d = c.draws as {
+        noise: CaptumCase['expected'];
+        baseline_indices: number[];
+        alphas: number[];
+      };
+      const noise = captumTensor(d.noise);
+      const targets = Int32Array.from(target(c) as number[]);
+      const out = gradientShapAttributions(
+        resolveModel(g, 'test'),
+        { x, targets, numClasses: 3 },
+        baselines,
+        {
+          noise,
+          baselineIndices: Int32Array.from(d.baseline_indices),
+          alphas: Float32Array.from(d.alphas),
+        },
+        c.attribute.n_samples as number,
+        true,
+        false,
+        'test',
+      );
+      tf.dispose([baselines, noise]);
+      return out;
+    });
+  });
+
+  it("GradientShap's seeded average equals IG's integral within Captum's own sampling error", async () => {
+    const { graph, file } = models.get(name)!;
+    const c = captumCase(file, 'gradient-shap-expectation');
+    const x = captumTensor(file.inputs);
+    const baselines = arg(c, 'baselines') as tf.Tensor;
+    const attr = await new GradientShap(graph).attribute(x, {
+      target: target(c),
+      baselines,
+      nSamples: c.attribute.n_samples as number,
+      randomState: 0,
+    });
+    const error = (c as unknown as { captum_sampling_error: { max_abs: number } })
+      .captum_sampling_error;
+    // Captum's own 5 seeded runs were off by at most max_abs; allow twice that for one seed here.
+    await expectCloseToCaptum(
+      attr,
+      c.expected,
+      (2 * error.max_abs) / Math.max(...c.expected.values.map(Math.abs)),
+    );
+    tf.dispose([x, baselines, attr]);
+  });
+
   it('leaks no tensors', async () => {
     const { graph, file } = models.get(name)!;
     const x = captumTensor(file.inputs);
@@ -128,6 +196,18 @@ describe.each(mainModels)('gradient methods on %s equal Captum 0.8', (name) => {
       for (const method of [new DeepLift(graph), new GuidedBackprop(graph), new Saliency(graph)]) {
         (await method.attribute(x, { target: 1 })).dispose();
       }
+      const baselines = tf.zeros([4, ...x.shape.slice(1)]);
+      const dls = await new DeepLiftShap(graph).attribute(x, {
+        baselines,
+        returnConvergenceDelta: true,
+      });
+      const gs = await new GradientShap(graph).attribute(x, {
+        baselines,
+        stdevs: 0.1,
+        randomState: 1,
+        returnConvergenceDelta: true,
+      });
+      tf.dispose([baselines, dls.attributions, dls.delta, gs.attributions, gs.delta]);
     });
     x.dispose();
   });
