@@ -37,7 +37,7 @@ export function chainGraph(
     trainableParams: s.params ?? 0,
     modulePath: s.name.replaceAll('/', '.'),
   }));
-  const find = (query: string) => findNode(nodes, query, 'layer');
+  const find = (query: string) => findNode(nodes, query);
   const run = (x: tf.Tensor, { taps = [], hooks = {} }: GraphRunOptions = {}) => {
     const tapNames = taps.map((q) => [q, find(q).name] as const);
     const hookByName = new Map(Object.entries(hooks).map(([q, h]) => [find(q).name, h]));

@@ -11,7 +11,8 @@ const MAX_NAME_CHARS = 60;
  * Finds a node of a model graph by node name, by the name of a tensor it outputs, or by a module
  * path prefix (`layer4`, `features.18`, a nested tfjs model's name: the last node under that
  * prefix), in that order. Unknown queries throw `UNKNOWN_LAYER` naming at most five close names
- * (by edit distance or shared prefix), never the whole graph. Adapters implement
+ * (by edit distance or shared prefix), or every name of a graph of at most ten nodes, never a
+ * large graph whole. `where` prefixes the message (`GradCAM: ...`). Adapters implement
  * `ModelGraph.findNode` with it.
  *
  * @example
@@ -28,7 +29,7 @@ export function findNode(
   if (typeof query !== 'string' || query.length === 0) {
     throw new InterpError(
       'INVALID_ARGUMENT',
-      `${where}: a layer must be named by a non-empty string (a node name, an output name or a module path), got ${describe(query)}`,
+      `${where === '' ? '' : `${where}: `}a layer must be named by a non-empty string (a node name, an output name or a module path), got ${describe(query)}`,
     );
   }
   const byName = nodes.find((n) => n.name === query);
@@ -42,15 +43,22 @@ export function findNode(
   throw new InterpError('UNKNOWN_LAYER', unknownNodeMessage(nodes, query, where));
 }
 
+/** Up to this many nodes, an unknown name lists them all (short enough to read). */
+const LIST_ALL_UP_TO = 10;
+
 function unknownNodeMessage(nodes: readonly GraphNode[], query: string, where: string): string {
-  const close = closeNames(nodes, query);
-  const count = `the model has ${nodes.length} node${nodes.length === 1 ? '' : 's'}`;
-  const hint = 'list them with summary()';
+  const prefix = where === '' ? '' : `${where}: `;
   const q = JSON.stringify(shorten(query));
-  if (close.length > 0) {
-    return `${where}: no node or layer named ${q}; closest: ${close.map((n) => JSON.stringify(shorten(n))).join(', ')} (${count}; ${hint})`;
+  const quoted = (names: readonly string[]) =>
+    names.map((n) => JSON.stringify(shorten(n))).join(', ');
+  const close = closeNames(nodes, query);
+  if (nodes.length <= LIST_ALL_UP_TO && close.length === 0) {
+    return `${prefix}no node or layer named ${q}; the model's layers are ${quoted(nodes.map((n) => n.name))}`;
   }
-  return `${where}: no node or layer named ${q} (${count}; ${hint})`;
+  const count = `the model has ${nodes.length} node${nodes.length === 1 ? '' : 's'}; list them with summary()`;
+  if (close.length > 0)
+    return `${prefix}no node or layer named ${q}; closest: ${quoted(close)} (${count})`;
+  return `${prefix}no node or layer named ${q} (${count})`;
 }
 
 /** Names within a small edit distance of the query, or sharing a prefix with it, closest first. */

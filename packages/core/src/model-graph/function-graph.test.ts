@@ -116,6 +116,11 @@ describe('findNode', () => {
       () => findNode(nodes, 'conv3'),
       /no node or layer named "conv3"; closest: "conv1", "conv2" \(the model has 4 nodes/,
     );
+    // A small graph with nothing close lists every name (the CLI's --layer help).
+    expectInterpError(
+      () => findNode(nodes, 'zzz'),
+      /no node or layer named "zzz"; the model's layers are "conv1", "conv2", "relu", "layer4\/layer4.1\/relu_1\/Relu"$/,
+    );
     const many = Array.from({ length: 500 }, (_, i) => ({
       ...nodes[0]!,
       name: `block_${i}`,

@@ -60,7 +60,7 @@ export function functionGraph(
     trainableParams: 0,
   };
   const nodes = [node];
-  const find = (query: string) => findNode(nodes, query, 'layer');
+  const find = (query: string) => findNode(nodes, query);
   return {
     kind: 'function',
     nodes,

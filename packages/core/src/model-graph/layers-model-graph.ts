@@ -87,7 +87,7 @@ function buildGraph(root: ContainerLike): ModelGraph {
   const inputShape = [...root.inputs[0]!.shape];
   const outputShape = [...root.outputs[0]!.shape];
   const layout: ImageLayout = inputShape.length === 4 ? 'NHWC' : 'none';
-  const find = (query: string) => findNode(nodes, query, 'layer');
+  const find = (query: string) => findNode(nodes, query);
 
   const run = (x: tf.Tensor, options: GraphRunOptions = {}): GraphRunResult => {
     const { taps = [], hooks = {}, training = false } = options;
