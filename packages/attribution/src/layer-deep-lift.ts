@@ -27,7 +27,7 @@ export interface LayerDeepLiftOptions extends LayerMethodOptions, DeepLiftOption
 /**
  * LayerDeepLift's attributions of x against `reference` (both [R, ...item]) with `mask` [R, C]:
  * the model runs on the paired batch [x; reference] with DeepLift's rules as hooks, the layer's
- * output is fed back in so the target score is differentiated with respect to it, and the
+ * output is fed back in so the target scores are differentiated with respect to it, and the
  * multipliers of x's half are multiplied by layer(x) - layer(reference) when `multiplyByInputs`.
  */
 export function layerDeepLiftAttributions(
@@ -43,7 +43,10 @@ export function layerDeepLiftAttributions(
   return tf.tidy(() => {
     const paired = tf.concat([x, reference], 0);
     const acts = layerActivation(model.graph, paired, layer, hooks);
-    const grads = layerGradient(model.graph, paired, acts, layer, mask, where, hooks);
+    // Like Captum (and DeepLift here), both halves' target scores are differentiated: the
+    // softmax and max-pool rules mix the halves, so the reference rows' scores reach x's.
+    const both = tf.concat([mask, mask], 0) as tf.Tensor2D;
+    const grads = layerGradient(model.graph, paired, acts, layer, both, where, hooks);
     const [multipliers] = halves(grads);
     if (!multiplyByInputs) return multipliers;
     const [ax, ar] = halves(acts);
