@@ -11,16 +11,25 @@ export {
   attributionOverlayDefaults,
   OVERLAY_METHODS,
 } from './attribution-overlay.js';
+export { Deconvolution } from './deconvolution.js';
+export type { DeepLiftAttributeOptions, DeepLiftOptions } from './deep-lift.js';
+export { DeepLift, deepLiftDefaults } from './deep-lift.js';
+export type { DeepLiftShapAttributeOptions } from './deep-lift-shap.js';
+export { DeepLiftShap, deepLiftShapMinBaselines } from './deep-lift-shap.js';
 export type { FeatureAblationAttributeOptions } from './feature-ablation.js';
 export { FeatureAblation, featureAblationDefaults } from './feature-ablation.js';
 export type { FeaturePermutationAttributeOptions } from './feature-permutation.js';
 export { FeaturePermutation } from './feature-permutation.js';
 export type { GradCAMAttributeOptions, GradCAMOptions } from './grad-cam.js';
 export { GradCAM, gradCAMDefaults } from './grad-cam.js';
+export type { GradientShapAttributeOptions, GradientShapOptions } from './gradient-shap.js';
+export { GradientShap, gradientShapDefaults } from './gradient-shap.js';
 export type { GradientTimesInputOptions } from './gradient-times-input.js';
 export { gradientTimesInput } from './gradient-times-input.js';
+export { GuidedBackprop } from './guided-backprop.js';
 export type { InfidelityOptions, InfidelityPerturbFunction } from './infidelity.js';
 export { infidelity, infidelityDefaults } from './infidelity.js';
+export { InputXGradient } from './input-x-gradient.js';
 export type {
   AttributionsWithDelta,
   Baseline,
@@ -50,6 +59,8 @@ export {
 export type { OcclusionAttributeOptions } from './occlusion.js';
 export { Occlusion, occlusionDefaults } from './occlusion.js';
 export { resolveTarget } from './resolve-target.js';
+export type { SaliencyAttributeOptions } from './saliency.js';
+export { Saliency, saliencyDefaults } from './saliency.js';
 export type { SaliencyMapOptions } from './saliency-map.js';
 export { saliencyMap, saliencyMapDefaults } from './saliency-map.js';
 export type {
@@ -64,4 +75,4 @@ export type { ShapleyValuesAttributeOptions } from './shapley-values.js';
 export { ShapleyValues, shapleyValuesDefaults } from './shapley-values.js';
 export type { SmoothGradOptions } from './smooth-grad.js';
 export { SmoothGrad, smoothGradDefaults } from './smooth-grad.js';
-export type { AttributionModel, Target } from './types.js';
+export type { AttributeOptions, Attribution, AttributionModel, Target } from './types.js';
