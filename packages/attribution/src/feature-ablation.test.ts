@@ -107,6 +107,9 @@ describe('FeatureAblation', () => {
     expect(isInterpError(err) && err.code).toBe('SHAPE_MISMATCH');
     expect(err.message).toMatch(/featureMask has shape \[1, 3\].*does not broadcast.*\[1, 4\]/);
     await expect(fa.attribute(x, { featureMask: frac })).rejects.toThrow(/integer feature ids/);
+    await expect(fa.attribute(x, { additionalForwardArgs: [1] })).rejects.toThrow(
+      /additionalForwardArgs is not supported/,
+    );
     await expect(fa.attribute(x, { perturbationsPerEval: 0 })).rejects.toThrow(
       /perturbationsPerEval must be a positive integer/,
     );

@@ -6,15 +6,13 @@ import {
   spreadFeatures,
 } from './internal/feature-mask.js';
 import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
+import { prepareCall } from './internal/prepare-call.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { resolveTargets } from './internal/targets.js';
-import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
-import type { AttributionModel, Target } from './types.js';
+import { optionalPositiveInt } from './internal/validate-input.js';
+import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of {@link FeatureAblation.attribute}. */
-export interface FeatureAblationAttributeOptions {
-  /** Class to explain: an index, one per item, or (default) each item's predicted class. */
-  target?: Target;
+export interface FeatureAblationAttributeOptions extends AttributeOptions {
   /** What an ablated value becomes: a number (default 0), a tensor like one item or like x. */
   baselines?: Baseline;
   /**
@@ -56,8 +54,9 @@ export class FeatureAblation {
   async attribute(x: tf.Tensor, options: FeatureAblationAttributeOptions = {}): Promise<tf.Tensor> {
     const where = 'FeatureAblation.attribute';
     const m = this.model;
-    const input = validateInput(x, where, m.graph);
-    const xs = input.x;
+    const call = await prepareCall(m, x, options, where);
+    const xs = call.x;
+    const { targets, numClasses } = call;
     let baseline: tf.Tensor | undefined;
     try {
       const perEval = optionalPositiveInt(
@@ -66,7 +65,6 @@ export class FeatureAblation {
       );
       baseline = resolveBaseline(options.baselines ?? featureAblationDefaults.baselines, xs, where);
       const mask = await resolveFeatureMask(options.featureMask, xs, where);
-      const { targets, numClasses } = await resolveTargets(m, xs, options.target, where);
       const n = xs.shape[0]!;
       const initial = await targetScores(m.forward, xs, targets, numClasses, where);
       const scores = await perturbedScores(
@@ -91,7 +89,7 @@ export class FeatureAblation {
       return spreadFeatures(mask, perFeature, n, xs.shape);
     } finally {
       baseline?.dispose();
-      if (input.owned) xs.dispose();
+      call.release();
     }
   }
 }

@@ -6,15 +6,13 @@ import {
   spreadFeatures,
 } from './internal/feature-mask.js';
 import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
+import { prepareCall } from './internal/prepare-call.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { resolveTargets } from './internal/targets.js';
-import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
-import type { AttributionModel, Target } from './types.js';
+import { optionalPositiveInt } from './internal/validate-input.js';
+import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of {@link FeaturePermutation.attribute}. */
-export interface FeaturePermutationAttributeOptions {
-  /** Class to explain: an index, one per item, or (default) each item's predicted class. */
-  target?: Target;
+export interface FeaturePermutationAttributeOptions extends AttributeOptions {
   /** Integer feature ids that broadcast against x; default: each scalar is its own feature. */
   featureMask?: tf.Tensor;
   /** Permuted copies of the batch per forward pass; default from the batch budget. */
@@ -50,8 +48,9 @@ export class FeaturePermutation {
   ): Promise<tf.Tensor> {
     const where = 'FeaturePermutation.attribute';
     const m = this.model;
-    const input = validateInput(x, where, m.graph);
-    const xs = input.x;
+    const call = await prepareCall(m, x, options, where);
+    const xs = call.x;
+    const { targets, numClasses } = call;
     try {
       const n = xs.shape[0]!;
       if (n < 2) {
@@ -65,7 +64,6 @@ export class FeaturePermutation {
         `${where}: perturbationsPerEval`,
       );
       const mask = await resolveFeatureMask(options.featureMask, xs, where);
-      const { targets, numClasses } = await resolveTargets(m, xs, options.target, where);
       const rng = toRng(options.randomState);
       const perms: Int32Array[] = [];
       for (let p = 0; p < mask.numFeatures; p++) {
@@ -97,7 +95,7 @@ export class FeaturePermutation {
       }
       return spreadFeatures(mask, perFeature, n, xs.shape);
     } finally {
-      if (input.owned) xs.dispose();
+      call.release();
     }
   }
 }

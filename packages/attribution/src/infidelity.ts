@@ -3,10 +3,10 @@ import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { defaultRowsPerChunk } from './internal/batch-budget.js';
 import { targetScores } from './internal/perturbation-engine.js';
+import { prepareCall } from './internal/prepare-call.js';
 import { resolveModel } from './internal/resolve-model.js';
-import { resolveTargets } from './internal/targets.js';
-import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
-import type { AttributionModel, Target } from './types.js';
+import { optionalPositiveInt } from './internal/validate-input.js';
+import type { AttributeOptions, AttributionModel } from './types.js';
 
 /**
  * Captum's `perturb_func` for infidelity: given the inputs repeated `nPerturbSamples` times
@@ -20,9 +20,7 @@ export type InfidelityPerturbFunction = (
 ) => [tf.Tensor, tf.Tensor] | Promise<[tf.Tensor, tf.Tensor]>;
 
 /** Options of {@link infidelity}. */
-export interface InfidelityOptions {
-  /** Class whose score is perturbed: an index, one per item, or each item's predicted class. */
-  target?: Target;
+export interface InfidelityOptions extends AttributeOptions {
   /** Passed to `perturbFn` (a tensor with one row per item is repeated like the inputs). */
   baselines?: number | tf.Tensor;
   /** Perturbations per item (default 10). */
@@ -67,8 +65,9 @@ export async function infidelity(
       `${where}: perturbFn must be a function (inputs, baselines?) => [perturbations, perturbedInputs], got ${describe(perturbFn)}`,
     );
   }
-  const input = validateInput(x, where, m.graph);
-  const xs = input.x;
+  const call = await prepareCall(m, x, options, where);
+  const xs = call.x;
+  const { targets, numClasses } = call;
   try {
     if (!(attributions instanceof tf.Tensor) || attributions.isDisposed) {
       throw new InterpError(
@@ -89,7 +88,6 @@ export async function infidelity(
       `${where}: nPerturbSamples`,
     )!;
     const perChunk = samplesPerChunk(options.maxExamplesPerBatch, n, itemSize, samples, where);
-    const { targets, numClasses } = await resolveTargets(m, xs, options.target, where);
     const fx = await targetScores(m.forward, xs, targets, numClasses, where);
     const normalize = options.normalize ?? infidelityDefaults.normalize;
     // Per item: sum (a - b)^2, or sum a^2, a b and b^2 for the normalized form.
@@ -142,7 +140,7 @@ export async function infidelity(
     }
     return tf.tensor1d(out);
   } finally {
-    if (input.owned) xs.dispose();
+    call.release();
   }
 }
 

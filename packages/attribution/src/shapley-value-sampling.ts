@@ -3,15 +3,13 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
 import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
 import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
+import { prepareCall } from './internal/prepare-call.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { resolveTargets } from './internal/targets.js';
-import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
-import type { AttributionModel, Target } from './types.js';
+import { optionalPositiveInt } from './internal/validate-input.js';
+import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of {@link ShapleyValueSampling.attribute}. */
-export interface ShapleyValueSamplingAttributeOptions {
-  /** Class to explain: an index, one per item, or (default) each item's predicted class. */
-  target?: Target;
+export interface ShapleyValueSamplingAttributeOptions extends AttributeOptions {
   /** The "absent" value of a feature: a number (default 0), a tensor like one item or like x. */
   baselines?: Baseline;
   /** Integer feature ids that broadcast against x; default: each scalar is its own feature. */
@@ -91,8 +89,9 @@ async function shapleyAttribute(
   where: string,
   drawOrders: (numFeatures: number) => Int32Array[],
 ): Promise<tf.Tensor> {
-  const input = validateInput(x, where, m.graph);
-  const xs = input.x;
+  const call = await prepareCall(m, x, options, where);
+  const xs = call.x;
+  const { targets, numClasses } = call;
   let baseline: tf.Tensor | undefined;
   try {
     const perEval = optionalPositiveInt(
@@ -105,7 +104,6 @@ async function shapleyAttribute(
       where,
     );
     const mask = await resolveFeatureMask(options.featureMask, xs, where);
-    const { targets, numClasses } = await resolveTargets(m, xs, options.target, where);
     const n = xs.shape[0]!;
     const nf = mask.numFeatures;
     const orders = drawOrders(nf);
@@ -156,6 +154,6 @@ async function shapleyAttribute(
     return spreadFeatures(mask, perFeature, n, xs.shape);
   } finally {
     baseline?.dispose();
-    if (input.owned) xs.dispose();
+    call.release();
   }
 }

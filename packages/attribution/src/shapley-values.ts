@@ -3,15 +3,13 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
 import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
 import { perturbedScores } from './internal/perturbation-engine.js';
+import { prepareCall } from './internal/prepare-call.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { resolveTargets } from './internal/targets.js';
-import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
-import type { AttributionModel, Target } from './types.js';
+import { optionalPositiveInt } from './internal/validate-input.js';
+import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of {@link ShapleyValues.attribute}. */
-export interface ShapleyValuesAttributeOptions {
-  /** Class to explain: an index, one per item, or (default) each item's predicted class. */
-  target?: Target;
+export interface ShapleyValuesAttributeOptions extends AttributeOptions {
   /** The "absent" value of a feature: a number (default 0), a tensor like one item or like x. */
   baselines?: Baseline;
   /**
@@ -53,8 +51,9 @@ export class ShapleyValues {
   async attribute(x: tf.Tensor, options: ShapleyValuesAttributeOptions = {}): Promise<tf.Tensor> {
     const where = 'ShapleyValues.attribute';
     const m = this.model;
-    const input = validateInput(x, where, m.graph);
-    const xs = input.x;
+    const call = await prepareCall(m, x, options, where);
+    const xs = call.x;
+    const { targets, numClasses } = call;
     let baseline: tf.Tensor | undefined;
     try {
       const perEval = optionalPositiveInt(
@@ -71,7 +70,6 @@ export class ShapleyValues {
         );
       }
       baseline = resolveBaseline(options.baselines ?? shapleyValuesDefaults.baselines, xs, where);
-      const { targets, numClasses } = await resolveTargets(m, xs, options.target, where);
       const n = xs.shape[0]!;
       const coalitions = 2 ** nf;
       const scores = await perturbedScores(
@@ -106,7 +104,7 @@ export class ShapleyValues {
       return spreadFeatures(mask, perFeature, n, xs.shape);
     } finally {
       baseline?.dispose();
-      if (input.owned) xs.dispose();
+      call.release();
     }
   }
 }

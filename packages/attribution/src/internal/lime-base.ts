@@ -1,17 +1,16 @@
 import type { RandomGenerator } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Target } from '../types.js';
+import type { AttributeOptions } from '../types.js';
 import { type Baseline, resolveBaseline } from './baseline.js';
 import { type ResolvedFeatureMask, resolveFeatureMask, spreadFeatures } from './feature-mask.js';
 import type { LinearFit } from './lime-linear-model.js';
 import { perturbedScores } from './perturbation-engine.js';
+import { prepareCall } from './prepare-call.js';
 import type { ResolvedModel } from './resolve-model.js';
-import { resolveTargets } from './targets.js';
-import { optionalPositiveInt, validateInput } from './validate-input.js';
+import { optionalPositiveInt } from './validate-input.js';
 
 /** The options Lime and KernelShap share. */
-export interface SurrogateOptions {
-  target?: Target;
+export interface SurrogateOptions extends AttributeOptions {
   baselines?: Baseline;
   featureMask?: tf.Tensor;
   perturbationsPerEval?: number;
@@ -50,8 +49,9 @@ export async function surrogateAttribute(
   recipe: SurrogateRecipe,
   where: string,
 ): Promise<tf.Tensor> {
-  const input = validateInput(x, where, m.graph);
-  const xs = input.x;
+  const call = await prepareCall(m, x, options, where);
+  const xs = call.x;
+  const { targets, numClasses } = call;
   let baseline: tf.Tensor | undefined;
   try {
     const perEval = optionalPositiveInt(
@@ -60,7 +60,6 @@ export async function surrogateAttribute(
     );
     baseline = resolveBaseline(options.baselines ?? 0, xs, where);
     const mask = await resolveFeatureMask(options.featureMask, xs, where);
-    const { targets, numClasses } = await resolveTargets(m, xs, options.target, where);
     const n = xs.shape[0]!;
     const nf = mask.numFeatures;
     const samples = new Uint8Array(n * nSamples * nf);
@@ -104,7 +103,7 @@ export async function surrogateAttribute(
     return spreadFeatures(mask, coefs, n, xs.shape);
   } finally {
     baseline?.dispose();
-    if (input.owned) xs.dispose();
+    call.release();
   }
 }
 
