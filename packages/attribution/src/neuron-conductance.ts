@@ -14,7 +14,11 @@ import {
   tileTargets,
   weightedStepSum,
 } from './internal/layer-gradient.js';
-import { neuronInputGradient, selectNeuron } from './internal/neuron-selector.js';
+import {
+  checkNeuronOnLayer,
+  neuronInputGradient,
+  selectNeuron,
+} from './internal/neuron-selector.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
@@ -72,6 +76,12 @@ export class NeuronConductance {
     const { alphas, stepSizes } = approximationParameters(method, nSteps);
     const batch = optionalPositiveInt(options.internalBatchSize, 'internalBatchSize');
     const call = await prepareCall(model, x, options, where);
+    try {
+      checkNeuronOnLayer(model.graph, call.x, layer, selector, where);
+    } catch (e) {
+      call.release();
+      throw e;
+    }
     let baseline: tf.Tensor | undefined;
     let total: tf.Tensor | undefined;
     try {

@@ -33,7 +33,7 @@ export class NeuronDeconvolution {
   async attribute(x: tf.Tensor, options: NeuronAttributeOptions): Promise<tf.Tensor> {
     const where = 'NeuronDeconvolution.attribute';
     const { model, layer } = this.target;
-    const call = prepareNeuronCall(model.graph, x, options, where);
+    const call = prepareNeuronCall(model.graph, layer, x, options, where);
     try {
       return neuronInputGradient(model.graph, call.x, layer, call.selector, where, this.hooks);
     } finally {

@@ -44,7 +44,7 @@ export class NeuronDeepLift {
   async attribute(x: tf.Tensor, options: NeuronDeepLiftAttributeOptions): Promise<tf.Tensor> {
     const where = 'NeuronDeepLift.attribute';
     const { model, layer } = this.target;
-    const call = prepareNeuronCall(model.graph, x, options, where);
+    const call = prepareNeuronCall(model.graph, layer, x, options, where);
     try {
       const baseline = resolveBaseline(
         options.baselines ?? deepLiftDefaults.baselines,

@@ -54,7 +54,7 @@ export class NeuronFeatureAblation {
       options?.perturbationsPerEval,
       `${where}: perturbationsPerEval`,
     );
-    const call = prepareNeuronCall(model.graph, x, options, where);
+    const call = prepareNeuronCall(model.graph, layer, x, options, where);
     let baseline: tf.Tensor | undefined;
     try {
       const xs = call.x;

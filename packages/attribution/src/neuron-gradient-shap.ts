@@ -96,7 +96,7 @@ export class NeuronGradientShap {
 
   async attribute(x: tf.Tensor, options: NeuronGradientShapAttributeOptions): Promise<tf.Tensor> {
     const where = 'NeuronGradientShap.attribute';
-    const call = prepareNeuronCall(this.target.model.graph, x, options, where);
+    const call = prepareNeuronCall(this.target.model.graph, this.target.layer, x, options, where);
     try {
       const { nSamples, stdevs, nBaselines } = checkGradientShapSampling(options, call.x, where);
       const n = call.x.shape[0]!;

@@ -63,7 +63,7 @@ export class NeuronIntegratedGradients {
     const method = options?.method ?? integratedGradientsDefaults.method;
     const { alphas, stepSizes } = approximationParameters(method, nSteps);
     const batch = optionalPositiveInt(options?.internalBatchSize, 'internalBatchSize');
-    const call = prepareNeuronCall(model.graph, x, options, where);
+    const call = prepareNeuronCall(model.graph, layer, x, options, where);
     let baseline: tf.Tensor | undefined;
     let total: tf.Tensor | undefined;
     try {

@@ -110,6 +110,7 @@ export interface NeuronCall {
 /** Checks a neuron method's x, `neuronSelector` and `additionalForwardArgs`. */
 export function prepareNeuronCall(
   graph: ModelGraph,
+  layer: string,
   x: tf.Tensor,
   options: { neuronSelector: unknown; additionalForwardArgs?: readonly unknown[] } | undefined,
   where: string,
@@ -123,11 +124,31 @@ export function prepareNeuronCall(
     );
   }
   const input = validateInput(x, where, graph);
-  return {
-    x: input.x,
-    selector,
-    release: () => {
-      if (input.owned) input.x.dispose();
-    },
+  const release = () => {
+    if (input.owned) input.x.dispose();
   };
+  try {
+    checkNeuronOnLayer(graph, input.x, layer, selector, where);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return { x: input.x, selector, release };
+}
+
+/**
+ * Selects the neuron on the layer's output for the first item, so a bad index or selector
+ * fails here, before any gradient tape is open (an error thrown inside tf.grad leaks its tape).
+ */
+export function checkNeuronOnLayer(
+  graph: ModelGraph,
+  x: tf.Tensor,
+  layer: string,
+  selector: NeuronSelector,
+  where: string,
+): void {
+  tf.tidy(() => {
+    const out = graph.run(tf.slice(x, 0, 1), { taps: [layer] }).taps[layer]!;
+    selectNeuron(out, selector, layer, where);
+  });
 }
