@@ -28,6 +28,7 @@ export { applyHook } from './model-graph/apply-hook.js';
 export { findNode } from './model-graph/find-node.js';
 export type { FunctionGraphOptions } from './model-graph/function-graph.js';
 export { FUNCTION_NODE_NAME, functionGraph } from './model-graph/function-graph.js';
+export { graphModelGraph } from './model-graph/graph-model-graph.js';
 export type { ImageAxes } from './model-graph/image-axes.js';
 export { imageAxes, spatialSize } from './model-graph/image-axes.js';
 export { layersModelGraph } from './model-graph/layers-model-graph.js';

@@ -1,3 +1,4 @@
+import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { InterpError } from '../errors.js';
@@ -5,11 +6,12 @@ import { isLayersModel } from '../layers-internals.js';
 import type { Learner, ModelFunction } from '../learner.js';
 import { describe } from '../validate.js';
 import { functionGraph } from './function-graph.js';
+import { graphModelGraph, isGraphModel } from './graph-model-graph.js';
 import { layersModelGraph } from './layers-model-graph.js';
 import type { ModelGraph } from './model-graph.js';
 
 /** Anything interp can run as a {@link ModelGraph}. */
-export type GraphSource = ModelGraph | Learner | LayersModel | ModelFunction;
+export type GraphSource = ModelGraph | Learner | LayersModel | GraphModel | ModelFunction;
 
 /**
  * The model graph of a model: a {@link ModelGraph} as it is (an ONNX model from `@interp/onnx`,
@@ -26,6 +28,7 @@ export type GraphSource = ModelGraph | Learner | LayersModel | ModelFunction;
 export function toModelGraph(model: GraphSource, where = 'toModelGraph'): ModelGraph {
   if (isModelGraph(model)) return model;
   if (isLayersModel(model)) return layersModelGraph(model);
+  if (isGraphModel(model)) return graphModelGraph(model);
   // A Learner (also one from another copy of this package): its layers model, else its predict.
   if (isLearnerLike(model)) {
     const learner = model;
