@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InterpError } from './errors.js';
+import { registerGradients } from './gradients/register-gradients.js';
+import { dropAbsentBatchNormInputs } from './kernels/drop-absent-batch-norm-inputs.js';
 import { registerWasmKernels } from './kernels/register-wasm-kernels.js';
 
 /** What {@link setupBackend} ended up with. */
@@ -43,13 +45,17 @@ export async function setupBackend(
   const { threads = true, wasmPaths, warn = (m: string) => console.warn(m) } = options;
   // tfjs-layers registers the gradient functions of every op (tfjs-core alone registers none in Node).
   await import('@tensorflow/tfjs-layers');
+  // Ours replace some of those (BatchNorm without Tile, and without the scale: false crash).
+  registerGradients();
   await import('@tensorflow/tfjs-backend-cpu');
+  dropAbsentBatchNormInputs('cpu');
   if (name === 'wasm') {
     try {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as string);
       if (!threads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       registerWasmKernels();
+      dropAbsentBatchNormInputs('wasm');
       if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
       await tf.ready();
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
@@ -76,6 +82,7 @@ export async function setupBackend(
       `backend '${name}' is not registered; import its package first or use 'wasm' or 'cpu'`,
     );
   }
+  dropAbsentBatchNormInputs(name);
   await tf.ready();
   info = { backend: name, simd: false, threads: false, fellBack: false };
   return info;
