@@ -11,6 +11,7 @@ import { DeepLift } from './deep-lift.js';
 import { DeepLiftShap } from './deep-lift-shap.js';
 import { GradientShap } from './gradient-shap.js';
 import { GuidedBackprop } from './guided-backprop.js';
+import { GuidedGradCam } from './guided-grad-cam.js';
 import { InputXGradient } from './input-x-gradient.js';
 import { gradientShapAttributions } from './internal/gradient-shap-sampling.js';
 import { resolveModel } from './internal/resolve-model.js';
@@ -208,6 +209,37 @@ describe.each(mainModels)('gradient methods on %s equal Captum 0.8', (name) => {
         returnConvergenceDelta: true,
       });
       tf.dispose([baselines, dls.attributions, dls.delta, gs.attributions, gs.delta]);
+    });
+    x.dispose();
+  });
+});
+
+describe('GuidedGradCam on rescnn equals Captum 0.8', () => {
+  it('guided backprop x nearest-upsampled Grad-CAM of block.relu2', async () => {
+    await run('rescnn', 'guided-gradcam', (g, x, c) =>
+      new GuidedGradCam(g, { layer: c.layer! }).attribute(x, { target: target(c) }),
+    );
+  });
+
+  it('rejects vector inputs, attributeToLayerInput and unknown modes; leaks nothing', async () => {
+    const { graph, file } = models.get('rescnn')!;
+    const mlp = models.get('mlp')!.graph;
+    const x = captumTensor(file.inputs);
+    await expect(
+      new GuidedGradCam(mlp, { layer: 'fc1' }).attribute(tf.zeros([1, 6])),
+    ).rejects.toThrow(/needs image inputs/);
+    const ggc = new GuidedGradCam(graph, { layer: 'block.relu2' });
+    await expect(ggc.attribute(x, { attributeToLayerInput: true })).rejects.toThrow(
+      /not supported/,
+    );
+    await expect(ggc.attribute(x, { interpolateMode: 'cubic' as never })).rejects.toThrow(
+      /interpolateMode/,
+    );
+    expect(() => new GuidedGradCam(graph, { layer: 'block.nope' })).toThrow(
+      /no node or layer named/,
+    );
+    await expectNoLeakedTensors(async () => {
+      (await ggc.attribute(x, { target: 2, interpolateMode: 'bilinear' })).dispose();
     });
     x.dispose();
   });

@@ -27,6 +27,15 @@ export { GradientShap, gradientShapDefaults } from './gradient-shap.js';
 export type { GradientTimesInputOptions } from './gradient-times-input.js';
 export { gradientTimesInput } from './gradient-times-input.js';
 export { GuidedBackprop } from './guided-backprop.js';
+export type {
+  GuidedGradCamAttributeOptions,
+  GuidedGradCamInterpolateMode,
+} from './guided-grad-cam.js';
+export {
+  GUIDED_GRAD_CAM_INTERPOLATE_MODES,
+  GuidedGradCam,
+  guidedGradCamDefaults,
+} from './guided-grad-cam.js';
 export type { InfidelityOptions, InfidelityPerturbFunction } from './infidelity.js';
 export { infidelity, infidelityDefaults } from './infidelity.js';
 export { InputXGradient } from './input-x-gradient.js';
