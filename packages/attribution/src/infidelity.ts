@@ -1,7 +1,7 @@
 import { InterpError } from '@interp/core';
 import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultRowsPerChunk } from './internal/batch-budget.js';
+import { repeatInterleave, samplesPerChunk } from './internal/metric-chunks.js';
 import { targetScores } from './internal/perturbation-engine.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { resolveModel } from './internal/resolve-model.js';
@@ -142,35 +142,6 @@ export async function infidelity(
   } finally {
     call.release();
   }
-}
-
-/** Rows i*k..i*k+k-1 are copies of row i (torch.repeat_interleave along axis 0). */
-export function repeatInterleave(t: tf.Tensor, k: number): tf.Tensor {
-  if (k === 1) return tf.clone(t);
-  const n = t.shape[0]!;
-  return tf.reshape(tf.tile(tf.expandDims(t, 1), [1, k, ...t.shape.slice(1).map(() => 1)]), [
-    n * k,
-    ...t.shape.slice(1),
-  ]);
-}
-
-/** Perturbations per item evaluated per chunk: maxExamplesPerBatch / N, or the batch budget. */
-export function samplesPerChunk(
-  maxExamplesPerBatch: number | undefined,
-  n: number,
-  itemSize: number,
-  samples: number,
-  where: string,
-): number {
-  const max = optionalPositiveInt(maxExamplesPerBatch, `${where}: maxExamplesPerBatch`);
-  if (max !== undefined && max < n) {
-    throw new InterpError(
-      'INVALID_ARGUMENT',
-      `${where}: maxExamplesPerBatch = ${max} is smaller than the batch (${n} items); pass at least ${n} or split x`,
-    );
-  }
-  const rows = max ?? Math.max(n, defaultRowsPerChunk(itemSize));
-  return Math.max(1, Math.min(samples, Math.floor(rows / n)));
 }
 
 function expandBaselines(

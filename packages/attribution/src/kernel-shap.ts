@@ -1,5 +1,6 @@
 import { type RandomState, toRng } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import { checkSampleCount } from './internal/check-options.js';
 import {
   type SurrogateOptions,
   type SurrogateRecipe,
@@ -7,7 +8,6 @@ import {
 } from './internal/lime-base.js';
 import { fitWeightedLeastSquares } from './internal/lime-linear-model.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { checkSampleCount } from './shapley-value-sampling.js';
 import type { AttributionModel } from './types.js';
 
 /** Options of {@link KernelShap.attribute}. */

@@ -1,5 +1,6 @@
-import { InterpError, type RandomState, toRng } from '@interp/core';
+import { type RandomState, toRng } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import { checkNonNegative, checkSampleCount } from './internal/check-options.js';
 import {
   type SurrogateOptions,
   type SurrogateRecipe,
@@ -7,7 +8,6 @@ import {
 } from './internal/lime-base.js';
 import { fitLasso } from './internal/lime-linear-model.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { checkSampleCount } from './shapley-value-sampling.js';
 import type { AttributionModel } from './types.js';
 
 /** Options of {@link Lime.attribute}. */
@@ -81,20 +81,5 @@ export class Lime {
     );
     const rng = toRng(options.randomState);
     return surrogateAttribute(this.model, x, options, nSamples, rng, this.recipe, where);
-  }
-}
-
-/** Checks a finite number >= 0 (> 0 when `positive`). */
-export function checkNonNegative(value: unknown, name: string, positive = false): void {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < 0 ||
-    (positive && value === 0)
-  ) {
-    throw new InterpError(
-      'INVALID_ARGUMENT',
-      `${name} must be a finite number ${positive ? '> 0' : '>= 0'}, got ${String(value)}`,
-    );
   }
 }

@@ -1,7 +1,7 @@
 import { InterpError, type RandomState, toRng } from '@interp/core';
 import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
-import { repeatInterleave, samplesPerChunk } from './infidelity.js';
+import { repeatInterleave, samplesPerChunk } from './internal/metric-chunks.js';
 import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
 
 /**

@@ -1,6 +1,7 @@
-import { InterpError, type RandomState, toRng } from '@interp/core';
+import { type RandomState, toRng } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
+import { checkSampleCount } from './internal/check-options.js';
 import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
 import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
 import { prepareCall } from './internal/prepare-call.js';
@@ -65,17 +66,6 @@ export class ShapleyValueSampling {
       return orders;
     });
   }
-}
-
-/** Checks `nSamples` against 1..max. */
-export function checkSampleCount(value: unknown, max: number, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new InterpError(
-      'INVALID_ARGUMENT',
-      `${where}: nSamples must be an integer in 1..${max}, got ${String(value)}`,
-    );
-  }
-  return value;
 }
 
 /**
