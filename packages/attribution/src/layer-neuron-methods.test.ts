@@ -65,7 +65,9 @@ describe('layer methods on a hand-built dense model', () => {
         expect(acts.shape).toEqual([rows.length, 3]);
         const want = rows.flatMap((r) => affine(r, LINEAR_W, LINEAR_BIAS));
         const got = Array.from(await acts.data());
-        got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+        got.forEach((v, i) => {
+          expect(v).toBeCloseTo(want[i]!, 5);
+        });
         tf.dispose([x, acts]);
       }
     });
@@ -82,7 +84,9 @@ describe('layer methods on a hand-built dense model', () => {
       const want = X.flatMap((r, i) =>
         affine(r, LINEAR_W, LINEAR_BIAS).map((a, k) => a * W2[k]![[1, 0][i]!]!),
       );
-      Array.from(await attr.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+      Array.from(await attr.data()).forEach((v, i) => {
+        expect(v).toBeCloseTo(want[i]!, 5);
+      });
       tf.dispose([x, attr]);
     });
     model.dispose();
@@ -151,13 +155,17 @@ describe('neuron methods on a hand-built dense model', () => {
       for (const j of [0, 2]) {
         const g = await ng.attribute(x, { neuronSelector: [j] });
         const want = [0, 1].flatMap(() => LINEAR_W.map((row) => row[j]!));
-        Array.from(await g.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
+        Array.from(await g.data()).forEach((v, i) => {
+          expect(v).toBeCloseTo(want[i]!, 6);
+        });
         g.dispose();
       }
       // A selector function: the sum of dense1's units has gradient sum_j W[:, j].
       const g = await ng.attribute(x, { neuronSelector: (out) => tf.sum(out, 1) });
       const want = [0, 1].flatMap(() => LINEAR_W.map((row) => row.reduce((s, v) => s + v, 0)));
-      Array.from(await g.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+      Array.from(await g.data()).forEach((v, i) => {
+        expect(v).toBeCloseTo(want[i]!, 5);
+      });
       tf.dispose([x, g]);
     });
     model.dispose();

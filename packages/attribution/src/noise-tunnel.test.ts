@@ -1,12 +1,15 @@
 import { createRng, isInterpError, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors, maxAbsDiff } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IntegratedGradients } from './integrated-gradients.js';
+import { LayerActivation } from './layer-activation.js';
+import { NeuronGradient } from './neuron-gradient.js';
 import { NOISE_TUNNEL_TYPES, NoiseTunnel, noiseTunnelDefaults } from './noise-tunnel.js';
 import { saliencyMap } from './saliency-map.js';
 import { SmoothGrad, smoothGradDefaults } from './smooth-grad.js';
-import { linearModel } from './test-models.js';
+import { LINEAR_BIAS, LINEAR_W, linearModel } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -143,5 +146,80 @@ describe('NoiseTunnel and SmoothGrad', () => {
     await expectNoLeakedTensors(() => sg.attribute(x, { randomState: 0, internalBatchSize: 4 }));
     await expectNoLeakedTensors(() => sg.attribute(x, { target: 5 }).catch(() => 0));
     x.dispose();
+  });
+});
+
+describe('NoiseTunnel over method objects (layer and neuron methods)', () => {
+  /** dense1 = x W + b with LINEAR_W (4 -> 3). */
+  function denseModel(): tfl.LayersModel {
+    const m = tfl.sequential({
+      layers: [tfl.layers.dense({ inputShape: [4], units: 3, name: 'dense1' })],
+    });
+    m.getLayer('dense1').setWeights([tf.tensor2d(LINEAR_W), tf.tensor1d(LINEAR_BIAS)]);
+    return m;
+  }
+  const XD = [
+    [0.5, -1, 2, 0.25],
+    [-0.75, 0.5, 0, 1.5],
+  ];
+
+  it('NoiseTunnel(LayerActivation) returns the layer-shaped mean of (x + e) W + b, noise replayed', async () => {
+    const model = denseModel();
+    await expectNoLeakedTensors(async () => {
+      const x = tf.tensor2d(XD);
+      const nt = new NoiseTunnel(model, new LayerActivation(model, { layer: 'dense1' }));
+      const got = await nt.attribute(x, { nSamples: 3, stdevs: 0.5, randomState: 9, target: 0 });
+      expect(got.shape).toEqual([2, 3]);
+      // The documented noise order: item-major rows, value-major within a row.
+      const rng = createRng(9);
+      const want = XD.flatMap((row) => {
+        const acc = [0, 0, 0];
+        for (let s = 0; s < 3; s++) {
+          const noisy = row.map((v) => v + 0.5 * rng.normal());
+          for (let k = 0; k < 3; k++) {
+            acc[k]! +=
+              (LINEAR_BIAS[k]! + noisy.reduce((t, v, i) => t + v * LINEAR_W[i]![k]!, 0)) / 3;
+          }
+        }
+        return acc;
+      });
+      Array.from(await got.data()).forEach((v, i) => {
+        expect(v).toBeCloseTo(want[i]!, 4);
+      });
+      tf.dispose([x, got]);
+    });
+    model.dispose();
+  });
+
+  it('passes methodOptions to a neuron method: the gradient of a dense neuron has no variance', async () => {
+    const model = denseModel();
+    await expectNoLeakedTensors(async () => {
+      const x = tf.tensor2d(XD);
+      const nt = new NoiseTunnel(model, new NeuronGradient(model, { layer: 'dense1' }));
+      const mean = await nt.attribute(x, {
+        stdevs: 1,
+        randomState: 1,
+        methodOptions: { neuronSelector: [1] },
+      });
+      const variance = await nt.attribute(x, {
+        ntType: 'vargrad',
+        stdevs: 1,
+        randomState: 1,
+        methodOptions: { neuronSelector: [1] },
+      });
+      const column = LINEAR_W.map((r) => r[1]!);
+      Array.from(await mean.data()).forEach((v, i) => {
+        expect(v).toBeCloseTo(column[i % 4]!, 5);
+      });
+      for (const v of await variance.data()) expect(Math.abs(v)).toBeLessThan(1e-5);
+      tf.dispose([x, mean, variance]);
+    });
+    model.dispose();
+  });
+
+  it('refuses something that is neither a method object nor a function', () => {
+    expect(() => new NoiseTunnel(linearModel(), { attribute: 1 } as never)).toThrow(
+      /needs an attribution method object/,
+    );
   });
 });

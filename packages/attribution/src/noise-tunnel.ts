@@ -18,13 +18,22 @@ export const NOISE_TUNNEL_TYPES: readonly NoiseTunnelType[] = [
 ];
 
 /**
- * An attribution method the tunnel wraps: attributions for a batch, one target class per row.
- * Any method of this package fits, e.g. `(x, o) => saliencyMap(learn, x, o)`.
+ * An attribution method the tunnel wraps, as a function: attributions for a batch, one target
+ * class per row. Any method of this package fits, e.g. `(x, o) => saliencyMap(learn, x, o)`.
  */
 export type AttributionFunction = (
   x: tf.Tensor,
   options: { target: Int32Array },
 ) => Promise<tf.Tensor> | tf.Tensor;
+
+/**
+ * An attribution method object with the common call shape (`new Method(model, ...)`): primary,
+ * layer or neuron. Its `attribute(x, { target, ...methodOptions })` may resolve to a tensor or to
+ * `{ attributions, delta }` (the delta is dropped).
+ */
+export interface AttributionMethod {
+  attribute(x: tf.Tensor, options?: never): Promise<unknown>;
+}
 
 /** Options of {@link NoiseTunnel.attribute}. */
 export interface NoiseTunnelAttributeOptions {
@@ -43,6 +52,11 @@ export interface NoiseTunnelAttributeOptions {
    * 2^17 values. The noise is drawn in row order, so the result does not depend on it.
    */
   internalBatchSize?: number;
+  /**
+   * Further options passed to a wrapped method object's `attribute` with each chunk's targets
+   * (Captum's `**kwargs`): `{ nSteps: 20 }`, `{ neuronSelector: [2] }`, `{ baselines }`.
+   */
+  methodOptions?: Readonly<Record<string, unknown>>;
 }
 
 /** Defaults of {@link NoiseTunnel.attribute}, written once. */
@@ -53,28 +67,38 @@ export const noiseTunnelDefaults = { ntType: 'smoothgrad', nSamples: 5, stdevs: 
  * 2018): adds Gaussian noise N(0, stdevs^2) to each item `nSamples` times, attributes every noisy
  * copy with the wrapped method for the item's target, and returns per item the mean of the
  * copies' attributions (`smoothgrad`), the mean of their squares (`smoothgrad_sq`) or their
- * variance (`vargrad`). Noisy copies go through the method in chunks. The method sees noisy rows,
- * not the original items, so a wrapped Integrated Gradients should use a baseline shaped like one
- * item (or a number). The result has x's shape and is the caller's to dispose.
+ * variance (`vargrad`). Noisy copies go through the method in chunks. The method is any method
+ * object with the common call shape (primary, layer or neuron; `methodOptions` go to its
+ * `attribute` with each chunk's targets) or a function. It sees noisy rows, not the original
+ * items, so a wrapped Integrated Gradients should use a baseline shaped like one item (or a
+ * number). The result is shaped like the method's per-row output (x's shape; a layer method's
+ * [N, ...layer shape]) and is the caller's to dispose.
  *
  * @example
  * ```ts
  * const ig = new IntegratedGradients(learn);
  * const nt = new NoiseTunnel(learn, (x, o) => ig.attribute(x, { ...o, nSteps: 20 }));
  * const attr = await nt.attribute(images, { nSamples: 10, stdevs: 0.1, randomState: 0 });
- * attr.dispose();
+ * // or any method object, options passed through:
+ * const lc = new NoiseTunnel(model, new LayerConductance(model, { layer: 'block.relu2' }));
+ * const layerAttr = await lc.attribute(x, { target: 0, stdevs: 0.1, methodOptions: { nSteps: 20 } });
+ * tf.dispose([attr, layerAttr]);
  * ```
  */
 export class NoiseTunnel {
   private readonly model: ResolvedModel;
-  private readonly method: AttributionFunction;
+  private readonly method: AttributionFunction | AttributionMethod;
 
-  constructor(model: AttributionModel, method: AttributionFunction) {
+  constructor(model: AttributionModel, method: AttributionFunction | AttributionMethod) {
     this.model = resolveModel(model, 'NoiseTunnel');
-    if (typeof method !== 'function') {
+    const isMethod =
+      typeof method === 'object' &&
+      method !== null &&
+      typeof (method as AttributionMethod).attribute === 'function';
+    if (typeof method !== 'function' && !isMethod) {
       throw new InterpError(
         'INVALID_ARGUMENT',
-        'NoiseTunnel needs an attribution function (x, { target }) => attributions, e.g. (x, o) => saliencyMap(learn, x, o)',
+        'NoiseTunnel needs an attribution method object (e.g. new IntegratedGradients(model), new LayerConductance(model, { layer })) or an attribution function (x, { target }) => attributions, e.g. (x, o) => saliencyMap(learn, x, o)',
       );
     }
     this.method = method;
@@ -102,8 +126,10 @@ export class NoiseTunnel {
       const itemSize = xs.size / n;
       const totalRows = n * nSamples;
       const rows = Math.min(totalRows, batchSize ?? defaultRowsPerChunk(itemSize));
-      const sum = new Float64Array(n * itemSize);
-      const sumSq = new Float64Array(n * itemSize);
+      // Attributions per row: x's item size, or the layer's for a layer method (first chunk).
+      let outShape: number[] | undefined;
+      let sum = new Float64Array(0);
+      let sumSq = new Float64Array(0);
       const noise = new Float32Array(rows * itemSize);
       for (let start = 0; start < totalRows; start += rows) {
         const count = Math.min(rows, totalRows - start);
@@ -123,29 +149,40 @@ export class NoiseTunnel {
         );
         let attributions: tf.Tensor;
         try {
-          attributions = await this.method(noisy, { target: rowTargets });
+          attributions = await this.call(noisy, rowTargets, options.methodOptions);
         } finally {
           noisy.dispose();
         }
-        if (!(attributions instanceof tf.Tensor) || attributions.size !== count * itemSize) {
-          if (attributions instanceof tf.Tensor) attributions.dispose();
+        const rowShape = attributions.shape.slice(1);
+        outShape ??= rowShape;
+        const rowSize = outShape.reduce((a, b) => a * b, 1);
+        if (
+          attributions.shape[0] !== count ||
+          rowShape.length !== outShape.length ||
+          rowShape.some((d, i) => d !== outShape![i])
+        ) {
+          attributions.dispose();
           throw new InterpError(
             'SHAPE_MISMATCH',
-            `${where}: the wrapped method must return one attribution per input value ([${count}, ${item.join(', ')}])`,
+            `${where}: the wrapped method must return one attribution per input value (or per layer unit) for each noisy row ([${count}, ${outShape.join(', ')}]), got [${rowShape.length === 0 ? '' : [attributions.shape[0], ...rowShape].join(', ')}]`,
           );
+        }
+        if (sum.length === 0) {
+          sum = new Float64Array(n * rowSize);
+          sumSq = new Float64Array(n * rowSize);
         }
         const data = await attributions.data();
         attributions.dispose();
         for (let r = 0; r < count; r++) {
-          const base = itemOfRow[r]! * itemSize;
-          for (let j = 0; j < itemSize; j++) {
-            const v = data[r * itemSize + j]!;
+          const base = itemOfRow[r]! * rowSize;
+          for (let j = 0; j < rowSize; j++) {
+            const v = data[r * rowSize + j]!;
             sum[base + j]! += v;
             sumSq[base + j]! += v * v;
           }
         }
       }
-      const out = new Float32Array(n * itemSize);
+      const out = new Float32Array(sum.length);
       for (let k = 0; k < out.length; k++) {
         const mean = sum[k]! / nSamples;
         const meanSq = sumSq[k]! / nSamples;
@@ -156,9 +193,32 @@ export class NoiseTunnel {
               ? meanSq
               : meanSq - mean * mean;
       }
-      return tf.tensor(out, xs.shape);
+      return tf.tensor(out, [n, ...outShape!]);
     } finally {
       if (input.owned) xs.dispose();
     }
+  }
+
+  /** Runs the wrapped method on one chunk; a `{ attributions, delta }` result gives its attributions. */
+  private async call(
+    noisy: tf.Tensor,
+    target: Int32Array,
+    methodOptions: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<tf.Tensor> {
+    const method = this.method;
+    const result: unknown =
+      typeof method === 'function'
+        ? await method(noisy, { target })
+        : await method.attribute(noisy, { ...methodOptions, target } as never);
+    if (result instanceof tf.Tensor) return result;
+    const pair = result as { attributions?: unknown; delta?: unknown } | undefined;
+    if (pair?.attributions instanceof tf.Tensor) {
+      if (pair.delta instanceof tf.Tensor) pair.delta.dispose();
+      return pair.attributions;
+    }
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      'NoiseTunnel.attribute: the wrapped method must return a tensor of attributions (or { attributions, delta })',
+    );
   }
 }
