@@ -71,6 +71,29 @@ describe('FeatureAblation', () => {
     tf.dispose([x, mask, a]);
   });
 
+  it('attribute(x, { featureMask }) takes one mask row per item', async () => {
+    // Target 0, w = [1, 3, -0.5, 0]. Item 0 groups {0, 1}, {2, 3}: drops 7 and 0.5. Item 1
+    // (x = [-2, 0.5, 3, 1]) groups {0}, {1, 2, 3}: drops -2 and 1.5 - 1.5 + 0 = 0.
+    const x = tf.tensor2d([
+      [1, 2, -1, 0.5],
+      [-2, 0.5, 3, 1],
+    ]);
+    const mask = tf.tensor2d(
+      [
+        [0, 0, 1, 1],
+        [0, 1, 1, 1],
+      ],
+      undefined,
+      'int32',
+    );
+    const a = await new FeatureAblation(linearModel()).attribute(x, {
+      target: 0,
+      featureMask: mask,
+    });
+    expect(maxAbsDiff(await a.data(), [7, 7, 0.5, 0.5, -2, 0, 0, 0])).toBeLessThan(1e-5);
+    tf.dispose([x, mask, a]);
+  });
+
   it('gives the same result for every perturbationsPerEval', async () => {
     const x = tf.tensor2d([
       [1, 2, -1, 0.5],
