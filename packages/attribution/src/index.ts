@@ -46,12 +46,60 @@ export type {
   IntegratedGradientsOptions,
 } from './integrated-gradients.js';
 export { IntegratedGradients, integratedGradientsDefaults } from './integrated-gradients.js';
+export type { LayerPathAttributeOptions } from './internal-influence.js';
+export { InternalInfluence } from './internal-influence.js';
 export type { KernelShapAttributeOptions } from './kernel-shap.js';
 export { KernelShap, kernelShapDefaults } from './kernel-shap.js';
+export type { LayerMethodOptions } from './layer-activation.js';
+export { LayerActivation } from './layer-activation.js';
+export type { LayerConductanceAttributeOptions } from './layer-conductance.js';
+export { LayerConductance } from './layer-conductance.js';
+export type { LayerDeepLiftOptions } from './layer-deep-lift.js';
+export { LayerDeepLift } from './layer-deep-lift.js';
+export type { LayerDeepLiftShapAttributeOptions } from './layer-deep-lift-shap.js';
+export { LayerDeepLiftShap } from './layer-deep-lift-shap.js';
+export type { LayerFeatureAblationAttributeOptions } from './layer-feature-ablation.js';
+export { LayerFeatureAblation } from './layer-feature-ablation.js';
+export type { LayerGradCamAttributeOptions } from './layer-grad-cam.js';
+export { LayerGradCam, layerGradCamDefaults } from './layer-grad-cam.js';
+export type {
+  GradientShapSampling,
+  LayerGradientShapAttributeOptions,
+  LayerGradientShapOptions,
+} from './layer-gradient-shap.js';
+export { LayerGradientShap } from './layer-gradient-shap.js';
+export type { LayerGradientXActivationOptions } from './layer-gradient-x-activation.js';
+export {
+  LayerGradientXActivation,
+  layerGradientXActivationDefaults,
+} from './layer-gradient-x-activation.js';
+export type {
+  LayerIntegratedGradientsAttributeOptions,
+  LayerIntegratedGradientsOptions,
+} from './layer-integrated-gradients.js';
+export { LayerIntegratedGradients } from './layer-integrated-gradients.js';
 export type { LimeAttributeOptions, LimeOptions } from './lime.js';
 export { Lime, limeDefaults } from './lime.js';
+export type { NeuronConductanceAttributeOptions } from './neuron-conductance.js';
+export { NeuronConductance, neuronConductanceDefaults } from './neuron-conductance.js';
+export { NeuronDeconvolution } from './neuron-deconvolution.js';
+export type { NeuronDeepLiftAttributeOptions } from './neuron-deep-lift.js';
+export { NeuronDeepLift } from './neuron-deep-lift.js';
+export type { NeuronFeatureAblationAttributeOptions } from './neuron-feature-ablation.js';
+export { NeuronFeatureAblation } from './neuron-feature-ablation.js';
+export type { NeuronAttributeOptions, NeuronSelector } from './neuron-gradient.js';
+export { NeuronGradient } from './neuron-gradient.js';
+export type { NeuronGradientShapAttributeOptions } from './neuron-gradient-shap.js';
+export { NeuronGradientShap } from './neuron-gradient-shap.js';
+export { NeuronGuidedBackprop } from './neuron-guided-backprop.js';
+export type {
+  NeuronIntegratedGradientsOptions,
+  NeuronPathAttributeOptions,
+} from './neuron-integrated-gradients.js';
+export { NeuronIntegratedGradients } from './neuron-integrated-gradients.js';
 export type {
   AttributionFunction,
+  AttributionMethod,
   NoiseTunnelAttributeOptions,
   NoiseTunnelType,
 } from './noise-tunnel.js';

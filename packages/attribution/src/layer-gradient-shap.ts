@@ -1,6 +1,7 @@
 import { InterpError, type RandomState, toRng } from '@interp/core';
 import { assertNumber } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
+import { gradientShapDefaults } from './gradient-shap.js';
 import { defaultRowsPerChunk } from './internal/batch-budget.js';
 import {
   type LayerTarget,
@@ -34,13 +35,6 @@ export interface GradientShapSampling {
 
 /** Options of {@link LayerGradientShap.attribute}. */
 export interface LayerGradientShapAttributeOptions extends AttributeOptions, GradientShapSampling {}
-
-/** Defaults of the GradientShap variants (Captum's), written once. */
-export const gradientShapSamplingDefaults = {
-  nSamples: 5,
-  stdevs: 0,
-  multiplyByInputs: true,
-} as const;
 
 /**
  * What GradientShap draws for rows r = item * nSamples + sample (Captum's repeat_interleave
@@ -91,10 +85,9 @@ export function checkGradientShapSampling(
     );
   }
   const nSamples =
-    optionalPositiveInt(options?.nSamples, `${where}: nSamples`) ??
-    gradientShapSamplingDefaults.nSamples;
+    optionalPositiveInt(options?.nSamples, `${where}: nSamples`) ?? gradientShapDefaults.nSamples;
   const stdevs = assertNumber(
-    options?.stdevs ?? gradientShapSamplingDefaults.stdevs,
+    options?.stdevs ?? gradientShapDefaults.stdevs,
     `${where}: stdevs`,
     0,
   );
@@ -225,8 +218,7 @@ export class LayerGradientShap implements Attribution<LayerGradientShapAttribute
 
   constructor(model: AttributionModel, options: LayerGradientShapOptions) {
     this.target = resolveLayerTarget(model, options?.layer, 'LayerGradientShap');
-    this.multiplyByInputs =
-      options.multiplyByInputs ?? gradientShapSamplingDefaults.multiplyByInputs;
+    this.multiplyByInputs = options.multiplyByInputs ?? gradientShapDefaults.multiplyByInputs;
   }
 
   async attribute(x: tf.Tensor, options: LayerGradientShapAttributeOptions): Promise<tf.Tensor> {

@@ -1,5 +1,6 @@
 import { toRng } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { gradientShapDefaults } from './gradient-shap.js';
 import { defaultRowsPerChunk } from './internal/batch-budget.js';
 import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.js';
 import {
@@ -13,7 +14,6 @@ import {
   type GradientShapDraws,
   type GradientShapSampling,
   gradientShapRows,
-  gradientShapSamplingDefaults,
   type LayerGradientShapOptions,
   meanOverSamples,
 } from './layer-gradient-shap.js';
@@ -90,8 +90,7 @@ export class NeuronGradientShap {
 
   constructor(model: AttributionModel, options: LayerGradientShapOptions) {
     this.target = resolveLayerTarget(model, options?.layer, 'NeuronGradientShap');
-    this.multiplyByInputs =
-      options.multiplyByInputs ?? gradientShapSamplingDefaults.multiplyByInputs;
+    this.multiplyByInputs = options.multiplyByInputs ?? gradientShapDefaults.multiplyByInputs;
   }
 
   async attribute(x: tf.Tensor, options: NeuronGradientShapAttributeOptions): Promise<tf.Tensor> {

@@ -32,7 +32,7 @@ export type AttributionFunction = (
  * `{ attributions, delta }` (the delta is dropped).
  */
 export interface AttributionMethod {
-  attribute(x: tf.Tensor, options?: never): Promise<unknown>;
+  attribute(x: tf.Tensor, options: never): Promise<unknown>;
 }
 
 /** Options of {@link NoiseTunnel.attribute}. */
