@@ -1,17 +1,28 @@
 // Layer and neuron methods on hand-built tfjs-layers models whose numbers are worked out by
 // hand here (matrix products in plain JS), plus bad arguments and leaks.
-import { setupBackend } from '@interp/core';
+import { type InterpError, isInterpError, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { InternalInfluence } from './internal-influence.js';
 import { LayerActivation } from './layer-activation.js';
+import { LayerConductance } from './layer-conductance.js';
+import { LayerDeepLift } from './layer-deep-lift.js';
 import { LayerDeepLiftShap } from './layer-deep-lift-shap.js';
+import { LayerFeatureAblation } from './layer-feature-ablation.js';
 import { LayerGradCam } from './layer-grad-cam.js';
+import { LayerGradientShap } from './layer-gradient-shap.js';
 import { LayerGradientXActivation } from './layer-gradient-x-activation.js';
 import { LayerIntegratedGradients } from './layer-integrated-gradients.js';
 import { NeuronConductance } from './neuron-conductance.js';
+import { NeuronDeconvolution } from './neuron-deconvolution.js';
+import { NeuronDeepLift } from './neuron-deep-lift.js';
+import { NeuronFeatureAblation } from './neuron-feature-ablation.js';
 import { NeuronGradient } from './neuron-gradient.js';
+import { NeuronGradientShap } from './neuron-gradient-shap.js';
+import { NeuronGuidedBackprop } from './neuron-guided-backprop.js';
+import { NeuronIntegratedGradients } from './neuron-integrated-gradients.js';
 import { demoCnn, LINEAR_BIAS, LINEAR_W, linearModel } from './test-models.js';
 
 beforeAll(async () => {
@@ -191,6 +202,74 @@ describe('neuron methods on a hand-built dense model', () => {
       ).rejects.toThrow(/index tuple/);
     });
     x.dispose();
+    model.dispose();
+  });
+});
+
+describe('every layer and neuron method refuses bad arguments with an InterpError', () => {
+  type Ctor = new (
+    model: tfl.LayersModel,
+    options: { layer: string },
+  ) => {
+    attribute(x: tf.Tensor, options?: never): Promise<unknown>;
+  };
+  const layerMethods: Record<string, Ctor> = {
+    LayerActivation,
+    LayerConductance,
+    LayerDeepLift,
+    LayerDeepLiftShap,
+    LayerFeatureAblation,
+    LayerGradCam,
+    LayerGradientShap,
+    LayerGradientXActivation,
+    LayerIntegratedGradients,
+    InternalInfluence,
+  };
+  const neuronMethods: Record<string, Ctor> = {
+    NeuronConductance,
+    NeuronDeconvolution,
+    NeuronDeepLift,
+    NeuronFeatureAblation,
+    NeuronGradient,
+    NeuronGradientShap,
+    NeuronGuidedBackprop,
+    NeuronIntegratedGradients,
+  };
+
+  it('a layer that does not exist: UNKNOWN_LAYER naming it', () => {
+    const model = twoLayer('tanh');
+    for (const [name, Method] of Object.entries({ ...layerMethods, ...neuronMethods })) {
+      let error: unknown;
+      try {
+        new Method(model, { layer: 'dense9' });
+      } catch (e) {
+        error = e;
+      }
+      expect(isInterpError(error), name).toBe(true);
+      expect((error as InterpError).code, name).toBe('UNKNOWN_LAYER');
+      expect((error as Error).message, name).toMatch(/dense9/);
+    }
+    model.dispose();
+  });
+
+  it('a neuron out of range: INVALID_ARGUMENT naming the layer shape, nothing leaked', async () => {
+    const model = twoLayer('tanh');
+    const x = tf.tensor2d(X);
+    const baselines = tf.zeros([2, 4]);
+    for (const [name, Method] of Object.entries(neuronMethods)) {
+      const method = new Method(model, { layer: 'dense1' });
+      await expectNoLeakedTensors(async () => {
+        const error = await method
+          .attribute(x, { neuronSelector: [3], target: 0, baselines } as never)
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        expect(isInterpError(error), `${name}: ${String(error)}`).toBe(true);
+        expect((error as Error).message, name).toMatch(/out of range.*shape \[3\]/);
+      });
+    }
+    tf.dispose([x, baselines]);
     model.dispose();
   });
 });
