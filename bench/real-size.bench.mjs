@@ -1,0 +1,177 @@
+// Attribution at real size: Saliency, Integrated Gradients (50 steps) and GradCAM on torchvision's
+// ResNet-18 and MobileNetV2 (ONNX exports, seeded random weights), 224 x 224, 1 and 8 images, on
+// wasm, against Captum 0.8 on PyTorch CPU with the same architectures (bench/captum-real-size.py,
+// spawned in the same run; skipped with a message when python3/torch/captum are missing).
+// In-process warm and whole process (a fresh `node` / `python3` doing one call). Also the input
+// gradient of MobileNetV2 against its forward pass (goal <= 2.5x).
+// Env: BENCH_N=1,8 (batch sizes), BENCH_IG8=1 (IG on 8 images too: minutes), PYTHON, CAPTUM_PATH.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GradCAM, IntegratedGradients, Saliency } from '@interp/attribution';
+import { getBackendInfo, setupBackend } from '@interp/core';
+import { loadOnnxModel } from '@interp/onnx';
+import * as tf from '@tensorflow/tfjs-core';
+import { modelWithRandomWeights } from '../packages/onnx/scripts/random-external-data.mjs';
+import { report, time, timeInterleaved, writeResults } from './lib.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const models = join(here, '..', 'packages', 'onnx', 'test-models');
+const python = process.env.PYTHON ?? '/usr/bin/python3';
+const captumPath = process.env.CAPTUM_PATH ?? '/tmp/captum';
+const sizes = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
+const STEPS = 50;
+
+function input(n) {
+  const data = Float32Array.from({ length: n * 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37));
+  return tf.tensor(data, [n, 3, 224, 224]);
+}
+
+function makeJob(model, job) {
+  if (job === 'saliency') {
+    const s = new Saliency(model);
+    return (x) => s.attribute(x);
+  }
+  if (job === 'gradcam') {
+    const c = new GradCAM(model);
+    return (x) => c.attribute(x);
+  }
+  const ig = new IntegratedGradients(model);
+  return (x) => ig.attribute(x, { nSteps: STEPS });
+}
+
+async function runOnce(fn, x) {
+  const a = await fn(x);
+  await a.data();
+  a.dispose();
+}
+
+// Child mode (whole-process timing): load, set up, one call, exit.
+if (process.argv[2] === '--child') {
+  const [, , , name, job, n] = process.argv;
+  await setupBackend('wasm');
+  const model = await loadOnnxModel(await modelWithRandomWeights(join(models, `${name}.onnx`), 1));
+  const x = input(Number(n));
+  await runOnce(makeJob(model, job), x);
+  process.exit(0);
+}
+
+/** Captum's warm medians (ms) for `jobs`, or undefined (with a message) when it cannot run. */
+function captum(name, n, jobs, once = false) {
+  const args = [
+    join(here, 'captum-real-size.py'),
+    name,
+    String(n),
+    '2',
+    ...(once ? ['--once'] : []),
+    ...jobs,
+  ];
+  const t0 = performance.now();
+  const r = spawnSync(python, args, {
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: captumPath },
+    maxBuffer: 1 << 24,
+  });
+  const wall = performance.now() - t0;
+  if (r.status !== 0) {
+    console.log(
+      `captum peer skipped (${python}): ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`,
+    );
+    return undefined;
+  }
+  return { ...JSON.parse(r.stdout.trim().split('\n').pop()).warm, wall };
+}
+
+const ms = (v) => ({ median: v, min: v, max: v, runs: 1 });
+
+await setupBackend('wasm');
+console.log('backend', JSON.stringify(getBackendInfo()));
+const records = [];
+const gc = globalThis.gc ?? (() => {});
+
+for (const name of ['mobilenet_v2', 'resnet18']) {
+  const model = await loadOnnxModel(await modelWithRandomWeights(join(models, `${name}.onnx`), 1));
+  for (const n of sizes) {
+    const x = input(n);
+    const jobs = ['saliency', 'gradcam', ...(n === 1 || process.env.BENCH_IG8 ? ['ig'] : [])];
+    const peer = captum(
+      name,
+      n,
+      jobs.flatMap((j) => (j === 'ig' ? ['ig', 'ig-ibs1'] : [j])),
+    );
+    for (const job of jobs) {
+      const fn = makeJob(model, job);
+      const ours = await time(() => runOnce(fn, x), { runs: job === 'ig' ? 1 : 3, warmup: 1 });
+      if (peer === undefined) {
+        console.log(`${name} ${job} x${n}: ours ${ours.median.toFixed(0)} ms`);
+        continue;
+      }
+      const theirs = job === 'ig' ? Math.min(peer.ig, peer['ig-ibs1']) : peer[job];
+      records.push(
+        report(
+          `${name} ${job} x${n} warm vs Captum (2 threads, faster setting)`,
+          ours,
+          ms(theirs),
+          {
+            goal: job === 'saliency' ? undefined : 1,
+            baselineLabel: 'captum',
+          },
+        ),
+      );
+    }
+    x.dispose();
+  }
+  // Whole process, one image: a fresh node doing setup + load + one call vs a fresh python.
+  for (const job of ['saliency', 'gradcam', 'ig']) {
+    const t0 = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--child', name, job, '1'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    const oursWall = performance.now() - t0;
+    if (r.status !== 0) {
+      console.log(`${name} ${job} whole process failed: ${r.stderr.trim().split('\n').pop()}`);
+      continue;
+    }
+    const peer = captum(name, 1, [job === 'ig' ? 'ig-ibs1' : job], true);
+    if (peer === undefined) continue;
+    records.push(
+      report(`${name} ${job} x1 whole process vs Captum`, ms(oursWall), ms(peer.wall), {
+        goal: job === 'saliency' ? undefined : 1,
+        baselineLabel: 'captum',
+      }),
+    );
+  }
+  if (name === 'mobilenet_v2') {
+    // Input gradient of the top class vs the forward pass, one image, interleaved.
+    const x = input(1);
+    const forward = async () => {
+      const y = tf.tidy(() => model.predict(x));
+      await y.data();
+      y.dispose();
+    };
+    const gradient = async () => {
+      const g = tf.tidy(() => tf.grad((t) => tf.max(model.predict(t)))(x));
+      await g.data();
+      g.dispose();
+    };
+    const [tg, tf1] = await timeInterleaved([gradient, forward], {
+      runs: 5,
+      warmup: 1,
+      beforeEach: gc,
+    });
+    records.push(
+      report('mobilenet_v2 input gradient vs forward x1', tg, tf1, {
+        goal: 2.5,
+        baselineLabel: 'forward',
+      }),
+    );
+    x.dispose();
+  }
+  model.dispose();
+}
+console.log('results', writeResults('real-size', records));
