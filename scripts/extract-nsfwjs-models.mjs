@@ -35,8 +35,16 @@ export function extractNsfwjsModels(outDir = join(root, 'node_modules/.cache/int
       const base64 = require(join(src, name, file));
       writeFileSync(join(dir, `${m[1]}.bin`), Buffer.from(base64, 'base64'));
     }
+    // nsfwjs's manifest names the shards without an extension; the files here end in .bin.
+    const json = {
+      ...model,
+      weightsManifest: model.weightsManifest.map((g) => ({
+        ...g,
+        paths: g.paths.map((p) => (p.endsWith('.bin') ? p : `${p}.bin`)),
+      })),
+    };
     // model.json last: its presence marks a complete extraction.
-    writeFileSync(modelPath, JSON.stringify(model));
+    writeFileSync(modelPath, JSON.stringify(json));
   }
   return paths;
 }

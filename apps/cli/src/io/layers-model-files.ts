@@ -136,22 +136,23 @@ function readGroup(
   }
 }
 
+/** A model.json read from disk with its weights: the JSON, its checked groups, their bytes. */
+export interface ModelFiles {
+  json: Record<string, unknown> & { modelTopology: Record<string, unknown> };
+  groups: WeightGroup[];
+  weightData: Uint8Array;
+}
+
 /**
- * Loads a tfjs LayersModel saved in the standard format (model.json + binary weight shards) from
- * disk, without tfjs-node. The model.json must be a regular file; every weight path is resolved
- * inside the model's folder ({@link resolveModelFile}: no `../`, no symlink out, regular files
- * only); each group's files must hold exactly the bytes its weights declare; a malformed
- * manifest is an InterpError naming the file and the field.
+ * Reads a tfjs model.json (LayersModel or GraphModel) and its weight shards with the checks of
+ * {@link loadLayersModelFromFile}; the caller builds the model.
  *
  * @example
  * ```ts
- * const model = await loadLayersModelFromFile({ ...tfl, io: tf.io }, 'mnist/model.json');
+ * const { json, groups, weightData } = readModelFiles('mobilenet/model.json');
  * ```
  */
-export async function loadLayersModelFromFile(
-  tf: typeof tfl & { io: typeof tfc.io },
-  modelPath: string,
-): Promise<tfl.LayersModel> {
+export function readModelFiles(modelPath: string): ModelFiles {
   const shown = printable(modelPath);
   const text = readFileBytes(modelPath, process.cwd()).toString('utf8');
   let json: unknown;
@@ -174,6 +175,28 @@ export async function loadLayersModelFromFile(
     readGroup(group, dir, modelPath, g, weightData, offset);
     offset += group.bytes;
   });
+  return { json: json as ModelFiles['json'], groups, weightData };
+}
+
+/**
+ * Loads a tfjs LayersModel saved in the standard format (model.json + binary weight shards) from
+ * disk, without tfjs-node. The model.json must be a regular file; every weight path is resolved
+ * inside the model's folder ({@link resolveModelFile}: no `../`, no symlink out, regular files
+ * only); each group's files must hold exactly the bytes its weights declare; a malformed
+ * manifest is an InterpError naming the file and the field.
+ *
+ * @example
+ * ```ts
+ * const model = await loadLayersModelFromFile({ ...tfl, io: tf.io }, 'mnist/model.json');
+ * ```
+ */
+export async function loadLayersModelFromFile(
+  tf: typeof tfl & { io: typeof tfc.io },
+  modelPath: string,
+  read: ModelFiles = readModelFiles(modelPath),
+): Promise<tfl.LayersModel> {
+  const shown = printable(modelPath);
+  const { json, groups, weightData } = read;
   try {
     return await tf.loadLayersModel(
       tf.io.fromMemory({
@@ -183,11 +206,17 @@ export async function loadLayersModelFromFile(
       }),
     );
   } catch (e) {
-    throw new InterpError(
-      'PARSE',
-      `${shown}: cannot build the model (${printable(String((e as Error)?.message ?? e).split('\n')[0]!)})`,
-    );
+    throw new InterpError('PARSE', `${shown}: cannot build the model (${shortMessage(e)})`);
   }
+}
+
+/** Longest cause quoted from tfjs: its errors can carry a whole model topology (~100 KB). */
+const MAX_CAUSE_CHARS = 200;
+
+/** The first line of an error from tfjs, cut to {@link MAX_CAUSE_CHARS}, made printable. */
+export function shortMessage(e: unknown): string {
+  const line = String((e as Error)?.message ?? e).split('\n')[0]!;
+  return printable(line.length <= MAX_CAUSE_CHARS ? line : `${line.slice(0, MAX_CAUSE_CHARS)}...`);
 }
 
 /** Saves a LayersModel as `dir/model.json` + `dir/weights.bin` (the standard tfjs layout). */

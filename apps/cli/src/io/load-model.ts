@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import type { ModelGraph } from '@interp/core';
 import { InterpError, isInterpError } from '@interp/core/base';
+import type * as tfc from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { printable } from '../format/printable.js';
+import { type ModelFiles, shortMessage } from './layers-model-files.js';
 
 /** A model file loaded for a command: its graph, and the tfjs LayersModel when it is one. */
 export interface LoadedModel {
-  /** `layers` for a tfjs model.json, `onnx` for a .onnx file. */
-  format: 'layers' | 'onnx';
+  /** `layers` for a tfjs LayersModel model.json, `graph-model` for a GraphModel one, `onnx`. */
+  format: 'layers' | 'graph-model' | 'onnx';
   /** The model graph every feature runs (taps, hooks, layout, nodes). */
   graph: ModelGraph;
   /** The LayersModel of a model.json (attribution's tape-free input gradient uses it). */
@@ -22,28 +25,37 @@ export interface OnnxModule {
   loadOnnxModel?: (source: string | Uint8Array) => Promise<ModelGraph>;
 }
 
-/** Options of {@link loadModel}; tests inject the ONNX module. */
+/** What the CLI needs of `@tensorflow/tfjs-converter` (an optional peer, imported on demand). */
+export interface ConverterModule {
+  loadGraphModel?: (handler: tfc.io.IOHandler) => Promise<unknown>;
+}
+
+/** Options of {@link loadModel}; tests inject the ONNX and converter modules. */
 export interface LoadModelOptions {
   importOnnx?: () => Promise<OnnxModule>;
+  importConverter?: () => Promise<ConverterModule>;
 }
 
 /**
  * Loads `--model`: a `.onnx` file through `@interp/onnx` (imported on demand, so tfjs-only
- * commands never load it), anything else as a tfjs LayersModel model.json. Errors are
- * InterpErrors naming the file.
+ * commands never load it), a model.json of `"format": "graph-model"` as a tfjs-converter
+ * GraphModel (`@tensorflow/tfjs-converter` imported on demand), anything else as a tfjs
+ * LayersModel model.json. Errors are InterpErrors naming the file, never quoting the model.
  */
 export async function loadModel(
   path: string,
   options: LoadModelOptions = {},
 ): Promise<LoadedModel> {
   if (path.toLowerCase().endsWith('.onnx')) return loadOnnx(path, options);
-  const [tf, tflayers, core, files] = await Promise.all([
+  const files = await import('./layers-model-files.js');
+  const read = files.readModelFiles(path);
+  if (read.json.format === 'graph-model') return loadGraph(path, read, options);
+  const [tf, tflayers, core] = await Promise.all([
     import('@tensorflow/tfjs-core'),
     import('@tensorflow/tfjs-layers'),
     import('@interp/core'),
-    import('./layers-model-files.js'),
   ]);
-  const layersModel = await files.loadLayersModelFromFile({ ...tflayers, io: tf.io }, path);
+  const layersModel = await files.loadLayersModelFromFile({ ...tflayers, io: tf.io }, path, read);
   let graph: ModelGraph;
   try {
     graph = core.layersModelGraph(layersModel);
@@ -57,6 +69,57 @@ export async function loadModel(
     layersModel,
     model: layersModel,
     dispose: () => layersModel.dispose(),
+  };
+}
+
+async function loadGraph(
+  path: string,
+  read: ModelFiles,
+  options: LoadModelOptions,
+): Promise<LoadedModel> {
+  const shown = printable(path);
+  const importConverter =
+    options.importConverter ??
+    (() => import('@tensorflow/tfjs-converter') as Promise<ConverterModule>);
+  let converter: ConverterModule;
+  try {
+    converter = await importConverter();
+  } catch {
+    converter = {};
+  }
+  if (typeof converter.loadGraphModel !== 'function') {
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `${shown} is a GraphModel, which needs @tensorflow/tfjs-converter 4.x; install it next to the CLI`,
+    );
+  }
+  const [tf, core] = await Promise.all([import('@tensorflow/tfjs-core'), import('@interp/core')]);
+  let model: { dispose(): void };
+  try {
+    model = (await converter.loadGraphModel(
+      tf.io.fromMemory({
+        modelTopology: read.json.modelTopology,
+        weightSpecs: read.groups.flatMap((g) => g.weights),
+        weightData: read.weightData.buffer as ArrayBuffer,
+      }),
+    )) as { dispose(): void };
+  } catch (e) {
+    throw new InterpError('PARSE', `${shown}: cannot build the graph model (${shortMessage(e)})`);
+  }
+  let graph: ModelGraph;
+  try {
+    graph = core.graphModelGraph(model as Parameters<typeof core.graphModelGraph>[0]);
+  } catch (e) {
+    model.dispose();
+    if (isInterpError(e)) throw new InterpError(e.code, `${shown}: ${e.message}`);
+    throw new InterpError('PARSE', `${shown}: cannot run the graph model (${shortMessage(e)})`);
+  }
+  return {
+    format: 'graph-model',
+    graph,
+    layersModel: undefined,
+    model: graph,
+    dispose: () => model.dispose(),
   };
 }
 

@@ -34,6 +34,9 @@ interface GraphModelLike {
 /** Ops whose nodes are not computations: inputs and weights. */
 const NON_COMPUTING = new Set(['Placeholder', 'Const']);
 
+/** Longest cause quoted from tfjs in an error. */
+const MAX_CAUSE_CHARS = 200;
+
 const graphs = new WeakMap<object, ModelGraph>();
 
 /**
@@ -248,8 +251,14 @@ function probeShapes(
       shapes = (Array.isArray(out) ? out : [out]).map((t) => [null, ...t.shape.slice(1)]);
     });
     return shapes;
-  } catch {
-    // A graph that cannot run on zeros (control flow, other dtypes) still loads, without shapes.
-    return undefined;
+  } catch (e) {
+    // A graph that cannot run on zeros cannot be explained either: say why, briefly (tfjs's
+    // messages can quote node attributes at length).
+    const line = String((e as Error)?.message ?? e).split('\n')[0]!;
+    const cause = line.length <= MAX_CAUSE_CHARS ? line : `${line.slice(0, MAX_CAUSE_CHARS)}...`;
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `the graph model does not run with execute() on a zero input (${cause}); models with control flow or unsupported ops are not supported`,
+    );
   }
 }
