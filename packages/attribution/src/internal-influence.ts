@@ -16,7 +16,7 @@ import {
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
-import type { LayerMethodOptions } from './layer-activation.js';
+import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of the path methods' `attribute` (InternalInfluence, LayerConductance, LayerIntegratedGradients). */
@@ -47,7 +47,12 @@ export class InternalInfluence implements Attribution<LayerPathAttributeOptions>
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'InternalInfluence');
+    this.target = resolveLayerTarget(
+      model,
+      options?.layer,
+      'InternalInfluence',
+      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+    );
   }
 
   async attribute(x: tf.Tensor, options: LayerPathAttributeOptions = {}): Promise<tf.Tensor> {

@@ -13,7 +13,16 @@ import type { AttributionModel } from './types.js';
  */
 export interface LayerMethodOptions {
   layer: string;
+  /**
+   * Attribute to the layer's input instead of its output (Captum's `attribute_to_layer_input`,
+   * here fixed at construction): the output of the node that writes the layer's first input.
+   * Ignored by the neuron methods, whose neuron is always in the layer's output.
+   */
+  attributeToLayerInput?: boolean;
 }
+
+/** Defaults of the layer methods' construction (Captum's), written once. */
+export const layerMethodDefaults = { attributeToLayerInput: false } as const;
 
 /**
  * Captum's `LayerActivation`: the layer's output for each item, [N, ...layer shape] in the
@@ -30,7 +39,12 @@ export class LayerActivation {
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'LayerActivation');
+    this.target = resolveLayerTarget(
+      model,
+      options?.layer,
+      'LayerActivation',
+      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+    );
   }
 
   /** The graph node whose output is returned. */

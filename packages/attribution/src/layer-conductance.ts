@@ -17,7 +17,7 @@ import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
 import type { LayerPathAttributeOptions } from './internal-influence.js';
-import type { LayerMethodOptions } from './layer-activation.js';
+import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import type { Attribution, AttributionModel } from './types.js';
 
 /** Options of {@link LayerConductance.attribute}. */
@@ -44,7 +44,12 @@ export class LayerConductance implements Attribution<LayerConductanceAttributeOp
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'LayerConductance');
+    this.target = resolveLayerTarget(
+      model,
+      options?.layer,
+      'LayerConductance',
+      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+    );
   }
 
   attribute(

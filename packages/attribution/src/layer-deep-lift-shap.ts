@@ -5,6 +5,7 @@ import { deepLiftHooks } from './internal/deep-lift-rules.js';
 import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
+import { layerMethodDefaults } from './layer-activation.js';
 import { type LayerDeepLiftOptions, layerDeepLiftAttributions } from './layer-deep-lift.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
@@ -33,7 +34,12 @@ export class LayerDeepLiftShap implements Attribution<LayerDeepLiftShapAttribute
 
   constructor(model: AttributionModel, options: LayerDeepLiftOptions) {
     const where = 'LayerDeepLiftShap';
-    this.target = resolveLayerTarget(model, options?.layer, where);
+    this.target = resolveLayerTarget(
+      model,
+      options?.layer,
+      where,
+      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+    );
     this.multiplyByInputs = options.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs;
     const m = this.target.model;
     this.hooks = deepLiftHooks(m.graph, where, m.layersModel, options.eps ?? deepLiftDefaults.eps);

@@ -18,7 +18,7 @@ import {
 import { halves } from './internal/paired-batch.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
-import type { LayerMethodOptions } from './layer-activation.js';
+import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import type { Attribution, AttributionModel } from './types.js';
 
 /** Options of the {@link LayerDeepLift} and {@link LayerDeepLiftShap} constructors. */
@@ -75,7 +75,12 @@ export class LayerDeepLift implements Attribution<DeepLiftAttributeOptions> {
 
   constructor(model: AttributionModel, options: LayerDeepLiftOptions) {
     const where = 'LayerDeepLift';
-    this.target = resolveLayerTarget(model, options?.layer, where);
+    this.target = resolveLayerTarget(
+      model,
+      options?.layer,
+      where,
+      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+    );
     this.multiplyByInputs = options.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs;
     const m = this.target.model;
     this.hooks = deepLiftHooks(m.graph, where, m.layersModel, options.eps ?? deepLiftDefaults.eps);

@@ -15,7 +15,7 @@ import {
 import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
-import type { LayerMethodOptions } from './layer-activation.js';
+import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of {@link LayerFeatureAblation.attribute}. */
@@ -52,7 +52,12 @@ export class LayerFeatureAblation implements Attribution<LayerFeatureAblationAtt
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'LayerFeatureAblation');
+    this.target = resolveLayerTarget(
+      model,
+      options?.layer,
+      'LayerFeatureAblation',
+      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+    );
   }
 
   async attribute(

@@ -7,7 +7,7 @@ import {
 } from './internal/layer-gradient.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
-import type { LayerMethodOptions } from './layer-activation.js';
+import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of {@link LayerGradCam.attribute}. */
@@ -40,7 +40,12 @@ export class LayerGradCam implements Attribution<LayerGradCamAttributeOptions> {
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'LayerGradCam');
+    this.target = resolveLayerTarget(
+      model,
+      options?.layer,
+      'LayerGradCam',
+      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+    );
   }
 
   async attribute(x: tf.Tensor, options: LayerGradCamAttributeOptions = {}): Promise<tf.Tensor> {

@@ -12,7 +12,7 @@ import {
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
-import type { LayerMethodOptions } from './layer-activation.js';
+import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of the {@link LayerGradientShap} (and NeuronGradientShap) constructor. */
@@ -217,7 +217,12 @@ export class LayerGradientShap implements Attribution<LayerGradientShapAttribute
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerGradientShapOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'LayerGradientShap');
+    this.target = resolveLayerTarget(
+      model,
+      options?.layer,
+      'LayerGradientShap',
+      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+    );
     this.multiplyByInputs = options.multiplyByInputs ?? gradientShapDefaults.multiplyByInputs;
   }
 

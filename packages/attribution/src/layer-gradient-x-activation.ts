@@ -7,7 +7,7 @@ import {
 } from './internal/layer-gradient.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
-import type { LayerMethodOptions } from './layer-activation.js';
+import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of the {@link LayerGradientXActivation} constructor. */
@@ -35,7 +35,12 @@ export class LayerGradientXActivation implements Attribution {
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerGradientXActivationOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'LayerGradientXActivation');
+    this.target = resolveLayerTarget(
+      model,
+      options?.layer,
+      'LayerGradientXActivation',
+      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+    );
     this.multiplyByInputs =
       options.multiplyByInputs ?? layerGradientXActivationDefaults.multiplyByInputs;
   }

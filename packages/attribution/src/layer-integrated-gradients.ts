@@ -18,7 +18,7 @@ import {
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
-import type { LayerMethodOptions } from './layer-activation.js';
+import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import type { LayerConductanceAttributeOptions } from './layer-conductance.js';
 import type { Attribution, AttributionModel } from './types.js';
 
@@ -54,7 +54,12 @@ export class LayerIntegratedGradients
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerIntegratedGradientsOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'LayerIntegratedGradients');
+    this.target = resolveLayerTarget(
+      model,
+      options?.layer,
+      'LayerIntegratedGradients',
+      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+    );
     this.multiplyByInputs =
       options.multiplyByInputs ?? integratedGradientsDefaults.multiplyByInputs;
   }

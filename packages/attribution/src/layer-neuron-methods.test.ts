@@ -127,6 +127,25 @@ describe('layer methods on a hand-built dense model', () => {
     model.dispose();
   });
 
+  it('attributeToLayerInput: dense2 input is tanh(x W1 + b1); gradient x activation there is it times W2[:, t]', async () => {
+    const model = twoLayer('tanh');
+    await expectNoLeakedTensors(async () => {
+      const x = tf.tensor2d(X);
+      const inputOf = { layer: 'dense2', attributeToLayerInput: true };
+      const acts = await new LayerActivation(model, inputOf).attribute(x);
+      const gxa = await new LayerGradientXActivation(model, inputOf).attribute(x, { target: 1 });
+      const hidden = X.map((r) => affine(r, LINEAR_W, LINEAR_BIAS).map(Math.tanh));
+      const a = Array.from(await acts.data());
+      const g = Array.from(await gxa.data());
+      hidden.flat().forEach((h, i) => {
+        expect(a[i]).toBeCloseTo(h, 5);
+        expect(g[i]).toBeCloseTo(h * W2[i % 3]![1]!, 5);
+      });
+      tf.dispose([x, acts, gxa]);
+    });
+    model.dispose();
+  });
+
   it('LayerGradCam on an NHWC (tfjs) conv layer keeps the layout: [N, H, W, 1]', async () => {
     const model = demoCnn(1);
     await expectNoLeakedTensors(async () => {

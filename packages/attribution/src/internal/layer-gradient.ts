@@ -13,12 +13,14 @@ export interface LayerTarget {
 
 /**
  * Resolves a layer method's model and `layer` (a node name, output name or module path prefix
- * such as `block.relu2`, as `ModelGraph.findNode` takes). A plain function has no layers.
+ * such as `block.relu2`, as `ModelGraph.findNode` takes). A plain function has no layers. With
+ * `attributeToLayerInput` the target is the node that writes the layer's (first) input.
  */
 export function resolveLayerTarget(
   model: AttributionModel,
   layer: string,
   where: string,
+  attributeToLayerInput = false,
 ): LayerTarget {
   const m = resolveModel(model, where);
   if (m.graph.kind === 'function') {
@@ -33,7 +35,21 @@ export function resolveLayerTarget(
       `${where}: layer must be a layer name or module path (e.g. 'block.relu2'), got ${String(layer)}`,
     );
   }
-  return { model: m, layer: m.graph.findNode(layer).name };
+  const node = m.graph.findNode(layer);
+  if (!attributeToLayerInput) return { model: m, layer: node.name };
+  // The layer's input is its producer's output: tapped and replaced there (every reader of that
+  // tensor sees the replacement, which is the layer alone in a chain).
+  const producer =
+    node.inputs.length >= 1
+      ? m.graph.nodes.find((n) => n.outputs[0] !== undefined && n.outputs[0] === node.inputs[0])
+      : undefined;
+  if (producer === undefined) {
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `${where}: attributeToLayerInput needs layer ${JSON.stringify(node.name)}'s input to be another node's output; it reads the model's input (use the primary method on x) or a tensor no node writes`,
+    );
+  }
+  return { model: m, layer: producer.name };
 }
 
 /** The layer's output for a batch (after any hook on it); the caller disposes. */
