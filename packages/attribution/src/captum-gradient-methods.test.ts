@@ -15,6 +15,7 @@ import { GuidedGradCam } from './guided-grad-cam.js';
 import { InputXGradient } from './input-x-gradient.js';
 import { gradientShapAttributions } from './internal/gradient-shap-sampling.js';
 import { resolveModel } from './internal/resolve-model.js';
+import { LRP } from './lrp.js';
 import { Saliency } from './saliency.js';
 import {
   type CaptumCase,
@@ -240,6 +241,27 @@ describe('GuidedGradCam on rescnn equals Captum 0.8', () => {
     );
     await expectNoLeakedTensors(async () => {
       (await ggc.attribute(x, { target: 2, interpolateMode: 'bilinear' })).dispose();
+    });
+    x.dispose();
+  });
+});
+
+describe('LRP equals Captum 0.8 (epsilon rule)', () => {
+  it.each(['rescnn', 'mlp'] as const)('on %s, with its delta', async (name) => {
+    await run(name, 'lrp', (g, x, c) =>
+      new LRP(g).attribute(x, { target: target(c), returnConvergenceDelta: true }),
+    );
+  });
+
+  it('refuses Sigmoid and Softmax nodes by op, as Captum does; leaks nothing', async () => {
+    expect(() => new LRP(models.get('mlp-softmax')!.graph)).toThrow(
+      /no rule for node op\(s\) Sigmoid, Softmax/,
+    );
+    const { graph, file } = models.get('rescnn')!;
+    const x = captumTensor(file.inputs);
+    await expectNoLeakedTensors(async () => {
+      const r = await new LRP(graph).attribute(x, { returnConvergenceDelta: true });
+      tf.dispose([r.attributions, r.delta]);
     });
     x.dispose();
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeepLift } from './deep-lift.js';
 import { DeepLiftShap } from './deep-lift-shap.js';
 import { GuidedBackprop } from './guided-backprop.js';
+import { LRP } from './lrp.js';
 import { Saliency } from './saliency.js';
 import {
   type CaptumCase,
@@ -71,7 +72,7 @@ async function compare(
 const target = (c: CaptumCase) => c.attribute.target as number;
 
 describe.each(toys)('Captum toy model %s', (name) => {
-  it('DeepLift (and its convergence delta), DeepLiftShap, Saliency, GuidedBackprop equal Captum', async () => {
+  it('DeepLift (and its convergence delta), DeepLiftShap, Saliency, GuidedBackprop, LRP equal Captum', async () => {
     let count = 0;
     count += await compare(name, 'DeepLift', (g, x, c) => {
       const multiplyByInputs = (c.constructor.multiply_by_inputs as boolean | undefined) ?? true;
@@ -93,6 +94,12 @@ describe.each(toys)('Captum toy model %s', (name) => {
     );
     count += await compare(name, 'GuidedBackprop', (g, x, c) =>
       new GuidedBackprop(g).attribute(x, { target: target(c) }),
+    );
+    count += await compare(name, 'LRP', (g, x, c) =>
+      new LRP(g).attribute(x, {
+        target: target(c),
+        returnConvergenceDelta: c.attribute.return_convergence_delta === true,
+      }),
     );
     expect(count).toBeGreaterThan(0);
   });

@@ -80,6 +80,8 @@ export type {
 export { LayerIntegratedGradients } from './layer-integrated-gradients.js';
 export type { LimeAttributeOptions, LimeOptions } from './lime.js';
 export { Lime, limeDefaults } from './lime.js';
+export type { LRPAttributeOptions, LRPOptions } from './lrp.js';
+export { LRP, lrpDefaults } from './lrp.js';
 export type { NeuronConductanceAttributeOptions } from './neuron-conductance.js';
 export { NeuronConductance, neuronConductanceDefaults } from './neuron-conductance.js';
 export { NeuronDeconvolution } from './neuron-deconvolution.js';
