@@ -1,0 +1,174 @@
+// Consumer test (issue 18): pack every public package, install the tarballs with npm into a fresh
+// project outside the workspace, then use them as a user would: Node ESM imports of every export,
+// a small checked example per package, the installed `interp` bin, strict tsc (node16 and bundler),
+// and esbuild/Vite pages run in Chromium. Usage: node scripts/consumer-test.mjs [--keep]
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const fixtures = join(root, 'test/consumer');
+const keep = process.argv.includes('--keep');
+const TFJS = '4.22.0';
+const started = Date.now();
+const secs = (t) => ((Date.now() - t) / 1000).toFixed(1);
+
+function run(cmd, args, opts = {}) {
+  const t = Date.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
+  if (r.status !== 0 && !opts.allowFail) {
+    process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+    throw new Error(`consumer test: \`${cmd} ${args.join(' ')}\` exited ${r.status}`);
+  }
+  return { ...r, secs: secs(t) };
+}
+const step = (name) => console.log(`\n== ${name} (${secs(started)} s)`);
+
+// pnpm may be missing from PATH (e.g. called through turbo); fall back to the pinned version via npx.
+const pnpmCmd =
+  spawnSync('pnpm', ['--version']).status === 0 ? ['pnpm'] : ['npx', '--yes', 'pnpm@12.4.2'];
+const pnpm = (args, opts) => run(pnpmCmd[0], [...pnpmCmd.slice(1), ...args], opts);
+
+const publicDirs = [
+  ...readdirSync(join(root, 'packages')).map((d) => `packages/${d}`),
+  'apps/cli',
+].filter((d) => {
+  const f = join(root, d, 'package.json');
+  return existsSync(f) && !JSON.parse(readFileSync(f, 'utf8')).private;
+});
+const manifests = Object.fromEntries(
+  publicDirs.map((d) => {
+    const m = JSON.parse(readFileSync(join(root, d, 'package.json'), 'utf8'));
+    return [m.name, { dir: d, manifest: m }];
+  }),
+);
+
+const work = mkdtempSync(join(tmpdir(), 'interp-consumer-'));
+const packs = join(work, 'packs');
+const app = join(work, 'app');
+mkdirSync(packs);
+mkdirSync(app);
+try {
+  if (!process.argv.includes('--no-build')) {
+    step('build (tsc of every public package, in dependency order via pnpm -r)');
+    pnpm(['-r', ...publicDirs.flatMap((d) => ['--filter', `./${d}`]), 'run', 'build'], {
+      cwd: root,
+    });
+  }
+
+  step(`pnpm pack ${publicDirs.length} packages`);
+  const packed = JSON.parse(
+    pnpm(
+      [
+        '-r',
+        ...publicDirs.flatMap((d) => ['--filter', `./${d}`]),
+        'pack',
+        '--pack-destination',
+        packs,
+        '--json',
+      ],
+      { cwd: root },
+    ).stdout,
+  );
+  const tarballs = [];
+  for (const p of [packed].flat()) {
+    const size = statSync(p.filename).size;
+    tarballs.push(p.filename);
+    console.log(
+      `${p.name.padEnd(24)} ${(size / 1024).toFixed(1).padStart(7)} kB packed, ${String(p.files.length).padStart(4)} files`,
+    );
+    if (p.files.some((f) => /\.test\.ts$|__goldens__|(^|\/)test-[^/]*\.ts$/.test(f.path))) {
+      throw new Error(`${p.name} packs test files: fix its package.json "files"`);
+    }
+  }
+
+  step('npm install the tarballs + tfjs peers into a fresh project');
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'interp-consumer', private: true, type: 'module' }, null, 2),
+  );
+  const install = run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--loglevel=error',
+      ...tarballs,
+      `@tensorflow/tfjs-core@${TFJS}`,
+      `@tensorflow/tfjs-layers@${TFJS}`,
+      `@tensorflow/tfjs-backend-cpu@${TFJS}`,
+      `@tensorflow/tfjs-backend-wasm@${TFJS}`,
+      `@tensorflow/tfjs-converter@${TFJS}`,
+      // optional peers a Node user adds: a DOM for charts (as createDocument says), types for tsc
+      'linkedom@0.18.15',
+      '@types/node@20',
+      'typescript@5.9.3',
+    ],
+    { cwd: app },
+  );
+  console.log(`install: ${install.secs} s`);
+
+  step('Node ESM: import every export of every package');
+  const entries = [];
+  for (const [name, { manifest }] of Object.entries(manifests)) {
+    for (const [sub, target] of Object.entries(manifest.exports ?? {})) {
+      if (sub === './package.json' || typeof target !== 'object') continue;
+      entries.push(sub === '.' ? name : `${name}/${sub.slice(2)}`);
+    }
+  }
+  const importer = entries
+    .map(
+      (e, i) =>
+        `const m${i} = await import(${JSON.stringify(e)});\nif (Object.keys(m${i}).length === 0 && ${JSON.stringify(e)} !== '@interp/data') throw new Error('${e} exports nothing');`,
+    )
+    .join('\n');
+  writeFileSync(
+    join(app, 'import-all.mjs'),
+    `${importer}\nconsole.log('imported ${entries.length} entries: ${entries.join(', ')}');\n`,
+  );
+  console.log(run('node', ['import-all.mjs'], { cwd: app }).stdout.trim());
+
+  step('Node ESM: one checked example per package');
+  cpSync(join(fixtures, 'node-examples.mjs'), join(app, 'node-examples.mjs'));
+  console.log(run('node', ['node-examples.mjs'], { cwd: app }).stdout.trim());
+
+  step('CLI from node_modules/.bin/interp');
+  const bin = join(app, 'node_modules/.bin/interp');
+  const help = run(bin, ['--help'], { cwd: app });
+  if (!/interp/.test(help.stdout)) throw new Error('interp --help printed no usage');
+  console.log(`interp --help: ${help.stdout.split('\n').length} lines`);
+  const cls = run(bin, ['classification'], { cwd: app, allowFail: true });
+  const clsLines = cls.stderr.trim().split('\n').filter(Boolean);
+  // Without its prediction file, the command must be a usage error: exit 2, one line on stderr, no stack.
+  if (cls.status === 0)
+    console.log(`interp classification: exit 0, ${cls.stdout.split('\n').length} lines`);
+  else if (cls.status !== 2 || clsLines.length !== 1)
+    throw new Error(`interp classification: exit ${cls.status}, stderr:\n${cls.stderr}`);
+  else console.log(`interp classification (no input): exit 2, "${clsLines[0]}"`);
+
+  for (const step_ of ['typescript', 'browser']) {
+    const f = join(fixtures, `${step_}.mjs`);
+    if (!existsSync(f)) continue;
+    step(step_);
+    const mod = await import(f);
+    await mod.default({ app, root, fixtures, run, entries });
+  }
+  console.log(`\nconsumer test passed in ${secs(started)} s (install ${install.secs} s)`);
+} finally {
+  if (keep) console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
