@@ -66,7 +66,7 @@ export function neuronOffset(
 /**
  * d(sum_r weights[r] * neuron_r) / dx, the neuron read from the layer's output (after any hook
  * on it, so a rule hooked on the layer itself applies). With `reference` the model runs on the
- * paired batch [x; reference] (DeepLift) and only x's rows are selected.
+ * paired batch [x; reference] (DeepLift) and the neuron of every row is differentiated.
  */
 export function neuronInputGradient(
   graph: ModelGraph,
@@ -78,13 +78,13 @@ export function neuronInputGradient(
   reference?: tf.Tensor,
   weights?: tf.Tensor,
 ): tf.Tensor {
-  const n = x.shape[0]!;
   return tf.tidy(() =>
     tf.grad((z: tf.Tensor) => {
       const batch = reference === undefined ? z : tf.concat([z, reference], 0);
+      // With a reference, both halves' neuron values are differentiated, as Captum's DeepLift
+      // does: rules that mix the halves (max pool, softmax) pass the reference rows' share to x.
       const out = graph.run(batch, { taps: [layer], hooks }).taps[layer]!;
-      const rows = reference === undefined ? out : tf.slice(out, 0, n);
-      const v = selectNeuron(rows, selector, layer, where);
+      const v = selectNeuron(out, selector, layer, where);
       return tf.sum(weights === undefined ? v : tf.mul(v, weights));
     })(x),
   );
