@@ -11,6 +11,7 @@ import { DeepLiftShap } from './deep-lift-shap.js';
 import { GradientShap } from './gradient-shap.js';
 import { GuidedBackprop } from './guided-backprop.js';
 import { InputXGradient } from './input-x-gradient.js';
+import { LRP } from './lrp.js';
 import { Saliency } from './saliency.js';
 
 beforeAll(async () => {
@@ -97,6 +98,26 @@ describe('gradient rules on a tfjs LayersModel', () => {
     expect(Array.from(await sal.data())).toEqual([3, 0, 0, 0]);
     expect(Array.from(await gxi.data())).toEqual([3, 0, 0, -0]);
     tf.dispose([xs, sal, gxi]);
+  });
+
+  it('LRP(model).attribute(x, { target: 0 }) is the hand-worked epsilon-rule relevance', async () => {
+    // Item 0: f_0 = 2; 1/2 through W2[:, 0] = [1, -2] gives [0.5, -1], times h = [3, 0.5]:
+    // R_h = [1.5, -0.5]; ReLU passes it; divided by z = [3, 0.5]: [0.5, -1]; W1 gives
+    // [1.5, 0], times x and f_0: [3, 0]; delta f_0 - sum = -1 (the bias took the rest).
+    // Item 1: h = 0, so no relevance reaches x.
+    const xs = x();
+    const { attributions, delta } = await new LRP(reluNet()).attribute(xs, {
+      target: 0,
+      returnConvergenceDelta: true,
+    });
+    expect(Array.from(await attributions.data())).toEqual(
+      [3, 0, 0, 0].map((v) => expect.closeTo(v, 5)),
+    );
+    expect((await delta.data())[0]).toBeCloseTo(-1, 5);
+    expect(() => new LRP(reluNet(true))).toThrow(
+      /no rule for node op\(s\) Dense with a fused activation/,
+    );
+    tf.dispose([xs, attributions, delta]);
   });
 
   it('DeepLift refuses a Dense layer with a fused relu (no node to apply the rule to)', () => {

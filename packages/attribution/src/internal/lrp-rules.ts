@@ -92,13 +92,14 @@ export function lrpHooks(
   const unsupported = new Set<string>();
   for (const node of graph.nodes) {
     const kind = lrpNodeKind(node, graph, layersModel);
-    if (kind === undefined) unsupported.add(node.op);
+    const fused = graph.kind === 'layers' && nodeActivation(node, graph, layersModel) === 'fused';
+    if (kind === undefined) unsupported.add(fused ? `${node.op} with a fused activation` : node.op);
     else kinds.set(node, kind);
   }
   if (unsupported.size > 0) {
     throw new InterpError(
       'NOT_SUPPORTED',
-      `${where}: LRP has no rule for node op(s) ${[...unsupported].join(', ')} (as Captum's LRP); supported: linear, convolution, batch norm, max/average pooling, add, ReLU, Tanh, dropout, flatten`,
+      `${where}: LRP has no rule for node op(s) ${[...unsupported].join(', ')} (as Captum's LRP); supported: linear, convolution, batch norm, max/average pooling, add, ReLU, Tanh, dropout, flatten (a tfjs layer's activation must be a separate layer)`,
     );
   }
   const producer = new Map<string, GraphNode>();
