@@ -13,6 +13,7 @@ import { GradientShap } from './gradient-shap.js';
 import { GuidedBackprop } from './guided-backprop.js';
 import { GuidedGradCam } from './guided-grad-cam.js';
 import { InputXGradient } from './input-x-gradient.js';
+import { IntegratedGradients } from './integrated-gradients.js';
 import { gradientShapAttributions } from './internal/gradient-shap-sampling.js';
 import { resolveModel } from './internal/resolve-model.js';
 import { LRP } from './lrp.js';
@@ -264,5 +265,22 @@ describe('LRP equals Captum 0.8 (epsilon rule)', () => {
       tf.dispose([r.attributions, r.delta]);
     });
     x.dispose();
+  });
+});
+
+describe("IntegratedGradients takes Captum's per-call baselines", () => {
+  it.each(['rescnn', 'mlp', 'mlp-softmax'] as const)('ig-trapezoid on %s', async (name) => {
+    await run(name, 'ig-trapezoid', async (g, x, c) => {
+      const baselines = arg(c, 'baselines') as tf.Tensor;
+      const out = await new IntegratedGradients(g).attribute(x, {
+        target: target(c),
+        baselines,
+        nSteps: c.attribute.n_steps as number,
+        method: 'riemann_trapezoid',
+        returnConvergenceDelta: true,
+      });
+      baselines.dispose();
+      return out;
+    });
   });
 });

@@ -30,6 +30,11 @@ export interface IntegratedGradientsOptions {
 export interface IntegratedGradientsAttributeOptions {
   /** Class to explain: an index, one per item, or (default) each item's predicted class. */
   target?: Target;
+  /**
+   * The baseline of this call (Captum's `baselines` argument); default: the constructor's
+   * `baseline`.
+   */
+  baselines?: Baseline;
   /** Number of path points. */
   nSteps?: number;
   /** How the path integral is approximated (Captum's names and step points). */
@@ -113,7 +118,7 @@ export class IntegratedGradients {
     const m = this.model;
     const input = validateInput(x, where, m.graph);
     const xs = input.x;
-    const baseline = resolveBaseline(this.baseline, xs, where);
+    const baseline = resolveBaseline(options.baselines ?? this.baseline, xs, where);
     try {
       const { targets, numClasses } = await resolveTargets(m, xs, target, where);
       const n = xs.shape[0]!;
