@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { InterpError } from './errors.js';
+import { withoutFilterGradients } from './kernels/skip-filter-gradients.js';
 import { planLayerChain, runLayerChain, UnsupportedAtRuntime } from './layer-chain.js';
 import { layersModelOf } from './layers-internals.js';
 import { type GraphSource, toModelGraph } from './model-graph/to-model-graph.js';
@@ -89,7 +90,7 @@ export function targetInputGradient(
   }
   let outputs: tf.Tensor | undefined;
   let invalid: unknown;
-  const gradient = tf.grad((z: tf.Tensor) => {
+  const differentiate = (z: tf.Tensor) => {
     const out = forward(z);
     let weights: tf.Tensor;
     try {
@@ -102,7 +103,12 @@ export function targetInputGradient(
     const score = tf.sum(tf.mul(out, weights));
     outputs = tf.keep(out === z ? tf.clone(out) : out);
     return score;
-  })(x);
+  };
+  // A layers model's filters are weights, never functions of x: their gradients are not needed.
+  const gradient =
+    layersModel !== undefined && !insideGradient()
+      ? withoutFilterGradients(() => tf.grad(differentiate)(x))
+      : tf.grad(differentiate)(x);
   if (invalid !== undefined) {
     gradient.dispose();
     throw invalid;
