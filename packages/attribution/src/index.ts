@@ -51,7 +51,7 @@ export { InternalInfluence } from './internal-influence.js';
 export type { KernelShapAttributeOptions } from './kernel-shap.js';
 export { KernelShap, kernelShapDefaults } from './kernel-shap.js';
 export type { LayerMethodOptions } from './layer-activation.js';
-export { LayerActivation } from './layer-activation.js';
+export { LayerActivation, layerMethodDefaults } from './layer-activation.js';
 export type { LayerConductanceAttributeOptions } from './layer-conductance.js';
 export { LayerConductance } from './layer-conductance.js';
 export type { LayerDeepLiftOptions } from './layer-deep-lift.js';
