@@ -3,12 +3,18 @@
 // option that a method ignores is refused instead of silently dropped, and how it is called.
 import type { AttributionModel } from '@interp/attribution';
 import type * as tfc from '@tensorflow/tfjs-core';
+import { UsageError } from '../usage-error.js';
+import { LAYER_METHODS } from './attribute-layer-methods.js';
+import type { AttributeMethod } from './attribute-methods.js';
 
 export type Lib = typeof import('@interp/attribution');
 
-/** What a method may read besides the model and the input. */
+/** What a method may read besides the model, the input, --json and --out. */
 export type CaptumOption =
   | 'target'
+  | 'ig-method'
+  | 'window'
+  | 'strides'
   | 'baseline'
   | 'n-steps'
   | 'n-samples'
@@ -22,7 +28,11 @@ export interface CaptumRun {
   targets: Int32Array;
   /** --baseline: 0 (zeros) or the file's tensor ([1 or N or B, ...item]); the caller's. */
   baselines: number | tfc.Tensor;
+  /** The same as a tensor (zeros [1, ...item] without a file), for methods that need one. */
+  baselineTensor: tfc.Tensor;
   nSteps?: number;
+  /** --ig-method of the path methods (IG's approximation rule). */
+  igMethod?: import('@interp/attribution').ApproximationMethod;
   nSamples?: number;
   seed?: number;
   featureMask?: tfc.Tensor;
@@ -61,7 +71,7 @@ const METHODS = {
       tensor(
         await new lib.DeepLiftShap(model).attribute(x, {
           target: r.targets,
-          baselines: r.baselines as tfc.Tensor,
+          baselines: r.baselineTensor,
         }),
       ),
   },
@@ -159,6 +169,7 @@ const METHODS = {
         }),
       ),
   },
+  ...LAYER_METHODS,
 } satisfies Record<string, CaptumMethod>;
 
 export type CaptumMethodName = keyof typeof METHODS;
@@ -166,9 +177,14 @@ export type CaptumMethodName = keyof typeof METHODS;
 /** The Captum-class method names, kebab-case, in table order. */
 export const CAPTUM_METHODS = Object.keys(METHODS) as readonly CaptumMethodName[];
 
-/** The options `name` reads. */
-export function captumUses(name: CaptumMethodName): readonly CaptumOption[] {
-  return METHODS[name].uses;
+/** Whether `method` is one of the table's (not of attribute-methods.ts). */
+export function isCaptumMethod(method: string): method is CaptumMethodName {
+  return Object.hasOwn(METHODS, method);
+}
+
+/** Whether `method` explains a target class (not a layer's activation or a neuron). */
+export function usesTarget(method: string): boolean {
+  return usesOf(method).includes('target');
 }
 
 /** Runs `name`; the attributions (and delta) are the caller's to dispose. */
@@ -180,4 +196,61 @@ export function runCaptumMethod(
   run: CaptumRun,
 ): Promise<CaptumResult> {
   return METHODS[name].run(lib, model, x, run);
+}
+
+/** The options of the methods in attribute-methods.ts (GradCAM's --layer has a default). */
+const CLASSIC_USES: Record<AttributeMethod, readonly CaptumOption[]> = {
+  saliency: ['target'],
+  gxi: ['target'],
+  ig: ['target', 'n-steps', 'ig-method'],
+  gradcam: ['target', 'layer'],
+  smoothgrad: ['target', 'n-samples'],
+  occlusion: ['target', 'window', 'strides'],
+};
+
+const OPTION_NAMES: readonly CaptumOption[] = [
+  'target',
+  'ig-method',
+  'window',
+  'strides',
+  'baseline',
+  'n-steps',
+  'n-samples',
+  'seed',
+  'feature-mask',
+  'layer',
+  'neuron',
+];
+
+const usesOf = (method: string): readonly CaptumOption[] =>
+  (CLASSIC_USES as Record<string, readonly CaptumOption[]>)[method] ??
+  METHODS[method as CaptumMethodName].uses;
+
+/**
+ * Refuses an option that `method` would ignore, and a layer or neuron method without its
+ * --layer / --neuron (UsageError: exit 2, one line).
+ *
+ * @example
+ * checkMethodOptions('saliency', { layer: 'conv1' }); // throws: --layer applies to --method gradcam|... only
+ */
+export function checkMethodOptions(method: string, given: Record<string, unknown>): void {
+  const uses = usesOf(method);
+  for (const option of OPTION_NAMES) {
+    if (given[option] !== undefined && !uses.includes(option)) {
+      const takers = [...Object.keys(CLASSIC_USES), ...CAPTUM_METHODS].filter((m) =>
+        usesOf(m).includes(option),
+      );
+      throw new UsageError(`--${option} applies to --method ${takers.join('|')} only`);
+    }
+  }
+  if (method in CLASSIC_USES) return;
+  for (const option of ['layer', 'neuron'] as const) {
+    if (uses.includes(option) && given[option] === undefined) {
+      const what =
+        option === 'layer'
+          ? 'NAME (a layer or node name)'
+          : 'i,j,... (an index into one item of the layer output)';
+      throw new UsageError(`--method ${method} needs --${option} ${what}`);
+    }
+  }
 }

@@ -1,7 +1,9 @@
 // The array files of `interp attribute`'s Captum methods: --baseline FILE.npy and
 // --feature-mask FILE.npy, checked against the fitted input before any tensor is made.
 import { InterpError } from '@interp/core/base';
+import type * as tfc from '@tensorflow/tfjs-core';
 import { readNpyFile } from '../io/npy.js';
+import type { CaptumRun } from './attribute-captum.js';
 
 /** A loaded array, shaped for the library (a leading axis of 1 or k items). */
 export interface LoadedArray {
@@ -70,4 +72,54 @@ export function readFeatureMask(file: string, cwd: string, xShape: readonly numb
   }
   const shape = npy.shape.length === xShape.length - 1 ? [1, ...npy.shape] : npy.shape;
   return { data, shape };
+}
+
+/**
+ * The Captum methods' values from the parsed options: the --baseline and --feature-mask files
+ * become tensors pushed onto `held` (the caller disposes them with the rest).
+ *
+ * @example
+ * const run = captumRun(tf, { seed: 1 }, cwd, x, targets, held); // baselines 0, seed 1
+ */
+export function captumRun(
+  tf: typeof import('@tensorflow/tfjs-core'),
+  values: {
+    baseline?: string;
+    'feature-mask'?: string;
+    'n-steps'?: number;
+    'ig-method'?: string;
+    'n-samples'?: number;
+    seed?: number;
+    layer?: string;
+    neuron?: number[];
+  },
+  cwd: string,
+  x: tfc.Tensor,
+  targets: Int32Array,
+  held: tfc.Tensor[],
+): CaptumRun {
+  const file = values.baseline === 'zeros' ? undefined : values.baseline;
+  const b = file === undefined ? undefined : readBaseline(file, cwd, x.shape);
+  const baselineTensor = b ? tf.tensor(b.data, b.shape) : tf.zeros([1, ...x.shape.slice(1)]);
+  held.push(baselineTensor);
+  const baselines = b ? baselineTensor : 0;
+  let featureMask: tfc.Tensor | undefined;
+  if (values['feature-mask'] !== undefined) {
+    const m = readFeatureMask(values['feature-mask'], cwd, x.shape);
+    featureMask = tf.tensor(m.data, m.shape, 'int32');
+    held.push(featureMask);
+  }
+  return {
+    targets,
+    baselines,
+    baselineTensor,
+    featureMask,
+    nSteps: values['n-steps'],
+    // Checked against APPROXIMATION_METHODS by the command before anything loads.
+    igMethod: values['ig-method'] as CaptumRun['igMethod'],
+    nSamples: values['n-samples'],
+    seed: values.seed,
+    layer: values.layer,
+    neuron: values.neuron,
+  };
 }
