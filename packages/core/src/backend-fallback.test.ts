@@ -8,7 +8,13 @@ describe('setupBackend() fallback', () => {
       wasmPaths: '/nonexistent/wasm/dir/',
       warn: (m) => warnings.push(m),
     });
-    expect(info).toEqual({ backend: 'cpu', simd: false, threads: false, fellBack: true });
+    expect(info).toEqual({
+      backend: 'cpu',
+      simd: false,
+      threads: false,
+      threadCount: 1,
+      fellBack: true,
+    });
     expect(warnings.length).toBe(1);
     expect(warnings[0]).toMatch(/^interp: WASM backend unavailable \(.*\); using cpu$/);
     expect(warnings[0]).not.toContain('\n');

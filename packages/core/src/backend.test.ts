@@ -7,7 +7,13 @@ import { expectNoLeakedTensors } from './testing.js';
 describe('setupBackend(name) / getBackendInfo()', () => {
   it('selects WASM with SIMD by default and registers gradients', async () => {
     const info = await setupBackend();
-    expect(info).toEqual({ backend: 'wasm', simd: true, threads: false, fellBack: false });
+    expect(info).toEqual({
+      backend: 'wasm',
+      simd: true,
+      threads: false,
+      threadCount: 1,
+      fellBack: false,
+    });
     expect(getBackendInfo()).toEqual(info);
     expect(tf.getBackend()).toBe('wasm');
     // Gradients are registered (tfjs-core alone has none in Node).
@@ -25,6 +31,7 @@ describe('setupBackend(name) / getBackendInfo()', () => {
       backend: 'cpu',
       simd: false,
       threads: false,
+      threadCount: 1,
       fellBack: false,
     });
     expect((await setupBackend('wasm')).backend).toBe('wasm');

@@ -12,6 +12,12 @@ export interface BackendInfo {
   simd: boolean;
   /** WASM threads in use (false on non-wasm backends). */
   threads: boolean;
+  /**
+   * Threads the backend computes with: XNNPACK's pool size on threaded WASM, else 1. Node is 1:
+   * tfjs-backend-wasm 4.22 disables its threaded build there (it hands Emscripten a `blob:`
+   * worker URL, which Node's worker_threads refuse).
+   */
+  threadCount: number;
   /** True when the requested backend could not start and cpu was used instead. */
   fellBack: boolean;
 }
@@ -35,7 +41,7 @@ let info: BackendInfo | undefined;
  *
  * @example
  * ```ts
- * const info = await setupBackend(); // { backend: 'wasm', simd: true, threads: false, fellBack: false }
+ * const info = await setupBackend(); // { backend: 'wasm', simd: true, threads: false, threadCount: 1, fellBack: false }
  * ```
  */
 export async function setupBackend(
@@ -60,13 +66,14 @@ export async function setupBackend(
       await tf.ready();
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
       const mt = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-      info = { backend: 'wasm', simd, threads: mt, fellBack: false };
+      const threadCount = mt ? wasm.getThreadsCount() : 1;
+      info = { backend: 'wasm', simd, threads: mt, threadCount, fellBack: false };
       return info;
     } catch (e) {
       warn(`interp: WASM backend unavailable (${(e as Error).message.split('\n')[0]}); using cpu`);
       await tf.setBackend('cpu');
       await tf.ready();
-      info = { backend: 'cpu', simd: false, threads: false, fellBack: true };
+      info = { backend: 'cpu', simd: false, threads: false, threadCount: 1, fellBack: true };
       return info;
     }
   }
@@ -84,7 +91,7 @@ export async function setupBackend(
   }
   dropAbsentBatchNormInputs(name);
   await tf.ready();
-  info = { backend: name, simd: false, threads: false, fellBack: false };
+  info = { backend: name, simd: false, threads: false, threadCount: 1, fellBack: false };
   return info;
 }
 
@@ -100,5 +107,11 @@ export async function setupBackend(
 export function getBackendInfo(): BackendInfo {
   const backend = tf.getBackend();
   if (info && info.backend === backend) return { ...info };
-  return { backend: backend ?? 'none', simd: false, threads: false, fellBack: false };
+  return {
+    backend: backend ?? 'none',
+    simd: false,
+    threads: false,
+    threadCount: 1,
+    fellBack: false,
+  };
 }
