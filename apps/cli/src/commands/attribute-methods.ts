@@ -41,7 +41,13 @@ export async function computeAttributions(
     slidingWindowShapes: number[];
     strides: number | number[];
   },
-): Promise<{ attributions: tfc.Tensor; delta?: tfc.Tensor }> {
+): Promise<{
+  attributions: tfc.Tensor;
+  delta?: tfc.Tensor;
+  /** GradCAM: the layer it weighted (given or chosen by default) and its warnings. */
+  layer?: string;
+  warnings?: string[];
+}> {
   const { method, targets } = run;
   if (method === 'saliency') {
     return { attributions: await attribution.saliencyMap(model, x, { target: targets }) };
@@ -51,7 +57,8 @@ export async function computeAttributions(
   }
   if (method === 'gradcam') {
     const cam = new attribution.GradCAM(model, { layer: run.layer });
-    return { attributions: await cam.attribute(x, { target: targets }) };
+    const attributions = await cam.attribute(x, { target: targets });
+    return { attributions, layer: cam.layerName, warnings: cam.warnings };
   }
   if (method === 'smoothgrad') {
     const range = await valueRange(tf, x);

@@ -261,7 +261,7 @@ describe('interp attribute', () => {
         '--layer',
         'conv9',
       ),
-      /no layer named "conv9"; the model's layers are "feat", "flat", "head"/,
+      /no node or layer named "conv9"; the model's layers are "feat", "flat", "head"/,
     );
     expectBadInput(
       cli(...linear, '--method', 'saliency', '--out', 'o'),

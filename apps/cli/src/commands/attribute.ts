@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { ImageLayout } from '@interp/core';
 import { InterpError, isInterpError } from '@interp/core/base';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { CliIO } from '../cli-io.js';
@@ -7,10 +8,28 @@ import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
 import { readNpyFile } from '../io/npy.js';
 import { type OutputFolder, prepareOutputFolder } from '../io/output-folder.js';
-import { MAX_CLASSES, MAX_IG_STEPS, MAX_NOISE_SAMPLES, MAX_TARGET_LIST } from '../limits.js';
+import {
+  MAX_CLASSES,
+  MAX_IG_STEPS,
+  MAX_INPUT_DIM,
+  MAX_INPUT_RANK,
+  MAX_NOISE_SAMPLES,
+  MAX_TARGET_LIST,
+} from '../limits.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 import { progressBar } from '../progress-bar.js';
 import { UsageError } from '../usage-error.js';
+import {
+  CAPTUM_HELP,
+  CAPTUM_METHODS,
+  CAPTUM_OPTIONS_HELP,
+  checkMethodOptions,
+  isCaptumMethod,
+  runCaptumMethod,
+  usesTarget,
+} from './attribute-captum.js';
+import { captumRun } from './attribute-inputs.js';
+import { applyPreset, PRESET_NAMES, readLabels, targetText } from './attribute-labels.js';
 import {
   ATTRIBUTE_METHODS,
   type AttributeMethod,
@@ -24,13 +43,21 @@ import {
 const OPTIONS = {
   model: { type: 'string' },
   input: { type: 'string' },
-  method: { type: 'string', choices: ATTRIBUTE_METHODS },
+  method: { type: 'string', choices: [...ATTRIBUTE_METHODS, ...CAPTUM_METHODS] },
   target: { type: 'integer-list', min: 0, max: MAX_CLASSES - 1, maxLength: MAX_TARGET_LIST },
   // No defaults here: they are the library's (read after it loads), and these apply to one method.
   'n-steps': { type: 'integer', min: 1, max: MAX_IG_STEPS },
   'ig-method': { type: 'string' },
   'n-samples': { type: 'integer', min: 1, max: MAX_NOISE_SAMPLES },
   layer: { type: 'string' },
+  labels: { type: 'string' },
+  preset: { type: 'string', choices: PRESET_NAMES },
+  neuron: { type: 'integer-list', min: 0, max: MAX_INPUT_DIM - 1, maxLength: MAX_INPUT_RANK },
+  baseline: { type: 'string' },
+  'feature-mask': { type: 'string' },
+  window: { type: 'integer-list', min: 1, max: MAX_INPUT_DIM, maxLength: MAX_INPUT_RANK },
+  strides: { type: 'integer-list', min: 1, max: MAX_INPUT_DIM, maxLength: MAX_INPUT_RANK },
+  seed: { type: 'integer', min: 0, max: 2 ** 32 - 1 },
   json: { type: 'boolean' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -40,37 +67,45 @@ const OPTIONS = {
 const PROGRESS_DELAY_MS = 2000;
 
 function usage(ig: { nSteps: number; method: string }, igMethods: readonly string[]): string {
-  return `Usage: interp attribute --model DIR/model.json --input X.npy
-                        --method ${ATTRIBUTE_METHODS.join('|')}
+  return `Usage: interp attribute --model DIR/model.json|FILE.onnx --input X.npy
+                        --method M (below)
                         [--target K] [--n-steps ${ig.nSteps}] [--ig-method ${ig.method}]
                         [--n-samples ${smoothGradCliDefaults.nSamples}] [--layer NAME] [--json] [--out DIR]
 
-Attributions of a saved tfjs LayersModel's outputs to its inputs (Captum's semantics), on the
-WASM backend. The explained score is the model's raw output for the target class. Runs longer
+Attributions of a saved tfjs LayersModel's or ONNX model's outputs to its inputs (Captum's
+semantics), on the WASM backend. The explained score is the model's raw output for the target class. Runs longer
 than ${PROGRESS_DELAY_MS / 1000} s show a progress bar on stderr.
 
-  --model M        a tfjs LayersModel (model.json + weight files) with one input and one
-                   N x C output
-  --input X        a .npy batch in the model's input shape, N x ... (a single item without
-                   the batch axis, or images without their trailing channel of 1, also fit)
+  --model M        a tfjs LayersModel (model.json + weight files) or an ONNX model (.onnx,
+                   e.g. a PyTorch export) with one input and one N x C output
+  --input X        a .npy batch in the model's input shape and layout, N x ... (N x C x H x W
+                   for most ONNX exports; a single item without the batch axis, or images
+                   without their channel axis of 1, also fit)
   --method M       saliency    |gradient| of the target score
                    gxi         gradient x input
                    ig          Integrated Gradients from a zero baseline
-                   gradcam     Grad-CAM of --layer (default: the last layer with a 4-D output),
-                               upsampled to the input's H x W
+                   gradcam     Grad-CAM of --layer (default: the last layer whose output is
+                               larger than 1 x 1 in H x W), upsampled to the input's H x W;
+                               a map that is all zero after its ReLU is warned about on stderr
                    smoothgrad  mean gradient over --n-samples noisy copies (noise sd
                                ${100 * smoothGradCliDefaults.noise}% of the input's value range, seed ${smoothGradCliDefaults.seed})
                    occlusion   drop in the score when a patch is set to 0: 1/7 of H and W
                                (at least 1) over all channels, stride half the patch; one
                                value at a time for other inputs
+${CAPTUM_HELP}
   --target K       class to explain: one index for all items, or one per item separated by
                    commas (default: each item's predicted class; ${optionRange(OPTIONS.target)})
   --n-steps S      Integrated Gradients steps (${optionRange(OPTIONS['n-steps'])}, default ${ig.nSteps})
   --ig-method M    ${igMethods.join(', ')} (default ${ig.method})
   --n-samples S    SmoothGrad samples (${optionRange(OPTIONS['n-samples'])}, default ${smoothGradCliDefaults.nSamples})
-  --layer NAME     the GradCAM layer, by name
-  --json           print { "method", "target", "attributions", "delta" (ig only) }; the
+  --layer NAME     the GradCAM layer: a layer or node name, or a module path prefix (layer4)
+${CAPTUM_OPTIONS_HELP}
+  --json           print { "method", "layer" (gradcam only), "target", "attributions",
+                   "delta" (ig only) }; the
                    attributions have the input's shape (N x H x W for gradcam)
+  --labels FILE    class names (a JSON array, or one per line) shown beside the targets
+  --preset P       the input holds 0..255 pixels (channels last): scale them as the model
+                   expects, ${PRESET_NAMES.join(', ')} (ImageNet mean/std)
   --out DIR        write one overlay PNG per item (<method>-<i>.png; image inputs only)
   -h, --help       show this help
 `;
@@ -95,15 +130,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       throw new UsageError(`missing ${flag}; see interp attribute --help`);
     }
   }
-  const method: AttributeMethod = values.method!;
-  if (values.layer !== undefined && method !== 'gradcam') {
-    throw new UsageError('--layer applies to --method gradcam only');
-  }
-  if ((values['n-steps'] !== undefined || values['ig-method'] !== undefined) && method !== 'ig') {
-    throw new UsageError('--n-steps and --ig-method apply to --method ig only');
-  }
-  if (values['n-samples'] !== undefined && method !== 'smoothgrad') {
-    throw new UsageError('--n-samples applies to --method smoothgrad only');
+  const method = values.method!;
+  checkMethodOptions(method, values);
+  if (values.strides !== undefined && values.window === undefined) {
+    throw new UsageError('--strides needs --window (the occlusion patch it moves)');
   }
   const igMethod = values['ig-method'] ?? ig.method;
   if (!(lib.APPROXIMATION_METHODS as readonly string[]).includes(igMethod)) {
@@ -114,21 +144,32 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // Checked before any work: a bad --out costs no model loading nor computing.
   const outFolder = values.out === undefined ? undefined : prepareOutputFolder(values.out, io.cwd);
   const target = values.target?.length === 1 ? values.target[0] : values.target;
-  const input = readInput(values.input!, io.cwd);
+  const input = applyPreset(readInput(values.input!, io.cwd), values.preset);
+  const labels = readLabels(values.labels, io.cwd);
 
-  const [tf, tfl, core, attribution, files] = await Promise.all([
+  const [tf, core, attribution, models] = await Promise.all([
     import('@tensorflow/tfjs-core'),
-    import('@tensorflow/tfjs-layers'),
     import('@interp/core'),
     import('@interp/attribution'),
-    import('../io/layers-model-files.js'),
+    import('../io/load-model.js'),
   ]);
   await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
-  const model = await files.loadLayersModelFromFile(
-    { ...tfl, io: tf.io },
-    resolve(io.cwd, values.model!),
-  );
-  const shape = fitShape(input.shape, model, values.input!, values.model!);
+  const loaded = await models.loadModel(resolve(io.cwd, values.model!));
+  const model = loaded.model;
+  const layout = loaded.graph.layout;
+  let shape: number[];
+  try {
+    if (loaded.layersModel && loaded.layersModel.outputs.length !== 1) {
+      throw new InterpError(
+        'NOT_SUPPORTED',
+        `${values.model}: the model has ${loaded.layersModel.outputs.length} outputs; attribution needs one`,
+      );
+    }
+    shape = models.fitInputShape(input.shape, loaded.graph, values.input!, values.model!);
+  } catch (e) {
+    loaded.dispose();
+    throw e;
+  }
   const x = tf.tensor(input.data, shape);
   const held: tfc.Tensor[] = [x];
   try {
@@ -146,24 +187,45 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if (!isInterpError(e)) throw e;
       throw new InterpError(e.code, `--target: ${e.message.replace(/^resolveTarget:\s*/, '')}`);
     }
-    const bar = progressBar(io.stderr, method, { delayMs: PROGRESS_DELAY_MS });
-    const result = await computeAttributions(
-      tf,
-      attribution,
-      model,
-      x,
-      {
-        method,
-        targets,
-        nSteps: values['n-steps'] ?? ig.nSteps,
-        igMethod: igMethod as import('@interp/attribution').ApproximationMethod,
-        nSamples: values['n-samples'] ?? smoothGradCliDefaults.nSamples,
-        layer: values.layer,
-        progress: (done, total) => bar.update(done, total),
-      },
-      occlusionWindow,
-    );
-    bar.finish();
+    // The methods of attribute-methods.ts, with a progress bar.
+    const runClassic = async (method: AttributeMethod) => {
+      const bar = progressBar(io.stderr, method, { delayMs: PROGRESS_DELAY_MS });
+      const result = await computeAttributions(
+        tf,
+        attribution,
+        model,
+        x,
+        {
+          method,
+          targets,
+          nSteps: values['n-steps'] ?? ig.nSteps,
+          igMethod: igMethod as import('@interp/attribution').ApproximationMethod,
+          nSamples: values['n-samples'] ?? smoothGradCliDefaults.nSamples,
+          layer: values.layer,
+          progress: (done, total) => bar.update(done, total),
+        },
+        (item) =>
+          values.window === undefined
+            ? occlusionWindow(item, layout)
+            : { slidingWindowShapes: values.window, strides: values.strides ?? 1 },
+      );
+      bar.finish();
+      return result;
+    };
+    const result: Awaited<ReturnType<typeof computeAttributions>> = isCaptumMethod(method)
+      ? await runCaptumMethod(
+          method,
+          attribution,
+          model,
+          x,
+          captumRun(tf, values, io.cwd, x, targets, held),
+        )
+      : await runClassic(method);
+    const warnings = result.warnings ?? [];
+    if (warnings.length > 0) {
+      const more = warnings.length > 1 ? ` (${warnings.length - 1} more item(s) alike)` : '';
+      io.stderr.write(`interp attribute: warning: ${printable(warnings[0]!)}${more}\n`);
+    }
     const attr = result.attributions;
     let delta: Float32Array | undefined;
     if (result.delta !== undefined) {
@@ -173,25 +235,33 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     held.push(attr);
     const data = (await attr.data()) as Float32Array;
 
-    if (outFolder !== undefined) await writeOverlays(attribution, x, attr, method, outFolder);
+    if (outFolder !== undefined) {
+      await writeOverlays(tf, attribution, x, attr, method, outFolder, layout);
+    }
     if (values.json) {
       const out = new Map<string, JsonValue>([
         ['method', method],
-        ['target', Array.from(targets)],
+        ...(result.layer === undefined ? [] : [['layer', result.layer] as [string, JsonValue]]),
+        ['target', usesTarget(method) ? Array.from(targets) : null],
         ['attributions', nested(data, attr.shape)],
       ]);
       if (delta) out.set('delta', Array.from(delta, float32));
       io.stdout.write(`${jsonText(out)}\n`);
       return 0;
     }
-    io.stdout.write(summary(method, shape, target === undefined, targets, data, attr.shape, delta));
+    const names = Array.from(targets, (t) => targetText(t, labels, values.labels));
+    io.stdout.write(summary(method, shape, target === undefined, names, data, attr.shape, delta));
+    if (result.layer !== undefined) {
+      const how = values.layer === undefined ? ' (default: the last with H x W > 1)' : '';
+      io.stdout.write(`\nlayer: ${printable(result.layer)}${how}\n`);
+    }
     if (values.out !== undefined) {
       io.stdout.write(`\nwrote ${shape[0]} overlay PNG(s) to ${printable(values.out)}\n`);
     }
     return 0;
   } finally {
     tf.dispose(held);
-    model.dispose();
+    loaded.dispose();
   }
 }
 
@@ -214,55 +284,52 @@ function readInput(file: string, cwd: string): { data: Float32Array; shape: numb
   return { data, shape: npy.shape };
 }
 
-/**
- * The input's shape as a batch the model takes: as is, with a batch axis added (one item), or
- * with the trailing channel of 1 added (N x H x W images for an N x H x W x 1 model).
- */
-function fitShape(
-  shape: number[],
-  model: import('@tensorflow/tfjs-layers').LayersModel,
-  inputFile: string,
-  modelFile: string,
-): number[] {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new InterpError(
-      'NOT_SUPPORTED',
-      `${modelFile}: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; attribution needs one of each`,
-    );
-  }
-  const expected = model.inputs[0]!.shape;
-  const fits = (s: number[]) =>
-    s.length === expected.length &&
-    s[0]! > 0 &&
-    expected.every((d, i) => i === 0 || d === null || d === s[i]);
-  for (const candidate of [shape, [1, ...shape], [...shape, 1]]) {
-    if (fits(candidate)) return candidate;
-  }
-  const want = expected.map((d) => (d === null ? 'N' : String(d))).join(', ');
-  throw new InterpError(
-    'SHAPE_MISMATCH',
-    `${inputFile} has shape [${shape.join(', ')}] but ${modelFile} takes [${want}]`,
-  );
-}
-
-function occlusionWindow(item: number[]) {
+/** About 7 x 7 half-overlapping windows over H and W, every channel at once, in the layout. */
+function occlusionWindow(item: number[], layout: ImageLayout) {
   if (item.length === 3) {
-    const [h, w, c] = item as [number, number, number];
+    const channelsFirst = layout === 'NCHW';
+    const [h, w, c] = (channelsFirst ? [item[1], item[2], item[0]] : item) as [
+      number,
+      number,
+      number,
+    ];
     const wh = Math.max(1, Math.round(h / 7));
     const ww = Math.max(1, Math.round(w / 7));
-    return {
-      slidingWindowShapes: [wh, ww, c],
-      strides: [Math.max(1, Math.ceil(wh / 2)), Math.max(1, Math.ceil(ww / 2)), c],
-    };
+    const [sh, sw] = [Math.max(1, Math.ceil(wh / 2)), Math.max(1, Math.ceil(ww / 2))];
+    return channelsFirst
+      ? { slidingWindowShapes: [c, wh, ww], strides: [c, sh, sw] }
+      : { slidingWindowShapes: [wh, ww, c], strides: [sh, sw, c] };
   }
   return { slidingWindowShapes: item.map(() => 1), strides: 1 };
 }
 
 async function writeOverlays(
+  tf: typeof import('@tensorflow/tfjs-core'),
+  attribution: typeof import('@interp/attribution'),
+  input: tfc.Tensor,
+  attribution4d: tfc.Tensor,
+  method: string,
+  out: OutputFolder,
+  layout: ImageLayout,
+): Promise<void> {
+  // Overlays are drawn channels-last: an NCHW model's images and maps are transposed first.
+  const nchw = layout === 'NCHW' && input.rank === 4;
+  const x = nchw ? tf.transpose(input, [0, 2, 3, 1]) : input;
+  const attr =
+    nchw && attribution4d.rank === 4 ? tf.transpose(attribution4d, [0, 2, 3, 1]) : attribution4d;
+  try {
+    await drawOverlays(attribution, x, attr, method, out);
+  } finally {
+    if (x !== input) x.dispose();
+    if (attr !== attribution4d) attr.dispose();
+  }
+}
+
+async function drawOverlays(
   attribution: typeof import('@interp/attribution'),
   x: tfc.Tensor,
   attr: tfc.Tensor,
-  method: AttributeMethod,
+  method: string,
   out: OutputFolder,
 ): Promise<void> {
   const [n, h, w, c] = x.shape;
@@ -308,10 +375,10 @@ function nested(data: Float32Array, shape: readonly number[]): JsonValue {
 }
 
 function summary(
-  method: AttributeMethod,
+  method: string,
   shape: number[],
   predicted: boolean,
-  targets: Int32Array,
+  targets: readonly string[],
   data: Float32Array,
   attrShape: readonly number[],
   delta: Float32Array | undefined,
@@ -329,7 +396,7 @@ function summary(
     }
     rows.push([
       String(i),
-      String(targets[i]),
+      targets[i]!,
       sum.toPrecision(5),
       max.toPrecision(5),
       ...(delta ? [delta[i]!.toExponential(2)] : []),

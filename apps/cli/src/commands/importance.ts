@@ -39,16 +39,17 @@ const OPTIONS = {
 const PROGRESS_DELAY_MS = 2000;
 
 function usage(nRepeats: number): string {
-  return `Usage: interp importance --model DIR/model.json --data X.npy|X.csv (--targs y.npy | --target-column NAME)
+  return `Usage: interp importance --model DIR/model.json|FILE.onnx --data X.npy|X.csv (--targs y.npy | --target-column NAME)
                          [--n-repeats ${nRepeats}] [--seed ${OPTIONS.seed.default}] [--scoring S] [--act auto|softmax|none]
                          [--batch-size ROWS] [--json]
 
-Permutation feature importance of a saved tfjs LayersModel, with scikit-learn's
+Permutation feature importance of a saved tfjs LayersModel or ONNX model, with scikit-learn's
 permutation_importance semantics: importance = baseline score - score with the feature's
 column permuted, for each of --n-repeats permutations; mean and population std (ddof 0).
 Runs longer than ${PROGRESS_DELAY_MS / 1000} s show a progress bar on stderr.
 
-  --model M        a tfjs LayersModel (model.json + weights) mapping N x F floats to N x C
+  --model M        a tfjs LayersModel (model.json + weights) or an ONNX model (.onnx, e.g. a
+                   PyTorch or scikit-learn export) mapping N x F floats to N x C
                    scores (C > 1: a classifier) or N x 1 values (a regressor)
   --data X         the features: .npy (N x F; features named x0..x{F-1}, as scikit-learn names
                    array columns) or .csv (numbers only; a header row names the features and is
@@ -107,21 +108,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const data = await readImportanceData(values.data, values.targs, values['target-column'], io.cwd);
 
-  const [tf, tfl, core, tabular, files] = await Promise.all([
+  const [tf, core, tabular, models] = await Promise.all([
     import('@tensorflow/tfjs-core'),
-    import('@tensorflow/tfjs-layers'),
     import('@interp/core'),
     import('@interp/tabular'),
-    import('../io/layers-model-files.js'),
+    import('../io/load-model.js'),
   ]);
   await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
-  const model = await files.loadLayersModelFromFile(
-    { ...tfl, io: tf.io },
-    resolvePath(io.cwd, values.model),
-  );
-  const inShape = model.inputs[0]?.shape ?? [];
-  const outShape = model.outputs[0]?.shape ?? [];
-  if (model.inputs.length !== 1 || inShape.length !== 2 || model.outputs.length !== 1) {
+  const loaded = await models.loadModel(resolvePath(io.cwd, values.model));
+  const { graph, layersModel } = loaded;
+  const inShape = graph.inputShape;
+  const outShape = graph.outputShape;
+  if (inShape.length !== 2 || (layersModel !== undefined && layersModel.outputs.length !== 1)) {
     throw new InterpError(
       'SHAPE_MISMATCH',
       `${values.model}: the model must take one N x F input and give one output; it takes [${inShape.join(', ')}]`,
@@ -155,10 +153,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     { data: data.y, shape: data.yShape },
     { batchSize: data.shape[0] },
   );
-  const learn = core.Learner.fromLayersModel(model, {
+  const learnerOptions = {
     dls: new core.DataLoaders(dl, dl),
     lossFunc: classifier ? core.crossEntropyPerItem : core.mseLossPerItem,
-  });
+  };
+  // An ONNX model runs through its graph; a LayersModel as itself.
+  const learn = layersModel
+    ? core.Learner.fromLayersModel(layersModel, learnerOptions)
+    : new core.Learner((x) => graph.predict(x), learnerOptions);
   let activation: 'softmax' | 'none' = 'none';
   if (classifier && scoring === 'neg_log_loss' && act !== 'softmax') {
     const bad = await firstNonProbabilityRow(tf, learn, data);
@@ -195,7 +197,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new InterpError(e.code, `${where}: ${e.message}`);
   }
   bar.finish();
-  model.dispose();
+  loaded.dispose();
 
   if (values.json) {
     const out = new Map<string, JsonValue>([

@@ -14,13 +14,13 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const USAGE = `Usage: interp summary --model DIR/model.json [--input-size 1,28,28,1] [--json]
+const USAGE = `Usage: interp summary --model DIR/model.json|FILE.onnx [--input-size 1,28,28,1] [--json]
 
-A saved tfjs LayersModel's layers, as fastai's summary: each computing layer (nested models
-opened) with its type, output shape, parameter count and whether it trains, then the total,
-trainable and non-trainable parameter counts.
+A saved tfjs LayersModel's layers (or an ONNX model's nodes), as fastai's summary: each
+computing layer (nested models opened) with its type (the ONNX op), output shape, parameter
+count and whether it trains, then the total, trainable and non-trainable parameter counts.
 
-  --model M         a tfjs LayersModel (model.json + weight files)
+  --model M         a tfjs LayersModel (model.json + weight files) or an ONNX model (.onnx)
   --input-size S    run a zero input of this shape (comma-separated, batch axis optional) to
                     show the shapes the model really computes; default the static shapes, with
                     ? for the batch axis. Dimensions ${optionRange(OPTIONS['input-size'])},
@@ -42,18 +42,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const inputSize = values['input-size'];
   if (inputSize !== undefined) checkInputValues(inputSize);
-  const [tf, tfl, core, debug, files] = await Promise.all([
-    import('@tensorflow/tfjs-core'),
-    import('@tensorflow/tfjs-layers'),
+  const [core, debug, models] = await Promise.all([
     import('@interp/core'),
     import('@interp/debug'),
-    import('../io/layers-model-files.js'),
+    import('../io/load-model.js'),
   ]);
   await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
-  const model = await files.loadLayersModelFromFile(
-    { ...tfl, io: tf.io },
-    resolve(io.cwd, values.model),
-  );
+  const loaded = await models.loadModel(resolve(io.cwd, values.model));
+  // A LayersModel opens its nested models and names its optimizer; an ONNX graph lists its nodes.
+  const model = loaded.layersModel ?? loaded.graph;
   try {
     let s: import('@interp/debug').ModelSummary;
     try {
@@ -82,7 +79,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.stdout.write(s.text.split('\n').map(printable).join('\n'));
     }
   } finally {
-    model.dispose();
+    loaded.dispose();
   }
   return 0;
 }
