@@ -60,9 +60,9 @@ async function compare(
     if (c.delta && delta) {
       const scale = Math.max(...c.expected.values.map(Math.abs));
       const d = await delta.data();
-      d.forEach((v, i) =>
-        expect(Math.abs(v - c.delta!.values[i]!)).toBeLessThan(2e-3 * scale + 1e-5),
-      );
+      for (let i = 0; i < d.length; i++) {
+        expect(Math.abs(d[i]! - c.delta.values[i]!)).toBeLessThan(2e-3 * scale + 1e-5);
+      }
     }
     tf.dispose([x, attributions, delta as tf.Tensor]);
   }
