@@ -8,11 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Deconvolution } from './deconvolution.js';
 import { DeepLift } from './deep-lift.js';
 import { DeepLiftShap } from './deep-lift-shap.js';
+import { GradCAM } from './grad-cam.js';
 import { GradientShap } from './gradient-shap.js';
 import { GuidedBackprop } from './guided-backprop.js';
+import { GuidedGradCam } from './guided-grad-cam.js';
 import { InputXGradient } from './input-x-gradient.js';
 import { LRP } from './lrp.js';
 import { Saliency } from './saliency.js';
+import { demoCnn } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -172,5 +175,37 @@ describe('gradient rules on a tfjs LayersModel', () => {
       await new DeepLiftShap(m).attribute(xs, { baselines: single }).catch(() => 0);
     });
     tf.dispose([xs, baselines, wrongShape, single]);
+  });
+});
+
+describe('GuidedGradCam on a tfjs CNN (NHWC)', () => {
+  it('is guided backprop times the Grad-CAM map upsampled by PyTorch nearest (floor) indexing', async () => {
+    const model = demoCnn();
+    const xs = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 3);
+    const ggc = new GuidedGradCam(model);
+    const out = await ggc.attribute(xs, { target: 1 });
+    const cam = await new GradCAM(model, { layer: ggc.layerName }).attribute(xs, {
+      target: 1,
+      upsample: false,
+    });
+    const gbp = await new GuidedBackprop(model).attribute(xs, { target: 1 });
+    const [n, h, w] = cam.shape as number[];
+    const camData = await cam.data();
+    const gbpData = await gbp.data();
+    // Not a vacuous comparison: both factors hold evidence.
+    expect(Math.max(...camData)).toBeGreaterThan(0);
+    expect(Math.max(...Array.from(gbpData, Math.abs))).toBeGreaterThan(0);
+    const expected = new Float32Array(2 * 28 * 28);
+    for (let b = 0; b < n!; b++)
+      for (let i = 0; i < 28; i++)
+        for (let j = 0; j < 28; j++) {
+          const k = (b * 28 + i) * 28 + j;
+          const src = (b * h! + Math.floor((i * h!) / 28)) * w! + Math.floor((j * w!) / 28);
+          expected[k] = gbpData[k]! * camData[src]!;
+        }
+    expect(out.shape).toEqual([2, 28, 28, 1]);
+    const got = await out.data();
+    for (let k = 0; k < got.length; k++) expect(got[k]).toBeCloseTo(expected[k]!, 6);
+    tf.dispose([xs, out, cam, gbp]);
   });
 });
