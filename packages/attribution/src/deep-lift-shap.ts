@@ -7,6 +7,7 @@ import { convergenceDelta } from './internal/convergence-delta.js';
 import { deepLiftAttributions } from './internal/deep-lift-core.js';
 import { deepLiftHooks } from './internal/deep-lift-rules.js';
 import { prepareCall } from './internal/prepare-call.js';
+import { requireGraphNodes } from './internal/require-graph-nodes.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { targetMask } from './internal/targets.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
@@ -43,6 +44,7 @@ export class DeepLiftShap implements Attribution<DeepLiftShapAttributeOptions> {
   constructor(model: AttributionModel, options: DeepLiftOptions = {}) {
     const where = 'DeepLiftShap';
     this.model = resolveModel(model, where);
+    requireGraphNodes(this.model.graph, where);
     this.multiplyByInputs = options.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs;
     const eps = options.eps ?? deepLiftDefaults.eps;
     this.hooks = deepLiftHooks(this.model.graph, where, this.model.layersModel, eps);

@@ -128,6 +128,13 @@ describe('gradient rules on a tfjs LayersModel', () => {
     expect(() => new DeepLiftShap(reluNet(true))).toThrow(/activation 'linear' followed by/);
   });
 
+  it('the node-rule methods refuse a plain function (no nodes to apply rules to)', () => {
+    const f = (t: tf.Tensor) => tf.relu(t);
+    for (const Method of [DeepLift, DeepLiftShap, GuidedBackprop, Deconvolution, LRP]) {
+      expect(() => new Method(f)).toThrow(/a plain function has none/);
+    }
+  });
+
   it('bad arguments are InterpErrors that say what to pass', async () => {
     const m = reluNet();
     const xs = x();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { hookedGradient } from './internal/hooked-gradient.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { reluRuleHooks } from './internal/relu-hooks.js';
+import { requireGraphNodes } from './internal/require-graph-nodes.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { targetMask } from './internal/targets.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
@@ -24,6 +25,7 @@ export class GuidedBackprop implements Attribution {
 
   constructor(model: AttributionModel) {
     this.model = resolveModel(model, 'GuidedBackprop');
+    requireGraphNodes(this.model.graph, 'GuidedBackprop');
   }
 
   async attribute(x: tf.Tensor, options: AttributeOptions = {}): Promise<tf.Tensor> {

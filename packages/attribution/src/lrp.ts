@@ -4,6 +4,7 @@ import type { AttributionsWithDelta } from './integrated-gradients.js';
 import { hookedGradient, targetScores } from './internal/hooked-gradient.js';
 import { lrpEpsilon, lrpHooks } from './internal/lrp-rules.js';
 import { prepareCall } from './internal/prepare-call.js';
+import { requireGraphNodes } from './internal/require-graph-nodes.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { targetMask } from './internal/targets.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
@@ -47,6 +48,7 @@ export class LRP implements Attribution<LRPAttributeOptions> {
   constructor(model: AttributionModel, options: LRPOptions = {}) {
     const where = 'LRP';
     this.model = resolveModel(model, where);
+    requireGraphNodes(this.model.graph, where);
     const { hooks, inputFeedsRule } = lrpHooks(
       this.model.graph,
       where,
