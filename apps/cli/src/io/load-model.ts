@@ -56,16 +56,18 @@ export async function loadModel(
     import('@interp/core'),
   ]);
   const layersModel = await files.loadLayersModelFromFile({ ...tflayers, io: tf.io }, path, read);
-  let graph: ModelGraph;
-  try {
-    graph = core.layersModelGraph(layersModel);
-  } catch (e) {
-    layersModel.dispose();
-    throw isInterpError(e) ? new InterpError(e.code, `${path}: ${e.message}`) : e;
-  }
+  // Built on first use: summary reads a multi-input LayersModel itself, which a graph refuses.
+  let graph: ModelGraph | undefined;
   return {
     format: 'layers',
-    graph,
+    get graph() {
+      try {
+        graph ??= core.layersModelGraph(layersModel);
+      } catch (e) {
+        throw isInterpError(e) ? new InterpError(e.code, `${path}: ${e.message}`) : e;
+      }
+      return graph;
+    },
     layersModel,
     model: layersModel,
     dispose: () => layersModel.dispose(),
