@@ -37,6 +37,15 @@ describe('setupBackend(name) / getBackendInfo()', () => {
     expect((await setupBackend('wasm')).backend).toBe('wasm');
   });
 
+  it('reserves WASM memory up front when asked, and refuses a bad size', async () => {
+    await setupBackend('wasm', { reserveMemory: 48 * 2 ** 20 });
+    const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
+    expect(heap.buffer.byteLength).toBeGreaterThanOrEqual(48 * 2 ** 20);
+    await expect(setupBackend('wasm', { reserveMemory: -1 })).rejects.toThrow(
+      /reserveMemory must be a whole number of bytes >= 0, got -1/,
+    );
+  });
+
   it('rejects an unknown backend with an InterpError that says what to do', async () => {
     await expect(setupBackend('nope')).rejects.toThrow(InterpError);
     await expect(setupBackend('nope')).rejects.toThrow(/backend 'nope' is not registered/);

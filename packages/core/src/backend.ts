@@ -3,6 +3,7 @@ import { InterpError } from './errors.js';
 import { registerGradients } from './gradients/register-gradients.js';
 import { dropAbsentBatchNormInputs } from './kernels/drop-absent-batch-norm-inputs.js';
 import { registerWasmKernels } from './kernels/register-wasm-kernels.js';
+import { reserveWasmMemory } from './kernels/reserve-wasm-memory.js';
 
 /** What {@link setupBackend} ended up with. */
 export interface BackendInfo {
@@ -27,6 +28,11 @@ export interface SetupBackendOptions {
   threads?: boolean;
   /** Where the browser finds the `.wasm` files (passed to tfjs's `setWasmPaths`). */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * Bytes of WASM memory to reserve up front (default none), so that the first real-size call
+   * does not pay for growing memory; e.g. `512 * 2 ** 20` for attribution on 224 x 224 images.
+   */
+  reserveMemory?: number;
   /** Called instead of `console.warn` with the one-line fallback warning. */
   warn?: (message: string) => void;
 }
@@ -48,7 +54,18 @@ export async function setupBackend(
   name: 'wasm' | 'cpu' | (string & {}) = 'wasm',
   options: SetupBackendOptions = {},
 ): Promise<BackendInfo> {
-  const { threads = true, wasmPaths, warn = (m: string) => console.warn(m) } = options;
+  const {
+    threads = true,
+    wasmPaths,
+    reserveMemory,
+    warn = (m: string) => console.warn(m),
+  } = options;
+  if (reserveMemory !== undefined && !(Number.isInteger(reserveMemory) && reserveMemory >= 0)) {
+    throw new InterpError(
+      'BACKEND',
+      `reserveMemory must be a whole number of bytes >= 0, got ${String(reserveMemory)}; e.g. 512 * 2 ** 20`,
+    );
+  }
   // tfjs-layers registers the gradient functions of every op (tfjs-core alone registers none in Node).
   await import('@tensorflow/tfjs-layers');
   // Ours replace some of those (BatchNorm without Tile, and without the scale: false crash).
@@ -67,6 +84,7 @@ export async function setupBackend(
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
       const mt = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
       const threadCount = mt ? wasm.getThreadsCount() : 1;
+      if (reserveMemory !== undefined && reserveMemory > 0) reserveWasmMemory(reserveMemory);
       info = { backend: 'wasm', simd, threads: mt, threadCount, fellBack: false };
       return info;
     } catch (e) {
