@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InteractiveClassifier, interactiveClassifierDefaults } from './interactive-classifier.js';
+import { ATTRIBUTION_METHODS } from './internal/item-attribution.js';
 import { itemsByLoss } from './state/items-by-loss.js';
 import { settle, testDom, XSS } from './test-dom.js';
 
@@ -222,7 +223,7 @@ describe('InteractiveClassifier', () => {
       /needs a ClassificationInterpretation/,
     );
     expect(() => new InteractiveClassifier(undefined, { attribution: 'lime' as never })).toThrow(
-      "invalid attribution: \"lime\"; expected one of 'saliency', 'gxi', 'ig', 'gradcam'",
+      "invalid attribution: \"lime\"; expected one of 'saliency', 'gxi', 'ig', 'gradcam', 'deeplift', 'gradient-shap', 'guided-backprop', 'deconvolution'",
     );
     expect(() => new InteractiveClassifier(undefined, { dsIdx: 2 })).toThrow(InterpError);
     expect(() => new InteractiveClassifier(undefined, { pageSize: 0 })).toThrow(/pageSize/);
@@ -315,6 +316,28 @@ describe('InteractiveClassifier with a learner', () => {
     expect(root.querySelector('.iw-attribution img')!.getAttribute('alt')).toMatch(
       /^Gradient × input for class /,
     );
+    model.dispose();
+  });
+
+  it('offers the CLI names of the Captum methods in its menu and draws each', async () => {
+    const { learn, model } = linearLearner();
+    const dom = testDom();
+    const w = new InteractiveClassifier(learn, { document: dom.document });
+    const root = await w.show(dom.container);
+    const menu = root.querySelector('select[name=attribution]') as HTMLSelectElement;
+    expect(Array.from(menu.options, (o) => o.value)).toEqual([...ATTRIBUTION_METHODS]);
+    await w.selectItem(2);
+    const labels: Record<string, RegExp> = {
+      deeplift: /^DeepLift for class /,
+      'gradient-shap': /^GradientShap for class /,
+      'guided-backprop': /^Guided backprop for class /,
+      deconvolution: /^Deconvolution for class /,
+    };
+    for (const [method, alt] of Object.entries(labels)) {
+      dom.change(menu, method);
+      await settle();
+      expect(root.querySelector('.iw-attribution img')!.getAttribute('alt')).toMatch(alt);
+    }
     model.dispose();
   });
 });

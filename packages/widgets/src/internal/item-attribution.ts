@@ -1,7 +1,11 @@
 import type { AttributionSign } from '@interp/attribution';
 import {
   attributionOverlay,
+  Deconvolution,
+  DeepLift,
   GradCAM,
+  GradientShap,
+  GuidedBackprop,
   gradientTimesInput,
   IntegratedGradients,
   type OverlayMethod,
@@ -12,14 +16,24 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * The attribution methods the classifier widget offers (its `attribution` option and menu), named
- * as `interp attribute --method` names them.
+ * as `interp attribute --method` names them: the input-shaped ones that need no --layer,
+ * --neuron, baseline file or feature mask and answer a click in one or a few passes.
  *
  * @example
  * ```ts
  * new InteractiveClassifier(learn, { attribution: ATTRIBUTION_METHODS[3] }); // 'gradcam'
  * ```
  */
-export const ATTRIBUTION_METHODS = ['saliency', 'gxi', 'ig', 'gradcam'] as const;
+export const ATTRIBUTION_METHODS = [
+  'saliency',
+  'gxi',
+  'ig',
+  'gradcam',
+  'deeplift',
+  'gradient-shap',
+  'guided-backprop',
+  'deconvolution',
+] as const;
 
 /** One of {@link ATTRIBUTION_METHODS}. */
 export type AttributionMethod = (typeof ATTRIBUTION_METHODS)[number];
@@ -30,6 +44,10 @@ export const ATTRIBUTION_LABELS: Record<AttributionMethod, string> = {
   gxi: 'Gradient × input',
   ig: 'Integrated gradients',
   gradcam: 'Grad-CAM',
+  deeplift: 'DeepLift',
+  'gradient-shap': 'GradientShap',
+  'guided-backprop': 'Guided backprop',
+  deconvolution: 'Deconvolution',
 };
 
 /** Steps of Integrated Gradients in the widget: fewer than the default 50, for a quick click. */
@@ -41,6 +59,10 @@ const OVERLAY: Record<AttributionMethod, { sign: AttributionSign; method: Overla
   gxi: { sign: 'all', method: 'blended_heat_map' },
   ig: { sign: 'all', method: 'blended_heat_map' },
   gradcam: { sign: 'positive', method: 'blended_heat_map' },
+  deeplift: { sign: 'all', method: 'blended_heat_map' },
+  'gradient-shap': { sign: 'all', method: 'blended_heat_map' },
+  'guided-backprop': { sign: 'all', method: 'blended_heat_map' },
+  deconvolution: { sign: 'all', method: 'blended_heat_map' },
 };
 
 /**
@@ -85,6 +107,15 @@ export async function itemAttribution(
         target,
         nSteps: WIDGET_IG_STEPS,
       });
+    } else if (method === 'deeplift') {
+      attr = await new DeepLift(learn).attribute(x, { target });
+    } else if (method === 'gradient-shap') {
+      // A zero baseline and a fixed seed: the same click draws the same map.
+      attr = await new GradientShap(learn).attribute(x, { target, baselines: 0, randomState: 0 });
+    } else if (method === 'guided-backprop') {
+      attr = await new GuidedBackprop(learn).attribute(x, { target });
+    } else if (method === 'deconvolution') {
+      attr = await new Deconvolution(learn).attribute(x, { target });
     } else {
       attr = await new GradCAM(learn).attribute(x, { target });
     }
