@@ -254,3 +254,31 @@ export function checkMethodOptions(method: string, given: Record<string, unknown
     }
   }
 }
+
+/** `--help` lines of the table's methods and options (after the classic methods). */
+export const CAPTUM_HELP = `                   deeplift, deeplift-shap (--baseline FILE with 2+ rows), gradient-shap,
+                   guided-backprop, deconvolution, feature-ablation, feature-permutation,
+                   shapley (exact, at most 16 features), shapley-sampling, lime, kernel-shap
+                               Captum's primary methods with its defaults
+                   layer-ig, layer-conductance, internal-influence, layer-activation,
+                   layer-gxa, layer-deeplift, layer-gradient-shap, layer-feature-ablation
+                               Captum's layer methods: attributions to --layer's output,
+                               shaped like it
+                   neuron-gradient, neuron-ig, neuron-conductance, neuron-deeplift,
+                   neuron-guided-backprop, neuron-deconvolution, neuron-feature-ablation,
+                   neuron-gradient-shap
+                               Captum's neuron methods: attributions of --layer's unit
+                               --neuron to the input (no target, except neuron-conductance)`;
+
+/** `--help` lines of the options only the table's methods read. */
+export const CAPTUM_OPTIONS_HELP = `  --neuron i,j,..  the unit of --layer's output item (without the batch axis) to explain
+  --baseline B     zeros (default) or FILE.npy: one item, or k items [k, ...item] (one per
+                   item, or the distribution deeplift-shap and *gradient-shap draw from)
+  --feature-mask F FILE.npy of integer feature ids, the input's shape or broadcast to it
+                   (without the batch axis, it is shared by all items); default one feature
+                   per value
+  --window a,b,..  occlusion patch per item, in the input's layout (Captum's
+  --strides a,b,.. sliding_window_shapes and strides; strides default 1)
+  --seed S         seed of the sampling methods (default: the library's)
+  --n-samples, --n-steps and --ig-method also apply to the sampling and path methods
+  (library defaults); an option a method does not read is refused.`;

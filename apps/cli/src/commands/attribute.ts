@@ -29,6 +29,7 @@ import {
   usesTarget,
 } from './attribute-captum.js';
 import { captumRun } from './attribute-inputs.js';
+import { float32, nested } from './attribute-json.js';
 import { applyPreset, PRESET_NAMES, readLabels, targetText } from './attribute-labels.js';
 import {
   ATTRIBUTE_METHODS,
@@ -124,7 +125,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   for (const [name, flag] of [
     ['model', '--model DIR/model.json'],
     ['input', '--input X.npy'],
-    ['method', `--method ${ATTRIBUTE_METHODS.join('|')}`],
+    ['method', '--method M'],
   ] as const) {
     if (values[name] === undefined) {
       throw new UsageError(`missing ${flag}; see interp attribute --help`);
@@ -355,23 +356,6 @@ async function drawOverlays(
       Buffer.from(overlay.dataURL.slice(overlay.dataURL.indexOf(',') + 1), 'base64'),
     );
   }
-}
-
-/** A float32 value with the few digits that identify it, not the float64 expansion. */
-function float32(v: number): number {
-  return Number(v.toPrecision(9));
-}
-
-function nested(data: Float32Array, shape: readonly number[]): JsonValue {
-  const build = (offset: number, axis: number): JsonValue => {
-    const size = shape[axis]!;
-    if (axis === shape.length - 1) {
-      return Array.from(data.subarray(offset, offset + size), float32);
-    }
-    const stride = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-    return Array.from({ length: size }, (_, i) => build(offset + i * stride, axis + 1));
-  };
-  return build(0, 0);
 }
 
 function summary(
