@@ -198,6 +198,26 @@ describe('interp attribute: Captum primary methods on a linear model', () => {
     tf.dispose([x, expected]);
   });
 
+  it('occlusion takes --window and --strides in the input layout; ig still gives x W', async () => {
+    const occ = await json('--method', 'occlusion', '--window', '2', '--strides', '2');
+    const e = xTimesW(X);
+    // Patches {0, 1} and {2, 3}: each value carries its patch's drop.
+    closeTo(occ.attributions.flat(), [
+      ...[0, 0, 1, 1].map((g) => e[2 * g]! + e[2 * g + 1]!),
+      ...[0, 0, 1, 1].map((g) => e[4 + 2 * g]! + e[4 + 2 * g + 1]!),
+    ]);
+    const ig = await json('--method', 'ig', '--n-steps', '5');
+    closeTo(ig.attributions.flat(), e);
+    expectBadInput(
+      await cli(...linear, '--method', 'occlusion', '--strides', '2'),
+      /--strides needs --window/,
+    );
+    expectBadInput(
+      await cli(...linear, '--method', 'ig', '--window', '2'),
+      /--window applies to --method occlusion only/,
+    );
+  });
+
   it('leaks no tensors', async () => {
     await expectNoLeakedTensors(async () => {
       await json('--method', 'deeplift-shap', '--baseline', 'refs.npy');
