@@ -1,8 +1,9 @@
 // `interp attribute --method M` for the Captum-class methods, run in-process (no build): JSON
 // shapes, hand-worked values on a linear model (every primary method has a closed form there),
 // one check per family against the library call itself, and one-line exit-2 errors.
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Lime } from '@interp/attribution';
 import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
@@ -369,5 +370,80 @@ describe('interp attribute: layer and neuron methods on an MLP (relu layer, line
       await cli(...mlp, '--method', 'layer-ig', '--layer', 'relu', '--neuron', '0'),
       /--neuron applies to/,
     );
+  });
+});
+
+describe("interp attribute on an ONNX export against Captum 0.8's recorded numbers", () => {
+  // The committed Captum case file of the tanh MLP (packages/attribution/test-fixtures/captum).
+  const fixtures = fileURLToPath(
+    new URL('../../../../packages/attribution/test-fixtures/captum/', import.meta.url),
+  );
+  interface Case {
+    name: string;
+    kind: string;
+    node?: string;
+    constructor: Record<string, unknown>;
+    attribute: Record<string, unknown>;
+    expected: { shape: number[]; values: number[] };
+    delta?: { values: number[] };
+  }
+  const file = JSON.parse(readFileSync(join(fixtures, 'mlp.json'), 'utf8')) as {
+    inputs: { shape: number[]; values: number[] };
+    cases: Case[];
+  };
+  // Captum case name -> the CLI's extra arguments; the cases whose options the CLI can state.
+  const CLI: Record<string, [string, ...string[]]> = {
+    saliency: ['saliency'],
+    'input-x-gradient': ['gxi'],
+    'guided-backprop': ['guided-backprop'],
+    deconvolution: ['deconvolution'],
+    ig: ['ig'],
+    deeplift: ['deeplift'],
+    'feature-ablation': ['feature-ablation'],
+    occlusion: ['occlusion', '--window', '2', '--strides', '1'],
+    'shapley-values': ['shapley'],
+    'layer-activation': ['layer-activation'],
+    'layer-gradient-x-activation': ['layer-gxa'],
+    'layer-ig': ['layer-ig'],
+    'layer-conductance': ['layer-conductance'],
+    'internal-influence': ['internal-influence'],
+    'layer-deeplift': ['layer-deeplift'],
+    'layer-feature-ablation': ['layer-feature-ablation'],
+    'neuron-gradient': ['neuron-gradient'],
+    'neuron-ig': ['neuron-ig'],
+    'neuron-conductance': ['neuron-conductance'],
+    'neuron-deeplift': ['neuron-deeplift'],
+    'neuron-guided-backprop': ['neuron-guided-backprop'],
+    'neuron-deconvolution': ['neuron-deconvolution'],
+    'neuron-feature-ablation': ['neuron-feature-ablation'],
+  };
+
+  it('every CLI-expressible case equals Captum within float32 tolerance', async () => {
+    writeFileSync(
+      join(dir, 'mlp-x.npy'),
+      encodeNpy(Float32Array.from(file.inputs.values), file.inputs.shape),
+    );
+    const model = join(fixtures, 'mlp.onnx');
+    let checked = 0;
+    for (const c of file.cases) {
+      const cli = CLI[c.name];
+      if (cli === undefined) continue;
+      const [method, ...rest] = cli;
+      const args = ['--model', model, '--input', 'mlp-x.npy', '--method', method, ...rest];
+      if (c.kind !== 'primary') args.push('--layer', c.node!);
+      if (c.kind === 'neuron')
+        args.push('--neuron', (c.attribute.neuron_selector as number[]).join(','));
+      if (c.attribute.target !== undefined)
+        args.push('--target', (c.attribute.target as number[]).join(','));
+      const r = await runMain(['attribute', ...args, '--json'], dir);
+      expect(r.stderr, c.name).toBe('');
+      const out = JSON.parse(r.stdout);
+      const got = (out.attributions as unknown[]).flat(8) as number[];
+      const scale = Math.max(1e-3, ...c.expected.values.map(Math.abs));
+      closeTo(got, c.expected.values, 2e-3 * scale);
+      if (c.delta && out.delta) closeTo(out.delta, c.delta.values, 2e-3 * scale);
+      checked++;
+    }
+    expect(checked).toBe(Object.keys(CLI).length);
   });
 });
