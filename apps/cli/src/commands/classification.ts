@@ -11,7 +11,7 @@ import {
 } from '@interp/classification/metrics';
 import { classCount, classNames, InterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
-import { figureLabel } from '../format/figure-label.js';
+import { writeConfusionFigures } from '../format/confusion-figure.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
 import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
@@ -118,8 +118,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const pairs = mostConfused(matrix, { vocab: inputs.names });
 
   // Figures first: when the disk is full the run fails before printing a report.
-  const written =
-    outFolder === undefined ? undefined : await writeFigures(outFolder, matrix, inputs.names);
+  const figures =
+    outFolder === undefined
+      ? undefined
+      : await writeConfusionFigures(outFolder, matrix, inputs.names, { title: 'Confusion matrix' });
+  if (figures?.note !== undefined) io.stderr.write(`interp classification: ${figures.note}\n`);
+  const written = figures?.paths;
   if (values.json) {
     const out = new Map<string, JsonValue>([
       ['vocab', inputs.names],
@@ -350,29 +354,4 @@ function textReport(
       .join('\n')}\n`;
   }
   return text;
-}
-
-/** Writes the confusion-matrix heatmap as SVG and PNG; returns the paths written. */
-async function writeFigures(
-  out: OutputFolder,
-  matrix: number[][],
-  names: string[],
-): Promise<string[]> {
-  const viz = await import('@interp/viz');
-  const document = await viz.createDocument();
-  const labels = names.map(figureLabel);
-  const svg = viz.heatmap(matrix, {
-    xLabels: labels,
-    yLabels: labels,
-    xLabel: 'Predicted',
-    yLabel: 'Actual',
-    title: 'Confusion matrix',
-    document,
-  });
-  const text = viz.toSVGString(svg);
-  const png = await viz.toPNG(text);
-  return out.writeAll([
-    ['confusion_matrix.svg', text],
-    ['confusion_matrix.png', png],
-  ]);
 }

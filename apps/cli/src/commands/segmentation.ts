@@ -12,7 +12,7 @@ import {
   segmentationReport,
 } from '@interp/segmentation/metrics';
 import type { CliIO } from '../cli-io.js';
-import { figureLabel } from '../format/figure-label.js';
+import { writeConfusionFigures } from '../format/confusion-figure.js';
 import { jsonText } from '../format/json-text.js';
 import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
@@ -88,7 +88,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ignoreIndex,
   );
   const report = segmentationReport(counts, names);
-  if (outFolder !== undefined) await writeFigures(report, outFolder);
+  if (outFolder !== undefined) {
+    const { note } = await writeConfusionFigures(outFolder, report.confusionMatrix, report.vocab, {
+      title: 'Pixel confusion matrix',
+      compactCounts: true,
+    });
+    if (note !== undefined) io.stderr.write(`interp segmentation: ${note}\n`);
+  }
   io.stdout.write(values.json ? `${jsonText({ ...report })}\n` : formatText(report, ignoreIndex));
   return 0;
 }
@@ -407,24 +413,4 @@ export function formatText(report: SegmentationReport, ignoreIndex?: number): st
     ],
   ];
   return `${textTable(rows, ['left'])}\n\n${textTable(summary, ['left', 'right'])}\nn/a: the class is absent from both target and prediction (IoU, Dice) or from the target (accuracy); means skip it\n`;
-}
-
-/** confusion_matrix.svg and .png in the output folder, drawn by @interp/viz (loaded only here). */
-async function writeFigures(report: SegmentationReport, out: OutputFolder): Promise<void> {
-  const viz = await import('@interp/viz');
-  const document = await viz.createDocument();
-  const svg = viz.heatmap(report.confusionMatrix, {
-    xLabels: report.vocab.map(figureLabel),
-    yLabels: report.vocab.map(figureLabel),
-    xLabel: 'Predicted',
-    yLabel: 'Actual',
-    title: 'Pixel confusion matrix',
-    document,
-  });
-  const text = viz.toSVGString(svg);
-  const png = await viz.toPNG(text);
-  out.writeAll([
-    ['confusion_matrix.svg', text],
-    ['confusion_matrix.png', png],
-  ]);
 }
