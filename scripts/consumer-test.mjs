@@ -1,7 +1,8 @@
 // Consumer test (issue 18): pack every public package, install the tarballs with npm into a fresh
 // project outside the workspace, then use them as a user would: Node ESM imports of every export,
 // a small checked example per package, the installed `interp` bin, strict tsc (node16 and bundler),
-// and esbuild/Vite pages run in Chromium. Usage: node scripts/consumer-test.mjs [--keep]
+// and esbuild/Vite pages run in Chromium.
+// Usage: node scripts/consumer-test.mjs [--no-build] [--keep] [--demo]
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -159,6 +160,35 @@ try {
   else if (cls.status !== 2 || clsLines.length !== 1)
     throw new Error(`interp classification: exit ${cls.status}, stderr:\n${cls.stderr}`);
   else console.log(`interp classification (no input): exit 2, "${clsLines[0]}"`);
+
+  // A real report: targets [0,1,1,2], predicted labels [0,1,2,2]; hand count as in node-examples.mjs.
+  writeFileSync(join(app, 'preds.json'), '[0, 1, 2, 2]');
+  writeFileSync(join(app, 'targs.json'), '[0, 1, 1, 2]');
+  const report = JSON.parse(
+    run(bin, ['classification', '--preds', 'preds.json', '--targs', 'targs.json', '--json'], {
+      cwd: app,
+    }).stdout,
+  );
+  if (
+    JSON.stringify(report.confusionMatrix) !== '[[1,0,0],[0,1,1],[0,0,1]]' ||
+    report.report.accuracy !== 0.75
+  ) {
+    throw new Error(
+      `interp classification: unexpected report ${JSON.stringify(report).slice(0, 300)}`,
+    );
+  }
+  console.log(
+    'interp classification --preds --targs --json: confusion matrix and accuracy 3/4 as counted by hand',
+  );
+  if (process.argv.includes('--demo')) {
+    // Opt-in (about 75 s): trains on MNIST from the installed @interp/example-data and writes the report.
+    const demo = run(bin, ['demo', '--epochs', '1', '--n-train', '200', '--out', 'demo-out'], {
+      cwd: app,
+    });
+    if (!existsSync(join(app, 'demo-out/report.html')))
+      throw new Error('interp demo wrote no report.html');
+    console.log(`interp demo: report.html written (${demo.secs} s)`);
+  }
 
   for (const step_ of ['typescript', 'browser']) {
     const f = join(fixtures, `${step_}.mjs`);
