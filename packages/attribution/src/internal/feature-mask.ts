@@ -93,7 +93,7 @@ export function fillFeatureMask(
   mask: ResolvedFeatureMask,
   item: number,
   off: ArrayLike<number>,
-  out: Float32Array,
+  out: Uint8Array,
 ): void {
   const base = mask.rows === 1 ? 0 : item * mask.itemSize;
   const index = mask.index;
@@ -121,7 +121,7 @@ export function spreadFeatures(
 /** A mask filler that takes feature `p` (alone) from the replacement under perturbation `p`. */
 export function oneFeaturePerPerturbation(
   mask: ResolvedFeatureMask,
-): (p: number, item: number, out: Float32Array) => void {
+): (p: number, item: number, out: Uint8Array) => void {
   return (p, item, out) => {
     const base = mask.rows === 1 ? 0 : item * mask.itemSize;
     for (let j = 0; j < mask.itemSize; j++) {

@@ -30,7 +30,7 @@ export interface PerturbationProblem {
  * Writes perturbation `p` for item `item` into `mask` (one item's values, zeroed beforehand):
  * 1 = take the replacement's value, 0 = keep x's.
  */
-export type MaskFiller = (p: number, item: number, mask: Float32Array) => void;
+export type MaskFiller = (p: number, item: number, mask: Uint8Array) => void;
 
 /**
  * Perturbed copies of a batch of N items that one forward pass holds by default: as many as
@@ -64,8 +64,8 @@ export async function targetScores(
  * the Shapley methods, Lime, KernelShap; Layer/NeuronFeatureAblation with a layer's forward):
  * evaluates `count` perturbed copies of the batch, `perturbationsPerEval` copies per forward
  * pass, and returns the target score of every row, perturbation-major: `scores[p * N + i]` is
- * item i under perturbation p. The copy is `x * (1 - mask) + replacement * mask`, so a mask of 0
- * or 1 reproduces x's or the replacement's values bit for bit, and the result does not depend
+ * item i under perturbation p. The copy is `x * (1 - mask) + replacement * mask` as in Captum, so
+ * each value is x's or the replacement's bit for bit, and the result does not depend
  * on how the perturbations are grouped into passes.
  *
  * @example
@@ -91,7 +91,7 @@ export async function perturbedScores(
   const out = new Float32Array(count * n);
   for (let start = 0; start < count; start += perEval) {
     const k = Math.min(perEval, count - start);
-    const masks = new Float32Array(k * n * itemSize);
+    const masks = new Uint8Array(k * n * itemSize);
     for (let p = 0; p < k; p++) {
       for (let i = 0; i < n; i++) {
         const offset = (p * n + i) * itemSize;
@@ -106,12 +106,13 @@ export async function perturbedScores(
       for (let p = 0; p < k; p++) for (let i = 0; i < n; i++) rows[p * n + i] = rowOf(start + p, i);
     }
     const scores = tf.tidy(() => {
-      const mask = tf.tensor(masks, [k, n, ...item]);
+      const mask = tf.tensor(masks, [k, n, ...item], 'float32');
       const replacement = rows
         ? tf.reshape(tf.gather(problem.replacement, tf.tensor1d(rows, 'int32')), [k, n, ...item])
         : tf.expandDims(problem.replacement, 0);
+      const keep = tf.sub(1, mask);
       const batch = tf.reshape(
-        tf.add(tf.mul(tf.expandDims(x, 0), tf.sub(1, mask)), tf.mul(replacement, mask)),
+        tf.add(tf.mul(tf.expandDims(x, 0), keep), tf.mul(replacement, mask)),
         [k * n, ...item],
       );
       const raw = asScoreMatrix(problem.forward(batch), k * n, where);
