@@ -4,7 +4,8 @@
 // spawned in the same run; skipped with a message when python3/torch/captum are missing).
 // In-process warm and whole process (a fresh `node` / `python3` doing one call). Also the input
 // gradient of MobileNetV2 against its forward pass (goal <= 2.5x).
-// Env: BENCH_N=1,8 (batch sizes), BENCH_IG8=1 (IG on 8 images too: minutes), PYTHON, CAPTUM_PATH.
+// Env: BENCH_N=1,8 (batch sizes), BENCH_MODELS, BENCH_IG8=1 (IG on 8 images too: minutes),
+// BENCH_WHOLE=0 (no whole-process runs), BENCH_CAPTUM_IG_DEFAULT=1, PYTHON, CAPTUM_PATH.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,10 @@ const models = join(here, '..', 'packages', 'onnx', 'test-models');
 const python = process.env.PYTHON ?? '/usr/bin/python3';
 const captumPath = process.env.CAPTUM_PATH ?? '/tmp/captum';
 const sizes = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
+const modelNames = (process.env.BENCH_MODELS ?? 'mobilenet_v2,resnet18').split(',');
+// Captum's default IG (all 50 steps in one batch) needs ~4 GB per image and is the slower setting
+// here; BENCH_CAPTUM_IG_DEFAULT=1 times it too.
+const captumIg = process.env.BENCH_CAPTUM_IG_DEFAULT ? ['ig', 'ig-ibs1'] : ['ig-ibs1'];
 const STEPS = 50;
 
 function input(n) {
@@ -89,7 +94,7 @@ console.log('backend', JSON.stringify(getBackendInfo()));
 const records = [];
 const gc = globalThis.gc ?? (() => {});
 
-for (const name of ['mobilenet_v2', 'resnet18']) {
+for (const name of modelNames) {
   const model = await loadOnnxModel(await modelWithRandomWeights(join(models, `${name}.onnx`), 1));
   for (const n of sizes) {
     const x = input(n);
@@ -97,7 +102,7 @@ for (const name of ['mobilenet_v2', 'resnet18']) {
     const peer = captum(
       name,
       n,
-      jobs.flatMap((j) => (j === 'ig' ? ['ig', 'ig-ibs1'] : [j])),
+      jobs.flatMap((j) => (j === 'ig' ? captumIg : [j])),
     );
     for (const job of jobs) {
       const fn = makeJob(model, job);
@@ -106,7 +111,7 @@ for (const name of ['mobilenet_v2', 'resnet18']) {
         console.log(`${name} ${job} x${n}: ours ${ours.median.toFixed(0)} ms`);
         continue;
       }
-      const theirs = job === 'ig' ? Math.min(peer.ig, peer['ig-ibs1']) : peer[job];
+      const theirs = job === 'ig' ? Math.min(peer.ig ?? Infinity, peer['ig-ibs1']) : peer[job];
       records.push(
         report(
           `${name} ${job} x${n} warm vs Captum (2 threads, faster setting)`,
@@ -122,7 +127,7 @@ for (const name of ['mobilenet_v2', 'resnet18']) {
     x.dispose();
   }
   // Whole process, one image: a fresh node doing setup + load + one call vs a fresh python.
-  for (const job of ['saliency', 'gradcam', 'ig']) {
+  for (const job of process.env.BENCH_WHOLE === '0' ? [] : ['saliency', 'gradcam', 'ig']) {
     const t0 = performance.now();
     const r = spawnSync(
       process.execPath,
