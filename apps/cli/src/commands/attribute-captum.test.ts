@@ -1,7 +1,7 @@
 // `interp attribute --method M` for the Captum-class methods, run in-process (no build): JSON
 // shapes, hand-worked values on a linear model (every primary method has a closed form there),
 // one check per family against the library call itself, and one-line exit-2 errors.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lime } from '@interp/attribution';
@@ -94,6 +94,28 @@ beforeAll(async () => {
   });
   await saveLayersModelToDir(mlp, join(dir, 'mlp'));
   mlp.dispose();
+  const cnn = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({
+        inputShape: [4, 4, 1],
+        filters: 2,
+        kernelSize: 2,
+        name: 'conv',
+        activation: 'relu',
+      }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 2 }),
+    ],
+  });
+  await saveLayersModelToDir(cnn, join(dir, 'cnn'));
+  cnn.dispose();
+  writeFileSync(
+    join(dir, 'img.npy'),
+    encodeNpy(
+      Float32Array.from({ length: 32 }, (_, i) => (i % 7) / 7),
+      [2, 4, 4],
+    ),
+  );
   writeFileSync(join(dir, 'x.npy'), encodeNpy(Float32Array.from(X.flat()), [2, 4]));
   writeFileSync(join(dir, 'ref.npy'), encodeNpy(Float32Array.from([1, 1, 0, -1]), [4]));
   writeFileSync(
@@ -445,5 +467,30 @@ describe("interp attribute on an ONNX export against Captum 0.8's recorded numbe
       checked++;
     }
     expect(checked).toBe(Object.keys(CLI).length);
+  });
+});
+
+describe('interp attribute --out', () => {
+  it('writes one overlay PNG per item for a Captum method; a layer map that is not an image exits 2', async () => {
+    const cnn = ['--model', 'cnn/model.json', '--input', 'img.npy'];
+    const r = await cli(...cnn, '--method', 'guided-backprop', '--out', 'gb');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(dir, 'gb')).sort()).toEqual([
+      'guided-backprop-0.png',
+      'guided-backprop-1.png',
+    ]);
+    const png = readFileSync(join(dir, 'gb', 'guided-backprop-0.png'));
+    expect(Array.from(png.subarray(1, 4), (c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    const layer = await cli(
+      ...cnn,
+      '--method',
+      'layer-activation',
+      '--layer',
+      'conv',
+      '--out',
+      'la',
+    );
+    expectBadInput(layer, /--out draws maps over the input, but --method layer-activation/);
   });
 });

@@ -244,6 +244,11 @@ export function checkMethodOptions(method: string, given: Record<string, unknown
     }
   }
   if (method in CLASSIC_USES) return;
+  if (given.out !== undefined && uses.includes('layer') && !uses.includes('neuron')) {
+    throw new UsageError(
+      `--out draws maps over the input, but --method ${method} attributes to --layer's output; use --json`,
+    );
+  }
   for (const option of ['layer', 'neuron'] as const) {
     if (uses.includes(option) && given[option] === undefined) {
       const what =
