@@ -61,7 +61,7 @@ describe('writeConfusionFigures(out, matrix, names, options)', () => {
 
   it('above the cap draws the most confused classes and says so', async () => {
     const c = 400;
-    const matrix = Array.from({ length: c }, (_, i) =>
+    const matrix: number[][] = Array.from({ length: c }, (_, i) =>
       Array.from({ length: c }, (_, j) => (i === j ? 10 : 0)),
     );
     // class 399 confused with class 7 only
