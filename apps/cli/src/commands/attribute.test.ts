@@ -224,7 +224,7 @@ describe('interp attribute', () => {
       cli('--model', 'linear/model.json', '--input', 'missing.npy', '--method', 'ig'),
       /cannot read missing\.npy: no such file/,
     );
-    expectBadInput(cli(...linear, '--method', 'lime'), /invalid --method: "lime"/);
+    expectBadInput(cli(...linear, '--method', 'limes'), /invalid --method: "limes"/);
     expectBadInput(
       cli(...linear, '--method', 'ig', '--target', '3'),
       /target = 3 is out of range: the model has 3 outputs/,

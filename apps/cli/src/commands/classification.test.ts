@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -478,12 +479,20 @@ describe('interp classification start-up', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    // The hook does catch tfjs: --out loads @interp/viz, which imports it.
+    // --out draws through @interp/viz, which imports only the tfjs-free core/base.
     const withOut = runCli(
       ['classification', '--preds', 'probs.npy', '--targs', 'targs.npy', '--out', 'o2'],
       { cwd: dir, nodeArgs },
     );
-    expect(withOut.code).toBe(1);
-    expect(withOut.stderr).toMatch(/tfjs loaded/);
+    expect(withOut.stderr).toBe('');
+    expect(withOut.code).toBe(0);
+    // The hook does catch tfjs.
+    const probe = spawnSync(
+      process.execPath,
+      [...nodeArgs, '--input-type=module', '-e', "await import('@tensorflow/tfjs-core')"],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(probe.status).not.toBe(0);
+    expect(probe.stderr).toMatch(/tfjs loaded/);
   });
 });
