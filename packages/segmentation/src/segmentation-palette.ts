@@ -2,8 +2,9 @@ import { assertInteger } from '@interp/core/internal';
 
 /**
  * The first colors of {@link segmentationPalette}: black for class 0 (usually the background),
- * then ten well-separated hues (Tableau's category10 with its gray swapped for yellow, so no
- * class is mistaken for the background or for ignored pixels).
+ * then ten well-separated hues (Tableau's category10 with its gray swapped for magenta, so no
+ * class is mistaken for the background or for ignored pixels; a yellow there sat next to the
+ * olive of class 8, and MNIST masks drew digits 7 and 9 alike).
  */
 export const SEGMENTATION_PALETTE: readonly string[] = [
   '#000000',
@@ -16,7 +17,7 @@ export const SEGMENTATION_PALETTE: readonly string[] = [
   '#e377c2',
   '#bcbd22',
   '#17becf',
-  '#ffd92f',
+  '#ff00ff',
 ];
 
 /** The color of pixels whose target is the ignore index. */

@@ -47,6 +47,7 @@ describe('InteractiveClassifier', () => {
       attribution: 'saliency',
       pageSize: 48,
       cmap: 'Blues',
+      errorCmap: 'Oranges',
       title: 'Classification results',
     });
   });

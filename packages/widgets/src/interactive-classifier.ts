@@ -24,8 +24,10 @@ export interface InteractiveClassifierOptions {
   attribution?: AttributionMethod | null;
   /** Items listed at a time (a "Show more" button lists the next page). */
   pageSize?: number;
-  /** Colormap of the confusion matrix cells (a viz colormap name). */
+  /** Colormap of the confusion matrix's diagonal (correct) cells (a viz colormap name). */
   cmap?: string;
+  /** Colormap of its off-diagonal (error) cells, shaded on their own square-root scale. */
+  errorCmap?: string;
   /** Heading of the widget. */
   title?: string;
   /** The document to build in; default the container's, else the global one. */
@@ -38,6 +40,7 @@ export const interactiveClassifierDefaults = {
   attribution: 'saliency',
   pageSize: 48,
   cmap: 'Blues',
+  errorCmap: 'Oranges',
   title: 'Classification results',
 } as const;
 
@@ -74,6 +77,7 @@ export class InteractiveClassifier {
   private readonly attributionMethod: AttributionMethod | null;
   private readonly pageSize: number;
   private readonly cmap: string;
+  private readonly errorCmap: string;
   private readonly title: string;
   private readonly documentOption: Document | undefined;
   private doc: Document | undefined;
@@ -91,7 +95,10 @@ export class InteractiveClassifier {
         : keyword(options.attribution, 'attribution', ATTRIBUTION_METHODS, d.attribution);
     this.pageSize = assertInteger(options.pageSize ?? d.pageSize, 'pageSize', 1);
     this.cmap = options.cmap ?? d.cmap;
-    colormap(this.cmap); // throws now on an unknown name rather than at show()
+    this.errorCmap = options.errorCmap ?? d.errorCmap;
+    // Throw now on an unknown name rather than at show().
+    colormap(this.cmap);
+    colormap(this.errorCmap);
     this.title = options.title ?? d.title;
     this.documentOption = options.document;
   }
@@ -220,23 +227,27 @@ export class InteractiveClassifier {
       this.announce(`Item ${index} opened.`);
       return;
     }
-    const label = `${ATTRIBUTION_LABELS[method]} for class ${className(names, predicted)}`;
+    let label = `${ATTRIBUTION_LABELS[method]} for class ${className(names, predicted)}`;
     const pending = h(doc, 'p', { attrs: { 'aria-busy': 'true' }, text: `Computing ${label}…` });
     p.detail.append(pending);
     try {
-      const url = await itemAttribution(this.learn, item, predicted, method);
+      const drawn = await itemAttribution(this.learn, item, predicted, method);
       if (token !== this.attributionToken) return;
       pending.remove();
+      if (drawn.layer !== undefined) {
+        label = `${ATTRIBUTION_LABELS[method]} (layer ${drawn.layer}) for class ${className(names, predicted)}`;
+      }
       panels.append(
         h(doc, 'figure', { class: 'iw-attribution' }, [
           h(doc, 'img', {
             class: 'iw-px',
-            attrs: { src: url, alt: `${label}, item ${index}`, width: THUMB_PX * 2 },
+            attrs: { src: drawn.url, alt: `${label}, item ${index}`, width: THUMB_PX * 2 },
           }),
           h(doc, 'figcaption', { text: label }),
         ]),
       );
-      this.announce(`Item ${index}: ${label} drawn.`);
+      if (drawn.blank) p.detail.append(h(doc, 'p', { class: 'iw-blank', text: drawn.blank }));
+      this.announce(`Item ${index}: ${label} drawn.${drawn.blank ? ` ${drawn.blank}` : ''}`);
     } catch (e) {
       if (token !== this.attributionToken) return;
       pending.remove();
@@ -291,6 +302,7 @@ export class InteractiveClassifier {
       names: interp.classNames,
       matrix: interp.confusionMatrix(),
       cmap: this.cmap,
+      errorCmap: this.errorCmap,
       method: this.attributionMethod && this.learn ? this.attributionMethod : null,
       onFilter: (filter) => this.setFilter(filter),
       onMethod: () => {
@@ -344,10 +356,9 @@ export class InteractiveClassifier {
         },
       });
       li.append(
-        h(doc, 'span', {
-          class: 'iw-caption',
-          text: `${className(names, predicted)} / ${className(names, actual)}`,
-        }),
+        h(doc, 'span', { class: 'iw-caption', text: `predicted ${className(names, predicted)}` }),
+        h(doc, 'br'),
+        h(doc, 'span', { class: 'iw-caption', text: `actual ${className(names, actual)}` }),
         h(doc, 'br'),
         h(doc, 'span', { text: fmt(interp.losses?.[i]) }),
       );

@@ -67,6 +67,7 @@ describe('InteractiveSegmentation', () => {
       'Image',
       'Target mask',
       'Predicted mask',
+      'Errors (2 px)', // by hand: pixels 1 (0 -> 1) and 5 (2 -> 0)
     ]);
     expect(figures[1]!.querySelectorAll('img')).toHaveLength(2); // image + mask layer
     expect(iouRows(root)).toEqual([
@@ -148,6 +149,39 @@ describe('InteractiveSegmentation', () => {
     expect(all.querySelectorAll('img.iw-mask')[0]!.getAttribute('src')).not.toBe(mask);
   });
 
+  it('shows the background swatch in its real colour and gives all 11 MNIST classes distinct colours', async () => {
+    const { root } = await shown({ order: 'index' });
+    const swatch = root.querySelector('.iw-legend li .iw-swatch') as HTMLElement;
+    expect(swatch.style.background).toBe('rgb(0, 0, 0)'); // class 0 is black, not white
+    expect(root.querySelector('.iw-legend li')!.getAttribute('title')).toBe(
+      'Not drawn over the image',
+    );
+    // Background + ten digits: digits 7 and 9 (classes 8 and 10) were olive and yellow, 74
+    // apart in RGB, the closest pair; now every pair is further apart than that, and 7 and 9 far.
+    const digits = Int32Array.from({ length: 11 }, (_, k) => k);
+    const w = InteractiveSegmentation.fromInterpretation(
+      new Interpretation({
+        targs: { data: digits, shape: [1, 1, 11] },
+        decoded: { data: digits, shape: [1, 1, 11] },
+      }),
+      { document: testDom().document, backgroundIndex: null },
+    );
+    const r = await w.show();
+    const rgb = Array.from(r.querySelectorAll('.iw-legend .iw-swatch'), (el) =>
+      (el as HTMLElement).style.background.match(/\d+/g)!.map(Number),
+    );
+    expect(rgb).toHaveLength(11);
+    for (let a = 0; a < 11; a++) {
+      for (let b = a + 1; b < 11; b++) {
+        expect(
+          Math.hypot(...rgb[a]!.map((v, i) => v - rgb[b]![i]!)),
+          `${a} vs ${b}`,
+        ).toBeGreaterThan(75);
+      }
+    }
+    expect(Math.hypot(...rgb[8]!.map((v, i) => v - rgb[10]![i]!))).toBeGreaterThan(150);
+  });
+
   it('shows class names as text: a markup vocab entry stays inert', async () => {
     const { root } = await shown({ order: 'index' }, ['bg', XSS, 'road']);
     expect(root.querySelectorAll('img[src="x"]')).toHaveLength(0);
@@ -179,6 +213,8 @@ describe('InteractiveSegmentation', () => {
       'bg',
       'fg',
     ]);
+    // Pixel 3 (1 -> 0) is wrong; pixel 2 (ignored, predicted 1) is not counted.
+    expect(root.querySelector('figure:last-child figcaption')!.textContent).toBe('Errors (1 px)');
   });
 
   it('rejects bad input with messages that say what to pass', async () => {

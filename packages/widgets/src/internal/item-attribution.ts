@@ -11,7 +11,7 @@ import {
   type OverlayMethod,
   saliencyMap,
 } from '@interp/attribution';
-import { type DecodedItem, InterpError, type Learner } from '@interp/core';
+import { type DecodedItem, InterpError, type Learner, toModelGraph } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -79,15 +79,46 @@ export function modelItemShape(learn: Learner, itemShape: number[], size: number
 }
 
 /**
- * Attribution of one image item for `target`, drawn over the image: a PNG data URL. Every
- * tensor made here is disposed before returning.
+ * The layer the widget's Grad-CAM weights: the model's last convolution (op `Conv2D`, `Conv`,
+ * `DepthwiseConv2D`, ...; transposed convolutions excluded), as the widgets guide promises.
+ * GradCAM's own default is the last layer with a spatial output, which on conv - pool - dense
+ * models is a pooling layer whose map is often flat. Undefined when the model has no
+ * convolution (GradCAM's default rule applies then).
+ *
+ * @example
+ * ```ts
+ * lastConvLayer(learn); // 'conv2' for the demo MNIST CNN (conv1, pool1, conv2, pool2, ...)
+ * ```
+ */
+export function lastConvLayer(learn: Learner): string | undefined {
+  const nodes = toModelGraph(learn, 'lastConvLayer').nodes;
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const op = nodes[i]!.op;
+    if (/conv/i.test(op) && !/transpose/i.test(op)) return nodes[i]!.name;
+  }
+  return undefined;
+}
+
+/** An item's attribution drawn over it, and what the widget should say about it. */
+export interface ItemAttribution {
+  /** PNG data URL of the map blended over the image. */
+  url: string;
+  /** The layer used (Grad-CAM only). */
+  layer?: string;
+  /** Set when the map is zero everywhere (nothing to see in the picture), saying why. */
+  blank?: string;
+}
+
+/**
+ * Attribution of one image item for `target`, drawn over the image. Every tensor made here is
+ * disposed before returning.
  */
 export async function itemAttribution(
   learn: Learner,
   item: DecodedItem,
   target: number,
   method: AttributionMethod,
-): Promise<string> {
+): Promise<ItemAttribution> {
   if (item.kind !== 'image') {
     throw new InterpError(
       'NOT_SUPPORTED',
@@ -97,6 +128,7 @@ export async function itemAttribution(
   const shape = modelItemShape(learn, item.shape, item.data.length);
   const x = tf.tensor(item.data, [1, ...shape], 'float32');
   let attr: tf.Tensor | undefined;
+  let layer: string | undefined;
   try {
     if (method === 'saliency') {
       attr = await saliencyMap(learn, x, { target });
@@ -117,9 +149,13 @@ export async function itemAttribution(
     } else if (method === 'deconvolution') {
       attr = await new Deconvolution(learn).attribute(x, { target });
     } else {
-      attr = await new GradCAM(learn).attribute(x, { target });
+      const cam = new GradCAM(learn, { layer: lastConvLayer(learn) });
+      layer = cam.layerName;
+      attr = await cam.attribute(x, { target });
     }
     const data = await attr.data();
+    let peak = 0;
+    for (const v of data) peak = Math.max(peak, Math.abs(v));
     const [height, width] = item.shape;
     // Grad-CAM gives [1, H, W]; the others x's shape. Either way: one H x W (x C) map of the item.
     const attrShape = attr.rank === 3 ? [height, width] : item.shape;
@@ -128,7 +164,15 @@ export async function itemAttribution(
       { data, shape: attrShape },
       OVERLAY[method],
     );
-    return overlay.dataURL;
+    const out: ItemAttribution = { url: overlay.dataURL };
+    if (layer !== undefined) out.layer = layer;
+    if (peak === 0) {
+      out.blank =
+        method === 'gradcam'
+          ? `The Grad-CAM map is all zero: layer ${layer} holds no positive evidence for this class (its gradient-weighted channels sum to <= 0 everywhere).`
+          : 'The map is all zero: the model’s output does not change with these pixels here.';
+    }
+    return out;
   } finally {
     x.dispose();
     attr?.dispose();

@@ -1,6 +1,7 @@
 /**
  * The widgets' stylesheet, one constant scoped under `.interp-widget` (no untrusted value ever
- * reaches CSS). Colors pass WCAG AA on white; focus rings are always visible.
+ * reaches CSS). Colors pass WCAG AA on white; focus rings are always visible: blue with a white
+ * inner ring, so they show on the darkest heatmap cell as on white.
  */
 export const WIDGET_CSS = `
 .interp-widget{font:14px/1.4 system-ui,sans-serif;color:#1f2328;display:block;max-width:100%}
@@ -14,7 +15,7 @@ export const WIDGET_CSS = `
 .interp-widget table.iw-cm th{font-weight:600;padding:2px 6px;font-size:.85em;max-width:8em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .interp-widget table.iw-cm td{min-width:2.4em;height:2.1em;text-align:center;cursor:pointer;border:1px solid #fff;padding:0 4px}
 .interp-widget table.iw-cm td[aria-selected=true]{outline:3px solid #d4a72c;outline-offset:-3px}
-.interp-widget [tabindex]:focus-visible,.interp-widget td:focus{outline:3px solid #0969da;outline-offset:-2px}
+.interp-widget [tabindex]:focus-visible,.interp-widget td:focus{outline:3px solid #0969da;outline-offset:-2px;box-shadow:inset 0 0 0 5px #fff}
 .interp-widget .iw-status{min-height:1.4em;margin:.25em 0;color:#424a53}
 .interp-widget ul.iw-items{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(92px,1fr));gap:6px;max-height:420px;overflow:auto;min-width:220px}
 .interp-widget ul.iw-items li{border:1px solid #d0d7de;border-radius:4px;padding:3px;cursor:pointer;font-size:.8em;text-align:center}
@@ -28,11 +29,11 @@ export const WIDGET_CSS = `
 .interp-widget figcaption{font-size:.85em;text-align:center}
 .interp-widget .iw-stack{position:relative;display:block}
 .interp-widget .iw-stack img{display:block}
-.interp-widget .iw-stack img.iw-mask{position:absolute;left:0;top:0}
+.interp-widget .iw-stack img.iw-mask,.interp-widget .iw-stack img.iw-error-mask{position:absolute;left:0;top:0}
 .interp-widget table.iw-iou{border-collapse:collapse;font-variant-numeric:tabular-nums}
 .interp-widget table.iw-iou th,.interp-widget table.iw-iou td{padding:2px 8px;border-bottom:1px solid #d0d7de;text-align:right}
 .interp-widget table.iw-iou th[scope=row]{text-align:left;font-weight:normal}
 .interp-widget .iw-swatch{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:middle;border:1px solid #0003}
-.interp-widget .iw-error{color:#a40e26}
+.interp-widget .iw-error,.interp-widget .iw-blank{color:#a40e26}
 .interp-widget .iw-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;

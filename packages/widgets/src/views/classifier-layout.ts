@@ -30,6 +30,7 @@ export interface ClassifierLayoutOptions {
   names: readonly string[];
   matrix: readonly (readonly number[])[];
   cmap: string;
+  errorCmap: string;
   /** The attribution method first selected; `null` draws no attribution menu. */
   method: AttributionMethod | null;
   onFilter(filter: Partial<ClassFilter>): void;
@@ -95,6 +96,7 @@ export function classifierLayout(
     matrix: o.matrix,
     names: o.names,
     cmap: o.cmap,
+    errorCmap: o.errorCmap,
     onSelect: (actual, predicted) => o.onFilter({ actual, predicted }),
   });
   const list = h(doc, 'ul', {

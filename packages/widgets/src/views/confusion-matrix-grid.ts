@@ -8,8 +8,10 @@ export interface ConfusionMatrixGridOptions {
   /** C x C counts, rows actual, columns predicted. */
   matrix: readonly (readonly number[])[];
   names: readonly string[];
-  /** A viz colormap name for the cells. */
+  /** A viz colormap name for the diagonal (correct) cells. */
   cmap: string;
+  /** A viz colormap name for the off-diagonal (error) cells. */
+  errorCmap: string;
   /** A cell was clicked or activated with Enter/Space. */
   onSelect(actual: number, predicted: number): void;
 }
@@ -22,17 +24,48 @@ export interface ConfusionMatrixGrid {
 }
 
 /**
+ * Shade in [0, 1] of each cell. The diagonal and the errors are scaled separately: correct counts
+ * dwarf the errors (a 95%-accurate model's largest error is a few percent of its diagonal), so
+ * one linear scale leaves every error cell white. Correct cells go linearly to the largest
+ * diagonal count; error cells by the square root of their share of the largest error, so an
+ * error seen once is still visibly tinted.
+ *
+ * @example
+ * ```ts
+ * cellShades([[90, 1], [4, 80]]); // [[1, 0.5], [1, 0.889]]
+ * ```
+ */
+export function cellShades(matrix: readonly (readonly number[])[]): number[][] {
+  let maxDiag = 0;
+  let maxOff = 0;
+  matrix.forEach((row, i) => {
+    row.forEach((v, j) => {
+      if (i === j) maxDiag = Math.max(maxDiag, v);
+      else maxOff = Math.max(maxOff, v);
+    });
+  });
+  return matrix.map((row, i) =>
+    row.map((v, j) => {
+      const max = i === j ? maxDiag : maxOff;
+      if (max === 0) return 0;
+      return i === j ? v / max : Math.sqrt(v / max);
+    }),
+  );
+}
+
+/**
  * The confusion matrix as a heatmap table with the ARIA grid role: labelled cells, one tab stop,
- * arrows and Home/End move, Enter/Space and clicks select a cell.
+ * arrows and Home/End move, Enter/Space and clicks select a cell. Correct cells are shaded in
+ * `cmap`, errors in `errorCmap` ({@link cellShades}).
  */
 export function confusionMatrixGrid(
   doc: Document,
-  { matrix, names, cmap, onSelect }: ConfusionMatrixGridOptions,
+  { matrix, names, cmap, errorCmap, onSelect }: ConfusionMatrixGridOptions,
 ): ConfusionMatrixGrid {
   const c = names.length;
-  let max = 0;
-  for (const row of matrix) for (const v of row) max = Math.max(max, v);
+  const shades = cellShades(matrix);
   const color = colormap(cmap);
+  const errorColor = colormap(errorCmap);
   const table = h(doc, 'table', {
     class: 'iw-cm',
     attrs: {
@@ -42,7 +75,11 @@ export function confusionMatrixGrid(
       'aria-colcount': c + 1,
     },
   });
-  table.append(h(doc, 'caption', { text: 'Confusion matrix (rows actual, columns predicted)' }));
+  table.append(
+    h(doc, 'caption', {
+      text: 'Confusion matrix (rows actual, columns predicted; correct counts and errors shaded on separate scales)',
+    }),
+  );
   const head = h(doc, 'tr', { attrs: { role: 'row' } }, [
     h(doc, 'th', { attrs: { scope: 'col', role: 'columnheader' }, text: 'Actual \\ Predicted' }),
   ]);
@@ -66,7 +103,7 @@ export function confusionMatrixGrid(
     ]);
     for (let j = 0; j < c; j++) {
       const v = matrix[i]![j]!;
-      const bg = color(max === 0 ? 0 : v / max);
+      const bg = i === j ? color(shades[i]![j]!) : errorColor(shades[i]![j]!);
       const td = h(doc, 'td', {
         attrs: {
           role: 'gridcell',

@@ -49,6 +49,28 @@ export function maskDataURL(mask: ArrayLike<number>, d: SegmentationDrawing): st
   return imageToDataURL({ data: rgba, shape: [g.height, g.width, 4] });
 }
 
+/** Colour of the error-mask panel's wrong pixels (red: reads as "wrong" over any image). */
+const ERROR_RGB = [214, 39, 40] as const;
+
+/**
+ * Where prediction and target differ, as a PNG data URL: wrong pixels red, right and ignored
+ * (target = ignoreIndex) pixels transparent. Also returns how many pixels are wrong.
+ */
+export function errorMaskDataURL(
+  target: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  g: MaskGeometry,
+): { url: string; wrong: number } {
+  const rgba = new Uint8Array(g.pixels * 4);
+  let wrong = 0;
+  for (let p = 0; p < g.pixels; p++) {
+    if (target[p] === g.ignoreIndex || target[p] === predicted[p]) continue;
+    rgba.set([...ERROR_RGB, 255], p * 4);
+    wrong++;
+  }
+  return { url: imageToDataURL({ data: rgba, shape: [g.height, g.width, 4] }), wrong };
+}
+
 /**
  * Draws one image into the widget's parts: the image, target and predicted mask panels, the
  * legend of the classes present, the per-class IoU table (this image and all images), the
@@ -69,7 +91,8 @@ export function drawSegmentationImage(
       : undefined;
   const px = d.panelSize;
   const height = Math.round((px * g.height) / g.width);
-  const panel = (label: string, mask: ArrayLike<number> | undefined) => {
+  // The error panel is not faded with the class masks: its red marks are the point of it.
+  const panel = (label: string, maskURL: string | undefined, fade = true) => {
     const stack = h(doc, 'div', { class: 'iw-stack' });
     stack.style.width = `${px}px`;
     if (base) {
@@ -77,12 +100,12 @@ export function drawSegmentationImage(
         h(doc, 'img', { class: 'iw-px', attrs: { src: base, alt: '', width: px, height } }),
       );
     }
-    if (mask) {
+    if (maskURL) {
       const m = h(doc, 'img', {
-        class: base ? 'iw-px iw-mask' : 'iw-px',
-        attrs: { src: maskDataURL(mask, d), alt: '', width: px, height },
+        class: !base ? 'iw-px' : fade ? 'iw-px iw-mask' : 'iw-px iw-error-mask',
+        attrs: { src: maskURL, alt: '', width: px, height },
       });
-      if (base) m.style.opacity = String(d.opacity);
+      if (base && fade) m.style.opacity = String(d.opacity);
       stack.append(m);
     }
     return h(doc, 'figure', { attrs: { 'aria-label': `${label}, item ${index}` } }, [
@@ -90,15 +113,18 @@ export function drawSegmentationImage(
       h(doc, 'figcaption', { text: label }),
     ]);
   };
+  const errors = errorMaskDataURL(target, predicted, g);
   clear(p.panels);
   p.panels.append(
     panel('Image', undefined),
-    panel('Target mask', target),
-    panel('Predicted mask', predicted),
+    panel('Target mask', maskDataURL(target, d)),
+    panel('Predicted mask', maskDataURL(predicted, d)),
+    panel(`Errors (${errors.wrong} px)`, errors.url, false),
   );
+  p.panels.lastElementChild!.classList.add('iw-errors');
   p.panels.setAttribute(
     'aria-label',
-    `Item ${index}: image, target mask and predicted mask. Left and right arrow keys browse images.`,
+    `Item ${index}: image, target mask, predicted mask and the ${errors.wrong} pixels predicted wrong. Left and right arrow keys browse images.`,
   );
 
   const present = new Set<number>();
@@ -110,8 +136,11 @@ export function drawSegmentationImage(
   for (const k of [...present].sort((x, y) => x - y)) {
     const [r, gr, b] = d.palette[k] ?? [0, 0, 0];
     const swatch = h(doc, 'span', { class: 'iw-swatch', attrs: { 'aria-hidden': 'true' } });
-    swatch.style.background = k === d.backgroundIndex ? 'transparent' : `rgb(${r}, ${gr}, ${b})`;
-    p.legend.append(h(doc, 'li', {}, [swatch, doc.createTextNode(className(d.names, k))]));
+    // The real colour, also for the background (its pixels are left undrawn over the image).
+    swatch.style.background = `rgb(${r}, ${gr}, ${b})`;
+    const li = h(doc, 'li', {}, [swatch, doc.createTextNode(className(d.names, k))]);
+    if (k === d.backgroundIndex) li.setAttribute('title', 'Not drawn over the image');
+    p.legend.append(li);
   }
 
   clear(p.iouBody);
