@@ -1,9 +1,9 @@
-// The array files of `interp attribute`'s Captum methods: --baseline FILE.npy and
-// --feature-mask FILE.npy, checked against the fitted input before any tensor is made.
+// The array files of `interp attribute`: --baseline FILE.npy and --feature-mask FILE.npy,
+// checked against the fitted input before any tensor is made, and the run options built from them.
+import type { RunAttributionOptions } from '@interp/attribution/methods';
 import { InterpError } from '@interp/core/base';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { readNpyFile } from '../io/npy.js';
-import type { CaptumRun } from './attribute-captum.js';
 
 /** A loaded array, shaped for the library (a leading axis of 1 or k items). */
 export interface LoadedArray {
@@ -75,13 +75,14 @@ export function readFeatureMask(file: string, cwd: string, xShape: readonly numb
 }
 
 /**
- * The Captum methods' values from the parsed options: the --baseline and --feature-mask files
- * become tensors pushed onto `held` (the caller disposes them with the rest).
+ * runAttribution's options from the parsed flags (only those given: checkMethodOptions has
+ * refused the ones the method does not read): the --baseline and --feature-mask files become
+ * tensors pushed onto `held` (the caller disposes them with the rest).
  *
  * @example
- * const run = captumRun(tf, { seed: 1 }, cwd, x, targets, held); // baselines 0, seed 1
+ * const options = runOptions(tf, { seed: 1 }, cwd, x, held); // { seed: 1 }
  */
-export function captumRun(
+export function runOptions(
   tf: typeof import('@tensorflow/tfjs-core'),
   values: {
     baseline?: string;
@@ -90,36 +91,37 @@ export function captumRun(
     'ig-method'?: string;
     'n-samples'?: number;
     seed?: number;
+    window?: number[];
+    strides?: number[];
     layer?: string;
     neuron?: number[];
   },
   cwd: string,
   x: tfc.Tensor,
-  targets: Int32Array,
   held: tfc.Tensor[],
-): CaptumRun {
-  const file = values.baseline === 'zeros' ? undefined : values.baseline;
-  const b = file === undefined ? undefined : readBaseline(file, cwd, x.shape);
-  const baselineTensor = b ? tf.tensor(b.data, b.shape) : tf.zeros([1, ...x.shape.slice(1)]);
-  held.push(baselineTensor);
-  const baselines = b ? baselineTensor : 0;
-  let featureMask: tfc.Tensor | undefined;
-  if (values['feature-mask'] !== undefined) {
-    const m = readFeatureMask(values['feature-mask'], cwd, x.shape);
-    featureMask = tf.tensor(m.data, m.shape, 'int32');
-    held.push(featureMask);
-  }
-  return {
-    targets,
-    baselines,
-    baselineTensor,
-    featureMask,
+): RunAttributionOptions {
+  const options: RunAttributionOptions = {
     nSteps: values['n-steps'],
     // Checked against APPROXIMATION_METHODS by the command before anything loads.
-    igMethod: values['ig-method'] as CaptumRun['igMethod'],
+    approximation: values['ig-method'] as RunAttributionOptions['approximation'],
     nSamples: values['n-samples'],
     seed: values.seed,
+    slidingWindowShapes: values.window,
+    // Captum's strides default (1) with a given window.
+    strides: values.window === undefined ? undefined : (values.strides ?? 1),
     layer: values.layer,
     neuron: values.neuron,
   };
+  if (values.baseline === 'zeros') options.baselines = 0;
+  else if (values.baseline !== undefined) {
+    const b = readBaseline(values.baseline, cwd, x.shape);
+    options.baselines = tf.tensor(b.data, b.shape);
+    held.push(options.baselines);
+  }
+  if (values['feature-mask'] !== undefined) {
+    const m = readFeatureMask(values['feature-mask'], cwd, x.shape);
+    options.featureMask = tf.tensor(m.data, m.shape, 'int32');
+    held.push(options.featureMask);
+  }
+  return options;
 }

@@ -1,131 +1,102 @@
-// The attribution methods of `interp attribute`, run with a progress bar: Integrated Gradients
-// and occlusion one slice of items at a time (each item's attribution is independent of the
-// others), SmoothGrad through a NoiseTunnel whose wrapped saliency call counts its rows (the
-// noise stream, and so the result, is the one SmoothGrad draws).
-import type { AttributionModel } from '@interp/attribution';
-import type * as tfc from '@tensorflow/tfjs-core';
+// `interp attribute`'s side of the one method table (@interp/attribution/methods): the flag each
+// option of the table goes by, the check that refuses a flag the method would not read (instead
+// of dropping it silently), and the --help lines, all derived from the table.
+import type { MethodInfo, MethodOption } from '@interp/attribution/methods';
+import { UsageError } from '../usage-error.js';
 
-/** The methods `--method` names. */
-export const ATTRIBUTE_METHODS = [
-  'saliency',
-  'gxi',
-  'ig',
-  'gradcam',
-  'smoothgrad',
-  'occlusion',
-] as const;
-export type AttributeMethod = (typeof ATTRIBUTE_METHODS)[number];
+export type Methods = typeof import('@interp/attribution/methods');
 
-/** The CLI's own SmoothGrad choices: noise is relative to the input's value range. */
-export const smoothGradCliDefaults = { nSamples: 10, noise: 0.15, seed: 0 } as const;
+/** The flags that set a method option, in --help's order, with the option each one sets. */
+export const METHOD_FLAGS = {
+  target: 'target',
+  'ig-method': 'approximation',
+  window: 'slidingWindowShapes',
+  strides: 'strides',
+  baseline: 'baselines',
+  'n-steps': 'nSteps',
+  'n-samples': 'nSamples',
+  seed: 'seed',
+  'feature-mask': 'featureMask',
+  layer: 'layer',
+  neuron: 'neuron',
+} as const satisfies Record<string, MethodOption>;
+export type MethodFlag = keyof typeof METHOD_FLAGS;
 
-export interface AttributeRun {
-  method: AttributeMethod;
-  targets: Int32Array;
-  nSteps: number;
-  igMethod: import('@interp/attribution').ApproximationMethod;
-  nSamples: number;
-  layer: string | undefined;
-  /** Called with (done, total) work units as the run goes. */
-  progress: (done: number, total: number) => void;
+const FLAG_NAMES = Object.keys(METHOD_FLAGS) as MethodFlag[];
+
+/** The entry of --method's value; an unknown name is a UsageError listing the known ones. */
+export function methodEntry(methods: Methods, name: string): MethodInfo {
+  if (!methods.isMethodName(name)) {
+    throw new UsageError(
+      `invalid --method: ${JSON.stringify(name)}; expected one of ${methods.METHOD_NAMES.map((m) => `'${m}'`).join(', ')}`,
+    );
+  }
+  return methods.methodInfo(name);
 }
 
-/** Attributions (and IG's convergence deltas), the caller's to dispose. */
-export async function computeAttributions(
-  tf: typeof import('@tensorflow/tfjs-core'),
-  attribution: typeof import('@interp/attribution'),
-  model: AttributionModel,
-  x: tfc.Tensor,
-  run: AttributeRun,
-  occlusionWindow: (item: number[]) => {
-    slidingWindowShapes: number[];
-    strides: number | number[];
-  },
-): Promise<{
-  attributions: tfc.Tensor;
-  delta?: tfc.Tensor;
-  /** GradCAM: the layer it weighted (given or chosen by default) and its warnings. */
-  layer?: string;
-  warnings?: string[];
-}> {
-  const { method, targets } = run;
-  if (method === 'saliency') {
-    return { attributions: await attribution.saliencyMap(model, x, { target: targets }) };
-  }
-  if (method === 'gxi') {
-    return { attributions: await attribution.gradientTimesInput(model, x, { target: targets }) };
-  }
-  if (method === 'gradcam') {
-    const cam = new attribution.GradCAM(model, { layer: run.layer });
-    const attributions = await cam.attribute(x, { target: targets });
-    return { attributions, layer: cam.layerName, warnings: cam.warnings };
-  }
-  if (method === 'smoothgrad') {
-    const range = await valueRange(tf, x);
-    const n = x.shape[0]!;
-    const total = n * run.nSamples;
-    let done = 0;
-    run.progress(0, total);
-    const tunnel = new attribution.NoiseTunnel(model, async (noisy, { target }) => {
-      const a = await attribution.saliencyMap(model, noisy, { target, abs: false });
-      done += noisy.shape[0]!;
-      run.progress(done, total);
-      return a;
-    });
-    const attributions = await tunnel.attribute(x, {
-      target: targets,
-      nSamples: run.nSamples,
-      stdevs: smoothGradCliDefaults.noise * (range > 0 ? range : 1),
-      randomState: smoothGradCliDefaults.seed,
-    });
-    return { attributions };
-  }
-  // IG and occlusion: item slices, so the bar moves on long runs.
-  const n = x.shape[0]!;
-  const per = Math.max(1, Math.ceil(n / 50));
-  const parts: tfc.Tensor[] = [];
-  const deltas: tfc.Tensor[] = [];
-  try {
-    run.progress(0, n);
-    for (let start = 0; start < n; start += per) {
-      const count = Math.min(per, n - start);
-      const xi = tf.slice(x, start, count);
-      const ti = targets.subarray(start, start + count);
-      try {
-        if (method === 'ig') {
-          const r = await new attribution.IntegratedGradients(model).attribute(xi, {
-            target: ti,
-            nSteps: run.nSteps,
-            method: run.igMethod,
-            returnConvergenceDelta: true,
-          });
-          parts.push(r.attributions);
-          deltas.push(r.delta);
-        } else {
-          const occlusion = new attribution.Occlusion(model);
-          parts.push(
-            await occlusion.attribute(xi, { target: ti, ...occlusionWindow(x.shape.slice(1)) }),
-          );
-        }
-      } finally {
-        xi.dispose();
-      }
-      run.progress(start + count, n);
+/**
+ * Refuses a flag that the method would ignore, --out on a method whose map is shaped like a
+ * layer, and a layer or neuron method without its --layer / --neuron (UsageError: exit 2, one
+ * line).
+ *
+ * @example
+ * checkMethodOptions(methods, methods.methodInfo('saliency'), { layer: 'conv1' });
+ * // throws: --layer applies to --method guided-gradcam|gradcam|layer-ig|... only
+ */
+export function checkMethodOptions(
+  methods: Methods,
+  info: MethodInfo,
+  given: Record<string, unknown>,
+): void {
+  for (const flag of FLAG_NAMES) {
+    const option = METHOD_FLAGS[flag];
+    if (given[flag] !== undefined && !info.options.includes(option)) {
+      const takers = methods.METHOD_CATALOG.filter((m) => m.options.includes(option));
+      throw new UsageError(
+        `--${flag} applies to --method ${takers.map((m) => m.name).join('|')} only`,
+      );
     }
-    const attributions = parts.length === 1 ? parts.pop()! : tf.concat(parts);
-    if (method !== 'ig') return { attributions };
-    const delta = deltas.length === 1 ? deltas.pop()! : tf.concat(deltas);
-    return { attributions, delta };
-  } finally {
-    // The slices (all of them when a slice failed); a single slice was handed over above.
-    tf.dispose(parts);
-    tf.dispose(deltas);
+  }
+  if (given.out !== undefined && info.output === 'layer') {
+    throw new UsageError(
+      `--out draws maps over the input, but --method ${info.name} attributes to --layer's output; use --json`,
+    );
+  }
+  if (info.layer === 'required' && given.layer === undefined) {
+    throw new UsageError(`--method ${info.name} needs --layer NAME (a layer or node name)`);
+  }
+  if (info.neuron && given.neuron === undefined) {
+    throw new UsageError(
+      `--method ${info.name} needs --neuron i,j,... (an index into one item of the layer output)`,
+    );
   }
 }
 
-async function valueRange(tf: typeof import('@tensorflow/tfjs-core'), x: tfc.Tensor) {
-  const [lo, hi] = tf.tidy(() => [tf.min(x), tf.max(x)]);
-  const range = (await hi!.data())[0]! - (await lo!.data())[0]!;
-  tf.dispose([lo!, hi!]);
-  return range;
+const FAMILY_TITLE = {
+  primary: "Captum's primary methods: attributions shaped like the input",
+  layer: "layer methods: attributions to --layer's output, shaped like it",
+  neuron: "neuron methods: attributions of --layer's unit --neuron to the input",
+} as const;
+
+/**
+ * The --method lines of --help: every method of the table by family, with the flags it reads.
+ *
+ * @example
+ * methodHelp(methods); // "                   saliency  |gradient| of the target score ..."
+ */
+export function methodHelp(methods: Methods): string {
+  const flagsOf = (m: MethodInfo) =>
+    FLAG_NAMES.filter((f) => f !== 'target' && m.options.includes(METHOD_FLAGS[f]))
+      .map((f) => `--${f}`)
+      .join(' ');
+  const lines: string[] = [];
+  for (const kind of ['primary', 'layer', 'neuron'] as const) {
+    lines.push(`                   ${FAMILY_TITLE[kind]}`);
+    for (const m of methods.METHOD_CATALOG.filter((e) => e.kind === kind)) {
+      const flags = flagsOf(m);
+      lines.push(`                     ${m.name.padEnd(24)}${m.summary}`);
+      if (flags !== '') lines.push(`                     ${''.padEnd(24)}(${flags})`);
+    }
+  }
+  return lines.join('\n');
 }

@@ -247,7 +247,7 @@ describe('interp attribute', () => {
     );
     expectBadInput(
       cli(...linear, '--method', 'saliency', '--layer', 'feat'),
-      /--layer applies to --method gradcam\|layer-ig\|.*\|neuron-gradient-shap only/,
+      /--layer applies to --method guided-gradcam\|gradcam\|layer-ig\|.*\|neuron-gradient-shap only/,
     );
     expectBadInput(cli(...linear, '--method', 'gradcam'), /no layer with a 4-D/);
     expectBadInput(

@@ -19,32 +19,19 @@ import {
 import { optionRange, parseOptions } from '../parse-options.js';
 import { progressBar } from '../progress-bar.js';
 import { UsageError } from '../usage-error.js';
-import {
-  CAPTUM_HELP,
-  CAPTUM_METHODS,
-  CAPTUM_OPTIONS_HELP,
-  checkMethodOptions,
-  isCaptumMethod,
-  runCaptumMethod,
-  usesTarget,
-} from './attribute-captum.js';
-import { captumRun } from './attribute-inputs.js';
+import { runOptions } from './attribute-inputs.js';
 import { float32, nested } from './attribute-json.js';
 import { applyPreset, PRESET_NAMES, readLabels, targetText } from './attribute-labels.js';
-import {
-  ATTRIBUTE_METHODS,
-  type AttributeMethod,
-  computeAttributions,
-  smoothGradCliDefaults,
-} from './attribute-methods.js';
+import { checkMethodOptions, type Methods, methodEntry, methodHelp } from './attribute-methods.js';
 
-// Option errors are found before anything loads; the attribution package (for its defaults)
-// loads next, and the model only after the input file is checked.
+// Option errors are found before the model loads: the attribution package (its defaults and
+// method table) loads first, the model only after the input file is checked.
 
 const OPTIONS = {
   model: { type: 'string' },
   input: { type: 'string' },
-  method: { type: 'string', choices: [...ATTRIBUTE_METHODS, ...CAPTUM_METHODS] },
+  // One of the method table's names (checked against it once it loads).
+  method: { type: 'string' },
   target: { type: 'integer-list', min: 0, max: MAX_CLASSES - 1, maxLength: MAX_TARGET_LIST },
   // No defaults here: they are the library's (read after it loads), and these apply to one method.
   'n-steps': { type: 'integer', min: 1, max: MAX_IG_STEPS },
@@ -67,43 +54,55 @@ const OPTIONS = {
 /** Seconds a run may take before the progress bar shows on stderr. */
 const PROGRESS_DELAY_MS = 2000;
 
-function usage(ig: { nSteps: number; method: string }, igMethods: readonly string[]): string {
+function usage(
+  ig: { nSteps: number; method: string },
+  igMethods: readonly string[],
+  methods: Methods,
+): string {
+  const sg = methods.runAttributionDefaults;
   return `Usage: interp attribute --model DIR/model.json|FILE.onnx --input X.npy
                         --method M (below)
-                        [--target K] [--n-steps ${ig.nSteps}] [--ig-method ${ig.method}]
-                        [--n-samples ${smoothGradCliDefaults.nSamples}] [--layer NAME] [--json] [--out DIR]
+                        [--target K] [--layer NAME] [--neuron i,j,..] [--baseline zeros|FILE.npy]
+                        [--n-steps ${ig.nSteps}] [--ig-method ${ig.method}] [--n-samples N] [--seed S]
+                        [--window a,b,..] [--strides a,b,..] [--feature-mask FILE.npy]
+                        [--json] [--out DIR]
 
 Attributions of a saved tfjs LayersModel's or ONNX model's outputs to its inputs (Captum's
-semantics), on the WASM backend. The explained score is the model's raw output for the target class. Runs longer
-than ${PROGRESS_DELAY_MS / 1000} s show a progress bar on stderr.
+semantics and defaults), on the WASM backend. The explained score is the model's raw output for
+the target class. Runs longer than ${PROGRESS_DELAY_MS / 1000} s show a progress bar on stderr.
 
   --model M        a tfjs LayersModel (model.json + weight files) or an ONNX model (.onnx,
                    e.g. a PyTorch export) with one input and one N x C output
   --input X        a .npy batch in the model's input shape and layout, N x ... (N x C x H x W
                    for most ONNX exports; a single item without the batch axis, or images
                    without their channel axis of 1, also fit)
-  --method M       saliency    |gradient| of the target score
-                   gxi         gradient x input
-                   ig          Integrated Gradients from a zero baseline
-                   gradcam     Grad-CAM of --layer (default: the last layer whose output is
-                               larger than 1 x 1 in H x W), upsampled to the input's H x W;
-                               a map that is all zero after its ReLU is warned about on stderr
-                   smoothgrad  mean gradient over --n-samples noisy copies (noise sd
-                               ${100 * smoothGradCliDefaults.noise}% of the input's value range, seed ${smoothGradCliDefaults.seed})
-                   occlusion   drop in the score when a patch is set to 0: 1/7 of H and W
-                               (at least 1) over all channels, stride half the patch; one
-                               value at a time for other inputs
-${CAPTUM_HELP}
+  --method M       one of these (the flags each reads beside --target; any other is refused):
+${methodHelp(methods)}
+                   gradcam's and guided-gradcam's default --layer is the last layer whose output
+                   is larger than 1 x 1 in H x W (an all-zero map is warned about on stderr);
+                   smoothgrad's noise sd is ${100 * sg.smoothGradNoise}% of the input's value range (seed
+                   ${sg.smoothGradSeed}); occlusion's default patch is 1/7 of H and W (at least 1) over all
+                   channels, stride half the patch; one value at a time for other inputs
   --target K       class to explain: one index for all items, or one per item separated by
                    commas (default: each item's predicted class; ${optionRange(OPTIONS.target)})
-  --n-steps S      Integrated Gradients steps (${optionRange(OPTIONS['n-steps'])}, default ${ig.nSteps})
+  --layer NAME     a layer or node name, or a module path prefix (layer4)
+  --neuron i,j,..  the unit of --layer's output item (without the batch axis) to explain
+  --baseline B     zeros (default) or FILE.npy: one item, or k items [k, ...item] (one per
+                   item, or the distribution deeplift-shap and *gradient-shap draw from)
+  --n-steps S      path methods' steps (${optionRange(OPTIONS['n-steps'])}, default ${ig.nSteps})
   --ig-method M    ${igMethods.join(', ')} (default ${ig.method})
-  --n-samples S    SmoothGrad samples (${optionRange(OPTIONS['n-samples'])}, default ${smoothGradCliDefaults.nSamples})
-  --layer NAME     the GradCAM layer: a layer or node name, or a module path prefix (layer4)
-${CAPTUM_OPTIONS_HELP}
-  --json           print { "method", "layer" (gradcam only), "target", "attributions",
-                   "delta" (ig only) }; the
-                   attributions have the input's shape (N x H x W for gradcam)
+  --n-samples S    smoothgrad's samples (${optionRange(OPTIONS['n-samples'])}, default ${sg.smoothGradSamples}), and the sampling
+                   methods' (default: the library's)
+  --seed S         seed of the sampling methods (default: the library's)
+  --window a,b,..  occlusion patch per item, in the input's layout (Captum's
+  --strides a,b,.. sliding_window_shapes and strides; strides default 1)
+  --feature-mask F FILE.npy of integer feature ids, the input's shape or broadcast to it
+                   (without the batch axis, it is shared by all items); default one feature
+                   per value
+  --json           print { "method", "layer" (gradcam, guided-gradcam), "target",
+                   "attributions", "delta" (methods with Captum's convergence delta) }; the
+                   attributions have the input's shape (N x H x W for gradcam; the layer's
+                   output for the layer methods)
   --labels FILE    class names (a JSON array, or one per line) shown beside the targets
   --preset P       the input holds 0..255 pixels (channels last): scale them as the model
                    expects, ${PRESET_NAMES.join(', ')} (ImageNet mean/std)
@@ -116,10 +115,13 @@ ${CAPTUM_OPTIONS_HELP}
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseOptions(argv, OPTIONS, 'attribute');
   // Only the defaults: tfjs and the model load after the input file is checked.
-  const lib = await import('@interp/attribution');
+  const [lib, methods] = await Promise.all([
+    import('@interp/attribution'),
+    import('@interp/attribution/methods'),
+  ]);
   const ig = lib.integratedGradientsDefaults;
   if (values.help) {
-    io.stdout.write(usage(ig, lib.APPROXIMATION_METHODS));
+    io.stdout.write(usage(ig, lib.APPROXIMATION_METHODS, methods));
     return 0;
   }
   for (const [name, flag] of [
@@ -131,13 +133,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       throw new UsageError(`missing ${flag}; see interp attribute --help`);
     }
   }
-  const method = values.method!;
-  checkMethodOptions(method, values);
+  const info = methodEntry(methods, values.method!);
+  const method = info.name;
+  checkMethodOptions(methods, info, values);
   if (values.strides !== undefined && values.window === undefined) {
     throw new UsageError('--strides needs --window (the occlusion patch it moves)');
   }
-  const igMethod = values['ig-method'] ?? ig.method;
-  if (!(lib.APPROXIMATION_METHODS as readonly string[]).includes(igMethod)) {
+  const igMethod = values['ig-method'];
+  if (
+    igMethod !== undefined &&
+    !(lib.APPROXIMATION_METHODS as readonly string[]).includes(igMethod)
+  ) {
     throw new UsageError(
       `invalid --ig-method: ${JSON.stringify(igMethod)}; expected one of ${lib.APPROXIMATION_METHODS.map((m) => `'${m}'`).join(', ')}`,
     );
@@ -188,40 +194,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       if (!isInterpError(e)) throw e;
       throw new InterpError(e.code, `--target: ${e.message.replace(/^resolveTarget:\s*/, '')}`);
     }
-    // The methods of attribute-methods.ts, with a progress bar.
-    const runClassic = async (method: AttributeMethod) => {
-      const bar = progressBar(io.stderr, method, { delayMs: PROGRESS_DELAY_MS });
-      const result = await computeAttributions(
-        tf,
-        attribution,
-        model,
-        x,
-        {
-          method,
-          targets,
-          nSteps: values['n-steps'] ?? ig.nSteps,
-          igMethod: igMethod as import('@interp/attribution').ApproximationMethod,
-          nSamples: values['n-samples'] ?? smoothGradCliDefaults.nSamples,
-          layer: values.layer,
-          progress: (done, total) => bar.update(done, total),
-        },
-        (item) =>
-          values.window === undefined
-            ? occlusionWindow(item, layout)
-            : { slidingWindowShapes: values.window, strides: values.strides ?? 1 },
-      );
-      bar.finish();
-      return result;
-    };
-    const result: Awaited<ReturnType<typeof computeAttributions>> = isCaptumMethod(method)
-      ? await runCaptumMethod(
-          method,
-          attribution,
-          model,
-          x,
-          captumRun(tf, values, io.cwd, x, targets, held),
-        )
-      : await runClassic(method);
+    const bar = progressBar(io.stderr, method, { delayMs: PROGRESS_DELAY_MS });
+    const result = await methods.runAttribution(model, method, x, {
+      ...runOptions(tf, values, io.cwd, x, held),
+      target: info.options.includes('target') ? targets : undefined,
+      layout,
+      progress: (done, total) => bar.update(done, total),
+    });
+    bar.finish();
     const warnings = result.warnings ?? [];
     if (warnings.length > 0) {
       const more = warnings.length > 1 ? ` (${warnings.length - 1} more item(s) alike)` : '';
@@ -243,7 +223,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const out = new Map<string, JsonValue>([
         ['method', method],
         ...(result.layer === undefined ? [] : [['layer', result.layer] as [string, JsonValue]]),
-        ['target', usesTarget(method) ? Array.from(targets) : null],
+        ['target', info.options.includes('target') ? Array.from(targets) : null],
         ['attributions', nested(data, attr.shape)],
       ]);
       if (delta) out.set('delta', Array.from(delta, float32));
@@ -283,25 +263,6 @@ function readInput(file: string, cwd: string): { data: Float32Array; shape: numb
     }
   }
   return { data, shape: npy.shape };
-}
-
-/** About 7 x 7 half-overlapping windows over H and W, every channel at once, in the layout. */
-function occlusionWindow(item: number[], layout: ImageLayout) {
-  if (item.length === 3) {
-    const channelsFirst = layout === 'NCHW';
-    const [h, w, c] = (channelsFirst ? [item[1], item[2], item[0]] : item) as [
-      number,
-      number,
-      number,
-    ];
-    const wh = Math.max(1, Math.round(h / 7));
-    const ww = Math.max(1, Math.round(w / 7));
-    const [sh, sw] = [Math.max(1, Math.ceil(wh / 2)), Math.max(1, Math.ceil(ww / 2))];
-    return channelsFirst
-      ? { slidingWindowShapes: [c, wh, ww], strides: [c, sh, sw] }
-      : { slidingWindowShapes: [wh, ww, c], strides: [sh, sw, c] };
-  }
-  return { slidingWindowShapes: item.map(() => 1), strides: 1 };
 }
 
 async function writeOverlays(

@@ -1,3 +1,5 @@
+import type { ImageLayout } from '@interp/core';
+
 /**
  * Occlusion's patch when none is given: on an image item (3 axes) about 7 x 7 half-overlapping
  * windows over H and W, each covering every channel, in the input's layout; one value at a time
@@ -9,7 +11,7 @@
  */
 export function defaultOcclusionWindow(
   item: readonly number[],
-  layout: 'NHWC' | 'NCHW' = 'NHWC',
+  layout: ImageLayout = 'NHWC',
 ): { slidingWindowShapes: number[]; strides: number | number[] } {
   if (item.length === 3) {
     const channelsFirst = layout === 'NCHW';

@@ -116,11 +116,6 @@ const ENTRIES = {
     ),
     layer: 'optional',
   },
-  gradcam: {
-    ...layer('GradCAM', ['target'], 'Grad-CAM of a layer, upsampled to the input H x W'),
-    layer: 'optional',
-    output: 'image',
-  },
   occlusion: primary(
     'Occlusion',
     ['target', 'baselines', 'slidingWindowShapes', 'strides'],
@@ -147,6 +142,11 @@ const ENTRIES = {
   lrp: {
     ...primary('LRP', ['target'], 'layer-wise relevance propagation (epsilon rule)'),
     delta: true,
+  },
+  gradcam: {
+    ...layer('GradCAM', ['target'], 'Grad-CAM of a layer, upsampled to the input H x W'),
+    layer: 'optional',
+    output: 'image',
   },
   'layer-ig': {
     ...layer('LayerIntegratedGradients', path, 'Integrated Gradients of the layer'),

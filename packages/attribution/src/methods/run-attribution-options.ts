@@ -1,3 +1,4 @@
+import type { ImageLayout } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ApproximationMethod } from '../approximation-parameters.js';
 import type { Baseline } from '../internal/baseline.js';
@@ -33,8 +34,8 @@ export interface RunAttributionOptions {
   layer?: string;
   /** The neuron: an index tuple into one item of the layer's output. */
   neuron?: readonly number[];
-  /** The input layout, for occlusion's default patch (default 'NHWC'). */
-  layout?: 'NHWC' | 'NCHW';
+  /** The input layout (a model graph's `layout`), for occlusion's default patch (default 'NHWC'). */
+  layout?: ImageLayout;
   /**
    * Called with (done, total) work units. With it, the per-item methods (ig, occlusion) run
    * in slices of items, so that long runs report as they go (the result is the same).
