@@ -2,7 +2,9 @@
 // project outside the workspace, then use them as a user would: Node ESM imports of every export,
 // a small checked example per package, the installed `interp` bin, strict tsc (node16 and bundler),
 // and esbuild/Vite pages run in Chromium.
-// Usage: node scripts/consumer-test.mjs [--no-build] [--keep] [--demo]
+// Also the release checks: what each tarball ships (no tests, fixtures or their maps), one
+// `engines` range across packages, and a changeset release plan.
+// Usage: node scripts/consumer-test.mjs [--no-build] [--keep] [--no-demo]
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -56,6 +58,41 @@ const manifests = Object.fromEntries(
   }),
 );
 
+// Shipped files that only the repo's tests need: test sources and their compiled forms and maps,
+// goldens, fixture folders.
+const TEST_ONLY =
+  /(^|\/)(__goldens__|__tests__|test-fixtures|fixtures)\/|\.test\.(ts|js|d\.ts)(\.map)?$|(^|\/)test-[^/]*\.(ts|js|d\.ts)(\.map)?$/;
+
+step('release checks: engines and the changeset plan');
+const rootEngines = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node;
+for (const [name, { manifest }] of Object.entries(manifests)) {
+  if (manifest.engines?.node !== rootEngines) {
+    throw new Error(
+      `${name}: engines.node is ${JSON.stringify(manifest.engines?.node)}; every package states the root's ${rootEngines}`,
+    );
+  }
+}
+const lowest = Number(rootEngines.replace(/^>=\s*/, '').split('.')[0]);
+if (Number(process.versions.node.split('.')[0]) < lowest) {
+  throw new Error(`Node ${process.versions.node} is below engines ${rootEngines}`);
+}
+console.log(
+  `engines.node ${rootEngines} in all ${publicDirs.length} packages (running Node ${process.versions.node})`,
+);
+{
+  const planFile = join(tmpdir(), `interp-changeset-${process.pid}.json`);
+  run(join(root, 'node_modules/.bin/changeset'), ['status', `--output=${planFile}`], { cwd: root });
+  const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+  rmSync(planFile, { force: true });
+  const planned = plan.releases.filter((r) => r.type !== 'none' && manifests[r.name]);
+  const missing = Object.keys(manifests).filter((n) => !planned.some((r) => r.name === n));
+  if (missing.length > 0)
+    throw new Error(`changeset status plans no release of ${missing.join(', ')}`);
+  console.log(
+    `changeset plan: ${planned.map((r) => `${r.name} ${r.oldVersion} -> ${r.newVersion}`).join(', ')}`,
+  );
+}
+
 const work = mkdtempSync(join(tmpdir(), 'interp-consumer-'));
 const packs = join(work, 'packs');
 const app = join(work, 'app');
@@ -90,8 +127,11 @@ try {
     console.log(
       `${p.name.padEnd(24)} ${(size / 1024).toFixed(1).padStart(7)} kB packed, ${String(p.files.length).padStart(4)} files`,
     );
-    if (p.files.some((f) => /\.test\.ts$|__goldens__|(^|\/)test-[^/]*\.ts$/.test(f.path))) {
-      throw new Error(`${p.name} packs test files: fix its package.json "files"`);
+    const testOnly = p.files.filter((f) => TEST_ONLY.test(f.path)).map((f) => f.path);
+    if (testOnly.length > 0) {
+      throw new Error(
+        `${p.name} packs test-only files (${testOnly.slice(0, 3).join(', ')}): fix its package.json "files"`,
+      );
     }
   }
 
@@ -180,14 +220,20 @@ try {
   console.log(
     'interp classification --preds --targs --json: confusion matrix and accuracy 3/4 as counted by hand',
   );
-  if (process.argv.includes('--demo')) {
-    // Opt-in (about 75 s): trains on MNIST from the installed @interp/example-data and writes the report.
-    const demo = run(bin, ['demo', '--epochs', '1', '--n-train', '200', '--out', 'demo-out'], {
-      cwd: app,
-    });
+  // `npx interp demo` as a user runs it: the installed tarball CLI with its tarball deps (trains on
+  // MNIST from @interp/example-data and writes the report); --no-demo checks only its --help.
+  const demoHelp = run('npx', ['--no', 'interp', 'demo', '--help'], { cwd: app });
+  if (!/--n-train/.test(demoHelp.stdout)) throw new Error('interp demo --help printed no usage');
+  if (!process.argv.includes('--no-demo')) {
+    step('npx interp demo');
+    const demo = run(
+      'npx',
+      ['--no', 'interp', 'demo', '--epochs', '1', '--n-train', '200', '--out', 'demo-out'],
+      { cwd: app },
+    );
     if (!existsSync(join(app, 'demo-out/report.html')))
       throw new Error('interp demo wrote no report.html');
-    console.log(`interp demo: report.html written (${demo.secs} s)`);
+    console.log(`npx interp demo --epochs 1 --n-train 200: report.html written (${demo.secs} s)`);
   }
 
   for (const step_ of ['typescript', 'browser']) {
