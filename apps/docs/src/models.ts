@@ -1,12 +1,22 @@
-import { mnistCnn as demoMnistCnn } from '@interp/example-data/models';
+import { mnistCnn as demoMnistCnn, mnistCamCnn } from '@interp/example-data/models';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 /**
- * The MNIST classifier of the demo (as `interp demo` trains it): conv(16) - maxpool - conv(32) -
- * maxpool - flatten - dense(10) logits. The builder is shared with the CLI demo.
+ * The CLI demo's MNIST classifier (`interp demo` trains it): conv(16) - maxpool - conv(32) -
+ * maxpool - flatten - dense(10) logits.
  */
 export function mnistCnn(seed = 0): tfl.Sequential {
   return demoMnistCnn(tfl, seed);
+}
+
+/**
+ * The site's MNIST classifier (the MNIST page trains it, the landing page's hero loads committed
+ * weights of it): conv(16) - pool - conv(32) - pool - conv(32) - global average pool - dense(10)
+ * logits. The global-average-pool head makes Grad-CAM on the last conv layer a class activation
+ * map; the CLI demo's flatten + dense head gave all-zero maps.
+ */
+export function mnistClassifier(seed = 0): tfl.Sequential {
+  return mnistCamCnn(tfl, seed);
 }
 
 /**

@@ -44,3 +44,40 @@ export function mnistCnn(tfl: typeof tfjsLayers, seed = 0): tfjsLayers.Sequentia
   model.add(tfl.layers.dense({ name: 'logits', units: 10, kernelInitializer: init(3) }));
   return model;
 }
+
+/**
+ * A small MNIST CNN whose Grad-CAM maps mean something: conv(16) - maxpool - conv(32) - maxpool -
+ * conv(32) - global average pool - dense(10) logits (all 3x3 convs with relu, padding 'same').
+ * With a global-average-pool head each channel's Grad-CAM weight is exactly its dense weight
+ * (CAM, Zhou et al. 2016), so the last conv layer's map shows where the class's evidence is. A
+ * flatten + dense head (as {@link mnistCnn}) averages position-specific weights, mostly those of
+ * empty background positions, and its maps are usually all zero after the ReLU.
+ *
+ * @example
+ * ```ts
+ * import * as tfl from '@tensorflow/tfjs-layers';
+ * const model = mnistCamCnn(tfl, 0); // [N, 28, 28, 1] -> [N, 10] logits, 14,378 parameters
+ * ```
+ */
+export function mnistCamCnn(tfl: typeof tfjsLayers, seed = 0): tfjsLayers.Sequential {
+  const init = (s: number) => tfl.initializers.heNormal({ seed: seed + s });
+  const conv = (name: string, filters: number, s: number, inputShape?: number[]) =>
+    tfl.layers.conv2d({
+      name,
+      ...(inputShape ? { inputShape } : {}),
+      filters,
+      kernelSize: 3,
+      activation: 'relu',
+      padding: 'same',
+      kernelInitializer: init(s),
+    });
+  const model = tfl.sequential({ name: 'mnist_cam_cnn' });
+  model.add(conv('conv1', 16, 1, [28, 28, 1]));
+  model.add(tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }));
+  model.add(conv('conv2', 32, 2));
+  model.add(tfl.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }));
+  model.add(conv('conv3', 32, 3));
+  model.add(tfl.layers.globalAveragePooling2d({ name: 'gap' }));
+  model.add(tfl.layers.dense({ name: 'logits', units: 10, kernelInitializer: init(4) }));
+  return model;
+}

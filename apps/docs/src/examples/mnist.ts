@@ -1,84 +1,73 @@
-import { accuracy, arrayDataLoader, DataLoaders, Learner } from '@interp/core';
+import { arrayDataLoader, DataLoaders, Learner } from '@interp/core';
 import { InteractiveClassifier, InteractiveSegmentation } from '@interp/widgets';
-import { loadMnistDigits, segmentationMasks } from '../mnist-data.js';
-import { mnistCnn, mnistSegmenter } from '../models.js';
+import * as Comlink from 'comlink';
+import { loadMnistDigits, type MnistDigits, segmentationMasks } from '../mnist-data.js';
+import { setWeightsFrom } from '../model-weights.js';
+import { mnistClassifier, mnistSegmenter } from '../models.js';
+import type { MnistTrainer } from '../workers/mnist-trainer.js';
 
-// Trains two small models on 1,500 MNIST digits in this tab (WASM backend), then opens both
-// widgets on 500 held-out digits.
+// Trains two small models on 1,500 MNIST digits in a Web Worker (WASM backend there too), so this
+// tab stays responsive, then rebuilds them here from their weights and opens both widgets on
+// 500 held-out digits.
 export default async function run(out: HTMLElement): Promise<void> {
-  const nTrain = 1500;
-  const nValid = 500;
+  const t0 = performance.now();
   const status = document.createElement('p');
+  status.setAttribute('role', 'status');
   const progress = document.createElement('progress');
   progress.setAttribute('aria-label', 'Training progress');
   out.append(status, progress);
-  const { train, valid } = await loadMnistDigits({ nTrain, nValid });
-  const images = (d: typeof train) => ({ data: d.images, shape: [d.count, 28, 28, 1] });
+  const onProgress = (done: number, total: number) => {
+    progress.max = total;
+    progress.value = done;
+  };
+  const { train, valid } = await loadMnistDigits({ nTrain: 1500, nValid: 500 });
   const vocab = Array.from({ length: 10 }, (_, i) => String(i));
 
-  // 1. The digit classifier, one epoch.
-  const dls = new DataLoaders(
-    arrayDataLoader(
-      images(train),
-      { data: train.labels, shape: [nTrain] },
-      {
-        batchSize: 64,
-        shuffle: true,
-        seed: 0,
-      },
-    ),
-    arrayDataLoader(images(valid), { data: valid.labels, shape: [nValid] }, { batchSize: 250 }),
-  );
-  const learn = Learner.fromLayersModel(mnistCnn(), { dls, vocab, metrics: [accuracy] });
-  status.textContent = 'Training the digit classifier (1 epoch)…';
-  const t0 = performance.now();
-  await learn.fit(1, {
-    lr: 3e-3,
-    onProgress: (done, total) => {
-      progress.max = total;
-      progress.value = done;
-    },
+  const worker = new Worker(new URL('../workers/mnist-trainer.ts', import.meta.url), {
+    type: 'module',
   });
-  const acc = learn.recorder.epochs.at(-1)!.metrics.accuracy!;
-  const seconds = (performance.now() - t0) / 1000;
+  const trainer = Comlink.wrap<MnistTrainer>(worker);
+  try {
+    status.textContent = 'Starting the training worker…';
+    await trainer.setup(new URL('wasm/', document.baseURI).href);
+    status.textContent = 'Training the digit classifier (4 epochs) in a Web Worker…';
+    const clf = await trainer.trainClassifier(train, valid, Comlink.proxy(onProgress));
+    status.textContent = 'Training the segmenter (3 epochs) in a Web Worker…';
+    const seg = await trainer.trainSegmenter(train, valid, Comlink.proxy(onProgress));
+    out.dataset.trainedAt = String(performance.now());
+    progress.remove();
+    status.textContent = 'Trained; computing the predictions for the widgets…';
 
-  // 2. A segmenter for the same digits: per pixel, background or which digit the ink belongs to.
-  const segVocab = ['background', ...vocab];
-  const segDls = new DataLoaders(
-    arrayDataLoader(
-      images(train),
-      { data: segmentationMasks(train), shape: [nTrain, 28, 28] },
-      {
-        batchSize: 32,
-        shuffle: true,
-        seed: 0,
-      },
-    ),
-    arrayDataLoader(
-      images(valid),
-      { data: segmentationMasks(valid), shape: [nValid, 28, 28] },
-      {
-        batchSize: 100,
-      },
-    ),
-  );
-  const segLearn = Learner.fromLayersModel(mnistSegmenter(), { dls: segDls, vocab: segVocab });
-  status.textContent = 'Training the segmenter (3 epochs)…';
-  await segLearn.fit(3, {
-    lr: 5e-3,
-    onProgress: (done, total) => {
-      progress.max = total;
-      progress.value = done;
-    },
-  });
-  progress.remove();
-  status.textContent = `Classifier: ${(100 * acc).toFixed(1)}% validation accuracy after 1 epoch (${seconds.toFixed(1)} s). Click a confusion cell, then an item to see its saliency.`;
-
-  const classifier = new InteractiveClassifier(learn, { dsIdx: 1, title: 'MNIST classifier' });
-  await classifier.show(out);
-  const segmentation = new InteractiveSegmentation(segLearn, {
-    dsIdx: 1,
-    title: 'MNIST segmenter',
-  });
-  await segmentation.show(out);
+    // The same architectures, with the weights the worker learned.
+    const classifier = mnistClassifier();
+    setWeightsFrom(classifier, clf.weights);
+    const segmenter = mnistSegmenter();
+    setWeightsFrom(segmenter, seg.weights);
+    const images = (d: MnistDigits) => ({ data: d.images, shape: [d.count, 28, 28, 1] });
+    // Small batches: each prediction batch is one task on this thread.
+    const loader = (y: { data: Int32Array; shape: number[] }, batchSize: number) =>
+      arrayDataLoader(images(valid), y, { batchSize });
+    const labels = { data: valid.labels, shape: [valid.count] };
+    const learn = Learner.fromLayersModel(classifier, {
+      dls: new DataLoaders(loader(labels, 50), loader(labels, 50)),
+      vocab,
+    });
+    const masks = { data: segmentationMasks(valid), shape: [valid.count, 28, 28] };
+    const segLearn = Learner.fromLayersModel(segmenter, {
+      dls: new DataLoaders(loader(masks, 25), loader(masks, 25)),
+      vocab: ['background', ...vocab],
+    });
+    await new InteractiveClassifier(learn, { dsIdx: 1, title: 'MNIST classifier' }).show(out);
+    await new InteractiveSegmentation(segLearn, { dsIdx: 1, title: 'MNIST segmenter' }).show(out);
+    const total = (performance.now() - t0) / 1000;
+    status.textContent =
+      `Classifier: ${(100 * clf.accuracy).toFixed(1)}% validation accuracy after 4 epochs. ` +
+      `Training took ${(clf.seconds + seg.seconds).toFixed(1)} s in a Web Worker ` +
+      `(classifier ${clf.seconds.toFixed(1)} s, segmenter ${seg.seconds.toFixed(1)} s); ` +
+      `${total.toFixed(1)} s in all, with the widgets. ` +
+      'Click a confusion cell, then an item to see its saliency or Grad-CAM.';
+  } finally {
+    trainer[Comlink.releaseProxy]();
+    worker.terminate();
+  }
 }
