@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { IntegratedGradients } from '@interp/attribution';
+import { METHOD_CATALOG, runAttribution } from '@interp/attribution/methods';
 import { confusionMatrix } from '@interp/classification/metrics';
 import { InterpError } from '@interp/core/base';
 import { summary } from '@interp/debug';
@@ -49,6 +50,20 @@ const total = (await tf.sum(attributions).data())[0];
 assert.ok(Math.abs(total - 5) < 1e-2, `IG completeness: sum ${total}, expected 5`);
 tf.dispose([attributions, x]);
 done.push(`attribution: IntegratedGradients sums to f(x)-f(0)=5 (got ${total.toFixed(4)})`);
+
+// attribution/methods: any method by its CLI name; IG from baseline b on the same model: the
+// path from b = [1, 0] (out [1, 0]) to x sums to f(x) - f(b) = 5 - 1 = 4.
+{
+  const xb = tf.tensor2d([[1, 2]]);
+  const b = tf.tensor2d([[1, 0]]);
+  const r = await runAttribution(model, 'ig', xb, { target: 0, baselines: b, nSteps: 64 });
+  const sum = (await tf.sum(r.attributions).data())[0];
+  assert.ok(Math.abs(sum - 4) < 1e-2, `runAttribution('ig') from b: sum ${sum}, expected 4`);
+  tf.dispose([xb, b, r.attributions, r.delta]);
+  done.push(
+    `attribution/methods: ${METHOD_CATALOG.length} methods; runAttribution('ig') from a baseline sums to 4 (got ${sum.toFixed(4)})`,
+  );
+}
 
 // viz: a bar chart rendered to an SVG string holds its labels.
 const svg = toSVGString(

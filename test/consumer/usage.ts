@@ -1,6 +1,7 @@
 // Type-checked (never run) in the consumer project with strict settings, once with
 // moduleResolution node16 and once with bundler: every package's main API as a user writes it.
 import { IntegratedGradients } from '@interp/attribution';
+import { type MethodResult, runAttribution } from '@interp/attribution/methods';
 import { ClassificationInterpretation } from '@interp/classification';
 import { confusionMatrix } from '@interp/classification/metrics';
 import { type BackendInfo, learnerFromFunction, setupBackend } from '@interp/core';
@@ -28,6 +29,7 @@ export async function useEverything(): Promise<string> {
   const model = (x: tf.Tensor): tf.Tensor => tf.matMul(x, tf.ones([2, 2]));
   const ig = new IntegratedGradients(model);
   const attributions: tf.Tensor = await ig.attribute(tf.ones([1, 2]), { target: 0 });
+  const byName: MethodResult = await runAttribution(model, 'gxi', tf.ones([1, 2]), { target: 0 });
   const seq = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2 })] });
   const params: number = summary(seq).totalParams;
   const rows: string[][] = parseCSV('a,b\n1,2');
@@ -46,6 +48,7 @@ export async function useEverything(): Promise<string> {
     seg,
     acc,
     attributions.shape,
+    byName.attributions.shape,
     params,
     rows,
     penguins.length,
