@@ -46,6 +46,14 @@ export type {
   IntegratedGradientsOptions,
 } from './integrated-gradients.js';
 export { IntegratedGradients, integratedGradientsDefaults } from './integrated-gradients.js';
+export type { LrpRule } from './internal/lrp-rule.js';
+export {
+  Alpha1Beta0Rule,
+  EpsilonRule,
+  GammaRule,
+  IdentityRule,
+  lrpRuleDefaults,
+} from './internal/lrp-rule.js';
 export type { LayerPathAttributeOptions } from './internal-influence.js';
 export { InternalInfluence } from './internal-influence.js';
 export type { KernelShapAttributeOptions } from './kernel-shap.js';
@@ -78,6 +86,8 @@ export type {
   LayerIntegratedGradientsOptions,
 } from './layer-integrated-gradients.js';
 export { LayerIntegratedGradients } from './layer-integrated-gradients.js';
+export type { LayerLRPOptions } from './layer-lrp.js';
+export { LayerLRP } from './layer-lrp.js';
 export type { LimeAttributeOptions, LimeOptions } from './lime.js';
 export { Lime, limeDefaults } from './lime.js';
 export type { LRPAttributeOptions, LRPOptions } from './lrp.js';

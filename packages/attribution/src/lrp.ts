@@ -1,17 +1,22 @@
-import type { NodeHook } from '@interp/core';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
-import { hookedGradient, targetScores } from './internal/hooked-gradient.js';
-import { lrpEpsilon, lrpHooks } from './internal/lrp-rules.js';
-import { prepareCall } from './internal/prepare-call.js';
+import { lrpAttribution } from './internal/lrp-attribution.js';
+import { type LrpRule, lrpRuleDefaults } from './internal/lrp-rule.js';
+import { type LrpPlan, lrpPlan } from './internal/lrp-rules.js';
 import { requireGraphNodes } from './internal/require-graph-nodes.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { targetMask } from './internal/targets.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of the {@link LRP} constructor. */
 export interface LRPOptions {
-  /** The epsilon rule's stabilizer on every layer with a rule (Captum's `EpsilonRule(epsilon)`). */
+  /**
+   * Rules by node name or module path (`{ fc1: new GammaRule(), 'stem.bn': new IdentityRule() }`),
+   * Captum's `module.rule`; every other node with a rule gets `new EpsilonRule({ epsilon })`. A
+   * node of an op LRP does not know (Sigmoid, ...) is accepted once it has an explicit rule, as
+   * in Captum.
+   */
+  rules?: Readonly<Record<string, LrpRule>>;
+  /** Epsilon of the default EpsilonRule (Captum's 1e-9). */
   epsilon?: number;
 }
 
@@ -22,41 +27,42 @@ export interface LRPAttributeOptions extends AttributeOptions {
 }
 
 /** Defaults of {@link LRP}, written once (Captum's). */
-export const lrpDefaults = { epsilon: lrpEpsilon, returnConvergenceDelta: false } as const;
+export const lrpDefaults = {
+  epsilon: lrpRuleDefaults.epsilon,
+  returnConvergenceDelta: false,
+} as const;
 
 /**
- * Layer-wise relevance propagation (Bach et al. 2015) with Captum's default rules: the epsilon
- * rule (1e-9) on linear, convolution, batch-norm, max/average-pooling and add nodes; ReLU, Tanh
- * and dropout pass relevance through unchanged; flatten and reshape carry it. The target score
- * is redistributed layer by layer down to the input (conserved except for what biases absorb:
- * the delta is the target score minus the relevances' sum). Like Captum, other ops (Sigmoid, Softmax, ...) are refused at construction with
- * NOT_SUPPORTED naming them, as are tfjs layers with a fused activation. Per-layer Gamma and
- * Alpha1Beta0 rules are not available yet. Results are the caller's to dispose.
+ * Layer-wise relevance propagation (Bach et al. 2015) as Captum 0.8's `LRP`: the target score
+ * is redistributed node by node down to the input. Captum's default rule per node type:
+ * EpsilonRule (1e-9) on linear (Gemm, MatMul, Dense), convolution, batch norm, max/average
+ * pooling and add nodes; ReLU, Tanh and dropout pass relevance through unchanged; flatten and
+ * reshape carry it (as do the functional ops of a PyTorch export, which Captum never sees).
+ * Other nodes (Sigmoid, Softmax, tfjs layers with a fused activation, ...) are refused with a
+ * NOT_SUPPORTED InterpError naming them, as Captum raises, unless `rules` gives them one.
+ * Per-node rules: EpsilonRule, GammaRule, Alpha1Beta0Rule, IdentityRule. The delta is the target
+ * score minus the relevances' sum (what biases and epsilons absorb). Results are the caller's.
  *
  * @example
  * ```ts
- * const lrp = new LRP(model);
+ * const lrp = new LRP(model, { rules: { 'block.conv1': new GammaRule() } });
  * const { attributions, delta } = await lrp.attribute(x, { target: 0, returnConvergenceDelta: true });
  * tf.dispose([attributions, delta]);
  * ```
  */
 export class LRP implements Attribution<LRPAttributeOptions> {
   private readonly model: ResolvedModel;
-  private readonly hooks: Record<string, NodeHook>;
-  private readonly inputFeedsRule: boolean;
+  private readonly plan: LrpPlan;
 
   constructor(model: AttributionModel, options: LRPOptions = {}) {
     const where = 'LRP';
     this.model = resolveModel(model, where);
     requireGraphNodes(this.model.graph, where);
-    const { hooks, inputFeedsRule } = lrpHooks(
-      this.model.graph,
-      where,
-      this.model.layersModel,
-      options.epsilon ?? lrpDefaults.epsilon,
-    );
-    this.hooks = hooks;
-    this.inputFeedsRule = inputFeedsRule;
+    this.plan = lrpPlan(this.model.graph, where, {
+      epsilon: options.epsilon ?? lrpDefaults.epsilon,
+      rules: options.rules,
+      layersModel: this.model.layersModel,
+    });
   }
 
   attribute(
@@ -68,30 +74,17 @@ export class LRP implements Attribution<LRPAttributeOptions> {
     x: tf.Tensor,
     options: LRPAttributeOptions = {},
   ): Promise<tf.Tensor | AttributionsWithDelta> {
-    const where = 'LRP.attribute';
-    const m = this.model;
-    const call = await prepareCall(m, x, options, where);
-    try {
-      const wantDelta = options.returnConvergenceDelta ?? lrpDefaults.returnConvergenceDelta;
-      const [attributions, delta] = tf.tidy(() => {
-        const n = call.x.shape[0]!;
-        const mask = targetMask(call.targets, call.numClasses);
-        const normalized = hookedGradient(m, call.x, mask, this.hooks, where);
-        const relevance = this.inputFeedsRule ? tf.mul(normalized, call.x) : normalized;
-        const scores = targetScores(m, call.x, mask, where);
-        const scaled = tf.mul(
-          relevance,
-          tf.reshape(scores, [n, ...call.x.shape.slice(1).map(() => 1)]),
-        );
-        if (!wantDelta) return [scaled];
-        // Captum's sign: the target score minus the relevances' sum (biases absorb the rest).
-        return [scaled, tf.sub(scores, tf.sum(tf.reshape(scaled, [n, -1]), 1))];
-      });
-      return delta === undefined
-        ? attributions!
-        : { attributions: attributions!, delta: delta as tf.Tensor1D };
-    } finally {
-      call.release();
-    }
+    const { attributions, delta } = await lrpAttribution(
+      this.model,
+      this.plan,
+      x,
+      options,
+      'LRP.attribute',
+      undefined,
+    );
+    const wantDelta = options.returnConvergenceDelta ?? lrpDefaults.returnConvergenceDelta;
+    if (wantDelta) return { attributions, delta };
+    delta.dispose();
+    return attributions;
   }
 }

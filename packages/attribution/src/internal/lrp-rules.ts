@@ -1,10 +1,6 @@
-import { type GraphNode, InterpError, type ModelGraph, type NodeHook } from '@interp/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { type GraphNode, InterpError, type ModelGraph } from '@interp/core';
+import { EpsilonRule, isLrpRule, type LrpRule } from './lrp-rule.js';
 import { nodeActivation } from './node-activation.js';
-import { withNodeGradient } from './node-gradient.js';
-
-/** Captum's default stabilizer of the epsilon rule (`EpsilonRule(epsilon=1e-9)`). */
-export const lrpEpsilon = 1e-9;
 
 /** How LRP treats a node (Captum's SUPPORTED_LAYERS_WITH_RULES and SUPPORTED_NON_LINEAR_LAYERS). */
 export type LrpNodeKind = 'rule' | 'pass-relevance' | 'reshape';
@@ -44,6 +40,10 @@ const LAYER_KINDS: Record<string, LrpNodeKind> = {
   Reshape: 'reshape',
 };
 
+/** The node types LRP handles, for error messages and docs. */
+export const lrpSupportedNodes =
+  'linear (Gemm, MatMul, Dense), convolution, batch norm, max/average pooling and add (epsilon rule by default), ReLU, Tanh and dropout (relevance passed through), flatten and reshape';
+
 /**
  * LRP's kind of a node: a layer with a rule (linear, conv, batch norm, pooling, add: epsilon
  * rule), a nonlinearity that passes relevance through unchanged (ReLU, Tanh, Dropout), or a node
@@ -69,73 +69,137 @@ export function lrpNodeKind(
   return LAYER_KINDS[node.op];
 }
 
+/** How the relevance of a tensor read by rule nodes is formed (Captum's input hook). */
+export type LrpTensorAction =
+  | { kind: 'times' }
+  // IdentityRule's input hook: the relevance of that node's output replaces the tensor's.
+  | { kind: 'identity'; node: string };
+
+/** What LRP does at every node and tensor of a graph. */
+export interface LrpPlan {
+  readonly kinds: ReadonlyMap<string, LrpNodeKind>;
+  /** The rule of every rule node, by node name. */
+  readonly rules: ReadonlyMap<string, LrpRule>;
+  /** By tensor name (node outputs and the graph input): how its relevance is formed. */
+  readonly tensorActions: ReadonlyMap<string, LrpTensorAction>;
+  /** Name of the graph's input tensor, when a node reads it by name. */
+  readonly inputName: string | undefined;
+}
+
+/** Options of {@link lrpPlan}. */
+export interface LrpPlanOptions {
+  /** Epsilon of the default EpsilonRule. */
+  epsilon: number;
+  /** Explicit rules by node name or module path. */
+  rules?: Readonly<Record<string, LrpRule>>;
+  layersModel?: unknown;
+}
+
 /**
- * The hooks that make the gradient of the target score carry LRP's normalized relevance, as
- * Captum's PropagationRule hooks do: on a rule node's output the gradient is divided by
- * (z + epsilon sign(z)) (sign 0 counted as +1) and goes through the node's own gradient; on a
- * tensor a rule node reads it is multiplied by that tensor; ReLU/Tanh/Dropout pass it straight
- * to their input. The model input's multiplication (it feeds the first rule node) and the final
- * scaling by the target score are the caller's. Throws NOT_SUPPORTED naming the unsupported ops.
+ * Captum's LRP set-up on a model graph: each node's kind, the rule of each rule node (explicit
+ * ones from `rules`, keyed by node name or by module path, else EpsilonRule), and for each tensor
+ * a rule node reads, what the first such node (in execution order) does to its relevance, as
+ * Captum registers one input hook per tensor. Throws NOT_SUPPORTED naming unsupported nodes and
+ * INVALID_ARGUMENT for a rules key that names no node or a rule on a pass-through node.
  *
  * @example
  * ```ts
- * const { hooks, inputFeedsRule } = lrpHooks(graph, 'LRP', layersModel);
+ * const plan = lrpPlan(graph, 'LRP', { epsilon: 1e-9, rules: { fc1: new GammaRule() } });
  * ```
  */
-export function lrpHooks(
-  graph: ModelGraph,
-  where: string,
-  layersModel?: unknown,
-  epsilon = lrpEpsilon,
-): { hooks: Record<string, NodeHook>; inputFeedsRule: boolean } {
-  const kinds = new Map<GraphNode, LrpNodeKind>();
-  const unsupported = new Set<string>();
+export function lrpPlan(graph: ModelGraph, where: string, options: LrpPlanOptions): LrpPlan {
+  const explicit = explicitRules(graph, where, options.rules ?? {}, options.layersModel);
+  const kinds = new Map<string, LrpNodeKind>();
+  const unsupported: GraphNode[] = [];
   for (const node of graph.nodes) {
-    const kind = lrpNodeKind(node, graph, layersModel);
-    const fused = graph.kind === 'layers' && nodeActivation(node, graph, layersModel) === 'fused';
-    if (kind === undefined) unsupported.add(fused ? `${node.op} with a fused activation` : node.op);
-    else kinds.set(node, kind);
+    const kind = explicit.has(node.name) ? 'rule' : lrpNodeKind(node, graph, options.layersModel);
+    if (kind === undefined) unsupported.push(node);
+    else kinds.set(node.name, kind);
   }
-  if (unsupported.size > 0) {
+  if (unsupported.length > 0) {
+    const fused = (n: GraphNode) =>
+      graph.kind === 'layers' && nodeActivation(n, graph, options.layersModel) === 'fused';
+    const ops = [
+      ...new Set(unsupported.map((n) => (fused(n) ? `${n.op} with a fused activation` : n.op))),
+    ];
+    const names = unsupported.slice(0, 5).map((n) => JSON.stringify(n.name));
     throw new InterpError(
       'NOT_SUPPORTED',
-      `${where}: LRP has no rule for node op(s) ${[...unsupported].join(', ')} (as Captum's LRP); supported: linear, convolution, batch norm, max/average pooling, add, ReLU, Tanh, dropout, flatten (a tfjs layer's activation must be a separate layer)`,
+      `${where}: LRP has no rule for node op(s) ${ops.join(', ')} (node(s) ${names.join(', ')}${unsupported.length > 5 ? ', ...' : ''}), as Captum's LRP; supported: ${lrpSupportedNodes}. Give such a node an explicit rule in options.rules (as Captum's module.rule), or make a tfjs layer's activation a separate layer`,
     );
   }
-  const producer = new Map<string, GraphNode>();
-  for (const node of graph.nodes) for (const out of node.outputs) producer.set(out, node);
-  const multiplies = new Set<GraphNode>();
-  let inputFeedsRule = false;
-  for (const [node, kind] of kinds) {
-    if (kind !== 'rule') continue;
+  const rules = new Map<string, LrpRule>();
+  const fallback = new EpsilonRule({ epsilon: options.epsilon });
+  for (const node of graph.nodes) {
+    if (kinds.get(node.name) === 'rule') rules.set(node.name, explicit.get(node.name) ?? fallback);
+  }
+  const produced = new Set(graph.nodes.flatMap((n) => n.outputs));
+  const inputName = graph.nodes
+    .map((n) => n.inputs[0])
+    .find((name) => name !== undefined && !produced.has(name));
+  const tensorActions = new Map<string, LrpTensorAction>();
+  for (const node of graph.nodes) {
+    const rule = rules.get(node.name);
+    if (rule === undefined) continue;
     for (const name of node.inputs) {
-      const p = producer.get(name);
-      if (p) multiplies.add(p);
-      else if (isGraphInput(name, graph)) inputFeedsRule = true;
+      if (tensorActions.has(name) || !(produced.has(name) || name === inputName)) continue;
+      tensorActions.set(
+        name,
+        rule.kind === 'identity' ? { kind: 'identity', node: node.name } : { kind: 'times' },
+      );
     }
   }
-  const hooks: Record<string, NodeHook> = {};
-  for (const [node, kind] of kinds) {
-    const times = multiplies.has(node);
-    if ((kind === 'reshape' && !times) || node.inputs.length === 0) continue;
-    hooks[node.name] = (output, { inputs }) =>
-      withNodeGradient(inputs[0]!, output, (dy, inp, out) => {
-        const g = times ? tf.mul(dy, out) : dy;
-        if (kind === 'pass-relevance') return [g, tf.zerosLike(out)];
-        if (kind === 'reshape') return [tf.zerosLike(inp), g];
-        const sign = tf.sub(tf.mul(tf.cast(tf.greaterEqual(out, 0), 'float32'), 2), 1);
-        return [tf.zerosLike(inp), tf.div(g, tf.add(out, tf.mul(sign, epsilon)))];
-      });
-  }
-  return { hooks, inputFeedsRule };
+  return { kinds, rules, tensorActions, inputName };
 }
 
-/** Whether a tensor name is the graph's input rather than a weight (ONNX initializers are named too). */
-function isGraphInput(name: string, graph: ModelGraph): boolean {
-  // Weights are read only by the nodes that own them; the model input is read by the first
-  // node(s) as their first input.
-  return (
-    graph.nodes.some((n) => n.inputs[0] === name) &&
-    !graph.nodes.some((n) => n.outputs.includes(name))
-  );
+/** The explicit rules by node name; keys are node names or module paths (every node of the module). */
+function explicitRules(
+  graph: ModelGraph,
+  where: string,
+  rules: Readonly<Record<string, LrpRule>>,
+  layersModel: unknown,
+): Map<string, LrpRule> {
+  const out = new Map<string, LrpRule>();
+  if (typeof rules !== 'object' || rules === null) {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `${where}: rules must be an object from node name or module path to a rule (e.g. { fc1: new GammaRule() })`,
+    );
+  }
+  for (const [key, rule] of Object.entries(rules)) {
+    if (!isLrpRule(rule)) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `${where}: rules[${JSON.stringify(key)}] is not an LRP rule; use new EpsilonRule(), new GammaRule(), new Alpha1Beta0Rule() or new IdentityRule()`,
+      );
+    }
+    const byName = graph.nodes.filter((n) => n.name === key);
+    const matched = byName.length > 0 ? byName : graph.nodes.filter((n) => n.modulePath === key);
+    // A module's export may hold helper nodes (Transpose of a bias-free Linear): the rule goes to
+    // the module's nodes that compute, as Captum's rule sits on the module.
+    const targets = matched.filter((n) => ONNX_KINDS[n.op] !== 'reshape' || matched.length === 1);
+    if (targets.length === 0) {
+      const names = graph.nodes.map((n) => n.modulePath ?? n.name);
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `${where}: rules names ${JSON.stringify(key)}, which is no node name or module path of the model; use one of ${[
+          ...new Set(names),
+        ]
+          .slice(0, 12)
+          .map((s) => JSON.stringify(s))
+          .join(', ')}`,
+      );
+    }
+    for (const node of targets) {
+      const kind = lrpNodeKind(node, graph, layersModel);
+      if (kind === 'pass-relevance') {
+        throw new InterpError(
+          'INVALID_ARGUMENT',
+          `${where}: rules[${JSON.stringify(key)}]: node ${JSON.stringify(node.name)} (${node.op}) passes relevance through unchanged and takes no rule (Captum ignores one there); give the rule to a linear, convolution, batch-norm, pooling or add node`,
+        );
+      }
+      out.set(node.name, rule);
+    }
+  }
+  return out;
 }

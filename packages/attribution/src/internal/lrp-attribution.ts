@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { AttributeOptions } from '../types.js';
+import { lrpRelevance } from './lrp-propagation.js';
+import type { LrpPlan } from './lrp-rules.js';
+import { lrpRebuilds, type WeightRule } from './lrp-weights.js';
+import { prepareCall } from './prepare-call.js';
+import type { ResolvedModel } from './resolve-model.js';
+import { targetMask } from './targets.js';
+
+/**
+ * LRP and LayerLRP's shared call: the relevance at the model input (or at tensor `capture`)
+ * times each item's target score, and Captum's delta (score - the relevances' sum), both the
+ * caller's to dispose.
+ *
+ * @example
+ * ```ts
+ * const { attributions, delta } = await lrpAttribution(m, plan, x, { target: 0 }, 'LRP', undefined);
+ * ```
+ */
+export async function lrpAttribution(
+  model: ResolvedModel,
+  plan: LrpPlan,
+  x: tf.Tensor,
+  options: AttributeOptions,
+  where: string,
+  capture: string | undefined,
+): Promise<{ attributions: tf.Tensor; delta: tf.Tensor1D }> {
+  const call = await prepareCall(model, x, options, where);
+  try {
+    const weightRules = new Map<string, WeightRule>();
+    for (const [name, rule] of plan.rules) {
+      if (rule.kind === 'gamma' || rule.kind === 'alpha1-beta0') weightRules.set(name, rule);
+    }
+    const rebuilds = await lrpRebuilds(model.graph, call.x, weightRules, where, model.layersModel);
+    const [attributions, delta] = tf.tidy(() => {
+      const n = call.x.shape[0]!;
+      const mask = targetMask(call.targets, call.numClasses);
+      const { normalized, scores } = lrpRelevance(
+        model,
+        call.x,
+        mask,
+        plan,
+        rebuilds,
+        where,
+        capture,
+      );
+      const scaled = tf.mul(
+        normalized,
+        tf.reshape(scores, [n, ...normalized.shape.slice(1).map(() => 1)]),
+      );
+      return [scaled, tf.sub(scores, tf.sum(tf.reshape(scaled, [n, -1]), 1))];
+    });
+    return { attributions: attributions!, delta: delta as tf.Tensor1D };
+  } finally {
+    call.release();
+  }
+}
