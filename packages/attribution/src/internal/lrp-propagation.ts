@@ -13,6 +13,9 @@ interface RunState {
   readonly relevanceOut: Map<string, tf.Tensor>;
   captured: tf.Tensor | undefined;
   readonly kept: tf.Tensor[];
+  /** The model input as the graph sees it, and its tensor name once a node has read it. */
+  input: tf.Tensor | undefined;
+  inputName: string | undefined;
 }
 
 type GradArgs = (tf.Tensor | tf.GradSaveFunc)[];
@@ -64,6 +67,9 @@ function lrpHooks(
   const hooks: Record<string, NodeHook> = {};
   for (const [nodeName, kind] of plan.kinds) {
     hooks[nodeName] = (out, { node, inputs }) => {
+      // The graph does not name its input tensor: find it among what the nodes read.
+      const k = state.input === undefined ? -1 : inputs.indexOf(state.input);
+      if (k >= 0) state.inputName = node.inputs[k];
       const t = node.outputs[0]!;
       const rule = plan.rules.get(nodeName);
       if (
@@ -131,22 +137,28 @@ export function lrpRelevance(
   capture?: string,
 ): LrpRelevance {
   const n = x.shape[0]!;
-  const state: RunState = { relevanceOut: new Map(), captured: undefined, kept: [] };
+  const state: RunState = {
+    relevanceOut: new Map(),
+    captured: undefined,
+    kept: [],
+    input: undefined,
+    inputName: undefined,
+  };
   const hooks = lrpHooks(plan, rebuilds, state, capture);
-  const input = plan.inputName;
   const wrap = tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {
     save([z]);
     return {
       value: tf.clone(z),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], [value]: tf.Tensor[]) =>
-        input === undefined
+        state.inputName === undefined
           ? (dy as tf.Tensor)
-          : tensorRelevance(plan, state, input, dy as tf.Tensor, value!, capture),
+          : tensorRelevance(plan, state, state.inputName, dy as tf.Tensor, value!, capture),
     };
   }) as Parameters<typeof tf.customGrad>[0]) as (z: tf.Tensor) => tf.Tensor;
   try {
     const atInput = tf.grad((z: tf.Tensor) => {
-      const { output } = model.graph.run(wrap(z), { hooks });
+      state.input = wrap(z);
+      const { output } = model.graph.run(state.input, { hooks });
       return tf.sum(tf.mul(asScoreMatrix(output, n, where), mask));
     })(x);
     const scores = tf.sum(

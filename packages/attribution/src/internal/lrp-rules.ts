@@ -82,8 +82,6 @@ export interface LrpPlan {
   readonly rules: ReadonlyMap<string, LrpRule>;
   /** By tensor name (node outputs and the graph input): how its relevance is formed. */
   readonly tensorActions: ReadonlyMap<string, LrpTensorAction>;
-  /** Name of the graph's input tensor, when a node reads it by name. */
-  readonly inputName: string | undefined;
 }
 
 /** Options of {@link lrpPlan}. */
@@ -133,23 +131,21 @@ export function lrpPlan(graph: ModelGraph, where: string, options: LrpPlanOption
   for (const node of graph.nodes) {
     if (kinds.get(node.name) === 'rule') rules.set(node.name, explicit.get(node.name) ?? fallback);
   }
-  const produced = new Set(graph.nodes.flatMap((n) => n.outputs));
-  const inputName = graph.nodes
-    .map((n) => n.inputs[0])
-    .find((name) => name !== undefined && !produced.has(name));
   const tensorActions = new Map<string, LrpTensorAction>();
   for (const node of graph.nodes) {
     const rule = rules.get(node.name);
     if (rule === undefined) continue;
-    for (const name of node.inputs) {
-      if (tensorActions.has(name) || !(produced.has(name) || name === inputName)) continue;
+    // Captum hooks a module's inputs, not its weights: an ONNX node's data input is its first
+    // (a MatMul's second is the weight), except for a sum, whose inputs all are.
+    for (const name of node.op === 'Add' ? node.inputs : node.inputs.slice(0, 1)) {
+      if (tensorActions.has(name)) continue;
       tensorActions.set(
         name,
         rule.kind === 'identity' ? { kind: 'identity', node: node.name } : { kind: 'times' },
       );
     }
   }
-  return { kinds, rules, tensorActions, inputName };
+  return { kinds, rules, tensorActions };
 }
 
 /** The explicit rules by node name; keys are node names or module paths (every node of the module). */

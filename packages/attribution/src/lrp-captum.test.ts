@@ -1,0 +1,59 @@
+// LRP and LayerLRP against every case Captum 0.8 recorded for them (test-fixtures/captum):
+// default rules, explicit Epsilon/Gamma/Alpha1-Beta0/Identity rules per module, layer output
+// and layer input relevance; float32 here vs Captum's float64, within 2e-3 of the largest value.
+import { type ModelGraph, setupBackend } from '@interp/core';
+import { loadOnnxModel } from '@interp/onnx';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CaptumCaseFile,
+  type CaptumModelName,
+  captumFixturePath,
+  captumTensor,
+  readCaptumCases,
+} from './test-captum-cases.js';
+import { expectLrpCase, runLrpCase } from './test-lrp-cases.js';
+
+const names: readonly CaptumModelName[] = [
+  'rescnn',
+  'mlp',
+  'toy/simple-lrp',
+  'toy/multilayer',
+  'toy/relu-linear',
+];
+const models = new Map<CaptumModelName, { graph: ModelGraph; file: CaptumCaseFile }>();
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+  for (const name of names) {
+    const graph = await loadOnnxModel(captumFixturePath(`${name}.onnx`));
+    models.set(name, { graph, file: await readCaptumCases(name) });
+  }
+});
+
+afterAll(() => {
+  for (const { graph } of models.values()) graph.dispose();
+});
+
+describe.each(names)('LRP and LayerLRP on %s equal Captum 0.8', (name) => {
+  it('every recorded case, with its delta', async () => {
+    const { graph, file } = models.get(name)!;
+    const cases = file.cases.filter((c) => c.method === 'LRP' || c.method === 'LayerLRP');
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      const x = captumTensor(c.inputs ?? file.inputs);
+      try {
+        const result = await runLrpCase(graph, x, c);
+        try {
+          await expectLrpCase(result, c.expected, c.delta);
+        } catch (e) {
+          throw new Error(`case ${c.name}: ${(e as Error).message}`);
+        } finally {
+          tf.dispose([result.attributions, result.delta]);
+        }
+      } finally {
+        x.dispose();
+      }
+    }
+  });
+});
