@@ -660,8 +660,9 @@ RULES = {
 }
 
 
-def lrp_rules_case(rec, model, x, target, name, rules, always=lambda: None):
-    """LRP with explicit rules per module path: {"fc1": {"rule": "GammaRule", "gamma": 0.25}}."""
+def lrp_rules_case(rec, model, x, target, name, rules, always=lambda: None, layer=None, to_input=False):
+    """LRP (or LayerLRP on module path `layer`, at its input with `to_input`) with explicit rules
+    per module path: {"fc1": {"rule": "GammaRule", "gamma": 0.25}}."""
 
     def set_rules():
         always()
@@ -671,11 +672,25 @@ def lrp_rules_case(rec, model, x, target, name, rules, always=lambda: None):
 
     set_rules()
     a = {"target": target, "return_convergence_delta": True}
-    rec.add(
-        name, "LRP", "primary", {"rules": rules}, a, LRP(model).attribute(x, **a),
-        note="constructor.rules: the rule Captum's LRP used on each module path (set as "
-        "module.rule, keyword arguments beside the rule's class name); other modules: defaults.",
+    note = (
+        "constructor.rules: the rule Captum's LRP used on each module path (set as module.rule, "
+        "keyword arguments beside the rule's class name); other modules: defaults."
     )
+    if layer is None:
+        rec.add(name, "LRP", "primary", {"rules": rules}, a, LRP(model).attribute(x, **a), note=note)
+        return
+    if to_input:
+        a["attribute_to_layer_input"] = True
+    method = LayerLRP(model, model.get_submodule(layer))
+    rec.add(name, "LayerLRP", "layer", {"rules": rules}, a, method.attribute(x, **a), layer=layer, note=note)
+
+
+def lrp_more_cases(rec, model, x, target, layers, rules, always=lambda: None):
+    """LayerLRP at more layers (`(case name, module path, at its input)`), and one case of rules
+    that change biases (set_bias_to_zero) and a batch norm's weight."""
+    for name, layer, to_input in layers:
+        lrp_rules_case(rec, model, x, target, name, {}, always, layer, to_input)
+    lrp_rules_case(rec, model, x, target, "lrp-bias-to-zero", rules, always)
 
 
 def layer_cases(rec, model, x, target, layer, layer_name, baselines3):
@@ -876,6 +891,31 @@ def main():
     )
     alpha_beta = {"stem.conv": {"rule": "Alpha1_Beta0_Rule"}}
     lrp_rules_case(rec, cnn, x_cnn, target, "lrp-alpha-beta", alpha_beta, add_rule)
+    # The residual block: its input feeds conv1 and the add (one relevance, both paths summed);
+    # the add's summands are bn2's output and that input. Captum 0.8 raises on
+    # attribute_to_layer_input at the add module itself (the input hook is conv1's, not the add's).
+    lrp_more_cases(
+        rec, cnn, x_cnn, target,
+        (
+            ("layer-lrp-input-conv1", "block.conv1", True),
+            ("layer-lrp-add", "block.add", False),
+            ("layer-lrp-bn2", "block.bn2", False),
+            ("layer-lrp-input-fc", "fc", True),
+            ("layer-lrp-input-stem-conv", "stem.conv", True),
+            ("layer-lrp-pool", "pool", False),
+        ),
+        {
+            "stem.conv": {"rule": "GammaRule", "gamma": 0.25, "set_bias_to_zero": True},
+            "stem.bn": {"rule": "GammaRule", "gamma": 0.5},
+            "fc": {"rule": "Alpha1_Beta0_Rule", "set_bias_to_zero": True},
+        },
+        add_rule,
+    )
+    lrp_rules_case(
+        rec, cnn, x_cnn, target, "layer-lrp-gamma-input-conv2",
+        {"block.conv1": {"rule": "GammaRule", "gamma": 0.25}, "block.conv2": {"rule": "GammaRule"}},
+        add_rule, "block.conv2", True,
+    )
     metric_cases(rec, cnn, x_cnn, target, ig)
     rec.write("rescnn.json")
 
@@ -903,6 +943,14 @@ def main():
         {"fc1": {"rule": "GammaRule", "gamma": 0.25}, "fc2": {"rule": "EpsilonRule", "epsilon": 0.1}},
     )
     lrp_rules_case(rec, mlp, x_mlp, target, "lrp-alpha-beta", {"fc1": {"rule": "Alpha1_Beta0_Rule"}})
+    lrp_more_cases(
+        rec, mlp, x_mlp, target,
+        (("layer-lrp-input-fc2", "fc2", True), ("layer-lrp-input-fc1", "fc1", True)),
+        {
+            "fc1": {"rule": "GammaRule", "gamma": 1.0, "set_bias_to_zero": True},
+            "fc2": {"rule": "Alpha1_Beta0_Rule", "set_bias_to_zero": True},
+        },
+    )
     metric_cases(rec, mlp, x_mlp, target, ig)
     rec.write("mlp.json")
 
@@ -923,6 +971,7 @@ def main():
     rec.write("mlp-softmax.json")
 
     toy_models(os.path.join(OUT, "toy"))
+    toy_simple_lrp_rules(os.path.join(OUT, "toy"))
 
 
 SOFTMAX_NOTE = (
@@ -1033,6 +1082,37 @@ def toy_models(out):
             ("layer-lrp-linear2", LayerLRP, "layer", "linear2", delta),
         ],
     )
+
+
+def toy_simple_lrp_rules(out):
+    """Captum's test_lrp.py rule tests: SimpleLRPModel with linear.weight[0][0] = -2 on [1, 2, 3]
+    (its asserted values: GammaRule(gamma=1) then GammaRule() [28/3, 104/3, 52]; Alpha1_Beta0_Rule
+    on both [12, 33.6, 50.4]; IdentityRule then EpsilonRule [24, 36, 36]), and test_layer_lrp.py's
+    LayerLRP(linear2) at its input equal to LayerLRP(linear) at its output."""
+    model = ToySimpleLrp()
+    with torch.no_grad():
+        model.linear.weight[0][0] = -2.0
+    model.eval()
+    x = torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]], dtype=torch.float64)
+    names = export(model, x, os.path.join("toy", "simple-lrp-neg.onnx"))
+    assert names
+    model = model.double()
+    rec = Recorder(model, x, "toy/simple-lrp-neg.onnx")
+    t = 0
+    lrp_rules_case(rec, model, x, t, "lrp", {})
+    lrp_rules_case(
+        rec, model, x, t, "lrp-gamma",
+        {"linear": {"rule": "GammaRule", "gamma": 1.0}, "linear2": {"rule": "GammaRule"}},
+    )
+    both = {"rule": "Alpha1_Beta0_Rule"}
+    lrp_rules_case(rec, model, x, t, "lrp-alpha-beta", {"linear": both, "linear2": both})
+    lrp_rules_case(
+        rec, model, x, t, "lrp-identity",
+        {"linear": {"rule": "IdentityRule"}, "linear2": {"rule": "EpsilonRule"}},
+    )
+    lrp_rules_case(rec, model, x, t, "layer-lrp-input-linear2", {}, layer="linear2", to_input=True)
+    lrp_rules_case(rec, model, x, t, "layer-lrp-linear", {}, layer="linear")
+    rec.write(os.path.join("toy", "simple-lrp-neg.json"))
 
 
 if __name__ == "__main__":

@@ -14,10 +14,13 @@ import {
 } from './test-captum-cases.js';
 import { expectLrpCase, runLrpCase } from './test-lrp-cases.js';
 
+// Captum's test_lrp.py rule cases (SimpleLRPModel with one weight -2): not in the shared list.
+const simpleLrpNeg = 'toy/simple-lrp-neg' as CaptumModelName;
 const names: readonly CaptumModelName[] = [
   'rescnn',
   'mlp',
   'toy/simple-lrp',
+  simpleLrpNeg,
   'toy/multilayer',
   'toy/relu-linear',
 ];
