@@ -968,6 +968,9 @@ def main():
     layer_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", baselines3)
     neuron_cases(rec, mlp, x_mlp, target, mlp.act1, "act1", (3,), baselines3)
     softmax_batch_cases(rec, mlp, x_mlp, target, baselines3)
+    # Captum's LRP refuses Sigmoid and Softmax modules by default, and accepts them with a rule.
+    eps = {"rule": "EpsilonRule"}
+    lrp_rules_case(rec, mlp, x_mlp, target, "lrp-explicit-rules", {"act1": eps, "softmax": eps})
     rec.write("mlp-softmax.json")
 
     toy_models(os.path.join(OUT, "toy"))

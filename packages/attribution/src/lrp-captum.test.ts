@@ -19,6 +19,7 @@ const simpleLrpNeg = 'toy/simple-lrp-neg' as CaptumModelName;
 const names: readonly CaptumModelName[] = [
   'rescnn',
   'mlp',
+  'mlp-softmax',
   'toy/simple-lrp',
   simpleLrpNeg,
   'toy/multilayer',

@@ -203,6 +203,9 @@ function onnxRebuilds(
   inputs: readonly tf.Tensor[],
   out: tf.Tensor,
 ): Rebuild[] {
+  // A graph that does not hand its weights to hooks (a hand-made graph) cannot be rebuilt.
+  if (inputs[1] === undefined || (node.op === 'BatchNormalization' && inputs[2] === undefined))
+    return [];
   switch (node.op) {
     case 'Gemm': {
       const w = inputs[1]!;
