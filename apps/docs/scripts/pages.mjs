@@ -10,6 +10,7 @@ export const PAGES = [
   { slug: 'debug', title: '@interp/debug' },
   { slug: 'widgets', title: '@interp/widgets' },
   { slug: 'mnist', title: 'Train MNIST in the browser' },
+  { slug: 'pytorch', title: 'Explain a PyTorch model' },
 ];
 
 /** Packages whose TSDoc becomes the API reference (entry: src/index.ts). */

@@ -15,7 +15,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A served site and a browser on it. */
 export interface Site {
-  open(path: string): Promise<Watched>;
+  /** Opens a page; `coldCache` empties the browser's HTTP cache first. */
+  open(path: string, options?: { coldCache?: boolean }): Promise<Watched>;
   close(): Promise<void>;
 }
 
@@ -68,8 +69,13 @@ export async function startSite(): Promise<Site> {
     }).observe({ type: 'longtask', buffered: true });
   });
   return {
-    async open(path) {
+    async open(path, { coldCache = false } = {}) {
       const page = await context.newPage();
+      if (coldCache) {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Network.clearBrowserCache');
+        await cdp.detach();
+      }
       const errors: string[] = [];
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
