@@ -70,6 +70,18 @@ describe('interp attribute: layer and neuron methods on an MLP (relu layer, line
     }
   });
 
+  it('layer-lrp at the hidden dense layer is h_j W2[j, t] (epsilon rule, no bias; relu passes relevance through), delta 0', async () => {
+    const out = await run('--method', 'layer-lrp', '--layer', 'hidden');
+    expect(Object.keys(out)).toEqual(['method', 'target', 'attributions', 'delta']);
+    expect(out.target).toEqual(MLP_PREDICTED);
+    closeTo(out.attributions.flat(), hTimesW2, 1e-3);
+    closeTo(out.delta, [0, 0], 1e-3);
+    expectBadInput(
+      await cli(...mlp, '--method', 'layer-lrp', '--layer', 'relu', '--json'),
+      /no LRP rule/,
+    );
+  });
+
   it('internal-influence is the mean layer gradient: W2[:, t]', async () => {
     const out = await run('--method', 'internal-influence', '--layer', 'relu', '--n-steps', '8');
     closeTo(out.attributions.flat(), [...w2col(0), ...w2col(1)]);
@@ -170,6 +182,13 @@ describe("interp attribute on an ONNX export against Captum 0.8's recorded numbe
     'guided-backprop': ['guided-backprop'],
     deconvolution: ['deconvolution'],
     ig: ['ig'],
+    'ig-trapezoid': ['ig'],
+    'deeplift-baselines': ['deeplift'],
+    'occlusion-baseline': ['occlusion', '--window', '2', '--strides', '1'],
+    'feature-ablation-mask': ['feature-ablation'],
+    'layer-deeplift-shap': ['layer-deeplift-shap'],
+    lrp: ['lrp'],
+    'layer-lrp': ['layer-lrp'],
     deeplift: ['deeplift'],
     'feature-ablation': ['feature-ablation'],
     occlusion: ['occlusion', '--window', '2', '--strides', '1'],
@@ -190,6 +209,33 @@ describe("interp attribute on an ONNX export against Captum 0.8's recorded numbe
     'neuron-feature-ablation': ['neuron-feature-ablation'],
   };
 
+  // Captum's baselines, feature mask and path options as the CLI's flags (arrays as .npy files).
+  const arrayArgs = (c: Case): string[] => {
+    const a = c.attribute as Record<string, unknown>;
+    const out: string[] = [];
+    const b = a.baselines as number | { shape: number[]; values: number[] } | undefined;
+    if (b !== undefined) {
+      const item = file.inputs.shape.slice(1);
+      const [values, shape] =
+        typeof b === 'number'
+          ? [Array.from({ length: item.reduce((n, d) => n * d, 1) }, () => b), item]
+          : [b.values, b.shape];
+      writeFileSync(join(dir, `${c.name}-b.npy`), encodeNpy(Float32Array.from(values), shape));
+      out.push('--baseline', `${c.name}-b.npy`);
+    }
+    const mask = a.feature_mask as { shape: number[]; values: number[] } | null | undefined;
+    if (mask !== undefined && mask !== null) {
+      writeFileSync(
+        join(dir, `${c.name}-m.npy`),
+        encodeNpy(Int32Array.from(mask.values), mask.shape),
+      );
+      out.push('--feature-mask', `${c.name}-m.npy`);
+    }
+    if (a.n_steps !== undefined) out.push('--n-steps', String(a.n_steps));
+    if (a.method !== undefined) out.push('--ig-method', String(a.method));
+    return out;
+  };
+
   it('every CLI-expressible case equals Captum within float32 tolerance', async () => {
     writeFileSync(
       join(dir, 'mlp-x.npy'),
@@ -207,6 +253,7 @@ describe("interp attribute on an ONNX export against Captum 0.8's recorded numbe
         args.push('--neuron', (c.attribute.neuron_selector as number[]).join(','));
       if (c.attribute.target !== undefined)
         args.push('--target', (c.attribute.target as number[]).join(','));
+      args.push(...arrayArgs(c));
       const r = await runMain(['attribute', ...args, '--json'], dir);
       expect(r.stderr, c.name).toBe('');
       const out = JSON.parse(r.stdout);

@@ -41,7 +41,7 @@ const FLAGS = Object.keys(METHOD_FLAGS) as MethodFlag[];
 describe('interp attribute --method M for every name of the method table', () => {
   it("the issue's names are all there", () => {
     const names = METHOD_CATALOG.map((m) => m.name);
-    for (const name of 'saliency gxi ig deeplift deeplift-shap gradient-shap guided-backprop deconvolution guided-gradcam gradcam occlusion feature-ablation feature-permutation shapley shapley-sampling lime kernel-shap lrp smoothgrad layer-ig layer-conductance internal-influence layer-activation layer-gxa layer-deeplift layer-gradient-shap layer-feature-ablation'.split(
+    for (const name of 'saliency gxi ig deeplift deeplift-shap gradient-shap guided-backprop deconvolution guided-gradcam gradcam occlusion feature-ablation feature-permutation shapley shapley-sampling lime kernel-shap lrp smoothgrad layer-ig layer-conductance internal-influence layer-activation layer-gxa layer-deeplift layer-gradient-shap layer-feature-ablation layer-lrp'.split(
       ' ',
     )) {
       expect(names).toContain(name);
@@ -53,7 +53,8 @@ describe('interp attribute --method M for every name of the method table', () =>
     for (const m of METHOD_CATALOG) {
       const args = FLAGS.filter((f) => m.options.includes(METHOD_FLAGS[f])).flatMap((f) => [
         `--${f}`,
-        VALUES[f],
+        // LayerLRP reads a node with a rule (the conv); a ReLU only passes relevance through.
+        f === 'layer' && m.name === 'layer-lrp' ? 'feat' : VALUES[f],
       ]);
       const r = await runMain([...cnn2, '--method', m.name, ...args, '--json'], dir);
       // GradCAM may warn that an item's map is all zero after its ReLU: a warning, not an error.

@@ -10,6 +10,7 @@ import { LayerGradCam } from '../layer-grad-cam.js';
 import { LayerGradientShap } from '../layer-gradient-shap.js';
 import { LayerGradientXActivation } from '../layer-gradient-x-activation.js';
 import { LayerIntegratedGradients } from '../layer-integrated-gradients.js';
+import { LayerLRP } from '../layer-lrp.js';
 import { NeuronConductance } from '../neuron-conductance.js';
 import { NeuronDeconvolution } from '../neuron-deconvolution.js';
 import { NeuronDeepLift } from '../neuron-deep-lift.js';
@@ -75,6 +76,8 @@ export const LAYER_RUNNERS = {
     wrap(new LayerFeatureAblation(model, at(o)).attribute(x, { target: o.target })),
   'layer-gradcam': (model, x, o) =>
     wrap(new LayerGradCam(model, at(o)).attribute(x, { target: o.target })),
+  'layer-lrp': (model, x, o) =>
+    new LayerLRP(model, at(o)).attribute(x, { target: o.target, returnConvergenceDelta: true }),
   'neuron-gradient': (model, x, o) => wrap(new NeuronGradient(model, at(o)).attribute(x, unit(o))),
   'neuron-ig': (model, x, o) =>
     wrap(new NeuronIntegratedGradients(model, at(o)).attribute(x, neuronPath(o))),

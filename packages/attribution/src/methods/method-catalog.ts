@@ -179,6 +179,14 @@ const ENTRIES = {
     ['target'],
     "Grad-CAM at the layer's resolution, channels summed",
   ),
+  'layer-lrp': {
+    ...layer(
+      'LayerLRP',
+      ['target'],
+      'LRP relevance at the layer (a linear, conv, batch-norm, pooling or add node)',
+    ),
+    delta: true,
+  },
   'neuron-gradient': neuron('NeuronGradient', [], 'gradient of a layer unit'),
   'neuron-ig': neuron(
     'NeuronIntegratedGradients',

@@ -47,6 +47,7 @@ export function baselineTensor(
   return b;
 }
 
+/** A method's tensor result as a {@link MethodResult}. */
 export const wrap = async (p: Promise<tf.Tensor>): Promise<MethodResult> => ({
   attributions: await p,
 });
@@ -60,7 +61,8 @@ const sampled = (o: RunAttributionOptions) => ({
   randomState: o.seed,
 });
 
-const path = (o: RunAttributionOptions) => ({
+/** The path methods' shared options (IG's `method` is the quadrature rule). */
+export const pathOptions = (o: RunAttributionOptions) => ({
   target: o.target,
   baselines: o.baselines,
   nSteps: o.nSteps,
@@ -105,7 +107,10 @@ export const PRIMARY_RUNNERS = {
   saliency: (model, x, o) => wrap(saliencyMap(model, x, { target: o.target })),
   gxi: (model, x, o) => wrap(gradientTimesInput(model, x, { target: o.target })),
   ig: (model, x, o) =>
-    new IntegratedGradients(model).attribute(x, { ...path(o), returnConvergenceDelta: true }),
+    new IntegratedGradients(model).attribute(x, {
+      ...pathOptions(o),
+      returnConvergenceDelta: true,
+    }),
   smoothgrad: smoothGrad,
   deeplift: (model, x, o) =>
     new DeepLift(model).attribute(x, {
@@ -187,5 +192,3 @@ export const PRIMARY_RUNNERS = {
   lrp: (model, x, o) =>
     new LRP(model).attribute(x, { target: o.target, returnConvergenceDelta: true }),
 } satisfies Record<string, MethodRunner>;
-
-export { path as pathOptions };

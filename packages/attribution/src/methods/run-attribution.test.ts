@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 // The issue's CLI list (neuron-* stands for the neuron family).
 const ISSUE_NAMES =
-  'saliency gxi ig deeplift deeplift-shap gradient-shap guided-backprop deconvolution guided-gradcam gradcam occlusion feature-ablation feature-permutation shapley shapley-sampling lime kernel-shap lrp smoothgrad layer-ig layer-conductance internal-influence layer-activation layer-gxa layer-deeplift layer-gradient-shap layer-feature-ablation'.split(
+  'saliency gxi ig deeplift deeplift-shap gradient-shap guided-backprop deconvolution guided-gradcam gradcam occlusion feature-ablation feature-permutation shapley shapley-sampling lime kernel-shap lrp smoothgrad layer-ig layer-conductance internal-influence layer-activation layer-gxa layer-deeplift layer-gradient-shap layer-feature-ablation layer-lrp'.split(
     ' ',
   );
 const NEURON_CLASSES = [
@@ -189,7 +189,8 @@ describe('runAttribution(model, name, x, options)', () => {
     for (const m of METHOD_CATALOG) {
       const o: RunAttributionOptions = {};
       if (m.options.includes('target')) o.target = [0, 2];
-      if (m.layer === 'required') o.layer = 'act';
+      // LayerLRP reads a node with a rule (the conv); a ReLU only passes relevance through.
+      if (m.layer === 'required') o.layer = m.name === 'layer-lrp' ? 'feat' : 'act';
       if (m.neuron) o.neuron = [1, 0, 1];
       if (m.options.includes('baselines')) o.baselines = background;
       if (m.options.includes('featureMask')) o.featureMask = quadrants;
