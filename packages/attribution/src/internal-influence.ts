@@ -1,21 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ApproximationMethod, approximationParameters } from './approximation-parameters.js';
-import { integratedGradientsDefaults } from './integrated-gradients.js';
-import { type Baseline, resolveBaseline } from './internal/baseline.js';
+import type { ApproximationMethod } from './approximation-parameters.js';
+import type { Baseline } from './internal/baseline.js';
 import {
-  accumulate,
   type LayerTarget,
-  layerActivation,
-  layerGradient,
-  pathPoints,
   resolveLayerTarget,
-  stepsPerPass,
-  tileTargets,
   weightedStepSum,
 } from './internal/layer-gradient.js';
+import { layerPathGradient, sumOverPasses, withPath } from './internal/path-integral.js';
 import { prepareCall } from './internal/prepare-call.js';
-import { targetMask } from './internal/targets.js';
-import { optionalPositiveInt } from './internal/validate-input.js';
 import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
@@ -57,41 +49,18 @@ export class InternalInfluence implements Attribution<LayerPathAttributeOptions>
 
   async attribute(x: tf.Tensor, options: LayerPathAttributeOptions = {}): Promise<tf.Tensor> {
     const where = 'InternalInfluence.attribute';
-    const { model, layer } = this.target;
-    const nSteps = options.nSteps ?? integratedGradientsDefaults.nSteps;
-    const method = options.method ?? integratedGradientsDefaults.method;
-    const { alphas, stepSizes } = approximationParameters(method, nSteps);
-    const batch = optionalPositiveInt(options.internalBatchSize, 'internalBatchSize');
-    const call = await prepareCall(model, x, options, where);
-    let baseline: tf.Tensor | undefined;
-    let total: tf.Tensor | undefined;
-    try {
-      baseline = resolveBaseline(
-        options.baselines ?? integratedGradientsDefaults.baseline,
-        call.x,
-        where,
-      );
-      const n = call.x.shape[0]!;
-      const per = stepsPerPass(n, call.x.size / n, nSteps, batch);
-      for (let k0 = 0; k0 < nSteps; k0 += per) {
-        const count = Math.min(per, nSteps - k0);
-        const b = baseline;
-        const term = tf.tidy(() => {
-          const points = pathPoints(call.x, b, alphas, k0, count);
-          const acts = layerActivation(model.graph, points, layer);
-          const mask = targetMask(tileTargets(call.targets, count), call.numClasses);
-          const grads = layerGradient(model.graph, points, acts, layer, mask, where);
-          return weightedStepSum(grads, stepSizes, k0, count);
-        });
-        total = accumulate(total, term);
-      }
-      return total!;
-    } catch (e) {
-      total?.dispose();
-      throw e;
-    } finally {
-      baseline?.dispose();
-      call.release();
-    }
+    const target = this.target;
+    return withPath(
+      options,
+      () => prepareCall(target.model, x, options, where),
+      where,
+      (path) =>
+        sumOverPasses(path.call.x, path.points, path.batch, (k0, count) =>
+          tf.tidy(() => {
+            const { grads } = layerPathGradient(target, path.call, path, k0, count, where);
+            return weightedStepSum(grads, path.stepSizes, k0, count);
+          }),
+        ),
+    );
   }
 }

@@ -1,23 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { approximationParameters } from './approximation-parameters.js';
 import { type AttributionsWithDelta, integratedGradientsDefaults } from './integrated-gradients.js';
-import { resolveBaseline } from './internal/baseline.js';
-import { convergenceDelta } from './internal/convergence-delta.js';
 import {
-  accumulate,
   type LayerTarget,
   layerActivation,
   layerGradient,
   pathPoints,
   resolveLayerTarget,
-  stepsPerPass,
   tileRows,
   tileTargets,
   weightedStepSum,
 } from './internal/layer-gradient.js';
+import { scaleByInputs, sumOverPasses, withDelta, withPath } from './internal/path-integral.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
-import { optionalPositiveInt } from './internal/validate-input.js';
 import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import type { LayerConductanceAttributeOptions } from './layer-conductance.js';
 import type { Attribution, AttributionModel } from './types.js';
@@ -75,66 +70,35 @@ export class LayerIntegratedGradients
   ): Promise<tf.Tensor | AttributionsWithDelta> {
     const where = 'LayerIntegratedGradients.attribute';
     const { model, layer } = this.target;
-    const nSteps = options.nSteps ?? integratedGradientsDefaults.nSteps;
-    const method = options.method ?? integratedGradientsDefaults.method;
-    const { alphas, stepSizes } = approximationParameters(method, nSteps);
-    const batch = optionalPositiveInt(options.internalBatchSize, 'internalBatchSize');
-    const call = await prepareCall(model, x, options, where);
-    let reference: tf.Tensor | undefined;
-    let ends: [tf.Tensor, tf.Tensor] | undefined;
-    let total: tf.Tensor | undefined;
-    try {
-      const baseline = resolveBaseline(
-        options.baselines ?? integratedGradientsDefaults.baseline,
-        call.x,
-        where,
-      );
-      reference = tf.tidy(() => tf.broadcastTo(baseline, call.x.shape));
-      baseline.dispose();
-      const ref = reference;
-      ends = [
-        layerActivation(model.graph, call.x, layer),
-        layerActivation(model.graph, ref, layer),
-      ];
-      const [ax, ab] = ends;
-      const n = call.x.shape[0]!;
-      const per = stepsPerPass(n, call.x.size / n, nSteps, batch);
-      for (let k0 = 0; k0 < nSteps; k0 += per) {
-        const count = Math.min(per, nSteps - k0);
-        const term = tf.tidy(() => {
-          const acts = pathPoints(ax, ab, alphas, k0, count);
-          const xs = tileRows(call.x, count);
-          const mask = targetMask(tileTargets(call.targets, count), call.numClasses);
-          const grads = layerGradient(model.graph, xs, acts, layer, mask, where);
-          return weightedStepSum(grads, stepSizes, k0, count);
-        });
-        total = accumulate(total, term);
-      }
-      const summed = total!;
-      total = undefined;
-      const attributions = this.multiplyByInputs
-        ? tf.tidy(() => tf.mul(summed, tf.sub(ax, ab)))
-        : tf.clone(summed);
-      summed.dispose();
-      if (!options.returnConvergenceDelta) return attributions;
-      const delta = tf.tidy(() =>
-        convergenceDelta(
-          model,
-          call.x,
-          ref,
-          attributions,
-          targetMask(call.targets, call.numClasses),
-          where,
-        ),
-      );
-      return { attributions, delta };
-    } catch (e) {
-      total?.dispose();
-      throw e;
-    } finally {
-      if (ends) tf.dispose(ends);
-      reference?.dispose();
-      call.release();
-    }
+    return withPath(
+      options,
+      () => prepareCall(model, x, options, where),
+      where,
+      ({ call, baseline, points, alphas, stepSizes, batch }) => {
+        const ref = tf.tidy(() => tf.broadcastTo(baseline, call.x.shape));
+        const ends = [
+          layerActivation(model.graph, call.x, layer),
+          layerActivation(model.graph, ref, layer),
+        ] as const;
+        const [ax, ab] = ends;
+        try {
+          const summed = sumOverPasses(call.x, points, batch, (k0, count) =>
+            tf.tidy(() => {
+              const acts = pathPoints(ax, ab, alphas, k0, count);
+              const xs = tileRows(call.x, count);
+              const mask = targetMask(tileTargets(call.targets, count), call.numClasses);
+              const grads = layerGradient(model.graph, xs, acts, layer, mask, where);
+              return weightedStepSum(grads, stepSizes, k0, count);
+            }),
+          );
+          // ax - ab, not x - b: the layer's own change is what the path integral spans.
+          const attributions = scaleByInputs(summed, this.multiplyByInputs, ax, ab);
+          if (!options.returnConvergenceDelta) return attributions;
+          return withDelta(model, call, ref, attributions, where);
+        } finally {
+          tf.dispose([...ends, ref]);
+        }
+      },
+    );
   }
 }

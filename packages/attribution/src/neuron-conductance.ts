@@ -1,17 +1,9 @@
 import { InterpError } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { approximationParameters } from './approximation-parameters.js';
 import { integratedGradientsDefaults } from './integrated-gradients.js';
-import { resolveBaseline } from './internal/baseline.js';
 import {
-  accumulate,
   type LayerTarget,
-  layerActivation,
-  layerGradient,
-  pathPoints,
   resolveLayerTarget,
-  stepsPerPass,
-  tileTargets,
   weightedStepSum,
 } from './internal/layer-gradient.js';
 import {
@@ -19,9 +11,13 @@ import {
   neuronInputGradient,
   selectNeuron,
 } from './internal/neuron-selector.js';
+import {
+  layerPathGradient,
+  scaleByInputs,
+  sumOverPasses,
+  withPath,
+} from './internal/path-integral.js';
 import { prepareCall } from './internal/prepare-call.js';
-import { targetMask } from './internal/targets.js';
-import { optionalPositiveInt } from './internal/validate-input.js';
 import type {
   NeuronIntegratedGradientsOptions,
   NeuronPathAttributeOptions,
@@ -71,63 +67,51 @@ export class NeuronConductance {
         `${where}: neuronSelector must be an index tuple into the layer's output without the batch axis (e.g. [2, 1, 2]); got ${typeof selector === 'function' ? 'a function' : String(selector)}`,
       );
     }
-    const nSteps = options.nSteps ?? integratedGradientsDefaults.nSteps;
-    const method = options.method ?? neuronConductanceDefaults.method;
-    const { alphas, stepSizes } = approximationParameters(method, nSteps);
-    const batch = optionalPositiveInt(options.internalBatchSize, 'internalBatchSize');
-    const call = await prepareCall(model, x, options, where);
-    try {
-      checkNeuronOnLayer(model.graph, call.x, layer, selector, where);
-    } catch (e) {
-      call.release();
-      throw e;
-    }
-    let baseline: tf.Tensor | undefined;
-    let total: tf.Tensor | undefined;
-    try {
-      const b = resolveBaseline(
-        options.baselines ?? integratedGradientsDefaults.baseline,
-        call.x,
-        where,
-      );
-      baseline = b;
-      const n = call.x.shape[0]!;
-      const per = stepsPerPass(n, call.x.size / n, nSteps, batch);
-      for (let k0 = 0; k0 < nSteps; k0 += per) {
-        const count = Math.min(per, nSteps - k0);
-        const term = tf.tidy(() => {
-          const points = pathPoints(call.x, b, alphas, k0, count);
-          const acts = layerActivation(model.graph, points, layer);
-          const mask = targetMask(tileTargets(call.targets, count), call.numClasses);
-          // dF/dneuron at each point weights that point's gradient of the neuron.
-          const upstream = layerGradient(model.graph, points, acts, layer, mask, where);
-          const weights = selectNeuron(upstream, selector, layer, where);
-          const grads = neuronInputGradient(
-            model.graph,
-            points,
-            layer,
-            selector,
-            where,
-            {},
-            undefined,
-            weights,
-          );
-          return weightedStepSum(grads, stepSizes, k0, count);
-        });
-        total = accumulate(total, term);
+    const target = this.target;
+    const prepare = async () => {
+      const call = await prepareCall(model, x, options, where);
+      try {
+        checkNeuronOnLayer(model.graph, call.x, layer, selector, where);
+      } catch (e) {
+        call.release();
+        throw e;
       }
-      const summed = total!;
-      total = undefined;
-      if (!this.multiplyByInputs) return summed;
-      const out = tf.tidy(() => tf.mul(summed, tf.sub(call.x, b)));
-      summed.dispose();
-      return out;
-    } catch (e) {
-      total?.dispose();
-      throw e;
-    } finally {
-      baseline?.dispose();
-      call.release();
-    }
+      return call;
+    };
+    return withPath(
+      options,
+      prepare,
+      where,
+      (path) => {
+        const { call, baseline, stepSizes } = path;
+        const summed = sumOverPasses(call.x, path.points, path.batch, (k0, count) =>
+          tf.tidy(() => {
+            const { points, grads: upstream } = layerPathGradient(
+              target,
+              call,
+              path,
+              k0,
+              count,
+              where,
+            );
+            // dF/dneuron at each point weights that point's gradient of the neuron.
+            const weights = selectNeuron(upstream, selector, layer, where);
+            const grads = neuronInputGradient(
+              model.graph,
+              points,
+              layer,
+              selector,
+              where,
+              {},
+              undefined,
+              weights,
+            );
+            return weightedStepSum(grads, stepSizes, k0, count);
+          }),
+        );
+        return scaleByInputs(summed, this.multiplyByInputs, call.x, baseline);
+      },
+      neuronConductanceDefaults,
+    );
   }
 }

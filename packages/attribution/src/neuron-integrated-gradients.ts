@@ -1,17 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ApproximationMethod, approximationParameters } from './approximation-parameters.js';
+import type { ApproximationMethod } from './approximation-parameters.js';
 import { integratedGradientsDefaults } from './integrated-gradients.js';
-import { type Baseline, resolveBaseline } from './internal/baseline.js';
+import type { Baseline } from './internal/baseline.js';
 import {
-  accumulate,
   type LayerTarget,
   pathPoints,
   resolveLayerTarget,
-  stepsPerPass,
   weightedStepSum,
 } from './internal/layer-gradient.js';
 import { neuronInputGradient, prepareNeuronCall } from './internal/neuron-selector.js';
-import { optionalPositiveInt } from './internal/validate-input.js';
+import { scaleByInputs, sumOverPasses, withPath } from './internal/path-integral.js';
 import type { LayerMethodOptions } from './layer-activation.js';
 import type { NeuronAttributeOptions } from './neuron-gradient.js';
 import type { AttributionModel } from './types.js';
@@ -59,43 +57,20 @@ export class NeuronIntegratedGradients {
   async attribute(x: tf.Tensor, options: NeuronPathAttributeOptions): Promise<tf.Tensor> {
     const where = 'NeuronIntegratedGradients.attribute';
     const { model, layer } = this.target;
-    const nSteps = options?.nSteps ?? integratedGradientsDefaults.nSteps;
-    const method = options?.method ?? integratedGradientsDefaults.method;
-    const { alphas, stepSizes } = approximationParameters(method, nSteps);
-    const batch = optionalPositiveInt(options?.internalBatchSize, 'internalBatchSize');
-    const call = prepareNeuronCall(model.graph, layer, x, options, where);
-    let baseline: tf.Tensor | undefined;
-    let total: tf.Tensor | undefined;
-    try {
-      const b = resolveBaseline(
-        options.baselines ?? integratedGradientsDefaults.baseline,
-        call.x,
-        where,
-      );
-      baseline = b;
-      const n = call.x.shape[0]!;
-      const per = stepsPerPass(n, call.x.size / n, nSteps, batch);
-      for (let k0 = 0; k0 < nSteps; k0 += per) {
-        const count = Math.min(per, nSteps - k0);
-        const term = tf.tidy(() => {
-          const points = pathPoints(call.x, b, alphas, k0, count);
-          const grads = neuronInputGradient(model.graph, points, layer, call.selector, where);
-          return weightedStepSum(grads, stepSizes, k0, count);
-        });
-        total = accumulate(total, term);
-      }
-      const summed = total!;
-      total = undefined;
-      if (!this.multiplyByInputs) return summed;
-      const out = tf.tidy(() => tf.mul(summed, tf.sub(call.x, b)));
-      summed.dispose();
-      return out;
-    } catch (e) {
-      total?.dispose();
-      throw e;
-    } finally {
-      baseline?.dispose();
-      call.release();
-    }
+    return withPath(
+      options,
+      () => prepareNeuronCall(model.graph, layer, x, options, where),
+      where,
+      ({ call, baseline, points, alphas, stepSizes, batch }) => {
+        const summed = sumOverPasses(call.x, points, batch, (k0, count) =>
+          tf.tidy(() => {
+            const p = pathPoints(call.x, baseline, alphas, k0, count);
+            const grads = neuronInputGradient(model.graph, p, layer, call.selector, where);
+            return weightedStepSum(grads, stepSizes, k0, count);
+          }),
+        );
+        return scaleByInputs(summed, this.multiplyByInputs, call.x, baseline);
+      },
+    );
   }
 }
