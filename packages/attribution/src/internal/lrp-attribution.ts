@@ -31,7 +31,13 @@ export async function lrpAttribution(
     for (const [name, rule] of plan.rules) {
       if (rule.kind === 'gamma' || rule.kind === 'alpha1-beta0') weightRules.set(name, rule);
     }
-    const rebuilds = await lrpRebuilds(model.graph, call.x, weightRules, where, model.layersModel);
+    // Which rebuild reproduces a node depends on the input's shape only (conv padding): check once.
+    const key = call.x.shape.slice(1).join('x');
+    let rebuilds = plan.rebuildCache.get(key);
+    if (rebuilds === undefined) {
+      rebuilds = await lrpRebuilds(model.graph, call.x, weightRules, where, model.layersModel);
+      plan.rebuildCache.set(key, rebuilds);
+    }
     const [attributions, delta] = tf.tidy(() => {
       const n = call.x.shape[0]!;
       const mask = targetMask(call.targets, call.numClasses);

@@ -1,5 +1,6 @@
 import { type GraphNode, InterpError, type ModelGraph } from '@interp/core';
 import { EpsilonRule, isLrpRule, type LrpRule } from './lrp-rule.js';
+import type { Rebuild } from './lrp-weights.js';
 import { nodeActivation } from './node-activation.js';
 
 /** How LRP treats a node (Captum's SUPPORTED_LAYERS_WITH_RULES and SUPPORTED_NON_LINEAR_LAYERS). */
@@ -82,6 +83,8 @@ export interface LrpPlan {
   readonly rules: ReadonlyMap<string, LrpRule>;
   /** By tensor name (node outputs and the graph input): how its relevance is formed. */
   readonly tensorActions: ReadonlyMap<string, LrpTensorAction>;
+  /** Weight-rule rebuilds found for an input shape (checked once per shape, see lrpRebuilds). */
+  readonly rebuildCache: Map<string, Map<string, Rebuild>>;
 }
 
 /** Options of {@link lrpPlan}. */
@@ -145,7 +148,7 @@ export function lrpPlan(graph: ModelGraph, where: string, options: LrpPlanOption
       );
     }
   }
-  return { kinds, rules, tensorActions };
+  return { kinds, rules, tensorActions, rebuildCache: new Map() };
 }
 
 /** The explicit rules by node name; keys are node names or module paths (every node of the module). */

@@ -152,20 +152,21 @@ function layerRebuild(node: GraphNode, layersModel: unknown): Rebuild | undefine
   const layer = findLayer(layersModel, node.name);
   if (layer === undefined) return undefined;
   const config = layer.getConfig();
-  const weights = layer.getWeights();
+  // Read at each call: a rebuild is cached per input shape, and the model may train in between.
+  const weight = (i: number) => layer.getWeights()[i];
   switch (node.op) {
     case 'Dense':
       return (a, _out, _inputs, change) => {
-        const kernel = change.weight(weights[0]!) as tf.Tensor2D;
+        const kernel = change.weight(weight(0)!) as tf.Tensor2D;
         const flat = tf.reshape(a, [-1, kernel.shape[0]]) as tf.Tensor2D;
         let y: tf.Tensor = tf.matMul(flat, kernel);
-        const b = config.useBias === false ? undefined : bias(weights[1], change);
+        const b = config.useBias === false ? undefined : bias(weight(1), change);
         if (b) y = tf.add(y, b);
         return tf.reshape(y, [...a.shape.slice(0, -1), kernel.shape[1]]);
       };
     case 'Conv2D':
       return (a, _out, _inputs, change) => {
-        const kernel = change.weight(weights[0]!) as tf.Tensor4D;
+        const kernel = change.weight(weight(0)!) as tf.Tensor4D;
         const nhwc = config.dataFormat !== 'channelsFirst';
         const pair = (v: unknown): [number, number] =>
           Array.isArray(v)
@@ -179,7 +180,7 @@ function layerRebuild(node: GraphNode, layersModel: unknown): Rebuild | undefine
           nhwc ? 'NHWC' : 'NCHW',
           pair(config.dilationRate),
         );
-        const b = config.useBias === false ? undefined : bias(weights[1], change);
+        const b = config.useBias === false ? undefined : bias(weight(1), change);
         if (b) y = tf.add(y, nhwc ? b : tf.reshape(b, [-1, 1, 1]));
         return y;
       };
@@ -189,7 +190,7 @@ function layerRebuild(node: GraphNode, layersModel: unknown): Rebuild | undefine
       if (!hasScale || !hasCenter) return undefined;
       const axis = Number(Array.isArray(config.axis) ? config.axis[0] : (config.axis ?? -1));
       return (_a, out, _inputs, change) =>
-        affineFromOutput(out, weights[0]!, weights[1]!, change, axis < 0 ? out.rank + axis : axis);
+        affineFromOutput(out, weight(0)!, weight(1)!, change, axis < 0 ? out.rank + axis : axis);
     }
     default:
       return undefined;
@@ -226,9 +227,12 @@ function onnxRebuilds(
     }
     case 'MatMul':
       return [(x, _out, ins, change) => tf.matMul(x, change.weight(ins[1]!))];
-    case 'Conv':
-      if (a.rank !== 4) return [];
+    case 'Conv': {
+      // Plain and depthwise convolutions; other group counts are refused.
+      const perGroup = inputs[1]!.shape[1];
+      if (a.rank !== 4 || (perGroup !== a.shape[1] && perGroup !== 1)) return [];
       return convGeometries(a, inputs[1]!, out).map(onnxConv);
+    }
     case 'BatchNormalization':
       return [(_x, y, ins, change) => affineFromOutput(y, ins[1]!, ins[2]!, change, 1)];
     default:
