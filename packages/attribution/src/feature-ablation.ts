@@ -1,14 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { type Baseline, resolveBaseline } from './internal/baseline.js';
-import {
-  oneFeaturePerPerturbation,
-  resolveFeatureMask,
-  spreadFeatures,
-} from './internal/feature-mask.js';
-import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
-import { prepareCall } from './internal/prepare-call.js';
+import type { Baseline } from './internal/baseline.js';
+import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
+import { singleFeatureDrops, withPerturbationCall } from './internal/perturbation-call.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { optionalPositiveInt } from './internal/validate-input.js';
 import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of {@link FeatureAblation.attribute}. */
@@ -53,43 +47,17 @@ export class FeatureAblation {
 
   async attribute(x: tf.Tensor, options: FeatureAblationAttributeOptions = {}): Promise<tf.Tensor> {
     const where = 'FeatureAblation.attribute';
-    const m = this.model;
-    const call = await prepareCall(m, x, options, where);
-    const xs = call.x;
-    const { targets, numClasses } = call;
-    let baseline: tf.Tensor | undefined;
-    try {
-      const perEval = optionalPositiveInt(
-        options.perturbationsPerEval,
-        `${where}: perturbationsPerEval`,
-      );
-      baseline = resolveBaseline(options.baselines ?? featureAblationDefaults.baselines, xs, where);
-      const mask = await resolveFeatureMask(options.featureMask, xs, where);
-      const n = xs.shape[0]!;
-      const initial = await targetScores(m.forward, xs, targets, numClasses, where);
-      const scores = await perturbedScores(
-        {
-          forward: m.forward,
-          x: xs,
-          replacement: baseline,
-          targets,
-          numClasses,
-          where,
-          perturbationsPerEval: perEval,
-        },
-        mask.numFeatures,
-        oneFeaturePerPerturbation(mask),
-      );
-      const perFeature = new Float64Array(n * mask.numFeatures);
-      for (let p = 0; p < mask.numFeatures; p++) {
-        for (let i = 0; i < n; i++) {
-          perFeature[i * mask.numFeatures + p] = initial[i]! - scores[p * n + i]!;
-        }
-      }
-      return spreadFeatures(mask, perFeature, n, xs.shape);
-    } finally {
-      baseline?.dispose();
-      call.release();
-    }
+    return withPerturbationCall(
+      this.model,
+      x,
+      options,
+      where,
+      featureAblationDefaults.baselines,
+      async ({ call, problem }) => {
+        const mask = await resolveFeatureMask(options.featureMask, call.x, where);
+        const drops = await singleFeatureDrops(problem, mask);
+        return spreadFeatures(mask, drops, call.x.shape[0]!, call.x.shape);
+      },
+    );
   }
 }

@@ -1,11 +1,7 @@
 import { InterpError, type RandomState, toRng } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import {
-  oneFeaturePerPerturbation,
-  resolveFeatureMask,
-  spreadFeatures,
-} from './internal/feature-mask.js';
-import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
+import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
+import { singleFeatureDrops } from './internal/perturbation-call.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
@@ -72,8 +68,7 @@ export class FeaturePermutation {
         while (perm.every((v, i) => v === i)) perm = rng.permutation(n);
         perms.push(perm);
       }
-      const initial = await targetScores(m.forward, xs, targets, numClasses, where);
-      const scores = await perturbedScores(
+      const drops = await singleFeatureDrops(
         {
           forward: m.forward,
           x: xs,
@@ -84,16 +79,9 @@ export class FeaturePermutation {
           where,
           perturbationsPerEval: perEval,
         },
-        mask.numFeatures,
-        oneFeaturePerPerturbation(mask),
+        mask,
       );
-      const perFeature = new Float64Array(n * mask.numFeatures);
-      for (let p = 0; p < mask.numFeatures; p++) {
-        for (let i = 0; i < n; i++) {
-          perFeature[i * mask.numFeatures + p] = initial[i]! - scores[p * n + i]!;
-        }
-      }
-      return spreadFeatures(mask, perFeature, n, xs.shape);
+      return spreadFeatures(mask, drops, n, xs.shape);
     } finally {
       call.release();
     }

@@ -1,18 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { featureAblationDefaults } from './feature-ablation.js';
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
-import {
-  oneFeaturePerPerturbation,
-  resolveFeatureMask,
-  spreadFeatures,
-} from './internal/feature-mask.js';
+import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
 import {
   type LayerTarget,
   layerActivation,
   resolveLayerTarget,
   tileRows,
 } from './internal/layer-gradient.js';
-import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
+import { singleFeatureDrops } from './internal/perturbation-call.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
 import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
@@ -86,28 +82,19 @@ export class LayerFeatureAblation implements Attribution<LayerFeatureAblationAtt
       // The engine hands over perturbed layer outputs, perturbation-major; x is tiled to match.
       const forward = (a: tf.Tensor) =>
         model.graph.run(tileRows(xs, a.shape[0]! / n), { hooks: { [layer]: () => a } }).output;
-      const { targets, numClasses } = call;
-      const initial = await targetScores(forward, acts, targets, numClasses, where);
-      const scores = await perturbedScores(
+      const drops = await singleFeatureDrops(
         {
           forward,
           x: acts,
           replacement: baseline,
-          targets,
-          numClasses,
+          targets: call.targets,
+          numClasses: call.numClasses,
           where,
           perturbationsPerEval: perEval,
         },
-        mask.numFeatures,
-        oneFeaturePerPerturbation(mask),
+        mask,
       );
-      const perFeature = new Float64Array(n * mask.numFeatures);
-      for (let p = 0; p < mask.numFeatures; p++) {
-        for (let i = 0; i < n; i++) {
-          perFeature[i * mask.numFeatures + p] = initial[i]! - scores[p * n + i]!;
-        }
-      }
-      return spreadFeatures(mask, perFeature, n, acts.shape);
+      return spreadFeatures(mask, drops, n, acts.shape);
     } finally {
       tf.dispose([acts, baseline].filter((t): t is tf.Tensor => t !== undefined));
       call.release();

@@ -1,14 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { featureAblationDefaults } from './feature-ablation.js';
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
-import {
-  oneFeaturePerPerturbation,
-  resolveFeatureMask,
-  spreadFeatures,
-} from './internal/feature-mask.js';
+import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
 import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.js';
 import { prepareNeuronCall, selectNeuron } from './internal/neuron-selector.js';
-import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
+import { singleFeatureDrops } from './internal/perturbation-call.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
 import type { LayerMethodOptions } from './layer-activation.js';
 import type { NeuronAttributeOptions } from './neuron-gradient.js';
@@ -69,28 +65,19 @@ export class NeuronFeatureAblation {
           layer,
           where,
         );
-      const targets = new Int32Array(n);
-      const initial = await targetScores(forward, xs, targets, 1, where);
-      const scores = await perturbedScores(
+      const drops = await singleFeatureDrops(
         {
           forward,
           x: xs,
           replacement: baseline,
-          targets,
+          targets: new Int32Array(n),
           numClasses: 1,
           where,
           perturbationsPerEval: perEval,
         },
-        mask.numFeatures,
-        oneFeaturePerPerturbation(mask),
+        mask,
       );
-      const perFeature = new Float64Array(n * mask.numFeatures);
-      for (let p = 0; p < mask.numFeatures; p++) {
-        for (let i = 0; i < n; i++) {
-          perFeature[i * mask.numFeatures + p] = initial[i]! - scores[p * n + i]!;
-        }
-      }
-      return spreadFeatures(mask, perFeature, n, xs.shape);
+      return spreadFeatures(mask, drops, n, xs.shape);
     } finally {
       baseline?.dispose();
       call.release();

@@ -1,12 +1,11 @@
 import { type RandomState, toRng } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { type Baseline, resolveBaseline } from './internal/baseline.js';
+import type { Baseline } from './internal/baseline.js';
 import { checkSampleCount } from './internal/check-options.js';
-import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
+import { fillFeatureMask, resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
+import { withPerturbationCall } from './internal/perturbation-call.js';
 import { perturbedScores, targetScores } from './internal/perturbation-engine.js';
-import { prepareCall } from './internal/prepare-call.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { optionalPositiveInt } from './internal/validate-input.js';
 import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of {@link ShapleyValueSampling.attribute}. */
@@ -79,71 +78,51 @@ async function shapleyAttribute(
   where: string,
   drawOrders: (numFeatures: number) => Int32Array[],
 ): Promise<tf.Tensor> {
-  const call = await prepareCall(m, x, options, where);
-  const xs = call.x;
-  const { targets, numClasses } = call;
-  let baseline: tf.Tensor | undefined;
-  try {
-    const perEval = optionalPositiveInt(
-      options.perturbationsPerEval,
-      `${where}: perturbationsPerEval`,
-    );
-    baseline = resolveBaseline(
-      options.baselines ?? shapleyValueSamplingDefaults.baselines,
-      xs,
-      where,
-    );
-    const mask = await resolveFeatureMask(options.featureMask, xs, where);
-    const n = xs.shape[0]!;
-    const nf = mask.numFeatures;
-    const orders = drawOrders(nf);
-    // position[s][f]: where feature f comes in order s; coalition (s, k) holds positions < k.
-    const position = orders.map((order) => {
-      const pos = new Int32Array(nf);
-      for (let k = 0; k < nf; k++) pos[order[k]!] = k;
-      return pos;
-    });
-    const inner = Math.max(0, nf - 1);
-    const full = await targetScores(m.forward, xs, targets, numClasses, where);
-    const off = new Uint8Array(nf);
-    const scores = await perturbedScores(
-      {
-        forward: m.forward,
-        x: xs,
-        replacement: baseline,
-        targets,
-        numClasses,
-        where,
-        perturbationsPerEval: perEval,
-      },
-      1 + orders.length * inner,
-      (p, i, out) => {
+  return withPerturbationCall(
+    m,
+    x,
+    options,
+    where,
+    shapleyValueSamplingDefaults.baselines,
+    async ({ call, problem }) => {
+      const xs = call.x;
+      const { targets, numClasses } = call;
+      const mask = await resolveFeatureMask(options.featureMask, xs, where);
+      const n = xs.shape[0]!;
+      const nf = mask.numFeatures;
+      const orders = drawOrders(nf);
+      // position[s][f]: where feature f comes in order s; coalition (s, k) holds positions < k.
+      const position = orders.map((order) => {
+        const pos = new Int32Array(nf);
+        for (let k = 0; k < nf; k++) pos[order[k]!] = k;
+        return pos;
+      });
+      const inner = Math.max(0, nf - 1);
+      const full = await targetScores(m.forward, xs, targets, numClasses, where);
+      const off = new Uint8Array(nf);
+      const scores = await perturbedScores(problem, 1 + orders.length * inner, (p, i, out) => {
         if (p === 0) off.fill(1);
         else {
           const pos = position[Math.floor((p - 1) / inner)]!;
           const k = ((p - 1) % inner) + 1;
           for (let f = 0; f < nf; f++) off[f] = pos[f]! >= k ? 1 : 0;
         }
-        const base = mask.rows === 1 ? 0 : i * mask.itemSize;
-        for (let j = 0; j < mask.itemSize; j++) out[j] = off[mask.index[base + j]!]!;
-      },
-    );
-    const value = (s: number, k: number, i: number): number =>
-      k === 0 ? scores[i]! : k === nf ? full[i]! : scores[(1 + s * inner + k - 1) * n + i]!;
-    const perFeature = new Float64Array(n * nf);
-    for (let s = 0; s < orders.length; s++) {
-      const pos = position[s]!;
-      for (let i = 0; i < n; i++) {
-        for (let f = 0; f < nf; f++) {
-          const k = pos[f]!;
-          perFeature[i * nf + f]! += value(s, k + 1, i) - value(s, k, i);
+        fillFeatureMask(mask, i, off, out);
+      });
+      const value = (s: number, k: number, i: number): number =>
+        k === 0 ? scores[i]! : k === nf ? full[i]! : scores[(1 + s * inner + k - 1) * n + i]!;
+      const perFeature = new Float64Array(n * nf);
+      for (let s = 0; s < orders.length; s++) {
+        const pos = position[s]!;
+        for (let i = 0; i < n; i++) {
+          for (let f = 0; f < nf; f++) {
+            const k = pos[f]!;
+            perFeature[i * nf + f]! += value(s, k + 1, i) - value(s, k, i);
+          }
         }
       }
-    }
-    for (let j = 0; j < perFeature.length; j++) perFeature[j]! /= orders.length;
-    return spreadFeatures(mask, perFeature, n, xs.shape);
-  } finally {
-    baseline?.dispose();
-    call.release();
-  }
+      for (let j = 0; j < perFeature.length; j++) perFeature[j]! /= orders.length;
+      return spreadFeatures(mask, perFeature, n, xs.shape);
+    },
+  );
 }

@@ -1,11 +1,10 @@
 import { InterpError } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { type Baseline, resolveBaseline } from './internal/baseline.js';
-import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
+import type { Baseline } from './internal/baseline.js';
+import { fillFeatureMask, resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
+import { withPerturbationCall } from './internal/perturbation-call.js';
 import { perturbedScores } from './internal/perturbation-engine.js';
-import { prepareCall } from './internal/prepare-call.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { optionalPositiveInt } from './internal/validate-input.js';
 import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of {@link ShapleyValues.attribute}. */
@@ -50,62 +49,46 @@ export class ShapleyValues {
 
   async attribute(x: tf.Tensor, options: ShapleyValuesAttributeOptions = {}): Promise<tf.Tensor> {
     const where = 'ShapleyValues.attribute';
-    const m = this.model;
-    const call = await prepareCall(m, x, options, where);
-    const xs = call.x;
-    const { targets, numClasses } = call;
-    let baseline: tf.Tensor | undefined;
-    try {
-      const perEval = optionalPositiveInt(
-        options.perturbationsPerEval,
-        `${where}: perturbationsPerEval`,
-      );
-      const mask = await resolveFeatureMask(options.featureMask, xs, where);
-      const nf = mask.numFeatures;
-      const max = shapleyValuesDefaults.maxFeatures;
-      if (nf > max) {
-        throw new InterpError(
-          'INVALID_ARGUMENT',
-          `${where}: ${nf} features need 2^${nf} evaluations per item; exact Shapley values take at most ${max} features: group values with a featureMask or use ShapleyValueSampling`,
-        );
-      }
-      baseline = resolveBaseline(options.baselines ?? shapleyValuesDefaults.baselines, xs, where);
-      const n = xs.shape[0]!;
-      const coalitions = 2 ** nf;
-      const scores = await perturbedScores(
-        {
-          forward: m.forward,
-          x: xs,
-          replacement: baseline,
-          targets,
-          numClasses,
-          where,
-          perturbationsPerEval: perEval,
-        },
-        coalitions,
-        (s, i, out) => {
-          const base = mask.rows === 1 ? 0 : i * mask.itemSize;
-          for (let j = 0; j < mask.itemSize; j++) out[j] = (s >> mask.index[base + j]!) & 1 ? 0 : 1;
-        },
-      );
-      const weight = coalitionWeights(nf);
-      const perFeature = new Float64Array(n * nf);
-      for (let s = 0; s < coalitions; s++) {
-        const size = popcount(s);
-        for (let f = 0; f < nf; f++) {
-          if ((s >> f) & 1) continue;
-          const w = weight[size]!;
-          const withF = (s | (1 << f)) * n;
-          for (let i = 0; i < n; i++) {
-            perFeature[i * nf + f]! += w * (scores[withF + i]! - scores[s * n + i]!);
+    return withPerturbationCall(
+      this.model,
+      x,
+      options,
+      where,
+      shapleyValuesDefaults.baselines,
+      async ({ call, problem }) => {
+        const xs = call.x;
+        const mask = await resolveFeatureMask(options.featureMask, xs, where);
+        const nf = mask.numFeatures;
+        const max = shapleyValuesDefaults.maxFeatures;
+        if (nf > max) {
+          throw new InterpError(
+            'INVALID_ARGUMENT',
+            `${where}: ${nf} features need 2^${nf} evaluations per item; exact Shapley values take at most ${max} features: group values with a featureMask or use ShapleyValueSampling`,
+          );
+        }
+        const n = xs.shape[0]!;
+        const coalitions = 2 ** nf;
+        const off = new Uint8Array(nf);
+        const scores = await perturbedScores(problem, coalitions, (s, i, out) => {
+          for (let f = 0; f < nf; f++) off[f] = (s >> f) & 1 ? 0 : 1;
+          fillFeatureMask(mask, i, off, out);
+        });
+        const weight = coalitionWeights(nf);
+        const perFeature = new Float64Array(n * nf);
+        for (let s = 0; s < coalitions; s++) {
+          const size = popcount(s);
+          for (let f = 0; f < nf; f++) {
+            if ((s >> f) & 1) continue;
+            const w = weight[size]!;
+            const withF = (s | (1 << f)) * n;
+            for (let i = 0; i < n; i++) {
+              perFeature[i * nf + f]! += w * (scores[withF + i]! - scores[s * n + i]!);
+            }
           }
         }
-      }
-      return spreadFeatures(mask, perFeature, n, xs.shape);
-    } finally {
-      baseline?.dispose();
-      call.release();
-    }
+        return spreadFeatures(mask, perFeature, n, xs.shape);
+      },
+    );
   }
 }
 

@@ -1,13 +1,17 @@
 import type { RandomGenerator } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AttributeOptions } from '../types.js';
-import { type Baseline, resolveBaseline } from './baseline.js';
-import { type ResolvedFeatureMask, resolveFeatureMask, spreadFeatures } from './feature-mask.js';
+import type { Baseline } from './baseline.js';
+import {
+  fillFeatureMask,
+  type ResolvedFeatureMask,
+  resolveFeatureMask,
+  spreadFeatures,
+} from './feature-mask.js';
 import type { LinearFit } from './lime-linear-model.js';
+import { withPerturbationCall } from './perturbation-call.js';
 import { perturbedScores } from './perturbation-engine.js';
-import { prepareCall } from './prepare-call.js';
 import type { ResolvedModel } from './resolve-model.js';
-import { optionalPositiveInt } from './validate-input.js';
 
 /** The options Lime and KernelShap share. */
 export interface SurrogateOptions extends AttributeOptions {
@@ -49,16 +53,9 @@ export async function surrogateAttribute(
   recipe: SurrogateRecipe,
   where: string,
 ): Promise<tf.Tensor> {
-  const call = await prepareCall(m, x, options, where);
-  const xs = call.x;
-  const { targets, numClasses } = call;
-  let baseline: tf.Tensor | undefined;
-  try {
-    const perEval = optionalPositiveInt(
-      options.perturbationsPerEval,
-      `${where}: perturbationsPerEval`,
-    );
-    baseline = resolveBaseline(options.baselines ?? 0, xs, where);
+  // Captum's Lime and KernelShap both default the baseline to 0.
+  return withPerturbationCall(m, x, options, where, 0, async ({ call, baseline, problem }) => {
+    const xs = call.x;
     const mask = await resolveFeatureMask(options.featureMask, xs, where);
     const n = xs.shape[0]!;
     const nf = mask.numFeatures;
@@ -69,23 +66,12 @@ export async function surrogateAttribute(
         recipe.draw(rng, s, samples.subarray(off, off + nf));
       }
     }
-    const scores = await perturbedScores(
-      {
-        forward: m.forward,
-        x: xs,
-        replacement: baseline,
-        targets,
-        numClasses,
-        where,
-        perturbationsPerEval: perEval,
-      },
-      nSamples,
-      (s, i, out) => {
-        const present = samples.subarray((i * nSamples + s) * nf, (i * nSamples + s + 1) * nf);
-        const base = mask.rows === 1 ? 0 : i * mask.itemSize;
-        for (let j = 0; j < mask.itemSize; j++) out[j] = present[mask.index[base + j]!] ? 0 : 1;
-      },
-    );
+    const off = new Uint8Array(nf);
+    const scores = await perturbedScores(problem, nSamples, (s, i, out) => {
+      const present = samples.subarray((i * nSamples + s) * nf, (i * nSamples + s + 1) * nf);
+      for (let k = 0; k < nf; k++) off[k] = present[k] ? 0 : 1;
+      fillFeatureMask(mask, i, off, out);
+    });
     const sums = recipe.needsCosine ? await featureSums(xs, baseline, mask) : undefined;
     const coefs = new Float64Array(n * nf);
     const design = new Float64Array(nSamples * nf);
@@ -101,10 +87,7 @@ export async function surrogateAttribute(
       coefs.set(recipe.fit(design, y, w, nSamples, nf).coef, i * nf);
     }
     return spreadFeatures(mask, coefs, n, xs.shape);
-  } finally {
-    baseline?.dispose();
-    call.release();
-  }
+  });
 }
 
 /** Per item and feature: sum of x^2, of x * baseline and of baseline^2 over the feature's values. */
