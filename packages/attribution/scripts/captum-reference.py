@@ -975,6 +975,7 @@ def main():
 
     toy_models(os.path.join(OUT, "toy"))
     toy_simple_lrp_rules(os.path.join(OUT, "toy"))
+    toy_avgpool_cnn()
 
 
 SOFTMAX_NOTE = (
@@ -1116,6 +1117,42 @@ def toy_simple_lrp_rules(out):
     lrp_rules_case(rec, model, x, t, "layer-lrp-input-linear2", {}, layer="linear2", to_input=True)
     lrp_rules_case(rec, model, x, t, "layer-lrp-linear", {}, layer="linear")
     rec.write(os.path.join("toy", "simple-lrp-neg.json"))
+
+
+class AvgPoolCnn(nn.Module):
+    """conv (1 -> 2, 3x3, pad 1) -> ReLU -> AvgPool2d(2) -> Dropout -> flatten -> linear 8 -> 2."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3, padding=1)
+        self.relu = nn.ReLU()
+        self.pool = nn.AvgPool2d(2)
+        self.drop = nn.Dropout(0.5)
+        self.fc = nn.Linear(8, 2)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.drop(self.pool(self.relu(self.conv(x)))), 1))
+
+
+def toy_avgpool_cnn():
+    """LRP through an average pool and a dropout (Captum's EpsilonRule and pass-through)."""
+    seed_all(2)
+    model = AvgPoolCnn()
+    model.eval()
+    x = exact((2, 1, 4, 4), 7)
+    names = export(model, x, os.path.join("toy", "avgpool-cnn.onnx"))
+    assert any("AveragePool" in n for n in names), names
+    model = model.double()
+    rec = Recorder(model, x, "toy/avgpool-cnn.onnx")
+    t = [1, 0]
+    lrp_rules_case(rec, model, x, t, "lrp", {})
+    lrp_rules_case(
+        rec, model, x, t, "lrp-gamma-alpha-beta",
+        {"conv": {"rule": "GammaRule"}, "fc": {"rule": "Alpha1_Beta0_Rule"}},
+    )
+    lrp_rules_case(rec, model, x, t, "layer-lrp-pool", {}, layer="pool")
+    lrp_rules_case(rec, model, x, t, "layer-lrp-input-pool", {}, layer="pool", to_input=True)
+    rec.write(os.path.join("toy", "avgpool-cnn.json"))
 
 
 if __name__ == "__main__":

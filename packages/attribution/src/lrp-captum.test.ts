@@ -16,12 +16,15 @@ import { expectLrpCase, runLrpCase } from './test-lrp-cases.js';
 
 // Captum's test_lrp.py rule cases (SimpleLRPModel with one weight -2): not in the shared list.
 const simpleLrpNeg = 'toy/simple-lrp-neg' as CaptumModelName;
+// Average pooling and dropout (EpsilonRule, pass-through) in a small CNN.
+const avgPoolCnn = 'toy/avgpool-cnn' as CaptumModelName;
 const names: readonly CaptumModelName[] = [
   'rescnn',
   'mlp',
   'mlp-softmax',
   'toy/simple-lrp',
   simpleLrpNeg,
+  avgPoolCnn,
   'toy/multilayer',
   'toy/relu-linear',
 ];

@@ -25,6 +25,10 @@ const ONNX_KINDS: Record<string, LrpNodeKind> = {
   Transpose: 'reshape',
   Squeeze: 'reshape',
   Unsqueeze: 'reshape',
+  // nn.AvgPool2d with padding exports as Constant -> Pad -> AveragePool inside the module: the
+  // zero padding is linear, so its plain gradient gives Captum's module-level rule.
+  Pad: 'reshape',
+  Constant: 'reshape',
 };
 
 const LAYER_KINDS: Record<string, LrpNodeKind> = {
@@ -43,7 +47,7 @@ const LAYER_KINDS: Record<string, LrpNodeKind> = {
 
 /** The node types LRP handles, for error messages and docs. */
 export const lrpSupportedNodes =
-  'linear (Gemm, MatMul, Dense), convolution, batch norm, max/average pooling and add (epsilon rule by default), ReLU, Tanh and dropout (relevance passed through), flatten and reshape';
+  'linear (Gemm, MatMul, Dense), convolution, batch norm, max/average pooling and add (epsilon rule by default), ReLU, Tanh and dropout (relevance passed through), flatten, reshape and zero padding';
 
 /**
  * LRP's kind of a node: a layer with a rule (linear, conv, batch norm, pooling, add: epsilon
