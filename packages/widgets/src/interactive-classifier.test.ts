@@ -223,8 +223,8 @@ describe('InteractiveClassifier', () => {
     expect(() => InteractiveClassifier.fromInterpretation({} as never)).toThrow(
       /needs a ClassificationInterpretation/,
     );
-    expect(() => new InteractiveClassifier(undefined, { attribution: 'lime' as never })).toThrow(
-      "invalid attribution: \"lime\"; expected one of 'saliency', 'gxi', 'ig', 'gradcam', 'deeplift', 'gradient-shap', 'guided-backprop', 'deconvolution'",
+    expect(() => new InteractiveClassifier(undefined, { attribution: 'limes' as never })).toThrow(
+      /^invalid attribution: "limes"; expected one of 'saliency', 'gxi', 'ig', /,
     );
     expect(() => new InteractiveClassifier(undefined, { dsIdx: 2 })).toThrow(InterpError);
     expect(() => new InteractiveClassifier(undefined, { pageSize: 0 })).toThrow(/pageSize/);

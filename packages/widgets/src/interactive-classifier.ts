@@ -5,9 +5,9 @@ import { colormap, imageToDataURL } from '@interp/viz/image';
 import { className, clear, fmt, h } from './internal/dom.js';
 import { selectValue, setSelectValue } from './internal/form-controls.js';
 import {
-  ATTRIBUTION_LABELS,
   ATTRIBUTION_METHODS,
   type AttributionMethod,
+  attributionLabel,
   itemAttribution,
 } from './internal/item-attribution.js';
 import { showTarget, widgetLearner, widgetRoot } from './internal/widget-shell.js';
@@ -227,7 +227,7 @@ export class InteractiveClassifier {
       this.announce(`Item ${index} opened.`);
       return;
     }
-    let label = `${ATTRIBUTION_LABELS[method]} for class ${className(names, predicted)}`;
+    let label = `${attributionLabel(method)} for class ${className(names, predicted)}`;
     const pending = h(doc, 'p', { attrs: { 'aria-busy': 'true' }, text: `Computing ${label}…` });
     p.detail.append(pending);
     try {
@@ -235,7 +235,7 @@ export class InteractiveClassifier {
       if (token !== this.attributionToken) return;
       pending.remove();
       if (drawn.layer !== undefined) {
-        label = `${ATTRIBUTION_LABELS[method]} (layer ${drawn.layer}) for class ${className(names, predicted)}`;
+        label = `${attributionLabel(method)} (layer ${drawn.layer}) for class ${className(names, predicted)}`;
       }
       panels.append(
         h(doc, 'figure', { class: 'iw-attribution' }, [

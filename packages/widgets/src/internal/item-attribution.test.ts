@@ -1,3 +1,4 @@
+import { METHOD_NAMES } from '@interp/attribution/methods';
 import { arrayDataLoader, DataLoaders, InterpError, Learner, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
@@ -91,4 +92,59 @@ describe('the classifier widget draws Grad-CAM on the last conv layer', () => {
     expect(root2.querySelector('.iw-attribution img')).not.toBeNull();
     expect(root2.querySelector('.iw-blank')).toBeNull();
   });
+});
+
+describe('the classifier widget offers every method of @interp/attribution/methods', () => {
+  it('lists the catalog in its menu and draws each method on a small CNN, leaking no tensor', async () => {
+    // conv(2, 3x3) - relu - maxpool - flatten - dense(2) on 6x6 images (the ReLU a layer of its
+    // own: DeepLift and LRP have no rule for a fused activation): layer methods read 'conv' (the
+    // last convolution), neuron methods its most active unit.
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({
+          name: 'conv',
+          inputShape: [6, 6, 1],
+          filters: 2,
+          kernelSize: 3,
+          padding: 'same',
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+        }),
+        tfl.layers.reLU(),
+        tfl.layers.maxPooling2d({ poolSize: 2 }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({
+          units: 2,
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+        }),
+      ],
+    });
+    const x = {
+      data: Float32Array.from({ length: 2 * 36 }, (_, i) => ((i * 7) % 11) / 10),
+      shape: [2, 6, 6, 1],
+    };
+    const dl = arrayDataLoader(x, { data: Int32Array.from([0, 1]), shape: [2] });
+    const learn = Learner.fromLayersModel(model, { dls: new DataLoaders(dl, dl) });
+    const dom = testDom();
+    const w = new InteractiveClassifier(learn, { document: dom.document });
+    const root = await w.show(dom.container);
+    const menu = root.querySelector('select[name=attribution]') as HTMLSelectElement;
+    expect(Array.from(menu.options, (o) => o.value)).toEqual([...METHOD_NAMES]);
+    const failed: string[] = [];
+    for (const name of METHOD_NAMES) {
+      menu.value = name;
+      const before = tf.memory().numTensors;
+      await w.selectItem(0);
+      const leaked = tf.memory().numTensors - before;
+      if (leaked !== 0) failed.push(`${name}: leaked ${leaked} tensors`);
+      const img = root.querySelector('.iw-attribution img');
+      if (!img?.getAttribute('src')?.startsWith('data:image/png;base64,')) {
+        failed.push(`${name}: ${root.querySelector('.iw-error')?.textContent ?? 'no image'}`);
+      }
+    }
+    // Permuting a feature across the batch needs 2+ items; the widget explains one: it says so.
+    expect(failed).toEqual([
+      'feature-permutation: Error computing the attribution: FeaturePermutation.attribute: x has 1 item; permuting a feature across the batch needs at least 2 items',
+    ]);
+    model.dispose();
+  }, 60_000); // 40 methods on a shared 2-core machine
 });

@@ -1,9 +1,9 @@
 import { h } from '../internal/dom.js';
 import { selectValue, setSelectValue } from '../internal/form-controls.js';
 import {
-  ATTRIBUTION_LABELS,
   ATTRIBUTION_METHODS,
   type AttributionMethod,
+  attributionLabel,
 } from '../internal/item-attribution.js';
 import { type KeyboardGrid, keyboardGrid } from '../internal/keyboard-grid.js';
 import { statusRegion } from '../internal/widget-shell.js';
@@ -80,7 +80,7 @@ export function classifierLayout(
   if (o.method) {
     method = h(doc, 'select', { attrs: { id: `${id}-method`, name: 'attribution' } });
     for (const m of ATTRIBUTION_METHODS) {
-      method.append(h(doc, 'option', { attrs: { value: m }, text: ATTRIBUTION_LABELS[m] }));
+      method.append(h(doc, 'option', { attrs: { value: m }, text: attributionLabel(m) }));
     }
     setSelectValue(method, o.method);
     method.addEventListener('change', () => o.onMethod());
