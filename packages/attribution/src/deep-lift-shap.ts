@@ -1,11 +1,14 @@
-import type { NodeHook } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { type DeepLiftOptions, deepLiftDefaults } from './deep-lift.js';
+import type { DeepLiftOptions } from './deep-lift.js';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
 import { resolveBaselineDistribution } from './internal/baseline-distribution.js';
 import { convergenceDelta } from './internal/convergence-delta.js';
-import { deepLiftAttributions } from './internal/deep-lift-core.js';
-import { deepLiftHooks } from './internal/deep-lift-rules.js';
+import {
+  type DeepLiftSetup,
+  deepLiftAttributions,
+  deepLiftDefaults,
+  deepLiftSetup,
+} from './internal/deep-lift-core.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { requireGraphNodes } from './internal/require-graph-nodes.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
@@ -39,15 +42,14 @@ export const deepLiftShapMinBaselines = 2;
 export class DeepLiftShap implements Attribution<DeepLiftShapAttributeOptions> {
   readonly multiplyByInputs: boolean;
   private readonly model: ResolvedModel;
-  private readonly hooks: Record<string, NodeHook>;
+  private readonly setup: DeepLiftSetup;
 
   constructor(model: AttributionModel, options: DeepLiftOptions = {}) {
     const where = 'DeepLiftShap';
     this.model = resolveModel(model, where);
     requireGraphNodes(this.model.graph, where);
-    this.multiplyByInputs = options.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs;
-    const eps = options.eps ?? deepLiftDefaults.eps;
-    this.hooks = deepLiftHooks(this.model.graph, where, this.model.layersModel, eps);
+    this.setup = deepLiftSetup(this.model, options, where);
+    this.multiplyByInputs = this.setup.multiplyByInputs;
   }
 
   attribute(
@@ -86,15 +88,13 @@ export class DeepLiftShap implements Attribution<DeepLiftShapAttributeOptions> {
           (_, r) => call.targets[Math.floor(r / b)]!,
         );
         const mask = targetMask(targets, call.numClasses);
-        const pairs = deepLiftAttributions(
-          m,
-          xs,
-          refs,
+        const pairs = deepLiftAttributions(m, {
+          ...this.setup,
+          x: xs,
+          reference: refs,
           mask,
-          this.hooks,
-          this.multiplyByInputs,
           where,
-        );
+        });
         const mean = tf.mean(tf.reshape(pairs, [n, b, ...item]), 1);
         if (!wantDelta) return [mean];
         return [mean, convergenceDelta(m, xs, refs, pairs, mask, where)];

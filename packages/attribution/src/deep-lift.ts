@@ -1,10 +1,14 @@
-import type { NodeHook } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
-import { type Baseline, resolveBaseline } from './internal/baseline.js';
+import type { Baseline } from './internal/baseline.js';
 import { convergenceDelta } from './internal/convergence-delta.js';
-import { deepLiftAttributions } from './internal/deep-lift-core.js';
-import { deepLiftEps, deepLiftHooks } from './internal/deep-lift-rules.js';
+import {
+  type DeepLiftSetup,
+  deepLiftAttributions,
+  deepLiftDefaults,
+  deepLiftReference,
+  deepLiftSetup,
+} from './internal/deep-lift-core.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { requireGraphNodes } from './internal/require-graph-nodes.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
@@ -27,13 +31,7 @@ export interface DeepLiftAttributeOptions extends AttributeOptions {
   returnConvergenceDelta?: boolean;
 }
 
-/** Defaults of {@link DeepLift}, written once. */
-export const deepLiftDefaults = {
-  multiplyByInputs: true,
-  eps: deepLiftEps,
-  baselines: 0,
-  returnConvergenceDelta: false,
-} as const;
+export { deepLiftDefaults };
 
 /**
  * DeepLift (Shrikumar et al. 2017) with Captum's rules: the rescale rule on every ReLU, ELU,
@@ -54,15 +52,14 @@ export const deepLiftDefaults = {
 export class DeepLift implements Attribution<DeepLiftAttributeOptions> {
   readonly multiplyByInputs: boolean;
   private readonly model: ResolvedModel;
-  private readonly hooks: Record<string, NodeHook>;
+  private readonly setup: DeepLiftSetup;
 
   constructor(model: AttributionModel, options: DeepLiftOptions = {}) {
     const where = 'DeepLift';
     this.model = resolveModel(model, where);
     requireGraphNodes(this.model.graph, where);
-    this.multiplyByInputs = options.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs;
-    const eps = options.eps ?? deepLiftDefaults.eps;
-    this.hooks = deepLiftHooks(this.model.graph, where, this.model.layersModel, eps);
+    this.setup = deepLiftSetup(this.model, options, where);
+    this.multiplyByInputs = this.setup.multiplyByInputs;
   }
 
   attribute(
@@ -77,31 +74,21 @@ export class DeepLift implements Attribution<DeepLiftAttributeOptions> {
     const where = 'DeepLift.attribute';
     const m = this.model;
     const call = await prepareCall(m, x, options, where);
+    let reference: tf.Tensor | undefined;
     try {
-      const baseline = resolveBaseline(
-        options.baselines ?? deepLiftDefaults.baselines,
-        call.x,
-        where,
-      );
+      const ref = deepLiftReference(options.baselines, call.x, where);
+      reference = ref;
       const wantDelta = options.returnConvergenceDelta ?? deepLiftDefaults.returnConvergenceDelta;
       const [attributions, delta] = tf.tidy(() => {
-        const reference = tf.broadcastTo(baseline, call.x.shape);
-        baseline.dispose();
         const mask = targetMask(call.targets, call.numClasses);
-        const attributions = deepLiftAttributions(
-          m,
-          call.x,
-          reference,
-          mask,
-          this.hooks,
-          this.multiplyByInputs,
-          where,
-        );
+        const pass = { ...this.setup, x: call.x, reference: ref, mask, where };
+        const attributions = deepLiftAttributions(m, pass);
         if (!wantDelta) return [attributions];
-        return [attributions, convergenceDelta(m, call.x, reference, attributions, mask, where)];
+        return [attributions, convergenceDelta(m, call.x, ref, attributions, mask, where)];
       });
       return delta === undefined ? attributions : { attributions, delta: delta as tf.Tensor1D };
     } finally {
+      reference?.dispose();
       call.release();
     }
   }

@@ -1,12 +1,14 @@
-import { InterpError, type NodeHook } from '@interp/core';
+import { InterpError } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { deepLiftDefaults } from './deep-lift.js';
-import { deepLiftHooks } from './internal/deep-lift-rules.js';
-import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.js';
+import type { DeepLiftSetup } from './internal/deep-lift-core.js';
+import type { LayerTarget } from './internal/layer-gradient.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
-import { layerMethodDefaults } from './layer-activation.js';
-import { type LayerDeepLiftOptions, layerDeepLiftAttributions } from './layer-deep-lift.js';
+import {
+  type LayerDeepLiftOptions,
+  layerDeepLiftAttributions,
+  layerDeepLiftSetup,
+} from './layer-deep-lift.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of {@link LayerDeepLiftShap.attribute}. */
@@ -30,19 +32,12 @@ export interface LayerDeepLiftShapAttributeOptions extends AttributeOptions {
 export class LayerDeepLiftShap implements Attribution<LayerDeepLiftShapAttributeOptions> {
   readonly multiplyByInputs: boolean;
   private readonly target: LayerTarget;
-  private readonly hooks: Record<string, NodeHook>;
+  private readonly setup: DeepLiftSetup;
 
   constructor(model: AttributionModel, options: LayerDeepLiftOptions) {
     const where = 'LayerDeepLiftShap';
-    this.target = resolveLayerTarget(
-      model,
-      options?.layer,
-      where,
-      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
-    );
-    this.multiplyByInputs = options.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs;
-    const m = this.target.model;
-    this.hooks = deepLiftHooks(m.graph, where, m.layersModel, options.eps ?? deepLiftDefaults.eps);
+    ({ target: this.target, setup: this.setup } = layerDeepLiftSetup(model, options, where));
+    this.multiplyByInputs = this.setup.multiplyByInputs;
   }
 
   async attribute(x: tf.Tensor, options: LayerDeepLiftShapAttributeOptions): Promise<tf.Tensor> {
@@ -77,15 +72,9 @@ export class LayerDeepLiftShap implements Attribution<LayerDeepLiftShapAttribute
         }
         const xs = tf.gather(call.x, tf.tensor1d(itemRows, 'int32'));
         const refs = tf.gather(tf.cast(baselines, 'float32'), tf.tensor1d(baseRows, 'int32'));
-        const attr = layerDeepLiftAttributions(
-          this.target,
-          xs,
-          refs,
-          targetMask(targets, call.numClasses),
-          this.hooks,
-          this.multiplyByInputs,
-          where,
-        );
+        const mask = targetMask(targets, call.numClasses);
+        const pass = { ...this.setup, x: xs, reference: refs, mask, where };
+        const attr = layerDeepLiftAttributions(this.target, pass);
         return tf.mean(tf.reshape(attr, [n, b, ...attr.shape.slice(1)]), 1);
       });
     } finally {

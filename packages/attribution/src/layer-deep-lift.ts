@@ -1,14 +1,14 @@
-import type { NodeHook } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  type DeepLiftAttributeOptions,
-  type DeepLiftOptions,
-  deepLiftDefaults,
-} from './deep-lift.js';
+import type { DeepLiftAttributeOptions, DeepLiftOptions } from './deep-lift.js';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
-import { resolveBaseline } from './internal/baseline.js';
 import { convergenceDelta } from './internal/convergence-delta.js';
-import { deepLiftHooks } from './internal/deep-lift-rules.js';
+import {
+  type DeepLiftPass,
+  type DeepLiftSetup,
+  deepLiftDefaults,
+  deepLiftReference,
+  deepLiftSetup,
+} from './internal/deep-lift-core.js';
 import {
   type LayerTarget,
   layerActivation,
@@ -24,22 +24,30 @@ import type { Attribution, AttributionModel } from './types.js';
 /** Options of the {@link LayerDeepLift} and {@link LayerDeepLiftShap} constructors. */
 export interface LayerDeepLiftOptions extends LayerMethodOptions, DeepLiftOptions {}
 
+/** The layer a LayerDeepLift variant attributes to, and its DeepLift rules. */
+export function layerDeepLiftSetup(
+  model: AttributionModel,
+  options: LayerDeepLiftOptions,
+  where: string,
+): { target: LayerTarget; setup: DeepLiftSetup } {
+  const target = resolveLayerTarget(
+    model,
+    options?.layer,
+    where,
+    options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+  );
+  return { target, setup: deepLiftSetup(target.model, options, where) };
+}
+
 /**
- * LayerDeepLift's attributions of x against `reference` (both [R, ...item]) with `mask` [R, C]:
+ * LayerDeepLift's attributions of one pass (x and its reference [R, ...item], `mask` [R, C]):
  * the model runs on the paired batch [x; reference] with DeepLift's rules as hooks, the layer's
  * output is fed back in so the target scores are differentiated with respect to it, and the
  * multipliers of x's half are multiplied by layer(x) - layer(reference) when `multiplyByInputs`.
  */
-export function layerDeepLiftAttributions(
-  target: LayerTarget,
-  x: tf.Tensor,
-  reference: tf.Tensor,
-  mask: tf.Tensor2D,
-  hooks: Readonly<Record<string, NodeHook>>,
-  multiplyByInputs: boolean,
-  where: string,
-): tf.Tensor {
+export function layerDeepLiftAttributions(target: LayerTarget, pass: DeepLiftPass): tf.Tensor {
   const { model, layer } = target;
+  const { x, reference, mask, hooks, where } = pass;
   return tf.tidy(() => {
     const paired = tf.concat([x, reference], 0);
     const acts = layerActivation(model.graph, paired, layer, hooks);
@@ -48,7 +56,7 @@ export function layerDeepLiftAttributions(
     const both = tf.concat([mask, mask], 0) as tf.Tensor2D;
     const grads = layerGradient(model.graph, paired, acts, layer, both, where, hooks);
     const [multipliers] = halves(grads);
-    if (!multiplyByInputs) return multipliers;
+    if (!pass.multiplyByInputs) return multipliers;
     const [ax, ar] = halves(acts);
     return tf.mul(multipliers, tf.sub(ax, ar));
   });
@@ -71,19 +79,15 @@ export function layerDeepLiftAttributions(
 export class LayerDeepLift implements Attribution<DeepLiftAttributeOptions> {
   readonly multiplyByInputs: boolean;
   private readonly target: LayerTarget;
-  private readonly hooks: Record<string, NodeHook>;
+  private readonly setup: DeepLiftSetup;
 
   constructor(model: AttributionModel, options: LayerDeepLiftOptions) {
-    const where = 'LayerDeepLift';
-    this.target = resolveLayerTarget(
+    ({ target: this.target, setup: this.setup } = layerDeepLiftSetup(
       model,
-      options?.layer,
-      where,
-      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
-    );
-    this.multiplyByInputs = options.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs;
-    const m = this.target.model;
-    this.hooks = deepLiftHooks(m.graph, where, m.layersModel, options.eps ?? deepLiftDefaults.eps);
+      options,
+      'LayerDeepLift',
+    ));
+    this.multiplyByInputs = this.setup.multiplyByInputs;
   }
 
   attribute(
@@ -98,32 +102,22 @@ export class LayerDeepLift implements Attribution<DeepLiftAttributeOptions> {
     const where = 'LayerDeepLift.attribute';
     const m = this.target.model;
     const call = await prepareCall(m, x, options, where);
+    let reference: tf.Tensor | undefined;
     try {
-      const baseline = resolveBaseline(
-        options.baselines ?? deepLiftDefaults.baselines,
-        call.x,
-        where,
-      );
+      const ref = deepLiftReference(options.baselines, call.x, where);
+      reference = ref;
       return tf.tidy(() => {
-        const reference = tf.broadcastTo(baseline, call.x.shape);
-        baseline.dispose();
         const mask = targetMask(call.targets, call.numClasses);
-        const attributions = layerDeepLiftAttributions(
-          this.target,
-          call.x,
-          reference,
-          mask,
-          this.hooks,
-          this.multiplyByInputs,
-          where,
-        );
+        const pass = { ...this.setup, x: call.x, reference: ref, mask, where };
+        const attributions = layerDeepLiftAttributions(this.target, pass);
         if (!(options.returnConvergenceDelta ?? deepLiftDefaults.returnConvergenceDelta)) {
           return attributions;
         }
-        const delta = convergenceDelta(m, call.x, reference, attributions, mask, where);
+        const delta = convergenceDelta(m, call.x, ref, attributions, mask, where);
         return { attributions, delta } as never;
       });
     } finally {
+      reference?.dispose();
       call.release();
     }
   }

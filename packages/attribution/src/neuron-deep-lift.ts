@@ -1,8 +1,6 @@
-import type { NodeHook } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { deepLiftDefaults } from './deep-lift.js';
-import { type Baseline, resolveBaseline } from './internal/baseline.js';
-import { deepLiftHooks } from './internal/deep-lift-rules.js';
+import type { Baseline } from './internal/baseline.js';
+import { type DeepLiftSetup, deepLiftReference, deepLiftSetup } from './internal/deep-lift-core.js';
 import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.js';
 import { neuronInputGradient, prepareNeuronCall } from './internal/neuron-selector.js';
 import type { LayerDeepLiftOptions } from './layer-deep-lift.js';
@@ -31,41 +29,38 @@ export interface NeuronDeepLiftAttributeOptions extends NeuronAttributeOptions {
 export class NeuronDeepLift {
   readonly multiplyByInputs: boolean;
   private readonly target: LayerTarget;
-  private readonly hooks: Record<string, NodeHook>;
+  private readonly setup: DeepLiftSetup;
 
   constructor(model: AttributionModel, options: LayerDeepLiftOptions) {
     const where = 'NeuronDeepLift';
     this.target = resolveLayerTarget(model, options?.layer, where);
-    this.multiplyByInputs = options.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs;
-    const m = this.target.model;
-    this.hooks = deepLiftHooks(m.graph, where, m.layersModel, options.eps ?? deepLiftDefaults.eps);
+    this.setup = deepLiftSetup(this.target.model, options, where);
+    this.multiplyByInputs = this.setup.multiplyByInputs;
   }
 
   async attribute(x: tf.Tensor, options: NeuronDeepLiftAttributeOptions): Promise<tf.Tensor> {
     const where = 'NeuronDeepLift.attribute';
     const { model, layer } = this.target;
     const call = prepareNeuronCall(model.graph, layer, x, options, where);
+    let reference: tf.Tensor | undefined;
     try {
-      const baseline = resolveBaseline(
-        options.baselines ?? deepLiftDefaults.baselines,
-        call.x,
-        where,
-      );
+      const ref = deepLiftReference(options.baselines, call.x, where);
+      reference = ref;
       return tf.tidy(() => {
-        const reference = tf.broadcastTo(baseline, call.x.shape);
-        baseline.dispose();
+        const { hooks } = this.setup;
         const multipliers = neuronInputGradient(
           model.graph,
           call.x,
           layer,
           call.selector,
           where,
-          this.hooks,
-          reference,
+          hooks,
+          ref,
         );
-        return this.multiplyByInputs ? tf.mul(multipliers, tf.sub(call.x, reference)) : multipliers;
+        return this.multiplyByInputs ? tf.mul(multipliers, tf.sub(call.x, ref)) : multipliers;
       });
     } finally {
+      reference?.dispose();
       call.release();
     }
   }
