@@ -36,8 +36,8 @@ export const lrpDefaults = {
  * Layer-wise relevance propagation (Bach et al. 2015) as Captum 0.8's `LRP`: the target score
  * is redistributed node by node down to the input. Captum's default rule per node type:
  * EpsilonRule (1e-9) on linear (Gemm, MatMul, Dense), convolution, batch norm, max/average
- * pooling and add nodes; ReLU, Tanh and dropout pass relevance through unchanged; flatten and
- * reshape carry it (as do the functional ops of a PyTorch export, which Captum never sees).
+ * pooling and add nodes; ReLU, Tanh and dropout pass relevance through unchanged; flatten,
+ * reshape and padding carry it (as do the functional ops of a PyTorch export, which Captum never sees).
  * Other nodes (Sigmoid, Softmax, tfjs layers with a fused activation, ...) are refused with a
  * NOT_SUPPORTED InterpError naming them, as Captum raises, unless `rules` gives them one.
  * Per-node rules: EpsilonRule, GammaRule, Alpha1Beta0Rule, IdentityRule. The delta is the target

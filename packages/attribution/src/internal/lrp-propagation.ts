@@ -142,7 +142,7 @@ export function lrpRelevance(
     captured: undefined,
     kept: [],
     input: undefined,
-    inputName: undefined,
+    inputName: plan.inputName,
   };
   const hooks = lrpHooks(plan, rebuilds, state, capture);
   const wrap = tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {

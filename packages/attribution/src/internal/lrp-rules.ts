@@ -87,6 +87,11 @@ export interface LrpPlan {
   readonly rules: ReadonlyMap<string, LrpRule>;
   /** By tensor name (node outputs and the graph input): how its relevance is formed. */
   readonly tensorActions: ReadonlyMap<string, LrpTensorAction>;
+  /**
+   * The graph input's name as the nodes read it, if a rule node reads exactly one tensor no node
+   * writes (the run also finds it by identity, for graphs that name it otherwise).
+   */
+  readonly inputName: string | undefined;
   /** Weight-rule rebuilds found for an input shape (checked once per shape, see lrpRebuilds). */
   readonly rebuildCache: Map<string, Map<string, Rebuild>>;
 }
@@ -152,7 +157,10 @@ export function lrpPlan(graph: ModelGraph, where: string, options: LrpPlanOption
       );
     }
   }
-  return { kinds, rules, tensorActions, rebuildCache: new Map() };
+  const produced = new Set(graph.nodes.flatMap((n) => n.outputs));
+  const unproduced = [...tensorActions.keys()].filter((name) => !produced.has(name));
+  const inputName = unproduced.length === 1 ? unproduced[0] : undefined;
+  return { kinds, rules, tensorActions, inputName, rebuildCache: new Map() };
 }
 
 /** The explicit rules by node name; keys are node names or module paths (every node of the module). */
