@@ -1,11 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { hookedGradient } from './internal/hooked-gradient.js';
-import { prepareCall } from './internal/prepare-call.js';
-import { reluRuleHooks } from './internal/relu-hooks.js';
-import { requireGraphNodes } from './internal/require-graph-nodes.js';
-import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { targetMask } from './internal/targets.js';
-import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
+import { ReluRuleAttribution } from './internal/relu-rule-attribution.js';
+import type { AttributionModel } from './types.js';
 
 /**
  * Deconvolution (Zeiler and Fergus 2014; Captum's `Deconvolution`): the gradient of
@@ -20,25 +14,8 @@ import type { AttributeOptions, Attribution, AttributionModel } from './types.js
  * deconv.dispose();
  * ```
  */
-export class Deconvolution implements Attribution {
-  private readonly model: ResolvedModel;
-
+export class Deconvolution extends ReluRuleAttribution {
   constructor(model: AttributionModel) {
-    this.model = resolveModel(model, 'Deconvolution');
-    requireGraphNodes(this.model.graph, 'Deconvolution');
-  }
-
-  async attribute(x: tf.Tensor, options: AttributeOptions = {}): Promise<tf.Tensor> {
-    const where = 'Deconvolution.attribute';
-    const m = this.model;
-    const call = await prepareCall(m, x, options, where);
-    try {
-      const hooks = reluRuleHooks(m.graph, 'deconv', m.layersModel);
-      return tf.tidy(() =>
-        hookedGradient(m, call.x, targetMask(call.targets, call.numClasses), hooks, where),
-      );
-    } finally {
-      call.release();
-    }
+    super(model, 'deconv', 'Deconvolution');
   }
 }

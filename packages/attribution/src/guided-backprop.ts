@@ -1,11 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { hookedGradient } from './internal/hooked-gradient.js';
-import { prepareCall } from './internal/prepare-call.js';
-import { reluRuleHooks } from './internal/relu-hooks.js';
-import { requireGraphNodes } from './internal/require-graph-nodes.js';
-import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { targetMask } from './internal/targets.js';
-import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
+import { ReluRuleAttribution } from './internal/relu-rule-attribution.js';
+import type { AttributionModel } from './types.js';
 
 /**
  * Guided backpropagation (Springenberg et al. 2014; Captum's `GuidedBackprop`): the gradient of
@@ -20,25 +14,8 @@ import type { AttributeOptions, Attribution, AttributionModel } from './types.js
  * gbp.dispose();
  * ```
  */
-export class GuidedBackprop implements Attribution {
-  private readonly model: ResolvedModel;
-
+export class GuidedBackprop extends ReluRuleAttribution {
   constructor(model: AttributionModel) {
-    this.model = resolveModel(model, 'GuidedBackprop');
-    requireGraphNodes(this.model.graph, 'GuidedBackprop');
-  }
-
-  async attribute(x: tf.Tensor, options: AttributeOptions = {}): Promise<tf.Tensor> {
-    const where = 'GuidedBackprop.attribute';
-    const m = this.model;
-    const call = await prepareCall(m, x, options, where);
-    try {
-      const hooks = reluRuleHooks(m.graph, 'guided', m.layersModel);
-      return tf.tidy(() =>
-        hookedGradient(m, call.x, targetMask(call.targets, call.numClasses), hooks, where),
-      );
-    } finally {
-      call.release();
-    }
+    super(model, 'guided', 'GuidedBackprop');
   }
 }

@@ -1,10 +1,5 @@
-import type { NodeHook } from '@interp/core';
-import type * as tf from '@tensorflow/tfjs-core';
-import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.js';
-import { neuronInputGradient, prepareNeuronCall } from './internal/neuron-selector.js';
-import { reluRuleHooks } from './internal/relu-hooks.js';
+import { NeuronReluRuleAttribution } from './internal/relu-rule-attribution.js';
 import type { LayerMethodOptions } from './layer-activation.js';
-import type { NeuronAttributeOptions } from './neuron-gradient.js';
 import type { AttributionModel } from './types.js';
 
 /**
@@ -20,24 +15,8 @@ import type { AttributionModel } from './types.js';
  * attr.dispose();
  * ```
  */
-export class NeuronDeconvolution {
-  private readonly target: LayerTarget;
-  private readonly hooks: Record<string, NodeHook>;
-
+export class NeuronDeconvolution extends NeuronReluRuleAttribution {
   constructor(model: AttributionModel, options: LayerMethodOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'NeuronDeconvolution');
-    const m = this.target.model;
-    this.hooks = reluRuleHooks(m.graph, 'deconv', m.layersModel);
-  }
-
-  async attribute(x: tf.Tensor, options: NeuronAttributeOptions): Promise<tf.Tensor> {
-    const where = 'NeuronDeconvolution.attribute';
-    const { model, layer } = this.target;
-    const call = prepareNeuronCall(model.graph, layer, x, options, where);
-    try {
-      return neuronInputGradient(model.graph, call.x, layer, call.selector, where, this.hooks);
-    } finally {
-      call.release();
-    }
+    super(model, options, 'deconv', 'NeuronDeconvolution');
   }
 }
