@@ -121,8 +121,10 @@ try {
     ).stdout,
   );
   const tarballs = [];
+  let packedBytes = 0;
   for (const p of [packed].flat()) {
     const size = statSync(p.filename).size;
+    packedBytes += size;
     tarballs.push(p.filename);
     console.log(
       `${p.name.padEnd(24)} ${(size / 1024).toFixed(1).padStart(7)} kB packed, ${String(p.files.length).padStart(4)} files`,
@@ -134,6 +136,8 @@ try {
       );
     }
   }
+
+  console.log(`${'total'.padEnd(24)} ${(packedBytes / 1024).toFixed(1).padStart(7)} kB packed`);
 
   step('npm install the tarballs + tfjs peers into a fresh project');
   writeFileSync(
