@@ -127,11 +127,42 @@ export function gradientShapRows(
   });
 }
 
-/** Per-row attributions [rows, ...] averaged over each item's nSamples consecutive rows. */
-export function meanOverSamples(t: tf.Tensor, nSamples: number): tf.Tensor {
-  return tf.tidy(() =>
-    tf.mean(tf.reshape(t, [t.shape[0]! / nSamples, nSamples, ...t.shape.slice(1)]), 1),
-  );
+/**
+ * Runs `perRows` on the GradientShap rows of x (nSamples per item) in chunks that keep a pass
+ * under the batch budget, then averages each item's rows: [N, ...what perRows returns per row].
+ * Chunks hold whole rows; each chunk's tensors are freed once its result is kept.
+ */
+export function meanOverSampleRows(
+  x: tf.Tensor,
+  baselines: tf.Tensor,
+  draws: GradientShapDraws,
+  nSamples: number,
+  perRows: (
+    rows: { inputs: tf.Tensor; references: tf.Tensor; points: tf.Tensor },
+    start: number,
+    count: number,
+  ) => tf.Tensor,
+): tf.Tensor {
+  const n = x.shape[0]!;
+  const total = n * nSamples;
+  const per = defaultRowsPerChunk(x.size / n);
+  const parts: tf.Tensor[] = [];
+  try {
+    for (let start = 0; start < total; start += per) {
+      const count = Math.min(per, total - start);
+      parts.push(
+        tf.tidy(() =>
+          perRows(gradientShapRows(x, baselines, draws, nSamples, start, count), start, count),
+        ),
+      );
+    }
+    return tf.tidy(() => {
+      const rows = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+      return tf.mean(tf.reshape(rows, [n, nSamples, ...rows.shape.slice(1)]), 1);
+    });
+  } finally {
+    tf.dispose(parts);
+  }
 }
 
 /**
@@ -150,51 +181,20 @@ export function layerGradientShapFromDraws(
   where: string,
 ): tf.Tensor {
   const { model, layer } = target;
-  const n = x.shape[0]!;
-  const rows = n * nSamples;
-  const per = defaultRowsPerChunk(x.size / n);
-  let total: tf.Tensor | undefined;
-  try {
-    for (let start = 0; start < rows; start += per) {
-      const count = Math.min(per, rows - start);
-      const part = tf.tidy(() => {
-        const { inputs, references, points } = gradientShapRows(
-          x,
-          baselines,
-          draws,
-          nSamples,
-          start,
-          count,
-        );
-        const rowTargets = new Int32Array(count);
-        for (let r = 0; r < count; r++)
-          rowTargets[r] = targets[Math.floor((start + r) / nSamples)]!;
-        const acts = layerActivation(model.graph, points, layer);
-        const mask = targetMask(rowTargets, numClasses);
-        const grads = layerGradient(model.graph, points, acts, layer, mask, where);
-        if (!multiplyByInputs) return grads;
-        const diff = tf.sub(
-          layerActivation(model.graph, inputs, layer),
-          layerActivation(model.graph, references, layer),
-        );
-        return tf.mul(grads, diff);
-      });
-      total = total === undefined ? part : accumulateRows(total, part);
-    }
-    const out = meanOverSamples(total!, nSamples);
-    total!.dispose();
-    return out;
-  } catch (e) {
-    total?.dispose();
-    throw e;
-  }
-}
-
-/** Stacks row blocks (chunks of whole items) in order. */
-function accumulateRows(total: tf.Tensor, part: tf.Tensor): tf.Tensor {
-  const out = tf.concat([total, part], 0);
-  tf.dispose([total, part]);
-  return out;
+  return meanOverSampleRows(x, baselines, draws, nSamples, (rows, start, count) => {
+    const { inputs, references, points } = rows;
+    const rowTargets = new Int32Array(count);
+    for (let r = 0; r < count; r++) rowTargets[r] = targets[Math.floor((start + r) / nSamples)]!;
+    const acts = layerActivation(model.graph, points, layer);
+    const mask = targetMask(rowTargets, numClasses);
+    const grads = layerGradient(model.graph, points, acts, layer, mask, where);
+    if (!multiplyByInputs) return grads;
+    const diff = tf.sub(
+      layerActivation(model.graph, inputs, layer),
+      layerActivation(model.graph, references, layer),
+    );
+    return tf.mul(grads, diff);
+  });
 }
 
 /**

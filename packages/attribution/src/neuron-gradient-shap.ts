@@ -1,7 +1,6 @@
 import { toRng } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { gradientShapDefaults } from './gradient-shap.js';
-import { defaultRowsPerChunk } from './internal/batch-budget.js';
 import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.js';
 import {
   type NeuronSelector,
@@ -13,9 +12,8 @@ import {
   drawGradientShap,
   type GradientShapDraws,
   type GradientShapSampling,
-  gradientShapRows,
   type LayerGradientShapOptions,
-  meanOverSamples,
+  meanOverSampleRows,
 } from './layer-gradient-shap.js';
 import type { NeuronAttributeOptions } from './neuron-gradient.js';
 import type { AttributionModel } from './types.js';
@@ -40,34 +38,10 @@ export function neuronGradientShapFromDraws(
   where: string,
 ): tf.Tensor {
   const { model, layer } = target;
-  const n = x.shape[0]!;
-  const rows = n * nSamples;
-  const per = defaultRowsPerChunk(x.size / n);
-  const parts: tf.Tensor[] = [];
-  try {
-    for (let start = 0; start < rows; start += per) {
-      const count = Math.min(per, rows - start);
-      parts.push(
-        tf.tidy(() => {
-          const { inputs, references, points } = gradientShapRows(
-            x,
-            baselines,
-            draws,
-            nSamples,
-            start,
-            count,
-          );
-          const grads = neuronInputGradient(model.graph, points, layer, selector, where);
-          return multiplyByInputs ? tf.mul(grads, tf.sub(inputs, references)) : grads;
-        }),
-      );
-    }
-    return tf.tidy(() =>
-      meanOverSamples(parts.length === 1 ? parts[0]! : tf.concat(parts, 0), nSamples),
-    );
-  } finally {
-    tf.dispose(parts);
-  }
+  return meanOverSampleRows(x, baselines, draws, nSamples, ({ inputs, references, points }) => {
+    const grads = neuronInputGradient(model.graph, points, layer, selector, where);
+    return multiplyByInputs ? tf.mul(grads, tf.sub(inputs, references)) : grads;
+  });
 }
 
 /**
