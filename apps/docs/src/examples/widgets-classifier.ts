@@ -2,9 +2,8 @@ import { ClassificationInterpretation } from '@interp/classification';
 import { InteractiveClassifier } from '@interp/widgets';
 
 // A widget over predictions made elsewhere (no model needed): 60 tiny 8x8 "images" of 3 classes.
-// One class name is markup on purpose: widgets show class names as text, so it stays inert.
 export default async function run(out: HTMLElement): Promise<void> {
-  const vocab = ['stripes', 'dots', '<img src=x onerror=alert(1)>'];
+  const vocab = ['stripes', 'dots', 'crosses'];
   const n = 60;
   const targs = Int32Array.from({ length: n }, (_, i) => i % 3);
   const preds = new Float32Array(n * 3);
