@@ -78,24 +78,40 @@ const FAMILY_TITLE = {
   neuron: "neuron methods: attributions of --layer's unit --neuron to the input",
 } as const;
 
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+const NAME_INDENT = ' '.repeat(21);
+const TEXT_INDENT = ' '.repeat(45);
+
 /**
- * The --method lines of --help: every method of the table by family, with the flags it reads.
+ * The --method lines of --help: every method of the table by family, with the flags it reads
+ * (besides --target), wrapped to 100 columns.
  *
  * @example
- * methodHelp(methods); // "                   saliency  |gradient| of the target score ..."
+ * methodHelp(methods); // "                     saliency                |gradient| of the target score ..."
  */
 export function methodHelp(methods: Methods): string {
-  const flagsOf = (m: MethodInfo) =>
-    FLAG_NAMES.filter((f) => f !== 'target' && m.options.includes(METHOD_FLAGS[f]))
-      .map((f) => `--${f}`)
-      .join(' ');
   const lines: string[] = [];
   for (const kind of ['primary', 'layer', 'neuron'] as const) {
-    lines.push(`                   ${FAMILY_TITLE[kind]}`);
+    lines.push(`${' '.repeat(19)}${FAMILY_TITLE[kind]}`);
     for (const m of methods.METHOD_CATALOG.filter((e) => e.kind === kind)) {
-      const flags = flagsOf(m);
-      lines.push(`                     ${m.name.padEnd(24)}${m.summary}`);
-      if (flags !== '') lines.push(`                     ${''.padEnd(24)}(${flags})`);
+      const flags = FLAG_NAMES.filter((f) => f !== 'target' && m.options.includes(METHOD_FLAGS[f]));
+      const text =
+        flags.length === 0 ? m.summary : `${m.summary} (${flags.map((f) => `--${f}`).join(' ')})`;
+      wrap(text, 100 - TEXT_INDENT.length).forEach((line, i) => {
+        lines.push(i === 0 ? `${NAME_INDENT}${m.name.padEnd(24)}${line}` : `${TEXT_INDENT}${line}`);
+      });
     }
   }
   return lines.join('\n');
