@@ -8,7 +8,7 @@ import {
 } from './internal/layer-gradient.js';
 import { layerPathGradient, sumOverPasses, withPath } from './internal/path-integral.js';
 import { prepareCall } from './internal/prepare-call.js';
-import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
+import type { LayerMethodOptions } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of the path methods' `attribute` (InternalInfluence, LayerConductance, LayerIntegratedGradients). */
@@ -43,7 +43,7 @@ export class InternalInfluence implements Attribution<LayerPathAttributeOptions>
       model,
       options?.layer,
       'InternalInfluence',
-      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+      options?.attributeToLayerInput,
     );
   }
 

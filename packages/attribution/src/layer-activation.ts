@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import {
   type LayerTarget,
   layerActivation,
+  layerMethodDefaults,
   resolveLayerTarget,
 } from './internal/layer-gradient.js';
 import { validateInput } from './internal/validate-input.js';
@@ -21,8 +22,7 @@ export interface LayerMethodOptions {
   attributeToLayerInput?: boolean;
 }
 
-/** Defaults of the layer methods' construction (Captum's), written once. */
-export const layerMethodDefaults = { attributeToLayerInput: false } as const;
+export { layerMethodDefaults };
 
 /**
  * Captum's `LayerActivation`: the layer's output for each item, [N, ...layer shape] in the
@@ -43,7 +43,7 @@ export class LayerActivation {
       model,
       options?.layer,
       'LayerActivation',
-      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+      options?.attributeToLayerInput,
     );
   }
 

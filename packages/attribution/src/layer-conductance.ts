@@ -4,7 +4,7 @@ import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.
 import { layerPathGradient, sumOverPasses, withDelta, withPath } from './internal/path-integral.js';
 import { prepareCall } from './internal/prepare-call.js';
 import type { LayerPathAttributeOptions } from './internal-influence.js';
-import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
+import type { LayerMethodOptions } from './layer-activation.js';
 import type { Attribution, AttributionModel } from './types.js';
 
 /** Options of {@link LayerConductance.attribute}. */
@@ -35,7 +35,7 @@ export class LayerConductance implements Attribution<LayerConductanceAttributeOp
       model,
       options?.layer,
       'LayerConductance',
-      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+      options?.attributeToLayerInput,
     );
   }
 

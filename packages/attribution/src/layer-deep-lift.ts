@@ -18,7 +18,7 @@ import {
 import { halves } from './internal/paired-batch.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
-import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
+import type { LayerMethodOptions } from './layer-activation.js';
 import type { Attribution, AttributionModel } from './types.js';
 
 /** Options of the {@link LayerDeepLift} and {@link LayerDeepLiftShap} constructors. */
@@ -30,12 +30,7 @@ export function layerDeepLiftSetup(
   options: LayerDeepLiftOptions,
   where: string,
 ): { target: LayerTarget; setup: DeepLiftSetup } {
-  const target = resolveLayerTarget(
-    model,
-    options?.layer,
-    where,
-    options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
-  );
+  const target = resolveLayerTarget(model, options?.layer, where, options?.attributeToLayerInput);
   return { target, setup: deepLiftSetup(target.model, options, where) };
 }
 

@@ -11,7 +11,7 @@ import {
 import { singleFeatureDrops } from './internal/perturbation-call.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
-import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
+import type { LayerMethodOptions } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of {@link LayerFeatureAblation.attribute}. */
@@ -52,7 +52,7 @@ export class LayerFeatureAblation implements Attribution<LayerFeatureAblationAtt
       model,
       options?.layer,
       'LayerFeatureAblation',
-      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+      options?.attributeToLayerInput,
     );
   }
 

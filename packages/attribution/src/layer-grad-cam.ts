@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type LayerTarget,
-  layerActivation,
-  layerGradient,
   resolveLayerTarget,
+  targetLayerGradient,
 } from './internal/layer-gradient.js';
 import { prepareCall } from './internal/prepare-call.js';
-import { targetMask } from './internal/targets.js';
-import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
+import type { LayerMethodOptions } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of {@link LayerGradCam.attribute}. */
@@ -44,21 +42,26 @@ export class LayerGradCam implements Attribution<LayerGradCamAttributeOptions> {
       model,
       options?.layer,
       'LayerGradCam',
-      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+      options?.attributeToLayerInput,
     );
   }
 
   async attribute(x: tf.Tensor, options: LayerGradCamAttributeOptions = {}): Promise<tf.Tensor> {
     const where = 'LayerGradCam.attribute';
-    const { model, layer } = this.target;
+    const { model } = this.target;
     const relu = options.reluAttributions ?? layerGradCamDefaults.reluAttributions;
     const sum = options.attrDimSummation ?? layerGradCamDefaults.attrDimSummation;
     const call = await prepareCall(model, x, options, where);
     try {
       return tf.tidy(() => {
-        const acts = layerActivation(model.graph, call.x, layer);
-        const mask = targetMask(call.targets, call.numClasses);
-        const grads = layerGradient(model.graph, call.x, acts, layer, mask, where);
+        const { targets, numClasses } = call;
+        const { acts, grads } = targetLayerGradient(
+          this.target,
+          call.x,
+          targets,
+          numClasses,
+          where,
+        );
         const rank = acts.rank;
         const channels = model.graph.layout === 'NHWC' && rank > 2 ? rank - 1 : 1;
         const spatial: number[] = [];

@@ -6,13 +6,12 @@ import { defaultRowsPerChunk } from './internal/batch-budget.js';
 import {
   type LayerTarget,
   layerActivation,
-  layerGradient,
   resolveLayerTarget,
+  targetLayerGradient,
 } from './internal/layer-gradient.js';
 import { prepareCall } from './internal/prepare-call.js';
-import { targetMask } from './internal/targets.js';
 import { optionalPositiveInt } from './internal/validate-input.js';
-import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
+import type { LayerMethodOptions } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of the {@link LayerGradientShap} (and NeuronGradientShap) constructor. */
@@ -185,9 +184,7 @@ export function layerGradientShapFromDraws(
     const { inputs, references, points } = rows;
     const rowTargets = new Int32Array(count);
     for (let r = 0; r < count; r++) rowTargets[r] = targets[Math.floor((start + r) / nSamples)]!;
-    const acts = layerActivation(model.graph, points, layer);
-    const mask = targetMask(rowTargets, numClasses);
-    const grads = layerGradient(model.graph, points, acts, layer, mask, where);
+    const { grads } = targetLayerGradient(target, points, rowTargets, numClasses, where);
     if (!multiplyByInputs) return grads;
     const diff = tf.sub(
       layerActivation(model.graph, inputs, layer),
@@ -221,7 +218,7 @@ export class LayerGradientShap implements Attribution<LayerGradientShapAttribute
       model,
       options?.layer,
       'LayerGradientShap',
-      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+      options?.attributeToLayerInput,
     );
     this.multiplyByInputs = options.multiplyByInputs ?? gradientShapDefaults.multiplyByInputs;
   }

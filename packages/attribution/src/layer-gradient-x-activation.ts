@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type LayerTarget,
-  layerActivation,
-  layerGradient,
   resolveLayerTarget,
+  targetLayerGradient,
 } from './internal/layer-gradient.js';
 import { prepareCall } from './internal/prepare-call.js';
-import { targetMask } from './internal/targets.js';
-import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
+import type { LayerMethodOptions } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
 /** Options of the {@link LayerGradientXActivation} constructor. */
@@ -39,7 +37,7 @@ export class LayerGradientXActivation implements Attribution {
       model,
       options?.layer,
       'LayerGradientXActivation',
-      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+      options?.attributeToLayerInput,
     );
     this.multiplyByInputs =
       options.multiplyByInputs ?? layerGradientXActivationDefaults.multiplyByInputs;
@@ -47,13 +45,18 @@ export class LayerGradientXActivation implements Attribution {
 
   async attribute(x: tf.Tensor, options: AttributeOptions = {}): Promise<tf.Tensor> {
     const where = 'LayerGradientXActivation.attribute';
-    const { model, layer } = this.target;
+    const { model } = this.target;
     const call = await prepareCall(model, x, options, where);
     try {
       return tf.tidy(() => {
-        const acts = layerActivation(model.graph, call.x, layer);
-        const mask = targetMask(call.targets, call.numClasses);
-        const grads = layerGradient(model.graph, call.x, acts, layer, mask, where);
+        const { targets, numClasses } = call;
+        const { acts, grads } = targetLayerGradient(
+          this.target,
+          call.x,
+          targets,
+          numClasses,
+          where,
+        );
         return this.multiplyByInputs ? tf.mul(grads, acts) : grads;
       });
     } finally {

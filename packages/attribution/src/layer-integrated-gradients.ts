@@ -13,7 +13,7 @@ import {
 import { scaleByInputs, sumOverPasses, withDelta, withPath } from './internal/path-integral.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
-import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
+import type { LayerMethodOptions } from './layer-activation.js';
 import type { LayerConductanceAttributeOptions } from './layer-conductance.js';
 import type { Attribution, AttributionModel } from './types.js';
 
@@ -53,7 +53,7 @@ export class LayerIntegratedGradients
       model,
       options?.layer,
       'LayerIntegratedGradients',
-      options?.attributeToLayerInput ?? layerMethodDefaults.attributeToLayerInput,
+      options?.attributeToLayerInput,
     );
     this.multiplyByInputs =
       options.multiplyByInputs ?? integratedGradientsDefaults.multiplyByInputs;

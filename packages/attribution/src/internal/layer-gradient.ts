@@ -3,6 +3,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AttributionModel } from '../types.js';
 import { defaultRowsPerChunk } from './batch-budget.js';
 import { asScoreMatrix, type ResolvedModel, resolveModel } from './resolve-model.js';
+import { targetMask } from './targets.js';
+
+/** Defaults of the layer methods' construction (Captum's), written once. */
+export const layerMethodDefaults = { attributeToLayerInput: false } as const;
 
 /** A model and the graph node a layer or neuron method looks at. */
 export interface LayerTarget {
@@ -20,7 +24,7 @@ export function resolveLayerTarget(
   model: AttributionModel,
   layer: string,
   where: string,
-  attributeToLayerInput = false,
+  attributeToLayerInput: boolean = layerMethodDefaults.attributeToLayerInput,
 ): LayerTarget {
   const m = resolveModel(model, where);
   if (m.graph.kind === 'function') {
@@ -85,6 +89,24 @@ export function layerGradient(
       return tf.sum(tf.mul(asScoreMatrix(rows, scored, where), mask));
     })(activation),
   );
+}
+
+/**
+ * The layer's activations for the rows of `input` and the gradient of each row's target score
+ * (`targets[r]` of `numClasses`) with respect to them: the first step of every layer gradient
+ * method. Both [rows, ...layer shape]; call inside a tidy.
+ */
+export function targetLayerGradient(
+  target: LayerTarget,
+  input: tf.Tensor,
+  targets: Int32Array,
+  numClasses: number,
+  where: string,
+): { acts: tf.Tensor; grads: tf.Tensor } {
+  const { model, layer } = target;
+  const acts = layerActivation(model.graph, input, layer);
+  const mask = targetMask(targets, numClasses);
+  return { acts, grads: layerGradient(model.graph, input, acts, layer, mask, where) };
 }
 
 /**

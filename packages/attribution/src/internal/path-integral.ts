@@ -9,10 +9,9 @@ import { convergenceDelta } from './convergence-delta.js';
 import {
   accumulate,
   type LayerTarget,
-  layerActivation,
-  layerGradient,
   pathPoints,
   stepsPerPass,
+  targetLayerGradient,
   tileTargets,
 } from './layer-gradient.js';
 import type { ResolvedModel } from './resolve-model.js';
@@ -122,12 +121,9 @@ export function layerPathGradient(
   count: number,
   where: string,
 ): { points: tf.Tensor; acts: tf.Tensor; grads: tf.Tensor } {
-  const { model, layer } = target;
   const points = pathPoints(call.x, path.baseline, path.alphas, k0, count);
-  const acts = layerActivation(model.graph, points, layer);
-  const mask = targetMask(tileTargets(call.targets, count), call.numClasses);
-  const grads = layerGradient(model.graph, points, acts, layer, mask, where);
-  return { points, acts, grads };
+  const targets = tileTargets(call.targets, count);
+  return { points, ...targetLayerGradient(target, points, targets, call.numClasses, where) };
 }
 
 /**
