@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   type LayerTarget,
   resolveLayerTarget,
-  targetLayerGradient,
+  withTargetLayerGradient,
 } from './internal/layer-gradient.js';
-import { prepareCall } from './internal/prepare-call.js';
 import type { LayerMethodOptions } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
@@ -51,28 +50,15 @@ export class LayerGradCam implements Attribution<LayerGradCamAttributeOptions> {
     const { model } = this.target;
     const relu = options.reluAttributions ?? layerGradCamDefaults.reluAttributions;
     const sum = options.attrDimSummation ?? layerGradCamDefaults.attrDimSummation;
-    const call = await prepareCall(model, x, options, where);
-    try {
-      return tf.tidy(() => {
-        const { targets, numClasses } = call;
-        const { acts, grads } = targetLayerGradient(
-          this.target,
-          call.x,
-          targets,
-          numClasses,
-          where,
-        );
-        const rank = acts.rank;
-        const channels = model.graph.layout === 'NHWC' && rank > 2 ? rank - 1 : 1;
-        const spatial: number[] = [];
-        for (let d = 1; d < rank; d++) if (d !== channels) spatial.push(d);
-        const weights = spatial.length > 0 ? tf.mean(grads, spatial, true) : grads;
-        const scaled = tf.mul(weights, acts);
-        const map = sum ? tf.sum(scaled, channels, true) : scaled;
-        return relu ? tf.relu(map) : map;
-      });
-    } finally {
-      call.release();
-    }
+    return withTargetLayerGradient(this.target, x, options, where, (acts, grads) => {
+      const rank = acts.rank;
+      const channels = model.graph.layout === 'NHWC' && rank > 2 ? rank - 1 : 1;
+      const spatial: number[] = [];
+      for (let d = 1; d < rank; d++) if (d !== channels) spatial.push(d);
+      const weights = spatial.length > 0 ? tf.mean(grads, spatial, true) : grads;
+      const scaled = tf.mul(weights, acts);
+      const map = sum ? tf.sum(scaled, channels, true) : scaled;
+      return relu ? tf.relu(map) : map;
+    });
   }
 }

@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   type LayerTarget,
   resolveLayerTarget,
-  targetLayerGradient,
+  withTargetLayerGradient,
 } from './internal/layer-gradient.js';
-import { prepareCall } from './internal/prepare-call.js';
 import type { LayerMethodOptions } from './layer-activation.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
@@ -45,22 +44,8 @@ export class LayerGradientXActivation implements Attribution {
 
   async attribute(x: tf.Tensor, options: AttributeOptions = {}): Promise<tf.Tensor> {
     const where = 'LayerGradientXActivation.attribute';
-    const { model } = this.target;
-    const call = await prepareCall(model, x, options, where);
-    try {
-      return tf.tidy(() => {
-        const { targets, numClasses } = call;
-        const { acts, grads } = targetLayerGradient(
-          this.target,
-          call.x,
-          targets,
-          numClasses,
-          where,
-        );
-        return this.multiplyByInputs ? tf.mul(grads, acts) : grads;
-      });
-    } finally {
-      call.release();
-    }
+    return withTargetLayerGradient(this.target, x, options, where, (acts, grads) =>
+      this.multiplyByInputs ? tf.mul(grads, acts) : grads,
+    );
   }
 }

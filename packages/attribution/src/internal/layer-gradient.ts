@@ -1,7 +1,8 @@
 import { InterpError, type ModelGraph, type NodeHook } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { AttributionModel } from '../types.js';
+import type { AttributeOptions, AttributionModel } from '../types.js';
 import { defaultRowsPerChunk } from './batch-budget.js';
+import { prepareCall } from './prepare-call.js';
 import { asScoreMatrix, type ResolvedModel, resolveModel } from './resolve-model.js';
 import { targetMask } from './targets.js';
 
@@ -107,6 +108,35 @@ export function targetLayerGradient(
   const acts = layerActivation(model.graph, input, layer);
   const mask = targetMask(targets, numClasses);
   return { acts, grads: layerGradient(model.graph, input, acts, layer, mask, where) };
+}
+
+/**
+ * Prepares an `attribute` call, takes the layer's activations and their target-score gradients
+ * for x and hands them to `use` inside one tidy (what it returns is kept): the whole body of
+ * the one-pass layer methods (LayerGradCam, LayerGradientXActivation).
+ */
+export async function withTargetLayerGradient(
+  target: LayerTarget,
+  x: tf.Tensor,
+  options: AttributeOptions,
+  where: string,
+  use: (acts: tf.Tensor, grads: tf.Tensor) => tf.Tensor,
+): Promise<tf.Tensor> {
+  const call = await prepareCall(target.model, x, options, where);
+  try {
+    return tf.tidy(() => {
+      const { acts, grads } = targetLayerGradient(
+        target,
+        call.x,
+        call.targets,
+        call.numClasses,
+        where,
+      );
+      return use(acts, grads);
+    });
+  } finally {
+    call.release();
+  }
 }
 
 /**
