@@ -72,7 +72,8 @@ const budgets = [
     ['attribution', 42],
     ['tabular', 112],
     ['debug', 126],
-    ['widgets', 169],
+    // widgets: 171.0 since its attribution menu runs every method of @interp/attribution/methods.
+    ['widgets', 173],
   ].map(([pkg, maxKB]) => ({
     name: `import * from '@interp/${pkg}' (full entry)`,
     code: `export * from '@interp/${pkg}';`,
