@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { InputXGradient } from './input-x-gradient.js';
+import { oneCall } from './internal/one-call.js';
 import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of {@link gradientTimesInput}: those of {@link InputXGradient.attribute}. */
@@ -15,10 +16,8 @@ export type GradientTimesInputOptions = AttributeOptions;
  * gxi.dispose();
  * ```
  */
-export async function gradientTimesInput(
+export const gradientTimesInput: (
   model: AttributionModel,
   x: tf.Tensor,
-  options: GradientTimesInputOptions = {},
-): Promise<tf.Tensor> {
-  return new InputXGradient(model).attribute(x, options);
-}
+  options?: GradientTimesInputOptions,
+) => Promise<tf.Tensor> = oneCall(InputXGradient);

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { oneCall } from './internal/one-call.js';
 import { Saliency, type SaliencyAttributeOptions, saliencyDefaults } from './saliency.js';
 import type { AttributionModel } from './types.js';
 
@@ -19,10 +20,8 @@ export const saliencyMapDefaults = saliencyDefaults;
  * sal.dispose();
  * ```
  */
-export async function saliencyMap(
+export const saliencyMap: (
   model: AttributionModel,
   x: tf.Tensor,
-  options: SaliencyMapOptions = {},
-): Promise<tf.Tensor> {
-  return new Saliency(model).attribute(x, options);
-}
+  options?: SaliencyMapOptions,
+) => Promise<tf.Tensor> = oneCall(Saliency);
