@@ -56,6 +56,7 @@ describe('the MNIST page', () => {
     // the plain image (the item's thumbnail): a flat or blank map adds nothing.
     await clf.locator('td[data-actual="3"][data-predicted="3"]').click();
     const items = clf.locator('ul.iw-items li[data-index]');
+    const clicksFrom = await page.evaluate(() => performance.now());
     const variances: number[] = [];
     for (let k = 0; k < 4; k++) {
       await items.nth(k * 5).click();
@@ -82,6 +83,12 @@ describe('the MNIST page', () => {
     expect(await mapVariance(page, plain, plain)).toBeLessThan(1);
     console.log(`MNIST Grad-CAM map variances: ${variances.map((v) => v.toFixed(1)).join(', ')}`);
     for (const v of variances) expect(v).toBeGreaterThan(0);
+    const clickTasks = (await page.evaluate(() => window.longTasks)).filter(
+      (t) => t.start >= clicksFrom,
+    );
+    console.log(
+      `MNIST: longest main-thread task while drawing Grad-CAM (4 clicks): ${Math.max(0, ...clickTasks.map((t) => t.duration)).toFixed(0)} ms`,
+    );
 
     await page.screenshot({ path: join(shotsDir, 'content-mnist.png'), fullPage: true });
     expect(errors).toEqual([]);
