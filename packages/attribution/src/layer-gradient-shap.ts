@@ -94,6 +94,21 @@ export function checkGradientShapSampling(
 }
 
 /**
+ * Checks the sampling options against x and draws every row's noise, baseline and path point
+ * from `randomState`: what LayerGradientShap and NeuronGradientShap do before their passes.
+ */
+export function sampleGradientShap(
+  options: GradientShapSampling | undefined,
+  x: tf.Tensor,
+  where: string,
+): { nSamples: number; draws: GradientShapDraws } {
+  const { nSamples, stdevs, nBaselines } = checkGradientShapSampling(options, x, where);
+  const n = x.shape[0]!;
+  const rng = toRng(options?.randomState);
+  return { nSamples, draws: drawGradientShap(rng, n * nSamples, x.size / n, nBaselines, stdevs) };
+}
+
+/**
  * The noisy inputs x_r, baselines b_r and points alpha_r x_r + (1 - alpha_r) b_r of rows
  * `start .. start + count - 1` (row r is item floor(r / nSamples)).
  */
@@ -227,10 +242,7 @@ export class LayerGradientShap implements Attribution<LayerGradientShapAttribute
     const where = 'LayerGradientShap.attribute';
     const call = await prepareCall(this.target.model, x, options, where);
     try {
-      const { nSamples, stdevs, nBaselines } = checkGradientShapSampling(options, call.x, where);
-      const n = call.x.shape[0]!;
-      const rng = toRng(options.randomState);
-      const draws = drawGradientShap(rng, n * nSamples, call.x.size / n, nBaselines, stdevs);
+      const { nSamples, draws } = sampleGradientShap(options, call.x, where);
       return layerGradientShapFromDraws(
         this.target,
         call.x,

@@ -1,4 +1,3 @@
-import { toRng } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { gradientShapDefaults } from './gradient-shap.js';
 import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.js';
@@ -8,12 +7,11 @@ import {
   prepareNeuronCall,
 } from './internal/neuron-selector.js';
 import {
-  checkGradientShapSampling,
-  drawGradientShap,
   type GradientShapDraws,
   type GradientShapSampling,
   type LayerGradientShapOptions,
   meanOverSampleRows,
+  sampleGradientShap,
 } from './layer-gradient-shap.js';
 import type { NeuronAttributeOptions } from './neuron-gradient.js';
 import type { AttributionModel } from './types.js';
@@ -71,15 +69,7 @@ export class NeuronGradientShap {
     const where = 'NeuronGradientShap.attribute';
     const call = prepareNeuronCall(this.target.model.graph, this.target.layer, x, options, where);
     try {
-      const { nSamples, stdevs, nBaselines } = checkGradientShapSampling(options, call.x, where);
-      const n = call.x.shape[0]!;
-      const draws = drawGradientShap(
-        toRng(options.randomState),
-        n * nSamples,
-        call.x.size / n,
-        nBaselines,
-        stdevs,
-      );
+      const { nSamples, draws } = sampleGradientShap(options, call.x, where);
       return neuronGradientShapFromDraws(
         this.target,
         call.x,
