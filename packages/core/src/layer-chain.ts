@@ -4,6 +4,7 @@
 // of the forward convs). Internal to @interp/core.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { type AvgPoolAttrs, avgPoolInputGrad } from './gradients/avg-pool-grad.js';
 import { conv2dBackpropInputWasm } from './kernels/conv2d-backprop-input-wasm.js';
 import { MAX_POOL_RELU_GRAD, maxPoolReluGradWasm } from './kernels/max-pool-grad-wasm.js';
 import {
@@ -251,7 +252,7 @@ function poolStep(layer: LayerLike): ChainStep | undefined {
         ? (tf
             .engine()
             .runKernel('MaxPoolGrad', { dy: dz, input: x, output: y }, attrs) as tf.Tensor)
-        : (tf.engine().runKernel('AvgPoolGrad', { dy: dz, input: x }, attrs) as tf.Tensor),
+        : avgPoolInputGrad(dz, x, attrs as AvgPoolAttrs),
     ...(max ? { maxPool: attrs } : {}),
   };
 }
