@@ -53,10 +53,15 @@ export const wrap = async (p: Promise<tf.Tensor>): Promise<MethodResult> => ({
 });
 
 /** The sampling methods' shared options (Captum's names). */
-const sampled = (o: RunAttributionOptions) => ({
+/** The perturbation methods' shared options: what an absent feature becomes and the features. */
+const masked = (o: RunAttributionOptions) => ({
   target: o.target,
   baselines: o.baselines,
   featureMask: o.featureMask,
+});
+
+const sampled = (o: RunAttributionOptions) => ({
+  ...masked(o),
   nSamples: o.nSamples,
   randomState: o.seed,
 });
@@ -161,14 +166,7 @@ export const PRIMARY_RUNNERS = {
       }),
     );
   },
-  'feature-ablation': (model, x, o) =>
-    wrap(
-      new FeatureAblation(model).attribute(x, {
-        target: o.target,
-        baselines: o.baselines,
-        featureMask: o.featureMask,
-      }),
-    ),
+  'feature-ablation': (model, x, o) => wrap(new FeatureAblation(model).attribute(x, masked(o))),
   'feature-permutation': (model, x, o) =>
     wrap(
       new FeaturePermutation(model).attribute(x, {
@@ -177,14 +175,7 @@ export const PRIMARY_RUNNERS = {
         randomState: o.seed,
       }),
     ),
-  shapley: (model, x, o) =>
-    wrap(
-      new ShapleyValues(model).attribute(x, {
-        target: o.target,
-        baselines: o.baselines,
-        featureMask: o.featureMask,
-      }),
-    ),
+  shapley: (model, x, o) => wrap(new ShapleyValues(model).attribute(x, masked(o))),
   'shapley-sampling': (model, x, o) =>
     wrap(new ShapleyValueSampling(model).attribute(x, sampled(o))),
   lime: (model, x, o) => wrap(new Lime(model).attribute(x, sampled(o))),
