@@ -34,6 +34,11 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "a saved tfjs model's layers, output shapes and parameter counts (fastai's summary)",
     load: () => import('./commands/summary.js'),
   },
+  report: {
+    summary:
+      "an HTML report (metrics, top losses, attributions) of a model on the user's images or table",
+    load: () => import('./commands/report.js'),
+  },
   demo: {
     summary: 'train a small CNN on MNIST (WASM) and write an HTML interpretation report',
     load: () => import('./commands/demo.js'),

@@ -40,7 +40,7 @@ describe('loadImageFolder(dir, options)', () => {
     const r = await loadImageFolder(root, { size: [1, 4], mean: [0.5], std: [0.5] });
     expect(r.x.shape).toEqual([1, 1, 4, 1]);
     const got = Array.from(r.x.data);
-    [-1, -0.5, 0.5, 1].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
+    for (const [i, v] of [-1, -0.5, 0.5, 1].entries()) expect(got[i]).toBeCloseTo(v, 6);
   });
 
   it('expands gray to 3 channels, reads JPEG and lays out NCHW with the imagenet preset', async () => {

@@ -2,11 +2,20 @@ import type { ClassificationInterpretation } from '@interp/classification';
 import { toSVGString } from '@interp/viz';
 import { figure, pre, type ReportSection, table } from './report-html.js';
 
+/** What the classification section says about its items (defaults: the demo's digits). */
+export interface ClassificationSectionOptions {
+  /** Top losses shown (only when the interpretation has inputs to show). */
+  k?: number;
+  /** Plural noun for the items, as in "the 16 validation digits". */
+  items?: string;
+}
+
 /** The report's classification section: report, confusion matrix, most confused, top losses. */
 export async function classificationSection(
   interp: ClassificationInterpretation,
   document: Document,
   reportText: string,
+  { k = 16, items = 'validation digits' }: ClassificationSectionOptions = {},
 ): Promise<ReportSection> {
   const cm = toSVGString(interp.plotConfusionMatrix({ document }));
   const cmNorm = toSVGString(
@@ -18,7 +27,11 @@ export async function classificationSection(
   );
   const allPairs = interp.mostConfused(2);
   const pairs = allPairs.slice(0, 10);
-  const top = toSVGString(await interp.plotTopLosses(16, { document, ncols: 8 }));
+  const shown = Math.min(k, interp.targs.data.length);
+  const top =
+    interp.inputs || interp.dl
+      ? toSVGString(await interp.plotTopLosses(shown, { document, ncols: 8 }))
+      : undefined;
   return {
     id: 'classification',
     title: 'Classification',
@@ -33,10 +46,23 @@ export async function classificationSection(
         ? table(['actual', 'predicted', 'count'], pairs)
         : '<p>No pair was confused twice.</p>',
       '<h3>Top losses</h3>',
-      figure(
-        top,
-        'The 16 validation digits with the largest loss: predicted/actual / loss / probability of the prediction.',
-      ),
+      top === undefined
+        ? topLossesTable(interp, shown)
+        : figure(
+            top,
+            `The ${shown} ${items} with the largest loss: predicted/actual / loss / probability of the prediction.`,
+          ),
     ].join('\n'),
   };
+}
+
+function topLossesTable(interp: ClassificationInterpretation, k: number): string {
+  const { indices, losses } = interp.topLosses(k);
+  const rows = Array.from(indices, (i, r) => [
+    i,
+    interp.classNames[interp.decoded.data[i]!]!,
+    interp.classNames[interp.targs.data[i]!]!,
+    losses[r]!.toFixed(4),
+  ]);
+  return table(['item', 'predicted', 'actual', 'loss'], rows);
 }

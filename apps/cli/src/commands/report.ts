@@ -1,0 +1,280 @@
+import { resolve } from 'node:path';
+import type { ClassificationInterpretation } from '@interp/classification';
+import { InterpError } from '@interp/core/base';
+import type { CliIO } from '../cli-io.js';
+import { attributionGrid } from '../demo/attribution-section.js';
+import { classificationSection } from '../demo/classification-section.js';
+import { figure, type ReportSection, renderReport } from '../demo/report-html.js';
+import { printable } from '../format/printable.js';
+import { prepareOutputFolder } from '../io/output-folder.js';
+import { MAX_BATCH_ROWS } from '../limits.js';
+import { optionRange, parseOptions } from '../parse-options.js';
+import { UsageError } from '../usage-error.js';
+import { curvesSection } from './report-curves.js';
+import { asProbabilities } from './report-probabilities.js';
+
+/** Defaults of `interp report`, written once. */
+export const reportDefaults = {
+  out: 'interp-report',
+  methods: 'ig,gradcam',
+  k: 16,
+  batchSize: 256,
+} as const;
+
+const OPTIONS = {
+  model: { type: 'string' },
+  data: { type: 'string' },
+  labels: { type: 'string' },
+  task: { type: 'string', choices: ['classification', 'segmentation', 'tabular'] },
+  out: { type: 'string', default: reportDefaults.out },
+  methods: { type: 'string', default: reportDefaults.methods },
+  k: { type: 'integer', min: 1, max: 256, default: reportDefaults.k },
+  size: { type: 'integer-list', min: 1, max: 4096, maxLength: 2 },
+  mean: { type: 'string' },
+  std: { type: 'string' },
+  preset: { type: 'string', choices: ['[0,1]', '[-1,1]', 'imagenet'] },
+  'target-column': { type: 'string' },
+  preds: { type: 'string' },
+  targs: { type: 'string' },
+  vocab: { type: 'string' },
+  'batch-size': { type: 'integer', min: 1, max: MAX_BATCH_ROWS, default: reportDefaults.batchSize },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const USAGE = `Usage: interp report --model M --data D [--labels L] [--task classification|tabular]
+                     [--out DIR] [--methods ig,gradcam] [--k 16] [--size H[,W]]
+                     [--mean m1,m2,m3] [--std s1,s2,s3] [--preset P] [--target-column NAME]
+       interp report --preds P --targs T [--vocab V] [--out DIR]
+
+Writes DIR/report.html, one self-contained page (images inlined, opens offline): classification
+report, confusion matrices, most confused, top losses with the items, calibration, ROC and
+precision-recall curves, attributions of the top-loss items; for tables, permutation importance
+and partial dependence. Progress goes to stderr.
+
+  --model M          DIR/model.json (tfjs LayersModel or GraphModel) or model.onnx
+  --data D           a folder of PNG/JPEG images (one sub-folder per class, as torchvision's
+                     ImageFolder; classes sorted by name), or a table (.csv with a header, .npy)
+  --labels L         a CSV of "file,label" rows naming the images' labels instead of sub-folders
+  --task T           classification (default for folders) or tabular (default for .csv/.npy);
+                     segmentation is not supported yet
+  --out DIR          where to write report.html (default ./${reportDefaults.out})
+  --methods LIST     attribution methods for the top-loss images (default ${reportDefaults.methods};
+                     any of interp attribute's methods)
+  --k K              top-loss items shown and attributed (${optionRange(OPTIONS.k)})
+  --size H[,W]       resize images to H x W (bilinear, half-pixel centers); default:
+                     preprocess.json's "size" beside the model, else the images' own size
+  --mean, --std      per-channel normalization of pixel / 255 (one value or one per channel)
+  --preset P         [0,1] (default), [-1,1] or imagenet; --mean/--std override it.
+                     Without these flags, preprocess.json beside the model is read:
+                     { "size": 224, "preset": "imagenet", "mean": [...], "std": [...] }
+  --target-column C  the target column of a table (a header name, or an index for .npy)
+  --preds P          N x C probabilities or logits (.npy, .json, .csv): a report without a
+  --targs T          model (no attributions) from interp classification's prediction files
+  --vocab V          class names (.json array or one per line)
+  --batch-size N     items per model call (${optionRange(OPTIONS['batch-size'])})
+  -h, --help         show this help
+`;
+
+/** `interp report`: see USAGE. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseOptions(argv, OPTIONS, 'report');
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const t0 = performance.now();
+  const predsOnly = values.preds !== undefined || values.targs !== undefined;
+  if (predsOnly) {
+    if (values.preds === undefined || values.targs === undefined) {
+      throw new UsageError(
+        'a report from prediction files needs both --preds P and --targs T; see interp report --help',
+      );
+    }
+    if (values.model !== undefined || values.data !== undefined) {
+      throw new UsageError(
+        'pass either --model and --data, or --preds and --targs, not both; see interp report --help',
+      );
+    }
+  } else {
+    if (values.model === undefined)
+      throw new UsageError('missing --model M (or --preds P --targs T); see interp report --help');
+    if (values.data === undefined)
+      throw new UsageError(
+        'missing --data D (an image folder or a table); see interp report --help',
+      );
+  }
+  const isTable = values.data !== undefined && /\.(csv|npy)$/i.test(values.data);
+  const task = values.task ?? (isTable ? 'tabular' : 'classification');
+  if (task === 'segmentation') {
+    throw new UsageError(
+      '--task segmentation is not supported yet; use interp segmentation on mask files',
+    );
+  }
+  if (task === 'tabular' && !predsOnly && !isTable) {
+    throw new UsageError(`--task tabular needs --data as a .csv or .npy table, got ${values.data}`);
+  }
+  const methods = values.methods
+    .split(',')
+    .map((m) => m.trim())
+    .filter((m) => m !== '');
+  const mean = numberList('--mean', values.mean);
+  const std = numberList('--std', values.std);
+  // Checked before any work: a bad --out costs nothing.
+  const out = prepareOutputFolder(values.out, io.cwd);
+
+  const { createDocument } = await import('@interp/viz');
+  const document = await createDocument();
+  const meta: string[] = [];
+  let sections: ReportSection[];
+  let title: string;
+  if (predsOnly) {
+    const { predictionsReport } = await import('./report-predictions.js');
+    const interp = predictionsReport(values.preds!, values.targs!, values.vocab, io.cwd);
+    title = `interp report: ${values.preds}`;
+    sections = await classificationSections(interp, document, io, values.k, 'items');
+  } else if (task === 'tabular') {
+    const { tableReport } = await import('./report-table.js');
+    title = `interp report: ${values.model} on ${values.data}`;
+    sections = await tableReport(
+      {
+        model: values.model!,
+        data: values.data!,
+        targetColumn: values['target-column'],
+        batchSize: values['batch-size'],
+      },
+      document,
+      io,
+      (interp) => classificationSections(interp, document, io, values.k, 'rows'),
+    );
+  } else {
+    title = `interp report: ${values.model} on ${values.data}`;
+    sections = await imageReport(values, { mean, std, methods }, document, io);
+  }
+  meta.push(
+    `Generated ${new Date().toISOString()} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const file = out.write('report.html', renderReport(title, meta, sections));
+  io.stderr.write(`report written to ${printable(file)}\n`);
+  return 0;
+}
+
+async function classificationSections(
+  interp: ClassificationInterpretation,
+  document: Document,
+  io: CliIO,
+  k: number,
+  items: string,
+): Promise<ReportSection[]> {
+  const text = interp.printClassificationReport({ log: (t) => io.stdout.write(`${t}\n`) });
+  const sections = [await classificationSection(interp, document, text, { k, items })];
+  if (interp.preds) sections.push(await curvesSection(interp, document));
+  return sections;
+}
+
+async function imageReport(
+  values: {
+    model?: string;
+    data?: string;
+    labels?: string;
+    size?: number[];
+    preset?: '[0,1]' | '[-1,1]' | 'imagenet';
+    k: number;
+    'batch-size': number;
+  },
+  extra: { mean?: number[]; std?: number[]; methods: string[] },
+  document: Document,
+  io: CliIO,
+): Promise<ReportSection[]> {
+  const [tf, core, models, images, { ClassificationInterpretation }] = await Promise.all([
+    import('@tensorflow/tfjs-core'),
+    import('@interp/core'),
+    import('../io/load-model.js'),
+    import('./report-images.js'),
+    import('@interp/classification'),
+  ]);
+  await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
+  const modelPath = resolve(io.cwd, values.model!);
+  const loaded = await models.loadModel(modelPath);
+  try {
+    const size =
+      values.size === undefined
+        ? undefined
+        : ([values.size[0]!, values.size[1] ?? values.size[0]!] as [number, number]);
+    const data = await images.loadModelImages(
+      resolve(io.cwd, values.data!),
+      values.labels === undefined ? undefined : resolve(io.cwd, values.labels),
+      modelPath,
+      loaded.graph,
+      { size, mean: extra.mean, std: extra.std, preset: values.preset },
+      io,
+    );
+    const { folder } = data;
+    const { scores, classes } = await images.predictImages(
+      tf,
+      loaded,
+      folder.x,
+      values['batch-size'],
+      io,
+    );
+    if (classes !== folder.vocab.length) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `${values.model} gives ${classes} class scores but ${values.data} has ${folder.vocab.length} classes (${folder.vocab.slice(0, 5).join(', ')}${folder.vocab.length > 5 ? ', ...' : ''}); the class folders (sorted) or label ids must be the model's classes`,
+      );
+    }
+    const { probs } = asProbabilities(scores, classes, values.model!);
+    const interp = ClassificationInterpretation.fromPredictions({
+      preds: { data: probs, shape: [folder.targets.length, classes] },
+      targs: folder.targets,
+      vocab: folder.vocab,
+      inputs: images.displayImages(data),
+    });
+    const sections = await classificationSections(interp, document, io, values.k, 'images');
+    if (extra.methods.length > 0) {
+      const k = Math.min(values.k, folder.targets.length);
+      const indices = Array.from(interp.topLosses(k).indices);
+      const maps = await images.attributeItems(tf, loaded, data, indices, extra.methods, io);
+      const grid = await attributionGrid({
+        interp,
+        document,
+        indices,
+        image: (j) => images.displayImage(data, indices[j]!),
+        maps: maps.map((m) => ({ caption: m.caption, data: m.data })),
+        title: `Top-loss images: input, ${extra.methods.join(', ')}`,
+      });
+      const timing = maps
+        .map((m) => `${m.method}${m.layer ? ` (layer ${m.layer})` : ''} ${m.seconds.toFixed(1)} s`)
+        .join(', ');
+      sections.push({
+        id: 'attribution',
+        title: 'Attribution',
+        body: [
+          `<p>Which pixels drove the prediction of the ${k} images with the largest loss (predicted class explained; green positive, red negative; δ is Integrated Gradients' completeness gap). Computed on ${indices.length} images: ${timing}.</p>`,
+          figure(
+            grid,
+            folder.files.length
+              ? `Files: ${indices.map((i) => folder.files[i]).join(', ')}`
+              : undefined,
+          ),
+        ].join('\n'),
+      });
+    }
+    return sections;
+  } finally {
+    loaded.dispose();
+  }
+}
+
+function numberList(flag: string, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',');
+  const values = parts.map((p) =>
+    /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(p.trim()) ? Number(p) : Number.NaN,
+  );
+  if (parts.length > 4 || values.some((v) => !Number.isFinite(v))) {
+    throw new UsageError(
+      `${flag} must be 1 or 3 comma-separated decimal numbers, got ${JSON.stringify(text)}`,
+    );
+  }
+  return values;
+}
