@@ -1,11 +1,6 @@
 import { InterpError } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { integratedGradientsDefaults } from './integrated-gradients.js';
-import {
-  type LayerTarget,
-  resolveLayerTarget,
-  weightedStepSum,
-} from './internal/layer-gradient.js';
+import { weightedStepSum } from './internal/layer-gradient.js';
 import {
   checkNeuronOnLayer,
   neuronInputGradient,
@@ -13,6 +8,7 @@ import {
 } from './internal/neuron-selector.js';
 import {
   layerPathGradient,
+  NeuronPathMethod,
   scaleByInputs,
   sumOverPasses,
   withPath,
@@ -47,14 +43,9 @@ export const neuronConductanceDefaults = { method: 'riemann_trapezoid' } as cons
  * attr.dispose();
  * ```
  */
-export class NeuronConductance {
-  readonly multiplyByInputs: boolean;
-  private readonly target: LayerTarget;
-
+export class NeuronConductance extends NeuronPathMethod {
   constructor(model: AttributionModel, options: NeuronIntegratedGradientsOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'NeuronConductance');
-    this.multiplyByInputs =
-      options.multiplyByInputs ?? integratedGradientsDefaults.multiplyByInputs;
+    super(model, options, 'NeuronConductance');
   }
 
   async attribute(x: tf.Tensor, options: NeuronConductanceAttributeOptions): Promise<tf.Tensor> {

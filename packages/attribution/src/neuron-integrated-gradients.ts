@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ApproximationMethod } from './approximation-parameters.js';
-import { integratedGradientsDefaults } from './integrated-gradients.js';
 import type { Baseline } from './internal/baseline.js';
-import {
-  type LayerTarget,
-  pathPoints,
-  resolveLayerTarget,
-  weightedStepSum,
-} from './internal/layer-gradient.js';
+import { pathPoints, weightedStepSum } from './internal/layer-gradient.js';
 import { neuronInputGradient, prepareNeuronCall } from './internal/neuron-selector.js';
-import { scaleByInputs, sumOverPasses, withPath } from './internal/path-integral.js';
+import {
+  NeuronPathMethod,
+  scaleByInputs,
+  sumOverPasses,
+  withPath,
+} from './internal/path-integral.js';
 import type { LayerMethodOptions } from './layer-activation.js';
 import type { NeuronAttributeOptions } from './neuron-gradient.js';
 import type { AttributionModel } from './types.js';
@@ -44,14 +43,9 @@ export interface NeuronPathAttributeOptions extends NeuronAttributeOptions {
  * attr.dispose();
  * ```
  */
-export class NeuronIntegratedGradients {
-  readonly multiplyByInputs: boolean;
-  private readonly target: LayerTarget;
-
+export class NeuronIntegratedGradients extends NeuronPathMethod {
   constructor(model: AttributionModel, options: NeuronIntegratedGradientsOptions) {
-    this.target = resolveLayerTarget(model, options?.layer, 'NeuronIntegratedGradients');
-    this.multiplyByInputs =
-      options.multiplyByInputs ?? integratedGradientsDefaults.multiplyByInputs;
+    super(model, options, 'NeuronIntegratedGradients');
   }
 
   async attribute(x: tf.Tensor, options: NeuronPathAttributeOptions): Promise<tf.Tensor> {

@@ -4,12 +4,14 @@ import {
   type AttributionsWithDelta,
   integratedGradientsDefaults,
 } from '../integrated-gradients.js';
+import type { AttributionModel } from '../types.js';
 import { type Baseline, resolveBaseline } from './baseline.js';
 import { convergenceDelta } from './convergence-delta.js';
 import {
   accumulate,
   type LayerTarget,
   pathPoints,
+  resolveLayerTarget,
   stepsPerPass,
   targetLayerGradient,
   tileTargets,
@@ -152,5 +154,24 @@ export function withDelta(
   } catch (e) {
     attributions.dispose();
     throw e;
+  }
+}
+
+/**
+ * What the neuron path methods (NeuronIntegratedGradients, NeuronConductance) fix at
+ * construction: the layer their neuron is in and Captum's `multiply_by_inputs`.
+ */
+export abstract class NeuronPathMethod {
+  readonly multiplyByInputs: boolean;
+  protected readonly target: LayerTarget;
+
+  constructor(
+    model: AttributionModel,
+    options: { layer: string; multiplyByInputs?: boolean },
+    name: string,
+  ) {
+    this.target = resolveLayerTarget(model, options?.layer, name);
+    this.multiplyByInputs =
+      options.multiplyByInputs ?? integratedGradientsDefaults.multiplyByInputs;
   }
 }
