@@ -4,14 +4,11 @@ import type { AttributionsWithDelta } from './integrated-gradients.js';
 import { resolveBaselineDistribution } from './internal/baseline-distribution.js';
 import { convergenceDelta } from './internal/convergence-delta.js';
 import {
-  type DeepLiftSetup,
+  DeepLiftMethod,
   deepLiftAttributions,
   deepLiftDefaults,
-  deepLiftSetup,
 } from './internal/deep-lift-core.js';
 import { prepareCall } from './internal/prepare-call.js';
-import { requireGraphNodes } from './internal/require-graph-nodes.js';
-import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { targetMask } from './internal/targets.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
@@ -39,17 +36,12 @@ export const deepLiftShapMinBaselines = 2;
  * attr.dispose();
  * ```
  */
-export class DeepLiftShap implements Attribution<DeepLiftShapAttributeOptions> {
-  readonly multiplyByInputs: boolean;
-  private readonly model: ResolvedModel;
-  private readonly setup: DeepLiftSetup;
-
+export class DeepLiftShap
+  extends DeepLiftMethod
+  implements Attribution<DeepLiftShapAttributeOptions>
+{
   constructor(model: AttributionModel, options: DeepLiftOptions = {}) {
-    const where = 'DeepLiftShap';
-    this.model = resolveModel(model, where);
-    requireGraphNodes(this.model.graph, where);
-    this.setup = deepLiftSetup(this.model, options, where);
-    this.multiplyByInputs = this.setup.multiplyByInputs;
+    super(model, options, 'DeepLiftShap');
   }
 
   attribute(

@@ -3,15 +3,12 @@ import type { AttributionsWithDelta } from './integrated-gradients.js';
 import type { Baseline } from './internal/baseline.js';
 import { convergenceDelta } from './internal/convergence-delta.js';
 import {
-  type DeepLiftSetup,
+  DeepLiftMethod,
   deepLiftAttributions,
   deepLiftDefaults,
   deepLiftReference,
-  deepLiftSetup,
 } from './internal/deep-lift-core.js';
 import { prepareCall } from './internal/prepare-call.js';
-import { requireGraphNodes } from './internal/require-graph-nodes.js';
-import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { targetMask } from './internal/targets.js';
 import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
 
@@ -49,17 +46,9 @@ export { deepLiftDefaults };
  * tf.dispose([attributions, delta]); // delta ~ 0: attributions sum to f(x) - f(baseline)
  * ```
  */
-export class DeepLift implements Attribution<DeepLiftAttributeOptions> {
-  readonly multiplyByInputs: boolean;
-  private readonly model: ResolvedModel;
-  private readonly setup: DeepLiftSetup;
-
+export class DeepLift extends DeepLiftMethod implements Attribution<DeepLiftAttributeOptions> {
   constructor(model: AttributionModel, options: DeepLiftOptions = {}) {
-    const where = 'DeepLift';
-    this.model = resolveModel(model, where);
-    requireGraphNodes(this.model.graph, where);
-    this.setup = deepLiftSetup(this.model, options, where);
-    this.multiplyByInputs = this.setup.multiplyByInputs;
+    super(model, options, 'DeepLift');
   }
 
   attribute(

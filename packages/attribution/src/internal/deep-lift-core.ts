@@ -1,9 +1,11 @@
 import type { NodeHook } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { AttributionModel } from '../types.js';
 import { type Baseline, resolveBaseline } from './baseline.js';
 import { deepLiftEps, deepLiftHooks } from './deep-lift-rules.js';
 import { hookedGradient } from './hooked-gradient.js';
-import type { ResolvedModel } from './resolve-model.js';
+import { requireGraphNodes } from './require-graph-nodes.js';
+import { type ResolvedModel, resolveModel } from './resolve-model.js';
 
 /** Defaults of {@link DeepLift} (and every DeepLift variant), written once. */
 export const deepLiftDefaults = {
@@ -34,6 +36,27 @@ export function deepLiftSetup(
     multiplyByInputs: options?.multiplyByInputs ?? deepLiftDefaults.multiplyByInputs,
     hooks: deepLiftHooks(model.graph, where, model.layersModel, eps),
   };
+}
+
+/**
+ * What DeepLift and DeepLiftShap fix at construction: the model (which must expose its graph's
+ * nodes, where the rules hook in), the rules and `multiplyByInputs`.
+ */
+export abstract class DeepLiftMethod {
+  readonly multiplyByInputs: boolean;
+  protected readonly model: ResolvedModel;
+  protected readonly setup: DeepLiftSetup;
+
+  constructor(
+    model: AttributionModel,
+    options: { multiplyByInputs?: boolean; eps?: number } | undefined,
+    name: string,
+  ) {
+    this.model = resolveModel(model, name);
+    requireGraphNodes(this.model.graph, name);
+    this.setup = deepLiftSetup(this.model, options, name);
+    this.multiplyByInputs = this.setup.multiplyByInputs;
+  }
 }
 
 /** The baseline (default 0) broadcast to x's shape: the reference half of the paired batch. */
