@@ -2,8 +2,9 @@
 //   OUT/mnist/    model.json + weights.bin (the demo's CNN, trained for one epoch on 4,000 digits)
 //                 digits/<label>/<i>.png (1,000 held-out 28 x 28 validation digits, ImageFolder)
 //   OUT/penguins/ model.json + weights.bin (an MLP on the four measurements, standardization
-//                 inside the model) and penguins.csv (bill/flipper/mass columns and species)
-// Usage: node scripts/build-examples.mjs [OUT]   (default ./interp-examples; about a minute)
+//                 inside the model, trained on two thirds of the rows) and penguins.csv (the
+//                 held-out third: bill/flipper/mass columns and species)
+// Usage: node scripts/build-examples.mjs [OUT]   (default ./interp-examples; a few seconds)
 // Needs a build of the CLI and the packages (npx turbo run build, or pnpm build).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -86,9 +87,12 @@ model.compile({
   loss: 'sparseCategoricalCrossentropy',
   metrics: ['accuracy'],
 });
-const xs = tf.tensor2d(x);
+// Every third row is held out: penguins.csv holds those, so the report shows unseen rows.
+const held = (i) => i % 3 === 2;
+const trainIdx = rows.map((_, i) => i).filter((i) => !held(i));
+const xs = tf.tensor2d(trainIdx.map((i) => x[i]));
 const ys = tf.tensor1d(
-  rows.map((r) => species.indexOf(r.species)),
+  trainIdx.map((i) => species.indexOf(rows[i].species)),
   'float32',
 );
 const history = await model.fit(xs, ys, { epochs: 60, batchSize: 32, shuffle: true, verbose: 0 });
@@ -96,10 +100,11 @@ tf.dispose([xs, ys]);
 const penguinsDir = join(out, 'penguins');
 await saveLayersModelToDir(model, penguinsDir);
 const header = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'species'];
-const csv = [header.join(','), ...rows.map((r, i) => [...x[i], r.species].join(','))].join('\n');
+const heldRows = rows.flatMap((r, i) => (held(i) ? [[...x[i], r.species].join(',')] : []));
+const csv = [header.join(','), ...heldRows].join('\n');
 writeFileSync(join(penguinsDir, 'penguins.csv'), `${csv}\n`);
 console.log(
-  `penguins: training accuracy ${(100 * history.history.acc.at(-1)).toFixed(1)}% on ${rows.length} rows (${species.join(', ')})`,
+  `penguins: training accuracy ${(100 * history.history.acc.at(-1)).toFixed(1)}% on ${trainIdx.length} rows, ${rows.length - trainIdx.length} held-out rows in penguins.csv (${species.join(', ')})`,
 );
 console.log(`
 Try:
