@@ -3,35 +3,38 @@ import { Writable } from 'node:stream';
 import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../cli-io.js';
-import { loadModel } from '../io/load-model.js';
+import { type LoadedModel, loadModel } from '../io/load-model.js';
 import { tempDir } from '../test-cli.js';
-import { attributeItems, displayImage, loadModelImages, predictImages } from './report-images.js';
+import {
+  attributeItems,
+  displayImage,
+  loadModelImages,
+  type ModelImages,
+  predictImages,
+} from './report-images.js';
 import { writeBrightnessCnn, writeBrightnessFolder } from './test-report-bundles.js';
 
 const dir = tempDir('interp-report-images-');
 const quiet = new Writable({ write: (_c, _e, done) => done() });
 const io: CliIO = { stdout: quiet, stderr: quiet, cwd: dir };
 let means: number[];
+let loaded: LoadedModel;
+let images: ModelImages;
 
 beforeAll(async () => {
   await setupBackend('wasm');
   ({ means } = writeBrightnessFolder(join(dir, 'images')));
   await writeBrightnessCnn(join(dir, 'cnn'));
+  const model = join(dir, 'cnn', 'model.json');
+  loaded = await loadModel(model);
+  images = await loadModelImages(join(dir, 'images'), undefined, model, loaded.graph, {}, io);
 }, 120_000);
+afterAll(() => loaded.dispose());
 
 describe('report-images', () => {
   it('predictImages gives the hand-worked scores [0.5 - m, m] in batches, without leaks', async () => {
-    const loaded = await loadModel(join(dir, 'cnn', 'model.json'));
-    const images = await loadModelImages(
-      join(dir, 'images'),
-      undefined,
-      join(dir, 'cnn', 'model.json'),
-      loaded.graph,
-      {},
-      io,
-    );
     expect(images.folder.x.shape).toEqual([6, 4, 4, 1]);
     await expectNoLeakedTensors(async () => {
       const { scores, classes } = await predictImages(tf, loaded, images.folder.x, 4, io);
@@ -43,19 +46,9 @@ describe('report-images', () => {
     });
     // Display undoes the normalization: the gray level / 255.
     expect(displayImage(images, 1).data[0]).toBeCloseTo(means[1]!, 6);
-    loaded.dispose();
   });
 
   it('attributeItems: Integrated Gradients of the mean is x / 16 per pixel, sign by class, without leaks', async () => {
-    const loaded = await loadModel(join(dir, 'cnn', 'model.json'));
-    const images = await loadModelImages(
-      join(dir, 'images'),
-      undefined,
-      join(dir, 'cnn', 'model.json'),
-      loaded.graph,
-      {},
-      io,
-    );
     await expectNoLeakedTensors(async () => {
       // Item 3 (mean 0.8, predicted class 1: score m) and item 2 (mean 0.2, class 0: score 0.5 - m).
       const [ig] = await attributeItems(tf, loaded, images, [3, 2], ['ig'], io);
@@ -65,15 +58,12 @@ describe('report-images', () => {
       for (let p = 16; p < 32; p++) expect(ig!.data[p]).toBeCloseTo(-means[2]! / 16, 5);
       expect(ig!.caption(0)).toMatch(/^ig \(δ /);
     });
-    loaded.dispose();
   });
 
   it('refuses a model that does not take images', async () => {
-    const loaded = await loadModel(join(dir, 'cnn', 'model.json'));
     const flat = { ...loaded.graph, inputShape: [null, 16] } as typeof loaded.graph;
     await expect(
       loadModelImages(join(dir, 'images'), undefined, 'm.json', flat, {}, io),
     ).rejects.toThrow(/m\.json takes input \[N, 16\], not a batch of images/);
-    loaded.dispose();
   });
 });

@@ -28,6 +28,13 @@ beforeAll(async () => {
 /** p(class 1) of the brightness CNN after softmax: 1 / (1 + e^(0.5 - 2m)). */
 const p1 = (m: number) => 1 / (1 + Math.exp(0.5 - 2 * m));
 
+/** Runs `interp report ...args --out out` in `dir`, expects success; the output and the page. */
+async function reportHtml(args: string[], out: string): Promise<{ html: string; stdout: string }> {
+  const r = await runMain(['report', ...args, '--out', out], dir);
+  expect(r.code, r.stderr).toBe(0);
+  return { html: readFileSync(join(dir, out, 'report.html'), 'utf8'), stdout: r.stdout };
+}
+
 /** The accuracy line of the classification report in the HTML. */
 function htmlAccuracy(html: string): number {
   const m = /accuracy +([\d.]+) +(\d+)/.exec(html);
@@ -37,12 +44,10 @@ function htmlAccuracy(html: string): number {
 
 describe('interp report --model M --data FOLDER', () => {
   it('writes one self-contained page whose numbers match the hand-worked predictions', async () => {
-    const r = await runMain(
-      ['report', '--model', 'cnn/model.json', '--data', 'images', '--out', 'out'],
-      dir,
+    const { html, stdout } = await reportHtml(
+      ['--model', 'cnn/model.json', '--data', 'images'],
+      'out',
     );
-    expect(r.code, r.stderr).toBe(0);
-    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
     for (const id of ['classification', 'curves', 'attribution'])
       expect(html).toContain(`<section id="${id}">`);
     // Independent: class 1 (bright) when the mean is over 0.25.
@@ -74,31 +79,13 @@ describe('interp report --model M --data FOLDER', () => {
     expect((html.match(/data:image\/png;base64,/g) ?? []).length).toBeGreaterThanOrEqual(6 + 18);
     expect(html).toMatch(/ig \(δ [-\d.e+]+\)/);
     expect(html).toContain('gradcam');
-    expect(r.stdout).toMatch(/accuracy +0\.67 +6/);
+    expect(stdout).toMatch(/accuracy +0\.67 +6/);
   });
 
   it('resizes with --size and takes labels from a CSV', async () => {
     writeFileSync(join(dir, 'labels.csv'), 'file,label\n<i>dark/0.png,0\nbright/0.png,1\n');
-    const r = await runMain(
-      [
-        'report',
-        '--model',
-        'cnn8/model.json',
-        '--data',
-        'images',
-        '--labels',
-        'labels.csv',
-        '--size',
-        '8',
-        '--methods',
-        'saliency',
-        '--out',
-        'out8',
-      ],
-      dir,
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const html = readFileSync(join(dir, 'out8', 'report.html'), 'utf8');
+    const args = ['--model', 'cnn8/model.json', '--data', 'images', '--labels', 'labels.csv'];
+    const { html } = await reportHtml([...args, '--size', '8', '--methods', 'saliency'], 'out8');
     expect(htmlAccuracy(html)).toBe(1);
   });
 
@@ -136,22 +123,8 @@ describe('interp report --model M --data FOLDER', () => {
 
 describe('interp report on a table and on prediction files', () => {
   it('reports a table classifier with permutation importance and partial dependence', async () => {
-    const r = await runMain(
-      [
-        'report',
-        '--model',
-        'mlp/model.json',
-        '--data',
-        'table.csv',
-        '--target-column',
-        'species',
-        '--out',
-        'tab',
-      ],
-      dir,
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const html = readFileSync(join(dir, 'tab', 'report.html'), 'utf8');
+    const args = ['--model', 'mlp/model.json', '--data', 'table.csv', '--target-column', 'species'];
+    const { html } = await reportHtml(args, 'tab');
     expect(htmlAccuracy(html)).toBeCloseTo(tableAccuracy, 2);
     expect(html).toContain('<section id="tabular">');
     expect(html).toContain('Partial dependence on x');
@@ -182,12 +155,7 @@ describe('interp report on a table and on prediction files', () => {
     const probs = Float32Array.of(0.9, 0.1, 0.2, 0.8, 0.4, 0.6, 0.7, 0.3);
     writeFileSync(join(dir, 'preds.npy'), encodeNpy(probs, [4, 2]));
     writeFileSync(join(dir, 'targs.npy'), encodeNpy(Int32Array.of(0, 1, 0, 0), [4]));
-    const r = await runMain(
-      ['report', '--preds', 'preds.npy', '--targs', 'targs.npy', '--out', 'p'],
-      dir,
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const html = readFileSync(join(dir, 'p', 'report.html'), 'utf8');
+    const { html } = await reportHtml(['--preds', 'preds.npy', '--targs', 'targs.npy'], 'p');
     expect(htmlAccuracy(html)).toBe(0.75);
     expect(html).not.toContain('<section id="attribution">');
     expect(html).toContain('<section id="curves">');
