@@ -161,6 +161,31 @@ describe('interp report on a table and on prediction files', () => {
     expect(html).toContain('<section id="curves">');
   });
 
+  it('--help lists every option and main lists the command', async () => {
+    const r = await runMain(['report', '--help'], dir);
+    expect(r.code).toBe(0);
+    for (const flag of [
+      '--model',
+      '--data',
+      '--labels',
+      '--task',
+      '--out',
+      '--methods',
+      '--k',
+      '--size',
+      '--mean',
+      '--std',
+      '--preset',
+      '--target-column',
+      '--preds',
+      '--targs',
+      '--vocab',
+      '--batch-size',
+    ])
+      expect(r.stdout).toContain(flag);
+    expect((await runMain(['--help'], dir)).stdout).toMatch(/\n {2}report +an HTML report/);
+  });
+
   it('refuses bad usage with exit code 2 and one line', async () => {
     expectBadInput(await runMain(['report', '--data', 'images'], dir), /missing --model/);
     expectBadInput(

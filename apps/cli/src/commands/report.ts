@@ -54,7 +54,8 @@ and partial dependence. Progress goes to stderr.
   --model M          DIR/model.json (tfjs LayersModel or GraphModel) or model.onnx
   --data D           a folder of PNG/JPEG images (one sub-folder per class, as torchvision's
                      ImageFolder; classes sorted by name), or a table (.csv with a header, .npy)
-  --labels L         a CSV of "file,label" rows naming the images' labels instead of sub-folders
+  --labels L         a CSV of "file,label" rows (files relative to D; labels class names, or
+                     class ids 0..C-1) instead of sub-folders
   --task T           classification (default for folders) or tabular (default for .csv/.npy);
                      segmentation is not supported yet
   --out DIR          where to write report.html (default ./${reportDefaults.out})
