@@ -80,6 +80,9 @@ describe('interp report --model M --data FOLDER', () => {
     expect(html).toMatch(/ig \(δ [-\d.e+]+\)/);
     expect(html).toContain('gradcam');
     expect(stdout).toMatch(/accuracy +0\.67 +6/);
+    expect(html).toContain(
+      '6 images in 2 classes, model input [4, 4, 1] (NHWC), normalized as (pixel / 255 - [0]) / [1]',
+    );
   });
 
   it('resizes with --size and takes labels from a CSV', async () => {

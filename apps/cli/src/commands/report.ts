@@ -149,7 +149,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     );
   } else {
     title = `interp report: ${values.model} on ${values.data}`;
-    sections = await imageReport(values, { mean, std, methods }, document, io);
+    sections = await imageReport(values, { mean, std, methods }, document, io, meta);
   }
   meta.push(
     `Generated ${new Date().toISOString()} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -185,6 +185,7 @@ async function imageReport(
   extra: { mean?: number[]; std?: number[]; methods: string[] },
   document: Document,
   io: CliIO,
+  meta: string[],
 ): Promise<ReportSection[]> {
   const [tf, core, models, images, { ClassificationInterpretation }] = await Promise.all([
     import('@tensorflow/tfjs-core'),
@@ -210,6 +211,10 @@ async function imageReport(
       io,
     );
     const { folder } = data;
+    const shape = folder.x.shape;
+    meta.push(
+      `${shape[0]} images in ${folder.vocab.length} classes, model input [${shape.slice(1).join(', ')}] (${data.layout}), normalized as (pixel / 255 - [${data.mean.join(', ')}]) / [${data.std.join(', ')}]`,
+    );
     const { scores, classes } = await images.predictImages(
       tf,
       loaded,
