@@ -1,14 +1,9 @@
 import { type Activation, type DataLoader, InterpError, type Learner } from '@interp/core';
 import { assertInteger, describe, keyword } from '@interp/core/internal';
+import { resolveFeatures } from './internal/feature-columns.js';
+import { collectLoader } from './internal/loader-data.js';
 import { mquantiles } from './internal/mquantiles.js';
-import {
-  collectLoader,
-  type Job,
-  predictorOf,
-  resolveBatchRows,
-  resolveFeatures,
-  runJobs,
-} from './internal/permutation-engine.js';
+import { type Job, predictorOf, resolveBatchRows, runJobs } from './internal/permutation-engine.js';
 import { isTabularDataLoader, type TabularFeature } from './tabular-feature.js';
 
 /** Options of {@link partialDependence}. */

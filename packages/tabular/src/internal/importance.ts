@@ -12,18 +12,14 @@ import {
   toRng,
 } from '@interp/core';
 import { isClassificationScoring, resolveScoring, type Scoring } from '../scoring.js';
+import { type FeatureColumns, resolveFeatures } from './feature-columns.js';
 import {
   checkClassTargets,
   checkRegressionTargets,
   collectLoader,
-  type FeatureColumns,
-  type Job,
   type LoaderData,
-  predictorOf,
-  resolveBatchRows,
-  resolveFeatures,
-  runJobs,
-} from './permutation-engine.js';
+} from './loader-data.js';
+import { type Job, predictorOf, resolveBatchRows, runJobs } from './permutation-engine.js';
 
 /** The options every importance function takes. */
 export interface ImportanceOptions {

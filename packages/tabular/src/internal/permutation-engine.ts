@@ -1,30 +1,7 @@
-import {
-  type Activation,
-  type DataLoader,
-  InterpError,
-  type Learner,
-  resolveActivation,
-} from '@interp/core';
+import { type Activation, InterpError, type Learner, resolveActivation } from '@interp/core';
 import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
-import { isTabularDataLoader } from '../tabular-feature.js';
-
-/** A loader's items gathered on the CPU in item order. */
-export interface LoaderData {
-  /** Row-major `[nRows, nCols]`. */
-  x: Float32Array;
-  nRows: number;
-  nCols: number;
-  /** Targets, `yPerRow` values per row. */
-  y: Float32Array;
-  yPerRow: number;
-}
-
-/** A feature (or group) as the columns that move together. */
-export interface FeatureColumns {
-  name: string;
-  columns: number[];
-}
+import type { LoaderData } from './loader-data.js';
 
 /**
  * One model evaluation: the rows it scores (all when null), with `columns` taken from the data
@@ -35,146 +12,6 @@ export interface Job {
   columns: readonly number[];
   source?: Int32Array;
   values?: readonly number[];
-}
-
-/** Reads a loader's batches once, in item order (shuffled loaders included, by `indices`). */
-export async function collectLoader(dl: DataLoader): Promise<LoaderData> {
-  if (!dl || typeof dl[Symbol.asyncIterator] !== 'function' || typeof dl.length !== 'number') {
-    throw new InterpError(
-      'INVALID_ARGUMENT',
-      `dl must be a DataLoader (arrayDataLoader, TabularData.dl), got ${describe(dl)}`,
-    );
-  }
-  const n = dl.length;
-  let x: Float32Array | undefined;
-  let y: Float32Array | undefined;
-  let nCols = 0;
-  let yPerRow = 0;
-  for await (const batch of dl) {
-    try {
-      const b = batch.x.shape[0]!;
-      if (batch.x.rank !== 2) {
-        throw new InterpError(
-          'SHAPE_MISMATCH',
-          `feature importance needs table rows: inputs of shape [N, features], got [${batch.x.shape.join(', ')}]`,
-        );
-      }
-      if (!x) {
-        nCols = batch.x.shape[1]!;
-        yPerRow = batch.y.size / b;
-        x = new Float32Array(n * nCols);
-        y = new Float32Array(n * yPerRow);
-      }
-      const xd = (await batch.x.data()) as Float32Array;
-      const yd = await batch.y.data();
-      const idx = batch.indices;
-      const first = idx[0]!;
-      if (idx[idx.length - 1] === first + idx.length - 1) {
-        // Unshuffled batches hold consecutive items: copy them as one block.
-        x.set(xd.subarray(0, idx.length * nCols), first * nCols);
-        for (let k = 0; k < idx.length * yPerRow; k++) y![first * yPerRow + k] = yd[k]!;
-      } else {
-        for (let k = 0; k < idx.length; k++) {
-          const i = idx[k]!;
-          x.set(xd.subarray(k * nCols, (k + 1) * nCols), i * nCols);
-          for (let t = 0; t < yPerRow; t++) y![i * yPerRow + t] = yd[k * yPerRow + t]!;
-        }
-      }
-    } finally {
-      batch.x.dispose();
-      batch.y.dispose();
-    }
-  }
-  if (!x || !y || n === 0) {
-    throw new InterpError('EMPTY_INPUT', 'the data loader has no rows; pass a loader with items');
-  }
-  return { x, nRows: n, nCols, y, yPerRow };
-}
-
-/** What {@link resolveFeatures} takes from the caller. */
-export interface FeatureOptions {
-  /** Names of a plain loader's columns (default x0, x1, ...). */
-  featureNames?: readonly string[] | undefined;
-  /** Feature groups that move together: name -> feature names or column indices. */
-  groups?: Readonly<Record<string, readonly (string | number)[]>> | undefined;
-}
-
-/**
- * The features to permute: a tabular loader's features (a continuous column with its `_na`
- * flag), else one per column named by `featureNames` or x0..x{F-1}; `groups` replaces them with
- * one entry per group.
- */
-export function resolveFeatures(
-  dl: DataLoader,
-  nCols: number,
-  { featureNames, groups }: FeatureOptions,
-): FeatureColumns[] {
-  let base: FeatureColumns[];
-  if (isTabularDataLoader(dl)) {
-    base = dl.features.map((f) => ({ name: f.name, columns: [...f.columns] }));
-    const bad = base.flatMap((f) => f.columns).find((c) => c >= nCols);
-    if (bad !== undefined) {
-      throw new InterpError(
-        'SHAPE_MISMATCH',
-        `the loader's features name column ${bad} but its rows have ${nCols} columns`,
-      );
-    }
-  } else if (featureNames !== undefined) {
-    if (
-      !Array.isArray(featureNames) ||
-      featureNames.length !== nCols ||
-      !featureNames.every((s) => typeof s === 'string')
-    ) {
-      throw new InterpError(
-        'SHAPE_MISMATCH',
-        `featureNames must be ${nCols} strings (one per input column), got ${describe(featureNames)}`,
-      );
-    }
-    base = featureNames.map((name, j) => ({ name, columns: [j] }));
-  } else {
-    base = Array.from({ length: nCols }, (_, j) => ({ name: `x${j}`, columns: [j] }));
-  }
-  if (groups === undefined) return base;
-  if (groups === null || typeof groups !== 'object' || Array.isArray(groups)) {
-    throw new InterpError(
-      'INVALID_OPTION',
-      `invalid groups: ${describe(groups)}; expected { groupName: [feature names or column indices] }`,
-    );
-  }
-  const entries = Object.entries(groups);
-  if (entries.length === 0) {
-    throw new InterpError('INVALID_OPTION', 'invalid groups: {}; give at least one group');
-  }
-  return entries.map(([name, members]) => {
-    if (!Array.isArray(members) || members.length === 0) {
-      throw new InterpError(
-        'INVALID_OPTION',
-        `group ${JSON.stringify(name)} must list one or more feature names or column indices`,
-      );
-    }
-    const cols = new Set<number>();
-    for (const m of members) {
-      if (typeof m === 'number') {
-        if (!Number.isInteger(m) || m < 0 || m >= nCols) {
-          throw new InterpError(
-            'INVALID_OPTION',
-            `group ${JSON.stringify(name)}: column ${m} is not in 0..${nCols - 1}`,
-          );
-        }
-        cols.add(m);
-        continue;
-      }
-      const f = base.find((b) => b.name === m);
-      if (!f) {
-        throw new InterpError(
-          'INVALID_OPTION',
-          `group ${JSON.stringify(name)}: no feature ${JSON.stringify(m)}; the features are ${base.map((b) => JSON.stringify(b.name)).join(', ')}`,
-        );
-      }
-      for (const c of f.columns) cols.add(c);
-    }
-    return { name, columns: [...cols].sort((a, b) => a - b) };
-  });
 }
 
 /** The model as used by the engine: a batch of rows to activated outputs. */
@@ -429,39 +266,6 @@ function fillRows(
       const v = J.values![k]!;
       for (let r = 0, dst = at * F + c; r < take; r++, dst += F) buf[dst] = v;
     });
-  }
-}
-
-/**
- * Checks targets against the model's outputs for a classification scorer: one class index per
- * row in 0..C-1 (C = outputs, or 2 for a single probability output).
- */
-export function checkClassTargets(data: LoaderData, nOutputs: number, scoring: string): void {
-  const classes = nOutputs === 1 ? 2 : nOutputs;
-  if (data.yPerRow !== 1) {
-    throw new InterpError(
-      'SHAPE_MISMATCH',
-      `scoring '${scoring}' needs one class index per row; the targets have ${data.yPerRow} values per row`,
-    );
-  }
-  for (let i = 0; i < data.nRows; i++) {
-    const t = data.y[i]!;
-    if (!Number.isInteger(t) || t < 0 || t >= classes) {
-      throw new InterpError(
-        'LABEL_OUT_OF_RANGE',
-        `target of row ${i} is ${t}, not a class index in 0..${classes - 1} (the model has ${nOutputs} output(s)); use a regression scoring for a regressor`,
-      );
-    }
-  }
-}
-
-/** Checks targets against the model's outputs for a regression scorer: one value per output. */
-export function checkRegressionTargets(data: LoaderData, nOutputs: number, scoring: string): void {
-  if (data.yPerRow !== nOutputs) {
-    throw new InterpError(
-      'SHAPE_MISMATCH',
-      `scoring '${scoring}' compares each of the model's ${nOutputs} output(s) with a target, but the targets have ${data.yPerRow} value(s) per row; a classifier needs 'accuracy' or 'neg_log_loss'`,
-    );
   }
 }
 
