@@ -12,4 +12,5 @@ export type { ImageToInputOptions } from './image-to-input.js';
 export { imageToInput, isGray, resolveNormalization } from './image-to-input.js';
 export { parseNpy } from './parse-npy.js';
 export { resizeBilinear } from './resize-bilinear.js';
+export { resizeNearest } from './resize-nearest.js';
 export type { LoadedTable, LoadTableOptions } from './table-types.js';

@@ -9,7 +9,7 @@ import {
 } from './image-folder-types.js';
 import { imageToInput, isGray, resolveNormalization } from './image-to-input.js';
 import { listLabelledImages } from './labels-csv.js';
-import { listImageFolder } from './list-image-folder.js';
+import { type ImageFolderListing, listImageFolder } from './list-image-folder.js';
 import { readFileInside } from './read-inside-folder.js';
 
 /**
@@ -31,10 +31,25 @@ export async function loadImageFolder(
   dir: string,
   options: LoadImageFolderOptions = {},
 ): Promise<ImageFolder> {
+  return loadListedImages(dir, options, () =>
+    options.labelsCsv === undefined
+      ? listImageFolder(dir)
+      : listLabelledImages(dir, options.labelsCsv),
+  );
+}
+
+/**
+ * {@link loadImageFolder} on the images a `list` function names (after the options are checked):
+ * the one decoding, resizing and normalizing loop of the package.
+ */
+export async function loadListedImages(
+  dir: string,
+  options: LoadImageFolderOptions,
+  list: () => ImageFolderListing,
+): Promise<ImageFolder> {
   const {
     layout = imageFolderDefaults.layout,
     maxItems = imageFolderDefaults.maxItems,
-    labelsCsv,
     onProgress,
   } = options;
   if (layout !== 'NHWC' && layout !== 'NCHW') {
@@ -54,8 +69,7 @@ export async function loadImageFolder(
   }
   const size = options.size === undefined ? undefined : checkSize(options.size);
   const { mean, std } = resolveNormalization(options);
-  const listing =
-    labelsCsv === undefined ? listImageFolder(dir) : listLabelledImages(dir, labelsCsv);
+  const listing = list();
   const n = listing.files.length;
   if (n > maxItems) {
     throw new InterpError(
