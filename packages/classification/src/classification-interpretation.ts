@@ -339,6 +339,20 @@ export class ClassificationInterpretation extends Interpretation {
     });
   }
 
+  /**
+   * The `k` largest cross-entropies `-ln(max(p[target], 1e-12))` of the scores in float64 (the
+   * base class's `topLosses` reads float32 losses), ties to the lower index, in one pass that
+   * keeps no per-item losses.
+   * @example
+   * `interp.scoreTopLosses(3)` // { losses: Float64Array [...], indices: Int32Array [...] }
+   */
+  scoreTopLosses(k: number): { losses: Float64Array; indices: Int32Array } {
+    const preds = this.requirePreds('scoreTopLosses');
+    assertInteger(k, 'k', 0, this.length);
+    const c = preds.shape[1]!;
+    return confusionMatrixFromScores(preds.data, c, this.targs.data, { topLosses: k }).topLosses!;
+  }
+
   private requirePreds(what: string): NDArray<Float32Array | Float64Array> {
     if (this.preds?.shape.length !== 2) {
       throw new InterpError(
