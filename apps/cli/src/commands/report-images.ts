@@ -1,6 +1,6 @@
 import type { ModelGraph } from '@interp/core';
 import { InterpError, type NDArray } from '@interp/core/base';
-import type { ImageFolder, ImageLayout } from '@interp/data';
+import type { ImageFolder, ImageLayout, LoadImageFolderOptions } from '@interp/data';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { CliIO } from '../cli-io.js';
 import type { LoadedModel } from '../io/load-model.js';
@@ -34,6 +34,7 @@ export async function loadModelImages(
   graph: ModelGraph,
   flags: ImagePreprocessing,
   io: CliIO,
+  loader?: (options: LoadImageFolderOptions) => Promise<ImageFolder>,
 ): Promise<ModelImages> {
   const data = await import('@interp/data/node');
   const fromJson = data.readPreprocessJson(modelFile) ?? {};
@@ -63,7 +64,7 @@ export async function loadModelImages(
     std: flags.std ?? fromJson.std,
   });
   const bar = progressBar(io.stderr, 'loading images', { delayMs: 500 });
-  const folder = await data.loadImageFolder(dir, {
+  const options: LoadImageFolderOptions = {
     size,
     mean,
     std,
@@ -71,7 +72,8 @@ export async function loadModelImages(
     labelsCsv,
     channels: c === 1 || c === 3 ? c : fromJson.channels,
     onProgress: (done, total) => bar.update(done, total),
-  });
+  };
+  const folder = await (loader ?? ((o) => data.loadImageFolder(dir, o)))(options);
   bar.finish();
   const got = folder.x.shape;
   const [gh, gw] = layout === 'NHWC' ? [got[1], got[2]] : [got[2], got[3]];
@@ -86,7 +88,8 @@ export async function loadModelImages(
 
 /**
  * The images' class scores, `batch` items per model call, with a progress bar on stderr.
- * Returns N x C float32 scores (the caller turns them into probabilities).
+ * Returns the outputs flattened per item (`classes` values each; `itemShape` is one item's output
+ * shape, e.g. [H, W, C] for a segmentation model).
  */
 export async function predictImages(
   tf: typeof tfc,
@@ -94,12 +97,13 @@ export async function predictImages(
   x: NDArray<Float32Array>,
   batch: number,
   io: CliIO,
-): Promise<{ scores: Float32Array; classes: number }> {
+): Promise<{ scores: Float32Array; classes: number; itemShape: number[] }> {
   const n = x.shape[0]!;
   const item = x.data.length / n;
   const bar = progressBar(io.stderr, 'predicting', { delayMs: 500 });
   const parts: Float32Array[] = [];
   let classes = 0;
+  let itemShape: number[] = [];
   for (let start = 0; start < n; start += batch) {
     const end = Math.min(n, start + batch);
     const out = tf.tidy(() => {
@@ -108,6 +112,7 @@ export async function predictImages(
         ...x.shape.slice(1),
       ]);
       const y = loaded.graph.predict(xb);
+      itemShape = y.shape.slice(1);
       return tf.reshape(y, [end - start, -1]);
     });
     classes = out.shape[1]!;
@@ -122,7 +127,7 @@ export async function predictImages(
     scores.set(p, off);
     off += p.length;
   }
-  return { scores, classes };
+  return { scores, classes, itemShape };
 }
 
 /** Image `i` of the model input as HWC in [0, 1] for display (the normalization undone). */

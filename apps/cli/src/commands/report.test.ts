@@ -10,6 +10,7 @@ import {
   writeBrightnessCnn,
   writeBrightnessFolder,
   writeGrayPng,
+  writeSegmentationBundle,
   writeTableBundle,
 } from './test-report-bundles.js';
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
   await writeBrightnessCnn(join(dir, 'cnn'));
   await writeBrightnessCnn(join(dir, 'cnn8'), 8);
   ({ accuracy: tableAccuracy } = await writeTableBundle(dir));
+  await writeSegmentationBundle(dir);
 }, 120_000);
 
 /** p(class 1) of the brightness CNN after softmax: 1 / (1 + e^(0.5 - 2m)). */
@@ -189,15 +191,22 @@ describe('interp report on a table and on prediction files', () => {
     expect((await runMain(['--help'], dir)).stdout).toMatch(/\n {2}report +an HTML report/);
   });
 
+  it('--task segmentation: pixel accuracy and IoU of the hand-worked masks', async () => {
+    const args = ['--model', 'seg/model.json', '--data', 'seg-images', '--labels', 'seg-masks'];
+    const { html, stdout } = await reportHtml([...args, '--task', 'segmentation'], 'seg-out');
+    // 6 of 8 pixels right; both classes: intersection 3, union 5.
+    expect(html).toContain('<span class="pixel-accuracy">75.00%</span>');
+    expect(html).toContain('<span class="mean-iou">0.600</span>');
+    expect(html).toContain('<section id="segmentation">');
+    expect(stdout).toContain('pixel accuracy 75.00%, mean IoU 0.600 on 2 images');
+    expectBadInput(
+      await runMain(['report', ...args.slice(0, 4), '--task', 'segmentation'], dir),
+      /--task segmentation needs --model, --data IMAGES and --labels MASKS/,
+    );
+  });
+
   it('refuses bad usage with exit code 2 and one line', async () => {
     expectBadInput(await runMain(['report', '--data', 'images'], dir), /missing --model/);
-    expectBadInput(
-      await runMain(
-        ['report', '--model', 'cnn/model.json', '--data', 'images', '--task', 'segmentation'],
-        dir,
-      ),
-      /segmentation is not supported yet/,
-    );
     expectBadInput(
       await runMain(['report', '--preds', 'preds.npy'], dir),
       /needs both --preds P and --targs T/,

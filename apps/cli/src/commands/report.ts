@@ -41,7 +41,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const USAGE = `Usage: interp report --model M --data D [--labels L] [--task classification|tabular]
+const USAGE = `Usage: interp report --model M --data D [--labels L] [--task classification|tabular|segmentation]
                      [--out DIR] [--methods ig,gradcam] [--k 16] [--size H[,W]]
                      [--mean m1,m2,m3] [--std s1,s2,s3] [--preset P] [--target-column NAME]
        interp report --preds P --targs T [--vocab V] [--out DIR]
@@ -49,15 +49,18 @@ const USAGE = `Usage: interp report --model M --data D [--labels L] [--task clas
 Writes DIR/report.html, one self-contained page (images inlined, opens offline): classification
 report, confusion matrices, most confused, top losses with the items, calibration, ROC and
 precision-recall curves, attributions of the top-loss items; for tables, permutation importance
-and partial dependence. Progress goes to stderr.
+and partial dependence; for segmentation, pixel accuracy, IoU, Dice, pixel confusion matrices
+and the worst masks. Progress goes to stderr.
 
   --model M          DIR/model.json (tfjs LayersModel or GraphModel) or model.onnx
   --data D           a folder of PNG/JPEG images (one sub-folder per class, as torchvision's
                      ImageFolder; classes sorted by name), or a table (.csv with a header, .npy)
   --labels L         a CSV of "file,label" rows (files relative to D; labels class names, or
-                     class ids 0..C-1) instead of sub-folders
-  --task T           classification (default for folders) or tabular (default for .csv/.npy);
-                     segmentation is not supported yet
+                     class ids 0..C-1) instead of sub-folders; with --task segmentation, the
+                     folder of PNG masks (same relative paths as the images, red channel =
+                     class id, 255 ignored)
+  --task T           classification (default for folders), tabular (default for .csv/.npy)
+                     or segmentation (D: any folder of images)
   --out DIR          where to write report.html (default ./${reportDefaults.out})
   --methods LIST     attribution methods for the top-loss images (default ${reportDefaults.methods};
                      any of interp attribute's methods)
@@ -71,7 +74,7 @@ and partial dependence. Progress goes to stderr.
   --target-column C  the target column of a table (a header name, or an index for .npy)
   --preds P          N x C probabilities or logits (.npy, .json, .csv): a report without a
   --targs T          model (no attributions) from interp classification's prediction files
-  --vocab V          class names (.json array or one per line)
+  --vocab V          class names (.json array or one per line) of --preds or a segmentation
   --batch-size N     items per model call (${optionRange(OPTIONS['batch-size'])})
   -h, --help         show this help
 `;
@@ -106,9 +109,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const isTable = values.data !== undefined && /\.(csv|npy)$/i.test(values.data);
   const task = values.task ?? (isTable ? 'tabular' : 'classification');
-  if (task === 'segmentation') {
+  if (task === 'segmentation' && (predsOnly || values.labels === undefined)) {
     throw new UsageError(
-      '--task segmentation is not supported yet; use interp segmentation on mask files',
+      "--task segmentation needs --model, --data IMAGES and --labels MASKS (PNG masks at the images' paths); for mask files use interp segmentation",
     );
   }
   if (task === 'tabular' && !predsOnly && !isTable) {
@@ -120,6 +123,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     .filter((m) => m !== '');
   const mean = numberList('--mean', values.mean);
   const std = numberList('--std', values.std);
+  const size =
+    values.size === undefined
+      ? undefined
+      : ([values.size[0]!, values.size[1] ?? values.size[0]!] as [number, number]);
   // Checked before any work: a bad --out costs nothing.
   const out = prepareOutputFolder(values.out, io.cwd);
 
@@ -147,9 +154,26 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io,
       (interp) => classificationSections(interp, document, io, values.k, 'rows'),
     );
+  } else if (task === 'segmentation') {
+    const { segmentationReport } = await import('./report-segmentation.js');
+    title = `interp report: ${values.model} on ${values.data}`;
+    sections = await segmentationReport(
+      {
+        model: values.model!,
+        data: values.data!,
+        masks: values.labels!,
+        vocab: values.vocab,
+        k: values.k,
+        batchSize: values['batch-size'],
+        flags: { size, mean, std, preset: values.preset },
+      },
+      document,
+      io,
+      meta,
+    );
   } else {
     title = `interp report: ${values.model} on ${values.data}`;
-    sections = await imageReport(values, { mean, std, methods }, document, io, meta);
+    sections = await imageReport(values, { size, mean, std, methods }, document, io, meta);
   }
   meta.push(
     `Generated ${new Date().toISOString()} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -182,7 +206,7 @@ async function imageReport(
     k: number;
     'batch-size': number;
   },
-  extra: { mean?: number[]; std?: number[]; methods: string[] },
+  extra: { size?: [number, number]; mean?: number[]; std?: number[]; methods: string[] },
   document: Document,
   io: CliIO,
   meta: string[],
@@ -198,16 +222,12 @@ async function imageReport(
   const modelPath = resolve(io.cwd, values.model!);
   const loaded = await models.loadModel(modelPath);
   try {
-    const size =
-      values.size === undefined
-        ? undefined
-        : ([values.size[0]!, values.size[1] ?? values.size[0]!] as [number, number]);
     const data = await images.loadModelImages(
       resolve(io.cwd, values.data!),
       values.labels === undefined ? undefined : resolve(io.cwd, values.labels),
       modelPath,
       loaded.graph,
-      { size, mean: extra.mean, std: extra.std, preset: values.preset },
+      { size: extra.size, mean: extra.mean, std: extra.std, preset: values.preset },
       io,
     );
     const { folder } = data;
@@ -271,7 +291,7 @@ async function imageReport(
   }
 }
 
-function numberList(flag: string, text: string | undefined): number[] | undefined {
+export function numberList(flag: string, text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
   const parts = text.split(',');
   const values = parts.map((p) =>

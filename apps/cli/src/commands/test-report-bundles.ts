@@ -93,3 +93,36 @@ export async function writeTableBundle(dir: string): Promise<{ accuracy: number 
   );
   return { accuracy: 4 / 5 };
 }
+
+/**
+ * The per-pixel brightness model, 2 x 2 x 1 input: a 1x1 conv with weights [-1, 1] and biases
+ * [0.5, 0], so pixel scores are [0.5 - v, v] (v = level / 255): class 1 where v > 0.25. Two
+ * images and masks whose pixel accuracy (6 of 8) and IoU (3/5 for both classes) are worked by
+ * hand in the test.
+ */
+export async function writeSegmentationBundle(dir: string): Promise<void> {
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({
+        inputShape: [2, 2, 1],
+        filters: 2,
+        kernelSize: 1,
+        weights: [tf.tensor4d([-1, 1], [1, 1, 1, 2]), tf.tensor1d([0.5, 0])],
+      }),
+    ],
+  });
+  await saveLayersModelToDir(model, join(dir, 'seg'));
+  model.dispose();
+  const png = (levels: number[]) => {
+    const rgba = new Uint8Array(16);
+    for (const [p, v] of levels.entries()) rgba.set([v, v, v, 255], 4 * p);
+    return encodePNG(rgba, 2, 2);
+  };
+  mkdirSync(join(dir, 'seg-images'), { recursive: true });
+  mkdirSync(join(dir, 'seg-masks'), { recursive: true });
+  // Predicted a: [0, 1, 0, 1] (v = 0, 1, 0.2, 0.4); b: [1, 1, 0, 0].
+  writeFileSync(join(dir, 'seg-images', 'a.png'), png([0, 255, 51, 102]));
+  writeFileSync(join(dir, 'seg-images', 'b.png'), png([255, 255, 0, 0]));
+  writeFileSync(join(dir, 'seg-masks', 'a.png'), png([0, 1, 1, 1]));
+  writeFileSync(join(dir, 'seg-masks', 'b.png'), png([1, 0, 0, 0]));
+}
