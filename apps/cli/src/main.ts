@@ -39,6 +39,10 @@ const COMMANDS: Record<string, CommandEntry> = {
       "an HTML report (metrics, top losses, attributions) of a model on the user's images or table",
     load: () => import('./commands/report.js'),
   },
+  explore: {
+    summary: 'serve an interactive page (confusion matrix, top losses, attributions) on 127.0.0.1',
+    load: () => import('./commands/explore.js'),
+  },
   demo: {
     summary: 'train a small CNN on MNIST (WASM) and write an HTML interpretation report',
     load: () => import('./commands/demo.js'),

@@ -1,0 +1,234 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { setupBackend } from '@interp/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processIO } from '../cli-io.js';
+import { expectBadInput, tempDir } from '../test-cli.js';
+import { runMain } from '../test-main.js';
+import { run, startExplore } from './explore.js';
+import type { ExploreData } from './explore-data.js';
+import type { ExploreServer } from './explore-server.js';
+import { writeBrightnessCnn, writeBrightnessFolder } from './test-report-bundles.js';
+
+const dir = tempDir('interp-explore-');
+const page = join(dir, 'page');
+let truth: { means: number[]; labels: number[] };
+const previousPage = process.env.INTERP_EXPLORE_PAGE;
+
+/** A raw GET (or `method`) of `path` exactly as written: no URL normalization by a client. */
+function get(
+  url: string,
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path, method, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+  mkdirSync(join(page, 'assets'), { recursive: true });
+  writeFileSync(join(page, 'index.html'), '<!doctype html><title>explore</title>');
+  writeFileSync(join(page, 'assets', 'app.js'), 'export {};');
+  writeFileSync(join(page, 'notes.unknownext'), 'not served');
+  process.env.INTERP_EXPLORE_PAGE = page;
+  truth = writeBrightnessFolder(join(dir, 'images'));
+  await writeBrightnessCnn(join(dir, 'cnn'));
+  // Beside the model but not one of its files: must not be served.
+  writeFileSync(join(dir, 'cnn', 'secret.txt'), 'secret');
+  writeFileSync(
+    join(dir, 'preds.json'),
+    JSON.stringify([
+      [0.9, 0.1],
+      [0.2, 0.8],
+      [0.6, 0.4],
+    ]),
+  );
+  writeFileSync(join(dir, 'targs.json'), JSON.stringify([0, 1, 1]));
+  writeFileSync(join(dir, 'vocab.json'), JSON.stringify(['<b>cat</b>', 'dog']));
+}, 120_000);
+
+afterAll(() => {
+  if (previousPage === undefined) delete process.env.INTERP_EXPLORE_PAGE;
+  else process.env.INTERP_EXPLORE_PAGE = previousPage;
+});
+
+async function start(args: string[]): Promise<ExploreServer> {
+  const s = await startExplore([...args, '--port', '0'], { ...processIO(), cwd: dir });
+  if (typeof s === 'number') throw new Error('expected a server');
+  return s;
+}
+
+describe('interp explore --model M --data D', () => {
+  let server: ExploreServer;
+  beforeAll(async () => {
+    server = await start(['--model', 'cnn/model.json', '--data', 'images']);
+  }, 60_000);
+  afterAll(() => server.close());
+
+  it('listens on 127.0.0.1 only and serves the page, the data, thumbnails and model files', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const index = await get(server.url, '/');
+    expect(index.status).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.headers['x-content-type-options']).toBe('nosniff');
+    expect((await get(server.url, '/assets/app.js')).headers['content-type']).toMatch(
+      /^text\/javascript/,
+    );
+    const data = JSON.parse((await get(server.url, '/data.json')).body.toString()) as ExploreData;
+    expect(data.vocab).toEqual(['<i>dark', 'bright']);
+    expect(data.targets).toEqual(truth.labels);
+    // Hand-worked: the brightness CNN's p(class 1) of an image of mean m is 1 / (1 + e^(0.5 - 2m)).
+    truth.means.forEach((m, i) => {
+      expect(data.probs[2 * i + 1]).toBeCloseTo(1 / (1 + Math.exp(0.5 - 2 * m)), 5);
+    });
+    expect(data.model).toMatchObject({ url: 'model/model.json', format: 'layers', layout: 'NHWC' });
+    const thumb = await get(server.url, '/thumbs/0.png');
+    expect(thumb.headers['content-type']).toBe('image/png');
+    expect([...thumb.body.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const model = await get(server.url, '/model/model.json');
+    const manifest = JSON.parse(model.body.toString()).weightsManifest[0].paths[0] as string;
+    expect((await get(server.url, `/model/${manifest}`)).status).toBe(200);
+    const head = await get(server.url, '/data.json', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+  });
+
+  it('answers 404 to traversal, encoded paths, absolute paths, directories and unlisted files', async () => {
+    for (const path of [
+      '/../../etc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/..%2f..%2fetc%2fpasswd',
+      '/model%2fmodel.json',
+      '/model%5cmodel.json',
+      '//etc/passwd',
+      '/etc/passwd',
+      `/${dir}/cnn/model.json`,
+      '/model/',
+      '/model',
+      '/assets/',
+      '/model/secret.txt',
+      '/model/../cnn/secret.txt',
+      '/notes.unknownext',
+      '/thumbs/6.png',
+      '/%ZZ',
+    ]) {
+      expect((await get(server.url, path)).status, path).toBe(404);
+    }
+    expect((await get(server.url, '/data.json', 'POST')).status).toBe(405);
+    expect((await get(server.url, '/data.json', 'PUT')).status).toBe(405);
+  });
+
+  it('is not reachable on any other interface', async () => {
+    const other = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (!other) return; // a machine with loopback only: nothing to check
+    const { port } = new URL(server.url);
+    await expect(get(`http://${other.address}:${port}/`, '/')).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('interp explore --preds P --targs T', () => {
+  it('serves the prediction files as given, the vocab as data (escaped by the page)', async () => {
+    const server = await start([
+      '--preds',
+      'preds.json',
+      '--targs',
+      'targs.json',
+      '--vocab',
+      'vocab.json',
+    ]);
+    try {
+      const data = JSON.parse((await get(server.url, '/data.json')).body.toString()) as ExploreData;
+      expect(data.vocab).toEqual(['<b>cat</b>', 'dog']);
+      expect(data.targets).toEqual([0, 1, 1]);
+      expect(data.probs.map((p) => Math.round(p * 1e6) / 1e6)).toEqual([
+        0.9, 0.1, 0.2, 0.8, 0.6, 0.4,
+      ]);
+      expect(data.thumbs).toBe(false);
+      expect((await get(server.url, '/thumbs/0.png')).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops on SIGINT and SIGTERM: the server closes and run resolves to 0', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+      const signals = new EventEmitter();
+      const chunks: string[] = [];
+      const io = {
+        ...processIO(),
+        cwd: dir,
+        stdout: Object.assign(new EventEmitter(), {
+          write: (t: string) => chunks.push(t) > 0,
+        }) as unknown as NodeJS.WritableStream,
+      };
+      const done = run(
+        ['--preds', 'preds.json', '--targs', 'targs.json', '--port', '0'],
+        io,
+        signals,
+      );
+      while (chunks.length === 0) await new Promise((r) => setTimeout(r, 10));
+      const url = /http:\S+/.exec(chunks.join(''))![0];
+      expect((await get(url, '/')).status).toBe(200);
+      signals.emit(signal);
+      await expect(done).resolves.toBe(0);
+      await expect(get(url, '/')).rejects.toThrow(/ECONNREFUSED/);
+      expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
+    }
+  });
+});
+
+describe('interp explore: bad input', () => {
+  const cases: [string[], RegExp][] = [
+    [['--data', 'images'], /missing --model/],
+    [['--model', 'cnn/model.json'], /missing --data/],
+    [['--preds', 'preds.json'], /both --preds P and --targs T/],
+    [['--model', 'cnn/model.json', '--data', 't.csv'], /tables are not supported yet/],
+    [['--preds', 'preds.json', '--targs', 'targs.json', '--port', '70000'], /--port/],
+    [['--model', 'nope/model.json', '--data', 'images', '--port', '0'], /nope/],
+  ];
+  for (const [args, message] of cases) {
+    it(`exits 2 with one line: ${args.join(' ')}`, async () => {
+      expectBadInput(await runMain(['explore', ...args], dir), message);
+    });
+  }
+
+  it('says so in one line when the page is not built', async () => {
+    process.env.INTERP_EXPLORE_PAGE = join(dir, 'no-page');
+    try {
+      const r = await runMain(['explore', '--preds', 'preds.json', '--targs', 'targs.json'], dir);
+      expectBadInput(r, /explore page is not built/);
+    } finally {
+      process.env.INTERP_EXPLORE_PAGE = page;
+    }
+  });
+
+  it('says which port is taken', async () => {
+    const server = await start(['--preds', 'preds.json', '--targs', 'targs.json']);
+    try {
+      const { port } = new URL(server.url);
+      const r = await runMain(
+        ['explore', '--preds', 'preds.json', '--targs', 'targs.json', '--port', port],
+        dir,
+      );
+      expectBadInput(r, new RegExp(`port ${port} is in use`));
+    } finally {
+      await server.close();
+    }
+  });
+});
