@@ -21,18 +21,26 @@ export const reportDefaults = {
   batchSize: 256,
 } as const;
 
-const OPTIONS = {
+/**
+ * The model-and-images options `interp report` shares with `interp explore` (spread them into a
+ * command's option specs); `--mean`/`--std` are read with {@link numberList}.
+ */
+export const imageInputOptions = {
   model: { type: 'string' },
   data: { type: 'string' },
   labels: { type: 'string' },
-  task: { type: 'string', choices: ['classification', 'segmentation', 'tabular'] },
-  out: { type: 'string', default: reportDefaults.out },
-  methods: { type: 'string', default: reportDefaults.methods },
-  k: { type: 'integer', min: 1, max: 256, default: reportDefaults.k },
   size: { type: 'integer-list', min: 1, max: 4096, maxLength: 2 },
   mean: { type: 'string' },
   std: { type: 'string' },
   preset: { type: 'string', choices: ['[0,1]', '[-1,1]', 'imagenet'] },
+} as const;
+
+const OPTIONS = {
+  ...imageInputOptions,
+  task: { type: 'string', choices: ['classification', 'segmentation', 'tabular'] },
+  out: { type: 'string', default: reportDefaults.out },
+  methods: { type: 'string', default: reportDefaults.methods },
+  k: { type: 'integer', min: 1, max: 256, default: reportDefaults.k },
   'target-column': { type: 'string' },
   preds: { type: 'string' },
   targs: { type: 'string' },
@@ -291,6 +299,14 @@ async function imageReport(
   }
 }
 
+/**
+ * `--mean`/`--std`: 1 to 4 comma-separated decimal numbers, or a one-line UsageError.
+ *
+ * @example
+ * ```ts
+ * numberList('--mean', '0.485,0.456,0.406'); // [0.485, 0.456, 0.406]
+ * ```
+ */
 export function numberList(flag: string, text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
   const parts = text.split(',');
