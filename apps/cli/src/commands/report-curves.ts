@@ -5,6 +5,11 @@ import { figure, type ReportSection, table } from '../demo/report-html.js';
  * The report's calibration and curves section: the reliability diagram with its expected
  * calibration error, one-vs-rest ROC and precision-recall curves with each class's AUC and AP.
  * Needs the interpretation's probabilities.
+ *
+ * @example
+ * ```ts
+ * const section = await curvesSection(interp, document); // id 'curves'
+ * ```
  */
 export async function curvesSection(
   interp: ClassificationInterpretation,

@@ -26,6 +26,11 @@ export interface ModelImages {
  * Loads `--data` for the model: the layout and channel count from the model's input, the size from
  * `--size`, else `preprocess.json`, else the images' own. A model whose input size differs from
  * the images' is refused, naming both sizes and the `--size` that fits.
+ *
+ * @example
+ * ```ts
+ * const images = await loadModelImages('digits', undefined, 'cnn/model.json', loaded.graph, {}, io);
+ * ```
  */
 export async function loadModelImages(
   dir: string,
@@ -90,6 +95,11 @@ export async function loadModelImages(
  * The images' class scores, `batch` items per model call, with a progress bar on stderr.
  * Returns the outputs flattened per item (`classes` values each; `itemShape` is one item's output
  * shape, e.g. [H, W, C] for a segmentation model).
+ *
+ * @example
+ * ```ts
+ * const { scores, classes } = await predictImages(tf, loaded, images.folder.x, 256, io);
+ * ```
  */
 export async function predictImages(
   tf: typeof tfc,
@@ -130,7 +140,12 @@ export async function predictImages(
   return { scores, classes, itemShape };
 }
 
-/** Image `i` of the model input as HWC in [0, 1] for display (the normalization undone). */
+/** Image `i` of the model input as HWC in [0, 1] for display (the normalization undone). *
+ * @example
+ * ```ts
+ * displayImage(images, 0).shape; // [28, 28, 1]
+ * ```
+ */
 export function displayImage(images: ModelImages, i: number): NDArray<Float32Array> {
   const { folder, layout, mean, std } = images;
   const s = folder.x.shape;
@@ -149,7 +164,12 @@ export function displayImage(images: ModelImages, i: number): NDArray<Float32Arr
   return { data: out, shape: [h, w, c] };
 }
 
-/** Every displayed image as one NHWC array (what a top-losses plot shows). */
+/** Every displayed image as one NHWC array (what a top-losses plot shows). *
+ * @example
+ * ```ts
+ * displayImages(images).shape; // [N, 28, 28, 1]
+ * ```
+ */
 export function displayImages(images: ModelImages): NDArray<Float32Array> {
   const n = images.folder.x.shape[0]!;
   const first = displayImage(images, 0);
@@ -172,6 +192,11 @@ export interface MethodMaps {
  * Runs each attribution method on the items `indices` (explaining each one's predicted class) with
  * a progress bar, and returns the maps channels last (a map of one channel when the method gives
  * an H x W map, as GradCAM).
+ *
+ * @example
+ * ```ts
+ * const [ig, cam] = await attributeItems(tf, loaded, images, [3, 7], ['ig', 'gradcam'], io);
+ * ```
  */
 export async function attributeItems(
   tf: typeof tfc,

@@ -9,6 +9,11 @@ import { asProbabilities } from './report-probabilities.js';
  * The interpretation of prediction files (interp classification's `--preds`, `--targs`,
  * `--vocab`): N x C probabilities or logits (softmax when rows are not distributions), or N
  * predicted labels.
+ *
+ * @example
+ * ```ts
+ * predictionsReport('preds.npy', 'targs.npy', undefined, process.cwd()).classificationReport().accuracy;
+ * ```
  */
 export function predictionsReport(
   predsFile: string,

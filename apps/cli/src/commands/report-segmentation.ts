@@ -22,6 +22,11 @@ export interface SegmentationReportInput {
  * The report of a segmentation model on images with same-path PNG masks (`--labels` is the masks
  * folder): per-pixel softmax of the model's N x H x W x C (or N x C x H x W) scores, then pixel
  * accuracy, IoU, Dice, the pixel confusion matrices and the worst masks.
+ *
+ * @example
+ * ```ts
+ * const [section] = await segmentationReport({ model, data: 'images', masks: 'masks', vocab: undefined, k: 6, batchSize: 16, flags: {} }, document, io, meta);
+ * ```
  */
 export async function segmentationReport(
   input: SegmentationReportInput,

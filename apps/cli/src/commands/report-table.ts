@@ -20,6 +20,11 @@ export interface TableReportInput {
  * The report of a classifier on a table: the classification sections (from `classify`) on its
  * predictions, then permutation importance (accuracy drop, 5 seeded repeats) and the partial
  * dependence of the most important feature.
+ *
+ * @example
+ * ```ts
+ * const sections = await tableReport({ model, data: 'penguins.csv', targetColumn: 'species', batchSize: 256 }, document, io, classify);
+ * ```
  */
 export async function tableReport(
   input: TableReportInput,

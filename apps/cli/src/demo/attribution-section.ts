@@ -28,6 +28,11 @@ export interface AttributionGridInput {
  * An SVG grid, one row of cells per item: the image (captioned predicted/actual, green when right)
  * then each attribution map (signed maps blended over the image, green positive, red negative).
  * Shared by the demo and `interp report`.
+ *
+ * @example
+ * ```ts
+ * const svg = await attributionGrid({ interp, document, indices: [4, 9], image, maps: [{ caption: () => 'ig', data }], title: 'IG' });
+ * ```
  */
 export async function attributionGrid(input: AttributionGridInput): Promise<string> {
   const attr = await import('@interp/attribution');

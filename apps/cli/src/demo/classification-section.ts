@@ -10,7 +10,12 @@ export interface ClassificationSectionOptions {
   items?: string;
 }
 
-/** The report's classification section: report, confusion matrix, most confused, top losses. */
+/** The report's classification section: report, confusion matrix, most confused, top losses. *
+ * @example
+ * ```ts
+ * const section = await classificationSection(interp, document, reportText, { k: 16, items: 'images' });
+ * ```
+ */
 export async function classificationSection(
   interp: ClassificationInterpretation,
   document: Document,

@@ -60,6 +60,11 @@ export interface SegmentationSectionText {
  * Per-class IoU, accuracy and Dice, the pixel confusion matrices and the top-loss items (input,
  * target and predicted masks) of a segmentation interpretation; shared by the demo and
  * `interp report`.
+ *
+ * @example
+ * ```ts
+ * const section = await segmentationResultSection(interp, document, { id: 'seg', title: 'Segmentation', intro: '', k: 6, items: 'images' });
+ * ```
  */
 export async function segmentationResultSection(
   interp: import('@interp/segmentation').SegmentationInterpretation,

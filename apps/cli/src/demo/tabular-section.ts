@@ -46,6 +46,11 @@ export interface ImportanceSectionText {
 /**
  * Permutation importance (plot and table, most important first) and the partial dependence of the
  * most important candidate feature; shared by the demo and `interp report`.
+ *
+ * @example
+ * ```ts
+ * const section = await importanceSection(learn, fi, await fi.permutationImportance(), { id: 'tabular', title: 'Features', document, intro: '', pdCaption: '' });
+ * ```
  */
 export async function importanceSection(
   learn: import('@interp/core').Learner,
