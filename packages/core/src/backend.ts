@@ -4,6 +4,12 @@ import { registerGradients } from './gradients/register-gradients.js';
 import { dropAbsentBatchNormInputs } from './kernels/drop-absent-batch-norm-inputs.js';
 import { registerWasmKernels } from './kernels/register-wasm-kernels.js';
 import { reserveWasmMemory } from './kernels/reserve-wasm-memory.js';
+import {
+  checkThreads,
+  isNodeRuntime,
+  nodeWasmThreadCount,
+  prepareNodeWasmThreads,
+} from './wasm-threads-node.js';
 
 /** What {@link setupBackend} ended up with. */
 export interface BackendInfo {
@@ -14,9 +20,9 @@ export interface BackendInfo {
   /** WASM threads in use (false on non-wasm backends). */
   threads: boolean;
   /**
-   * Threads the backend computes with: XNNPACK's pool size on threaded WASM, else 1. Node is 1:
-   * tfjs-backend-wasm 4.22 disables its threaded build there (it hands Emscripten a `blob:`
-   * worker URL, which Node's worker_threads refuse).
+   * Threads the backend computes with: XNNPACK's pool size on threaded WASM, else 1. In Node it is
+   * 1 unless `threads` asked for more (see {@link prepareNodeWasmThreads} for how the threaded
+   * build is started there).
    */
   threadCount: number;
   /** True when the requested backend could not start and cpu was used instead. */
@@ -24,8 +30,14 @@ export interface BackendInfo {
 }
 
 export interface SetupBackendOptions {
-  /** Use WASM threads when the platform allows (default true; Node runs single-threaded WASM). */
-  threads?: boolean;
+  /**
+   * WASM threads: `true` for every core (capped at 8), a number for that many (capped at the
+   * cores), `false` for one. Default: `true` in browsers (when cross-origin isolated), one thread
+   * in Node, where asking for threads starts the threaded SIMD build on worker_threads with the
+   * same numbers as one thread. Node can change it by calling again: that re-creates the WASM
+   * backend, so tensors it holds are lost.
+   */
+  threads?: boolean | number;
   /** Where the browser finds the `.wasm` files (passed to tfjs's `setWasmPaths`). */
   wasmPaths?: string | Record<string, string>;
   /**
@@ -54,12 +66,7 @@ export async function setupBackend(
   name: 'wasm' | 'cpu' | (string & {}) = 'wasm',
   options: SetupBackendOptions = {},
 ): Promise<BackendInfo> {
-  const {
-    threads = true,
-    wasmPaths,
-    reserveMemory,
-    warn = (m: string) => console.warn(m),
-  } = options;
+  const { threads, wasmPaths, reserveMemory, warn = (m: string) => console.warn(m) } = options;
   if (reserveMemory !== undefined && !(Number.isInteger(reserveMemory) && reserveMemory >= 0)) {
     throw new InterpError(
       'BACKEND',
@@ -73,14 +80,43 @@ export async function setupBackend(
   await import('@tensorflow/tfjs-backend-cpu');
   dropAbsentBatchNormInputs('cpu');
   if (name === 'wasm') {
+    const node = isNodeRuntime();
+    // Checked before the fallback below, so a bad count is an error, not a silent cpu.
+    const count =
+      threads === false
+        ? 1
+        : node
+          ? threads === undefined
+            ? 1
+            : nodeWasmThreadCount(threads)
+          : threads === undefined || threads === true
+            ? -1
+            : checkThreads(threads);
     try {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as string);
-      if (!threads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      let restore = (): void => {};
+      if (node) {
+        if (tf.findBackend('wasm') !== null && wasm.getThreadsCount() !== count)
+          recreateWasmBackend();
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', count > 1);
+        if (count > 1) restore = prepareNodeWasmThreads(count);
+      } else if (threads === false) {
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      }
+      // -1 is tfjs's "as many as the browser reports".
+      wasm.setThreadsCount(count);
       registerWasmKernels();
       dropAbsentBatchNormInputs('wasm');
-      if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
-      await tf.ready();
+      try {
+        if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
+        await tf.ready();
+      } finally {
+        restore();
+      }
+      // An evaluation of the flag started before ours (tfjs's default says false in Node) may
+      // land after our set; the module tfjs built is what counts.
+      if (node) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', count > 1);
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
       const mt = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
       const threadCount = mt ? wasm.getThreadsCount() : 1;
@@ -111,6 +147,18 @@ export async function setupBackend(
   await tf.ready();
   info = { backend: name, simd: false, threads: false, threadCount: 1, fellBack: false };
   return info;
+}
+
+/** Drops the initialized WASM backend and registers its factory again, so the next
+ * `tf.setBackend('wasm')` builds a fresh instance with the current thread settings. */
+function recreateWasmBackend(): void {
+  const engine = tf.engine() as unknown as {
+    registryFactory: Record<string, { factory: () => tf.KernelBackend; priority: number }>;
+  };
+  const entry = engine.registryFactory.wasm;
+  if (entry === undefined) return;
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', entry.factory, entry.priority);
 }
 
 /**
