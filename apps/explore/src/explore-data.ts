@@ -1,0 +1,30 @@
+/** What `interp explore` serves as data.json (see apps/cli/src/commands/explore-data.ts). */
+export interface ExploreData {
+  task: 'classification';
+  vocab: string[];
+  targets: number[];
+  /** N x C probabilities, row-major. */
+  probs: number[];
+  classes: number;
+  files: string[];
+  thumbs: boolean;
+  model?: {
+    url: string;
+    format: 'layers' | 'graph-model' | 'onnx';
+    layout: 'NHWC' | 'NCHW';
+    mean: number[];
+    std: number[];
+  };
+}
+
+/** The data.json of the server, or undefined when the page runs as a static site. */
+export async function fetchServedData(): Promise<ExploreData | undefined> {
+  try {
+    const r = await fetch('data.json');
+    if (!r.ok || !(r.headers.get('content-type') ?? '').startsWith('application/json'))
+      return undefined;
+    return (await r.json()) as ExploreData;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,183 @@
+// Browser tests of the explore page: `interp explore` (in-process, from the CLI's source) serves
+// the built page on 127.0.0.1 with a small CNN and images; Debian's Chromium (playwright-core)
+// clicks a confusion-matrix cell, opens items, switches the attribution method, and uploads a
+// model into the page served as a static site.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setupBackend } from '@interp/core';
+import { ATTRIBUTION_METHODS } from '@interp/widgets';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExplore } from '../../cli/src/commands/explore.js';
+import { RouteTable } from '../../cli/src/commands/explore-routes.js';
+import { type ExploreServer, serveRoutes } from '../../cli/src/commands/explore-server.js';
+import { saveModel, smallCnn, writeImages } from './fixtures.js';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pageDir = join(appDir, 'dist');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SIDE = 12;
+const CLASSES = ['<i>one', 'two', 'three'];
+
+const dir = mkdtempSync(join(tmpdir(), 'interp-explore-browser-'));
+let served: ExploreServer;
+let staticSite: ExploreServer;
+let context: BrowserContext;
+let images: string[];
+
+async function open(url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  // A failed load is recorded by its URL (below), not by the console's URL-less line.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      errors.push(m.text());
+  });
+  page.on('response', (r) => {
+    // The static site has no data.json: the page asks once and shows the upload panel.
+    if (
+      r.status() >= 400 &&
+      !(r.status() === 404 && r.url().endsWith('/data.json') && r.url().startsWith(staticSite.url))
+    ) {
+      errors.push(`${r.status()} ${r.url()}`);
+    }
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.on('dialog', (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.goto(url);
+  return { page, errors };
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: set CHROMIUM_PATH`);
+  if (!existsSync(join(pageDir, 'index.html'))) {
+    execFileSync(process.execPath, [join(appDir, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  }
+  await setupBackend('cpu');
+  const model = smallCnn(SIDE, CLASSES.length);
+  await saveModel(model, join(dir, 'cnn'));
+  model.dispose();
+  images = writeImages(join(dir, 'images'), CLASSES, 4, SIDE);
+  process.env.INTERP_EXPLORE_PAGE = pageDir;
+  const s = await startExplore(['--model', 'cnn/model.json', '--data', 'images', '--port', '0'], {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: dir,
+  });
+  if (typeof s === 'number') throw new Error('explore did not start');
+  served = s;
+  const routes = new RouteTable();
+  routes.addFolder(pageDir);
+  staticSite = await serveRoutes(routes, 0);
+  context = await chromium.launchPersistentContext(
+    mkdtempSync(join(tmpdir(), 'interp-explore-profile-')),
+    {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--no-first-run',
+      ],
+    },
+  );
+});
+
+afterAll(async () => {
+  await context?.close();
+  await served?.close();
+  await staticSite?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the page served by interp explore', () => {
+  it('clicks a confusion-matrix cell, opens an item with IG, switches the method', async () => {
+    const { page, errors } = await open(served.url);
+    await page.waitForFunction(() => window.explore !== undefined, undefined, { timeout: 30_000 });
+    // Class names are text, never markup.
+    expect(await page.locator('.iw-cm i').count()).toBe(0);
+    expect(await page.locator('.iw-cm').textContent()).toContain('<i>one');
+    const cells = page.locator('td[data-actual][data-predicted]');
+    expect(await cells.count()).toBe(CLASSES.length ** 2);
+    // The widget's own count of each cell; click the first non-empty one.
+    const counts = await cells.evaluateAll((tds) =>
+      tds.map((td) => ({
+        a: Number(td.getAttribute('data-actual')),
+        p: Number(td.getAttribute('data-predicted')),
+        n: Number(/: (\d+) item/.exec(td.getAttribute('aria-label') ?? '')?.[1] ?? -1),
+      })),
+    );
+    expect(counts.reduce((s, c) => s + c.n, 0)).toBe(images.length);
+    const cell = counts.find((c) => c.n > 0)!;
+    await page.locator(`td[data-actual="${cell.a}"][data-predicted="${cell.p}"]`).click();
+    const items = page.locator('li[data-index]');
+    await expect.poll(() => items.count()).toBe(cell.n);
+    // Open the first (largest loss) item: IG is drawn.
+    await items.first().click();
+    const caption = page.locator('.iw-attribution figcaption');
+    await expect
+      .poll(() => caption.textContent(), { timeout: 30_000 })
+      .toMatch(/^Integrated gradients/);
+    // Every method of the shared table is offered.
+    const options = await page
+      .locator('select[name="attribution"] option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(options).toEqual(expect.arrayContaining([...ATTRIBUTION_METHODS]));
+    await page.locator('select[name="attribution"]').selectOption('saliency');
+    await items.first().click();
+    await expect.poll(() => caption.textContent(), { timeout: 30_000 }).toMatch(/^Saliency/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('serves nothing else: data.json yes, a traversal no', async () => {
+    const r = await fetch(new URL('data.json', served.url));
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await fetch(new URL('/%2e%2e/%2e%2e/etc/passwd', served.url))).status).toBe(404);
+  });
+});
+
+describe('the page as a static site', () => {
+  it('takes an uploaded model, images and labels.csv and shows them', async () => {
+    const { page, errors } = await open(staticSite.url);
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
+      .toMatch(/^Ready/);
+    await page
+      .locator('#files')
+      .setInputFiles([
+        join(dir, 'cnn', 'model.json'),
+        join(dir, 'cnn', 'weights.bin'),
+        join(dir, 'images', 'labels.csv'),
+        ...images,
+      ]);
+    await page.waitForFunction(() => window.explore !== undefined, undefined, { timeout: 30_000 });
+    expect(await page.locator('#status').textContent()).toMatch(/12 uploaded images, 3 classes/);
+    expect(await page.locator('td[data-actual]').count()).toBe(9);
+    await page.locator('li[data-index]').first().click();
+    await expect
+      .poll(() => page.locator('.iw-attribution figcaption').textContent(), { timeout: 30_000 })
+      .toMatch(/^Integrated gradients/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says what is missing when the upload has no model', async () => {
+    const { page } = await open(staticSite.url);
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
+      .toMatch(/^Ready/);
+    await page.locator('#files').setInputFiles(images.slice(0, 2));
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/add one model/);
+    await page.close();
+  });
+});
