@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { setupBackend } from '@interp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processIO } from '../cli-io.js';
-import { expectBadInput, tempDir } from '../test-cli.js';
+import { binPath, buildCli, expectBadInput, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 import { run, startExplore } from './explore.js';
 import type { ExploreData } from './explore-data.js';
@@ -231,4 +232,35 @@ describe('interp explore: bad input', () => {
       await server.close();
     }
   });
+});
+
+describe('interp explore as a process (the built CLI)', () => {
+  beforeAll(() => buildCli(), 300_000);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`prints the URL, serves, and exits 0 on ${signal}`, async () => {
+      const child = spawn(
+        process.execPath,
+        [binPath, 'explore', '--preds', 'preds.json', '--targs', 'targs.json', '--port', '0'],
+        {
+          cwd: dir,
+          env: { ...process.env, INTERP_EXPLORE_PAGE: page },
+        },
+      );
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+          if (m) resolve(m[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code} before serving: ${out}`)));
+      });
+      expect((await get(url, '/')).status).toBe(200);
+      const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      child.kill(signal);
+      expect(await exit).toBe(0);
+      await expect(get(url, '/')).rejects.toThrow(/ECONNREFUSED/);
+    });
+  }
 });
