@@ -1,12 +1,13 @@
-import {
-  type DecodedItem,
-  type ImageItem,
-  InterpError,
-  type Interpretation,
-  type PlotTopLossesOptions,
-  type TabularItem,
-  type TopLossesSelection,
+import type {
+  DecodedItem,
+  ImageItem,
+  Interpretation,
+  PlotTopLossesOptions,
+  TabularItem,
+  TopLossesSelection,
 } from '@interp/core';
+// The value from the tfjs-free entry: the interpretation subpath must not load tfjs.
+import { InterpError } from '@interp/core/base';
 import { dataTable, figsizeToPx, imageGrid, imageToDataURL, resolveDocument } from '@interp/viz';
 import { OUTCOME_COLORS } from './internal/outcome-colors.js';
 
