@@ -1,11 +1,9 @@
+import { ClassificationInterpretation } from '@interp/classification/interpretation';
 import {
   type ClassificationReport,
   type ClassScores,
   classificationReport,
-  confusionMatrix,
-  confusionMatrixFromScores,
   formatClassificationReport,
-  mostConfused,
   sigmoid,
   softmaxRows,
 } from '@interp/classification/metrics';
@@ -15,7 +13,7 @@ import { writeConfusionFigures } from '../format/confusion-figure.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
 import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
-import { type OutputFolder, prepareOutputFolder } from '../io/output-folder.js';
+import { prepareOutputFolder } from '../io/output-folder.js';
 import { type FileArray, readArray } from '../io/read-array.js';
 import { readVocab } from '../io/read-vocab.js';
 import { MAX_CLASSES, MAX_TOP_LOSSES } from '../limits.js';
@@ -23,7 +21,8 @@ import { optionRange, parseOptions } from '../parse-options.js';
 import { notProbabilities, notProbabilitiesMessage } from '../probability-rows.js';
 import { UsageError } from '../usage-error.js';
 
-// Imports only tfjs-free modules: @interp/viz (which loads tfjs) is imported for --out alone.
+// Imports only tfjs-free modules: the interpretation subpath (with @interp/viz, which imports
+// only @interp/core/base) and the metrics.
 
 /** Top losses listed when --k is not given (fewer when there are fewer items). */
 const DEFAULT_TOP_LOSSES = 10;
@@ -99,23 +98,22 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(`--k ${k} is more than the ${n} items`);
   }
 
-  let matrix: number[][];
-  let decoded: ArrayLike<number>;
-  let top: { losses: number[]; indices: number[] } | undefined;
-  if (inputs.probs !== undefined) {
-    // The top losses come out of the same single pass over the scores.
-    const r = confusionMatrixFromScores(inputs.probs, inputs.numClasses, inputs.targs, {
-      topLosses: Math.min(k, n),
-    });
-    matrix = r.matrix;
-    decoded = r.decoded;
-    top = { losses: Array.from(r.topLosses!.losses), indices: Array.from(r.topLosses!.indices) };
-  } else {
-    matrix = confusionMatrix(inputs.targs, inputs.labels!, inputs.numClasses, { sliceSize: null });
-    decoded = inputs.labels!;
-  }
-  const report = classificationReport(matrix, { vocab: inputs.names });
-  const pairs = mostConfused(matrix, { vocab: inputs.names });
+  // The library's interpretation holds every number printed; the scores were checked above.
+  const interp = ClassificationInterpretation.fromPredictions({
+    preds:
+      inputs.probs === undefined
+        ? undefined
+        : { data: inputs.probs, shape: [n, inputs.numClasses] },
+    decoded: inputs.labels,
+    targs: inputs.targs,
+    vocab: inputs.names,
+  });
+  const matrix = interp.confusionMatrix();
+  const decoded = interp.decoded.data;
+  const top =
+    inputs.probs === undefined ? undefined : topJson(interp.scoreTopLosses(Math.min(k, n)));
+  const report = interp.classificationReport();
+  const pairs = interp.mostConfused();
 
   // Figures first: when the disk is full the run fails before printing a report.
   const figures =
@@ -283,6 +281,10 @@ function checkScores(
     }
   }
   return data;
+}
+
+function topJson(t: { losses: Float64Array; indices: Int32Array }) {
+  return { losses: Array.from(t.losses), indices: Array.from(t.indices) };
 }
 
 function scoresJson(s: ClassScores): JsonValue {
