@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processIO } from '../cli-io.js';
 import { binPath, buildCli, expectBadInput, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
-import { run, startExplore } from './explore.js';
+import { exploreDefaults, run, startExplore } from './explore.js';
 import type { ExploreData } from './explore-data.js';
 import type { ExploreServer } from './explore-server.js';
 import { writeBrightnessCnn, writeBrightnessFolder } from './test-report-bundles.js';
@@ -208,6 +208,35 @@ describe('interp explore: bad input', () => {
       expectBadInput(await runMain(['explore', ...args], dir), message);
     });
   }
+
+  it('refuses a model.json whose weights path leaves its folder', async () => {
+    const bad = join(dir, 'bad-model');
+    mkdirSync(bad, { recursive: true });
+    const json = JSON.parse(readFileSync(join(dir, 'cnn', 'model.json'), 'utf8'));
+    json.weightsManifest[0].paths = ['../cnn/secret.txt'];
+    writeFileSync(join(bad, 'model.json'), JSON.stringify(json));
+    const r = await runMain(
+      ['explore', '--model', 'bad-model/model.json', '--data', 'images', '--port', '0'],
+      dir,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/weight|\.\./);
+  });
+
+  it(`refuses more than ${exploreDefaults.maxItems} items, saying the limit`, async () => {
+    const n = exploreDefaults.maxItems + 1;
+    writeFileSync(
+      join(dir, 'many-preds.json'),
+      JSON.stringify(Array.from({ length: n }, () => [0.5, 0.5])),
+    );
+    writeFileSync(join(dir, 'many-targs.json'), JSON.stringify(Array.from({ length: n }, () => 0)));
+    const r = await runMain(
+      ['explore', '--preds', 'many-preds.json', '--targs', 'many-targs.json', '--port', '0'],
+      dir,
+    );
+    expectBadInput(r, new RegExp(`at most ${exploreDefaults.maxItems}`));
+  });
 
   it('says so in one line when the page is not built', async () => {
     process.env.INTERP_EXPLORE_PAGE = join(dir, 'no-page');
