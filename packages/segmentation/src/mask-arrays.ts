@@ -7,6 +7,7 @@ import {
   type TypedArray,
 } from '@interp/core/base';
 import { describe } from '@interp/core/internal';
+import { argmaxAt, notAClass } from './metrics/confusion-counts.js';
 
 /** Label arrays we store masks in. */
 export type LabelArray = Uint8Array | Uint16Array | Int32Array;
@@ -36,10 +37,11 @@ export function badLabel(
   numClasses: number,
   ignoreIndex: number | undefined,
 ): InterpError {
-  const ignored = ignoreIndex === undefined ? '' : ` nor the ignore index ${ignoreIndex}`;
-  return new InterpError(
-    'LABEL_OUT_OF_RANGE',
-    `${name} of ${pixelAt(pixel, h, w)} is ${value}, not a class index in 0..${numClasses - 1}${ignored}; check the labels, the vocab or ignoreIndex`,
+  return notAClass(
+    `${name} of ${pixelAt(pixel, h, w)} is ${value},`,
+    numClasses,
+    ignoreIndex,
+    'the vocab',
   );
 }
 
@@ -93,17 +95,8 @@ export function decodeScores(
     let counted = 0;
     for (let q = i * hw, end = q + hw; q < end; q++) {
       const o = q * c;
-      let best = scores[o]!;
-      let arg = 0;
-      let nan = Number.isNaN(best);
-      for (let k = 1; k < c; k++) {
-        const v = scores[o + k]!;
-        if (v > best) {
-          best = v;
-          arg = k;
-        } else if (Number.isNaN(v)) nan = true;
-      }
-      if (nan) {
+      const arg = argmaxAt(scores, o, c);
+      if (arg < 0) {
         throw new InterpError(
           'NON_FINITE',
           `preds of ${pixelAt(q, h, w)} contain NaN; the model produced non-finite outputs, so no prediction can be read there`,

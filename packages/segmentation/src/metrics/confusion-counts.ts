@@ -100,9 +100,37 @@ export function labelError(
   numClasses: number,
   ignoreIndex: number | undefined,
 ): InterpError {
+  return notAClass(`${name}[${index}] = ${value} is`, numClasses, ignoreIndex, 'numClasses');
+}
+
+/**
+ * The LABEL_OUT_OF_RANGE error for a value that is no class index: `subject` says which value
+ * ("targs[3] = 7 is"), `setting` what else to check besides the labels and ignoreIndex.
+ */
+export function notAClass(
+  subject: string,
+  numClasses: number,
+  ignoreIndex: number | undefined,
+  setting: string,
+): InterpError {
   const ignored = ignoreIndex === undefined ? '' : ` nor the ignore index ${ignoreIndex}`;
   return new InterpError(
     'LABEL_OUT_OF_RANGE',
-    `${name}[${index}] = ${value} is not a class index in 0..${numClasses - 1}${ignored}; check the labels, numClasses or ignoreIndex`,
+    `${subject} not a class index in 0..${numClasses - 1}${ignored}; check the labels, ${setting} or ignoreIndex`,
   );
+}
+
+/** The class of the largest of `c` scores at `scores[o..]` (ties to the lower class), or -1 when one is NaN. */
+export function argmaxAt(scores: ArrayLike<number>, o: number, c: number): number {
+  let best = scores[o]!;
+  let arg = 0;
+  let nan = Number.isNaN(best);
+  for (let k = 1; k < c; k++) {
+    const v = scores[o + k]!;
+    if (v > best) {
+      best = v;
+      arg = k;
+    } else if (Number.isNaN(v)) nan = true;
+  }
+  return nan ? -1 : arg;
 }

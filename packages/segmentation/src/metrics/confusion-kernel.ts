@@ -2,11 +2,21 @@
 // A WASM SIMD kernel (confusion-kernel.wat) when the platform has SIMD and the class count suits
 // it, a plain loop otherwise; both give identical counts and errors.
 import { InterpError } from '@interp/core/base';
-import { labelError } from './confusion-counts.js';
+import { argmaxAt, labelError } from './confusion-counts.js';
 import { confusionKernelBase64 } from './confusion-kernel-wasm.js';
 
 /** Channels-last scores: pixel i's class k at `[i * numClasses + k]`. */
 export type Scores = Float32Array | Float64Array;
+
+/** Adds the confusion counts of `scores` against `targs` to `out` (C x C, rows target). */
+type CountScores = (
+  scores: Scores,
+  numClasses: number,
+  targs: ArrayLike<number>,
+  ignoreIndex: number | undefined,
+  out: Float64Array,
+  sliceSize?: number,
+) => void;
 
 type KernelFn = (
   scores: number,
@@ -102,47 +112,30 @@ export function kernelSupports(scores: Scores, numClasses: number): boolean {
  * `targs` to `out`. Throws NON_FINITE for a NaN score and LABEL_OUT_OF_RANGE for a bad target,
  * naming the first such pixel; `out` is then unchanged.
  */
-export function countScores(
-  scores: Scores,
-  numClasses: number,
-  targs: ArrayLike<number>,
-  ignoreIndex: number | undefined,
-  out: Float64Array,
-  sliceSize?: number,
-): void {
+export const countScores: CountScores = (
+  scores,
+  numClasses,
+  targs,
+  ignoreIndex,
+  out,
+  sliceSize,
+) => {
   if (kernelSupports(scores, numClasses)) {
     countScoresWasm(scores, numClasses, targs, ignoreIndex, out, sliceSize);
   } else {
     countScoresJs(scores, numClasses, targs, ignoreIndex, out);
   }
-}
+};
 
 /** The plain-loop path: reads the scores in place, no scratch beyond C x C counts. */
-export function countScoresJs(
-  scores: Scores,
-  numClasses: number,
-  targs: ArrayLike<number>,
-  ignoreIndex: number | undefined,
-  out: Float64Array,
-): void {
+export const countScoresJs: CountScores = (scores, numClasses, targs, ignoreIndex, out) => {
   const c = numClasses;
   const n = targs.length;
   const ignore = ignoreIndex ?? Number.NaN; // NaN equals nothing: no pixel is ignored
   const scratch = new Float64Array(c * c);
   for (let i = 0, o = 0; i < n; i++, o += c) {
-    let best = scores[o]!;
-    let arg = 0;
-    let nan = Number.isNaN(best);
-    for (let k = 1; k < c; k++) {
-      const v = scores[o + k]!;
-      if (v > best) {
-        best = v;
-        arg = k;
-      } else if (Number.isNaN(v)) {
-        nan = true;
-      }
-    }
-    if (nan) throw nanError(scores, i, c);
+    const arg = argmaxAt(scores, o, c);
+    if (arg < 0) throw nanError(scores, i, c);
     const t = targs[i]!;
     if (t === ignore) continue;
     if (!(t < c && t >>> 0 === t)) throw labelError('targs', i, t, c, ignoreIndex);
@@ -150,17 +143,17 @@ export function countScoresJs(
     scratch[cell] = scratch[cell]! + 1;
   }
   for (let k = 0; k < scratch.length; k++) out[k] = out[k]! + scratch[k]!;
-}
+};
 
 /** The WASM path: copies one slice of scores and targets at a time into the kernel's memory. */
-export function countScoresWasm(
-  scores: Scores,
-  numClasses: number,
-  targs: ArrayLike<number>,
-  ignoreIndex: number | undefined,
-  out: Float64Array,
-  sliceSize?: number,
-): void {
+export const countScoresWasm: CountScores = (
+  scores,
+  numClasses,
+  targs,
+  ignoreIndex,
+  out,
+  sliceSize,
+) => {
   const module = loadKernel();
   if (module === null)
     throw new InterpError('NOT_SUPPORTED', 'WebAssembly SIMD is not available here');
@@ -223,7 +216,7 @@ export function countScoresWasm(
     }
   }
   for (let j = 0; j < cm.length; j++) out[j] = out[j]! + cm[j]!;
-}
+};
 
 function nanError(scores: Scores, pixel: number, c: number): InterpError {
   let ch = 0;
