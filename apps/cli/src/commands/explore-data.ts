@@ -5,7 +5,8 @@ import type { RouteTable } from './explore-routes.js';
 
 /** What `/data.json` holds: everything the page shows that was computed in Node. */
 export interface ExploreData {
-  task: 'classification';
+  /** `tabular`: rows in `table`, importance computed by the page. */
+  task: 'classification' | 'tabular';
   vocab: string[];
   targets: number[];
   /** N x C probabilities, row-major. */
@@ -15,6 +16,8 @@ export interface ExploreData {
   files: string[];
   /** Whether `/thumbs/<i>.png` exists for every item. */
   thumbs: boolean;
+  /** A table's feature names and N x F rows (row-major; NaN as null in JSON). */
+  table?: { features: string[]; x: number[] };
   /** The model's URL on this server, its format, and how its input was prepared. */
   model?: {
     url: string;

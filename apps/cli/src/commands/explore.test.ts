@@ -12,7 +12,11 @@ import { runMain } from '../test-main.js';
 import { exploreDefaults, run, startExplore } from './explore.js';
 import type { ExploreData } from './explore-data.js';
 import type { ExploreServer } from './explore-server.js';
-import { writeBrightnessCnn, writeBrightnessFolder } from './test-report-bundles.js';
+import {
+  writeBrightnessCnn,
+  writeBrightnessFolder,
+  writeTableBundle,
+} from './test-report-bundles.js';
 
 const dir = tempDir('interp-explore-');
 const page = join(dir, 'page');
@@ -48,6 +52,7 @@ beforeAll(async () => {
   process.env.INTERP_EXPLORE_PAGE = page;
   truth = writeBrightnessFolder(join(dir, 'images'));
   await writeBrightnessCnn(join(dir, 'cnn'));
+  await writeTableBundle(dir);
   // Beside the model but not one of its files: must not be served.
   writeFileSync(join(dir, 'cnn', 'secret.txt'), 'secret');
   writeFileSync(
@@ -143,6 +148,40 @@ describe('interp explore --model M --data D', () => {
   });
 });
 
+describe('interp explore --model M --data TABLE.csv', () => {
+  it('serves the rows and the predictions worked by hand (scores [x0 - x1, x1 - x0])', async () => {
+    const server = await start([
+      '--model',
+      'mlp/model.json',
+      '--data',
+      'table.csv',
+      '--target-column',
+      'species',
+    ]);
+    try {
+      const data = JSON.parse((await get(server.url, '/data.json')).body.toString()) as ExploreData;
+      expect(data.task).toBe('tabular');
+      expect(data.vocab).toEqual(['adelie', 'gentoo']);
+      expect(data.targets).toEqual([0, 0, 1, 1, 1]);
+      expect(data.table).toEqual({ features: ['x0', 'x1'], x: [3, 1, 2, 0.5, 0, 4, 1, 2, 5, 2] });
+      const rows = [
+        [3, 1],
+        [2, 0.5],
+        [0, 4],
+        [1, 2],
+        [5, 2],
+      ];
+      rows.forEach(([a, b], i) => {
+        // softmax([a - b, b - a])[0] = 1 / (1 + e^(2(b - a)))
+        expect(data.probs[2 * i]).toBeCloseTo(1 / (1 + Math.exp(2 * (b! - a!))), 5);
+      });
+      expect((await get(server.url, '/model/model.json')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('interp explore --preds P --targs T', () => {
   it('serves the prediction files as given, the vocab as data (escaped by the page)', async () => {
     const server = await start([
@@ -199,7 +238,20 @@ describe('interp explore: bad input', () => {
     [['--data', 'images'], /missing --model/],
     [['--model', 'cnn/model.json'], /missing --data/],
     [['--preds', 'preds.json'], /both --preds P and --targs T/],
-    [['--model', 'cnn/model.json', '--data', 't.csv'], /tables are not supported yet/],
+    [['--model', 'mlp/model.json', '--data', 'table.csv', '--port', '0'], /--target-column/],
+    [
+      [
+        '--model',
+        'cnn/model.json',
+        '--data',
+        'table.csv',
+        '--target-column',
+        'species',
+        '--port',
+        '0',
+      ],
+      /takes input .* 2 feature columns/,
+    ],
     [['--preds', 'preds.json', '--targs', 'targs.json', '--port', '70000'], /--port/],
     [['--model', 'nope/model.json', '--data', 'images', '--port', '0'], /nope/],
   ];

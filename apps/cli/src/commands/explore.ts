@@ -22,7 +22,8 @@ const OPTIONS = {
   model: { type: 'string' },
   data: { type: 'string' },
   labels: { type: 'string' },
-  task: { type: 'string', choices: ['classification'] },
+  task: { type: 'string', choices: ['classification', 'tabular'] },
+  'target-column': { type: 'string' },
   port: { type: 'integer', min: 0, max: 65_535, default: exploreDefaults.port },
   size: { type: 'integer-list', min: 1, max: 4096, maxLength: 2 },
   mean: { type: 'string' },
@@ -34,7 +35,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const USAGE = `Usage: interp explore --model M --data D [--labels L] [--port ${exploreDefaults.port}]
+const USAGE = `Usage: interp explore --model M --data D [--labels L] [--target-column C] [--port ${exploreDefaults.port}]
                       [--size H[,W]] [--mean m1,m2,m3] [--std s1,s2,s3] [--preset P]
        interp explore --preds P --targs T [--vocab V] [--port ${exploreDefaults.port}]
 
@@ -44,9 +45,11 @@ the page, the model files and the given data are served, from memory. Ctrl-C sto
 At most ${exploreDefaults.maxItems} items (the page keeps them all in the browser).
 
   --model M        DIR/model.json (tfjs LayersModel or GraphModel) or model.onnx
-  --data D         a folder of PNG/JPEG images (one sub-folder per class, as ImageFolder)
+  --data D         a folder of PNG/JPEG images (one sub-folder per class, as ImageFolder), or
+                   a table (.csv with a header, .npy): predictions and permutation importance
   --labels L       a CSV of "file,label" rows instead of sub-folders
-  --task T         classification (the only one so far)
+  --task T         classification (default for folders) or tabular (default for .csv/.npy)
+  --target-column C  a table's class column (a header name, or an index for .npy)
   --port N         port on 127.0.0.1 (0 picks a free one; default ${exploreDefaults.port})
   --size, --mean, --std, --preset   as for interp report
   --preds P, --targs T, --vocab V   prediction files instead of a model (no attributions)
@@ -89,11 +92,6 @@ export async function startExplore(argv: string[], io: CliIO): Promise<ExploreSe
     throw new UsageError('missing --model M (or --preds P --targs T); see interp explore --help');
   if (!predsOnly && values.data === undefined)
     throw new UsageError('missing --data D (a folder of images); see interp explore --help');
-  if (values.data !== undefined && /\.(csv|npy)$/i.test(values.data)) {
-    throw new UsageError(
-      'explore serves image folders or prediction files; tables are not supported yet (use interp report)',
-    );
-  }
   const page = explorePageDir();
   if (page === undefined) {
     throw new InterpError(
@@ -111,6 +109,17 @@ export async function startExplore(argv: string[], io: CliIO): Promise<ExploreSe
     const { predictionsReport } = await import('./report-predictions.js');
     data = fromInterpretation(
       predictionsReport(values.preds!, values.targs!, values.vocab, io.cwd),
+    );
+  } else if (values.task === 'tabular' || /\.(csv|npy)$/i.test(values.data!)) {
+    const { exploreTable } = await import('./explore-table.js');
+    data = await exploreTable(
+      {
+        model: resolve(io.cwd, values.model!),
+        data: resolve(io.cwd, values.data!),
+        targetColumn: values['target-column'],
+      },
+      routes,
+      io,
     );
   } else {
     const { exploreImages } = await import('./explore-images.js');
