@@ -1,9 +1,15 @@
 import { fitDefaults, isModelGraph, type Learner, type ModelGraph } from '@interp/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { fullGraphInputSize, GRAPH_KIND_NAMES, graphTable } from './internal/graph-table.js';
+import {
+  fullGraphInputSize,
+  GRAPH_KIND_NAMES,
+  type GraphRow,
+  graphTable,
+} from './internal/graph-table.js';
 import {
   formatShape,
   fullInputSize,
+  type LayerRow,
   layerTable,
   modelInputShape,
   type OutputShape,
@@ -93,14 +99,7 @@ export function summary(
     ? `Adam (learn.fit's default, lr ${fitDefaults.lr})`
     : describeOptimizer(model);
   const loss = learner ? learner.lossFunc.lossName : describeLoss(model);
-  const layers: SummaryRow[] = rows.map((r) => ({
-    name: r.name,
-    path: r.path,
-    type: r.type,
-    outputShape: r.outputShape,
-    params: r.params,
-    trainable: r.params === 0 ? null : r.trainableParams > 0,
-  }));
+  const layers = summaryRows(rows);
   const modelType = model.getClassName() === 'Model' ? 'Functional' : model.getClassName();
   const text = formatSummary({
     modelType,
@@ -135,14 +134,7 @@ function graphSummary(graph: ModelGraph, inputSize: readonly number[] | undefine
     inputSize === undefined ? [...graph.inputShape] : fullGraphInputSize(graph, inputSize);
   const totalParams = rows.reduce((a, r) => a + r.params, 0);
   const trainableParams = rows.reduce((a, r) => a + r.trainableParams, 0);
-  const layers: SummaryRow[] = rows.map((r) => ({
-    name: r.name,
-    path: r.path,
-    type: r.type,
-    outputShape: r.outputShape,
-    params: r.params,
-    trainable: r.params === 0 ? null : r.trainableParams > 0,
-  }));
+  const layers = summaryRows(rows);
   const modelType = GRAPH_KIND_NAMES[graph.kind];
   const fields = { modelType, inputShape, layers, totalParams, trainableParams };
   const text = formatSummary({ ...fields, optimizer: NOT_COMPILED, loss: NOT_COMPILED });
@@ -217,4 +209,16 @@ function describeLoss(model: LayersModel): string {
       .map(([k, v]) => `${k}: ${name(v)}`)
       .join(', ');
   return name(loss);
+}
+
+/** The public rows of a layer or graph table (trainable is null for a layer without parameters). */
+function summaryRows(rows: readonly (LayerRow | GraphRow)[]): SummaryRow[] {
+  return rows.map((r) => ({
+    name: r.name,
+    path: r.path,
+    type: r.type,
+    outputShape: r.outputShape,
+    params: r.params,
+    trainable: r.params === 0 ? null : r.trainableParams > 0,
+  }));
 }

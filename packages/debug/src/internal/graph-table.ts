@@ -1,5 +1,6 @@
-import { InterpError, type ModelGraph } from '@interp/core';
+import type { ModelGraph } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { withBatchAxis } from './input-size.js';
 
 /** One node of a model graph as a summary row (the shape of a layer-table row). */
 export interface GraphRow {
@@ -45,23 +46,8 @@ export function graphTable(
 
 /** inputSize with the batch axis (given in full, or without it: batch 1), checked against the graph. */
 export function fullGraphInputSize(graph: ModelGraph, inputSize: readonly number[]): number[] {
-  const expected = graph.inputShape;
-  if (!Array.isArray(inputSize) || !inputSize.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new InterpError(
-      'INVALID_OPTION',
-      `invalid inputSize: ${JSON.stringify(inputSize)}; expected the input shape as positive integers, e.g. [1, 3, 224, 224]`,
-    );
-  }
-  const full = inputSize.length === expected.length - 1 ? [1, ...inputSize] : [...inputSize];
-  const fits =
-    full.length === expected.length && expected.every((d, i) => d === null || d === full[i]);
-  if (!fits) {
-    throw new InterpError(
-      'SHAPE_MISMATCH',
-      `inputSize [${inputSize.join(', ')}] does not fit the model's input [${expected.map((d) => d ?? 'batch').join(', ')}]${graph.layout === 'none' ? '' : ` (${graph.layout})`}`,
-    );
-  }
-  return full;
+  const note = graph.layout === 'none' ? '' : ` (${graph.layout})`;
+  return withBatchAxis(inputSize, graph.inputShape, '[1, 3, 224, 224]', note);
 }
 
 function measureGraphShapes(graph: ModelGraph, inputSize: readonly number[]): (number | null)[][] {

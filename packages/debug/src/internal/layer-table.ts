@@ -1,8 +1,9 @@
 import { InterpError } from '@interp/core';
-import { describe, isLayersModel } from '@interp/core/internal';
+import { isLayersModel } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { hookLayers } from '../hook-layers.js';
+import { withBatchAxis } from './input-size.js';
 import { type Layer, weightSize } from './model-layers.js';
 
 /** An output shape: null for an unknown size (usually the batch axis); several for multi-output layers. */
@@ -72,23 +73,7 @@ export function modelInputShape(model: LayersModel): (number | null)[] {
 
 /** inputSize with the batch axis: given in full, or without it (batch 1 is added). */
 export function fullInputSize(model: LayersModel, inputSize: readonly number[]): number[] {
-  if (!Array.isArray(inputSize) || !inputSize.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new InterpError(
-      'INVALID_OPTION',
-      `invalid inputSize: ${Array.isArray(inputSize) ? JSON.stringify(inputSize) : describe(inputSize)}; expected the input shape as positive integers, e.g. [1, 28, 28, 1]`,
-    );
-  }
-  const expected = modelInputShape(model);
-  const full = inputSize.length === expected.length - 1 ? [1, ...inputSize] : [...inputSize];
-  const fits =
-    full.length === expected.length && expected.every((d, i) => d === null || d === full[i]);
-  if (!fits) {
-    throw new InterpError(
-      'SHAPE_MISMATCH',
-      `inputSize [${inputSize.join(', ')}] does not fit the model's input [${expected.map((d) => d ?? 'batch').join(', ')}]`,
-    );
-  }
-  return full;
+  return withBatchAxis(inputSize, modelInputShape(model), '[1, 28, 28, 1]');
 }
 
 /** Output shapes of a forward pass on zeros of `inputSize` (nothing is kept). */
