@@ -31,6 +31,22 @@ async function servedSet(data: ExploreData): Promise<ImageSet> {
 async function showServed(data: ExploreData): Promise<void> {
   const show = await import('./show-model.js');
   const title = `${data.targets.length} items, ${data.classes} classes`;
+  if (data.task === 'tabular' && data.table && data.model) {
+    await show.showPredictions(data.probs, data.classes, data.targets, data.vocab, out, title);
+    const { showImportance } = await import('./show-table.js');
+    const model =
+      data.model.format === 'onnx'
+        ? {
+            graph: await (await import('@interp/onnx')).loadOnnxModel(
+              new Uint8Array(await (await fetch(data.model.url)).arrayBuffer()),
+            ),
+          }
+        : {
+            layers: await (await import('@tensorflow/tfjs-layers')).loadLayersModel(data.model.url),
+          };
+    await showImportance(model, data.table, data.targets, out);
+    return;
+  }
   if (!data.model || !data.thumbs) {
     await show.showPredictions(data.probs, data.classes, data.targets, data.vocab, out, title);
     return;

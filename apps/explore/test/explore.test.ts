@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExplore } from '../../cli/src/commands/explore.js';
 import { RouteTable } from '../../cli/src/commands/explore-routes.js';
 import { type ExploreServer, serveRoutes } from '../../cli/src/commands/explore-server.js';
-import { saveModel, smallCnn, writeImages } from './fixtures.js';
+import { saveModel, smallCnn, writeImages, writeTable } from './fixtures.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pageDir = join(appDir, 'dist');
@@ -179,5 +179,47 @@ describe('the page as a static site', () => {
     await page.locator('#files').setInputFiles(images.slice(0, 2));
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/add one model/);
     await page.close();
+  });
+});
+
+describe('interp explore on a table', () => {
+  it('shows the predictions and the permutation importance computed in the page', async () => {
+    const { accuracy } = await writeTable(dir);
+    const s = await startExplore(
+      [
+        '--model',
+        'mlp/model.json',
+        '--data',
+        'table.csv',
+        '--target-column',
+        'species',
+        '--port',
+        '0',
+      ],
+      { stdout: process.stdout, stderr: process.stderr, cwd: dir },
+    );
+    if (typeof s === 'number') throw new Error('explore did not start');
+    try {
+      const { page, errors } = await open(s.url);
+      const items = page.locator('#importance li');
+      await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(3);
+      const rows = await items.evaluateAll((lis) =>
+        lis.map((li) => ({
+          f: li.getAttribute('data-feature'),
+          v: Number(li.getAttribute('data-importance')),
+        })),
+      );
+      // The model ignores x2: shuffling it changes no prediction.
+      expect(rows.find((r) => r.f === 'x2')!.v).toBe(0);
+      expect(rows.map((r) => r.v)).toEqual([...rows.map((r) => r.v)].sort((a, b) => b - a));
+      expect(await page.locator('#importance p').textContent()).toContain(
+        `baseline ${accuracy.toFixed(4)}`,
+      );
+      expect(await page.locator('td[data-actual]').count()).toBe(4);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await s.close();
+    }
   });
 });

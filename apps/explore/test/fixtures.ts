@@ -82,3 +82,39 @@ export function writeImages(dir: string, classes: string[], n: number, side: num
   writeFileSync(join(dir, 'labels.csv'), `${rows.join('\n')}\n`);
   return files;
 }
+
+/**
+ * A table classifier: scores [x0 - x1, x1 - x0] (a dense layer that ignores x2), saved to dir/mlp,
+ * and dir/table.csv with 20 seeded rows; returns the rows' accuracy worked by hand (class a when
+ * x0 > x1).
+ */
+export async function writeTable(dir: string): Promise<{ accuracy: number }> {
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({
+        inputShape: [3],
+        units: 2,
+        weights: [tf.tensor2d([1, -1, -1, 1, 0, 0], [3, 2]), tf.zeros([2])],
+      }),
+    ],
+  });
+  await saveModel(model, join(dir, 'mlp'));
+  model.dispose();
+  let seed = 7;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return Math.round((seed / 2 ** 31) * 100) / 10;
+  };
+  const rows: string[] = ['x0,x1,x2,species'];
+  let right = 0;
+  for (let i = 0; i < 20; i++) {
+    const [a, b, c] = [rand(), rand(), rand()];
+    // Every fifth row is labelled against the rule, so accuracy is below 1.
+    const rule = a > b ? 'a' : 'b';
+    const label = i % 5 === 4 ? (rule === 'a' ? 'b' : 'a') : rule;
+    if (label === rule) right++;
+    rows.push(`${a},${b},${c},${label}`);
+  }
+  writeFileSync(join(dir, 'table.csv'), `${rows.join('\n')}\n`);
+  return { accuracy: right / 20 };
+}
