@@ -90,19 +90,32 @@ function describeJson(v: unknown): string {
   return String(v);
 }
 
-function parseJsonArray(text: string, file: string): { data: Float64Array; shape: number[] } {
+/**
+ * `text` parsed as JSON that must be an array; errors name `file`, and `what(value)` ends the
+ * message when the value is no array.
+ */
+export function parseJsonArrayText(
+  text: string,
+  file: string,
+  what: (value: unknown) => string,
+): unknown[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     throw new InterpError('PARSE', `${file}: not valid JSON (${jsonErrorText(e)})`);
   }
-  if (!Array.isArray(value)) {
-    throw new InterpError(
-      'PARSE',
-      `${file}: expected a JSON array (of numbers or of rows), got ${describeJson(value)}`,
-    );
-  }
+  if (!Array.isArray(value))
+    throw new InterpError('PARSE', `${file}: expected a JSON array ${what(value)}`);
+  return value;
+}
+
+function parseJsonArray(text: string, file: string): { data: Float64Array; shape: number[] } {
+  const value = parseJsonArrayText(
+    text,
+    file,
+    (v) => `(of numbers or of rows), got ${describeJson(v)}`,
+  );
   const n = value.length;
   if (n === 0 || !Array.isArray(value[0])) {
     const data = new Float64Array(n);

@@ -1,6 +1,7 @@
 import { InterpError } from '@interp/core/base';
 import { MAX_CLASSES } from '../limits.js';
-import { extensionOf, jsonErrorText, readFileBytes } from './read-file.js';
+import { parseJsonArrayText } from './read-array.js';
+import { extensionOf, readFileBytes } from './read-file.js';
 
 /**
  * Reads class names: a `.json` array of names (strings, or numbers taken as text), or any other
@@ -14,15 +15,7 @@ export function readVocab(file: string, cwd: string): string[] {
   let names: string[];
   let where: (i: number) => string;
   if (extensionOf(file) === '.json') {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      throw new InterpError('PARSE', `${file}: not valid JSON (${jsonErrorText(e)})`);
-    }
-    if (!Array.isArray(value)) {
-      throw new InterpError('PARSE', `${file}: expected a JSON array of class names`);
-    }
+    const value = parseJsonArrayText(text, file, () => 'of class names');
     checkCount(value.length, file);
     names = value.map((v, i) => {
       if (typeof v === 'string') return v;
