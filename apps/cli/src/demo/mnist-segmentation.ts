@@ -2,6 +2,7 @@
 // (11 classes, masks from @interp/example-data), learned by a small convolutional network on WASM.
 import type { Learner } from '@interp/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { fitShowingLoss } from './train-mnist.js';
 
 /** Classes of the task: background, then the digits 0..9. */
 export const MNIST_SEGMENTATION_CLASSES = 11;
@@ -139,14 +140,12 @@ export async function trainMnistSegmentation(
     metrics: [core.accuracy],
   });
   const t0 = performance.now();
-  let lastLoss = Number.NaN;
-  await learn.fit(epochs, {
+  await fitShowingLoss(
+    learn,
+    epochs,
     lr,
-    onBatchEnd: (_i, loss) => {
-      lastLoss = loss;
-    },
-    onProgress: onProgress ? (done, total) => onProgress(done, total, lastLoss) : undefined,
-    onEpochEnd: onEpochEnd
+    onProgress,
+    onEpochEnd
       ? (r) =>
           onEpochEnd({
             epoch: r.epoch,
@@ -155,6 +154,6 @@ export async function trainMnistSegmentation(
             pixelAccuracy: r.metrics.accuracy!,
           })
       : undefined,
-  });
+  );
   return { learn, seconds: (performance.now() - t0) / 1000, nTrain, nValid, epochs };
 }

@@ -17,6 +17,28 @@ export interface TrainingHooks {
   before?: (learn: import('@interp/core').Learner) => Promise<void>;
 }
 
+/**
+ * `learn.fit` with the last batch's loss handed to `onProgress` (both demos' progress lines show
+ * it while an epoch runs).
+ */
+export function fitShowingLoss(
+  learn: import('@interp/core').Learner,
+  epochs: number,
+  lr: number,
+  onProgress: ((done: number, total: number, loss: number) => void) | undefined,
+  onEpochEnd: import('@interp/core').FitOptions['onEpochEnd'],
+): Promise<unknown> {
+  let lastLoss = Number.NaN;
+  return learn.fit(epochs, {
+    lr,
+    onBatchEnd: (_i, loss) => {
+      lastLoss = loss;
+    },
+    onProgress: onProgress ? (done, total) => onProgress(done, total, lastLoss) : undefined,
+    onEpochEnd,
+  });
+}
+
 export async function trainMnist(
   io: CliIO,
   {
@@ -53,18 +75,16 @@ export async function trainMnist(
   await hooks.before?.(learn);
   const bar = progressBar(io.stderr, 'training');
   const t0 = performance.now();
-  let lastLoss = Number.NaN;
-  await learn.fit(epochs, {
+  await fitShowingLoss(
+    learn,
+    epochs,
     lr,
-    onBatchEnd: (_i, loss) => {
-      lastLoss = loss;
-    },
-    onProgress: (done, total) => bar.update(done, total, { loss: lastLoss }),
-    onEpochEnd: (r) =>
+    (done, total, loss) => bar.update(done, total, { loss }),
+    (r) =>
       io.stderr.write(
         `${io.stderr.isTTY ? '\n' : ''}epoch ${r.epoch + 1}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, valid loss ${r.validLoss.toFixed(4)}, accuracy ${(100 * r.metrics.accuracy!).toFixed(2)}%\n`,
       ),
-  });
+  );
   bar.finish();
   const last = learn.recorder.epochs.at(-1)!;
   return {
