@@ -112,20 +112,8 @@ export function kernelSupports(scores: Scores, numClasses: number): boolean {
  * `targs` to `out`. Throws NON_FINITE for a NaN score and LABEL_OUT_OF_RANGE for a bad target,
  * naming the first such pixel; `out` is then unchanged.
  */
-export const countScores: CountScores = (
-  scores,
-  numClasses,
-  targs,
-  ignoreIndex,
-  out,
-  sliceSize,
-) => {
-  if (kernelSupports(scores, numClasses)) {
-    countScoresWasm(scores, numClasses, targs, ignoreIndex, out, sliceSize);
-  } else {
-    countScoresJs(scores, numClasses, targs, ignoreIndex, out);
-  }
-};
+export const countScores: CountScores = (...args) =>
+  (kernelSupports(args[0], args[1]) ? countScoresWasm : countScoresJs)(...args);
 
 /** The plain-loop path: reads the scores in place, no scratch beyond C x C counts. */
 export const countScoresJs: CountScores = (scores, numClasses, targs, ignoreIndex, out) => {
