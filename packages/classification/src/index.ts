@@ -1,14 +1,8 @@
 // Metric functions (tfjs-free; also available alone from '@interp/classification/metrics').
 
-export type {
-  ClassificationPredictions,
-  ClassPrecisionRecallCurve,
-  ClassRocCurve,
-  CurvePlotOptions,
-  PlotConfusionMatrixOptions,
-} from './classification-interpretation.js';
-// The interpretation class (uses tfjs through @interp/core, and Plot through @interp/viz).
-export { ClassificationInterpretation } from './classification-interpretation.js';
+// The interpretation class (Plot through @interp/viz; tfjs only when it runs a Learner), also
+// available alone from '@interp/classification/interpretation'.
+export * from './interpretation.js';
 export * from './metrics.js';
 export type { MultiLabelPredictions, MultiLabelReport } from './multi-label-interpretation.js';
 export {
