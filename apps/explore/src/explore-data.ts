@@ -1,6 +1,6 @@
 /** What `interp explore` serves as data.json (see apps/cli/src/commands/explore-data.ts). */
 export interface ExploreData {
-  task: 'classification' | 'tabular';
+  task: 'classification' | 'tabular' | 'segmentation';
   vocab: string[];
   targets: number[];
   /** N x C probabilities, row-major. */
@@ -8,6 +8,8 @@ export interface ExploreData {
   classes: number;
   files: string[];
   thumbs: boolean;
+  /** Segmentation: the masks' shape and the predicted mask (`targets` holds the true one). */
+  masks?: { shape: [number, number, number]; decoded: number[] };
   /** A table's feature names and N x F rows (NaN arrives as null). */
   table?: { features: string[]; x: (number | null)[] };
   model?: {

@@ -31,6 +31,11 @@ async function servedSet(data: ExploreData): Promise<ImageSet> {
 async function showServed(data: ExploreData): Promise<void> {
   const show = await import('./show-model.js');
   const title = `${data.targets.length} items, ${data.classes} classes`;
+  if (data.task === 'segmentation' && data.masks) {
+    const { showSegmentation } = await import('./show-segmentation.js');
+    await showSegmentation(data, out);
+    return;
+  }
   if (data.task === 'tabular' && data.table && data.model) {
     await show.showPredictions(data.probs, data.classes, data.targets, data.vocab, out, title);
     const { showImportance } = await import('./show-table.js');

@@ -18,6 +18,8 @@ declare global {
   interface Window {
     /** The widget shown (browser tests and the bench drive it). */
     explore?: { widget: InteractiveClassifier };
+    /** The segmentation widget, when the data are masks. */
+    exploreSegmentation?: import('@interp/widgets').InteractiveSegmentation;
   }
 }
 

@@ -3,7 +3,7 @@
 // clicks a confusion-matrix cell, opens items, switches the attribution method, and uploads a
 // model into the page served as a static site.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExplore } from '../../cli/src/commands/explore.js';
 import { RouteTable } from '../../cli/src/commands/explore-routes.js';
 import { type ExploreServer, serveRoutes } from '../../cli/src/commands/explore-server.js';
+import { encodeNpy } from '../../cli/src/io/npy.js';
 import { saveModel, smallCnn, writeImages, writeTable } from './fixtures.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -216,6 +217,87 @@ describe('interp explore on a table', () => {
         `baseline ${accuracy.toFixed(4)}`,
       );
       expect(await page.locator('td[data-actual]').count()).toBe(4);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('interp explore on segmentation masks', () => {
+  it('browses the masks worst first and scores them as counted by hand', async () => {
+    // 3 masks of 2 x 2; image 0 has 1 wrong pixel, image 1 none, image 2 three.
+    const targs = [
+      [
+        [0, 1],
+        [1, 1],
+      ],
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      [
+        [1, 1],
+        [1, 0],
+      ],
+    ];
+    const labels = [
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      [
+        [0, 0],
+        [1, 1],
+      ],
+    ];
+    // Scores with the label's channel highest (argmax gives the labels back).
+    const scores = labels.map((m) =>
+      m.map((r) => r.map((v) => (v === 1 ? [0.2, 0.8] : [0.7, 0.3]))),
+    );
+    writeFileSync(
+      join(dir, 'seg-preds.npy'),
+      encodeNpy(Float32Array.from(scores.flat(3)), [3, 2, 2, 2]),
+    );
+    writeFileSync(join(dir, 'seg-targs.npy'), encodeNpy(Int32Array.from(targs.flat(2)), [3, 2, 2]));
+    writeFileSync(join(dir, 'seg-vocab.json'), JSON.stringify(['background', '<i>cell']));
+    const s = await startExplore(
+      [
+        '--task',
+        'segmentation',
+        '--preds',
+        'seg-preds.npy',
+        '--targs',
+        'seg-targs.npy',
+        '--vocab',
+        'seg-vocab.json',
+        '--port',
+        '0',
+      ],
+      { stdout: process.stdout, stderr: process.stderr, cwd: dir },
+    );
+    if (typeof s === 'number') throw new Error('explore did not start');
+    try {
+      const { page, errors } = await open(s.url);
+      await page.waitForFunction(() => window.exploreSegmentation !== undefined, undefined, {
+        timeout: 30_000,
+      });
+      expect(await page.evaluate(() => window.exploreSegmentation!.browsingOrder())).toEqual([
+        2, 0, 1,
+      ]);
+      // 8 of 12 pixels right.
+      expect(
+        await page.evaluate(() => window.exploreSegmentation!.datasetScores().pixelAccuracy),
+      ).toBeCloseTo(8 / 12, 10);
+      expect(await page.evaluate(() => window.exploreSegmentation!.currentItem)).toBe(2);
+      await page.getByRole('button', { name: 'Next image' }).click();
+      await expect.poll(() => page.evaluate(() => window.exploreSegmentation!.currentItem)).toBe(0);
+      expect(await page.locator('main i').count()).toBe(0);
       expect(errors).toEqual([]);
       await page.close();
     } finally {

@@ -6,7 +6,7 @@ import type { RouteTable } from './explore-routes.js';
 /** What `/data.json` holds: everything the page shows that was computed in Node. */
 export interface ExploreData {
   /** `tabular`: rows in `table`, importance computed by the page. */
-  task: 'classification' | 'tabular';
+  task: 'classification' | 'tabular' | 'segmentation';
   vocab: string[];
   targets: number[];
   /** N x C probabilities, row-major. */
@@ -16,6 +16,8 @@ export interface ExploreData {
   files: string[];
   /** Whether `/thumbs/<i>.png` exists for every item. */
   thumbs: boolean;
+  /** Segmentation: the masks' shape and the predicted mask (`targets` holds the true one). */
+  masks?: { shape: [number, number, number]; decoded: number[] };
   /** A table's feature names and N x F rows (row-major; NaN as null in JSON). */
   table?: { features: string[]; x: number[] };
   /** The model's URL on this server, its format, and how its input was prepared. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setupBackend } from '@interp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processIO } from '../cli-io.js';
+import { encodeNpy } from '../io/npy.js';
 import { binPath, buildCli, expectBadInput, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 import { exploreDefaults, run, startExplore } from './explore.js';
@@ -179,6 +180,51 @@ describe('interp explore --model M --data TABLE.csv', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('interp explore --task segmentation', () => {
+  it('sends the argmax of the scores and the true masks', async () => {
+    // 1 mask of 1 x 3: scores pick classes 2, 0, 1.
+    const scores = [0, 0.1, 0.9, 0.8, 0.1, 0.1, 0.2, 0.5, 0.3];
+    writeFileSync(join(dir, 'seg-p.npy'), encodeNpy(Float32Array.from(scores), [1, 1, 3, 3]));
+    writeFileSync(join(dir, 'seg-t.npy'), encodeNpy(Int32Array.from([2, 1, 1]), [1, 1, 3]));
+    const server = await start([
+      '--task',
+      'segmentation',
+      '--preds',
+      'seg-p.npy',
+      '--targs',
+      'seg-t.npy',
+    ]);
+    try {
+      const data = JSON.parse((await get(server.url, '/data.json')).body.toString()) as ExploreData;
+      expect(data.masks).toEqual({ shape: [1, 1, 3], decoded: [2, 0, 1] });
+      expect(data.targets).toEqual([2, 1, 1]);
+      expect(data.vocab).toEqual(['0', '1', '2']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses masks of different shapes and non-.npy files, in one line', async () => {
+    writeFileSync(join(dir, 'seg-t2.npy'), encodeNpy(Int32Array.from([1, 1]), [1, 1, 2]));
+    const args = ['explore', '--task', 'segmentation', '--port', '0'];
+    expectBadInput(
+      await runMain([...args, '--preds', 'seg-p.npy', '--targs', 'seg-t2.npy'], dir),
+      /seg-p\.npy is \[1, 1, 3, 3\] but seg-t2\.npy is \[1, 1, 2\]/,
+    );
+    expectBadInput(
+      await runMain([...args, '--preds', 'preds.json', '--targs', 'seg-t.npy'], dir),
+      /read from \.npy/,
+    );
+    expectBadInput(
+      await runMain(
+        ['explore', '--task', 'segmentation', '--model', 'cnn/model.json', '--data', 'images'],
+        dir,
+      ),
+      /mask files/,
+    );
   });
 });
 

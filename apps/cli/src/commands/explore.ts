@@ -22,7 +22,7 @@ const OPTIONS = {
   model: { type: 'string' },
   data: { type: 'string' },
   labels: { type: 'string' },
-  task: { type: 'string', choices: ['classification', 'tabular'] },
+  task: { type: 'string', choices: ['classification', 'tabular', 'segmentation'] },
   'target-column': { type: 'string' },
   port: { type: 'integer', min: 0, max: 65_535, default: exploreDefaults.port },
   size: { type: 'integer-list', min: 1, max: 4096, maxLength: 2 },
@@ -37,7 +37,7 @@ const OPTIONS = {
 
 const USAGE = `Usage: interp explore --model M --data D [--labels L] [--target-column C] [--port ${exploreDefaults.port}]
                       [--size H[,W]] [--mean m1,m2,m3] [--std s1,s2,s3] [--preset P]
-       interp explore --preds P --targs T [--vocab V] [--port ${exploreDefaults.port}]
+       interp explore --preds P --targs T [--vocab V] [--task segmentation] [--port ${exploreDefaults.port}]
 
 Serves an interactive page on http://127.0.0.1:PORT/ (this machine only): the confusion matrix,
 items sorted by loss, each item's probabilities, and attributions computed in the browser. Only
@@ -48,7 +48,8 @@ At most ${exploreDefaults.maxItems} items (the page keeps them all in the browse
   --data D         a folder of PNG/JPEG images (one sub-folder per class, as ImageFolder), or
                    a table (.csv with a header, .npy): predictions and permutation importance
   --labels L       a CSV of "file,label" rows instead of sub-folders
-  --task T         classification (default for folders) or tabular (default for .csv/.npy)
+  --task T         classification (default for folders), tabular (default for .csv/.npy), or
+                   segmentation (with --preds N x H x W [x C] and --targs N x H x W masks)
   --target-column C  a table's class column (a header name, or an index for .npy)
   --port N         port on 127.0.0.1 (0 picks a free one; default ${exploreDefaults.port})
   --size, --mean, --std, --preset   as for interp report
@@ -105,7 +106,15 @@ export async function startExplore(argv: string[], io: CliIO): Promise<ExploreSe
   const routes = new RouteTable();
   routes.addFolder(page);
   let data: ExploreData;
-  if (predsOnly) {
+  if (values.task === 'segmentation' && !predsOnly) {
+    throw new UsageError(
+      '--task segmentation takes mask files: --preds P.npy --targs T.npy [--vocab V]',
+    );
+  }
+  if (values.task === 'segmentation') {
+    const { exploreSegmentation } = await import('./explore-segmentation.js');
+    data = exploreSegmentation(values.preds!, values.targs!, values.vocab, io.cwd);
+  } else if (predsOnly) {
     const { predictionsReport } = await import('./report-predictions.js');
     data = fromInterpretation(
       predictionsReport(values.preds!, values.targs!, values.vocab, io.cwd),
