@@ -2,10 +2,10 @@
 // the built page on 127.0.0.1 with a small CNN and images; Debian's Chromium (playwright-core)
 // clicks a confusion-matrix cell, opens items, switches the attribution method, and uploads a
 // model into the page served as a static site.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupBackend } from '@interp/core';
 import { ATTRIBUTION_METHODS } from '@interp/widgets';
@@ -171,6 +171,58 @@ describe('the page as a static site', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  // PyTorch is the oracle: Debian's python3 has it (the CI machine's); elsewhere this test is skipped.
+  const PYTHON = '/usr/bin/python3';
+  const hasTorch =
+    spawnSync(PYTHON, ['-c', 'import torch, onnx, PIL'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(!hasTorch)(
+    'takes an uploaded .onnx model: the confusion matrix matches PyTorch on the same pixels',
+    async () => {
+      const onnxFile = join(dir, 'model.onnx');
+      const r = spawnSync(PYTHON, [join(appDir, 'test', 'onnx-cnn.py'), onnxFile, ...images], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const predicted = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+      const labels = new Map(
+        readFileSync(join(dir, 'images', 'labels.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(',') as [string, string]),
+      );
+      const vocab = [...new Set(labels.values())].sort();
+      const expected = vocab.map(() => vocab.map(() => 0));
+      for (const f of images)
+        expected[vocab.indexOf(labels.get(basename(f))!)]![predicted[basename(f)]!]! += 1;
+      const { page, errors } = await open(staticSite.url);
+      await expect
+        .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
+        .toMatch(/^Ready/);
+      await page
+        .locator('#files')
+        .setInputFiles([onnxFile, join(dir, 'images', 'labels.csv'), ...images]);
+      await page.waitForFunction(() => window.explore !== undefined, undefined, {
+        timeout: 30_000,
+      });
+      const got = vocab.map(() => vocab.map(() => 0));
+      for (const c of await page
+        .locator('td[data-actual]')
+        .evaluateAll((tds) =>
+          tds.map((td) => [
+            Number(td.getAttribute('data-actual')),
+            Number(td.getAttribute('data-predicted')),
+            Number(/: (\d+) item/.exec(td.getAttribute('aria-label') ?? '')?.[1] ?? -1),
+          ]),
+        )) {
+        got[c[0]!]![c[1]!] = c[2]!;
+      }
+      expect(got).toEqual(expected);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 
   it('says what is missing when the upload has no model', async () => {
     const { page } = await open(staticSite.url);
