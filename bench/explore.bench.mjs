@@ -20,7 +20,7 @@ const { chromium } = createRequire(resolve(here, '../apps/explore/package.json')
 );
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The widget's IG steps (widgetAttributionDefaults.nSteps in @interp/widgets). */
-const WIDGET_STEPS = 32;
+const WIDGET_STEPS = 50;
 const ITEMS = 9;
 const dir = mkdtempSync(join(tmpdir(), 'interp-explore-bench-'));
 let server;

@@ -1,5 +1,9 @@
 import type { AttributionSign } from '@interp/attribution';
-import { attributionOverlay, type OverlayMethod } from '@interp/attribution';
+import {
+  attributionOverlay,
+  integratedGradientsDefaults,
+  type OverlayMethod,
+} from '@interp/attribution';
 import {
   METHOD_NAMES,
   type MethodName,
@@ -53,12 +57,13 @@ export function attributionLabel(method: AttributionMethod): string {
 }
 
 /**
- * The widget's settings for the methods that need more than a target: few steps and samples (a
- * click should answer in about a second), 9 superpixels for the perturbation methods (exact
+ * The widget's settings for the methods that need more than a target: Captum's 50 path steps (IG
+ * on a small CNN answers a click in tens of milliseconds), few samples (a click should answer in
+ * about a second), 9 superpixels for the perturbation methods (exact
  * Shapley values evaluate 2^9 coalitions), a fixed seed (the same click draws the same map).
  */
 export const widgetAttributionDefaults = {
-  nSteps: 32,
+  nSteps: integratedGradientsDefaults.nSteps,
   nSamples: 50,
   seed: 0,
   /** Superpixels per side: 3 x 3 = 9 features. */
