@@ -19,19 +19,18 @@ function importGraph(file: string, seen = new Set<string>(), external = new Set<
   return external;
 }
 
-// core's tfjs-free subpaths: base (errors, arrays) and internal (validation helpers).
-const CORE = ['@interp/core/base', '@interp/core/internal'];
+// core's tfjs-free subpaths: base (errors, arrays) and internal (validation helpers), and the
+// colour schemes Plot itself draws from (d3-scale-chromatic: no Plot, no DOM).
+const CORE = ['@interp/core/base', '@interp/core/internal', 'd3-scale-chromatic'];
 
 describe('viz layering', () => {
-  it("'@interp/viz/image' imports only core's tfjs-free subpaths (no Plot, no tfjs)", () => {
+  it("'@interp/viz/image' imports only core's tfjs-free subpaths and d3's schemes (no Plot, no tfjs)", () => {
     expect([...importGraph(resolve(here, 'image.ts'))].sort()).toEqual(CORE);
   });
 
   it("'@interp/viz' imports core's tfjs-free subpaths, Observable Plot and (lazily, for Node) linkedom", () => {
-    expect([...importGraph(resolve(here, 'index.ts'))].sort()).toEqual([
-      ...CORE,
-      '@observablehq/plot',
-      'linkedom',
-    ]);
+    expect([...importGraph(resolve(here, 'index.ts'))].sort()).toEqual(
+      [...CORE, '@observablehq/plot', 'linkedom'].sort(),
+    );
   });
 });
