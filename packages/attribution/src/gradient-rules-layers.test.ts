@@ -128,6 +128,28 @@ describe('gradient rules on a tfjs LayersModel', () => {
     expect(() => new DeepLiftShap(reluNet(true))).toThrow(/activation 'linear' followed by/);
   });
 
+  // Before the fix both gave the plain gradient on a fused relu (the same numbers for the two
+  // rules): a silent wrong answer. The oracle is the twin with a separate ReLU layer.
+  it('GuidedBackprop on a Dense with a fused relu equals its twin with a separate ReLU layer', async () => {
+    const xs = tf.tensor2d([
+      [1, -2],
+      [-1, 2],
+      [0.5, 0.25],
+    ]);
+    const fused = reluNet(true);
+    const twin = reluNet(false);
+    twin.setWeights(fused.getWeights());
+    const a = await new GuidedBackprop(fused).attribute(xs, { target: 0 });
+    const b = await new GuidedBackprop(twin).attribute(xs, { target: 0 });
+    const plain = await new Saliency(fused).attribute(xs, { target: 0, abs: false });
+    expect(Array.from(await a.data())).toEqual(Array.from(await b.data()));
+    expect(Array.from(await a.data())).not.toEqual(Array.from(await plain.data()));
+    await expect(new Deconvolution(fused).attribute(xs, { target: 0 })).rejects.toThrow(
+      /applies its relu inside the layer, so the deconvolution ReLU rule cannot reach it; build the layer with activation 'linear'/,
+    );
+    tf.dispose([xs, a, b, plain]);
+  });
+
   it('the node-rule methods refuse a plain function (no nodes to apply rules to)', () => {
     const f = (t: tf.Tensor) => tf.relu(t);
     for (const Method of [DeepLift, DeepLiftShap, GuidedBackprop, Deconvolution, LRP]) {

@@ -72,6 +72,19 @@ interface LayerLike {
 }
 
 /** The config of the layer named `name` in a LayersModel, nested models searched too. */
+/**
+ * The activation a tfjs layer applies inside itself (`'relu'` for `dense({ activation: 'relu' })`),
+ * or undefined for a separate activation layer, a linear layer or a non-layers graph.
+ */
+export function fusedActivation(
+  node: GraphNode,
+  graph: ModelGraph,
+  layersModel?: unknown,
+): string | undefined {
+  if (nodeActivation(node, graph, layersModel) !== 'fused') return undefined;
+  return String(layerConfig(layersModel, node.name)?.activation);
+}
+
 function layerConfig(model: unknown, name: string): Record<string, unknown> | undefined {
   const layers = (model as { layers?: LayerLike[] } | undefined)?.layers;
   if (!Array.isArray(layers)) return undefined;

@@ -1,6 +1,7 @@
 import type { GraphNode, ModelGraph, NodeHook } from '@interp/core';
+import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
-import { nodeActivation } from './node-activation.js';
+import { fusedActivation, nodeActivation } from './node-activation.js';
 import { withNodeGradient } from './node-gradient.js';
 
 /** Which ReLU backward rule to apply: guided backprop's or deconvolution's. */
@@ -14,7 +15,7 @@ export type ReluRule = 'guided' | 'deconv';
  *
  * @example
  * ```ts
- * const hooks = reluRuleHooks(graph, 'guided', layersModel); // every ReLU node
+ * const hooks = reluRuleHooks(graph, 'guided', layersModel, 'GuidedBackprop'); // every ReLU node
  * graph.run(x, { hooks });
  * ```
  */
@@ -34,15 +35,30 @@ export function isReluNode(node: GraphNode, graph: ModelGraph, layersModel?: unk
   return nodeActivation(node, graph, layersModel) === 'relu';
 }
 
-/** Hooks by node name applying `rule` on every ReLU node of the graph. */
+/**
+ * Hooks by node name applying `rule` on every ReLU node of the graph. A tfjs layer with a ReLU
+ * inside it (`dense({ activation: 'relu' })`) has no separate ReLU node: guided backprop's rule
+ * still holds there (relu(dy) sent to the layer's output flows back through the layer's own
+ * backward, which masks by the ReLU and applies the weights), but deconvolution's (relu(dy) past
+ * the mask, still through the weights) cannot be expressed, so it is refused with the fix rather
+ * than silently giving the plain gradient.
+ */
 export function reluRuleHooks(
   graph: ModelGraph,
   rule: ReluRule,
-  layersModel?: unknown,
+  layersModel: unknown,
+  where: string,
 ): Record<string, NodeHook> {
   const hooks: Record<string, NodeHook> = {};
   for (const node of graph.nodes) {
-    if (isReluNode(node, graph, layersModel)) hooks[node.name] = reluRuleHook(rule);
+    const fused = fusedActivation(node, graph, layersModel) === 'relu';
+    if (fused && rule === 'deconv') {
+      throw new InterpError(
+        'NOT_SUPPORTED',
+        `${where}: layer ${JSON.stringify(node.name)} (${node.op}) applies its relu inside the layer, so the deconvolution ReLU rule cannot reach it; build the layer with activation 'linear' followed by a separate tf.layers.reLU or tf.layers.activation layer`,
+      );
+    }
+    if (fused || isReluNode(node, graph, layersModel)) hooks[node.name] = reluRuleHook(rule);
   }
   return hooks;
 }

@@ -33,7 +33,7 @@ export class ReluRuleAttribution implements Attribution {
     const m = this.model;
     const call = await prepareCall(m, x, options, where);
     try {
-      const hooks = reluRuleHooks(m.graph, this.rule, m.layersModel);
+      const hooks = reluRuleHooks(m.graph, this.rule, m.layersModel, this.name);
       return tf.tidy(() =>
         hookedGradient(m, call.x, targetMask(call.targets, call.numClasses), hooks, where),
       );
@@ -59,7 +59,7 @@ export class NeuronReluRuleAttribution {
   ) {
     this.target = resolveLayerTarget(model, options?.layer, name);
     const m = this.target.model;
-    this.hooks = reluRuleHooks(m.graph, rule, m.layersModel);
+    this.hooks = reluRuleHooks(m.graph, rule, m.layersModel, name);
   }
 
   async attribute(x: tf.Tensor, options: NeuronAttributeOptions): Promise<tf.Tensor> {
