@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { InterpError } from '@interp/core/base';
 import { parseCSV, tableDefaults } from '@interp/tabular';
 import { realFolder } from './list-image-folder.js';
-import { parseNpy } from './parse-npy.js';
+import { npyToNumbers } from './npy/npy-to-numbers.js';
+import { parseNpy } from './npy/parse-npy.js';
 import { readFileInside } from './read-inside-folder.js';
 import type { LoadedTable, LoadTableOptions } from './table-types.js';
 
@@ -32,7 +33,8 @@ export function loadTable(path: string, options: LoadTableOptions): LoadedTable 
     header = (all[0] ?? []).map((h) => h.trim());
     rows = all.slice(1);
   } else if (lower.endsWith('.npy')) {
-    matrix = parseNpy(bytes, path);
+    const npy = parseNpy(bytes, path);
+    matrix = { data: npyToNumbers(npy.data, path), shape: npy.shape };
     if (matrix.shape.length !== 2) {
       throw new InterpError(
         'SHAPE_MISMATCH',

@@ -9,5 +9,8 @@ export { loadImageFolder } from './load-image-folder.js';
 export type { SegmentationFolder } from './load-segmentation-folder.js';
 export { loadSegmentationFolder } from './load-segmentation-folder.js';
 export { loadTable } from './load-table.js';
+export { readNpyFile } from './npy/read-npy-file.js';
+export type { OpenFile } from './open-regular-file.js';
+export { openRegularFile, readFully } from './open-regular-file.js';
 export type { PreprocessJson } from './read-preprocess-json.js';
 export { readPreprocessJson } from './read-preprocess-json.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupBackend } from '@interp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpy } from '../io/npy.js';
+import { encodeNpy } from '@interp/data';
 import { expectBadInput, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 import {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
-import { encodeNpy } from '../io/npy.js';
+import { encodeNpy } from '@interp/data';
 import { buildCli, type CliResult, expectBadInput, runCli, tempDir } from '../test-cli.js';
 
 // Linear fixture: f(x) = x W + b with W 4 x 3, so every gradient method has a closed form.

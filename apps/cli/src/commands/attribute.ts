@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import type { ImageLayout } from '@interp/core';
 import { InterpError, isInterpError } from '@interp/core/base';
+import { readNpyFile } from '@interp/data/node';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
 import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
-import { readNpyFile } from '../io/npy.js';
 import { type OutputFolder, prepareOutputFolder } from '../io/output-folder.js';
 import {
   MAX_CLASSES,

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { ClassificationInterpretation } from '@interp/classification/interpretation';
 import { describe, expect, it, vi } from 'vitest';
 import type { CliIO } from '../cli-io.js';
-import { encodeNpy } from '../io/npy.js';
+import { encodeNpy } from '@interp/data';
 import { tempDir } from '../test-cli.js';
 import { run } from './classification.js';
 

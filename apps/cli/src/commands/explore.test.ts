@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setupBackend } from '@interp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processIO } from '../cli-io.js';
-import { encodeNpy } from '../io/npy.js';
+import { encodeNpy } from '@interp/data';
 import { binPath, buildCli, expectBadInput, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 import { exploreDefaults, run, startExplore } from './explore.js';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
-import { encodeNpy } from '../io/npy.js';
+import { encodeNpy } from '@interp/data';
 import { buildCli, type CliResult, expectBadInput, runCli, tempDir } from '../test-cli.js';
 import '@tensorflow/tfjs-backend-cpu';
 

@@ -9,7 +9,7 @@ import { setupBackend } from '@interp/core';
 import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpy } from '../io/npy.js';
+import { encodeNpy } from '@interp/data';
 import { buildCli, expectBadInput, runCli, tempDir } from '../test-cli.js';
 
 const onnxDir = dirname(createRequire(import.meta.url).resolve('@interp/onnx/package.json'));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expectedCalibrationErrorDefaults } from '@interp/classification/metrics';
 import { setupBackend } from '@interp/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpy } from '../io/npy.js';
+import { encodeNpy } from '@interp/data';
 import { expectBadInput, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 import {

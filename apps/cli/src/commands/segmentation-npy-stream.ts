@@ -2,7 +2,7 @@
 // array costs a few MiB of memory. Only the header is parsed up front.
 import { closeSync } from 'node:fs';
 import { InterpError } from '@interp/core/base';
-import { NPY_HEAD_BYTES, parseNpyHeader } from '../io/npy.js';
+import { NPY_HEAD_BYTES, parseNpyHeader } from '@interp/data';
 import { openRegularFile, readFully } from '../io/read-file.js';
 
 /** The element types of .npy files (the `kind` + byte size of numpy's descr). */

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll } from 'vitest';
-import { encodeNpy } from '../io/npy.js';
+import { encodeNpy } from '@interp/data';
 import { buildCli, type CliResult, runCli, tempDir } from '../test-cli.js';
 
 // Fixture (hand-worked): 8 items, classes a b c d. Class d has no items (zero support) but is

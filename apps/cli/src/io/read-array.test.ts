@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InterpError } from '@interp/core/base';
+import { encodeNpy } from '@interp/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-cli.js';
-import { encodeNpy } from './npy.js';
 import { readArray } from './read-array.js';
 
 let dir: string;

@@ -1,12 +1,12 @@
 import { InterpError } from '@interp/core/base';
-import { type NpyData, readNpyFile } from './npy.js';
+import { type NpyNumbers, npyToNumbers, readNpyFile } from '@interp/data/node';
 import { extensionOf, jsonErrorText, readFileBytes } from './read-file.js';
 
 /** A numeric array read from a file: C-order data and its shape (1-D or 2-D). */
 export interface FileArray {
   /** The file as the user named it (for messages). */
   file: string;
-  data: Exclude<NpyData, BigInt64Array | BigUint64Array>;
+  data: NpyNumbers;
   shape: number[];
 }
 
@@ -30,7 +30,7 @@ export function readArray(file: string, cwd: string): FileArray {
   let result: { data: FileArray['data']; shape: number[] };
   if (ext === '.npy') {
     const npy = readNpyFile(file, cwd);
-    result = { data: toNumbers(npy.data, file), shape: npy.shape };
+    result = { data: npyToNumbers(npy.data, file), shape: npy.shape };
   } else {
     const text = readFileBytes(file, cwd)
       .toString('utf8')
@@ -47,39 +47,6 @@ export function readArray(file: string, cwd: string): FileArray {
     );
   }
   return { file, ...result };
-}
-
-/** int64 / uint64 to JS numbers: Int32Array when every value fits (the usual labels), else exact float64. */
-function toNumbers(data: NpyData, file: string): FileArray['data'] {
-  if (!(data instanceof BigInt64Array || data instanceof BigUint64Array)) return data;
-  const signed = data instanceof BigInt64Array;
-  const n = data.length;
-  // Little-endian halves: a value fits in int32 when its high word is the sign extension of the low.
-  const words = new Int32Array(data.buffer, data.byteOffset, n * 2);
-  const out = new Int32Array(n);
-  let fits = true;
-  for (let i = 0; i < n; i++) {
-    const lo = words[2 * i]!;
-    const hi = words[2 * i + 1]!;
-    if (signed ? hi !== lo >> 31 : hi !== 0 || lo < 0) {
-      fits = false;
-      break;
-    }
-    out[i] = lo;
-  }
-  if (fits) return out;
-  const wide = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = data[i]!;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new InterpError(
-        'PARSE',
-        `${file}: value ${v} at index ${i} is too large to represent exactly (beyond ±2^53)`,
-      );
-    }
-    wide[i] = Number(v);
-  }
-  return wide;
 }
 
 function describeJson(v: unknown): string {

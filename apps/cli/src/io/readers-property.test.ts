@@ -4,10 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InterpError } from '@interp/core/base';
+import { encodeNpy, type NpyData, parseNpy, parseNpyHeader } from '@interp/data';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-cli.js';
-import { encodeNpy, type NpyData, parseNpy, parseNpyHeader } from './npy.js';
 import { readArray } from './read-array.js';
 import { readVocab } from './read-vocab.js';
 

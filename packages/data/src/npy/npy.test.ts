@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { InterpError } from '@interp/core/base';
 import { describe, expect, it } from 'vitest';
-import { parseNpy, parseNpyHeader } from './npy.js';
+import { parseNpy } from './parse-npy.js';
+import { parseNpyHeader } from './parse-npy-header.js';
 
 // Files with crafted headers and numpy's verdict on each (np.load), written by
 // scripts/npy-header-cases.py: numpy is the oracle, the test needs no Python.

@@ -1,9 +1,9 @@
-"""Writes src/io/__fixtures__/npy-header-cases.json: .npy files with crafted headers and what
+"""Writes src/npy/__fixtures__/npy-header-cases.json: .npy files with crafted headers and what
 numpy's np.load makes of each (shape, descr, fortran_order, or the error), the oracle that
-src/io/npy-header.test.ts checks parseNpyHeader against (the test itself needs no Python).
+src/npy/npy.test.ts checks parseNpyHeader against (the test itself needs no Python).
 
-Run from apps/cli:  python3 scripts/npy-header-cases.py
-then format it:     npx biome format --write src/io/__fixtures__/npy-header-cases.json
+Run from packages/data:  python3 scripts/npy-header-cases.py
+then format it:     npx biome format --write src/npy/__fixtures__/npy-header-cases.json
 """
 import base64
 import io
@@ -133,7 +133,7 @@ add("unterminated string", frame("{'descr': '<f4, 'fortran_order': False, 'shape
 add("unclosed dict", frame("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 3), ", data=d12))
 
 here = os.path.dirname(os.path.abspath(__file__))
-out = os.path.join(here, "..", "src", "io", "__fixtures__", "npy-header-cases.json")
+out = os.path.join(here, "..", "src", "npy", "__fixtures__", "npy-header-cases.json")
 with open(out, "w") as f:
     json.dump({"numpy": np.__version__, "cases": cases}, f, indent=1)
     f.write("\n")
