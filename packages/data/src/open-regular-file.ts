@@ -68,6 +68,12 @@ export function openRegularFile(file: string, cwd: string, name = file): OpenFil
 /**
  * Reads `length` bytes at `position` into `into` (from its start), in pieces of at most 1 GiB
  * (one read call is limited to 2 GiB). Throws when the file ends first.
+ *
+ * @example
+ * ```ts
+ * const head = new Uint8Array(16);
+ * readFully(fd, head, 16, 0, 'preds.npy');
+ * ```
  */
 export function readFully(
   fd: number,

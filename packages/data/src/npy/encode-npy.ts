@@ -1,6 +1,14 @@
 import { NPY_MAGIC, type NpyData } from './npy-types.js';
 
-/** Encodes a C-order array as a version-1 `.npy` file (used by tests and fixtures). */
+/**
+ * Encodes a C-order array as a version-1 `.npy` file, header written as numpy writes it (used by
+ * tests and fixtures).
+ *
+ * @example
+ * ```ts
+ * writeFileSync('x.npy', encodeNpy(Float32Array.of(1, 2, 3, 4), [2, 2]));
+ * ```
+ */
 export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array {
   const descr: Record<string, string> = {
     Float32Array: '<f4',

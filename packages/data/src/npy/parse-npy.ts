@@ -5,7 +5,12 @@ import { parseNpyHeader } from './parse-npy-header.js';
 /**
  * Parses a NumPy `.npy` file (format versions 1, 2 and 3, little-endian, C order). The data is a
  * view over `bytes` when it is aligned (the format pads the header to 64 bytes, so it usually
- * is): no copy, however large the array.
+ * is): no copy, however large the array. Errors name the file (`name`) and the problem.
+ *
+ * @example
+ * ```ts
+ * parseNpy(encodeNpy(Int32Array.of(7, 8), [2]), 'x.npy').data; // Int32Array [7, 8]
+ * ```
  */
 export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
   const { dtype, shape, dataOffset: start, itemSize: bpe } = parseNpyHeader(bytes, name);
