@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupBackend } from '@interp/core';
+import { encodeNpy } from '@interp/data';
 import { ATTRIBUTION_METHODS } from '@interp/widgets';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExplore } from '../../cli/src/commands/explore.js';
 import { RouteTable } from '../../cli/src/commands/explore-routes.js';
 import { type ExploreServer, serveRoutes } from '../../cli/src/commands/explore-server.js';
-import { encodeNpy } from '../../cli/src/io/npy.js';
 import { saveModel, smallCnn, writeImages, writeTable } from './fixtures.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
