@@ -2,7 +2,8 @@ import { readdirSync, realpathSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { InterpError } from '@interp/core/base';
 import { imageFolderDefaults } from './image-folder-types.js';
-import { ioError, lstatOrThrow } from './read-inside-folder.js';
+import { ioError } from './open-regular-file.js';
+import { lstatOrThrow } from './read-inside-folder.js';
 
 /** Image file names interp reads (case-insensitive), as torchvision's IMG_EXTENSIONS subset. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];

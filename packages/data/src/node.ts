@@ -11,6 +11,12 @@ export { loadSegmentationFolder } from './load-segmentation-folder.js';
 export { loadTable } from './load-table.js';
 export { readNpyFile } from './npy/read-npy-file.js';
 export type { OpenFile } from './open-regular-file.js';
-export { openRegularFile, readFully } from './open-regular-file.js';
+export {
+  fileKind,
+  ioError,
+  openCheckedFile,
+  openRegularFile,
+  readFully,
+} from './open-regular-file.js';
 export type { PreprocessJson } from './read-preprocess-json.js';
 export { readPreprocessJson } from './read-preprocess-json.js';

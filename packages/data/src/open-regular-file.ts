@@ -8,16 +8,40 @@ export interface OpenFile {
   size: number;
 }
 
-function describeKind(stats: Stats): string {
-  if (stats.isDirectory()) return 'it is a directory';
-  if (stats.isFIFO()) return 'it is a FIFO (named pipe), not a regular file';
-  if (stats.isCharacterDevice() || stats.isBlockDevice())
-    return 'it is a device, not a regular file';
-  if (stats.isSocket()) return 'it is a socket, not a regular file';
-  return 'it is not a regular file';
+/**
+ * What a path that is not a regular file is, for messages: `a directory`, `a FIFO (named pipe)`,
+ * `a device`, `a socket`, or `not a regular file`.
+ *
+ * @example
+ * ```ts
+ * fileKind(lstatSync('/dev/zero')); // 'a device'
+ * ```
+ */
+export function fileKind(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
 }
 
-function openError(file: string, e: unknown): InterpError {
+function notRegular(name: string, stats: Stats): InterpError {
+  const kind = fileKind(stats);
+  return new InterpError(
+    'IO',
+    `cannot read ${name}: ${kind === 'not a regular file' ? 'it is not a regular file' : `it is ${kind}, not a regular file`}`,
+  );
+}
+
+/**
+ * An `InterpError` for a failed file operation, naming the file as the user knows it.
+ *
+ * @example
+ * ```ts
+ * try { statSync('nope.csv'); } catch (e) { throw ioError('nope.csv', e); } // cannot read nope.csv: no such file
+ * ```
+ */
+export function ioError(name: string, e: unknown): InterpError {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
     code === 'ENOENT'
@@ -26,8 +50,46 @@ function openError(file: string, e: unknown): InterpError {
         ? 'it is a directory'
         : code === 'EACCES' || code === 'EPERM'
           ? 'permission denied'
-          : (code ?? (e as Error).message);
-  return new InterpError('IO', `cannot read ${file}: ${why}`);
+          : code === 'ELOOP'
+            ? 'it is a symbolic link'
+            : (code ?? (e as Error).message);
+  return new InterpError('IO', `cannot read ${name}: ${why}`);
+}
+
+/**
+ * Opens `path` read-only and checks the descriptor is a regular file. `O_NONBLOCK`: a path swapped
+ * for a FIFO after a check does not block the open; `noFollow` refuses a final symbolic link (for
+ * a path already resolved with `realpath`). Returns the descriptor's stats too, so a caller can
+ * compare them with an earlier `lstat` and catch a swap.
+ *
+ * @example
+ * ```ts
+ * const { fd, stats } = openCheckedFile('/data/digits/7/1.png', 'digits/7/1.png', { noFollow: true });
+ * closeSync(fd);
+ * ```
+ */
+export function openCheckedFile(
+  path: string,
+  name: string,
+  options: { noFollow?: boolean } = {},
+): OpenFile & { stats: Stats } {
+  let fd: number;
+  try {
+    fd = openSync(
+      path,
+      constants.O_RDONLY |
+        (constants.O_NONBLOCK ?? 0) |
+        (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0),
+    );
+  } catch (e) {
+    throw ioError(name, e);
+  }
+  const stats = fstatSync(fd);
+  if (!stats.isFile()) {
+    closeSync(fd);
+    throw notRegular(name, stats);
+  }
+  return { fd, size: stats.size, stats };
 }
 
 /**
@@ -47,22 +109,11 @@ export function openRegularFile(file: string, cwd: string, name = file): OpenFil
   try {
     stats = statSync(path);
   } catch (e) {
-    throw openError(name, e);
+    throw ioError(name, e);
   }
-  if (!stats.isFile()) throw new InterpError('IO', `cannot read ${name}: ${describeKind(stats)}`);
-  let fd: number;
-  try {
-    // O_NONBLOCK: if the path was swapped for a FIFO since the stat, opening does not block.
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    throw openError(name, e);
-  }
-  const opened = fstatSync(fd);
-  if (!opened.isFile()) {
-    closeSync(fd);
-    throw new InterpError('IO', `cannot read ${name}: ${describeKind(opened)}`);
-  }
-  return { fd, size: opened.size };
+  if (!stats.isFile()) throw notRegular(name, stats);
+  const { fd, size } = openCheckedFile(path, name);
+  return { fd, size };
 }
 
 /**

@@ -1,15 +1,7 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readSync,
-  realpathSync,
-  type Stats,
-} from 'node:fs';
+import { closeSync, lstatSync, realpathSync, type Stats } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { InterpError } from '@interp/core/base';
+import { ioError, openCheckedFile, readFully } from './open-regular-file.js';
 
 /** Largest single file read (an image or a labels CSV), in bytes. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -61,47 +53,18 @@ export function readFileInside(
   maxBytes = MAX_FILE_BYTES,
 ): Uint8Array {
   const real = realPathInside(root, resolve(path), name);
-  let fd: number;
+  const { fd, size } = openCheckedFile(real, name, { noFollow: true });
   try {
-    fd = openSync(
-      real,
-      constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0),
-    );
-  } catch (e) {
-    throw ioError(name, e);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new InterpError('IO', `cannot read ${name}: it is not a regular file`);
-    if (st.size > maxBytes) {
+    if (size > maxBytes) {
       throw new InterpError(
         'IO',
-        `${name} is ${st.size} bytes, more than the ${maxBytes} interp reads`,
+        `${name} is ${size} bytes, more than the ${maxBytes} interp reads`,
       );
     }
-    const out = new Uint8Array(st.size);
-    let done = 0;
-    while (done < st.size) {
-      const n = readSync(fd, out, done, st.size - done, done);
-      if (n === 0) break;
-      done += n;
-    }
-    return out.subarray(0, done);
+    const out = new Uint8Array(size);
+    readFully(fd, out, size, 0, name);
+    return out;
   } finally {
     closeSync(fd);
   }
-}
-
-/** An `InterpError` for a failed file operation, naming the file as the user knows it. */
-export function ioError(name: string, e: unknown): InterpError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOENT'
-      ? 'no such file or folder'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied'
-        : code === 'ELOOP'
-          ? 'it is a symbolic link'
-          : (code ?? (e as Error).message);
-  return new InterpError('IO', `cannot read ${name}: ${why}`);
 }

@@ -1,14 +1,7 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  realpathSync,
-  type Stats,
-} from 'node:fs';
+import { closeSync, lstatSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InterpError } from '@interp/core/base';
+import { fileKind, openCheckedFile } from '@interp/data/node';
 import { printable } from '../format/printable.js';
 
 /** A file of a model folder, checked and opened: its real path, descriptor and size. */
@@ -17,14 +10,6 @@ export interface ModelFile {
   path: string;
   fd: number;
   size: number;
-}
-
-function kindOf(stats: Stats): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO (named pipe)';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  if (stats.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
 
 /**
@@ -81,21 +66,12 @@ export function resolveModelFile(modelDir: string, relPath: unknown, owner: stri
   }
   const before = lstatSync(real);
   if (!before.isFile()) {
-    throw new InterpError('IO', `${shown} is ${kindOf(before)}, not a regular file`);
+    throw new InterpError('IO', `${shown} is ${fileKind(before)}, not a regular file`);
   }
-  let fd: number;
-  try {
-    fd = openSync(
-      real,
-      constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0),
-    );
-  } catch (e) {
-    throw new InterpError('IO', `${shown} cannot be read (${(e as NodeJS.ErrnoException).code})`);
-  }
-  const opened = fstatSync(fd);
-  if (!opened.isFile() || opened.ino !== before.ino || opened.dev !== before.dev) {
+  const { fd, size, stats: opened } = openCheckedFile(real, shown, { noFollow: true });
+  if (opened.ino !== before.ino || opened.dev !== before.dev) {
     closeSync(fd);
     throw new InterpError('IO', `${shown} changed while it was opened; run again`);
   }
-  return { path: real, fd, size: opened.size };
+  return { path: real, fd, size };
 }
