@@ -14,7 +14,12 @@ export { encodeNpy } from './npy/encode-npy.js';
 export type { NpyNumbers } from './npy/npy-to-numbers.js';
 export { npyToNumbers } from './npy/npy-to-numbers.js';
 export type { NpyArray, NpyData, NpyDType, NpyHeader } from './npy/npy-types.js';
-export { MAX_NPY_HEADER_BYTES, NPY_HEAD_BYTES } from './npy/npy-types.js';
+export {
+  MAX_NPY_HEADER_BYTES,
+  NPY_HEAD_BYTES,
+  npyDTypeName,
+  npyItemSize,
+} from './npy/npy-types.js';
 export { parseNpy } from './npy/parse-npy.js';
 export { parseNpyHeader } from './npy/parse-npy-header.js';
 export { resizeBilinear } from './resize-bilinear.js';

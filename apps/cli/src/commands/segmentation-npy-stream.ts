@@ -2,70 +2,29 @@
 // array costs a few MiB of memory. Only the header is parsed up front.
 import { closeSync } from 'node:fs';
 import { InterpError } from '@interp/core/base';
-import { NPY_HEAD_BYTES, parseNpyHeader } from '@interp/data';
+import {
+  NPY_HEAD_BYTES,
+  type NpyDType,
+  npyDTypeName,
+  npyItemSize,
+  parseNpyHeader,
+} from '@interp/data';
 import { openRegularFile, readFully } from '../io/read-file.js';
-
-/** The element types of .npy files (the `kind` + byte size of numpy's descr). */
-export type NpyStreamDType =
-  | 'f4'
-  | 'f8'
-  | 'i1'
-  | 'u1'
-  | 'b1'
-  | 'i2'
-  | 'u2'
-  | 'i4'
-  | 'u4'
-  | 'i8'
-  | 'u8';
-
-const SIZES: Record<NpyStreamDType, number> = {
-  f4: 4,
-  f8: 8,
-  i1: 1,
-  u1: 1,
-  b1: 1,
-  i2: 2,
-  u2: 2,
-  i4: 4,
-  u4: 4,
-  i8: 8,
-  u8: 8,
-};
-
-const DTYPE_NAMES: Record<NpyStreamDType, string> = {
-  f4: 'float32',
-  f8: 'float64',
-  i1: 'int8',
-  u1: 'uint8',
-  b1: 'bool',
-  i2: 'int16',
-  u2: 'uint16',
-  i4: 'int32',
-  u4: 'uint32',
-  i8: 'int64',
-  u8: 'uint64',
-};
 
 /** An open .npy file: its header, and where its C-order data starts. */
 export interface NpyFile {
   /** The path as the user gave it, for messages. */
   name: string;
   fd: number;
-  dtype: NpyStreamDType;
+  dtype: NpyDType;
   shape: number[];
   /** Bytes per element. */
   itemSize: number;
   dataOffset: number;
 }
 
-/** numpy's name for a dtype (float32, uint8, ...). */
-export function dtypeName(dtype: NpyStreamDType): string {
-  return DTYPE_NAMES[dtype];
-}
-
 /** True for the integer (and bool) dtypes. */
-export function isIntegerDType(dtype: NpyStreamDType): boolean {
+export function isIntegerDType(dtype: NpyDType): boolean {
   return dtype !== 'f4' && dtype !== 'f8';
 }
 
@@ -83,16 +42,12 @@ export function openNpy(path: string, name = path): NpyFile {
     const head = new Uint8Array(Math.min(size, NPY_HEAD_BYTES));
     readFully(fd, head, head.length, 0, name);
     const parsed = parseNpyHeader(head, name);
-    const dtype = parsed.dtype as NpyStreamDType;
-    if (!(dtype in SIZES)) {
-      return fail(`unsupported dtype '${parsed.descr}' (use float32, float64 or an integer type)`);
-    }
-    const { shape, itemSize } = parsed;
+    const { dtype, shape, itemSize } = parsed;
     const dataOffset = parsed.dataOffset;
     const count = shape.reduce((a, b) => a * b, 1);
     if (size - dataOffset < count * itemSize) {
       fail(
-        `truncated data: the header says ${shape.join(' x ')} ${dtypeName(dtype)} (${count * itemSize} bytes), the file has ${Math.max(0, size - dataOffset)}`,
+        `truncated data: the header says ${shape.join(' x ')} ${npyDTypeName(dtype)} (${count * itemSize} bytes), the file has ${Math.max(0, size - dataOffset)}`,
       );
     }
     return { name, fd, dtype, shape, itemSize, dataOffset };
@@ -125,7 +80,7 @@ export function readElements(file: NpyFile, into: Uint8Array, first: number, cou
  * `outOfRange`, which the caller chooses to be an invalid label.
  */
 export function labelView(
-  dtype: NpyStreamDType,
+  dtype: NpyDType,
   bytes: Uint8Array,
   count: number,
   scratch: Int32Array,
@@ -166,9 +121,9 @@ export function labelView(
 }
 
 /** The exact value of element `i` of `bytes` (for messages; 64-bit values as BigInt text). */
-export function elementText(dtype: NpyStreamDType, bytes: Uint8Array, i: number): string {
+export function elementText(dtype: NpyDType, bytes: Uint8Array, i: number): string {
   const view = new DataView(bytes.buffer, bytes.byteOffset);
-  const size = SIZES[dtype];
+  const size = npyItemSize(dtype);
   switch (dtype) {
     case 'f4':
       return String(view.getFloat32(i * size, true));

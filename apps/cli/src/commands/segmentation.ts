@@ -3,6 +3,7 @@
 // loads no tfjs; @interp/viz is imported only for --out.
 import { resolve } from 'node:path';
 import { classNames, InterpError } from '@interp/core/base';
+import { npyDTypeName } from '@interp/data';
 import {
   type ConfusionCounts,
   type SegmentationReport,
@@ -19,13 +20,7 @@ import { MAX_CLASSES } from '../limits.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
 import { countLabels, countScores, largestLabel, type MaskFiles } from './segmentation-counts.js';
-import {
-  closeNpy,
-  dtypeName,
-  isIntegerDType,
-  type NpyFile,
-  openNpy,
-} from './segmentation-npy-stream.js';
+import { closeNpy, isIntegerDType, type NpyFile, openNpy } from './segmentation-npy-stream.js';
 
 const OPTIONS = {
   preds: { type: 'string' },
@@ -164,7 +159,7 @@ function measure(
 }
 
 function describeArray(file: NpyFile): string {
-  return `shape (${file.shape.join(', ')}) ${dtypeName(file.dtype)}`;
+  return `shape (${file.shape.join(', ')}) ${npyDTypeName(file.dtype)}`;
 }
 
 function fmt(v: number, digits = 4): string {

@@ -51,6 +51,44 @@ export const NPY_CTORS = {
   u8: BigUint64Array,
 } as const;
 
+const NUMPY_NAMES: Record<NpyDType, string> = {
+  f4: 'float32',
+  f8: 'float64',
+  i1: 'int8',
+  u1: 'uint8',
+  b1: 'bool',
+  i2: 'int16',
+  u2: 'uint16',
+  i4: 'int32',
+  u4: 'uint32',
+  i8: 'int64',
+  u8: 'uint64',
+};
+
+/**
+ * numpy's name for a `.npy` element type, for messages.
+ *
+ * @example
+ * ```ts
+ * npyDTypeName('u1'); // 'uint8'
+ * ```
+ */
+export function npyDTypeName(dtype: NpyDType): string {
+  return NUMPY_NAMES[dtype];
+}
+
+/**
+ * Bytes per element of a `.npy` element type.
+ *
+ * @example
+ * ```ts
+ * npyItemSize('f8'); // 8
+ * ```
+ */
+export function npyItemSize(dtype: NpyDType): number {
+  return NPY_CTORS[dtype].BYTES_PER_ELEMENT;
+}
+
 /** numpy's own limit on a header's length (`max_header_size`), in bytes. */
 export const MAX_NPY_HEADER_BYTES = 10_000;
 

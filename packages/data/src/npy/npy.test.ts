@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { InterpError } from '@interp/core/base';
 import { describe, expect, it } from 'vitest';
+import { encodeNpy } from './encode-npy.js';
+import { npyDTypeName, npyItemSize } from './npy-types.js';
 import { parseNpy } from './parse-npy.js';
 import { parseNpyHeader } from './parse-npy-header.js';
 
@@ -126,3 +128,17 @@ function frame(text: string): Uint8Array {
   for (let i = 0; i < padded.length; i++) out[10 + i] = padded.charCodeAt(i);
   return out;
 }
+
+describe('npyDTypeName and npyItemSize', () => {
+  it("give numpy's name and element size for every dtype a header can hold", () => {
+    // numpy: np.dtype('<u2').name == 'uint16', .itemsize == 2; '|b1' is bool, 1 byte.
+    expect(npyDTypeName('u2')).toBe('uint16');
+    expect(npyDTypeName('b1')).toBe('bool');
+    expect(npyDTypeName('i8')).toBe('int64');
+    expect(npyItemSize('f8')).toBe(8);
+    expect(npyItemSize('b1')).toBe(1);
+    expect(npyItemSize('i2')).toBe(2);
+    const head = parseNpyHeader(encodeNpy(Uint16Array.of(1, 2, 3), [3]), 'x.npy');
+    expect(npyItemSize(head.dtype)).toBe(head.itemSize);
+  });
+});

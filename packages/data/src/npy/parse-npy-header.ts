@@ -6,6 +6,7 @@ import {
   NPY_MAGIC,
   type NpyDType,
   type NpyHeader,
+  npyItemSize,
 } from './npy-types.js';
 
 /**
@@ -82,7 +83,7 @@ export function parseNpyHeader(head: Uint8Array, name = 'array'): NpyHeader {
   const [, order, kind, size] = m as unknown as [string, string, string, string];
   const dtype = `${kind}${size}` as NpyDType;
   if (!Object.hasOwn(NPY_CTORS, dtype)) return fail(`unsupported dtype '${descr}'`);
-  const itemSize = NPY_CTORS[dtype].BYTES_PER_ELEMENT;
+  const itemSize = npyItemSize(dtype);
   if (order === '>' && itemSize > 1)
     fail(`big-endian dtype '${descr}' is not supported; save as little-endian`);
   const shape = dict.shape;
