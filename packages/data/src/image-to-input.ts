@@ -1,5 +1,5 @@
 import { InterpError, type PresetName, preprocessPreset } from '@interp/core/base';
-import type { ImageLayout, RawImage } from './image-folder-types.js';
+import { type ImageLayout, imageFolderDefaults, type RawImage } from './image-folder-types.js';
 import { resizeBilinear } from './resize-bilinear.js';
 
 /** How one image becomes model input. */
@@ -30,7 +30,7 @@ export function resolveNormalization(options: {
   mean?: readonly number[];
   std?: readonly number[];
 }): { mean: readonly number[]; std: readonly number[] } {
-  const p = preprocessPreset(options.preset ?? '[0,1]');
+  const p = preprocessPreset(options.preset ?? imageFolderDefaults.preset);
   const mean = options.mean ?? p.mean;
   const std = options.std ?? p.std;
   for (const [name, v] of [

@@ -20,7 +20,7 @@ export interface MaskLegendOptions {
 }
 
 /** maskLegend defaults, written once. */
-export const maskLegendDefaults = { width: 320, fontSize: 10 } as const;
+export const maskLegendDefaults = Object.freeze({ width: 320, fontSize: 10 } as const);
 
 /**
  * A legend of a mask palette as an SVG: one swatch and class name per class, in class order,

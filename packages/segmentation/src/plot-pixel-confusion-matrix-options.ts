@@ -18,10 +18,10 @@ export type PlotPixelConfusionMatrixOptions = Pick<
  * interp.plotConfusionMatrix({ ...plotPixelConfusionMatrixDefaults, normalize: true });
  * ```
  */
-export const plotPixelConfusionMatrixDefaults = {
+export const plotPixelConfusionMatrixDefaults = Object.freeze({
   normalize: false,
   title: 'Pixel confusion matrix',
   cmap: 'Blues',
   normDec: 2,
   plotTxt: true,
-} as const;
+} as const);

@@ -57,7 +57,7 @@ export interface SegmentationInterpretationData extends InterpretationData {
 }
 
 /** confusionMatrix defaults, written once. */
-export const segmentationConfusionMatrixDefaults = { sliceSize: 1 } as const;
+export const segmentationConfusionMatrixDefaults = Object.freeze({ sliceSize: 1 } as const);
 
 /**
  * Interpretation of a segmentation model, as fastai's `SegmentationInterpretation`: a pixel

@@ -37,10 +37,10 @@ export interface SegmentedItems {
 }
 
 /** plotTopLosses defaults of segmentation, written once. */
-export const segmentationTopLossesDefaults = {
+export const segmentationTopLossesDefaults = Object.freeze({
   imageSize: 96,
   title: 'Input / Target / Predicted',
-} as const;
+} as const);
 
 /**
  * Draws top-loss segmentation items: one row per item with the input image (when there is one),

@@ -38,7 +38,7 @@ export interface PermutationImportanceResult {
 }
 
 /** permutationImportance defaults, written once. */
-export const permutationImportanceDefaults = { nRepeats: 5 } as const;
+export const permutationImportanceDefaults = Object.freeze({ nRepeats: 5 } as const);
 
 /**
  * Feature importance of a trained learner on tabular data. `permutationImportance` follows

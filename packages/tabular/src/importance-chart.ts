@@ -25,11 +25,11 @@ export interface ImportanceChartOptions extends DocumentOption {
 }
 
 /** importanceChart defaults, written once. */
-export const importanceChartDefaults = {
+export const importanceChartDefaults = Object.freeze({
   maxVars: 20,
-  figsize: [8, 6] as Figsize,
+  figsize: Object.freeze([8, 6] as const) as Figsize,
   title: 'Permutation importance',
-} as const;
+} as const);
 
 /**
  * Feature importances as horizontal bars, the largest mean on top (ties keep feature order), at

@@ -38,7 +38,7 @@ export interface OobScoreImportanceResult {
 }
 
 /** oobScoreImportance defaults, written once. */
-export const oobScoreImportanceDefaults = { nBootstrap: 10 } as const;
+export const oobScoreImportanceDefaults = Object.freeze({ nBootstrap: 10 } as const);
 
 /**
  * Out-of-bag importance: `nBootstrap` bootstrap resamples of the rows (n draws with

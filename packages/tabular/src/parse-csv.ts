@@ -7,7 +7,7 @@ export interface ParseCSVOptions {
 }
 
 /** parseCSV defaults, written once. */
-export const parseCSVDefaults = { delimiter: ',' } as const;
+export const parseCSVDefaults = Object.freeze({ delimiter: ',' } as const);
 
 const QUOTE = 34;
 const CR = 13;

@@ -23,11 +23,11 @@ export interface PartialDependenceChartOptions extends DocumentOption {
 }
 
 /** partialDependenceChart defaults, written once. */
-export const partialDependenceChartDefaults = {
+export const partialDependenceChartDefaults = Object.freeze({
   maxIce: 100,
-  figsize: [6, 4] as Figsize,
+  figsize: Object.freeze([6, 4] as const) as Figsize,
   title: 'Partial dependence',
-} as const;
+} as const);
 
 const PD_COLOR = '#e15759';
 const ICE_COLOR = '#4e79a7';

@@ -46,11 +46,11 @@ export interface PartialDependenceResult {
 }
 
 /** partialDependence defaults, written once. */
-export const partialDependenceDefaults = {
+export const partialDependenceDefaults = Object.freeze({
   gridResolution: 20,
-  percentiles: [0.05, 0.95] as readonly [number, number],
+  percentiles: Object.freeze([0.05, 0.95] as const) as readonly [number, number],
   kind: 'average',
-} as const;
+} as const);
 
 /**
  * Partial dependence (and ICE curves) of a feature by scikit-learn's brute method: for each grid

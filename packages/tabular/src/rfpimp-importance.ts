@@ -30,7 +30,7 @@ export interface RfpimpImportanceResult {
 }
 
 /** rfpimpImportance defaults, written once. */
-export const rfpimpImportanceDefaults = { nSamples: 5000 } as const;
+export const rfpimpImportanceDefaults = Object.freeze({ nSamples: 5000 } as const);
 
 /**
  * Permutation importance as the rfpimp package computes it: on (a sample of) the validation

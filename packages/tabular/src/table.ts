@@ -29,10 +29,10 @@ export interface TableFromCSVOptions {
 }
 
 /** Table defaults, written once. */
-export const tableDefaults = {
+export const tableDefaults = Object.freeze({
   /** The cells a CSV reader treats as missing, as pandas does by default (a subset). */
-  naValues: ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A'],
-} as const;
+  naValues: Object.freeze(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A'] as const),
+} as const);
 
 // Decimal numbers as CSV files write them: sign, digits with an optional point, exponent.
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

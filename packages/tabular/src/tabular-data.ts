@@ -44,7 +44,7 @@ export interface TabularLoaderOptions {
 }
 
 /** TabularData defaults, written once. */
-export const tabularDataDefaults = { validPct: 0.2, batchSize: 64 } as const;
+export const tabularDataDefaults = Object.freeze({ validPct: 0.2, batchSize: 64 } as const);
 
 /** Levels of an `_na` flag column (fastai's `#na#`, False, True). */
 const FLAG_LEVELS = [NA_LEVEL, 'false', 'true'] as const;

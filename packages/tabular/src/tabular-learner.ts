@@ -32,13 +32,13 @@ export interface TabularLearnerOptions {
 }
 
 /** tabularLearner defaults, written once. */
-export const tabularLearnerDefaults = {
-  layers: [200, 100],
+export const tabularLearnerDefaults = Object.freeze({
+  layers: Object.freeze([200, 100] as const),
   embeddings: 'embedding',
   dropout: 0,
   batchNorm: true,
   batchSize: 64,
-} as const;
+} as const);
 
 /**
  * fastai's embedding size rule for a column with `nLevels` levels (`#na#` included):

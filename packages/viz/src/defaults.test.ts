@@ -1,50 +1,21 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultsObjects, defaultsProblems, librarySource } from '@interp/core/testing-defaults';
 import { describe, expect, it } from 'vitest';
 import * as image from './image.js';
 import * as index from './index.js';
 
-const src = dirname(fileURLToPath(import.meta.url));
-
-/** The package's library source (no tests, no test helpers), concatenated. */
-function librarySource(dir: string): string {
-  return readdirSync(dir, { withFileTypes: true })
-    .map((e) => {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) return e.name === '__goldens__' ? '' : librarySource(p);
-      return e.name.endsWith('.ts') && !/\.test\.ts$|^test-/.test(e.name)
-        ? readFileSync(p, 'utf8')
-        : '';
-    })
-    .join('\n');
-}
-
-function deeplyFrozen(v: unknown): boolean {
-  if (v === null || typeof v !== 'object') return true;
-  return Object.isFrozen(v) && Object.values(v).every(deeplyFrozen);
-}
-
-// One check instead of a test per function restating its defaults: every exported `...Defaults`
-// object is frozen (a caller cannot change a default for everyone) and each of its values is read
-// from the object somewhere in the library (so the default is written there once, not again in a
-// signature).
-describe('every exported ...Defaults object', () => {
-  const defaults = Object.entries({ ...index, ...image }).filter(([name]) =>
-    name.endsWith('Defaults'),
-  );
-  const source = librarySource(src);
+// One check instead of tests restating each default: every exported `...Defaults` object is deeply
+// frozen and each of its values is read from the object in the library (written there once).
+describe('every exported ...Defaults object of @interp/viz', () => {
+  const defaults = defaultsObjects(index, image);
+  const source = librarySource(dirname(fileURLToPath(import.meta.url)));
 
   it('exists for the package', () => {
     expect(defaults.length).toBeGreaterThan(0);
   });
 
-  it.each(defaults)('%s is deeply frozen and each of its values is used', (name, value) => {
-    expect(deeplyFrozen(value)).toBe(true);
-    for (const key of Object.keys(value as object)) {
-      expect(source, `${name}.${key} is never read`).toMatch(
-        new RegExp(`\\b${name}\\.${key}\\b|\\.\\.\\.${name}\\b`),
-      );
-    }
+  it.each(defaults)('%s is deeply frozen and each of its values is read', (name, value) => {
+    expect(defaultsProblems(name, value, source)).toEqual([]);
   });
 });
