@@ -4,8 +4,8 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupBackend } from '@interp/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from '@interp/data';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectBadInput, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 import {

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setupBackend } from '@interp/core';
+import { encodeNpy } from '@interp/data';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
-import { encodeNpy } from '@interp/data';
 import { buildCli, type CliResult, expectBadInput, runCli, tempDir } from '../test-cli.js';
 
 // Linear fixture: f(x) = x W + b with W 4 x 3, so every gradient method has a closed form.

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { encodeNpy } from '@interp/data';
+import { describe, expect, it } from 'vitest';
 import { expectBadInput, runCli } from '../test-cli.js';
 import { classificationFixture, probs, targs } from './test-classification-fixture.js';
 

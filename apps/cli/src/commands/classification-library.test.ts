@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ClassificationInterpretation } from '@interp/classification/interpretation';
+import { encodeNpy } from '@interp/data';
 import { describe, expect, it, vi } from 'vitest';
 import type { CliIO } from '../cli-io.js';
-import { encodeNpy } from '@interp/data';
 import { tempDir } from '../test-cli.js';
 import { run } from './classification.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { encodeNpy } from '@interp/data';
+import { describe, expect, it } from 'vitest';
 import {
   classificationFixture,
   expectedMatrix,

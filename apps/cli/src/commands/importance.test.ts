@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeNpy } from '@interp/data';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
-import { encodeNpy } from '@interp/data';
 import { buildCli, type CliResult, expectBadInput, runCli, tempDir } from '../test-cli.js';
 import '@tensorflow/tfjs-backend-cpu';
 

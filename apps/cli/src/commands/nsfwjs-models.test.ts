@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
 import { encodeNpy } from '@interp/data';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 

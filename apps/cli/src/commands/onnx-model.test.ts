@@ -6,10 +6,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { saliencyMap } from '@interp/attribution';
 import { setupBackend } from '@interp/core';
+import { encodeNpy } from '@interp/data';
 import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpy } from '@interp/data';
 import { buildCli, expectBadInput, runCli, tempDir } from '../test-cli.js';
 
 const onnxDir = dirname(createRequire(import.meta.url).resolve('@interp/onnx/package.json'));

@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from '@interp/data';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectBadInput, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 

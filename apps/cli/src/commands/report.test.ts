@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectedCalibrationErrorDefaults } from '@interp/classification/metrics';
 import { setupBackend } from '@interp/core';
-import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy } from '@interp/data';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectBadInput, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 import {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNpy, type NpyData } from '@interp/data';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type CliResult, expectBadInput, runCli, tempDir } from '../test-cli.js';
 
 const dir = tempDir('interp-seg-cli-');

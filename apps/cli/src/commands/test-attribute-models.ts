@@ -2,11 +2,11 @@
 // test-*.ts), with the hand-worked values they are checked against.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeNpy } from '@interp/data';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { expect } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
-import { encodeNpy } from '@interp/data';
 
 // f(x) = x W (bias 0), W 4 x 3: scores row 0 = [7.5, -5, -4.75] -> class 0; row 1 -> class 2.
 export const W = [

@@ -1,8 +1,8 @@
 // The hand-worked fixture files of the interp classification tests, written once per test file.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll } from 'vitest';
 import { encodeNpy } from '@interp/data';
+import { beforeAll } from 'vitest';
 import { buildCli, type CliResult, runCli, tempDir } from '../test-cli.js';
 
 // Fixture (hand-worked): 8 items, classes a b c d. Class d has no items (zero support) but is

@@ -5,10 +5,10 @@ import fs, { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { join, resolve } from 'node:path';
 import { setupBackend } from '@interp/core';
+import { encodeNpy } from '@interp/data';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
-import { encodeNpy } from '@interp/data';
 import { repoRoot, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 

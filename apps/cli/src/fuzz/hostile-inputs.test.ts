@@ -16,10 +16,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { setupBackend } from '@interp/core';
+import { encodeNpy } from '@interp/data';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
-import { encodeNpy } from '@interp/data';
 import { type CliResult, expectBadInput, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 
