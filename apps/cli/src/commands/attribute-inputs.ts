@@ -2,7 +2,7 @@
 // checked against the fitted input before any tensor is made, and the run options built from them.
 import type { RunAttributionOptions } from '@interp/attribution/methods';
 import { InterpError } from '@interp/core/base';
-import { readNpyFile } from '@interp/data/node';
+import { readNpyFile } from '@interp/data/files';
 import type * as tfc from '@tensorflow/tfjs-core';
 
 /** A loaded array, shaped for the library (a leading axis of 1 or k items). */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { ImageLayout } from '@interp/core';
 import { InterpError, isInterpError } from '@interp/core/base';
-import { readNpyFile } from '@interp/data/node';
+import { readNpyFile } from '@interp/data/files';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';

@@ -1,7 +1,7 @@
 import { closeSync, lstatSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InterpError } from '@interp/core/base';
-import { fileKind, openCheckedFile } from '@interp/data/node';
+import { fileKind, openCheckedFile } from '@interp/data/files';
 import { printable } from '../format/printable.js';
 
 /** A file of a model folder, checked and opened: its real path, descriptor and size. */

@@ -1,9 +1,9 @@
 import { closeSync } from 'node:fs';
 import { InterpError } from '@interp/core/base';
-import { openRegularFile, readFully } from '@interp/data/node';
+import { openRegularFile, readFully } from '@interp/data/files';
 
 // One opener for every input: it lives with the .npy reader in @interp/data.
-export { type OpenFile, openRegularFile, readFully } from '@interp/data/node';
+export { type OpenFile, openRegularFile, readFully } from '@interp/data/files';
 
 /**
  * Largest text input (`.json`, `.csv`, `.txt`, vocab) read whole: JavaScript strings stop near
