@@ -3,26 +3,26 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as base from './base.js';
 import * as index from './index.js';
-import { defaultsObjects, defaultsProblems, librarySource } from './testing-defaults.js';
+import {
+  defaultsObjects,
+  defaultsProblems,
+  librarySource,
+  packageDefaultsProblems,
+} from './testing-defaults.js';
 
-// One check instead of tests restating each default: every exported `...Defaults` object is deeply
-// frozen and each of its values is read from the object in the library (written there once).
-describe('every exported ...Defaults object of @interp/core', () => {
-  const defaults = defaultsObjects(index, base);
-  const source = librarySource(dirname(fileURLToPath(import.meta.url)));
-
-  it('exists for the package', () => {
-    expect(defaults.map(([name]) => name)).toEqual([
-      'arrayDataLoaderDefaults',
-      'fitDefaults',
-      'getPredsDefaults',
-      'targetInputGradientDefaults',
-    ]);
-  });
-
-  it.each(defaults)('%s is deeply frozen and each of its values is read', (name, value) => {
-    expect(defaultsProblems(name, value, source)).toEqual([]);
-  });
+it('every exported ...Defaults object of @interp/core is deeply frozen and each value is read', () => {
+  const { names, problems } = packageDefaultsProblems(
+    dirname(fileURLToPath(import.meta.url)),
+    index,
+    base,
+  );
+  expect(names).toEqual([
+    'arrayDataLoaderDefaults',
+    'fitDefaults',
+    'getPredsDefaults',
+    'targetInputGradientDefaults',
+  ]);
+  expect(problems).toEqual([]);
 });
 
 describe('defaultsProblems', () => {
@@ -52,5 +52,22 @@ describe('defaultsProblems reads through an alias', () => {
     expect(defaultsProblems('fooDefaults', Object.freeze({ steps: 1, lr: 2 }), source)).toEqual([
       'fooDefaults.lr is never read in the library (a default restated elsewhere?)',
     ]);
+  });
+});
+
+describe('the defaults check refuses what it cannot check', () => {
+  it('names a missing folder, a name that is not a Defaults identifier, and a non-object', () => {
+    expect(() => librarySource('/no/such/src')).toThrow(
+      /librarySource: cannot read the folder "\/no\/such\/src" \(ENOENT\); pass the package's src folder/,
+    );
+    expect(() => defaultsProblems('foo.bar', {}, '')).toThrow(
+      'defaultsProblems: name must be an identifier ending in Defaults, got "foo.bar"',
+    );
+    expect(() => defaultsProblems('fooDefaults', null as unknown as object, '')).toThrow(
+      'defaultsProblems: fooDefaults must be an object of defaults, got null',
+    );
+    expect(() => defaultsObjects(3 as unknown as object)).toThrow(
+      /defaultsObjects takes modules .* got number/,
+    );
   });
 });

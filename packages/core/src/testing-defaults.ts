@@ -1,6 +1,7 @@
 // Test helper (Node only: reads the package's source files). Not for browser bundles.
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InterpError } from './errors.js';
 
 /**
  * A package's library source (no tests, no `test-*` helpers, no goldens), concatenated: what
@@ -12,7 +13,16 @@ import { join } from 'node:path';
  * ```
  */
 export function librarySource(dir: string): string {
-  return readdirSync(dir, { withFileTypes: true })
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new InterpError(
+      'IO',
+      `librarySource: cannot read the folder ${JSON.stringify(dir)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass the package's src folder`,
+    );
+  }
+  return entries
     .map((e) => {
       const p = join(dir, e.name);
       if (e.isDirectory()) return e.name === '__goldens__' ? '' : librarySource(p);
@@ -40,6 +50,12 @@ function deeplyFrozen(v: unknown): boolean {
 export function defaultsObjects(...modules: object[]): [string, object][] {
   const found = new Map<string, object>();
   for (const m of modules) {
+    if (m === null || typeof m !== 'object') {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `defaultsObjects takes modules (import * as index from './index.js'), got ${m === null ? 'null' : typeof m}`,
+      );
+    }
     for (const [name, value] of Object.entries(m)) {
       if (name.endsWith('Defaults') && value !== null && typeof value === 'object') {
         found.set(name, value);
@@ -61,6 +77,18 @@ export function defaultsObjects(...modules: object[]): [string, object][] {
  * ```
  */
 export function defaultsProblems(name: string, value: object, source: string): string[] {
+  if (typeof name !== 'string' || !/^\w+Defaults$/.test(name)) {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `defaultsProblems: name must be an identifier ending in Defaults, got ${JSON.stringify(name)}`,
+    );
+  }
+  if (value === null || typeof value !== 'object') {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `defaultsProblems: ${name} must be an object of defaults, got ${value === null ? 'null' : typeof value}`,
+    );
+  }
   const problems: string[] = [];
   if (!deeplyFrozen(value)) problems.push(`${name} is not deeply frozen (Object.freeze it)`);
   const spread = new RegExp(`\\.\\.\\.${name}\\b`).test(source);
@@ -75,4 +103,26 @@ export function defaultsProblems(name: string, value: object, source: string): s
     }
   }
   return problems;
+}
+
+/**
+ * The defaults check for a whole package: every `...Defaults` object exported by `modules`, and
+ * every problem {@link defaultsProblems} finds in them against the library source under `srcDir`.
+ *
+ * @example
+ * ```ts
+ * const { names, problems } = packageDefaultsProblems(srcDir, index, metrics);
+ * expect(problems).toEqual([]);
+ * ```
+ */
+export function packageDefaultsProblems(
+  srcDir: string,
+  ...modules: object[]
+): { names: string[]; problems: string[] } {
+  const defaults = defaultsObjects(...modules);
+  const source = librarySource(srcDir);
+  return {
+    names: defaults.map(([name]) => name),
+    problems: defaults.flatMap(([name, value]) => defaultsProblems(name, value, source)),
+  };
 }

@@ -1,8 +1,6 @@
 // @interp/data/files: opening untrusted files and reading .npy files (Node only, no tfjs, no
 // tabular), for fast command-line paths such as `interp classification`.
 
-export type { NpyNumbers } from './npy/npy-to-numbers.js';
-export { npyToNumbers } from './npy/npy-to-numbers.js';
 export { readNpyFile } from './npy/read-npy-file.js';
 export type { OpenFile } from './open-regular-file.js';
 export {

@@ -1,5 +1,6 @@
 import { InterpError } from '@interp/core/base';
-import { type NpyNumbers, npyToNumbers, readNpyFile } from '@interp/data/files';
+import { type NpyNumbers, npyToNumbers } from '@interp/data';
+import { readNpyFile } from '@interp/data/files';
 import { extensionOf, jsonErrorText, readFileBytes } from './read-file.js';
 
 /** A numeric array read from a file: C-order data and its shape (1-D or 2-D). */

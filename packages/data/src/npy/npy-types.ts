@@ -1,3 +1,5 @@
+import { InterpError } from '@interp/core/base';
+
 /** The element types interp reads from `.npy` files. */
 export type NpyDType = 'f4' | 'f8' | 'i1' | 'u1' | 'i2' | 'u2' | 'i4' | 'u4' | 'i8' | 'u8' | 'b1';
 
@@ -74,7 +76,7 @@ const NUMPY_NAMES: Record<NpyDType, string> = {
  * ```
  */
 export function npyDTypeName(dtype: NpyDType): string {
-  return NUMPY_NAMES[dtype];
+  return NUMPY_NAMES[knownDType(dtype)];
 }
 
 /**
@@ -86,7 +88,17 @@ export function npyDTypeName(dtype: NpyDType): string {
  * ```
  */
 export function npyItemSize(dtype: NpyDType): number {
-  return NPY_CTORS[dtype].BYTES_PER_ELEMENT;
+  return NPY_CTORS[knownDType(dtype)].BYTES_PER_ELEMENT;
+}
+
+function knownDType(dtype: unknown): NpyDType {
+  if (typeof dtype !== 'string' || !Object.hasOwn(NUMPY_NAMES, dtype)) {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `${JSON.stringify(dtype) ?? String(dtype)} is not a .npy element type; use one of ${Object.keys(NUMPY_NAMES).join(', ')} (kind letter + bytes, as in '<f4')`,
+    );
+  }
+  return dtype as NpyDType;
 }
 
 /** numpy's own limit on a header's length (`max_header_size`), in bytes. */

@@ -141,4 +141,13 @@ describe('npyDTypeName and npyItemSize', () => {
     const head = parseNpyHeader(encodeNpy(Uint16Array.of(1, 2, 3), [3]), 'x.npy');
     expect(npyItemSize(head.dtype)).toBe(head.itemSize);
   });
+
+  it('refuses a dtype a .npy header cannot hold', () => {
+    expect(() => npyDTypeName('f2' as never)).toThrow(
+      /"f2" is not a \.npy element type; use one of f4, f8, i1, u1, b1, i2, u2, i4, u4, i8, u8/,
+    );
+    expect(() => npyItemSize('toString' as never)).toThrow(
+      /"toString" is not a \.npy element type/,
+    );
+  });
 });
