@@ -106,23 +106,24 @@ export function defaultsProblems(name: string, value: object, source: string): s
 }
 
 /**
- * The defaults check for a whole package: every `...Defaults` object exported by `modules`, and
- * every problem {@link defaultsProblems} finds in them against the library source under `srcDir`.
+ * The defaults check for a whole package: each `...Defaults` object exported by `modules` (sorted
+ * by name) with the problems {@link defaultsProblems} finds in it against the library source under
+ * `srcDir` (empty when it passes), ready for `it.each`.
  *
  * @example
  * ```ts
- * const { names, problems } = packageDefaultsProblems(srcDir, index, metrics);
- * expect(problems).toEqual([]);
+ * it.each(packageDefaultsProblems(srcDir, index))('%s passes', (_name, problems) => {
+ *   expect(problems).toEqual([]);
+ * });
  * ```
  */
 export function packageDefaultsProblems(
   srcDir: string,
   ...modules: object[]
-): { names: string[]; problems: string[] } {
-  const defaults = defaultsObjects(...modules);
+): [name: string, problems: string[]][] {
   const source = librarySource(srcDir);
-  return {
-    names: defaults.map(([name]) => name),
-    problems: defaults.flatMap(([name, value]) => defaultsProblems(name, value, source)),
-  };
+  return defaultsObjects(...modules).map(([name, value]) => [
+    name,
+    defaultsProblems(name, value, source),
+  ]);
 }
