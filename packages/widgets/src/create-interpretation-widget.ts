@@ -16,7 +16,9 @@ export const WIDGET_TYPES = ['classification', 'segmentation'] as const;
 export type WidgetType = (typeof WIDGET_TYPES)[number];
 
 /** Defaults of {@link createInterpretationWidget}, written once. */
-export const createInterpretationWidgetDefaults = { type: 'classification' } as const;
+export const createInterpretationWidgetDefaults = Object.freeze({
+  type: 'classification',
+} as const);
 
 /**
  * The widget for a task: an {@link InteractiveClassifier} for `'classification'` (the default) or

@@ -35,14 +35,14 @@ export interface InteractiveClassifierOptions {
 }
 
 /** Defaults of {@link InteractiveClassifier}, written once. */
-export const interactiveClassifierDefaults = {
+export const interactiveClassifierDefaults = Object.freeze({
   dsIdx: 1,
   attribution: 'saliency',
   pageSize: 48,
   cmap: 'Blues',
   errorCmap: 'Oranges',
   title: 'Classification results',
-} as const;
+} as const);
 
 /** Thumbnail width in px of a listed image item; the detail view draws items at twice this. */
 const THUMB_PX = 56;

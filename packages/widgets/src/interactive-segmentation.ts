@@ -34,14 +34,14 @@ export interface InteractiveSegmentationOptions {
 }
 
 /** Defaults of {@link InteractiveSegmentation}, written once. */
-export const interactiveSegmentationDefaults = {
+export const interactiveSegmentationDefaults = Object.freeze({
   dsIdx: 1,
   opacity: 0.5,
   backgroundIndex: 0,
   order: 'loss',
   title: 'Segmentation results',
   panelSize: 168,
-} as const;
+} as const);
 
 /**
  * Browse a segmentation model's predictions: each image with its target mask and its predicted
