@@ -28,11 +28,11 @@ export interface ActivationStatsOptions {
 }
 
 /** ActivationStats defaults, written once. */
-export const activationStatsDefaults = {
+export const activationStatsDefaults = Object.freeze({
   withHist: false,
   every: 1,
   includeParamless: false,
-} as const;
+} as const);
 
 /** One layer's statistics for one recorded batch. */
 export interface ActivationRecord {

@@ -13,7 +13,7 @@ export interface CheckModelOptions {
 }
 
 /** checkModel defaults, written once. */
-export const checkModelDefaults = { lr: 1e-3, steps: 10 } as const;
+export const checkModelDefaults = Object.freeze({ lr: 1e-3, steps: 10 } as const);
 
 /** One health check: passed, failed (with the reason) or skipped (with why). */
 export interface ModelCheck {

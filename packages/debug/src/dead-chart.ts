@@ -3,7 +3,7 @@ import type { ActivationStats } from './activation-stats.js';
 import type { ActivationPlotOptions } from './internal/activation-plots.js';
 
 /** deadChart defaults (the seed's figsize), written once. */
-export const deadChartDefaults = { figsize: [10, 5] as const };
+export const deadChartDefaults = Object.freeze({ figsize: Object.freeze([10, 5] as const) });
 
 /**
  * The "dead" chart of the fastai course: for each watched layer, the fraction of its histogram

@@ -4,7 +4,7 @@ import type { ActivationStats } from './activation-stats.js';
 import type { ActivationPlotOptions } from './internal/activation-plots.js';
 
 /** histChart defaults (the seed's figsize), written once. */
-export const histChartDefaults = { figsize: [10, 5] as const };
+export const histChartDefaults = Object.freeze({ figsize: Object.freeze([10, 5] as const) });
 
 /**
  * Histograms of activations by layer over training: one "colorful dimension" panel per watched

@@ -17,7 +17,7 @@ export interface HookOutputsOptions {
 }
 
 /** hookOutputs defaults, written once. */
-export const hookOutputsDefaults = { detach: true } as const;
+export const hookOutputsDefaults = Object.freeze({ detach: true } as const);
 
 /** What {@link hookOutputs} returns. */
 export interface HookedOutputs {

@@ -34,13 +34,13 @@ export interface LrFindOptions {
 }
 
 /** lrFind defaults (fastai's, with every suggestion method), written once. */
-export const lrFindDefaults = {
+export const lrFindDefaults = Object.freeze({
   startLr: 1e-7,
   endLr: 10,
   numIt: 100,
   stopDiv: true,
-  suggestFuncs: ['valley', 'slide', 'steep', 'minimum'] as readonly SuggestionName[],
-} as const;
+  suggestFuncs: Object.freeze(['valley', 'slide', 'steep', 'minimum'] as readonly SuggestionName[]),
+} as const);
 
 /** fastai's smoothing of the recorded loss (AvgSmoothLoss). */
 export const SMOOTH_BETA = 0.98;

@@ -26,7 +26,11 @@ export interface PlotLrFindOptions extends DocumentOption {
 }
 
 /** plotLrFind defaults (the seed's), written once. */
-export const plotLrFindDefaults = { skipStart: 5, skipEnd: 5, suggestion: true } as const;
+export const plotLrFindDefaults = Object.freeze({
+  skipStart: 5,
+  skipEnd: 5,
+  suggestion: true,
+} as const);
 
 /**
  * The learning-rate finder's curve: smoothed loss against learning rate on a log axis, without

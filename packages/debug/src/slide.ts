@@ -11,7 +11,7 @@ export interface SlideOptions {
 }
 
 /** slide defaults (fastai's), written once. */
-export const slideDefaults = { lrDiff: 15, thresh: 0.005, adjustValue: 1 } as const;
+export const slideDefaults = Object.freeze({ lrDiff: 15, thresh: 0.005, adjustValue: 1 } as const);
 
 /**
  * fastai's `slide` (interval slide rule): compares the loss gradient (`np.gradient`) at the end of
