@@ -155,13 +155,13 @@ describe('InteractiveClassifier', () => {
     );
   });
 
-  it('opens an item with its image; without a learner it says attribution needs one', async () => {
+  it('opens an item with its image; without a learner or model it says attribution needs one', async () => {
     const { root, w } = await shown();
     await w.selectItem(5);
     const detail = root.querySelector('.iw-detail')!;
     expect(detail.querySelector('img')!.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     expect(detail.querySelector('img')!.getAttribute('alt')).toBe('Item 5');
-    expect(detail.textContent).toMatch(/Attribution needs the learner/);
+    expect(detail.textContent).toMatch(/Attribution needs the model \(this view has predictions only\): pass a learner or \{ model \}/);
     expect(root.querySelector('select[name=attribution]')).toBeNull();
   });
 

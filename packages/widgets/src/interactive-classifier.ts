@@ -1,8 +1,16 @@
 import { ClassificationInterpretation } from '@interp/classification';
-import { type DecodedItem, InterpError, isInterpError, type Learner } from '@interp/core';
+import {
+  type DecodedItem,
+  type GraphSource,
+  InterpError,
+  isInterpError,
+  type Learner,
+  type ModelGraph,
+  toModelGraph,
+} from '@interp/core';
 import { assertInteger, keyword } from '@interp/core/internal';
 import { colormap, imageToDataURL } from '@interp/viz/image';
-import { className, clear, fmt, h } from './internal/dom.js';
+import { className, clear, h } from './internal/dom.js';
 import { selectValue, setSelectValue } from './internal/form-controls.js';
 import {
   ATTRIBUTION_METHODS,
@@ -10,11 +18,17 @@ import {
   attributionLabel,
   itemAttribution,
 } from './internal/item-attribution.js';
-import { showTarget, widgetLearner, widgetRoot } from './internal/widget-shell.js';
+import { defaultLayer } from './internal/item-layout.js';
+import {
+  requireInterpretation,
+  showTarget,
+  widgetLearner,
+  widgetRoot,
+} from './internal/widget-shell.js';
 import { ClassifierState } from './state/classifier-state.js';
 import type { ClassFilter } from './state/items-by-loss.js';
-import { type ClassifierParts, classifierLayout } from './views/classifier-layout.js';
-import { itemFigure, topProbabilities } from './views/item-detail.js';
+import { type ClassifierParts, classifierLayout, itemOption } from './views/classifier-layout.js';
+import { attributionFigure, itemFigure, itemSummary } from './views/item-detail.js';
 
 /** Options of {@link InteractiveClassifier}. */
 export interface InteractiveClassifierOptions {
@@ -22,6 +36,17 @@ export interface InteractiveClassifierOptions {
   dsIdx?: number;
   /** Attribution drawn when an item is opened; `null` for none. */
   attribution?: AttributionMethod | null;
+  /**
+   * The model attributions run through: a Learner, LayersModel, GraphModel or ModelGraph (an ONNX
+   * model from `@interp/onnx`); its layout decides how an item is fed (C x H x W for NCHW).
+   * Default: the learner's model.
+   */
+  model?: GraphSource;
+  /**
+   * The node layer and neuron methods read first (a layer menu lists every node); default
+   * GradCAM's: the last node with an image output larger than 1 x 1.
+   */
+  layer?: string;
   /** Items listed at a time (a "Show more" button lists the next page). */
   pageSize?: number;
   /** Colormap of the confusion matrix's diagonal (correct) cells (a viz colormap name). */
@@ -66,8 +91,10 @@ const THUMB_PX = 56;
  * ```
  */
 export class InteractiveClassifier {
-  /** The learner, when the widget was built from one (attribution needs it). */
+  /** The learner, when the widget was built from one. */
   readonly learn: Learner | undefined;
+  /** The model graph attributions run through (the `model` option, else the learner's). */
+  readonly graph: ModelGraph | undefined;
   /** The interpretation shown; set by `show()` (or given to `fromInterpretation`). */
   interp: ClassificationInterpretation | undefined;
   /** The widget's root element, once shown. */
@@ -75,6 +102,7 @@ export class InteractiveClassifier {
 
   private readonly dsIdx: number;
   private readonly attributionMethod: AttributionMethod | null;
+  private readonly layer: string | undefined;
   private readonly pageSize: number;
   private readonly cmap: string;
   private readonly errorCmap: string;
@@ -88,6 +116,13 @@ export class InteractiveClassifier {
   constructor(learn: Learner | undefined, options: InteractiveClassifierOptions = {}) {
     const d = interactiveClassifierDefaults;
     this.learn = learn;
+    const model = options.model ?? learn;
+    this.graph = model === undefined ? undefined : toModelGraph(model, 'InteractiveClassifier');
+    // An unknown layer name throws now (findNode lists the nodes), not at the first click.
+    this.layer =
+      options.layer !== undefined && this.graph
+        ? this.graph.findNode(options.layer).name
+        : this.graph && defaultLayer(this.graph);
     this.dsIdx = assertInteger(options.dsIdx ?? d.dsIdx, 'dsIdx', 0, 1);
     this.attributionMethod =
       options.attribution === null
@@ -112,13 +147,12 @@ export class InteractiveClassifier {
     interp: ClassificationInterpretation,
     options: InteractiveClassifierOptions = {},
   ): InteractiveClassifier {
-    if (!(interp instanceof ClassificationInterpretation)) {
-      throw new InterpError(
-        'INVALID_ARGUMENT',
-        'fromInterpretation needs a ClassificationInterpretation (fromLearner or fromPredictions)',
-      );
-    }
-    const w = new InteractiveClassifier(interp.learn, options);
+    const checked = requireInterpretation(
+      interp,
+      ClassificationInterpretation,
+      'a ClassificationInterpretation (fromLearner or fromPredictions)',
+    );
+    const w = new InteractiveClassifier(checked.learn, options);
     w.interp = interp;
     return w;
   }
@@ -188,24 +222,9 @@ export class InteractiveClassifier {
     }
     const token = ++this.attributionToken;
     const names = interp.classNames;
-    const actual = interp.targs.data[index]!;
     const predicted = interp.decoded.data[index]!;
     clear(p.detail);
-    p.detail.append(
-      h(doc, 'h3', { attrs: { id: `${p.id}-detail-title` }, text: `Item ${index}` }),
-      h(doc, 'p', {
-        class: actual === predicted ? 'iw-right' : 'iw-wrong',
-        text: `Predicted ${className(names, predicted)}, actual ${className(names, actual)}, loss ${fmt(interp.losses?.[index])}`,
-      }),
-    );
-    const probs = topProbabilities(interp, index, 3);
-    if (probs.length) {
-      const ul = h(doc, 'ul', { attrs: { 'aria-label': 'Top predicted probabilities' } });
-      for (const [k, prob] of probs) {
-        ul.append(h(doc, 'li', { text: `${className(names, k)}: ${fmt(prob, 3)}` }));
-      }
-      p.detail.append(ul);
-    }
+    p.detail.append(...itemSummary(doc, interp, index, `${p.id}-detail-title`));
     let item: DecodedItem;
     try {
       item = await interp.item(index);
@@ -218,10 +237,12 @@ export class InteractiveClassifier {
     p.detail.append(panels);
     panels.append(itemFigure(doc, item, `Item ${index}`, THUMB_PX * 2));
     const method = this.currentMethod();
-    if (!method || !this.learn || item.kind !== 'image') {
-      if (method && !this.learn) {
+    if (!method || !this.graph || item.kind !== 'image') {
+      if (method && !this.graph) {
         p.detail.append(
-          h(doc, 'p', { text: 'Attribution needs the learner (this view has predictions only).' }),
+          h(doc, 'p', {
+            text: 'Attribution needs the model (this view has predictions only): pass a learner or { model }.',
+          }),
         );
       }
       this.announce(`Item ${index} opened.`);
@@ -231,20 +252,15 @@ export class InteractiveClassifier {
     const pending = h(doc, 'p', { attrs: { 'aria-busy': 'true' }, text: `Computing ${label}…` });
     p.detail.append(pending);
     try {
-      const drawn = await itemAttribution(this.learn, item, predicted, method);
+      const layer = (p.layer && selectValue(p.layer)) || this.layer;
+      const drawn = await itemAttribution(this.graph, item, predicted, method, layer);
       if (token !== this.attributionToken) return;
       pending.remove();
       if (drawn.layer !== undefined) {
         label = `${attributionLabel(method)} (layer ${drawn.layer}) for class ${className(names, predicted)}`;
       }
       panels.append(
-        h(doc, 'figure', { class: 'iw-attribution' }, [
-          h(doc, 'img', {
-            class: 'iw-px',
-            attrs: { src: drawn.url, alt: `${label}, item ${index}`, width: THUMB_PX * 2 },
-          }),
-          h(doc, 'figcaption', { text: label }),
-        ]),
+        attributionFigure(doc, drawn.url, label, `${label}, item ${index}`, THUMB_PX * 2),
       );
       if (drawn.blank) p.detail.append(h(doc, 'p', { class: 'iw-blank', text: drawn.blank }));
       this.announce(`Item ${index}: ${label} drawn.${drawn.blank ? ` ${drawn.blank}` : ''}`);
@@ -303,7 +319,9 @@ export class InteractiveClassifier {
       matrix: interp.confusionMatrix(),
       cmap: this.cmap,
       errorCmap: this.errorCmap,
-      method: this.attributionMethod && this.learn ? this.attributionMethod : null,
+      method: this.attributionMethod && this.graph ? this.attributionMethod : null,
+      layers: this.graph?.nodes.map((n) => n.name) ?? [],
+      layer: this.layer,
       onFilter: (filter) => this.setFilter(filter),
       onMethod: () => {
         const selected = this.state?.selectedItem;
@@ -339,29 +357,13 @@ export class InteractiveClassifier {
   private renderPage(focusFirstNew: boolean): void {
     const { interp, state, parts: p } = this.requireShown();
     const doc = this.doc!;
-    const names = interp.classNames;
     const page = state.nextPage();
     let firstNew: HTMLElement | undefined;
     page.items.forEach((i, r) => {
-      const actual = interp.targs.data[i]!;
-      const predicted = interp.decoded.data[i]!;
-      const li = h(doc, 'li', {
-        class: actual === predicted ? 'iw-right' : 'iw-wrong',
-        attrs: {
-          role: 'option',
-          tabindex: page.start + r === 0 ? 0 : -1,
-          'aria-selected': String(i === state.selectedItem),
-          'aria-label': `Item ${i}: predicted ${className(names, predicted)}, actual ${className(names, actual)}, loss ${fmt(interp.losses?.[i])}`,
-          'data-index': i,
-        },
+      const li = itemOption(doc, interp, i, {
+        first: page.start + r === 0,
+        selected: i === state.selectedItem,
       });
-      li.append(
-        h(doc, 'span', { class: 'iw-caption', text: `predicted ${className(names, predicted)}` }),
-        h(doc, 'br'),
-        h(doc, 'span', { class: 'iw-caption', text: `actual ${className(names, actual)}` }),
-        h(doc, 'br'),
-        h(doc, 'span', { text: fmt(interp.losses?.[i]) }),
-      );
       p.list.append(li);
       firstNew ??= li;
       void this.fillThumbnail(li, i);

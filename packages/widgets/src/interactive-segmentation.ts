@@ -4,7 +4,12 @@ import { SegmentationInterpretation, segmentationPalette } from '@interp/segment
 import { pixelConfusionMatrix } from '@interp/segmentation/metrics';
 import { parseColor } from '@interp/viz/image';
 import { setSelectValue } from './internal/form-controls.js';
-import { showTarget, widgetLearner, widgetRoot } from './internal/widget-shell.js';
+import {
+  requireInterpretation,
+  showTarget,
+  widgetLearner,
+  widgetRoot,
+} from './internal/widget-shell.js';
 import { type MaskedItems, type MaskGeometry, maskGeometry } from './state/mask-geometry.js';
 import { itemScores, type SegmentationScores, scoresOf } from './state/segmentation-scores.js';
 import {
@@ -107,12 +112,11 @@ export class InteractiveSegmentation {
     interp: Interpretation,
     options: InteractiveSegmentationOptions = {},
   ): InteractiveSegmentation {
-    if (!(interp instanceof Interpretation)) {
-      throw new InterpError(
-        'INVALID_ARGUMENT',
-        'fromInterpretation needs an Interpretation (for example SegmentationInterpretation.fromLearner)',
-      );
-    }
+    requireInterpretation(
+      interp,
+      Interpretation,
+      'an Interpretation (for example SegmentationInterpretation.fromLearner)',
+    );
     maskGeometry(masked(interp)); // fail now on masks of the wrong shape
     const w = new InteractiveSegmentation(interp.learn, options);
     w.interp = interp;

@@ -1,12 +1,13 @@
 import { METHOD_NAMES } from '@interp/attribution/methods';
-import { arrayDataLoader, DataLoaders, InterpError, Learner, setupBackend } from '@interp/core';
-import { expectNoLeakedTensors } from '@interp/core/testing';
+import { arrayDataLoader, DataLoaders, Learner, setupBackend, toModelGraph } from '@interp/core';
+import { chainGraph, expectNoLeakedTensors, nchwConvGraph } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InteractiveClassifier } from '../interactive-classifier.js';
 import { testDom } from '../test-dom.js';
-import { lastConvLayer } from './item-attribution.js';
+import { itemMap } from './item-attribution.js';
+import { defaultLayer } from './item-layout.js';
 
 beforeAll(async () => {
   await setupBackend('cpu');
@@ -42,31 +43,78 @@ function oneConv(w: number): tfl.Sequential {
   });
 }
 
-describe('lastConvLayer', () => {
-  it('finds the last convolution, not the last spatial (pooling) layer', () => {
+describe("defaultLayer (GradCAM's default rule)", () => {
+  it("is the last node with an image output larger than 1 x 1, in the graph's layout", () => {
     const model = tfl.sequential({
       layers: [
         tfl.layers.conv2d({ name: 'c1', inputShape: [8, 8, 1], filters: 2, kernelSize: 3 }),
-        tfl.layers.maxPooling2d({ name: 'p1', poolSize: 2 }),
-        tfl.layers.conv2d({ name: 'c2', filters: 2, kernelSize: 1 }),
-        tfl.layers.maxPooling2d({ name: 'p2', poolSize: 1 }),
+        tfl.layers.maxPooling2d({ name: 'p1', poolSize: 2 }), // 3 x 3
+        tfl.layers.conv2d({ name: 'c2', filters: 2, kernelSize: 1 }), // 3 x 3
+        tfl.layers.maxPooling2d({ name: 'p2', poolSize: 3 }), // 1 x 1: a constant map
         tfl.layers.flatten(),
         tfl.layers.dense({ units: 2 }),
       ],
     });
-    expect(lastConvLayer(learnerOf(model))).toBe('c2');
+    expect(defaultLayer(toModelGraph(model))).toBe('c2');
     const dense = tfl.sequential({
       layers: [tfl.layers.flatten({ inputShape: [2, 2, 1] }), tfl.layers.dense({ units: 2 })],
     });
-    expect(lastConvLayer(learnerOf(dense))).toBeUndefined();
-  });
-
-  it('rejects what is not a model', () => {
-    expect(() => lastConvLayer({} as never)).toThrow(InterpError);
+    expect(defaultLayer(toModelGraph(dense))).toBeUndefined();
+    // NCHW: conv [N, 2, 2, 2] -> relu -> flatten -> head; the channel axis is not spatial.
+    const g = nchwConvGraph(Array.from({ length: 8 }, () => [1, 0]));
+    expect(defaultLayer(g)).toBe('relu');
+    g.dispose?.();
   });
 });
 
-describe('the classifier widget draws Grad-CAM on the last conv layer', () => {
+describe("itemMap feeds an H x W x C item in the graph's layout", () => {
+  // An NCHW model on 3 x 2 x 2 inputs whose class-0 score is 2 * x[c=2, h=1, w=0]: by hand, the
+  // gradient x input map is 2 * v at that one value and 0 elsewhere.
+  // CHW flat index of (c=2, h=1, w=0): 2 * 4 + 1 * 2 + 0 = 10.
+  let kernel: tf.Tensor2D;
+  beforeAll(() => {
+    kernel = tf.tensor2d(Array.from({ length: 12 }, (_, i) => (i === 10 ? [2, 0] : [0, 1])));
+  });
+  const graph = chainGraph(
+    [
+      {
+        name: 'flatten',
+        op: 'Flatten',
+        outputShape: [null, 12],
+        fn: (x) => tf.reshape(x, [x.shape[0]!, 12]),
+      },
+      {
+        name: 'head',
+        op: 'MatMul',
+        outputShape: [null, 2],
+        fn: (x) => tf.matMul(x as tf.Tensor2D, kernel),
+      },
+    ],
+    { inputShape: [null, 3, 2, 2], layout: 'NCHW' },
+  );
+  // HWC item: value k / 10 at HWC flat index k.
+  const item = {
+    kind: 'image' as const,
+    data: Float32Array.from({ length: 12 }, (_, k) => k / 10),
+    shape: [2, 2, 3] as [number, number, number],
+  };
+
+  it('gives the gradient x input map back as H x W x C, the value where the model reads it', async () => {
+    const map = await expectNoLeakedTensors(() => itemMap(graph, item, 0, 'gxi'));
+    expect(map.shape).toEqual([2, 2, 3]);
+    // HWC flat index of (h=1, w=0, c=2): (1 * 2 + 0) * 3 + 2 = 8, holding 0.8.
+    const expected = Array.from({ length: 12 }, (_, k) => (k === 8 ? 2 * 0.8 : 0));
+    expect(Array.from(map.data).map((v) => Math.round(v * 1e6) / 1e6)).toEqual(expected);
+  });
+
+  it('refuses an item that is not an image', async () => {
+    await expect(
+      itemMap(graph, { kind: 'vector', data: new Float32Array(12) }, 0, 'gxi'),
+    ).rejects.toThrow(/attribution is drawn for image items; this item is a vector/);
+  });
+});
+
+describe('the classifier widget draws Grad-CAM on its default layer', () => {
   it('names the layer, and says so in text when the map is all zero', async () => {
     const dom = testDom();
     const negative = new InteractiveClassifier(learnerOf(oneConv(-1)), {
@@ -97,8 +145,8 @@ describe('the classifier widget draws Grad-CAM on the last conv layer', () => {
 describe('the classifier widget offers every method of @interp/attribution/methods', () => {
   it('lists the catalog in its menu and draws each method on a small CNN, leaking no tensor', async () => {
     // conv(2, 3x3) - relu - maxpool - flatten - dense(2) on 6x6 images (the ReLU a layer of its
-    // own: DeepLift and LRP have no rule for a fused activation): layer methods read 'conv' (the
-    // last convolution), neuron methods its most active unit.
+    // own: DeepLift and LRP have no rule for a fused activation): layer methods read the max
+    // pool (GradCAM's default: the last 3 x 3 output), neuron methods its most active unit.
     const model = tfl.sequential({
       layers: [
         tfl.layers.conv2d({

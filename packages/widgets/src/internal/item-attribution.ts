@@ -11,14 +11,30 @@ import {
   type RunAttributionOptions,
   runAttribution,
 } from '@interp/attribution/methods';
-import { type DecodedItem, InterpError, imageAxes, type Learner, toModelGraph } from '@interp/core';
+import {
+  type DecodedItem,
+  type GraphSource,
+  InterpError,
+  imageAxes,
+  type ModelGraph,
+  toModelGraph,
+} from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  defaultLayer,
+  fromHwc,
+  type ItemLayout,
+  itemInput,
+  itemLayout,
+  toHwc,
+} from './item-layout.js';
 
 /**
  * The attribution methods the classifier widget offers (its `attribution` option and menu): every
  * method of `@interp/attribution/methods`, by the names `interp attribute --method` uses. Layer
- * methods read the model's last conv layer ({@link lastConvLayer}), neuron methods its most
- * active unit for the item; a layer map is summed over channels and resized to the image.
+ * methods read the picked layer (default GradCAM's: the last node with an output larger than
+ * 1 x 1), neuron methods its most active unit for the item; a layer map is summed over channels
+ * and resized to the image.
  *
  * @example
  * ```ts
@@ -81,40 +97,6 @@ function overlayOf(method: AttributionMethod): { sign: AttributionSign; method: 
   return { sign, method: 'blended_heat_map' };
 }
 
-/**
- * The input shape (without the batch axis) the model wants for an item with `size` values: the
- * model's declared input shape when it has one of that size, else the item's own shape.
- */
-export function modelItemShape(learn: Learner, itemShape: number[], size: number): number[] {
-  const declared = learn.layersModel?.inputs?.[0]?.shape?.slice(1);
-  if (declared?.every((d) => typeof d === 'number')) {
-    const n = (declared as number[]).reduce((a, b) => a * b, 1);
-    if (n === size) return declared as number[];
-  }
-  return itemShape;
-}
-
-/**
- * The layer the widget's Grad-CAM weights: the model's last convolution (op `Conv2D`, `Conv`,
- * `DepthwiseConv2D`, ...; transposed convolutions excluded), as the widgets guide promises.
- * GradCAM's own default is the last layer with a spatial output, which on conv - pool - dense
- * models is a pooling layer whose map is often flat. Undefined when the model has no
- * convolution (GradCAM's default rule applies then).
- *
- * @example
- * ```ts
- * lastConvLayer(learn); // 'conv2' for the demo MNIST CNN (conv1, pool1, conv2, pool2, ...)
- * ```
- */
-export function lastConvLayer(learn: Learner): string | undefined {
-  const nodes = toModelGraph(learn, 'lastConvLayer').nodes;
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const op = nodes[i]!.op;
-    if (/conv/i.test(op) && !/transpose/i.test(op)) return nodes[i]!.name;
-  }
-  return undefined;
-}
-
 /** An item's attribution drawn over it, and what the widget should say about it. */
 export interface ItemAttribution {
   /** PNG data URL of the map blended over the image. */
@@ -125,70 +107,100 @@ export interface ItemAttribution {
   blank?: string;
 }
 
+/** An item's attribution map: H x W x C for input-shaped methods, else H x W. */
+export interface ItemMap {
+  data: Float32Array;
+  shape: number[];
+  /** The layer read (layer and neuron methods). */
+  layer?: string;
+}
+
 /**
- * Attribution of one image item for `target` by any catalog method, drawn over the image. Every
- * tensor made here is disposed before returning.
+ * The attribution map of one image item for `target` by any catalog method. The model is any
+ * graph source (a Learner, LayersModel, GraphModel or ONNX ModelGraph): the item (H x W x C) is
+ * fed in the graph's layout (C x H x W for NCHW) and an input-shaped map comes back H x W x C;
+ * layer maps are summed over channels and resized to H x W. `layer` names the node layer methods
+ * read (default {@link defaultLayer}). Every tensor made here is disposed before returning.
+ *
+ * @example
+ * ```ts
+ * const { data, shape } = await itemMap(onnxGraph, item, 3, 'ig'); // shape [28, 28, 1]
+ * ```
  */
-export async function itemAttribution(
-  learn: Learner,
+export async function itemMap(
+  model: GraphSource,
   item: DecodedItem,
   target: number,
   method: AttributionMethod,
-): Promise<ItemAttribution> {
+  layer?: string,
+): Promise<ItemMap> {
   if (item.kind !== 'image') {
     throw new InterpError(
       'NOT_SUPPORTED',
       `attribution is drawn for image items; this item is a ${item.kind}`,
     );
   }
+  const graph = toModelGraph(model, 'itemAttribution');
   const info = methodInfo(method);
-  const shape = modelItemShape(learn, item.shape, item.data.length);
-  const [height, width] = item.shape;
-  const x = tf.tensor(item.data, [1, ...shape], 'float32');
+  const layout = itemLayout(graph, item.shape);
+  const x = itemInput(item, layout);
   const own: tf.Tensor[] = [x];
   let result: Awaited<ReturnType<typeof runAttribution>> | undefined;
   try {
-    const layer = info.layer === 'none' ? undefined : lastConvLayer(learn);
-    if (info.layer === 'required' && layer === undefined) {
+    const read = info.layer === 'none' ? undefined : (layer ?? defaultLayer(graph));
+    if (info.layer === 'required' && read === undefined) {
       throw new InterpError(
         'NOT_SUPPORTED',
-        `${attributionLabel(method)} reads a layer, and the widget uses the model's last convolution; this model has none`,
+        `${attributionLabel(method)} reads a layer, and this model has no node with an image output larger than 1 x 1; pick a layer`,
       );
     }
-    const options = methodOptions(info.options, {
-      method,
-      target,
-      layer,
-      shape,
-      height,
-      width,
-      own,
-    });
-    if (info.neuron) options.neuron = await mostActiveUnit(learn, x, layer!);
-    result = await runAttribution(learn, method, x, options);
-    const map = tf.tidy(() => asImageMap(result!.attributions, info.output, height, width, learn));
+    const options = methodOptions(info.options, { method, target, layer: read, layout, own });
+    if (info.neuron) options.neuron = await mostActiveUnit(graph, x, read!);
+    result = await runAttribution(graph, method, x, options);
+    const map = tf.tidy(() => asImageMap(result!.attributions, info.output, layout, graph));
     own.push(map);
-    const data = await map.data();
-    let peak = 0;
-    for (const v of data) peak = Math.max(peak, Math.abs(v));
-    const overlay = await attributionOverlay(
-      { data: item.data, shape: item.shape },
-      { data, shape: info.output === 'input' ? item.shape : [height, width] },
-      overlayOf(method),
-    );
-    const out: ItemAttribution = { url: overlay.dataURL };
-    if (result.layer !== undefined || layer !== undefined) out.layer = result.layer ?? layer;
-    if (peak === 0) {
-      out.blank =
-        method === 'gradcam'
-          ? `The Grad-CAM map is all zero: layer ${out.layer} holds no positive evidence for this class (its gradient-weighted channels sum to <= 0 everywhere).`
-          : 'The map is all zero: by this method, no pixel of this item moves the class score.';
-    }
+    const out: ItemMap = { data: (await map.data()) as Float32Array, shape: map.shape };
+    if (result.layer !== undefined || read !== undefined) out.layer = result.layer ?? read;
     return out;
   } finally {
     tf.dispose(own);
     if (result) tf.dispose([result.attributions, ...(result.delta ? [result.delta] : [])]);
   }
+}
+
+/**
+ * {@link itemMap} drawn over the image, saying so when the map is zero everywhere.
+ *
+ * @example
+ * ```ts
+ * const { url, blank } = await itemAttribution(learn, item, 3, 'gradcam');
+ * ```
+ */
+export async function itemAttribution(
+  model: GraphSource,
+  item: DecodedItem,
+  target: number,
+  method: AttributionMethod,
+  layer?: string,
+): Promise<ItemAttribution> {
+  const map = await itemMap(model, item, target, method, layer);
+  let peak = 0;
+  for (const v of map.data) peak = Math.max(peak, Math.abs(v));
+  const image = item as Extract<DecodedItem, { kind: 'image' }>;
+  const overlay = await attributionOverlay(
+    { data: image.data, shape: image.shape },
+    { data: map.data, shape: map.shape },
+    overlayOf(method),
+  );
+  const out: ItemAttribution = { url: overlay.dataURL };
+  if (map.layer !== undefined) out.layer = map.layer;
+  if (peak === 0) {
+    out.blank =
+      method === 'gradcam'
+        ? `The Grad-CAM map is all zero: layer ${out.layer} holds no positive evidence for this class (its gradient-weighted channels sum to <= 0 everywhere).`
+        : 'The map is all zero: by this method, no pixel of this item moves the class score.';
+  }
+  return out;
 }
 
 /** The options a method reads, at the widget's settings ({@link widgetAttributionDefaults}). */
@@ -198,9 +210,7 @@ function methodOptions(
     method: AttributionMethod;
     target: number;
     layer: string | undefined;
-    shape: number[];
-    height: number;
-    width: number;
+    layout: ItemLayout;
     own: tf.Tensor[];
   },
 ): RunAttributionOptions {
@@ -215,7 +225,8 @@ function methodOptions(
   if (has('baselines')) {
     if (c.method.endsWith('deeplift-shap')) {
       // DeepLiftShap needs a distribution: black and mid-grey.
-      const b = tf.tidy(() => tf.stack([tf.zeros(c.shape), tf.fill(c.shape, 0.5)]));
+      const shape = c.layout.shape;
+      const b = tf.tidy(() => tf.stack([tf.zeros(shape), tf.fill(shape, 0.5)]));
       c.own.push(b);
       o.baselines = b;
     } else {
@@ -223,7 +234,7 @@ function methodOptions(
     }
   }
   if (has('featureMask')) {
-    const mask = superpixels(c.shape, c.height, c.width);
+    const mask = superpixels(c.layout);
     c.own.push(mask);
     o.featureMask = mask;
   }
@@ -231,24 +242,22 @@ function methodOptions(
 }
 
 /** Feature ids of n x n blocks of pixels (all channels together), shaped like one item [1, ...shape]. */
-function superpixels(shape: number[], height: number, width: number): tf.Tensor {
+function superpixels(layout: ItemLayout): tf.Tensor {
   const n = widgetAttributionDefaults.superpixelsPerSide;
+  const { height, width, channels } = layout;
   const [bh, bw] = [Math.ceil(height / n), Math.ceil(width / n)];
-  const size = shape.reduce((a, b) => a * b, 1);
-  const channels = size / (height * width);
-  const hAxis = shape.indexOf(height);
-  const ids = new Int32Array(size);
-  for (let k = 0; k < size; k++) {
-    // Index of pixel k in an H x W (x C) or C x H x W item.
-    const p = hAxis === 0 ? Math.floor(k / channels) : k % (height * width);
+  const ids = new Int32Array(height * width * channels);
+  for (let k = 0; k < ids.length; k++) {
+    // Pixel of value k in the H x W x C item.
+    const p = Math.floor(k / channels);
     ids[k] = Math.floor(Math.floor(p / width) / bh) * n + Math.floor((p % width) / bw);
   }
-  return tf.tensor(ids, [1, ...shape], 'int32');
+  return tf.tidy(() => fromHwc(tf.tensor(ids, [1, height, width, channels], 'int32'), layout));
 }
 
 /** The unit of `layer` most activated by x: an index tuple into one item of its output. */
-async function mostActiveUnit(learn: Learner, x: tf.Tensor, layer: string): Promise<number[]> {
-  const act = tf.tidy(() => toModelGraph(learn).run(x, { taps: [layer] }).taps[layer]!);
+async function mostActiveUnit(graph: ModelGraph, x: tf.Tensor, layer: string): Promise<number[]> {
+  const act = tf.tidy(() => graph.run(x, { taps: [layer] }).taps[layer]!);
   const data = await act.data();
   const shape = act.shape.slice(1);
   act.dispose();
@@ -260,17 +269,17 @@ async function mostActiveUnit(learn: Learner, x: tf.Tensor, layer: string): Prom
   });
 }
 
-/** One H x W (x C) map of the item: input-shaped as is, layer maps summed over channels and resized. */
+/** One H x W (x C) map of the item: input-shaped back to H x W x C, layer maps summed over channels and resized. */
 function asImageMap(
   attr: tf.Tensor,
   output: 'input' | 'image' | 'layer',
-  height: number,
-  width: number,
-  learn: Learner,
+  layout: ItemLayout,
+  graph: ModelGraph,
 ): tf.Tensor {
-  if (output === 'input') return tf.clone(attr);
+  const { height, width } = layout;
+  if (output === 'input') return toHwc(attr, layout);
   if (output === 'image') return tf.reshape(attr, [height, width]);
-  const axes = imageAxes(toModelGraph(learn).layout === 'NCHW' ? 'NCHW' : 'NHWC')!;
+  const axes = imageAxes(graph.layout === 'NCHW' ? 'NCHW' : 'NHWC')!;
   if (attr.rank !== 4) {
     throw new InterpError(
       'SHAPE_MISMATCH',

@@ -30,6 +30,21 @@ export function widgetLearner(learn: Learner | undefined, widget: string): Learn
 }
 
 /**
+ * `interp` when it is a `kind` (what a widget's `fromInterpretation` takes), else an error saying
+ * what it needs.
+ */
+export function requireInterpretation<T>(
+  interp: unknown,
+  kind: abstract new (...args: never[]) => T,
+  needs: string,
+): T {
+  if (!(interp instanceof kind)) {
+    throw new InterpError('INVALID_ARGUMENT', `fromInterpretation needs ${needs}`);
+  }
+  return interp;
+}
+
+/**
  * A widget's root: a section labelled by its heading (`title`), carrying the stylesheet, with a
  * document-unique `id` prefix for the ids of its parts.
  */

@@ -1,4 +1,6 @@
-import { h } from '../internal/dom.js';
+import { methodInfo } from '@interp/attribution/methods';
+import type { ClassificationInterpretation } from '@interp/classification';
+import { className, fmt, h } from '../internal/dom.js';
 import { selectValue, setSelectValue } from '../internal/form-controls.js';
 import {
   ATTRIBUTION_METHODS,
@@ -16,6 +18,8 @@ export interface ClassifierParts {
   actual: HTMLSelectElement;
   predicted: HTMLSelectElement;
   method: HTMLSelectElement | undefined;
+  /** The layer menu of layer and neuron methods (hidden for the others). */
+  layer: HTMLSelectElement | undefined;
   status: HTMLElement;
   list: HTMLElement;
   listGrid: KeyboardGrid;
@@ -33,6 +37,10 @@ export interface ClassifierLayoutOptions {
   errorCmap: string;
   /** The attribution method first selected; `null` draws no attribution menu. */
   method: AttributionMethod | null;
+  /** The model's node names, offered to layer and neuron methods; empty for no layer menu. */
+  layers: readonly string[];
+  /** The layer first selected. */
+  layer: string | undefined;
   onFilter(filter: Partial<ClassFilter>): void;
   onMethod(): void;
   onItem(index: number): void;
@@ -77,17 +85,31 @@ export function classifierLayout(
   reset.addEventListener('click', () => o.onFilter({ actual: null, predicted: null }));
   controls.append(reset);
   let method: HTMLSelectElement | undefined;
+  let layer: HTMLSelectElement | undefined;
   if (o.method) {
     method = h(doc, 'select', { attrs: { id: `${id}-method`, name: 'attribution' } });
     for (const m of ATTRIBUTION_METHODS) {
       method.append(h(doc, 'option', { attrs: { value: m }, text: attributionLabel(m) }));
     }
     setSelectValue(method, o.method);
-    method.addEventListener('change', () => o.onMethod());
     controls.append(
       h(doc, 'label', { attrs: { for: `${id}-method` }, text: 'Attribution' }),
       method,
     );
+    layer = layerMenu(doc, id, o, controls);
+    const picked = method;
+    const showLayer = () => {
+      const group = layer?.parentElement;
+      const m = selectValue(picked);
+      if (!group) return;
+      if (!m || methodInfo(m).layer === 'none') group.setAttribute('hidden', '');
+      else group.removeAttribute('hidden');
+    };
+    showLayer();
+    method.addEventListener('change', () => {
+      showLayer();
+      o.onMethod();
+    });
   }
   root.append(controls);
 
@@ -129,6 +151,7 @@ export function classifierLayout(
     actual: actualSel.select,
     predicted: predictedSel.select,
     method,
+    layer,
     status,
     list,
     listGrid,
@@ -137,4 +160,56 @@ export function classifierLayout(
     itemsHeading,
     matrix,
   };
+}
+
+/** The layer menu (inside a group hidden while the method reads no layer), or none without layers. */
+function layerMenu(
+  doc: Document,
+  id: string,
+  o: ClassifierLayoutOptions,
+  controls: HTMLElement,
+): HTMLSelectElement | undefined {
+  if (o.layers.length === 0) return undefined;
+  const select = h(doc, 'select', { attrs: { id: `${id}-layer`, name: 'layer' } });
+  for (const name of o.layers)
+    select.append(h(doc, 'option', { attrs: { value: name }, text: name }));
+  if (o.layer !== undefined) setSelectValue(select, o.layer);
+  select.addEventListener('change', () => o.onMethod());
+  controls.append(
+    h(doc, 'span', { class: 'iw-layer' }, [
+      h(doc, 'label', { attrs: { for: `${id}-layer` }, text: 'Layer' }),
+      select,
+    ]),
+  );
+  return select;
+}
+
+/** One listed item: its classes and loss as captions and in its label (the thumbnail comes later). */
+export function itemOption(
+  doc: Document,
+  interp: ClassificationInterpretation,
+  i: number,
+  at: { first: boolean; selected: boolean },
+): HTMLElement {
+  const names = interp.classNames;
+  const actual = interp.targs.data[i]!;
+  const predicted = interp.decoded.data[i]!;
+  const li = h(doc, 'li', {
+    class: actual === predicted ? 'iw-right' : 'iw-wrong',
+    attrs: {
+      role: 'option',
+      tabindex: at.first ? 0 : -1,
+      'aria-selected': String(at.selected),
+      'aria-label': `Item ${i}: predicted ${className(names, predicted)}, actual ${className(names, actual)}, loss ${fmt(interp.losses?.[i])}`,
+      'data-index': i,
+    },
+  });
+  li.append(
+    h(doc, 'span', { class: 'iw-caption', text: `predicted ${className(names, predicted)}` }),
+    h(doc, 'br'),
+    h(doc, 'span', { class: 'iw-caption', text: `actual ${className(names, actual)}` }),
+    h(doc, 'br'),
+    h(doc, 'span', { text: fmt(interp.losses?.[i]) }),
+  );
+  return li;
 }

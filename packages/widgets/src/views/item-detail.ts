@@ -1,6 +1,6 @@
 import type { DecodedItem } from '@interp/core';
 import { imageToDataURL } from '@interp/viz/image';
-import { fmt, h } from '../internal/dom.js';
+import { className, fmt, h } from '../internal/dom.js';
 
 /** What the detail view reads of an item's scores. */
 export interface ItemScores {
@@ -49,4 +49,51 @@ export function itemFigure(
     );
   }
   return h(doc, 'figure', {}, [table]);
+}
+
+/** An item's heading, its classes and loss, and its top three probabilities (when scores are known). */
+export function itemSummary(
+  doc: Document,
+  interp: ItemScores & {
+    classNames: readonly string[];
+    targs: { data: ArrayLike<number> };
+    decoded: { data: ArrayLike<number> };
+    losses?: ArrayLike<number> | undefined;
+  },
+  index: number,
+  headingId: string,
+): HTMLElement[] {
+  const names = interp.classNames;
+  const actual = interp.targs.data[index]!;
+  const predicted = interp.decoded.data[index]!;
+  const out: HTMLElement[] = [
+    h(doc, 'h3', { attrs: { id: headingId }, text: `Item ${index}` }),
+    h(doc, 'p', {
+      class: actual === predicted ? 'iw-right' : 'iw-wrong',
+      text: `Predicted ${className(names, predicted)}, actual ${className(names, actual)}, loss ${fmt(interp.losses?.[index])}`,
+    }),
+  ];
+  const probs = topProbabilities(interp, index, 3);
+  if (probs.length) {
+    const ul = h(doc, 'ul', { attrs: { 'aria-label': 'Top predicted probabilities' } });
+    for (const [k, prob] of probs) {
+      ul.append(h(doc, 'li', { text: `${className(names, k)}: ${fmt(prob, 3)}` }));
+    }
+    out.push(ul);
+  }
+  return out;
+}
+
+/** An attribution overlay (a PNG data URL) as a captioned figure. */
+export function attributionFigure(
+  doc: Document,
+  url: string,
+  caption: string,
+  alt: string,
+  px: number,
+): HTMLElement {
+  return h(doc, 'figure', { class: 'iw-attribution' }, [
+    h(doc, 'img', { class: 'iw-px', attrs: { src: url, alt, width: px } }),
+    h(doc, 'figcaption', { text: caption }),
+  ]);
 }
