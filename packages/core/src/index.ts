@@ -35,6 +35,7 @@ export { layersModelGraph } from './model-graph/layers-model-graph.js';
 export type {
   Dim,
   GraphNode,
+  GraphParameter,
   GraphRunOptions,
   GraphRunResult,
   ImageLayout,

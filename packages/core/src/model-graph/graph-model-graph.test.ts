@@ -221,3 +221,17 @@ describe('graphModelGraph', () => {
     x.dispose();
   });
 });
+
+describe('graphModelGraph(model).parameters()', () => {
+  it('lists the float weights with the node that reads them (int constants are not parameters)', async () => {
+    const model = await tinyGraphModel();
+    const g = graphModelGraph(model);
+    const params = g.parameters!();
+    expect(params.map((p) => [p.name, p.node, p.value.shape, p.trainable])).toEqual([
+      ['net/conv/filter', 'net/conv/Conv2D', [2, 2, 1, 2], false],
+      ['net/dense/w', 'logits', [2, 2], false],
+    ]);
+    expect(Array.from(params[1]!.value.dataSync())).toEqual(DENSE);
+    model.dispose();
+  });
+});

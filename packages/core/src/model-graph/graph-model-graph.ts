@@ -7,6 +7,7 @@ import { findNode } from './find-node.js';
 import type {
   Dim,
   GraphNode,
+  GraphParameter,
   GraphRunOptions,
   GraphRunResult,
   ImageLayout,
@@ -105,6 +106,7 @@ function buildGraph(m: GraphModelLike): ModelGraph {
   const ordered = topologicalOrder(all).filter((n) => !NON_COMPUTING.has(n.op));
   const prefix = sharedPrefix(ordered.map((n) => n.name));
   const counted = new Set<string>();
+  const parameters: GraphParameter[] = [];
   const shapes = probeShapes(m, inputName, inputShape, ordered);
   const nodes: GraphNode[] = ordered.map((n, i) => {
     let params = 0;
@@ -112,6 +114,11 @@ function buildGraph(m: GraphModelLike): ModelGraph {
       if (!weightNames.has(input.name) || counted.has(input.name)) continue;
       counted.add(input.name);
       params += floatSize(input.name);
+      for (const value of m.weights[input.name] ?? []) {
+        if (value.dtype === 'float32') {
+          parameters.push({ name: input.name, node: n.name, value, trainable: false });
+        }
+      }
     }
     const modulePath =
       prefix.length > 0 && n.name.startsWith(prefix)
@@ -175,6 +182,7 @@ function buildGraph(m: GraphModelLike): ModelGraph {
     run,
     predict: (x) => execute({ [inputName]: x }, [outputName])[0]!,
     findNode: find,
+    parameters: () => parameters,
     dispose: () => {},
   };
 }

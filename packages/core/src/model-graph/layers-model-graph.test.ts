@@ -262,3 +262,20 @@ describe('layersModelGraph', () => {
     x.dispose();
   });
 });
+
+describe('layersModelGraph(model).parameters()', () => {
+  it('lists each float weight once with its layer, its values and whether it trains', () => {
+    const model = tinyReluNet();
+    model.getLayer('out').trainable = false;
+    const g = layersModelGraph(model);
+    const before = tf.memory().numTensors;
+    const params = g.parameters!();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(params.map((p) => [p.node, p.value.shape, p.trainable])).toEqual([
+      ['pre', [2, 3], true],
+      ['out', [3, 1], false],
+    ]);
+    expect(Array.from(params[1]!.value.dataSync())).toEqual([2, 3, -1]);
+    model.dispose();
+  });
+});

@@ -13,6 +13,7 @@ import { findNode } from './find-node.js';
 import type {
   Dim,
   GraphNode,
+  GraphParameter,
   GraphRunOptions,
   GraphRunResult,
   ImageLayout,
@@ -131,6 +132,7 @@ function buildGraph(root: ContainerLike): ModelGraph {
     run,
     predict: (x) => firstOf(root.apply(x, { training: false })),
     findNode: find,
+    parameters: () => entries.flatMap(({ layer }) => layerParameters(layer)),
     dispose: () => {},
   };
 }
@@ -221,6 +223,26 @@ function runContainer(graph: ContainerLike, inputs: tf.Tensor[], walk: Walk): tf
     }
     return v;
   });
+}
+
+/** A tfjs-layers LayerVariable, as far as parameters() reads it. */
+interface WeightLike {
+  name: string;
+  originalName?: string;
+  dtype: string;
+  trainable: boolean;
+  read(): tf.Tensor;
+}
+
+function layerParameters(layer: LayerLike): GraphParameter[] {
+  return (layer.weights as WeightLike[])
+    .filter((w) => w.dtype === 'float32')
+    .map((w) => ({
+      name: w.originalName ?? w.name,
+      node: layer.name,
+      value: w.read(),
+      trainable: w.trainable,
+    }));
 }
 
 function toList(t: tf.Tensor | tf.Tensor[]): tf.Tensor[] {

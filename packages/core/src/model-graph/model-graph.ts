@@ -32,6 +32,21 @@ export interface GraphNode {
   readonly modulePath?: string;
 }
 
+/** A parameter tensor a node reads: a weight or bias, an ONNX initializer, a GraphModel weight. */
+export interface GraphParameter {
+  /** Name of the tensor (`fc1.weight`, `dense_1/kernel`). */
+  readonly name: string;
+  /** The node that reads it (the first reader when several do). */
+  readonly node: string;
+  /** Its values, owned by the model: read them, do not dispose them. */
+  readonly value: tf.Tensor;
+  /**
+   * True for a `tf.Variable` the model trains (LayersModel trainable weights); false for frozen
+   * weights and for constants (ONNX initializers, GraphModel weights), which have no optimizer.
+   */
+  readonly trainable: boolean;
+}
+
 /** What a hook sees besides the node's output. */
 export interface NodeHookContext {
   readonly node: GraphNode;
@@ -93,6 +108,11 @@ export interface ModelGraph {
    * closest names when nothing matches.
    */
   findNode(query: string): GraphNode;
+  /**
+   * The parameter tensors of the nodes, in node order (float weights only, each once); absent
+   * where the adapter cannot see them (a plain function).
+   */
+  parameters?(): readonly GraphParameter[];
   /** Frees what the adapter owns (ONNX initializers); a LayersModel adapter leaves the model alone. */
   dispose(): void;
 }
