@@ -149,6 +149,33 @@ describe('OnnxModel', () => {
   });
 });
 
+describe('OnnxModel.parameters()', () => {
+  it("lists the float initializers with the node reading them, as python onnx's graph.initializer", async () => {
+    const mlp = await loadOnnxModel(join(TEST_MODELS, 'mlp.onnx'));
+    try {
+      const before = tf.memory().numTensors;
+      const params = mlp.parameters();
+      expect(tf.memory().numTensors).toBe(before);
+      expect(params.map((p) => [p.name, p.node, p.value.shape, p.trainable])).toEqual([
+        ['fc1.weight', '/fc1/Gemm', [16, 8], false],
+        ['fc1.bias', '/fc1/Gemm', [16], false],
+        ['fc2.weight', '/fc2/Gemm', [16, 16], false],
+        ['fc2.bias', '/fc2/Gemm', [16], false],
+        ['head.weight', '/head/Gemm', [3, 16], false],
+        ['head.bias', '/head/Gemm', [3], false],
+      ]);
+      // numpy_helper.to_array of head.bias in mlp.onnx
+      const bias = Array.from(await params[5]!.value.data());
+      [0.07969105243682861, 0.13420170545578003, 0.03482732176780701].forEach((v, i) => {
+        expect(bias[i]).toBeCloseTo(v, 6);
+      });
+    } finally {
+      mlp.dispose();
+    }
+    expect(() => mlp.parameters()).toThrow(/disposed/);
+  });
+});
+
 describe('modulePathOf(nodeName)', () => {
   it.each([
     ['/layer4/layer4.1/conv1/Conv', 'layer4.1.conv1'],

@@ -3,6 +3,7 @@ import {
   type Dim,
   findNode,
   type GraphNode,
+  type GraphParameter,
   type GraphRunOptions,
   type GraphRunResult,
   type ImageLayout,
@@ -99,6 +100,22 @@ export class OnnxModel implements ModelGraph {
       }
       return { output, taps: tapValues };
     });
+  }
+
+  /** The float initializers each node reads (its `params`), each once; constants, not trainable. */
+  parameters(): readonly GraphParameter[] {
+    this.assertAlive();
+    const seen = new Set<string>();
+    return this.publicNodes.flatMap((node) =>
+      node.params === 0
+        ? []
+        : node.inputs.flatMap((name) => {
+            const value = this.constants.get(name);
+            if (!value || value.tensor.dtype !== 'float32' || seen.has(name)) return [];
+            seen.add(name);
+            return [{ name, node: node.name, value: value.tensor, trainable: false }];
+          }),
+    );
   }
 
   dispose(): void {
