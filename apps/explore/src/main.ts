@@ -1,8 +1,7 @@
-import { setupBackend } from '@interp/core';
+import { type GraphSource, setupBackend, toModelGraph } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeImage } from './decode.js';
 import { type ExploreData, fetchServedData } from './explore-data.js';
-import type { ImageSet } from './show-model.js';
+import type { Inputs } from './show-model.js';
 import { readUpload } from './upload.js';
 
 const status = document.querySelector<HTMLElement>('#status')!;
@@ -14,18 +13,22 @@ function say(text: string, error = false): void {
   else delete status.dataset.error;
 }
 
-/** The served images (thumbnails are the model-sized images, normalization undone) as a set. */
-async function servedSet(data: ExploreData): Promise<ImageSet> {
-  const images = await Promise.all(
-    data.targets.map(async (_, i) => decodeImage(await (await fetch(`thumbs/${i}.png`)).blob())),
-  );
-  return {
-    images,
-    targets: data.targets,
-    vocab: data.vocab,
-    mean: data.model?.mean ?? [0],
-    std: data.model?.std ?? [1],
-  };
+/** The served model: a tfjs model (LayersModel) or an ONNX model graph. */
+async function servedModel(model: NonNullable<ExploreData['model']>): Promise<GraphSource> {
+  if (model.format === 'onnx') {
+    const { loadOnnxModel } = await import('@interp/onnx');
+    return loadOnnxModel(new Uint8Array(await (await fetch(model.url)).arrayBuffer()));
+  }
+  const tfl = await import('@tensorflow/tfjs-layers');
+  return tfl.loadLayersModel(model.url);
+}
+
+/** The exact float input the CLI predicted on (a float32 .npy in the model's layout). */
+async function servedInputs(inputs: NonNullable<ExploreData['inputs']>): Promise<Inputs> {
+  const { parseNpy } = await import('@interp/data');
+  const npy = parseNpy(new Uint8Array(await (await fetch(inputs.url)).arrayBuffer()), inputs.url);
+  if (!(npy.data instanceof Float32Array)) throw new Error(`${inputs.url} is not float32`);
+  return { data: npy.data, shape: npy.shape };
 }
 
 async function showServed(data: ExploreData): Promise<void> {
@@ -39,34 +42,16 @@ async function showServed(data: ExploreData): Promise<void> {
   if (data.task === 'tabular' && data.table && data.model) {
     await show.showPredictions(data.probs, data.classes, data.targets, data.vocab, out, title);
     const { showImportance } = await import('./show-table.js');
-    const model =
-      data.model.format === 'onnx'
-        ? {
-            graph: await (await import('@interp/onnx')).loadOnnxModel(
-              new Uint8Array(await (await fetch(data.model.url)).arrayBuffer()),
-            ),
-          }
-        : {
-            layers: await (await import('@tensorflow/tfjs-layers')).loadLayersModel(data.model.url),
-          };
-    await showImportance(model, data.table, data.targets, out);
+    await showImportance(await servedModel(data.model), data.table, data.targets, out);
     return;
   }
-  if (!data.model || !data.thumbs) {
+  if (!data.model || !data.inputs || data.model.format === 'graph-model') {
     await show.showPredictions(data.probs, data.classes, data.targets, data.vocab, out, title);
     return;
   }
-  const set = await servedSet(data);
-  if (data.model.format === 'layers') {
-    const tfl = await import('@tensorflow/tfjs-layers');
-    await show.showLayersModel(await tfl.loadLayersModel(data.model.url), set, out, title);
-  } else if (data.model.format === 'onnx') {
-    const { loadOnnxModel } = await import('@interp/onnx');
-    const bytes = new Uint8Array(await (await fetch(data.model.url)).arrayBuffer());
-    await show.showOnnxModel(await loadOnnxModel(bytes), set, out, title);
-  } else {
-    await show.showPredictions(data.probs, data.classes, data.targets, data.vocab, out, title);
-  }
+  const model = await servedModel(data.model);
+  const x = await servedInputs(data.inputs);
+  await show.showModel(model, x, data.targets, data.vocab, out, title);
 }
 
 async function showUpload(files: File[]): Promise<void> {
@@ -76,19 +61,16 @@ async function showUpload(files: File[]): Promise<void> {
     const show = await import('./show-model.js');
     out.replaceChildren();
     const title = `${set.images.length} uploaded images, ${set.vocab.length} classes`;
+    let m: GraphSource;
     if (model.kind === 'layers') {
       const tfl = await import('@tensorflow/tfjs-layers');
-      const m = await tfl.loadLayersModel(tf.io.browserFiles([model.json, ...model.weights]));
-      await show.showLayersModel(m, set, out, title);
+      m = await tfl.loadLayersModel(tf.io.browserFiles([model.json, ...model.weights]));
     } else {
       const { loadOnnxModel } = await import('@interp/onnx');
-      await show.showOnnxModel(
-        await loadOnnxModel(new Uint8Array(await model.file.arrayBuffer())),
-        set,
-        out,
-        title,
-      );
+      m = await loadOnnxModel(new Uint8Array(await model.file.arrayBuffer()));
     }
+    const graph = toModelGraph(m);
+    await show.showModel(graph, show.imageInputs(set, graph), set.targets, set.vocab, out, title);
     say(`Showing ${title}.`);
   } catch (e) {
     say(`Could not read the files: ${e instanceof Error ? e.message : String(e)}`, true);

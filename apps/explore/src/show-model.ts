@@ -1,9 +1,8 @@
 import { ClassificationInterpretation } from '@interp/classification';
-import { arrayDataLoader, DataLoaders, Learner, type ModelGraph } from '@interp/core';
+import { type GraphSource, type ModelGraph, toModelGraph } from '@interp/core';
 import { type ImageLayout, imageToInput, type RawImage } from '@interp/data';
 import { InteractiveClassifier } from '@interp/widgets';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /** Labelled images and how to normalize them for the model. */
 export interface ImageSet {
@@ -14,21 +13,25 @@ export interface ImageSet {
   std: number[];
 }
 
+/** A batch of model inputs, row-major, in the model's layout. */
+export interface Inputs {
+  data: Float32Array;
+  shape: number[];
+}
+
 declare global {
   interface Window {
     /** The widget shown (browser tests and the bench drive it). */
-    explore?: { widget: InteractiveClassifier };
+    explore?: { widget: InteractiveClassifier; probs?: Float32Array };
     /** The segmentation widget, when the data are masks. */
     exploreSegmentation?: import('@interp/widgets').InteractiveSegmentation;
   }
 }
 
-/** The model's input as a batch of `set`'s images, resized to its size. */
-function inputs(
-  set: ImageSet,
-  shape: readonly (number | null)[],
-  layout: ImageLayout,
-): { data: Float32Array; shape: number[] } {
+/** The model's input as a batch of `set`'s images, resized to its size, in the graph's layout. */
+export function imageInputs(set: ImageSet, graph: ModelGraph): Inputs {
+  const layout: ImageLayout = graph.layout === 'NCHW' ? 'NCHW' : 'NHWC';
+  const shape = graph.inputShape;
   const [h, w, c] =
     layout === 'NHWC' ? [shape[1], shape[2], shape[3]] : [shape[2], shape[3], shape[1]];
   const first = set.images[0]!;
@@ -43,40 +46,8 @@ function inputs(
   return { data, shape: [set.images.length, ...dims] };
 }
 
-/** The classifier widget over a tfjs LayersModel: predictions, then attributions on demand. */
-export async function showLayersModel(
-  model: LayersModel,
-  set: ImageSet,
-  out: HTMLElement,
-  title: string,
-): Promise<void> {
-  const x = inputs(set, model.inputs[0]!.shape, 'NHWC');
-  const dl = arrayDataLoader(
-    x,
-    { data: Int32Array.from(set.targets), shape: [set.targets.length] },
-    {
-      batchSize: 64,
-      vocab: set.vocab,
-    },
-  );
-  const learn = Learner.fromLayersModel(model, { dls: new DataLoaders(dl, dl) });
-  const widget = new InteractiveClassifier(learn, { dsIdx: 1, title, attribution: 'ig' });
-  await widget.show(out);
-  window.explore = { widget };
-}
-
-/**
- * The classifier widget over an ONNX model's predictions (computed here, in batches). The widget
- * attributes through a tfjs Learner, so an ONNX model gets no attribution panel.
- */
-export async function showOnnxModel(
-  graph: ModelGraph,
-  set: ImageSet,
-  out: HTMLElement,
-  title: string,
-): Promise<void> {
-  const layout: ImageLayout = graph.layout === 'NCHW' ? 'NCHW' : 'NHWC';
-  const x = inputs(set, graph.inputShape, layout);
+/** The model's class probabilities of `x`, in batches of 64 (logits go through softmax). */
+async function probabilities(graph: ModelGraph, x: Inputs): Promise<Float32Array> {
   const n = x.shape[0]!;
   const item = x.data.length / n;
   const rows: Float32Array[] = [];
@@ -100,14 +71,56 @@ export async function showOnnxModel(
     rows.push((await y.data()) as Float32Array);
     y.dispose();
   }
-  const classes = rows[0]!.length / Math.min(64, n);
-  const probs = new Float32Array(n * classes);
+  const probs = new Float32Array(rows.reduce((a, r) => a + r.length, 0));
   let off = 0;
   for (const r of rows) {
     probs.set(r, off);
     off += r.length;
   }
-  await showPredictions(probs, classes, set.targets, set.vocab, out, title);
+  return probs;
+}
+
+/** Image inputs as H x W x C items (what the widget shows and feeds back through the graph). */
+function channelsLast(graph: ModelGraph, x: Inputs): Inputs {
+  if (graph.layout !== 'NCHW' || x.shape.length !== 4) return x;
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const out = new Float32Array(x.data.length);
+  const plane = h * w;
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < c; k++)
+      for (let p = 0; p < plane; p++)
+        out[(i * plane + p) * c + k] = x.data[(i * c + k) * plane + p]!;
+  return { data: out, shape: [n, h, w, c] };
+}
+
+/**
+ * The classifier widget over any model (a tfjs LayersModel or GraphModel, an ONNX ModelGraph):
+ * predictions of `x` (in the model's layout) here, then attributions on demand through the
+ * model's graph, in its layout.
+ */
+export async function showModel(
+  model: GraphSource,
+  x: Inputs,
+  targets: number[],
+  vocab: string[],
+  out: HTMLElement,
+  title: string,
+): Promise<void> {
+  const graph = toModelGraph(model);
+  const probs = await probabilities(graph, x);
+  const interp = ClassificationInterpretation.fromPredictions({
+    preds: { data: probs, shape: [targets.length, probs.length / targets.length] },
+    targs: Int32Array.from(targets),
+    vocab,
+    inputs: channelsLast(graph, x),
+  });
+  const widget = InteractiveClassifier.fromInterpretation(interp, {
+    model: graph,
+    title,
+    attribution: 'ig',
+  });
+  await widget.show(out);
+  window.explore = { widget, probs };
 }
 
 /** The classifier widget over predictions only (confusion matrix, losses, probabilities). */

@@ -2,12 +2,12 @@ import {
   arrayDataLoader,
   crossEntropyPerItem,
   DataLoaders,
+  type GraphSource,
   Learner,
-  type ModelGraph,
+  toModelGraph,
 } from '@interp/core';
 import { FeatureImportance } from '@interp/tabular';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /** The page's permutation importance settings (as interp report's: accuracy drop, seeded). */
 export const tableImportanceDefaults = { nRepeats: 5, randomState: 0 } as const;
@@ -17,7 +17,7 @@ export const tableImportanceDefaults = { nRepeats: 5, randomState: 0 } as const;
  * of bars (largest first). Feature names are set as text.
  */
 export async function showImportance(
-  model: { layers: LayersModel } | { graph: ModelGraph },
+  model: GraphSource,
   table: { features: string[]; x: (number | null)[] },
   targets: number[],
   out: HTMLElement,
@@ -31,10 +31,8 @@ export async function showImportance(
     { batchSize: n },
   );
   const options = { dls: new DataLoaders(dl, dl), lossFunc: crossEntropyPerItem };
-  const learn =
-    'layers' in model
-      ? Learner.fromLayersModel(model.layers, options)
-      : new Learner((t: tf.Tensor) => model.graph.predict(t), options);
+  const graph = toModelGraph(model);
+  const learn = new Learner((t: tf.Tensor) => graph.predict(t), options);
   const r = await new FeatureImportance(learn).permutationImportance({
     dl,
     ...tableImportanceDefaults,

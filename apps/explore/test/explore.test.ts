@@ -136,6 +136,13 @@ describe('the page served by interp explore', () => {
     await page.locator('select[name="attribution"]').selectOption('saliency');
     await items.first().click();
     await expect.poll(() => caption.textContent(), { timeout: 30_000 }).toMatch(/^Saliency/);
+    // The page predicted on the CLI's exact float input (inputs.npy): the same probabilities.
+    const cli = (await (await fetch(new URL('data.json', served.url))).json()) as {
+      probs: number[];
+    };
+    const probs = await page.evaluate(() => Array.from(window.explore!.probs ?? []));
+    expect(probs.length).toBe(cli.probs.length);
+    expect(Math.max(...probs.map((p, i) => Math.abs(p - cli.probs[i]!)))).toBeLessThan(1e-5);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -144,6 +151,54 @@ describe('the page served by interp explore', () => {
     const r = await fetch(new URL('data.json', served.url));
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
     expect((await fetch(new URL('/%2e%2e/%2e%2e/etc/passwd', served.url))).status).toBe(404);
+  });
+});
+
+describe('interp explore on an ONNX model (NCHW, a PyTorch export)', () => {
+  const onnxModel = join(appDir, '..', 'docs', 'src', 'assets', 'digits-cnn.onnx');
+  let onnxServer: ExploreServer;
+  beforeAll(async () => {
+    // Ten classes of 28 x 28 gray images, as the digits model takes.
+    writeImages(join(dir, 'digits'), [...'0123456789'], 2, 28);
+    const s = await startExplore(['--model', onnxModel, '--data', 'digits', '--port', '0'], {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      cwd: dir,
+    });
+    if (typeof s === 'number') throw new Error('explore did not start');
+    onnxServer = s;
+  });
+  afterAll(async () => {
+    await onnxServer?.close();
+  });
+
+  it('predicts as the CLI did (to 1e-5) and draws non-blank IG and Grad-CAM maps', async () => {
+    const cli = (await (await fetch(new URL('data.json', onnxServer.url))).json()) as {
+      probs: number[];
+    };
+    const { page, errors } = await open(onnxServer.url);
+    await page.waitForFunction(() => window.explore !== undefined, undefined, { timeout: 60_000 });
+    const probs = await page.evaluate(() => Array.from(window.explore!.probs ?? []));
+    expect(probs.length).toBe(cli.probs.length);
+    const worst = Math.max(...probs.map((p, i) => Math.abs(p - cli.probs[i]!)));
+    expect(worst).toBeLessThan(1e-5);
+    // The layer menu lists the graph's nodes, GradCAM's default (the last 7 x 7 Relu) selected.
+    const layer = page.locator('select[name="layer"]');
+    expect(await layer.inputValue()).toBe('/features/features.7/Relu');
+    const items = page.locator('li[data-index]');
+    const caption = page.locator('.iw-attribution figcaption');
+    for (const [method, label] of [
+      ['ig', /^Integrated gradients for class/],
+      ['gradcam', /^Grad-CAM \(layer \/features\/features\.7\/Relu\) for class/],
+    ] as const) {
+      await page.locator('select[name="attribution"]').selectOption(method);
+      await items.first().click();
+      await expect.poll(() => caption.textContent(), { timeout: 30_000 }).toMatch(label);
+      expect(await page.locator('.iw-blank').count()).toBe(0);
+      expect(await page.locator('.iw-error').count()).toBe(0);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });
 

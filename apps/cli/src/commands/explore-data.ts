@@ -3,32 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { InterpError } from '@interp/core/base';
 import type { RouteTable } from './explore-routes.js';
 
-/** What `/data.json` holds: everything the page shows that was computed in Node. */
-export interface ExploreData {
-  /** `tabular`: rows in `table`, importance computed by the page. */
-  task: 'classification' | 'tabular' | 'segmentation';
-  vocab: string[];
-  targets: number[];
-  /** N x C probabilities, row-major. */
-  probs: number[];
-  classes: number;
-  /** File names relative to --data (empty for prediction files). */
-  files: string[];
-  /** Whether `/thumbs/<i>.png` exists for every item. */
-  thumbs: boolean;
-  /** Segmentation: the masks' shape and the predicted mask (`targets` holds the true one). */
-  masks?: { shape: [number, number, number]; decoded: number[] };
-  /** A table's feature names and N x F rows (row-major; NaN as null in JSON). */
-  table?: { features: string[]; x: number[] };
-  /** The model's URL on this server, its format, and how its input was prepared. */
-  model?: {
-    url: string;
-    format: 'layers' | 'graph-model' | 'onnx';
-    layout: 'NHWC' | 'NCHW';
-    mean: number[];
-    std: number[];
-  };
-}
+export type { ExploreData } from './explore-page-data.js';
 
 /**
  * Adds the model's files under `/model/`: a `.onnx` file, or a model.json with the weight files its

@@ -18,20 +18,22 @@ export interface ExploreImageInputs {
 }
 
 /**
- * Loads the model and the image folder, predicts in Node (WASM), and adds the model files and one
- * PNG thumbnail per item (`/thumbs/<i>.png`) to `routes`; returns the page's data.
+ * Loads the model and the image folder, predicts in Node (WASM), and adds the model files, the
+ * float input predicted on (`/inputs.npy`) and one PNG thumbnail per item (`/thumbs/<i>.png`) to
+ * `routes`; returns the page's data.
  */
 export async function exploreImages(
   inputs: ExploreImageInputs,
   routes: RouteTable,
   io: CliIO,
 ): Promise<ExploreData> {
-  const [tf, core, models, images, viz] = await Promise.all([
+  const [tf, core, models, images, viz, data] = await Promise.all([
     import('@tensorflow/tfjs-core'),
     import('@interp/core'),
     import('../io/load-model.js'),
     import('./report-images.js'),
     import('@interp/viz/image'),
+    import('@interp/data'),
   ]);
   await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
   const loaded = await models.loadModel(inputs.model);
@@ -74,6 +76,12 @@ export async function exploreImages(
       const url = viz.imageToDataURL(images.displayImage(img, i), { range: '0-1' });
       routes.add(`/thumbs/${i}.png`, Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'));
     }
+    // The exact floats predicted on: the page's predictions equal these, to float rounding.
+    routes.add(
+      '/inputs.npy',
+      data.encodeNpy(folder.x.data, folder.x.shape),
+      'application/octet-stream',
+    );
     return {
       task: 'classification',
       vocab: [...folder.vocab],
@@ -82,6 +90,7 @@ export async function exploreImages(
       classes,
       files: [...folder.files],
       thumbs: true,
+      inputs: { url: 'inputs.npy', shape: [...folder.x.shape] },
       model: {
         url: addModelFiles(routes, inputs.model),
         format: loaded.format,
