@@ -1,0 +1,166 @@
+// Every ```ts block of the guides is a program a user can copy: it imports only published
+// packages, typechecks under strict tsc against the workspace packages, and (unless marked
+// `browser` or `no-run`) runs in Node. A failing snippet fails here with its guide and line.
+import { execFile, spawn } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { extractSnippets, parseSnippets, snippetDefaults } from '../scripts/extract-snippets.mjs';
+
+interface Snippet {
+  guide: string;
+  line: number;
+  kind: 'node' | 'browser' | 'no-run';
+  file: string;
+}
+
+const appDir = join(import.meta.dirname, '..');
+const outDir = snippetDefaults.outDir;
+const RUN_TIMEOUT_MS = 60_000;
+const PARALLEL_RUNS = 2; // the machine is small; two Node processes at a time
+const PUBLISHED =
+  /^(@interp\/(?!example-data)[a-z-]+(\/[a-z-]+)?|@tensorflow\/tfjs-[a-z-]+|node:[a-z/]+)$/;
+
+let snippets: Snippet[] = [];
+beforeAll(() => {
+  snippets = extractSnippets() as Snippet[];
+});
+
+const where = (s: Snippet, lineInFile = 0) => `${s.guide}:${s.line + lineInFile}`;
+
+describe('parseSnippets', () => {
+  it('finds ts blocks with their kind and fence line, and skips other languages', () => {
+    const md = [
+      '# t',
+      '```sh',
+      'npm i x',
+      '```',
+      '```ts browser',
+      'a;',
+      '```',
+      '```ts',
+      'b;',
+      '```',
+    ];
+    expect(parseSnippets(md.join('\n'), 'docs/t.md')).toEqual([
+      { line: 5, kind: 'browser', code: 'a;' },
+      { line: 8, kind: 'node', code: 'b;' },
+    ]);
+  });
+
+  it('refuses an unknown kind and an unclosed block, naming the guide and line', () => {
+    expect(() => parseSnippets('x\n```ts runs\na;\n```', 'docs/t.md')).toThrow(
+      /docs\/t\.md:2: unknown snippet kind "runs"/,
+    );
+    expect(() => parseSnippets('```ts\na;', 'docs/t.md')).toThrow(
+      /docs\/t\.md:1: code block never closed/,
+    );
+  });
+});
+
+describe('guide snippets', () => {
+  it('import only published packages (@interp/*, tfjs, node:)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const bad: string[] = [];
+    for (const s of snippets) {
+      const code = readFileSync(join(outDir, s.file), 'utf8');
+      for (const m of code.matchAll(/^\s*(?:import|export)[^'"]*?from\s+'([^']+)'/gm)) {
+        if (!PUBLISHED.test(m[1] ?? '')) bad.push(`${where(s)}: imports '${m[1]}'`);
+      }
+    }
+    expect(snippets.length).toBeGreaterThan(0);
+    expect(bad).toEqual([]);
+  });
+
+  it('typecheck under strict tsc against the workspace packages (one run)', async () => {
+    const tsc = join(appDir, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await promisify(execFile)(
+      process.execPath,
+      [tsc, '-p', join(appDir, 'snippets.tsconfig.json'), '--noEmit', '--pretty', 'false'],
+      { maxBuffer: 1 << 24 },
+    ).then(
+      () => '',
+      (e: { stdout?: string }) => e.stdout ?? String(e),
+    );
+    const byFile = new Map(snippets.map((s) => [s.file, s]));
+    const errors = result
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => {
+        const m = /snippets\/([^(]+)\((\d+),\d+\): (.*)$/.exec(l);
+        const s = m ? byFile.get(m[1] ?? '') : undefined;
+        return s && m ? `${where(s, Number(m[2]))}: ${m[3]}` : l;
+      });
+    expect(errors).toEqual([]);
+  });
+
+  it('run in Node (the blocks not marked browser or no-run)', async () => {
+    const runnable = snippets.filter((s) => s.kind === 'node');
+    const bundleDir = join(outDir, 'bundled');
+    // @interp/* is bundled from its sources (no build needed); everything else stays external,
+    // resolved to its real path so tfjs and the packages' own dependencies load once, from disk.
+    await build({
+      entryPoints: runnable.map((s) => join(outDir, s.file)),
+      outdir: bundleDir,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      conditions: ['source'],
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'external-dependencies',
+          setup(b) {
+            b.onResolve({ filter: /^[^./]/ }, async (args) => {
+              if (args.pluginData === 'inner' || args.path.startsWith('@interp/')) return undefined;
+              const bare = args.path.replace(/^node:/, '');
+              if (builtinModules.includes(bare.split('/')[0] ?? '')) return { external: true };
+              const r = await b.resolve(args.path, {
+                kind: args.kind,
+                resolveDir: args.resolveDir,
+                importer: args.importer,
+                pluginData: 'inner',
+              });
+              return r.errors.length > 0 ? { errors: r.errors } : { path: r.path, external: true };
+            });
+          },
+        },
+      ],
+    });
+    const failures: string[] = [];
+    const queue = [...runnable];
+    const worker = async () => {
+      for (let s = queue.shift(); s; s = queue.shift()) {
+        const failure = await runNode(join(bundleDir, s.file.replace(/\.ts$/, '.mjs')));
+        if (failure) failures.push(`${where(s)} (${s.file}): ${failure}`);
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_RUNS }, worker));
+    expect(failures).toEqual([]);
+  });
+});
+
+/** Runs a bundled snippet in a fresh Node process (cwd: a scratch folder for files it writes). */
+function runNode(file: string): Promise<string | undefined> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [file], { cwd: join(outDir, 'bundled') });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.stdout.resume();
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) done(undefined);
+      else
+        done(
+          `${signal ? `killed (${signal}, over ${RUN_TIMEOUT_MS} ms)` : `exit ${code}`}: ${stderr.slice(0, 1200)}`,
+        );
+    });
+  });
+}
