@@ -1,19 +1,36 @@
-import { type FitOptions, InterpError, type Learner, type Recorder } from '@interp/core';
+import {
+  type FitOptions,
+  type GraphNode,
+  type GraphSource,
+  InterpError,
+  isModelGraph,
+  type Learner,
+  type ModelGraph,
+  type Recorder,
+  toModelGraph,
+} from '@interp/core';
 import { assertInteger, describe } from '@interp/core/internal';
-import * as tf from '@tensorflow/tfjs-core';
-import { hookLayers, type Layer, type LayerHooks, type LayerRef } from './hook-layers.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Layer, LayerRef } from './hook-layers.js';
 import {
   type ActivationPlotOptions,
   colorDimFigure,
   layerStatsFigure,
 } from './internal/activation-plots.js';
-import { activationSummary, HIST_BINS } from './internal/activation-summary.js';
+import { HIST_BINS } from './internal/activation-summary.js';
+import {
+  forEachBatch,
+  type GraphBatch,
+  graphActivationRecord,
+  watchedNodes,
+} from './internal/graph-activation-record.js';
 import {
   hasParams,
   leafLayers,
   requireLayersModel,
   resolveLayers,
 } from './internal/model-layers.js';
+import { type RecordedBatch, recordFitBatches } from './internal/record-fit-batches.js';
 
 /** Options of {@link ActivationStats}. */
 export interface ActivationStatsOptions {
@@ -21,7 +38,10 @@ export interface ActivationStatsOptions {
   withHist?: boolean;
   /** Record every `every`-th training batch (0, every, 2 every, ...); default every batch. */
   every?: number;
-  /** Layers to watch; default every layer with weights (fastai's default), nested models opened. */
+  /**
+   * Layers to watch; default every layer with weights (fastai's default), nested models opened.
+   * On a model graph: node names, module paths or node indices; default the nodes with params.
+   */
   layers?: readonly LayerRef[];
   /** With the default layers, also watch layers without weights (activations, pooling, ...). */
   includeParamless?: boolean;
@@ -58,12 +78,6 @@ export interface LayerActivationStats {
   hist?: Float32Array[];
 }
 
-interface Batch {
-  iteration: number;
-  /** Layers x (3 or 43) values, row-major. */
-  values: Float32Array;
-}
-
 /**
  * Records the mean, standard deviation, fraction near zero (<= 0.05) and, with `withHist`, a
  * 40-bin histogram over [0, 10] of each watched layer's output on every training batch of
@@ -79,21 +93,28 @@ interface Batch {
  * activs.plotLayerStats({ document });
  * activs.remove();
  * ```
+ *
+ * On a {@link ModelGraph} (an ONNX model, a GraphModel: no training loop), record batches with
+ * {@link ActivationStats.record} or build it with {@link ActivationStats.fromGraph}.
  */
 export class ActivationStats {
-  readonly learn: Learner;
+  /** The learner whose fit is recorded; undefined on a model graph. */
+  readonly learn: Learner | undefined;
+  /** The model graph `record` runs; undefined on a learner. */
+  readonly graph: ModelGraph | undefined;
   readonly withHist: boolean;
   readonly every: number;
-  /** The watched layers, in model order. */
-  readonly layers: readonly Layer[];
-  private batches: Batch[] = [];
+  /** The watched layers (graph nodes on a model graph), in model order. */
+  readonly layers: readonly (Layer | GraphNode)[];
+  private batches: RecordedBatch[] = [];
   private removed = false;
-  private readonly originalFit: Learner['fit'];
+  private readonly originalFit: Learner['fit'] | undefined;
   private readonly ownFit: PropertyDescriptor | undefined;
-  private readonly wrappedFit: Learner['fit'];
+  private readonly wrappedFit: Learner['fit'] | undefined;
 
-  constructor(learn: Learner, options: ActivationStatsOptions = {}) {
-    const model = requireLayersModel(learn, 'ActivationStats');
+  constructor(learn: Learner | ModelGraph, options: ActivationStatsOptions = {}) {
+    const graph = isModelGraph(learn) ? learn : undefined;
+    const model = graph ? undefined : requireLayersModel(learn as Learner, 'ActivationStats');
     const {
       withHist = activationStatsDefaults.withHist,
       every = activationStatsDefaults.every,
@@ -107,25 +128,28 @@ export class ActivationStats {
       );
     }
     assertInteger(every, 'every', 1);
-    this.learn = learn;
+    this.graph = graph;
+    this.learn = graph ? undefined : (learn as Learner);
     this.withHist = withHist;
     this.every = every;
-    this.layers =
-      layers === undefined
-        ? leafLayers(model).filter((l) => includeParamless || hasParams(l))
-        : [...new Set(resolveLayers(model, layers))];
+    this.layers = graph
+      ? watchedNodes(graph, layers, includeParamless)
+      : layers === undefined
+        ? leafLayers(model!).filter((l) => includeParamless || hasParams(l))
+        : [...new Set(resolveLayers(model!, layers))];
     if (this.layers.length === 0) {
       throw new InterpError(
         'EMPTY_INPUT',
         'ActivationStats found no layers to watch: the model has no layers with weights; pass { layers } or { includeParamless: true }',
       );
     }
+    if (graph) return;
     this.ownFit = Object.getOwnPropertyDescriptor(learn, 'fit');
-    this.originalFit = learn.fit;
+    this.originalFit = (learn as Learner).fit;
     const self = this;
     this.wrappedFit = function (this: Learner, epochs: number, fitOptions?: FitOptions) {
       return self.removed
-        ? self.originalFit.call(this, epochs, fitOptions)
+        ? self.originalFit!.call(this, epochs, fitOptions)
         : self.recordFit(this, epochs, fitOptions ?? {});
     };
     Object.defineProperty(learn, 'fit', {
@@ -136,10 +160,62 @@ export class ActivationStats {
     });
   }
 
+  /**
+   * Records every batch of `batches` through a model graph (an ONNX model, a GraphModel, a
+   * LayersModel, a Learner) in inference mode: what a model without a training loop has instead
+   * of `learn.fit`. Tensors in `batches` stay yours; a data loader's `{ x, y }` batches are
+   * disposed after use.
+   *
+   * @example
+   * ```ts
+   * const activs = await ActivationStats.fromGraph(await loadOnnxModel('mlp.onnx'), [x1, x2]);
+   * activs.layerStats('/fc1/Gemm').mean; // one value per batch
+   * ```
+   */
+  static async fromGraph(
+    model: GraphSource,
+    batches: Iterable<GraphBatch> | AsyncIterable<GraphBatch>,
+    options: ActivationStatsOptions = {},
+  ): Promise<ActivationStats> {
+    const activs = new ActivationStats(toModelGraph(model, 'ActivationStats.fromGraph'), options);
+    const n = await forEachBatch(batches, (x) => activs.record(x));
+    if (n === 0) {
+      throw new InterpError('EMPTY_INPUT', 'ActivationStats.fromGraph: batches held no batch');
+    }
+    return activs;
+  }
+
+  /**
+   * Runs the model graph on one batch `x` (inference mode) and appends each watched node's
+   * statistics as the next recorded batch. Only on a model graph: a learner records in `fit`.
+   *
+   * @example
+   * ```ts
+   * const activs = new ActivationStats(onnxModel, { layers: ['/act1/Relu'] });
+   * await activs.record(x);
+   * ```
+   */
+  async record(x: tf.Tensor): Promise<void> {
+    if (!this.graph) {
+      throw new InterpError(
+        'NOT_SUPPORTED',
+        'ActivationStats.record runs a model graph; this one watches a learner and records during learn.fit(...)',
+      );
+    }
+    const values = await graphActivationRecord(
+      this.graph,
+      this.layers as readonly GraphNode[],
+      x,
+      this.withHist,
+    );
+    this.batches.push({ iteration: this.batches.length, values });
+  }
+
   /** Stops recording and gives `learn.fit` back; the recorded statistics stay. */
   remove(): void {
     if (this.removed) return;
     this.removed = true;
+    if (!this.learn) return;
     // Restore only when nothing was stacked on top of us; otherwise our wrapper passes through.
     if (this.learn.fit === this.wrappedFit) {
       if (this.ownFit) Object.defineProperty(this.learn, 'fit', this.ownFit);
@@ -149,71 +225,13 @@ export class ActivationStats {
 
   private async recordFit(learn: Learner, epochs: number, options: FitOptions): Promise<Recorder> {
     this.batches = [];
-    const width = 3 + (this.withHist ? HIST_BINS : 0);
-    const index = new Map(this.layers.map((l, i) => [l, i]));
-    let iteration = 0;
-    let current: (tf.Tensor | undefined)[] = [];
-    const pending: { iteration: number; values: tf.Tensor }[] = [];
-    const hooks: LayerHooks = hookLayers(
-      learn.layersModel!,
-      this.layers,
-      (layer, _in, out, kwargs) => {
-        // fastai records training batches only, and only every `every`-th one.
-        if (kwargs.training !== true || iteration % this.every !== 0) return;
-        const i = index.get(layer)!;
-        const first = Array.isArray(out) ? out[0] : out;
-        if (!first) return;
-        // Keep the output (one copy) and summarize it after the step: computed here, inside the
-        // gradient tape, every stats op would also save copies of its inputs for backprop.
-        current[i]?.dispose();
-        current[i] = tf.keep(tf.clone(first));
-      },
+    return recordFitBatches(
+      { learn, fit: this.originalFit!, layers: this.layers as readonly Layer[] },
+      { every: this.every, withHist: this.withHist },
+      epochs,
+      options,
+      this.batches,
     );
-    const userOnBatchEnd = options.onBatchEnd;
-    try {
-      return await this.originalFit.call(learn, epochs, {
-        ...options,
-        onBatchEnd: (it: number, loss: number) => {
-          if (it % this.every === 0 && current.some((t) => t !== undefined)) {
-            const values = tf.tidy(() =>
-              tf.concat(
-                current.map((t) =>
-                  t ? activationSummary(t, this.withHist) : tf.fill([width], Number.NaN),
-                ),
-              ),
-            );
-            pending.push({ iteration: it, values: tf.keep(values) });
-          }
-          tf.dispose(current.filter((t): t is tf.Tensor => t !== undefined));
-          current = [];
-          iteration = it + 1;
-          return userOnBatchEnd?.(it, loss);
-        },
-      });
-    } finally {
-      hooks.remove();
-      tf.dispose(current.filter((t): t is tf.Tensor => t !== undefined));
-      await this.collect(pending, width);
-    }
-  }
-
-  /** Reads every pending batch in one transfer. */
-  private async collect(
-    pending: { iteration: number; values: tf.Tensor }[],
-    width: number,
-  ): Promise<void> {
-    if (pending.length === 0) return;
-    const all = tf.concat(pending.map((p) => p.values));
-    try {
-      const data = (await all.data()) as Float32Array;
-      const size = this.layers.length * width;
-      pending.forEach((p, b) => {
-        this.batches.push({ iteration: p.iteration, values: data.slice(b * size, (b + 1) * size) });
-      });
-    } finally {
-      all.dispose();
-      tf.dispose(pending.map((p) => p.values));
-    }
   }
 
   private get width(): number {
@@ -302,7 +320,7 @@ export class ActivationStats {
     if (this.batches.length === 0) {
       throw new InterpError(
         'EMPTY_INPUT',
-        `${what}: no batches recorded yet; run learn.fit(...) while this ActivationStats is attached`,
+        `${what}: no batches recorded yet; ${this.graph ? 'call record(x)' : 'run learn.fit(...) while this ActivationStats is attached'}`,
       );
     }
   }
@@ -341,7 +359,7 @@ export class ActivationStats {
     const layer = this.layers[i]!;
     const rec: LayerActivationStats = {
       layer: layer.name,
-      className: layer.getClassName(),
+      className: 'getClassName' in layer ? layer.getClassName() : layer.op,
       iterations: this.batches.map((b) => b.iteration),
       mean: this.batches.map((b) => b.values[i * w]!),
       std: this.batches.map((b) => b.values[i * w + 1]!),

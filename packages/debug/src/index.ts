@@ -40,6 +40,7 @@ export type { HookedOutputs, HookOutputsOptions } from './hook-outputs.js';
 export { hookOutputs, hookOutputsDefaults } from './hook-outputs.js';
 export type { ActivationPlotOptions } from './internal/activation-plots.js';
 export type { DebugPlotOptions } from './internal/debug-plots.js';
+export type { GraphBatch } from './internal/graph-activation-record.js';
 export { lastLrFind } from './last-lr-find.js';
 export type { LrFindOptions, LrFindResult, SuggestionName } from './lr-find.js';
 export { lrFind, lrFindDefaults, SMOOTH_BETA } from './lr-find.js';
