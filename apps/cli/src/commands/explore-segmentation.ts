@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InterpError } from '@interp/core/base';
-import { parseNpy } from '@interp/data';
+import { readNpyFile } from '@interp/data/files';
 import { readVocab } from '../io/read-vocab.js';
 import { exploreDefaults } from './explore.js';
 import type { ExploreData } from './explore-data.js';
@@ -9,31 +9,70 @@ import type { ExploreData } from './explore-data.js';
 /** Most mask pixels explore sends to the page (both masks travel as JSON and stay in the tab). */
 export const exploreMaxMaskPixels = 4 * 2 ** 20;
 
+/** A mask array as read: N x H x W labels (or N x H x W x C scores for predictions). */
+interface Masks {
+  shape: number[];
+  data: ArrayLike<number | bigint>;
+}
+
 /**
- * The page's data of segmentation prediction files (.npy): `preds` as N x H x W labels or N x H x W x C
- * scores (argmax over the last axis), `targs` as N x H x W labels; each image's loss is its
- * fraction of wrong pixels (the widget's default order: worst first).
+ * Both mask sets: two `.npy` files (read as regular files, size-checked), or two folders of PNG
+ * masks (the red channel holds the class id, as `interp report` reads them) with each predicted
+ * mask at the same relative path as its true mask.
  */
-export function exploreSegmentation(
+async function readMasks(
+  predsFile: string,
+  targsFile: string,
+  cwd: string,
+): Promise<{ preds: Masks; targs: Masks }> {
+  const isFolder = (f: string) =>
+    statSync(resolve(cwd, f), { throwIfNoEntry: false })?.isDirectory();
+  const folders = [isFolder(predsFile), isFolder(targsFile)];
+  if (folders[0] !== folders[1]) {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `--preds ${predsFile} and --targs ${targsFile} must both be .npy files or both folders of PNG masks`,
+    );
+  }
+  if (folders[0]) {
+    const data = await import('@interp/data/node');
+    const t = resolve(cwd, targsFile);
+    // The true masks list the items; loadSegmentationFolder pairs each with the predicted mask
+    // at its path (a missing one is named in its error).
+    const targs = await data.loadSegmentationFolder(t, t);
+    const preds = await data.loadSegmentationFolder(t, resolve(cwd, predsFile));
+    return { preds: preds.masks, targs: targs.masks };
+  }
+  const read = (file: string) => {
+    if (!file.toLowerCase().endsWith('.npy')) {
+      throw new InterpError(
+        'PARSE',
+        `${file}: segmentation masks are read from .npy files or folders of PNG masks`,
+      );
+    }
+    return readNpyFile(file, cwd);
+  };
+  return { preds: read(predsFile), targs: read(targsFile) };
+}
+
+/**
+ * The page's data of segmentation prediction files: `.npy` files (`preds` as N x H x W labels or
+ * N x H x W x C scores, argmax over the last axis; `targs` as N x H x W labels) or two folders of
+ * PNG masks; each image's loss is its fraction of wrong pixels (the widget's default order: worst
+ * first).
+ *
+ * @example
+ * ```ts
+ * const data = await exploreSegmentation('pred-masks', 'true-masks', undefined, process.cwd());
+ * ```
+ */
+export async function exploreSegmentation(
   predsFile: string,
   targsFile: string,
   vocabFile: string | undefined,
   cwd: string,
-): ExploreData {
-  const read = (file: string) => {
-    if (!file.toLowerCase().endsWith('.npy')) {
-      throw new InterpError('PARSE', `${file}: segmentation masks are read from .npy files`);
-    }
-    try {
-      return parseNpy(readFileSync(resolve(cwd, file)), file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new InterpError('IO', `cannot read ${file}: no such file`);
-      throw e;
-    }
-  };
-  const preds = read(predsFile);
-  const targs = read(targsFile);
+): Promise<ExploreData> {
+  const { preds, targs } = await readMasks(predsFile, targsFile, cwd);
   const t = targs.shape;
   if (t.length !== 3) {
     throw new InterpError(

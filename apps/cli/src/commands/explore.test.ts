@@ -6,6 +6,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setupBackend } from '@interp/core';
 import { encodeNpy } from '@interp/data';
+import { encodePNG } from '@interp/viz/image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processIO } from '../cli-io.js';
 import { binPath, buildCli, expectBadInput, tempDir } from '../test-cli.js';
@@ -207,6 +208,53 @@ describe('interp explore --task segmentation', () => {
     }
   });
 
+  it('reads two folders of PNG masks (class id in the red channel), paired by path', async () => {
+    // 2 masks of 1 x 2, by hand: a.png true [1, 0] predicted [1, 1]; b.png true [0, 2] predicted [0, 2].
+    const png = (ids: number[]) =>
+      encodePNG(Uint8Array.from(ids.flatMap((id) => [id, 0, 0, 255])), 2, 1);
+    for (const [sub, a, b] of [
+      ['seg-true', [1, 0], [0, 2]],
+      ['seg-pred', [1, 1], [0, 2]],
+    ] as const) {
+      mkdirSync(join(dir, sub), { recursive: true });
+      writeFileSync(join(dir, sub, 'a.png'), png([...a]));
+      writeFileSync(join(dir, sub, 'b.png'), png([...b]));
+    }
+    const server = await start([
+      '--task',
+      'segmentation',
+      '--preds',
+      'seg-pred',
+      '--targs',
+      'seg-true',
+    ]);
+    try {
+      const data = JSON.parse((await get(server.url, '/data.json')).body.toString()) as ExploreData;
+      expect(data.masks).toEqual({ shape: [2, 1, 2], decoded: [1, 1, 0, 2] });
+      expect(data.targets).toEqual([1, 0, 0, 2]);
+      expect(data.vocab).toEqual(['0', '1', '2']);
+    } finally {
+      await server.close();
+    }
+    expectBadInput(
+      await runMain(
+        [
+          'explore',
+          '--task',
+          'segmentation',
+          '--port',
+          '0',
+          '--preds',
+          'seg-pred',
+          '--targs',
+          'seg-t.npy',
+        ],
+        dir,
+      ),
+      /--preds seg-pred and --targs seg-t\.npy must both be \.npy files or both folders of PNG masks/,
+    );
+  });
+
   it('refuses masks of different shapes and non-.npy files, in one line', async () => {
     writeFileSync(join(dir, 'seg-t2.npy'), encodeNpy(Int32Array.from([1, 1]), [1, 1, 2]));
     const args = ['explore', '--task', 'segmentation', '--port', '0'];
@@ -216,14 +264,14 @@ describe('interp explore --task segmentation', () => {
     );
     expectBadInput(
       await runMain([...args, '--preds', 'preds.json', '--targs', 'seg-t.npy'], dir),
-      /read from \.npy/,
+      /read from \.npy files or folders of PNG masks/,
     );
     expectBadInput(
       await runMain(
         ['explore', '--task', 'segmentation', '--model', 'cnn/model.json', '--data', 'images'],
         dir,
       ),
-      /mask files/,
+      /--task segmentation takes masks: --preds P --targs T/,
     );
   });
 });

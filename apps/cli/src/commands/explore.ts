@@ -49,7 +49,8 @@ At most ${exploreDefaults.maxItems} items (the page keeps them all in the browse
                    a table (.csv with a header, .npy): predictions and permutation importance
   --labels L       a CSV of "file,label" rows instead of sub-folders
   --task T         classification (default for folders), tabular (default for .csv/.npy), or
-                   segmentation (with --preds N x H x W [x C] and --targs N x H x W masks)
+                   segmentation (--preds and --targs: N x H x W [x C] .npy masks, or two
+                   folders of PNG masks, class id in the red channel, same file names)
   --target-column C  a table's class column (a header name, or an index for .npy)
   --port N         port on 127.0.0.1 (0 picks a free one; default ${exploreDefaults.port})
   --size, --mean, --std, --preset   as for interp report
@@ -108,12 +109,12 @@ export async function startExplore(argv: string[], io: CliIO): Promise<ExploreSe
   let data: ExploreData;
   if (values.task === 'segmentation' && !predsOnly) {
     throw new UsageError(
-      '--task segmentation takes mask files: --preds P.npy --targs T.npy [--vocab V]',
+      '--task segmentation takes masks: --preds P --targs T (.npy files or folders of PNG masks) [--vocab V]',
     );
   }
   if (values.task === 'segmentation') {
     const { exploreSegmentation } = await import('./explore-segmentation.js');
-    data = exploreSegmentation(values.preds!, values.targs!, values.vocab, io.cwd);
+    data = await exploreSegmentation(values.preds!, values.targs!, values.vocab, io.cwd);
   } else if (predsOnly) {
     const { predictionsReport } = await import('./report-predictions.js');
     data = fromInterpretation(
