@@ -1,6 +1,7 @@
-import { InterpError } from '@interp/core';
+import { InterpError, isModelGraph, type ModelGraph } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { type GraphHookedOutputs, hookGraphOutputs } from './graph-hook-outputs.js';
 import { hookLayers, type Layer, type LayerRef } from './hook-layers.js';
 
 /** Options of {@link hookOutputs}. */
@@ -43,18 +44,33 @@ export interface HookedOutputs {
  * hooks.get('dense_1'); // the dense layer's output for x
  * hooks.remove();
  * ```
+ *
+ * On a model graph (an ONNX model, a GraphModel) it is {@link hookGraphOutputs}: outputs are
+ * recorded by the returned `run(x)`, a graph having no persistent hooks.
  */
 export function hookOutputs(
   model: LayersModel,
   layers?: readonly LayerRef[],
+  options?: HookOutputsOptions,
+): HookedOutputs;
+export function hookOutputs(
+  model: ModelGraph,
+  layers?: readonly (string | number)[],
+  options?: HookOutputsOptions,
+): GraphHookedOutputs;
+export function hookOutputs(
+  model: LayersModel | ModelGraph,
+  layers?: readonly LayerRef[],
   { detach = hookOutputsDefaults.detach }: HookOutputsOptions = {},
-): HookedOutputs {
+): HookedOutputs | GraphHookedOutputs {
   if (typeof detach !== 'boolean') {
     throw new InterpError(
       'INVALID_OPTION',
       `invalid detach: ${String(detach)}; expected true or false`,
     );
   }
+  // Taps are fresh tensors the graph hands over, so `detach` has nothing to copy there.
+  if (isModelGraph(model)) return hookGraphOutputs(model, layers as (string | number)[]);
   const stored: (tf.Tensor | tf.Tensor[] | undefined)[] = [];
   const index = new Map<Layer, number>();
   const hooks = hookLayers(model, layers, (layer, _inputs, output) => {
@@ -74,7 +90,7 @@ export function hookOutputs(
     get stored() {
       return hooks.layers.map((_, i) => stored[slot(i)]);
     },
-    get(ref) {
+    get(ref: string | number | Layer) {
       const i =
         typeof ref === 'number'
           ? ref

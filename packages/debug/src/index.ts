@@ -27,6 +27,8 @@ export type {
   WeightStats,
 } from './check-weight-distribution.js';
 export { deadChart, deadChartDefaults } from './dead-chart.js';
+export type { GraphHookedOutputs } from './graph-hook-outputs.js';
+export { hookGraphOutputs } from './graph-hook-outputs.js';
 export { histChart, histChartDefaults } from './hist-chart.js';
 export type {
   Layer,
