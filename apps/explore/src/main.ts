@@ -1,8 +1,8 @@
-import { type GraphSource, setupBackend, toModelGraph } from '@interp/core';
+import { type GraphSource, type ModelGraph, setupBackend, toModelGraph } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type ExploreData, fetchServedData } from './explore-data.js';
 import type { Inputs } from './show-model.js';
-import { readUpload } from './upload.js';
+import { readUpload, type Upload } from './upload.js';
 
 const status = document.querySelector<HTMLElement>('#status')!;
 const out = document.querySelector<HTMLElement>('#out')!;
@@ -54,23 +54,68 @@ async function showServed(data: ExploreData): Promise<void> {
   await show.showModel(model, x, data.targets, data.vocab, out, title);
 }
 
+/** The uploaded model as a graph. */
+async function uploadedModel(model: Upload['model']): Promise<GraphSource> {
+  if (model.kind === 'layers') {
+    const tfl = await import('@tensorflow/tfjs-layers');
+    return tfl.loadLayersModel(tf.io.browserFiles([model.json, ...model.weights]));
+  }
+  const { loadOnnxModel } = await import('@interp/onnx');
+  return loadOnnxModel(new Uint8Array(await model.file.arrayBuffer()));
+}
+
+/** An uploaded CSV: a target-column menu, then predictions and permutation importance. */
+async function showUploadedTable(graph: ModelGraph, file: File): Promise<void> {
+  const [{ Table }, { splitTable, targetColumnPicker }, { showImportance }, show] =
+    await Promise.all([
+      import('@interp/tabular'),
+      import('./upload-table.js'),
+      import('./show-table.js'),
+      import('./show-model.js'),
+    ]);
+  const table = Table.fromCSV(await file.text());
+  const view = document.createElement('div');
+  out.append(view);
+  targetColumnPicker(table, out, async (target) => {
+    try {
+      const t = splitTable(table, target);
+      const n = t.targets.length;
+      const x = {
+        data: Float32Array.from(t.x, (v) => v ?? Number.NaN),
+        shape: [n, t.features.length],
+      };
+      const probs = await show.probabilities(graph, x);
+      view.replaceChildren();
+      const title = `${n} uploaded rows, target ${target}`;
+      await show.showPredictions(probs, probs.length / n, t.targets, t.vocab, view, title);
+      await showImportance(graph, t, t.targets, view);
+      say(`Showing ${title}.`);
+    } catch (e) {
+      say(`Could not use column ${target}: ${e instanceof Error ? e.message : String(e)}`, true);
+    }
+  });
+}
+
 async function showUpload(files: File[]): Promise<void> {
   say(`Reading ${files.length} files…`);
   try {
-    const { model, set } = await readUpload(files);
+    const { model, set, table } = await readUpload(files);
     const show = await import('./show-model.js');
     out.replaceChildren();
-    const title = `${set.images.length} uploaded images, ${set.vocab.length} classes`;
-    let m: GraphSource;
-    if (model.kind === 'layers') {
-      const tfl = await import('@tensorflow/tfjs-layers');
-      m = await tfl.loadLayersModel(tf.io.browserFiles([model.json, ...model.weights]));
-    } else {
-      const { loadOnnxModel } = await import('@interp/onnx');
-      m = await loadOnnxModel(new Uint8Array(await model.file.arrayBuffer()));
+    const graph = toModelGraph(await uploadedModel(model));
+    if (table) {
+      await showUploadedTable(graph, table);
+      return;
     }
-    const graph = toModelGraph(m);
-    await show.showModel(graph, show.imageInputs(set, graph), set.targets, set.vocab, out, title);
+    const title = `${set!.images.length} uploaded images, ${set!.vocab.length} classes`;
+    await show.showModel(
+      graph,
+      show.imageInputs(set!, graph),
+      set!.targets,
+      set!.vocab,
+      out,
+      title,
+    );
     say(`Showing ${title}.`);
   } catch (e) {
     say(`Could not read the files: ${e instanceof Error ? e.message : String(e)}`, true);

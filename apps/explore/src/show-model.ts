@@ -47,7 +47,7 @@ export function imageInputs(set: ImageSet, graph: ModelGraph): Inputs {
 }
 
 /** The model's class probabilities of `x`, in batches of 64 (logits go through softmax). */
-async function probabilities(graph: ModelGraph, x: Inputs): Promise<Float32Array> {
+export async function probabilities(graph: ModelGraph, x: Inputs): Promise<Float32Array> {
   const n = x.shape[0]!;
   const item = x.data.length / n;
   const rows: Float32Array[] = [];

@@ -4,7 +4,10 @@ import type { ImageSet } from './show-model.js';
 /** A model and labelled images picked or dropped by the user, read in the page only. */
 export interface Upload {
   model: { kind: 'layers'; json: File; weights: File[] } | { kind: 'onnx'; file: File };
-  set: ImageSet;
+  /** The images (absent when the upload is a table). */
+  set?: ImageSet;
+  /** A CSV table with a header row (when no images were given). */
+  table?: File;
 }
 
 /** Most images an upload reads (they all stay in this tab's memory). */
@@ -32,7 +35,8 @@ function vocabOf(labels: string[]): string[] {
 
 /**
  * Reads the user's files: model.json with its .bin weights or one .onnx, PNG images, and a
- * labels.csv naming each image's class (or images in class sub-folders when a folder was picked).
+ * labels.csv naming each image's class (or images in class sub-folders when a folder was picked);
+ * or, with no images, a CSV table (its target column is picked in the page).
  * Throws an Error saying what is missing.
  */
 export async function readUpload(files: File[]): Promise<Upload> {
@@ -47,10 +51,12 @@ export async function readUpload(files: File[]): Promise<Upload> {
         : undefined;
   if (!model) throw new Error('add one model: model.json with its .bin files, or one .onnx file');
   const pngs = by(/\.png$/i);
-  if (pngs.length === 0) throw new Error('add PNG images (and a labels.csv with file,label rows)');
+  const csv = by(/\.csv$/i)[0];
+  if (pngs.length === 0 && csv) return { model, table: csv };
+  if (pngs.length === 0)
+    throw new Error('add PNG images (and a labels.csv with file,label rows), or a CSV table');
   if (pngs.length > uploadMaxImages)
     throw new Error(`at most ${uploadMaxImages} images, got ${pngs.length}`);
-  const csv = by(/\.csv$/i)[0];
   const table = csv ? parseLabels(await csv.text()) : new Map<string, string>();
   const labels = pngs.map((f) => {
     const folder = (f.webkitRelativePath || '').split('/').slice(-2, -1)[0];

@@ -279,6 +279,48 @@ describe('the page as a static site', () => {
     },
   );
 
+  it('takes an uploaded model and CSV table: target column menu, permutation importance', async () => {
+    const { accuracy } = await writeTable(dir);
+    const { page, errors } = await open(staticSite.url);
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
+      .toMatch(/^Ready/);
+    await page
+      .locator('#files')
+      .setInputFiles([
+        join(dir, 'mlp', 'model.json'),
+        join(dir, 'mlp', 'weights.bin'),
+        join(dir, 'table.csv'),
+      ]);
+    const items = page.locator('#importance li');
+    await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(3);
+    const menu = page.locator('select#target-column');
+    expect(await menu.inputValue()).toBe('species');
+    expect(
+      await menu
+        .locator('option')
+        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+    ).toEqual(['x0', 'x1', 'x2', 'species']);
+    // The model ignores x2 (scores [x0 - x1, x1 - x0]): shuffling it changes no prediction.
+    const x2 = await page
+      .locator('#importance li[data-feature="x2"]')
+      .getAttribute('data-importance');
+    expect(Number(x2)).toBe(0);
+    expect(await page.locator('#importance p').textContent()).toContain(
+      `baseline ${accuracy.toFixed(4)}`,
+    );
+    expect(await page.locator('#status').textContent()).toBe(
+      'Showing 20 uploaded rows, target species.',
+    );
+    // A feature column as the target: not class ids, said in the status line.
+    await menu.selectOption('x2');
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
+      .toMatch(/^Could not use column x2: /);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('says what is missing when the upload has no model', async () => {
     const { page } = await open(staticSite.url);
     await expect
