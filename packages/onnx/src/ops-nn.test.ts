@@ -222,6 +222,24 @@ const cases: [string, Uint8Array, number[]][] = [
   ],
   ['GlobalAveragePool', singleOp('GlobalAveragePool', [2, 3, 5, 4]), [2, 3, 5, 4]],
   ['GlobalMaxPool', singleOp('GlobalMaxPool', [2, 3, 5, 4]), [2, 3, 5, 4]],
+  [
+    'Gemm transB 1, constant weights (kept transposed once), bias',
+    singleOp('Gemm', [3, 6], {
+      attrs: { transB: 1 },
+      initializers: [w('w', [4, 6], 41), w('b', [4], 42)],
+      extraInputs: ['w', 'b'],
+    }),
+    [3, 6],
+  ],
+  [
+    'Gemm transB 1, alpha 0.5, beta 2',
+    singleOp('Gemm', [2, 5], {
+      attrs: { transB: 1, alpha: f(0.5), beta: f(2) },
+      initializers: [w('w', [3, 5], 43), w('b', [3], 44)],
+      extraInputs: ['w', 'b'],
+    }),
+    [2, 5],
+  ],
   ['Softmax axis 1 (opset 11: flattens)', singleOp('Softmax', [2, 3, 4], { opset: 11 }), [2, 3, 4]],
   [
     'Softmax axis 1 (opset 13: one axis)',

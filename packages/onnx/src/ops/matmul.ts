@@ -5,11 +5,18 @@ import type { OpKernel } from './op-types.js';
 const gemm: OpKernel = (ctx) => {
   const a = ctx.node.attrs;
   const transposeA = a.int('transA', 0) === 1;
-  const transposeB = a.int('transB', 0) === 1;
+  let transposeB = a.int('transB', 0) === 1;
   const alpha = a.float('alpha', 1);
   const beta = a.float('beta', 1);
   const A = ctx.input(0) as tf.Tensor2D;
-  const B = ctx.input(1) as tf.Tensor2D;
+  let B = ctx.input(1) as tf.Tensor2D;
+  // tfjs-wasm multiplies by a transposed B about 7x slower than by a plain one (a 1280 x 1000
+  // classifier head: 2.9 ms vs 0.4 ms), so a constant B is transposed once and kept.
+  if (transposeB && ctx.isConstant(1)) {
+    const weights = B;
+    B = ctx.memo('b-transposed', () => tf.transpose(weights));
+    transposeB = false;
+  }
   const C = ctx.inputs[2] ? ctx.input(2) : undefined;
   // Not tf.fused.matMul: its bias is applied wrongly on WASM with transposeB (tfjs 4.22).
   if (alpha === 1) {
