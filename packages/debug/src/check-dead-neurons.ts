@@ -111,11 +111,15 @@ export async function checkDeadNeurons(
     });
   }
   tf.dispose([...runningMax.values()]);
-  const warnings = rows
+  return { layers: rows, items, warnings: deadNeuronWarnings(rows) };
+}
+
+/** One warning per layer with dead units. */
+export function deadNeuronWarnings(rows: readonly LayerDeadNeurons[]): string[] {
+  return rows
     .filter((r) => r.deadUnits.length > 0)
     .map(
       (r) =>
         `${r.layer}: ${r.deadUnits.length} of ${r.units} units (${(100 * r.deadFraction).toFixed(1)}%) never activate${r.deadFraction === 1 ? ': the layer is dead' : ''}; try a lower learning rate, LeakyReLU, or another initialization`,
     );
-  return { layers: rows, items, warnings };
 }

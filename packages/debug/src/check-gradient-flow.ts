@@ -112,28 +112,54 @@ export async function checkGradientFlow(
   }
   if (batches === 0)
     throw new InterpError('EMPTY_INPUT', 'checkGradientFlow: the data loader yielded no batches');
-  const rows: LayerGradientFlow[] = layers.map((l, i) => {
-    const s = sums[i]!;
-    const gradNorm = s.norm / batches;
-    const meanAbsGrad = s.meanAbs / batches;
-    const status: LayerGradientFlow['status'] =
-      s.bad > 0 || !Number.isFinite(gradNorm)
-        ? 'non-finite'
-        : meanAbsGrad < vanishingThreshold
-          ? 'vanishing'
-          : gradNorm > explodingThreshold
-            ? 'exploding'
-            : 'ok';
-    return {
-      layer: l.name,
-      type: l.getClassName(),
-      params: params[i]!,
-      gradNorm,
-      meanAbsGrad,
-      maxAbsGrad: s.maxAbs,
-      status,
-    };
-  });
+  const rows = layers.map((l, i) =>
+    flowRow({ layer: l.name, type: l.getClassName(), params: params[i]! }, sums[i]!, batches, {
+      vanishingThreshold,
+      explodingThreshold,
+    }),
+  );
+  return gradientFlowReport(rows, batches, { vanishingThreshold, explodingThreshold });
+}
+
+/** Gradient sums over batches: norm and mean |grad| summed, max |grad|, non-finite count. */
+export interface GradientSums {
+  norm: number;
+  meanAbs: number;
+  maxAbs: number;
+  bad: number;
+}
+
+interface FlowThresholds {
+  vanishingThreshold: number;
+  explodingThreshold: number;
+}
+
+/** One row of the report from sums over `batches` batches, with its status. */
+export function flowRow(
+  id: Pick<LayerGradientFlow, 'layer' | 'type' | 'params'>,
+  s: GradientSums,
+  batches: number,
+  { vanishingThreshold, explodingThreshold }: FlowThresholds,
+): LayerGradientFlow {
+  const gradNorm = s.norm / batches;
+  const meanAbsGrad = s.meanAbs / batches;
+  const status: LayerGradientFlow['status'] =
+    s.bad > 0 || !Number.isFinite(gradNorm)
+      ? 'non-finite'
+      : meanAbsGrad < vanishingThreshold
+        ? 'vanishing'
+        : gradNorm > explodingThreshold
+          ? 'exploding'
+          : 'ok';
+  return { ...id, gradNorm, meanAbsGrad, maxAbsGrad: s.maxAbs, status };
+}
+
+/** The report: rows, the names by status, and the warnings. */
+export function gradientFlowReport(
+  rows: LayerGradientFlow[],
+  batches: number,
+  { vanishingThreshold, explodingThreshold }: FlowThresholds,
+): GradientFlowReport {
   const named = (st: LayerGradientFlow['status']) =>
     rows.filter((r) => r.status === st).map((r) => r.layer);
   const vanishing = named('vanishing');

@@ -83,6 +83,11 @@ export async function checkLayerOutputs(
     nanCount: data[7 * i + 4]!,
     infCount: data[7 * i + 5]!,
   }));
+  return { layers: rows, warnings: layerOutputWarnings(rows) };
+}
+
+/** Warnings for non-finite and constant layer outputs. */
+export function layerOutputWarnings(rows: readonly LayerOutputStats[]): string[] {
   const warnings: string[] = [];
   for (const r of rows) {
     if (r.nanCount > 0 || r.infCount > 0) {
@@ -93,11 +98,11 @@ export async function checkLayerOutputs(
       );
     }
   }
-  return { layers: rows, warnings };
+  return warnings;
 }
 
 /** `[mean, std, min, max, nanCount, infCount, finiteCount]` over the finite values of `t`. */
-function outputStats(t: tf.Tensor): tf.Tensor1D {
+export function outputStats(t: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => {
     const flat = tf.reshape(t.dtype === 'float32' ? t : tf.cast(t, 'float32'), [-1]);
     const finite = tf.isFinite(flat);

@@ -61,31 +61,47 @@ export async function checkWeightDistribution(
   for (const layer of leafLayers(learn.layersModel!)) {
     for (const w of layer.weights) {
       const values = (await w.read().data()) as Float32Array;
-      const s = describeValues(values, bins);
       // originalName: tfjs suffixes `name` (`dense/kernel_4`) when layer names repeat.
-      const name = w.originalName;
-      weights.push({ layer: layer.name, name, shape: w.shape.map((d) => d ?? 0), ...s });
-      const kernel = !NOT_KERNEL.test(name);
-      if (s.nonFiniteCount > 0) {
-        warnings.push(
-          `${name}: ${s.nonFiniteCount} NaN or infinite values; training diverged or the weights were loaded wrong`,
-        );
-      } else if (kernel && s.count > 0 && s.zeroFraction === 1) {
-        warnings.push(
-          `${name} is all zero: the layer passes no signal and gets no gradient upstream; re-initialize it`,
-        );
-      } else if (kernel && s.count > 1 && s.min === s.max) {
-        warnings.push(
-          `${name} is constant (${s.min}): every unit computes the same thing; use a random initializer`,
-        );
-      } else if (Math.max(Math.abs(s.min), Math.abs(s.max)) > hugeThreshold) {
-        warnings.push(
-          `${name} has huge values (|w| up to ${Math.max(Math.abs(s.min), Math.abs(s.max)).toPrecision(3)} > ${hugeThreshold}); use weight decay or a lower learning rate`,
-        );
-      }
+      const shape = w.shape.map((d) => d ?? 0);
+      addWeight({ layer: layer.name, name: w.originalName, shape }, values, bins, hugeThreshold, {
+        weights,
+        warnings,
+      });
     }
   }
   return { weights, warnings };
+}
+
+/** Appends one weight's statistics to `report`, and its warning if any. */
+export function addWeight(
+  id: { layer: string; name: string; shape: number[] },
+  values: Float32Array,
+  bins: number,
+  hugeThreshold: number,
+  report: WeightDistributionReport,
+): void {
+  const { name } = id;
+  const { warnings } = report;
+  const s = describeValues(values, bins);
+  report.weights.push({ ...id, ...s });
+  const kernel = !NOT_KERNEL.test(name);
+  if (s.nonFiniteCount > 0) {
+    warnings.push(
+      `${name}: ${s.nonFiniteCount} NaN or infinite values; training diverged or the weights were loaded wrong`,
+    );
+  } else if (kernel && s.count > 0 && s.zeroFraction === 1) {
+    warnings.push(
+      `${name} is all zero: the layer passes no signal and gets no gradient upstream; re-initialize it`,
+    );
+  } else if (kernel && s.count > 1 && s.min === s.max) {
+    warnings.push(
+      `${name} is constant (${s.min}): every unit computes the same thing; use a random initializer`,
+    );
+  } else if (Math.max(Math.abs(s.min), Math.abs(s.max)) > hugeThreshold) {
+    warnings.push(
+      `${name} has huge values (|w| up to ${Math.max(Math.abs(s.min), Math.abs(s.max)).toPrecision(3)} > ${hugeThreshold}); use weight decay or a lower learning rate`,
+    );
+  }
 }
 
 function describeValues(values: Float32Array, bins: number) {
