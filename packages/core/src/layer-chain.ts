@@ -7,6 +7,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type AvgPoolAttrs, avgPoolInputGrad } from './gradients/avg-pool-grad.js';
 import { conv2dBackpropInputWasm } from './kernels/conv2d-backprop-input-wasm.js';
 import { MAX_POOL_RELU_GRAD, maxPoolReluGradWasm } from './kernels/max-pool-grad-wasm.js';
+import { planMoreSteps } from './layer-steps.js';
 import {
   type ContainerLike,
   isContainer,
@@ -16,10 +17,10 @@ import {
 } from './layers-internals.js';
 
 /** Activations whose derivative the backward pass computes from the layer's output alone. */
-type ChainActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+export type ChainActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'softmax';
 
 /** One layer of the chain. */
-interface ChainStep {
+export interface ChainStep {
   /** The layer's output, activation included, in inference mode. */
   forward(x: tf.Tensor): tf.Tensor;
   /** Applied last in `forward`; its derivative comes first in the backward pass. */
@@ -80,14 +81,16 @@ export function planLayerChain(model: LayersModel): LayerChain | undefined {
   return { steps };
 }
 
-function activationOf(layer: LayerLike): ChainActivation | undefined {
+export function activationOf(layer: LayerLike): ChainActivation | undefined {
   const a = layer.activation as { getClassName(): string } | undefined | null;
   if (a === undefined || a === null) return 'linear';
   const name = a.getClassName();
-  return (['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const).find((n) => n === name);
+  return (['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax'] as const).find(
+    (n) => n === name,
+  );
 }
 
-function pair(v: unknown): [number, number] | undefined {
+export function pair(v: unknown): [number, number] | undefined {
   const a = typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(a) || a.length !== 2 || !a.every((d) => Number.isInteger(d) && d > 0)) {
     return undefined;
@@ -95,16 +98,17 @@ function pair(v: unknown): [number, number] | undefined {
   return a as [number, number];
 }
 
-function channelsLast(layer: LayerLike): boolean {
+export function channelsLast(layer: LayerLike): boolean {
   return layer.dataFormat === undefined || layer.dataFormat === 'channelsLast';
 }
 
-const call = (layer: LayerLike) => (x: tf.Tensor) => layer.call(x, { ...INFERENCE }) as tf.Tensor;
+export const call = (layer: LayerLike) => (x: tf.Tensor) =>
+  layer.call(x, { ...INFERENCE }) as tf.Tensor;
 const passThrough = (dz: tf.Tensor) => dz;
 const reshapeBack = (dz: tf.Tensor, x: tf.Tensor) => tf.reshape(dz, x.shape);
 
 /** A step for `layer`; null for a layer that is the identity at inference; undefined if unsupported. */
-function planStep(layer: LayerLike): ChainStep | null | undefined {
+export function planStep(layer: LayerLike): ChainStep | null | undefined {
   switch (layer.getClassName()) {
     case 'InputLayer':
     case 'Dropout':
@@ -136,13 +140,13 @@ function planStep(layer: LayerLike): ChainStep | null | undefined {
     case 'ReLU':
       return layer.maxValue === undefined || layer.maxValue === null
         ? { forward: call(layer), activation: 'relu', backward: passThrough }
-        : undefined;
+        : planMoreSteps(layer);
     case 'Softmax':
       return softmaxLayerStep(layer);
     case 'BatchNormalization':
       return batchNormStep(layer);
     default:
-      return undefined;
+      return planMoreSteps(layer);
   }
 }
 
@@ -311,12 +315,19 @@ function batchNormStep(layer: LayerLike): ChainStep | undefined {
 }
 
 /** d(activation)/d(input) applied to `dy`, from the activation's output `y`, as tfjs's gradients. */
-function activationBackward(activation: ChainActivation, dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+export function activationBackward(
+  activation: ChainActivation,
+  dy: tf.Tensor,
+  y: tf.Tensor,
+): tf.Tensor {
   switch (activation) {
     case 'linear':
       return dy;
     case 'relu':
       return tf.mul(dy, tf.step(y));
+    case 'relu6':
+      // tfjs's relu6 is minimum(6, relu(x)): its gradient passes where 0 < x < 6, i.e. 0 < y < 6.
+      return tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32'));
     case 'sigmoid':
       return tf.mul(dy, tf.mul(y, tf.sub(tf.scalar(1), y)));
     case 'tanh':

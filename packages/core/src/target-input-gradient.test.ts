@@ -127,18 +127,21 @@ describe('targetInputGradient', () => {
     model.dispose();
   });
 
-  it('uses tf.grad for a branching functional model', async () => {
+  it('walks a branching functional model tape-free; a layer it does not know sends it to tf.grad', async () => {
     const input = tfl.input({ shape: [4] });
     const a = tfl.layers.dense({ units: 3, ...init() }).apply(input) as tfl.SymbolicTensor;
     const b = tfl.layers
       .dense({ units: 3, activation: 'relu', ...init() })
       .apply(input) as tfl.SymbolicTensor;
     const sum = tfl.layers.add().apply([a, b]) as tfl.SymbolicTensor;
-    const model = tfl.model({ inputs: input, outputs: sum });
+    const product = tfl.layers.multiply().apply([a, b]) as tfl.SymbolicTensor;
+    const added = tfl.model({ inputs: input, outputs: sum });
+    const multiplied = tfl.model({ inputs: input, outputs: product });
     const x = randomInput([3, 4], 13);
-    await expectMatchesTape(model, x, [0, 1, 2], 'tape');
+    await expectMatchesTape(added, x, [0, 1, 2], 'layers');
+    await expectMatchesTape(multiplied, x, [0, 1, 2], 'tape');
     tf.dispose(x);
-    model.dispose();
+    added.dispose();
   });
 
   it('leaks no tensors and no wasm buffers, on either path and when it throws', async () => {

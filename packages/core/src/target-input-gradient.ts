@@ -3,6 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { InterpError } from './errors.js';
 import { withoutFilterGradients } from './kernels/skip-filter-gradients.js';
 import { planLayerChain, runLayerChain, UnsupportedAtRuntime } from './layer-chain.js';
+import { planLayerDag, runLayerDag } from './layer-dag.js';
 import { layersModelOf } from './layers-internals.js';
 import { type GraphSource, toModelGraph } from './model-graph/to-model-graph.js';
 import { describe, keyword } from './validate.js';
@@ -26,8 +27,8 @@ export interface TargetInputGradientOptions {
   /** One weight per item for its target score (class-index targets only); default 1 each. */
   weights?: ArrayLike<number>;
   /**
-   * `'auto'`: one forward pass and a hand-written backward pass when the model is a chain of
-   * supported tfjs-layers layers, tf.grad otherwise; `'tape'`: always tf.grad.
+   * `'auto'`: one forward pass and a hand-written backward pass when the model is made of
+   * supported tfjs-layers layers (a chain or a graph), tf.grad otherwise; `'tape'`: always tf.grad.
    */
   method?: InputGradientMethod;
 }
@@ -52,10 +53,11 @@ export interface TargetInputGradient {
  * same forward pass: what saliency maps, gradient x input and Integrated Gradients need. Rows are
  * independent (inference mode), so one call serves a whole batch.
  *
- * For a tfjs-layers model that is a chain of Conv2D (any stride, padding or dilation; linear,
- * ReLU, sigmoid, tanh or softmax activation), MaxPooling2D, AveragePooling2D, global pooling,
- * Flatten, Reshape, Dense, Dropout, ReLU/Activation/Softmax, BatchNormalization and InputLayer
- * layers, it runs the forward pass once (fused conv + bias + ReLU, as `predict` does) and a
+ * For a tfjs-layers model (a chain, or a graph with fan-out, residual Add and Concatenate, as
+ * MobileNetV2, InceptionV3 and ResNets) of Conv2D (any stride, padding or dilation; linear, ReLU,
+ * ReLU6, sigmoid, tanh or softmax activation), DepthwiseConv2D, ZeroPadding2D, MaxPooling2D,
+ * AveragePooling2D, global pooling, Flatten, Reshape, Dense, Dropout, ReLU (also capped, as
+ * ReLU6)/Activation/Softmax, BatchNormalization and InputLayer layers, it runs the forward pass once (fused conv + bias + ReLU, as `predict` does) and a
  * hand-written backward pass with the same kernels tf.grad uses, without the gradient tape. Any
  * other model or layer goes through tf.grad. Both give the same numbers up to float rounding.
  *
@@ -78,10 +80,10 @@ export function targetInputGradient(
   checkInput(x, layersModel, where);
   const seed = seedFor(target, options.weights, x.shape[0]!, where);
   if (method === 'auto' && layersModel !== undefined && !insideGradient()) {
-    const chain = planLayerChain(layersModel);
-    if (chain !== undefined) {
+    const run = tapeFreeRun(layersModel);
+    if (run !== undefined) {
       try {
-        const result = tf.tidy(() => runLayerChain(chain, x, seed));
+        const result = tf.tidy(() => run(x, seed));
         return { ...ownedBy(result, x, target), method: 'layers' };
       } catch (e) {
         if (!(e instanceof UnsupportedAtRuntime)) throw e;
@@ -114,6 +116,19 @@ export function targetInputGradient(
     throw invalid;
   }
   return { gradient, outputs: outputs!, method: 'tape' };
+}
+
+type TapeFreeRun = (
+  x: tf.Tensor,
+  seed: (outputs: tf.Tensor) => tf.Tensor,
+) => { outputs: tf.Tensor; gradient: tf.Tensor };
+
+/** The hand-written forward and backward pass: a chain's when it is one, else the graph walk's. */
+function tapeFreeRun(model: LayersModel): TapeFreeRun | undefined {
+  const chain = planLayerChain(model);
+  if (chain !== undefined) return (x, seed) => runLayerChain(chain, x, seed);
+  const dag = planLayerDag(model);
+  return dag && ((x, seed) => runLayerDag(dag, x, seed));
 }
 
 /** Gradient and outputs that never alias the caller's x or target tensor. */

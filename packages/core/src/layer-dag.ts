@@ -1,0 +1,196 @@
+// The tape-free input gradient for tfjs-layers models that are not a chain (residual Add,
+// Concatenate, fan-out: MobileNetV2, InceptionV3, ResNets): the layers in topological order, run
+// forward once, then backward in reverse order, summing the gradients of a tensor that feeds
+// several layers. Each layer's backward pass is layer-chain.ts's. Internal to @interp/core.
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import {
+  activationBackward,
+  type ChainActivation,
+  planStep,
+  UnsupportedAtRuntime,
+} from './layer-chain.js';
+import {
+  type ContainerLike,
+  isContainer,
+  type LayerLike,
+  type SymbolicTensorLike,
+} from './layers-internals.js';
+
+/** One layer call: reads the tensors in `inputs` slots, writes the `output` slot. */
+interface DagNode {
+  forward(xs: tf.Tensor[]): tf.Tensor;
+  activation: ChainActivation;
+  /** Gradients w.r.t. each input given the gradient w.r.t. the pre-activation output. */
+  backward(dz: tf.Tensor, xs: tf.Tensor[], y: tf.Tensor): tf.Tensor[];
+  inputs: number[];
+  output: number;
+}
+
+/** A model as layer calls in topological order over numbered tensor slots (slot 0: the input). */
+export interface LayerDag {
+  nodes: DagNode[];
+  slots: number;
+  output: number;
+}
+
+/** Where a (possibly nested) model's symbolic tensors live: its input's slot and those seen. */
+interface Scope {
+  input: number;
+  inputId: number;
+  seen: Map<number, number>;
+}
+
+class Unsupported extends Error {}
+
+/**
+ * The model's layer calls in topological order, or undefined when a layer (or the wiring: several
+ * inputs or outputs, multi-output layers) has no hand-written backward pass; the caller then
+ * uses tf.grad. Nested single-input models are inlined.
+ */
+export function planLayerDag(model: LayersModel): LayerDag | undefined {
+  const nodes: DagNode[] = [];
+  let slots = 1;
+  const visit = (container: ContainerLike, scope: Scope): number => {
+    if (container.inputs?.length !== 1 || container.outputs?.length !== 1) throw new Unsupported();
+    const walk = (t: SymbolicTensorLike): number => {
+      if (t.id === scope.inputId) return scope.input;
+      const known = scope.seen.get(t.id);
+      if (known !== undefined) return known;
+      const layer = t.sourceLayer;
+      if (!layer || !t.inputs?.length || (t.outputTensorIndex ?? 0) !== 0) throw new Unsupported();
+      const inputs = t.inputs.map(walk);
+      let slot: number;
+      if (isContainer(layer)) {
+        if (inputs.length !== 1) throw new Unsupported();
+        slot = visit(layer, { input: inputs[0]!, inputId: layer.inputs[0]!.id, seen: new Map() });
+      } else {
+        const node = planNode(layer, inputs.length);
+        if (node === null) {
+          if (inputs.length !== 1) throw new Unsupported();
+          slot = inputs[0]!;
+        } else {
+          slot = slots++;
+          nodes.push({ ...node, inputs, output: slot });
+        }
+      }
+      scope.seen.set(t.id, slot);
+      return slot;
+    };
+    return walk(container.outputs[0]!);
+  };
+  try {
+    const container = model as unknown as ContainerLike;
+    const output = visit(container, {
+      input: 0,
+      inputId: container.inputs?.[0]?.id ?? -1,
+      seen: new Map(),
+    });
+    return { nodes, slots, output };
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined;
+    throw e;
+  }
+}
+
+type NodeStep = Omit<DagNode, 'inputs' | 'output'>;
+
+/** The step of one layer call with `arity` inputs; null for an identity; throws if unsupported. */
+function planNode(layer: LayerLike, arity: number): NodeStep | null {
+  const name = layer.getClassName();
+  if (name === 'Add' || name === 'Concatenate') return mergeStep(layer, name);
+  if (arity !== 1) throw new Unsupported();
+  const step = planStep(layer);
+  if (step === undefined) throw new Unsupported();
+  if (step === null) return null;
+  return {
+    forward: ([x]) => step.forward(x!),
+    activation: step.activation,
+    backward: (dz, [x], y) => [step.backward(dz, x!, y)],
+  };
+}
+
+const INFERENCE = { training: false } as const;
+
+function mergeStep(layer: LayerLike, name: 'Add' | 'Concatenate'): NodeStep {
+  const forward = (xs: tf.Tensor[]) => layer.call(xs, { ...INFERENCE }) as tf.Tensor;
+  if (name === 'Add') {
+    return {
+      forward: (xs) => {
+        // Add broadcasts inputs of different shapes; their gradients would need sums: not here.
+        if (!xs.every((x) => sameShape(x.shape, xs[0]!.shape))) throw new UnsupportedAtRuntime();
+        return forward(xs);
+      },
+      activation: 'linear',
+      backward: (dz, xs) => xs.map(() => dz),
+    };
+  }
+  const axis = layer.axis;
+  if (typeof axis !== 'number') throw new Unsupported();
+  return {
+    forward: (xs) => {
+      if (!xs.every((x) => x.rank === xs[0]!.rank)) throw new UnsupportedAtRuntime();
+      return forward(xs);
+    },
+    activation: 'linear',
+    backward: (dz, xs) => {
+      const at = axis < 0 ? axis + dz.rank : axis;
+      return tf.split(
+        dz,
+        xs.map((x) => x.shape[at]!),
+        at,
+      );
+    },
+  };
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * Runs the layer calls forward on `x`, then backward from `seed(outputs)`. Call inside tf.tidy;
+ * returns the outputs and the input gradient. Throws {@link UnsupportedAtRuntime} when a layer
+ * cannot handle the shapes it meets.
+ */
+export function runLayerDag(
+  dag: LayerDag,
+  x: tf.Tensor,
+  seed: (outputs: tf.Tensor) => tf.Tensor,
+): { outputs: tf.Tensor; gradient: tf.Tensor } {
+  const values: (tf.Tensor | undefined)[] = new Array(dag.slots);
+  values[0] = x;
+  for (const node of dag.nodes) {
+    values[node.output] = node.forward(node.inputs.map((i) => values[i]!));
+  }
+  const outputs = values[dag.output]!;
+  const grads: (tf.Tensor | undefined)[] = new Array(dag.slots);
+  grads[dag.output] = seed(outputs);
+  // Frees a tensor early unless another slot still holds it (Add hands one dz to every input).
+  const release = (t: tf.Tensor | undefined) => {
+    if (t && t !== x && t !== outputs && !grads.includes(t) && !values.includes(t)) t.dispose();
+  };
+  for (let n = dag.nodes.length - 1; n >= 0; n--) {
+    const node = dag.nodes[n]!;
+    const g = grads[node.output];
+    const y = values[node.output]!;
+    grads[node.output] = undefined;
+    values[node.output] = undefined;
+    if (g !== undefined) {
+      const xs = node.inputs.map((i) => values[i]!);
+      const dz = activationBackward(node.activation, g, y);
+      if (dz !== g) release(g);
+      const dxs = node.backward(dz, xs, y);
+      const spent: (tf.Tensor | undefined)[] = [dz];
+      node.inputs.forEach((slot, k) => {
+        const old = grads[slot];
+        grads[slot] = old === undefined ? dxs[k]! : tf.add(old, dxs[k]!);
+        if (old !== undefined) spent.push(old, dxs[k]);
+      });
+      for (const t of spent) release(t);
+    }
+    release(y);
+  }
+  const gradient = grads[0] ?? tf.zerosLike(x);
+  return { outputs, gradient };
+}

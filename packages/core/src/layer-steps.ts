@@ -1,0 +1,89 @@
+// More one-input steps of the tape-free input gradient (see layer-chain.ts): the layers MobileNet-
+// style models add to plain CNNs. Each backward pass is the input half of tfjs's own gradient of
+// what the layer's `call` runs, so the numbers equal tf.grad's. Internal to @interp/core.
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  activationOf,
+  type ChainStep,
+  call,
+  channelsLast,
+  pair,
+  UnsupportedAtRuntime,
+} from './layer-chain.js';
+import type { LayerLike, VariableLike } from './layers-internals.js';
+
+/** A step for `layer` among the layers handled here; undefined if unsupported. */
+export function planMoreSteps(layer: LayerLike): ChainStep | undefined {
+  switch (layer.getClassName()) {
+    case 'DepthwiseConv2D':
+      return depthwiseStep(layer);
+    case 'ZeroPadding2D':
+      return zeroPaddingStep(layer);
+    case 'ReLU':
+      return cappedReluStep(layer);
+    default:
+      return undefined;
+  }
+}
+
+function depthwiseStep(layer: LayerLike): ChainStep | undefined {
+  const activation = activationOf(layer);
+  const strides = pair(layer.strides);
+  const kernel = layer.depthwiseKernel as VariableLike | undefined | null;
+  const padding = layer.padding;
+  // tfjs-layers' DepthwiseConv2D.call passes no dilations (its dilationRate is ignored).
+  if (
+    activation === undefined ||
+    strides === undefined ||
+    (padding !== 'valid' && padding !== 'same') ||
+    !channelsLast(layer) ||
+    !kernel
+  ) {
+    return undefined;
+  }
+  return {
+    forward: call(layer),
+    activation,
+    backward: (dz, x) =>
+      tf
+        .engine()
+        .runKernel(
+          'DepthwiseConv2dNativeBackpropInput',
+          { dy: dz, filter: kernel.read() },
+          { strides, pad: padding, dilations: [1, 1], inputShape: x.shape },
+        ) as tf.Tensor,
+  };
+}
+
+function zeroPaddingStep(layer: LayerLike): ChainStep | undefined {
+  const p = layer.padding as unknown;
+  const ok =
+    Array.isArray(p) &&
+    p.length === 2 &&
+    p.every((a) => Array.isArray(a) && a.length === 2 && a.every((d) => Number.isInteger(d)));
+  if (!ok || !channelsLast(layer)) return undefined;
+  const [[top], [left]] = p as [[number, number], [number, number]];
+  return {
+    forward: (x) => {
+      if (x.rank !== 4) throw new UnsupportedAtRuntime();
+      return call(layer)(x);
+    },
+    activation: 'linear',
+    // tf.pad's gradient: the slice of dy where x was.
+    backward: (dz, x) => tf.slice(dz, [0, top, left, 0], x.shape),
+  };
+}
+
+/** ReLU with a `maxValue` (Keras' ReLU(6.0)): tfjs runs clipByValue(relu(x), 0, max). */
+function cappedReluStep(layer: LayerLike): ChainStep | undefined {
+  const max = layer.maxValue;
+  if (typeof max !== 'number' || !(max > 0)) return undefined;
+  return {
+    forward: call(layer),
+    activation: 'linear',
+    // Relu's gradient passes where x > 0, ClipByValue's where relu(x) <= max: 0 < x <= max,
+    // which the output alone cannot tell from x > max.
+    backward: (dz, x) =>
+      tf.mul(dz, tf.cast(tf.logicalAnd(tf.greater(x, 0), tf.lessEqual(x, max)), 'float32')),
+  };
+}
