@@ -8,9 +8,12 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import MarkdownIt from 'markdown-it';
 import { build } from 'vite';
-import { API_PACKAGES, MNIST_ASSET_DIGITS, PAGES } from './pages.mjs';
+import { BACKEND_FREE_EXAMPLES, MNIST_ASSET_DIGITS, PAGES } from './pages.mjs';
+import { convertApi, writeApi } from './site-api.mjs';
+import { createCodeBlocks, createMarkdown } from './site-markdown.mjs';
+import { guideDocs, searchIndexJson } from './site-search-index.mjs';
+import { template } from './site-template.mjs';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = resolve(appDir, '../..');
@@ -22,6 +25,10 @@ const distDir = join(appDir, 'dist', 'site');
 const require = createRequire(import.meta.url);
 const withApi = !process.argv.includes('--no-api');
 
+/** The placeholder of an example's output until it draws (main.ts removes it). */
+const LOADING =
+  '<div class="example-loading" role="status"><div class="skeleton" aria-hidden="true"></div><div class="skeleton short" aria-hidden="true"></div><span>Loading…</span></div>';
+
 const t0 = performance.now();
 rmSync(siteDir, { recursive: true, force: true });
 mkdirSync(join(publicDir, 'wasm'), { recursive: true });
@@ -30,6 +37,8 @@ mkdirSync(join(publicDir, 'data'), { recursive: true });
 copyWasm();
 await writeMnistAsset();
 await writeFavicon();
+const api = withApi ? await convertApi({ repoDir, workDir: siteDir }) : undefined;
+const codeBlock = await createCodeBlocks();
 const inputs = writePages();
 await build({
   configFile: false,
@@ -44,10 +53,20 @@ await build({
     // tfjs is large; the examples load it once and it is cached across pages.
     chunkSizeWarningLimit: 4096,
     // Keep function names: core names a metric by its function's name (learn.recorder's keys).
-    rolldownOptions: { input: inputs, output: { keepNames: true } },
+    // tfjs chunks are named tfjs-*: the tests check pages without a model never fetch one.
+    rolldownOptions: {
+      input: inputs,
+      output: {
+        keepNames: true,
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.some((id) => id.includes('@tensorflow'))
+            ? 'assets/tfjs-[hash].js'
+            : 'assets/[name]-[hash].js',
+      },
+    },
   },
 });
-if (withApi) await writeApiReference();
+if (api) await writeApi(api, distDir);
 console.log(
   `docs site: ${PAGES.length} pages${withApi ? ' + API reference' : ''} in ${relative(distDir)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
 );
@@ -110,22 +129,6 @@ async function writeFavicon() {
   writeFileSync(join(publicDir, 'favicon.ico'), ico);
 }
 
-function escapeHtml(s) {
-  return s
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
-}
-
-function slugify(text) {
-  return text
-    .toLowerCase()
-    .replace(/<[^>]*>/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}
-
 /**
  * `::: example NAME` on a line of its own becomes the live example NAME: its source (the file
  * src/examples/NAME.ts, so the code shown is the code that runs) and an output area. A second
@@ -145,133 +148,33 @@ function markExamples(md, page) {
 function expandExamples(html) {
   return html.replace(/<!--interp-example:([a-z0-9-]+):(load|button)-->/g, (_, name, mode) => {
     const source = readFileSync(join(appDir, 'src', 'examples', `${name}.ts`), 'utf8').trimEnd();
+    const attrs = [
+      mode === 'button' ? ' data-run="button"' : '',
+      BACKEND_FREE_EXAMPLES.includes(name) ? ' data-backend="none"' : '',
+    ].join('');
     return [
-      `<section class="example" data-example="${name}"${mode === 'button' ? ' data-run="button"' : ''} aria-label="Live example: ${name}">`,
-      `<details class="example-source"><summary>Source: <code>${name}.ts</code></summary><pre><code class="language-ts">${escapeHtml(source)}</code></pre></details>`,
-      '<div class="example-output" aria-live="polite"></div>',
+      `<section class="example" data-example="${name}"${attrs} aria-label="Live example: ${name}">`,
+      `<details class="example-source"><summary>Source: <code>${name}.ts</code></summary>${codeBlock(source, 'ts')}</details>`,
+      // The placeholder shows until the example draws (main.ts removes it).
+      `<div class="example-output" aria-live="polite">${mode === 'load' ? LOADING : ''}</div>`,
       '</section>',
     ].join('\n');
   });
 }
 
 function writePages() {
-  const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
-  // Headings get ids (linkable sections); links to other pages' .md go to their .html.
-  md.core.ruler.push('heading_ids', (state) => {
-    const tokens = state.tokens;
-    for (let i = 0; i < tokens.length; i++) {
-      if (tokens[i].type === 'heading_open' && tokens[i].tag !== 'h1') {
-        tokens[i].attrSet('id', slugify(tokens[i + 1].content));
-      }
-      if (tokens[i].type === 'inline') {
-        for (const t of tokens[i].children ?? []) {
-          if (t.type === 'link_open') {
-            const href = t.attrGet('href');
-            if (href && /^\.\/[a-z0-9-]+\.md(#.*)?$/.test(href)) {
-              t.attrSet('href', href.replace(/\.md/, '.html'));
-            }
-          }
-        }
-      }
-    }
-  });
+  const md = createMarkdown({ codeBlock, symbols: api?.symbols ?? new Map() });
   const inputs = {};
+  const docs = [...(api?.docs ?? [])];
   for (const page of PAGES) {
     const file = join(docsDir, `${page.slug}.md`);
     if (!existsSync(file)) throw new Error(`missing docs/${page.slug}.md`);
     const body = expandExamples(md.render(markExamples(readFileSync(file, 'utf8'), page.slug)));
-    const html = template(page, body);
+    docs.push(...guideDocs(page, body));
     const out = join(siteDir, `${page.slug}.html`);
-    writeFileSync(out, html);
+    writeFileSync(out, template(page, body, { withApi }));
     inputs[page.slug] = out;
   }
+  writeFileSync(join(publicDir, 'search-index.json'), searchIndexJson(docs));
   return inputs;
-}
-
-function template(page, body) {
-  const nav = PAGES.map(
-    (p) =>
-      `<li><a href="./${p.slug}.html"${p.slug === page.slug ? ' aria-current="page"' : ''}>${escapeHtml(p.title)}</a></li>`,
-  ).join('\n');
-  const api = withApi ? '<li><a href="./api/index.html">API reference</a></li>' : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)} · interp</title>
-<link rel="icon" href="./favicon.ico">
-<link rel="stylesheet" href="../../src/style.css">
-</head>
-<body>
-<a class="skip" href="#content">Skip to content</a>
-<header class="site-header">
-<a class="brand" href="./index.html">interp</a>
-<span class="tagline">understand trained TensorFlow.js models</span>
-<span id="backend-badge" class="badge" role="status" aria-live="polite"></span>
-</header>
-<div class="layout">
-<nav aria-label="Pages"><ul>
-${nav}
-${api}
-</ul></nav>
-<main id="content" tabindex="-1">
-${body}
-</main>
-</div>
-<script type="module" src="../../src/main.ts"></script>
-</body>
-</html>
-`;
-}
-
-/**
- * TypeDoc over each package's public entry. Each entry is a one-line module re-exporting the
- * package by name, resolved to its sources through the 'source' export condition, so the
- * reference carries the package names and the TSDoc of the sources.
- */
-async function writeApiReference() {
-  const td = await import('typedoc');
-  const entryDir = join(siteDir, 'api-entries');
-  mkdirSync(entryDir, { recursive: true });
-  const entries = API_PACKAGES.map((name) => {
-    const pkg = JSON.parse(readFileSync(join(repoDir, 'packages', name, 'package.json'), 'utf8'));
-    const file = join(entryDir, `${name}.ts`);
-    writeFileSync(
-      file,
-      `/**\n * ${pkg.description}\n *\n * Install: \`npm install ${pkg.name}\`\n *\n * @module ${pkg.name}\n */\nexport * from '${pkg.name}';\n`,
-    );
-    return file;
-  });
-  const tsconfig = join(entryDir, 'tsconfig.json');
-  writeFileSync(
-    tsconfig,
-    JSON.stringify(
-      {
-        extends: join(repoDir, 'tsconfig.base.json'),
-        compilerOptions: { noEmit: true, customConditions: ['source'], types: ['node'] },
-        files: entries,
-      },
-      null,
-      2,
-    ),
-  );
-  const app = await td.Application.bootstrapWithPlugins({
-    entryPoints: entries,
-    tsconfig,
-    out: join(distDir, 'api'),
-    name: 'interp API reference',
-    readme: 'none',
-    disableSources: true,
-    skipErrorChecking: true,
-    excludePrivate: true,
-    excludeInternal: true,
-    excludeExternals: true,
-    hideGenerator: true,
-    logLevel: 'Error',
-    validation: { notExported: false, invalidLink: false, notDocumented: false },
-  });
-  const project = await app.convert();
-  if (!project) throw new Error('TypeDoc could not convert the packages');
-  await app.generateDocs(project, join(distDir, 'api'));
 }

@@ -27,3 +27,9 @@ export const API_PACKAGES = [
 
 /** Digits of the MNIST asset the site serves (the first N of the interleaved, class-balanced set). */
 export const MNIST_ASSET_DIGITS = 2000;
+
+/**
+ * Examples that need no tfjs backend (typed arrays in, DOM out): their pages load neither the
+ * tfjs chunks nor any .wasm (test/site.test.ts checks the network log).
+ */
+export const BACKEND_FREE_EXAMPLES = ['classification', 'segmentation'];

@@ -1,5 +1,9 @@
-// Runs the live examples of a page on the WASM backend and reports the backend in the header.
-import { type BackendInfo, getBackendInfo, setupBackend } from '@interp/core';
+// The page runtime: page chrome (theme, menu, copy, search) and the live examples. The tfjs
+// backend is a dynamic import, started only for examples that need it (data-backend="none"
+// marks the ones that do not), so pages without a model never load tfjs or any .wasm.
+import type { BackendInfo } from '@interp/core';
+import { setupCopyButtons, setupMenu, setupThemeToggle } from './site-chrome.js';
+import { setupSearch } from './site-search.js';
 
 /** An example module: draws into `out`; resolves when done. */
 export type Example = (out: HTMLElement) => Promise<void>;
@@ -8,31 +12,41 @@ const modules = import.meta.glob<{ default: Example }>('./examples/*.ts');
 
 declare global {
   interface Window {
-    /** What the page's examples run on (the browser tests read it). */
+    /** What the page's examples run on (set once the backend starts; the browser tests read it). */
     getBackendInfo: () => BackendInfo;
     /** Resolves when every example that runs on load has finished (or failed). */
     examplesDone: Promise<void>;
   }
 }
 
-window.getBackendInfo = getBackendInfo;
-
 let backend: Promise<BackendInfo> | undefined;
 
-/** Starts the WASM backend once per page; the .wasm binaries are served from ./wasm/. */
 function backendReady(): Promise<BackendInfo> {
-  backend ??= setupBackend('wasm', { wasmPaths: new URL('wasm/', document.baseURI).href }).then(
-    (info) => {
-      const badge = document.getElementById('backend-badge');
-      if (badge) {
-        badge.textContent = `Backend: ${info.backend}${info.backend === 'wasm' ? `, SIMD ${info.simd ? 'on' : 'off'}` : ''}`;
-      }
-      document.documentElement.dataset.backend = info.backend;
-      document.documentElement.dataset.simd = String(info.simd);
-      return info;
-    },
-  );
+  backend ??= import('./site-backend.js').then((m) => m.startBackend());
   return backend;
+}
+
+/** The skeleton and "Loading…" that stand in the output until the example draws. */
+function showLoading(out: HTMLElement): () => void {
+  let placeholder = out.querySelector('.example-loading');
+  if (!placeholder) {
+    placeholder = document.createElement('div');
+    placeholder.className = 'example-loading';
+    placeholder.setAttribute('role', 'status');
+    placeholder.innerHTML =
+      '<div class="skeleton" aria-hidden="true"></div><div class="skeleton short" aria-hidden="true"></div><span>Loading…</span>';
+    out.prepend(placeholder);
+  }
+  const remove = () => {
+    observer.disconnect();
+    placeholder.remove();
+  };
+  // It goes as soon as the example adds its first element (long examples draw progress early).
+  const observer = new MutationObserver(() => {
+    if (out.childElementCount > 1) remove();
+  });
+  observer.observe(out, { childList: true });
+  return remove;
 }
 
 async function runExample(section: HTMLElement): Promise<void> {
@@ -41,10 +55,14 @@ async function runExample(section: HTMLElement): Promise<void> {
   const load = modules[`./examples/${name}.ts`];
   section.dataset.status = 'running';
   out.setAttribute('aria-busy', 'true');
+  const loaded = showLoading(out);
   try {
     if (!load) throw new Error(`no example named ${name}`);
     // The example's module loads while the backend starts (the landing page's hero is timed).
-    const [, { default: run }] = await Promise.all([backendReady(), load()]);
+    const [, { default: run }] = await Promise.all([
+      section.dataset.backend === 'none' ? undefined : backendReady(),
+      load(),
+    ]);
     await run(out);
     section.dataset.status = 'done';
   } catch (e) {
@@ -56,6 +74,7 @@ async function runExample(section: HTMLElement): Promise<void> {
     out.append(p);
     console.error(e);
   } finally {
+    loaded();
     out.removeAttribute('aria-busy');
   }
 }
@@ -79,9 +98,15 @@ function start(): Promise<void> {
       onLoad.push(runExample(section));
     }
   }
-  // Pages with examples start the backend at once, so getBackendInfo() is ready with them.
-  if (sections.length) onLoad.push(backendReady().then(() => undefined));
+  // Pages with a model start the backend at once, so getBackendInfo() is ready with them.
+  if (sections.some((s) => s.dataset.backend !== 'none')) {
+    onLoad.push(backendReady().then(() => undefined));
+  }
   return Promise.all(onLoad).then(() => undefined);
 }
 
+setupThemeToggle();
+setupMenu();
+setupCopyButtons();
+setupSearch();
 window.examplesDone = start();
