@@ -1,8 +1,10 @@
 // ONNX models on tfjs (WASM) vs onnxruntime-node in the same run: forward of ResNet-18 and
 // MobileNetV2 from torchvision (2 x 3 x 224 x 224, seeded random weights) against onnxruntime's
-// forward with 1 and 2 threads (goal: ours within 2x), and Integrated Gradients (50 steps, tf.grad
+// forward with the same number of threads (1, then 2: setupBackend re-creates the WASM backend and
+// ort gets intraOpNumThreads; goal: ours within 2x), and Integrated Gradients (50 steps, tf.grad
 // of the target logit over batches of interpolated inputs) against 50 of our forward passes
-// (goal: within 3x).
+// (goal: within 3x). The 1-minute load average is printed and saved with each record.
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBackendInfo, setupBackend } from '@interp/core';
@@ -17,59 +19,64 @@ const STEPS = 50;
 /** Interpolated inputs per tf.grad call (memory: the tape keeps every activation of the chunk). */
 const CHUNK = 10;
 const dims = [2, 3, 224, 224];
+const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number);
+const MODELS = (process.env.BENCH_MODELS ?? 'resnet18,mobilenet_v2').split(',');
 
-await setupBackend('wasm');
-console.log('backend', JSON.stringify(getBackendInfo()));
 const records = [];
 const gc = globalThis.gc ?? (() => {});
+const load = () => loadavg()[0].toFixed(2);
+const withLoad = (record) => {
+  record.loadAvg1m = loadavg()[0];
+  records.push(record);
+};
 
-for (const name of ['resnet18', 'mobilenet_v2']) {
+for (const threads of THREADS) {
+  await setupBackend('wasm', { threads });
+  console.log('backend', JSON.stringify(getBackendInfo()), 'load', load());
+  for (const name of MODELS) {
+    await benchModel(name, threads);
+  }
+}
+console.log('results', writeResults('onnx', records));
+
+async function benchModel(name, threads) {
   const path = await modelWithRandomWeights(join(models, `${name}.onnx`), 1);
   const model = await loadOnnxModel(path);
   const data = Float32Array.from({ length: 2 * 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37));
   const x = tf.tensor(data, dims);
-  const sessions = {};
-  for (const threads of [1, 2]) {
-    sessions[threads] = await ort.InferenceSession.create(path, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-    });
-  }
-  const feeds = { [sessions[1].inputNames[0]]: new ort.Tensor('float32', data, dims) };
+  const session = await ort.InferenceSession.create(path, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  });
+  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', data, dims) };
   const ours = async () => {
     const y = tf.tidy(() => model.predict(x));
     await y.data();
     y.dispose();
   };
-  const ortForward = (threads) => async () => {
-    await sessions[threads].run(feeds);
+  const ortForward = async () => {
+    await session.run(feeds);
   };
-  const [tOurs, tOrt1, tOrt2] = await timeInterleaved([ours, ortForward(1), ortForward(2)], {
+  const [tOurs, tOrt] = await timeInterleaved([ours, ortForward], {
     runs: 7,
     warmup: 2,
     beforeEach: gc,
   });
-  records.push(
-    report(`${name} forward 2x3x224x224 vs onnxruntime 1 thread`, tOurs, tOrt1, {
+  withLoad(
+    report(`${name} forward 2x3x224x224, ${threads} thread(s) vs onnxruntime same`, tOurs, tOrt, {
       goal: 2,
-      baselineLabel: 'ort-1t',
-    }),
-  );
-  records.push(
-    report(`${name} forward 2x3x224x224 vs onnxruntime 2 threads`, tOurs, tOrt2, {
-      goal: 2,
-      baselineLabel: 'ort-2t',
+      baselineLabel: `ort-${threads}t`,
     }),
   );
 
   // IG of each image's predicted class, zero baseline, right Riemann sum over STEPS alphas.
   const targets = Array.from(await tf.tidy(() => tf.argMax(model.predict(x), -1)).data());
-  const integratedGradients = async () => {
+  const integratedGradients = async (images = 2, steps = STEPS) => {
     const attributions = [];
-    for (let b = 0; b < 2; b++) {
+    for (let b = 0; b < images; b++) {
       const image = tf.slice(x, [b, 0, 0, 0], [1, 3, 224, 224]);
       let total = tf.zerosLike(image);
-      for (let start = 0; start < STEPS; start += CHUNK) {
+      for (let start = 0; start < steps; start += CHUNK) {
         const next = tf.tidy(() => {
           const alphas = tf.reshape(tf.div(tf.range(start + 1, start + CHUNK + 1), STEPS), [
             CHUNK,
@@ -88,31 +95,31 @@ for (const name of ['resnet18', 'mobilenet_v2']) {
       image.dispose();
       total.dispose();
     }
-    await attributions[1].data();
+    await attributions[images - 1].data();
     tf.dispose(attributions);
   };
   const fiftyForwards = async () => {
     for (let i = 0; i < STEPS; i++) await ours();
   };
-  await integratedGradients(); // warm-up (first grad allocates the backward kernels' buffers)
-  const [tIg, tFifty] = await timeInterleaved([integratedGradients, fiftyForwards], {
+  // Warm-up: the first grad allocates the backward kernels' buffers; one chunk is enough.
+  await integratedGradients(1, CHUNK);
+  const [tIg, tFifty] = await timeInterleaved([() => integratedGradients(), fiftyForwards], {
     runs: 1,
     warmup: 0,
     beforeEach: gc,
   });
-  records.push(
-    report(`${name} IG 50 steps x 2 images vs 50 forwards`, tIg, tFifty, {
+  withLoad(
+    report(`${name} IG 50 steps x 2 images, ${threads} thread(s) vs 50 forwards`, tIg, tFifty, {
       goal: 3,
       baselineLabel: '50 forwards',
     }),
   );
-  const load = await time(async () => (await loadOnnxModel(path)).dispose(), {
+  const loading = await time(async () => (await loadOnnxModel(path)).dispose(), {
     runs: 3,
     warmup: 1,
   });
-  console.log(`${name} load: ${load.median.toFixed(0)} ms`);
+  console.log(`${name} load: ${loading.median.toFixed(0)} ms; load average ${load()}`);
   x.dispose();
   model.dispose();
-  for (const s of Object.values(sessions)) await s.release();
+  await session.release();
 }
-console.log('results', writeResults('onnx', records));
