@@ -3,8 +3,10 @@ import { Writable } from 'node:stream';
 import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../cli-io.js';
+import { saveLayersModelToDir } from '../io/layers-model-files.js';
 import { type LoadedModel, loadModel } from '../io/load-model.js';
 import { tempDir } from '../test-cli.js';
 import {
@@ -13,6 +15,7 @@ import {
   loadModelImages,
   type ModelImages,
   predictImages,
+  zeroMapsNote,
 } from './report-images.js';
 import { writeBrightnessCnn, writeBrightnessFolder } from './test-report-bundles.js';
 
@@ -58,6 +61,49 @@ describe('report-images', () => {
       for (let p = 16; p < 32; p++) expect(ig!.data[p]).toBeCloseTo(-means[2]! / 16, 5);
       expect(ig!.caption(0)).toMatch(/^ig \(δ /);
     });
+  });
+
+  it('attributeItems: Grad-CAM maps all zero after the ReLU are said so; --gradcam-relu false gives the signed map', async () => {
+    // relu(conv 1x1, weight 1) = x, global average pool, dense [[-1, -2]]: scores [-m, -2m], so
+    // class 0 is predicted; its Grad-CAM channel weight is the mean gradient -1/16, the map
+    // -x/16 <= 0 everywhere: zero after the ReLU, -x/16 signed (by hand).
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({
+          inputShape: [4, 4, 1],
+          filters: 1,
+          kernelSize: 1,
+          activation: 'relu',
+          name: 'conv',
+          weights: [tf.ones([1, 1, 1, 1]), tf.zeros([1])],
+        }),
+        tfl.layers.globalAveragePooling2d({ name: 'gap' }),
+        tfl.layers.dense({ units: 2, useBias: false, weights: [tf.tensor2d([[-1, -2]])] }),
+      ],
+    });
+    await saveLayersModelToDir(model, join(dir, 'negative'));
+    model.dispose();
+    const negative = await loadModel(join(dir, 'negative', 'model.json'));
+    try {
+      await expectNoLeakedTensors(async () => {
+        const [cam] = await attributeItems(tf, negative, images, [3, 2], ['gradcam'], io);
+        expect(cam!.zero).toEqual([0, 1]);
+        expect(cam!.caption(0)).toBe('gradcam, all zero');
+        expect(zeroMapsNote(cam!, ['a.png', 'b.png'])).toMatch(
+          /^2 of 2 gradcam maps are all zero \(a\.png, b\.png\): Grad-CAM keeps only positive evidence .* layer conv .* Rerun with --gradcam-relu false/,
+        );
+        const [signed] = await attributeItems(tf, negative, images, [3, 2], ['gradcam'], io, {
+          gradcamRelu: false,
+        });
+        expect(signed!.zero).toEqual([]);
+        expect(signed!.caption(0)).toBe('gradcam (signed)');
+        for (let p = 0; p < 16; p++) expect(signed!.data[p]).toBeCloseTo(-means[3]! / 16, 5);
+        for (let p = 16; p < 32; p++) expect(signed!.data[p]).toBeCloseTo(-means[2]! / 16, 5);
+        expect(zeroMapsNote(signed!, ['a.png', 'b.png'])).toBeUndefined();
+      });
+    } finally {
+      negative.dispose();
+    }
   });
 
   it('refuses a model that does not take images', async () => {

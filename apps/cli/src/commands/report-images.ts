@@ -186,6 +186,17 @@ export interface MethodMaps {
   caption: (k: number) => string;
   seconds: number;
   layer?: string;
+  /** Positions (into the attributed items) whose map is zero at every pixel. */
+  zero: number[];
+}
+
+/** How `attributeItems` runs the methods. */
+export interface AttributeItemsOptions {
+  /**
+   * GradCAM's ReLU (default true, Grad-CAM as published): false keeps the signed map, so a map
+   * whose weighted channels sum to <= 0 everywhere shows its negative evidence instead of nothing.
+   */
+  gradcamRelu?: boolean;
 }
 
 /**
@@ -205,8 +216,12 @@ export async function attributeItems(
   indices: readonly number[],
   methods: readonly string[],
   io: CliIO,
+  options: AttributeItemsOptions = {},
 ): Promise<MethodMaps[]> {
-  const { runAttribution } = await import('@interp/attribution/methods');
+  const [{ runAttribution }, { GradCAM }] = await Promise.all([
+    import('@interp/attribution/methods'),
+    import('@interp/attribution'),
+  ]);
   const x = images.folder.x;
   const item = x.data.length / x.shape[0]!;
   const picked = new Float32Array(indices.length * item);
@@ -219,22 +234,35 @@ export async function attributeItems(
     for (const method of methods) {
       const bar = progressBar(io.stderr, method, { delayMs: 500 });
       const t0 = performance.now();
-      const r = await runAttribution(loaded.model, method, xt, {
-        layout: images.layout,
-        progress: (done, total) => bar.update(done, total),
-      });
+      // The catalog runs GradCAM as published (ReLU on); the signed map needs GradCAM's own option.
+      const signed = method === 'gradcam' && options.gradcamRelu === false;
+      const cam = signed ? new GradCAM(loaded.model) : undefined;
+      const r = cam
+        ? { attributions: await cam.attribute(xt, { relu: false }), layer: cam.layerName }
+        : await runAttribution(loaded.model, method, xt, {
+            layout: images.layout,
+            progress: (done, total) => bar.update(done, total),
+          });
+      const delta = 'delta' in r && r.delta ? r.delta : undefined;
       bar.finish();
       const data = toChannelsLast(
         (await r.attributions.data()) as Float32Array,
         r.attributions.shape,
         images.layout,
       );
-      const delta = r.delta ? ((await r.delta.data()) as Float32Array) : undefined;
-      tf.dispose([r.attributions, ...(r.delta ? [r.delta] : [])]);
+      const gaps = delta ? ((await delta.data()) as Float32Array) : undefined;
+      tf.dispose([r.attributions, ...(delta ? [delta] : [])]);
+      const name = signed ? 'gradcam (signed)' : method;
+      const per = data.length / indices.length;
+      const zero = indices
+        .map((_, k) => k)
+        .filter((k) => data.subarray(k * per, (k + 1) * per).every((v) => v === 0));
       out.push({
-        method,
+        method: name,
         data,
-        caption: (k) => (delta ? `${method} (δ ${delta[k]!.toExponential(1)})` : method),
+        zero,
+        caption: (k) =>
+          `${gaps ? `${name} (δ ${gaps[k]!.toExponential(1)})` : name}${zero.includes(k) ? ', all zero' : ''}`,
         seconds: (performance.now() - t0) / 1000,
         ...(r.layer === undefined ? {} : { layer: r.layer }),
       });
@@ -257,4 +285,24 @@ function toChannelsLast(
     for (let k = 0; k < c; k++)
       for (let p = 0; p < h * w; p++) out[(i * h * w + p) * c + k] = data[(i * c + k) * h * w + p]!;
   return out;
+}
+
+/**
+ * What the report says about a method's all-zero maps (undefined when none is): which items, and
+ * why — for Grad-CAM, that after its ReLU nothing is left because the predicted class's
+ * gradient-weighted sum of the layer's channels is <= 0 at every pixel, with the signed option.
+ *
+ * @example
+ * ```ts
+ * zeroMapsNote({ method: 'gradcam', layer: 'conv3', zero: [0, 2], ... }, ['a.png', 'b.png', 'c.png']);
+ * ```
+ */
+export function zeroMapsNote(maps: MethodMaps, names: readonly string[]): string | undefined {
+  if (maps.zero.length === 0) return undefined;
+  const which = maps.zero.map((k) => names[k] ?? `item ${k}`).join(', ');
+  const count = `${maps.zero.length} of ${names.length} ${maps.method} maps are all zero (${which})`;
+  if (maps.method === 'gradcam') {
+    return `${count}: Grad-CAM keeps only positive evidence (a ReLU on the weighted sum), and at every pixel the channels of layer ${maps.layer ?? '(default)'} weighted by the predicted class's mean gradients sum to <= 0 (the active channels have negative weights), so nothing is left. Rerun with --gradcam-relu false for the signed map, or pick another layer with interp attribute.`;
+  }
+  return `${count}: by this method no pixel of these images moves the predicted class's score.`;
 }

@@ -176,6 +176,7 @@ describe('interp report on a table and on prediction files', () => {
       '--task',
       '--out',
       '--methods',
+      '--gradcam-relu',
       '--k',
       '--size',
       '--mean',
@@ -222,5 +223,31 @@ describe('interp report on a table and on prediction files', () => {
       await runMain(['report', '--model', 'cnn/model.json', '--data', 'images', '--k', '0'], dir),
       /--k 0/,
     );
+    expectBadInput(
+      await runMain(
+        ['report', '--model', 'cnn/model.json', '--data', 'images', '--gradcam-relu', 'no'],
+        dir,
+      ),
+      /--gradcam-relu/,
+    );
+  });
+
+  it('--gradcam-relu false draws the signed Grad-CAM map', async () => {
+    const { html } = await reportHtml(
+      [
+        '--model',
+        'cnn/model.json',
+        '--data',
+        'images',
+        '--methods',
+        'gradcam',
+        '--gradcam-relu',
+        'false',
+      ],
+      'signed-out',
+    );
+    expect(html).toContain('gradcam (signed)');
+    // The brightness CNN's maps are (0.5 - x) / 16 or x / 16 per pixel: none is all zero here.
+    expect(html).not.toContain('all zero');
   });
 });

@@ -4,7 +4,7 @@ import { InterpError } from '@interp/core/base';
 import type { CliIO } from '../cli-io.js';
 import { attributionGrid } from '../demo/attribution-section.js';
 import { classificationSection } from '../demo/classification-section.js';
-import { figure, type ReportSection, renderReport } from '../demo/report-html.js';
+import { escapeHtml, figure, type ReportSection, renderReport } from '../demo/report-html.js';
 import { printable } from '../format/printable.js';
 import { prepareOutputFolder } from '../io/output-folder.js';
 import { MAX_BATCH_ROWS } from '../limits.js';
@@ -40,6 +40,7 @@ const OPTIONS = {
   task: { type: 'string', choices: ['classification', 'segmentation', 'tabular'] },
   out: { type: 'string', default: reportDefaults.out },
   methods: { type: 'string', default: reportDefaults.methods },
+  'gradcam-relu': { type: 'string', choices: ['true', 'false'], default: 'true' },
   k: { type: 'integer', min: 1, max: 256, default: reportDefaults.k },
   'target-column': { type: 'string' },
   preds: { type: 'string' },
@@ -50,7 +51,7 @@ const OPTIONS = {
 } as const;
 
 const USAGE = `Usage: interp report --model M --data D [--labels L] [--task classification|tabular|segmentation]
-                     [--out DIR] [--methods ig,gradcam] [--k 16] [--size H[,W]]
+                     [--out DIR] [--methods ig,gradcam] [--gradcam-relu true|false] [--k 16] [--size H[,W]]
                      [--mean m1,m2,m3] [--std s1,s2,s3] [--preset P] [--target-column NAME]
        interp report --preds P --targs T [--vocab V] [--out DIR]
 
@@ -72,6 +73,8 @@ and the worst masks. Progress goes to stderr.
   --out DIR          where to write report.html (default ./${reportDefaults.out})
   --methods LIST     attribution methods for the top-loss images (default ${reportDefaults.methods};
                      any of interp attribute's methods)
+  --gradcam-relu B   true (default, Grad-CAM as published: positive evidence only) or false
+                     (the signed map: shows negative evidence where the ReLU leaves nothing)
   --k K              top-loss items shown and attributed (${optionRange(OPTIONS.k)})
   --size H[,W]       resize images to H x W (bilinear, half-pixel centers); default:
                      preprocess.json's "size" beside the model, else the images' own size
@@ -181,7 +184,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     );
   } else {
     title = `interp report: ${values.model} on ${values.data}`;
-    sections = await imageReport(values, { size, mean, std, methods }, document, io, meta);
+    sections = await imageReport(
+      values,
+      { size, mean, std, methods, gradcamRelu: values['gradcam-relu'] === 'true' },
+      document,
+      io,
+      meta,
+    );
   }
   meta.push(
     `Generated ${new Date().toISOString()} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -214,7 +223,13 @@ async function imageReport(
     k: number;
     'batch-size': number;
   },
-  extra: { size?: [number, number]; mean?: number[]; std?: number[]; methods: string[] },
+  extra: {
+    size?: [number, number];
+    mean?: number[];
+    std?: number[];
+    methods: string[];
+    gradcamRelu: boolean;
+  },
   document: Document,
   io: CliIO,
   meta: string[],
@@ -267,7 +282,14 @@ async function imageReport(
     if (extra.methods.length > 0) {
       const k = Math.min(values.k, folder.targets.length);
       const indices = Array.from(interp.topLosses(k).indices);
-      const maps = await images.attributeItems(tf, loaded, data, indices, extra.methods, io);
+      const maps = await images.attributeItems(tf, loaded, data, indices, extra.methods, io, {
+        gradcamRelu: extra.gradcamRelu,
+      });
+      const names = indices.map((i) => folder.files[i] ?? `item ${i}`);
+      const notes = maps
+        .map((m) => images.zeroMapsNote(m, names))
+        .filter((n): n is string => n !== undefined)
+        .map((n) => `<p class="note">${escapeHtml(n)}</p>`);
       const grid = await attributionGrid({
         interp,
         document,
@@ -284,6 +306,7 @@ async function imageReport(
         title: 'Attribution',
         body: [
           `<p>Which pixels drove the prediction of the ${k} images with the largest loss (predicted class explained; green positive, red negative; δ is Integrated Gradients' completeness gap). Computed on ${indices.length} images: ${timing}.</p>`,
+          ...notes,
           figure(
             grid,
             folder.files.length
