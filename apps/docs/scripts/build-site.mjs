@@ -14,6 +14,7 @@ import { convertApi, writeApi } from './site-api.mjs';
 import { createCodeBlocks, createMarkdown } from './site-markdown.mjs';
 import { guideDocs, searchIndexJson } from './site-search-index.mjs';
 import { template } from './site-template.mjs';
+import { wasmThreadsPlugin } from './wasm-threads-plugin.mjs';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = resolve(appDir, '../..');
@@ -46,6 +47,7 @@ await build({
   base: './',
   publicDir,
   logLevel: 'warn',
+  plugins: [wasmThreadsPlugin()],
   build: {
     outDir: distDir,
     emptyOutDir: true,
