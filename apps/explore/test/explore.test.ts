@@ -55,6 +55,16 @@ async function open(url: string): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
+/** The static site with `files` picked in its upload input, once it says it is ready. */
+async function upload(files: string[]): Promise<{ page: Page; errors: string[] }> {
+  const opened = await open(staticSite.url);
+  await expect
+    .poll(() => opened.page.locator('#status').textContent(), { timeout: 30_000 })
+    .toMatch(/^Ready/);
+  await opened.page.locator('#files').setInputFiles(files);
+  return opened;
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: set CHROMIUM_PATH`);
   if (!existsSync(join(pageDir, 'index.html'))) {
@@ -204,18 +214,12 @@ describe('interp explore on an ONNX model (NCHW, a PyTorch export)', () => {
 
 describe('the page as a static site', () => {
   it('takes an uploaded model, images and labels.csv and shows them', async () => {
-    const { page, errors } = await open(staticSite.url);
-    await expect
-      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
-      .toMatch(/^Ready/);
-    await page
-      .locator('#files')
-      .setInputFiles([
-        join(dir, 'cnn', 'model.json'),
-        join(dir, 'cnn', 'weights.bin'),
-        join(dir, 'images', 'labels.csv'),
-        ...images,
-      ]);
+    const { page, errors } = await upload([
+      join(dir, 'cnn', 'model.json'),
+      join(dir, 'cnn', 'weights.bin'),
+      join(dir, 'images', 'labels.csv'),
+      ...images,
+    ]);
     await page.waitForFunction(() => window.explore !== undefined, undefined, { timeout: 30_000 });
     expect(await page.locator('#status').textContent()).toMatch(/12 uploaded images, 3 classes/);
     expect(await page.locator('td[data-actual]').count()).toBe(9);
@@ -251,13 +255,11 @@ describe('the page as a static site', () => {
       const expected = vocab.map(() => vocab.map(() => 0));
       for (const f of images)
         expected[vocab.indexOf(labels.get(basename(f))!)]![predicted[basename(f)]!]! += 1;
-      const { page, errors } = await open(staticSite.url);
-      await expect
-        .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
-        .toMatch(/^Ready/);
-      await page
-        .locator('#files')
-        .setInputFiles([onnxFile, join(dir, 'images', 'labels.csv'), ...images]);
+      const { page, errors } = await upload([
+        onnxFile,
+        join(dir, 'images', 'labels.csv'),
+        ...images,
+      ]);
       await page.waitForFunction(() => window.explore !== undefined, undefined, {
         timeout: 30_000,
       });
@@ -281,17 +283,11 @@ describe('the page as a static site', () => {
 
   it('takes an uploaded model and CSV table: target column menu, permutation importance', async () => {
     const { accuracy } = await writeTable(dir);
-    const { page, errors } = await open(staticSite.url);
-    await expect
-      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
-      .toMatch(/^Ready/);
-    await page
-      .locator('#files')
-      .setInputFiles([
-        join(dir, 'mlp', 'model.json'),
-        join(dir, 'mlp', 'weights.bin'),
-        join(dir, 'table.csv'),
-      ]);
+    const { page, errors } = await upload([
+      join(dir, 'mlp', 'model.json'),
+      join(dir, 'mlp', 'weights.bin'),
+      join(dir, 'table.csv'),
+    ]);
     const items = page.locator('#importance li');
     await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(3);
     const menu = page.locator('select#target-column');
@@ -322,11 +318,7 @@ describe('the page as a static site', () => {
   });
 
   it('says what is missing when the upload has no model', async () => {
-    const { page } = await open(staticSite.url);
-    await expect
-      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
-      .toMatch(/^Ready/);
-    await page.locator('#files').setInputFiles(images.slice(0, 2));
+    const { page } = await upload(images.slice(0, 2));
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/add one model/);
     await page.close();
   });
