@@ -2,6 +2,7 @@
 // TypeScript at first use (a few hundred bytes each), so no build step, no wabt and no committed
 // binary. tfjs-free: segmentation's metrics use it without loading tfjs. Encodings are those of
 // the WebAssembly 2.0 core and fixed-width SIMD specifications.
+import { InterpError } from './errors.js';
 
 /**
  * Unsigned LEB128.
@@ -204,6 +205,19 @@ function localRuns(locals: readonly ValType[]): number[][] {
  * const { add } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
  */
 export function assembleModule(source: WasmModuleSource): Uint8Array<ArrayBuffer> {
+  const pages = source.memoryMinPages;
+  if (!(Number.isInteger(pages) && pages >= 0 && pages <= 65_536))
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `memoryMinPages must be an integer in [0, 65536] (64 KiB pages), got ${pages}`,
+    );
+  const names = source.functions.map((f) => f.name);
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined)
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `function name "${repeated}" is used twice; exports need distinct names, so rename one`,
+    );
   const types: number[][] = [];
   const typeIndex = source.functions.map((f) => {
     const type = [
@@ -218,13 +232,7 @@ export function assembleModule(source: WasmModuleSource): Uint8Array<ArrayBuffer
     if (index < 0) index = types.push(type) - 1;
     return index;
   });
-  const memoryImport = [
-    ...name('env'),
-    ...name('memory'),
-    0x02,
-    0x00,
-    ...uleb(source.memoryMinPages),
-  ];
+  const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(pages)];
   const exports = source.functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
   const codes = source.functions.map((f) => {
     const code = [...vec(localRuns(f.locals)), ...f.body, 0x0b];

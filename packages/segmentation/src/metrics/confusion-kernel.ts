@@ -1,9 +1,9 @@
 // Internal: the per-pixel argmax + confusion counting behind pixelConfusionMatrixFromScores.
-// A WASM SIMD kernel (confusion-kernel.wat) when the platform has SIMD and the class count suits
+// A WASM SIMD kernel (confusion-kernel-module.ts) when the platform has SIMD and the class count suits
 // it, a plain loop otherwise; both give identical counts and errors.
 import { InterpError } from '@interp/core/base';
 import { argmaxAt, labelError } from './confusion-counts.js';
-import { confusionKernelBase64 } from './confusion-kernel-wasm.js';
+import { confusionKernelBytes } from './confusion-kernel-module.js';
 
 /** Channels-last scores: pixel i's class k at `[i * numClasses + k]`. */
 export type Scores = Float32Array | Float64Array;
@@ -54,10 +54,8 @@ export function loadKernel(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   try {
-    if (typeof WebAssembly === 'object' && typeof atob === 'function') {
-      const text = atob(confusionKernelBase64);
-      const bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    if (typeof WebAssembly === 'object') {
+      const bytes = confusionKernelBytes();
       // Synchronous compilation is fine here: the module is well under the browsers' 4 KB limit.
       if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
     }

@@ -29,6 +29,7 @@ describe('@interp/segmentation/metrics', () => {
     expect([...packageImports('index.ts')].sort()).toEqual([
       '@interp/core/base',
       '@interp/core/internal',
+      '@interp/core/wasm',
     ]);
   });
 
