@@ -11,3 +11,64 @@ export const DEFAULT_CHUNK_VALUES = 2 ** 17;
 export function defaultRowsPerChunk(itemSize: number): number {
   return Math.max(1, Math.floor(DEFAULT_CHUNK_VALUES / Math.max(1, itemSize)));
 }
+
+/**
+ * Input values the throughput-sized chunks of {@link ThroughputChunks} may reach: 2^20 float32
+ * values (4 MB of input; 6 rows of a 224 x 224 x 3 image, 1337 rows of 28 x 28 digits). The
+ * activations a backward pass keeps are tens of times that, so this caps memory, not speed.
+ */
+export const MAX_CHUNK_VALUES = 2 ** 20;
+
+/** Rows of `itemSize` values a throughput-sized chunk may hold at most (at least one). */
+export function maxRowsPerChunk(itemSize: number): number {
+  return Math.max(1, Math.floor(MAX_CHUNK_VALUES / Math.max(1, itemSize)));
+}
+
+/**
+ * Chunk sizes chosen by measured throughput: the first chunk is `start` rows; while a chunk
+ * twice as large ran faster per row (by 5%), the next doubles (up to `max` rows); once a larger
+ * chunk is not faster, every later chunk takes the fastest size seen. Only the chunking changes:
+ * the rows computed, and so the results up to float summation order, do not.
+ *
+ * @example
+ * ```ts
+ * const chunks = new ThroughputChunks(1, maxRowsPerChunk(224 * 224 * 3));
+ * const rows = chunks.next(); // 1, then 2, 4... while each runs faster per row
+ * chunks.record(rows, elapsedMs);
+ * ```
+ */
+export class ThroughputChunks {
+  private size: number;
+  private best: { rows: number; msPerRow: number } | undefined;
+  private settled = false;
+
+  constructor(
+    start: number,
+    readonly max: number,
+  ) {
+    this.size = Math.max(1, Math.min(Math.floor(start), max));
+  }
+
+  /** Rows for the next chunk (the caller may take fewer at the end of its work). */
+  next(): number {
+    return this.size;
+  }
+
+  /**
+   * Reports that a chunk sized by the last {@link next} (`rows` rows as the caller rounded it)
+   * took `ms` milliseconds. Report only full chunks: a short last one says nothing of the size.
+   */
+  record(rows: number, ms: number): void {
+    if (this.settled || !(rows > 0) || !(ms >= 0)) return;
+    const msPerRow = ms / rows;
+    if (this.best === undefined || msPerRow < 0.95 * this.best.msPerRow) {
+      this.best = { rows, msPerRow };
+      if (this.size < this.max) {
+        this.size = Math.min(this.max, this.size * 2);
+        return;
+      }
+    }
+    this.size = this.best.rows;
+    this.settled = true;
+  }
+}
