@@ -48,6 +48,7 @@ await build({
   publicDir,
   logLevel: 'warn',
   plugins: [wasmThreadsPlugin()],
+  worker: { plugins: () => [wasmThreadsPlugin()] },
   build: {
     outDir: distDir,
     emptyOutDir: true,
