@@ -2,6 +2,7 @@
 // backend's memory. The JS loop it replaces spends ~11 ns per window on unpredictable branches
 // (which of four values is the first strict maximum); here four windows go through a handful of
 // branch-free vector compares and selects.
+import { forEachWindowGroup, type WindowLocals, windowAddress } from './max-pool-window.js';
 import {
   ADD,
   bindKernel,
@@ -9,12 +10,9 @@ import {
   F32X4_MUL,
   F32X4_NE,
   f32x4Const,
-  forLoop,
   get,
   i32c,
   type KernelSource,
-  MUL,
-  SHL,
   set,
   tee,
   V_AND,
@@ -26,20 +24,32 @@ import {
   when,
 } from './wasm-simd-module.js';
 
-const [X, G, DX, BATCH, IN_H, IN_W, C, OUT_H, OUT_W, RELU] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-const [B, OY, OX, KB, ROW, BASE, OFF, GP, ROW_BYTES, C_BYTES] = [
-  10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
-];
+const [X, G, DX, RELU] = [0, 1, 2, 9];
+const [GP] = [17];
+const L: WindowLocals = {
+  batch: 3,
+  inH: 4,
+  inW: 5,
+  c: 6,
+  outH: 7,
+  outW: 8,
+  b: 10,
+  oy: 11,
+  ox: 12,
+  kb: 13,
+  row: 14,
+  base: 15,
+  off: 16,
+  rowBytes: 18,
+  cBytes: 19,
+};
 const [V0, V1, V2, V3, BEST, M0, M1, M2, M3, GV, T, ONE, ZERO, NEG_INF] = [
   20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
 ];
 
 /** Loads the value at `x + off + extra...` into `v`. */
 const loadAt = (v: number, ...extra: number[]) => [
-  ...get(X),
-  ...get(OFF),
-  ...ADD,
-  ...extra.flatMap((e) => [...get(e), ...ADD]),
+  ...windowAddress(L.off, X, ...extra),
   ...V_LOAD,
   ...set(v),
 ];
@@ -67,10 +77,7 @@ const takeIfGreater = (v: number, m: number) => [
 ];
 /** Stores `gv & value` at `dx + off + extra...`, `value` computed by `mask`. */
 const storeAt = (mask: number[], ...extra: number[]) => [
-  ...get(DX),
-  ...get(OFF),
-  ...ADD,
-  ...extra.flatMap((e) => [...get(e), ...ADD]),
+  ...windowAddress(L.off, DX, ...extra),
   ...get(GV),
   ...mask,
   ...V_AND,
@@ -78,14 +85,10 @@ const storeAt = (mask: number[], ...extra: number[]) => [
 ];
 
 const channelGroup = [
-  ...get(BASE),
-  ...get(KB),
-  ...ADD,
-  ...set(OFF),
   ...loadAt(V0),
-  ...loadAt(V1, C_BYTES),
-  ...loadAt(V2, ROW_BYTES),
-  ...loadAt(V3, ROW_BYTES, C_BYTES),
+  ...loadAt(V1, L.cBytes),
+  ...loadAt(V2, L.rowBytes),
+  ...loadAt(V3, L.rowBytes, L.cBytes),
   // First strict maximum in row-major order, as tfjs's cpu kernel, or the first NaN (the
   // forward MaxPool returns NaN for it): the last position that took the running maximum
   // (which starts at -Infinity) holds it.
@@ -109,13 +112,13 @@ const channelGroup = [
     ...F32X4_MUL,
     ...set(GV),
   ]),
-  ...storeAt(get(M3), ROW_BYTES, C_BYTES),
-  ...storeAt([...get(M2), ...get(M3), ...V_ANDNOT], ROW_BYTES),
+  ...storeAt(get(M3), L.rowBytes, L.cBytes),
+  ...storeAt([...get(M2), ...get(M3), ...V_ANDNOT], L.rowBytes),
   ...get(M3),
   ...get(M2),
   ...V_OR,
   ...set(T),
-  ...storeAt([...get(M1), ...get(T), ...V_ANDNOT], C_BYTES),
+  ...storeAt([...get(M1), ...get(T), ...V_ANDNOT], L.cBytes),
   ...get(T),
   ...get(M1),
   ...V_OR,
@@ -127,54 +130,20 @@ const channelGroup = [
   ...set(GP),
 ];
 
-const body = [
-  ...get(C),
-  ...i32c(2),
-  ...SHL,
-  ...set(C_BYTES),
-  ...get(IN_W),
-  ...get(C_BYTES),
-  ...MUL,
-  ...set(ROW_BYTES),
-  ...f32x4Const(1),
-  ...set(ONE),
-  ...f32x4Const(0),
-  ...set(ZERO),
-  ...f32x4Const(Number.NEGATIVE_INFINITY),
-  ...set(NEG_INF),
-  ...get(G),
-  ...set(GP),
-  ...forLoop(
-    B,
-    i32c(1),
-    BATCH,
-    forLoop(OY, i32c(1), OUT_H, [
-      // ROW = (b * inH + 2 * oy) * rowBytes
-      ...get(B),
-      ...get(IN_H),
-      ...MUL,
-      ...get(OY),
-      ...i32c(1),
-      ...SHL,
-      ...ADD,
-      ...get(ROW_BYTES),
-      ...MUL,
-      ...set(ROW),
-      ...forLoop(OX, i32c(1), OUT_W, [
-        // BASE = ROW + 2 * ox * cBytes
-        ...get(OX),
-        ...i32c(1),
-        ...SHL,
-        ...get(C_BYTES),
-        ...MUL,
-        ...get(ROW),
-        ...ADD,
-        ...set(BASE),
-        ...forLoop(KB, i32c(16), C_BYTES, channelGroup),
-      ]),
-    ]),
-  ),
-];
+const body = forEachWindowGroup(
+  L,
+  [
+    ...f32x4Const(1),
+    ...set(ONE),
+    ...f32x4Const(0),
+    ...set(ZERO),
+    ...f32x4Const(Number.NEGATIVE_INFINITY),
+    ...set(NEG_INF),
+    ...get(G),
+    ...set(GP),
+  ],
+  channelGroup,
+);
 
 const source: KernelSource = {
   name: 'maxPool2x2Grad',

@@ -2,46 +2,49 @@
 // at a time, `f32x4.max` of the four window values. f32x4.max returns NaN when either lane is
 // NaN, so a NaN anywhere in a window gives NaN (XNNPACK's pool, which tfjs-backend-wasm uses,
 // turns it into -Infinity or drops it).
+import { forEachWindowGroup, type WindowLocals, windowAddress } from './max-pool-window.js';
 import {
   ADD,
   bindKernel,
   F32X4_MAX,
-  forLoop,
   get,
   i32c,
   type KernelSource,
-  MUL,
-  SHL,
   set,
   V_LOAD,
   V_STORE,
 } from './wasm-simd-module.js';
 
-const [X, Y, BATCH, IN_H, IN_W, C, OUT_H, OUT_W] = [0, 1, 2, 3, 4, 5, 6, 7];
-const [B, OY, OX, KB, ROW, BASE, OFF, YP, ROW_BYTES, C_BYTES] = [
-  8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-];
+const [X, Y] = [0, 1];
+const [YP] = [15];
+const L: WindowLocals = {
+  batch: 2,
+  inH: 3,
+  inW: 4,
+  c: 5,
+  outH: 6,
+  outW: 7,
+  b: 8,
+  oy: 9,
+  ox: 10,
+  kb: 11,
+  row: 12,
+  base: 13,
+  off: 14,
+  rowBytes: 16,
+  cBytes: 17,
+};
 
 /** Pushes the value at `x + off + extra...`. */
-const loadAt = (...extra: number[]) => [
-  ...get(X),
-  ...get(OFF),
-  ...ADD,
-  ...extra.flatMap((e) => [...get(e), ...ADD]),
-  ...V_LOAD,
-];
+const loadAt = (...extra: number[]) => [...windowAddress(L.off, X, ...extra), ...V_LOAD];
 
 const channelGroup = [
-  ...get(BASE),
-  ...get(KB),
-  ...ADD,
-  ...set(OFF),
   ...get(YP),
   ...loadAt(),
-  ...loadAt(C_BYTES),
+  ...loadAt(L.cBytes),
   ...F32X4_MAX,
-  ...loadAt(ROW_BYTES),
-  ...loadAt(ROW_BYTES, C_BYTES),
+  ...loadAt(L.rowBytes),
+  ...loadAt(L.rowBytes, L.cBytes),
   ...F32X4_MAX,
   ...F32X4_MAX,
   ...V_STORE,
@@ -51,48 +54,7 @@ const channelGroup = [
   ...set(YP),
 ];
 
-const body = [
-  ...get(C),
-  ...i32c(2),
-  ...SHL,
-  ...set(C_BYTES),
-  ...get(IN_W),
-  ...get(C_BYTES),
-  ...MUL,
-  ...set(ROW_BYTES),
-  ...get(Y),
-  ...set(YP),
-  ...forLoop(
-    B,
-    i32c(1),
-    BATCH,
-    forLoop(OY, i32c(1), OUT_H, [
-      // ROW = (b * inH + 2 * oy) * rowBytes
-      ...get(B),
-      ...get(IN_H),
-      ...MUL,
-      ...get(OY),
-      ...i32c(1),
-      ...SHL,
-      ...ADD,
-      ...get(ROW_BYTES),
-      ...MUL,
-      ...set(ROW),
-      ...forLoop(OX, i32c(1), OUT_W, [
-        // BASE = ROW + 2 * ox * cBytes
-        ...get(OX),
-        ...i32c(1),
-        ...SHL,
-        ...get(C_BYTES),
-        ...MUL,
-        ...get(ROW),
-        ...ADD,
-        ...set(BASE),
-        ...forLoop(KB, i32c(16), C_BYTES, channelGroup),
-      ]),
-    ]),
-  ),
-];
+const body = forEachWindowGroup(L, [...get(Y), ...set(YP)], channelGroup);
 
 const source: KernelSource = {
   name: 'maxPool2x2',
