@@ -1,9 +1,11 @@
 // The API reference: TypeDoc over each package's public entry, converted before the guides are
 // rendered (the guides link their code spans to its pages and the search indexes its symbols),
 // written after Vite has built the site (Vite empties the output folder).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { API_PACKAGES } from './pages.mjs';
+
+const GUIDES_HREF = 'interp-guides:index.html';
 
 /** TypeDoc's output folder per reflection kind (its default router). */
 const KIND_FOLDERS = {
@@ -56,8 +58,9 @@ export async function convertApi({ repoDir, workDir }) {
     excludeExternals: true,
     hideGenerator: true,
     logLevel: 'Error',
-    // The way back to the guides, in the toolbar of every page.
-    navigationLinks: { Guides: '../index.html' },
+    // The way back to the guides, in the toolbar of every page (TypeDoc writes the href as given:
+    // writeApi makes it relative to each page's folder).
+    navigationLinks: { Guides: GUIDES_HREF },
     validation: { notExported: false, invalidLink: false, notDocumented: false },
   });
   const project = await app.convert();
@@ -86,7 +89,14 @@ export async function convertApi({ repoDir, workDir }) {
 
 /** Writes the reference into `outDir` and checks every page the guides link to exists. */
 export async function writeApi({ app, project, symbols }, outDir) {
-  await app.generateDocs(project, join(outDir, 'api'));
+  const apiDir = join(outDir, 'api');
+  await app.generateDocs(project, apiDir);
+  for (const file of readdirSync(apiDir, { recursive: true })) {
+    if (!file.endsWith('.html')) continue;
+    const path = join(apiDir, file);
+    const up = '../'.repeat(file.split(sep).length);
+    writeFileSync(path, readFileSync(path, 'utf8').replaceAll(GUIDES_HREF, `${up}index.html`));
+  }
   const missing = [...symbols.values()].filter((url) => !existsSync(join(outDir, url)));
   if (missing.length) {
     throw new Error(`API pages missing (TypeDoc's file names changed?): ${missing.slice(0, 5)}`);

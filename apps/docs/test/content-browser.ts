@@ -15,6 +15,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A served site and a browser on it. */
 export interface Site {
+  /** The server's base URL (ends in '/'). */
+  url: string;
   /** Opens a page; `coldCache` empties the browser's HTTP cache first. */
   open(path: string, options?: { coldCache?: boolean }): Promise<Watched>;
   close(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startSite(): Promise<Site> {
     }).observe({ type: 'longtask', buffered: true });
   });
   return {
+    url: server.url,
     async open(path, { coldCache = false } = {}) {
       const page = await context.newPage();
       if (coldCache) {
