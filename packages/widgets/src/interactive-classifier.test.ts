@@ -161,7 +161,9 @@ describe('InteractiveClassifier', () => {
     const detail = root.querySelector('.iw-detail')!;
     expect(detail.querySelector('img')!.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     expect(detail.querySelector('img')!.getAttribute('alt')).toBe('Item 5');
-    expect(detail.textContent).toMatch(/Attribution needs the model \(this view has predictions only\): pass a learner or \{ model \}/);
+    expect(detail.textContent).toMatch(
+      /Attribution needs the model \(this view has predictions only\): pass a learner or \{ model \}/,
+    );
     expect(root.querySelector('select[name=attribution]')).toBeNull();
   });
 
