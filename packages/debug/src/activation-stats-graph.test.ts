@@ -107,6 +107,8 @@ describe('ActivationStats.fromGraph(model, batches, options)', () => {
       ),
     );
     try {
+      // The first run caches weight layouts for the model's lifetime (freed by dispose).
+      tf.dispose(mlp.predict(batches[0]!));
       await expectNoLeakedTensors(async () => {
         const activs = await ActivationStats.fromGraph(mlp, batches, {
           layers: names,

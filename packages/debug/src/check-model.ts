@@ -1,4 +1,4 @@
-import type { Learner } from '@interp/core';
+import { InterpError, isModelGraph, type Learner } from '@interp/core';
 import { assertInteger, assertNumber } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { firstBatch } from './internal/first-batch.js';
@@ -50,6 +50,13 @@ export async function checkModel(
   learn: Learner,
   options: CheckModelOptions = {},
 ): Promise<CheckModelReport> {
+  if (isModelGraph(learn)) {
+    // The overfitting and weights-change checks train the model: a graph has no optimizer state.
+    throw new InterpError(
+      'NOT_SUPPORTED',
+      `checkModel trains the model for a few steps, which needs a Learner with trainable weights and a loss; a model graph (kind ${learn.kind}) has neither. Use new ModelDebugger(graph, { data }) for the checks that need no training`,
+    );
+  }
   requireLearner(learn, 'checkModel');
   const { lr = checkModelDefaults.lr, steps = checkModelDefaults.steps } = options;
   assertNumber(lr, 'lr', Number.MIN_VALUE);

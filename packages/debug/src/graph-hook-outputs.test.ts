@@ -48,6 +48,8 @@ describe('hookOutputs(graph, nodes) / hookGraphOutputs(graph, nodes)', () => {
       [4, 8],
     );
     try {
+      // The first run caches weight layouts for the model's lifetime (freed by dispose).
+      tf.dispose(mlp.predict(x));
       await expectNoLeakedTensors(async () => {
         const hooks = hookOutputs(mlp, ['/act1/Relu']);
         tf.dispose(hooks.run(x));

@@ -14,6 +14,13 @@ export type {
   GradientFlowReport,
   LayerGradientFlow,
 } from './check-gradient-flow.js';
+export { checkGraphDeadNeurons, type GraphDeadNeuronOptions } from './check-graph-dead-neurons.js';
+export {
+  checkGraphGradientFlow,
+  type GraphGradientFlowOptions,
+} from './check-graph-gradient-flow.js';
+export { checkGraphLayerOutputs } from './check-graph-layer-outputs.js';
+export { checkGraphWeightDistribution } from './check-graph-weight-distribution.js';
 export type {
   LayerOutputOptions,
   LayerOutputReport,
@@ -48,6 +55,7 @@ export type { LrFindOptions, LrFindResult, SuggestionName } from './lr-find.js';
 export { lrFind, lrFindDefaults, SMOOTH_BETA } from './lr-find.js';
 export type { LrSuggestion, SuggestionFunction } from './lr-suggestion.js';
 export { minimum } from './minimum.js';
+export type { ModelDebuggerOptions } from './model-debugger.js';
 export { ModelDebugger } from './model-debugger.js';
 export { modelDebuggerDefaults } from './model-debugger-defaults.js';
 export type { LayerSize, ModelSizes, ModelSizesOptions } from './model-sizes.js';

@@ -51,8 +51,12 @@ describe('new ModelDebugger(learn)', () => {
     });
   });
 
-  it('rejects a learner without a layers model', () => {
-    expect(() => new ModelDebugger({} as never)).toThrow(interpError(/needs a Learner/));
+  it('rejects what is neither a learner nor a model', () => {
+    expect(() => new ModelDebugger({} as never)).toThrow(
+      interpError(
+        /ModelDebugger: the model must be a Learner, a tfjs-layers LayersModel, a ModelGraph/,
+      ),
+    );
   });
 });
 

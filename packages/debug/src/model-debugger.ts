@@ -1,4 +1,10 @@
-import type { Learner } from '@interp/core';
+import {
+  type GraphSource,
+  InterpError,
+  type Learner,
+  type ModelGraph,
+  toModelGraph,
+} from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import {
   checkDeadNeurons,
@@ -10,6 +16,13 @@ import {
   type GradientFlowOptions,
   type GradientFlowReport,
 } from './check-gradient-flow.js';
+import { checkGraphDeadNeurons } from './check-graph-dead-neurons.js';
+import {
+  checkGraphGradientFlow,
+  type GraphGradientFlowOptions,
+} from './check-graph-gradient-flow.js';
+import { checkGraphLayerOutputs } from './check-graph-layer-outputs.js';
+import { checkGraphWeightDistribution } from './check-graph-weight-distribution.js';
 import {
   checkLayerOutputs,
   type LayerOutputOptions,
@@ -27,7 +40,17 @@ import {
   plotLayerOutputs,
   plotWeightDistribution,
 } from './internal/debug-plots.js';
+import type { GraphBatch } from './internal/graph-activation-record.js';
 import { requireLayersModel } from './internal/model-layers.js';
+
+/** Options of {@link ModelDebugger} on a model graph. */
+export interface ModelDebuggerOptions {
+  /**
+   * Batches for the checks that run over data (gradient flow, dead neurons) on a model graph,
+   * which has no data loaders: tensors (yours) or a data loader's `{ x, y }` (disposed).
+   */
+  data?: Iterable<GraphBatch> | AsyncIterable<GraphBatch>;
+}
 
 /**
  * Debugging tools for a learner's model, four checks named in parallel: `checkGradientFlow`,
@@ -41,35 +64,90 @@ import { requireLayersModel } from './internal/model-layers.js';
  * flow.vanishing; // ['dense_1'] when no gradient reaches it
  * dbg.plotGradientFlow(flow, { document });
  * ```
+ *
+ * On a model graph (an ONNX model, a GraphModel, a bare LayersModel) the checks run without
+ * training: gradient flow with respect to the input and each node's output
+ * ({@link checkGraphGradientFlow}), layer outputs, dead units over `data`, and the weights the
+ * graph exposes through `parameters()`.
+ *
+ * ```ts
+ * const dbg = new ModelDebugger(await loadOnnxModel('mlp.onnx'), { data: [x] });
+ * (await dbg.checkDeadNeurons()).warnings;
+ * ```
  */
 export class ModelDebugger {
-  readonly learn: Learner;
+  /** The learner; undefined on a model graph. */
+  readonly learn: Learner | undefined;
+  /** The model graph; undefined on a learner. */
+  readonly graph: ModelGraph | undefined;
+  private readonly data: ModelDebuggerOptions['data'];
 
-  constructor(learn: Learner) {
-    requireLayersModel(learn, 'ModelDebugger');
-    this.learn = learn;
+  constructor(model: Learner | GraphSource, { data }: ModelDebuggerOptions = {}) {
+    if (typeof model === 'object' && model !== null && 'dls' in model) {
+      requireLayersModel(model as Learner, 'ModelDebugger');
+      this.learn = model as Learner;
+      this.graph = undefined;
+    } else {
+      this.learn = undefined;
+      this.graph = toModelGraph(model, 'ModelDebugger');
+    }
+    this.data = data;
   }
 
-  /** Per-layer gradient norms over a few training batches; see {@link checkGradientFlow}. */
-  checkGradientFlow(options: GradientFlowOptions = {}): Promise<GradientFlowReport> {
-    return checkGradientFlow(this.learn, options);
+  /**
+   * Per-layer gradient norms over a few training batches; see {@link checkGradientFlow}. On a
+   * model graph: gradients of the target score over `data`; see {@link checkGraphGradientFlow}.
+   */
+  async checkGradientFlow(
+    options: GradientFlowOptions & GraphGradientFlowOptions = {},
+  ): Promise<GradientFlowReport> {
+    if (this.graph) {
+      return checkGraphGradientFlow(this.graph, this.requireData('checkGradientFlow'), options);
+    }
+    return checkGradientFlow(this.learn!, options);
   }
 
   /** Per-layer output statistics for the input `x`; see {@link checkLayerOutputs}. */
-  checkLayerOutputs(x: tf.Tensor, options: LayerOutputOptions = {}): Promise<LayerOutputReport> {
-    return checkLayerOutputs(this.learn, x, options);
+  async checkLayerOutputs(
+    x: tf.Tensor,
+    options: LayerOutputOptions = {},
+  ): Promise<LayerOutputReport> {
+    if (this.graph) {
+      return checkGraphLayerOutputs(this.graph, x, {
+        ...(options.layers ? { layers: options.layers as (string | number)[] } : {}),
+      });
+    }
+    return checkLayerOutputs(this.learn!, x, options);
   }
 
-  /** Units that never activate over a dataset; see {@link checkDeadNeurons}. */
-  checkDeadNeurons(options: DeadNeuronOptions = {}): Promise<DeadNeuronReport> {
-    return checkDeadNeurons(this.learn, options);
+  /** Units that never activate over a dataset (`data` on a graph); see {@link checkDeadNeurons}. */
+  async checkDeadNeurons(options: DeadNeuronOptions = {}): Promise<DeadNeuronReport> {
+    if (this.graph) {
+      const { threshold, layers } = options;
+      return checkGraphDeadNeurons(this.graph, this.requireData('checkDeadNeurons'), {
+        ...(threshold === undefined ? {} : { threshold }),
+        ...(layers ? { layers: layers as (string | number)[] } : {}),
+      });
+    }
+    return checkDeadNeurons(this.learn!, options);
   }
 
   /** Statistics and histograms of every weight; see {@link checkWeightDistribution}. */
-  checkWeightDistribution(
+  async checkWeightDistribution(
     options: WeightDistributionOptions = {},
   ): Promise<WeightDistributionReport> {
-    return checkWeightDistribution(this.learn, options);
+    if (this.graph) return checkGraphWeightDistribution(this.graph, options);
+    return checkWeightDistribution(this.learn!, options);
+  }
+
+  private requireData(check: string): NonNullable<ModelDebuggerOptions['data']> {
+    if (this.data === undefined) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `${check} on a model graph needs batches to run: new ModelDebugger(graph, { data: [x1, x2] }) (a model graph has no data loaders)`,
+      );
+    }
+    return this.data;
   }
   /** Bars of each layer's gradient norm and mean |gradient|, flagged layers marked. */
   plotGradientFlow(report: GradientFlowReport, options: DebugPlotOptions = {}): SVGSVGElement {
