@@ -1,11 +1,11 @@
 import {
-  backend_util,
   type KernelConfig,
   type KernelFunc,
   MaxPoolGrad,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { InterpError } from '../errors.js';
+import { forEachPoolWindow, maxPoolGeometry } from './max-pool-geometry.js';
 import { maxPool2x2GradSimd } from './max-pool-grad-simd.js';
 import { withWasmScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
@@ -22,39 +22,14 @@ const maxPoolGradKernel =
   ({ inputs, backend, attrs }) => {
     const kernel = reluInput ? MAX_POOL_RELU_GRAD : MaxPoolGrad;
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-    const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
-      filterSize: number | [number, number];
-      strides: number | [number, number];
-      pad: 'valid' | 'same' | number;
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    };
-    const info = backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number],
-      filterSize,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
+    const info = maxPoolGeometry(input.shape, attrs);
     if (dy.shape.some((d, i) => d !== info.outShape[i])) {
       throw new InterpError(
         'SHAPE_MISMATCH',
         `${kernel}: dy has shape [${dy.shape}] but max-pooling [${input.shape}] gives [${info.outShape}]; pass the gradient of that pool's output`,
       );
     }
-    const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
-    const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
-    const top = info.padInfo.top;
-    const left = info.padInfo.left;
-    const pairs =
-      filterHeight === 2 &&
-      filterWidth === 2 &&
-      strideHeight === 2 &&
-      strideWidth === 2 &&
-      top === 0 &&
-      left === 0 &&
-      2 * outHeight <= inHeight &&
-      2 * outWidth <= inWidth;
+    const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, pairs } = info;
     return withWasmScope(backend, (s) => {
       const out = s.make(input.shape, 'float32');
       const dx = s.heap(out);
@@ -91,40 +66,29 @@ const maxPoolGradKernel =
       // max at FLT_MIN, so windows without a positive value lose their gradient.)
       const best = new Float64Array(c);
       const at = new Int32Array(c);
-      for (let b = 0; b < batchSize; b++) {
-        for (let oy = 0; oy < outHeight; oy++) {
-          const y0 = oy * strideHeight - top;
-          const yFrom = Math.max(0, y0);
-          const yTo = Math.min(inHeight, y0 + filterHeight);
-          for (let ox = 0; ox < outWidth; ox++) {
-            const x0 = ox * strideWidth - left;
-            const xFrom = Math.max(0, x0);
-            const xTo = Math.min(inWidth, x0 + filterWidth);
-            best.fill(Number.NEGATIVE_INFINITY);
-            at.fill(-1);
-            for (let yy = yFrom; yy < yTo; yy++) {
-              for (let xx = xFrom; xx < xTo; xx++) {
-                const base = ((b * inHeight + yy) * inWidth + xx) * c;
-                for (let k = 0; k < c; k++) {
-                  const v = x[base + k]!;
-                  const b0 = best[k]!;
-                  // The first NaN is the maximum (our MaxPool returns NaN); nothing beats it.
-                  if (!Number.isNaN(b0) && (v > b0 || Number.isNaN(v))) {
-                    best[k] = v;
-                    at[k] = base + k;
-                  }
-                }
-              }
-            }
-            const o = ((b * outHeight + oy) * outWidth + ox) * c;
+      forEachPoolWindow(info, (b, o, yFrom, yTo, xFrom, xTo) => {
+        best.fill(Number.NEGATIVE_INFINITY);
+        at.fill(-1);
+        for (let yy = yFrom; yy < yTo; yy++) {
+          for (let xx = xFrom; xx < xTo; xx++) {
+            const base = ((b * inHeight + yy) * inWidth + xx) * c;
             for (let k = 0; k < c; k++) {
-              const p = at[k]!;
-              // tf.grad's ReLU gradient multiplies by step(input): 1 above zero, else 0.
-              if (p >= 0) dx[p]! += reluInput ? g[o + k]! * (best[k]! > 0 ? 1 : 0) : g[o + k]!;
+              const v = x[base + k]!;
+              const b0 = best[k]!;
+              // The first NaN is the maximum (our MaxPool returns NaN); nothing beats it.
+              if (!Number.isNaN(b0) && (v > b0 || Number.isNaN(v))) {
+                best[k] = v;
+                at[k] = base + k;
+              }
             }
           }
         }
-      }
+        for (let k = 0; k < c; k++) {
+          const p = at[k]!;
+          // tf.grad's ReLU gradient multiplies by step(input): 1 above zero, else 0.
+          if (p >= 0) dx[p]! += reluInput ? g[o + k]! * (best[k]! > 0 ? 1 : 0) : g[o + k]!;
+        }
+      });
       return s.keep(out);
     });
   };

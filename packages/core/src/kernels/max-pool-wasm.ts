@@ -1,47 +1,24 @@
 import {
-  backend_util,
   type KernelConfig,
   type KernelFunc,
   MaxPool,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { hasNaNSimd } from './has-nan-simd.js';
+import { forEachPoolWindow, type MaxPoolAttrs, maxPoolGeometry } from './max-pool-geometry.js';
 import { maxPool2x2Simd } from './max-pool-simd.js';
 import { withWasmScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
 
 const maxPool: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x } = inputs as { x: TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
-    filterSize: number | [number, number];
-    strides: number | [number, number];
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  };
-  const info = backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
-  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const { pad } = attrs as unknown as MaxPoolAttrs;
+  const info = maxPoolGeometry(x.shape, attrs);
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, pairs } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
   return withWasmScope(backend, (s) => {
     const out = s.make(info.outShape, 'float32');
     if (info.outShape.some((d) => d === 0)) return s.keep(out);
-    const pairs =
-      filterHeight === 2 &&
-      filterWidth === 2 &&
-      strideHeight === 2 &&
-      strideWidth === 2 &&
-      top === 0 &&
-      left === 0 &&
-      2 * outHeight <= inHeight &&
-      2 * outWidth <= inWidth;
     const v = s.heap(x) as Float32Array;
     // Without a NaN, XNNPACK's pool is right and fast; one SIMD scan to know is cheap. Not with
     // a single-number pad: tfjs then makes output rows and columns whose windows lie wholly in
@@ -81,29 +58,19 @@ const maxPool: KernelFunc = ({ inputs, backend, attrs }) => {
     // Per output pixel, one scan of its window with channels innermost (contiguous in NHWC). A NaN
     // is taken and then kept (NaN > v is false), so a window holding one gives NaN.
     const best = new Float32Array(c);
-    for (let b = 0; b < batchSize; b++) {
-      for (let oy = 0; oy < outHeight; oy++) {
-        const y0 = oy * strideHeight - top;
-        const yFrom = Math.max(0, y0);
-        const yTo = Math.min(inHeight, y0 + filterHeight);
-        for (let ox = 0; ox < outWidth; ox++) {
-          const x0 = ox * strideWidth - left;
-          const xFrom = Math.max(0, x0);
-          const xTo = Math.min(inWidth, x0 + filterWidth);
-          best.fill(Number.NEGATIVE_INFINITY);
-          for (let yy = yFrom; yy < yTo; yy++) {
-            for (let xx = xFrom; xx < xTo; xx++) {
-              const base = ((b * inHeight + yy) * inWidth + xx) * c;
-              for (let k = 0; k < c; k++) {
-                const value = v[base + k]!;
-                if (value > best[k]! || Number.isNaN(value)) best[k] = value;
-              }
-            }
+    forEachPoolWindow(info, (b, o, yFrom, yTo, xFrom, xTo) => {
+      best.fill(Number.NEGATIVE_INFINITY);
+      for (let yy = yFrom; yy < yTo; yy++) {
+        for (let xx = xFrom; xx < xTo; xx++) {
+          const base = ((b * inHeight + yy) * inWidth + xx) * c;
+          for (let k = 0; k < c; k++) {
+            const value = v[base + k]!;
+            if (value > best[k]! || Number.isNaN(value)) best[k] = value;
           }
-          y.set(best, ((b * outHeight + oy) * outWidth + ox) * c);
         }
       }
-    }
+      y.set(best, o);
+    });
     return s.keep(out);
   });
 };
