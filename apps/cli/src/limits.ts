@@ -35,3 +35,6 @@ export const MAX_INPUT_RANK = 8;
 
 /** Most items an `--target` list may name (one class per item). */
 export const MAX_TARGET_LIST = 100_000;
+
+/** Most WASM threads (`--threads`): tfjs's WASM backend caps its thread pool at 8 too. */
+export const MAX_THREADS = 8;

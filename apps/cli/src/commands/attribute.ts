@@ -15,6 +15,7 @@ import {
   MAX_INPUT_RANK,
   MAX_NOISE_SAMPLES,
   MAX_TARGET_LIST,
+  MAX_THREADS,
 } from '../limits.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 import { progressBar } from '../progress-bar.js';
@@ -23,6 +24,7 @@ import { runOptions } from './attribute-inputs.js';
 import { float32, nested } from './attribute-json.js';
 import { applyPreset, PRESET_NAMES, readLabels, targetText } from './attribute-labels.js';
 import { checkMethodOptions, type Methods, methodEntry, methodHelp } from './attribute-methods.js';
+import { THREADS_DEFAULT, threadsOption } from './attribute-threads.js';
 
 // Option errors are found before the model loads: the attribution package (its defaults and
 // method table) loads first, the model only after the input file is checked.
@@ -48,6 +50,8 @@ const OPTIONS = {
   seed: { type: 'integer', min: 0, max: 2 ** 32 - 1 },
   json: { type: 'boolean' },
   out: { type: 'string' },
+  // auto or 1..MAX_THREADS, checked by threadsOption.
+  threads: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -65,7 +69,7 @@ function usage(
                         [--target K] [--layer NAME] [--neuron i,j,..] [--baseline zeros|FILE.npy]
                         [--n-steps ${ig.nSteps}] [--ig-method ${ig.method}] [--n-samples N] [--seed S]
                         [--window a,b,..] [--strides a,b,..] [--feature-mask FILE.npy]
-                        [--json] [--out DIR]
+                        [--threads N|auto] [--json] [--out DIR]
 
 Attributions of a saved tfjs LayersModel's or ONNX model's outputs to its inputs (Captum's
 semantics and defaults), on the WASM backend. The explained score is the model's raw output for
@@ -107,6 +111,8 @@ ${methodHelp(methods)}
   --preset P       the input holds 0..255 pixels (channels last): scale them as the model
                    expects, ${PRESET_NAMES.join(', ')} (ImageNet mean/std)
   --out DIR        write one overlay PNG per item (<method>-<i>.png; image inputs only)
+  --threads N      WASM threads, 1 to ${MAX_THREADS} or auto (every core); default ${THREADS_DEFAULT}. The
+                   numbers do not depend on it
   -h, --help       show this help
 `;
 }
@@ -136,6 +142,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const info = methodEntry(methods, values.method!);
   const method = info.name;
   checkMethodOptions(methods, info, values);
+  const threads = threadsOption(values.threads);
   if (values.strides !== undefined && values.window === undefined) {
     throw new UsageError('--strides needs --window (the occlusion patch it moves)');
   }
@@ -160,7 +167,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     import('@interp/attribution'),
     import('../io/load-model.js'),
   ]);
-  await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
+  await core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) });
   const loaded = await models.loadModel(resolve(io.cwd, values.model!));
   const model = loaded.model;
   const layout = loaded.graph.layout;

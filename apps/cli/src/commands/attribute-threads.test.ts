@@ -1,0 +1,92 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setupBackend } from '@interp/core';
+import { encodeNpy } from '@interp/data';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { saveLayersModelToDir } from '../io/layers-model-files.js';
+import { tempDir } from '../test-cli.js';
+import { runMain } from '../test-main.js';
+import { THREADS_DEFAULT, threadsOption } from './attribute-threads.js';
+
+describe('interp attribute --threads', () => {
+  const dir = tempDir('interp-threads-');
+  const base = ['attribute', '--model', 'cnn/model.json', '--input', 'img.npy', '--json'];
+
+  beforeAll(async () => {
+    await setupBackend('wasm');
+    // A conv net large enough that XNNPACK splits its work across threads.
+    const cnn = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({
+          inputShape: [32, 32, 3],
+          filters: 16,
+          kernelSize: 3,
+          activation: 'relu',
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+        }),
+        tfl.layers.maxPooling2d({ poolSize: 2 }),
+        tfl.layers.conv2d({
+          filters: 8,
+          kernelSize: 3,
+          activation: 'relu',
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+        }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({
+          units: 4,
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+        }),
+      ],
+    });
+    await saveLayersModelToDir(cnn, join(dir, 'cnn'));
+    cnn.dispose();
+    const image = Float32Array.from({ length: 2 * 32 * 32 * 3 }, (_, i) => Math.sin(i / 7));
+    writeFileSync(join(dir, 'img.npy'), encodeNpy(image, [2, 32, 32, 3]));
+  });
+
+  it('gives the same JSON with 2 threads as with 1 (saliency and IG)', async () => {
+    for (const method of ['saliency', 'ig']) {
+      const one = await runMain([...base, '--method', method, '--threads', '1'], dir);
+      const two = await runMain([...base, '--method', method, '--threads', '2'], dir);
+      expect([one.code, two.code, one.stderr, two.stderr]).toEqual([0, 0, '', '']);
+      const [a, b] = [JSON.parse(one.stdout), JSON.parse(two.stdout)];
+      const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
+      const [fa, fb] = [flat(a.attributions), flat(b.attributions)];
+      // Same keys, targets and shapes; values equal to float32 rounding: XNNPACK splits sums
+      // across threads in another order (measured: 1e-8 of values up to 0.06), which is why
+      // --threads defaults to 1.
+      expect({ ...b, attributions: fb.length, delta: 0 }).toEqual({
+        ...a,
+        attributions: fa.length,
+        delta: 0,
+      });
+      const scale = Math.max(...fa.map(Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      fa.forEach((v, i) => expect(Math.abs(v - fb[i]!)).toBeLessThanOrEqual(1e-6 * scale));
+      expect(tf.getBackend()).toBe('wasm');
+    }
+  }, 120_000);
+
+  it('exits 2 with one line for a bad --threads, before loading the model', async () => {
+    for (const bad of ['0', '9', 'two', '1.5', '-1', '02']) {
+      const r = await runMain([...base, '--method', 'saliency', `--threads=${bad}`], dir);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(
+        /invalid --threads: .*; expected auto or a whole number from 1 to 8/,
+      );
+    }
+  });
+
+  it('maps auto to every core and numbers to themselves, 1 by default', () => {
+    expect([threadsOption('auto'), threadsOption('3'), threadsOption(undefined)]).toEqual([
+      true,
+      3,
+      THREADS_DEFAULT,
+    ]);
+    expect(THREADS_DEFAULT).toBe(1);
+  });
+});
