@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setupBackend } from '@interp/core';
-import { encodeNpy } from '@interp/data';
+import { encodeNpy, parseNpy } from '@interp/data';
 import { encodePNG } from '@interp/viz/image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processIO } from '../cli-io.js';
@@ -104,6 +104,13 @@ describe('interp explore --model M --data D', () => {
       expect(data.probs[2 * i + 1]).toBeCloseTo(1 / (1 + Math.exp(0.5 - 2 * m)), 5);
     });
     expect(data.model).toMatchObject({ url: 'model/model.json', format: 'layers', layout: 'NHWC' });
+    // The exact floats predicted on: each 4 x 4 gray image is its level / 255 at every pixel.
+    expect(data.inputs).toEqual({ url: 'inputs.npy', shape: [6, 4, 4, 1] });
+    const x = parseNpy(new Uint8Array((await get(server.url, '/inputs.npy')).body), 'inputs.npy');
+    expect(x.shape).toEqual([6, 4, 4, 1]);
+    truth.means.forEach((m, i) => {
+      for (let p = 0; p < 16; p++) expect(x.data[i * 16 + p]).toBeCloseTo(m, 6);
+    });
     const thumb = await get(server.url, '/thumbs/0.png');
     expect(thumb.headers['content-type']).toBe('image/png');
     expect([...thumb.body.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
