@@ -2,7 +2,7 @@
 model's initializers (an oracle independent of interp's ONNX executor and of tfjs).
 
 Run: /usr/bin/python3 packages/debug/test-data/make-onnx-activation-stats.py
-Writes onnx-mlp-activation-stats.json beside this file.
+Writes onnx-mlp-activation-stats.json beside this file (then `npx biome check --write` it).
 """
 import json
 import math
