@@ -34,13 +34,23 @@ export interface DeadNeuronReport {
   warnings: string[];
 }
 
-const ACTIVATION_LAYERS = new Set([
+/** Activation ops as tfjs-layers, tfjs GraphModels and ONNX name them. */
+export const ACTIVATION_OPS: ReadonlySet<string> = new Set([
   'Activation',
   'ReLU',
   'LeakyReLU',
   'PReLU',
   'ELU',
   'ThresholdedReLU',
+  'Relu',
+  'Relu6',
+  'LeakyRelu',
+  'PRelu',
+  'Prelu',
+  'Elu',
+  'Selu',
+  'Clip',
+  'HardSwish',
 ]);
 /**
  * Units (last-axis neurons or channels) that never output more than `threshold` (default 0,
@@ -63,7 +73,7 @@ export async function checkDeadNeurons(
   const targets =
     layers === undefined
       ? leafLayers(learn.layersModel!).filter(
-          (l) => hasParams(l) || ACTIVATION_LAYERS.has(l.getClassName()),
+          (l) => hasParams(l) || ACTIVATION_OPS.has(l.getClassName()),
         )
       : resolveLayers(learn.layersModel!, layers);
   const runningMax = new Map<Layer, tf.Tensor>();

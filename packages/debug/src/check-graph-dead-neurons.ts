@@ -2,6 +2,7 @@ import { type GraphNode, InterpError, type ModelGraph } from '@interp/core';
 import { assertNumber } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  ACTIVATION_OPS,
   type DeadNeuronReport,
   deadNeuronWarnings,
   type LayerDeadNeurons,
@@ -16,25 +17,6 @@ export interface GraphDeadNeuronOptions {
   /** Nodes to check (names, module paths, indices); default nodes with params and activations. */
   layers?: readonly (string | number)[];
 }
-
-// Activation ops as tfjs-layers, tfjs GraphModels and ONNX name them.
-const ACTIVATION_OPS = new Set([
-  'Activation',
-  'ReLU',
-  'LeakyReLU',
-  'PReLU',
-  'ELU',
-  'ThresholdedReLU',
-  'Relu',
-  'Relu6',
-  'LeakyRelu',
-  'PRelu',
-  'Prelu',
-  'Elu',
-  'Selu',
-  'Clip',
-  'HardSwish',
-]);
 
 /**
  * {@link checkDeadNeurons} on a model graph: units that never output more than `threshold` over

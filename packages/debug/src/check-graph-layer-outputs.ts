@@ -3,8 +3,8 @@ import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type LayerOutputReport,
-  type LayerOutputStats,
   layerOutputWarnings,
+  outputRow,
   outputStats,
 } from './check-layer-outputs.js';
 import { watchedNodes } from './internal/graph-activation-record.js';
@@ -44,16 +44,8 @@ export async function checkGraphLayerOutputs(
   });
   const data = await all.data();
   all.dispose();
-  const rows: LayerOutputStats[] = nodes.map((n, i) => ({
-    layer: n.name,
-    type: n.op,
-    shape: shapes[i]!,
-    mean: data[7 * i]!,
-    std: data[7 * i + 1]!,
-    min: data[7 * i + 2]!,
-    max: data[7 * i + 3]!,
-    nanCount: data[7 * i + 4]!,
-    infCount: data[7 * i + 5]!,
-  }));
+  const rows = nodes.map((n, i) =>
+    outputRow({ layer: n.name, type: n.op, shape: shapes[i]! }, data, i),
+  );
   return { layers: rows, warnings: layerOutputWarnings(rows) };
 }

@@ -1,11 +1,10 @@
 import { InterpError, type ModelGraph } from '@interp/core';
-import { assertInteger, assertNumber } from '@interp/core/internal';
 import {
   addWeight,
   type WeightDistributionOptions,
   type WeightDistributionReport,
+  weightDistributionSettings,
 } from './check-weight-distribution.js';
-import { modelDebuggerDefaults } from './model-debugger-defaults.js';
 
 /**
  * {@link checkWeightDistribution} on a model graph: statistics, histogram and warnings of each
@@ -21,10 +20,7 @@ export async function checkGraphWeightDistribution(
   graph: ModelGraph,
   options: WeightDistributionOptions = {},
 ): Promise<WeightDistributionReport> {
-  const d = modelDebuggerDefaults.weightDistribution;
-  const { bins = d.bins, hugeThreshold = d.hugeThreshold } = options;
-  assertInteger(bins, 'bins', 1);
-  assertNumber(hugeThreshold, 'hugeThreshold', 0);
+  const { bins, hugeThreshold } = weightDistributionSettings(options);
   if (typeof graph.parameters !== 'function') {
     throw new InterpError(
       'NOT_SUPPORTED',

@@ -72,18 +72,27 @@ export async function checkLayerOutputs(
   const all = tf.tidy(() => tf.stack(order.map((l) => found.get(l)!.stats)));
   const data = await all.data();
   tf.dispose([all, ...[...found.values()].map((f) => f.stats)]);
-  const rows: LayerOutputStats[] = order.map((l, i) => ({
-    layer: l.name,
-    type: l.getClassName(),
-    shape: found.get(l)!.shape,
+  const rows = order.map((l, i) =>
+    outputRow({ layer: l.name, type: l.getClassName(), shape: found.get(l)!.shape }, data, i),
+  );
+  return { layers: rows, warnings: layerOutputWarnings(rows) };
+}
+
+/** Row `i` of stacked {@link outputStats}. */
+export function outputRow(
+  id: Pick<LayerOutputStats, 'layer' | 'type' | 'shape'>,
+  data: ArrayLike<number>,
+  i: number,
+): LayerOutputStats {
+  return {
+    ...id,
     mean: data[7 * i]!,
     std: data[7 * i + 1]!,
     min: data[7 * i + 2]!,
     max: data[7 * i + 3]!,
     nanCount: data[7 * i + 4]!,
     infCount: data[7 * i + 5]!,
-  }));
-  return { layers: rows, warnings: layerOutputWarnings(rows) };
+  };
 }
 
 /** Warnings for non-finite and constant layer outputs. */

@@ -52,10 +52,7 @@ export async function checkWeightDistribution(
   learn: Learner,
   options: WeightDistributionOptions = {},
 ): Promise<WeightDistributionReport> {
-  const d = modelDebuggerDefaults.weightDistribution;
-  const { bins = d.bins, hugeThreshold = d.hugeThreshold } = options;
-  assertInteger(bins, 'bins', 1);
-  assertNumber(hugeThreshold, 'hugeThreshold', 0);
+  const { bins, hugeThreshold } = weightDistributionSettings(options);
   const weights: WeightStats[] = [];
   const warnings: string[] = [];
   for (const layer of leafLayers(learn.layersModel!)) {
@@ -70,6 +67,18 @@ export async function checkWeightDistribution(
     }
   }
   return { weights, warnings };
+}
+
+/** The options with their defaults, checked. */
+export function weightDistributionSettings(options: WeightDistributionOptions): {
+  bins: number;
+  hugeThreshold: number;
+} {
+  const d = modelDebuggerDefaults.weightDistribution;
+  const { bins = d.bins, hugeThreshold = d.hugeThreshold } = options;
+  assertInteger(bins, 'bins', 1);
+  assertNumber(hugeThreshold, 'hugeThreshold', 0);
+  return { bins, hugeThreshold };
 }
 
 /** Appends one weight's statistics to `report`, and its warning if any. */

@@ -8,8 +8,10 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @interp/onnx is not a dependency of @interp/debug; its source is imported for the oracle test only.
 import { loadOnnxModel } from '../../onnx/src/index.js';
+import { checkGraphDeadNeurons } from './check-graph-dead-neurons.js';
 import { checkGraphGradientFlow } from './check-graph-gradient-flow.js';
 import { checkGraphLayerOutputs } from './check-graph-layer-outputs.js';
+import { checkGraphWeightDistribution } from './check-graph-weight-distribution.js';
 import { checkModel } from './check-model.js';
 import { ModelDebugger } from './model-debugger.js';
 import { identityThenDeadModel, interpError, X3, x3Learner } from './test-models.js';
@@ -245,6 +247,15 @@ describe('ModelDebugger(graph).checkLayerOutputs / checkDeadNeurons / checkWeigh
     );
     await expect(checkGraphGradientFlow(graph, [])).rejects.toThrow(
       interpError(/data held no batch/),
+    );
+    await expect(checkGraphDeadNeurons(graph, 5 as never)).rejects.toThrow(
+      interpError(/batches must be an array of tensors or a data loader/),
+    );
+    await expect(checkGraphDeadNeurons(graph, [])).rejects.toThrow(
+      interpError(/checkDeadNeurons: data held no batch/),
+    );
+    await expect(checkGraphWeightDistribution(graph, { bins: 0 })).rejects.toThrow(
+      interpError(/bins/),
     );
     expect(() => new ModelDebugger(42 as never)).toThrow(
       interpError(/ModelDebugger: the model must be/),
