@@ -4,12 +4,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { arrayDataLoader, layersModelGraph, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
+import { createDocument, toSVGString } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @interp/onnx is not a dependency of @interp/debug; its source is imported for the oracle test only.
 import { loadOnnxModel } from '../../onnx/src/index.js';
 import { ActivationStats } from './activation-stats.js';
+import { histChart } from './hist-chart.js';
 import { identityThenDeadModel, interpError, X3, x3Learner } from './test-models.js';
 
 const MLP_ONNX = fileURLToPath(new URL('../../onnx/test-models/mlp.onnx', import.meta.url));
@@ -131,6 +133,11 @@ describe('ActivationStats.fromGraph(model, batches, options)', () => {
           'Mul',
           'Gemm',
         ]);
+        // The plots read the node names and ops as they read layers.
+        const document = await createDocument();
+        const svg = toSVGString(activs.plotLayerStats({ document }));
+        expect(svg).toContain('/act1/Relu');
+        expect(histChart(activs, { document }).querySelectorAll('svg').length).toBeGreaterThan(0);
         // Default: the nodes with parameters.
         const byDefault = new ActivationStats(mlp);
         expect(byDefault.layers.map((l) => l.name)).toEqual([
