@@ -126,6 +126,28 @@ describe('new ModelDebugger(graph, { data }).checkGradientFlow()', () => {
   });
 });
 
+describe('checkGraphGradientFlow on an NCHW ONNX CNN (conv, BN, ReLU6, depthwise, pools)', () => {
+  it('hooks that add zeros leave the input gradient as tf.grad of the plain forward pass', async () => {
+    const cnn = await onnxModel('small-cnn.onnx');
+    const x = tf.randomNormal([2, 3, 8, 8], 0, 1, 'float32', 5);
+    try {
+      const flow = await checkGraphGradientFlow(cnn, [x], { target: 2 });
+      expect(flow.layers.length).toBeGreaterThan(3);
+      const sq = tf.tidy(() => {
+        const g = tf.grad((xi: tf.Tensor) => tf.sum(tf.slice(cnn.predict(xi), [0, 2], [-1, 1])))(x);
+        return tf.sum(tf.square(g));
+      });
+      const norm = Math.sqrt((await sq.data())[0]!);
+      sq.dispose();
+      expect(flow.layers[0]!.gradNorm).toBeCloseTo(norm, 4);
+      expect(flow.nonFinite).toEqual([]);
+    } finally {
+      x.dispose();
+      cnn.dispose();
+    }
+  });
+});
+
 describe('ModelDebugger(graph).checkLayerOutputs / checkDeadNeurons / checkWeightDistribution', () => {
   it('layer outputs: X3 through identity (hand-worked), a constant dead layer warned', async () => {
     const model = identityThenDeadModel();
