@@ -1,0 +1,108 @@
+// End to end, whole processes: `interp attribute --model resnet18.onnx --method ig` (50 steps,
+// the built CLI, WASM) on 2 images vs Captum's IntegratedGradients (50 steps, batches of 10) on
+// the same torchvision ResNet-18 in a Python process (Debian's /usr/bin/python3 with torch,
+// Captum from /tmp/captum), with torch on 1 thread and on 2. Setup (untimed, once): seeded random
+// weights and images, exported by e2e-ig-captum.py. Both processes' attributions are compared.
+// Needs the CLI built (apps/cli/dist). Env: E2E_DIR (work folder), CAPTUM (Captum's source).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeResults } from './lib.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, '..', 'apps', 'cli', 'dist', 'bin.js');
+const python = '/usr/bin/python3';
+const script = join(here, 'e2e-ig-captum.py');
+const dir = process.env.E2E_DIR ?? join(tmpdir(), 'interp-e2e-ig');
+const pythonEnv = { ...process.env, PYTHONPATH: process.env.CAPTUM ?? '/tmp/captum' };
+
+/** Runs a command to completion; its wall time in ms and stdout. Fails loudly on a non-zero exit. */
+function run(command, args, env = process.env) {
+  const t0 = performance.now();
+  const r = spawnSync(command, args, { env, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+/** A float32 C-order .npy as a flat array. */
+function readNpyF32(file) {
+  const bytes = readFileSync(file);
+  const headerLength = bytes.readUInt16LE(8);
+  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
+  if (!header.includes("'<f4'") || header.includes("'fortran_order': True"))
+    throw new Error(`${file}: expected little-endian float32 in C order, got ${header}`);
+  const start = 10 + headerLength;
+  return new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length),
+  );
+}
+
+if (!existsSync(join(dir, 'resnet18.onnx'))) {
+  mkdirSync(dir, { recursive: true });
+  run(python, [script, 'setup', dir], pythonEnv);
+}
+if (!existsSync(cli)) throw new Error(`${cli} is missing: build the CLI first`);
+const help = run(process.execPath, [cli, 'attribute', '--help']).stdout;
+const threadFlag = help.includes('--threads') ? ['--threads', '2'] : [];
+
+const args = [
+  cli,
+  'attribute',
+  '--model',
+  join(dir, 'resnet18.onnx'),
+  '--input',
+  join(dir, 'x.npy'),
+];
+const records = [];
+const load = () => loadavg()[0];
+const ours = run(process.execPath, [...args, '--method', 'ig', '--n-steps', '50', '--json']);
+const oursLoad = load();
+const attributions = JSON.parse(ours.stdout).attributions.flat(4);
+console.log(
+  `ours (interp attribute, 1 WASM thread): ${(ours.ms / 1000).toFixed(1)} s, load ${oursLoad.toFixed(2)}`,
+);
+let oursTwo;
+if (threadFlag.length > 0) {
+  oursTwo = run(process.execPath, [...args, '--method', 'ig', '--n-steps', '50', ...threadFlag]);
+  console.log(`ours (interp attribute --threads 2): ${(oursTwo.ms / 1000).toFixed(1)} s`);
+} else {
+  console.log('interp attribute has no --threads yet: ours runs on 1 WASM thread only');
+}
+for (const threads of [1, 2]) {
+  const captum = run(python, [script, 'captum', dir, String(threads)], pythonEnv);
+  const theirs = readNpyF32(join(dir, 'captum-ig.npy'));
+  let maxAbs = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < theirs.length; i++) {
+    maxAbs = Math.max(maxAbs, Math.abs(theirs[i]));
+    maxDiff = Math.max(maxDiff, Math.abs(theirs[i] - attributions[i]));
+  }
+  console.log(
+    `captum (torch ${threads} thread(s)): ${(captum.ms / 1000).toFixed(1)} s; ${captum.stdout.trim()}`,
+  );
+  console.log(
+    `  attributions: max |ours - captum| / max |captum| = ${(maxDiff / maxAbs).toExponential(2)}`,
+  );
+  for (const [label, mine] of [
+    ['1 WASM thread', ours],
+    ...(oursTwo ? [['2 WASM threads', oursTwo]] : []),
+  ]) {
+    const ratio = mine.ms / captum.ms;
+    console.log(
+      `e2e IG ResNet-18 x 2 images, ours ${label} vs captum ${threads} thread(s): ratio ${ratio.toFixed(2)}x`,
+    );
+    records.push({
+      label: `e2e IG 50 steps ResNet-18 x 2, interp attribute ${label} vs captum torch ${threads}t`,
+      oursMs: mine.ms,
+      baselineMs: captum.ms,
+      baselineLabel: `captum-${threads}t`,
+      ratio,
+      maxRelDiff: maxDiff / maxAbs,
+      loadAvg1m: load(),
+    });
+  }
+}
+console.log('results', writeResults('e2e-ig', records));
