@@ -2,7 +2,7 @@
 // tfjs model, hand-worked values, and an ONNX export against numpy (test-data/make-onnx-activation-stats.py).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { arrayDataLoader, layersModelGraph, setupBackend } from '@interp/core';
+import { arrayDataLoader, Learner, layersModelGraph, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import { createDocument, toSVGString } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
@@ -170,6 +170,10 @@ describe('ActivationStats.fromGraph(model, batches, options)', () => {
     );
     await expect(ActivationStats.fromGraph(42 as never, [])).rejects.toThrow(
       interpError(/ActivationStats.fromGraph: the model must be/),
+    );
+    const fnLearner = new Learner((t: tf.Tensor) => tf.relu(t), { dls: x3Learner(model, 1).dls });
+    expect(() => new ActivationStats(fnLearner)).toThrow(
+      interpError(/plain function.*use ActivationStats.fromGraph\(model, batches\)/),
     );
     const learn = x3Learner(model, 1);
     const activs = new ActivationStats(learn);

@@ -114,7 +114,13 @@ export class ActivationStats {
 
   constructor(learn: Learner | ModelGraph, options: ActivationStatsOptions = {}) {
     const graph = isModelGraph(learn) ? learn : undefined;
-    const model = graph ? undefined : requireLayersModel(learn as Learner, 'ActivationStats');
+    const model = graph
+      ? undefined
+      : requireLayersModel(
+          learn as Learner,
+          'ActivationStats',
+          '; for an ONNX model or a GraphModel use ActivationStats.fromGraph(model, batches)',
+        );
     const {
       withHist = activationStatsDefaults.withHist,
       every = activationStatsDefaults.every,

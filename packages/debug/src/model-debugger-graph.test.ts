@@ -1,7 +1,7 @@
 // ModelDebugger on model graphs (no training loop): hand-worked linear nets, an ONNX MLP against
 // finite differences and numpy (python onnx numpy_helper), NaN propagation worked by hand.
 import { fileURLToPath } from 'node:url';
-import { functionGraph, layersModelGraph, setupBackend } from '@interp/core';
+import { functionGraph, Learner, layersModelGraph, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -278,6 +278,14 @@ describe('ModelDebugger(graph).checkLayerOutputs / checkDeadNeurons / checkWeigh
     );
     await expect(checkGraphWeightDistribution(graph, { bins: 0 })).rejects.toThrow(
       interpError(/bins/),
+    );
+    const fnLearner = new Learner((x: tf.Tensor) => tf.relu(x), {
+      dls: x3Learner(model, 1).dls,
+    });
+    expect(() => new ModelDebugger(fnLearner)).toThrow(
+      interpError(
+        /wraps a plain function.*pass the model itself: new ModelDebugger\(model, \{ data \}\)/,
+      ),
     );
     expect(() => new ModelDebugger(42 as never)).toThrow(
       interpError(/ModelDebugger: the model must be/),

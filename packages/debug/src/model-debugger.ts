@@ -84,7 +84,11 @@ export class ModelDebugger {
 
   constructor(model: Learner | GraphSource, { data }: ModelDebuggerOptions = {}) {
     if (typeof model === 'object' && model !== null && 'dls' in model) {
-      requireLayersModel(model as Learner, 'ModelDebugger');
+      requireLayersModel(
+        model as Learner,
+        'ModelDebugger',
+        '; for an ONNX model or a GraphModel pass the model itself: new ModelDebugger(model, { data })',
+      );
       this.learn = model as Learner;
       this.graph = undefined;
     } else {

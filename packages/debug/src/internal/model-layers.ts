@@ -98,14 +98,14 @@ export function requireLearner(learn: Learner, what: string): void {
   }
 }
 
-/** The learner's LayersModel, or an error saying this tool needs one. */
-export function requireLayersModel(learn: Learner, what: string): LayersModel {
+/** The learner's LayersModel, or an error saying this tool needs one (and `instead`, if any). */
+export function requireLayersModel(learn: Learner, what: string, instead = ''): LayersModel {
   requireLearner(learn, what);
   const model = learn.layersModel;
   if (!model) {
     throw new InterpError(
       'NOT_SUPPORTED',
-      `${what} needs a learner built from a tfjs-layers model (Learner.fromLayersModel); this one wraps a plain function, whose layers cannot be seen`,
+      `${what} needs a learner built from a tfjs-layers model (Learner.fromLayersModel); this one wraps a plain function, whose layers cannot be seen${instead}`,
     );
   }
   return model;
