@@ -3,7 +3,8 @@
 //   node scripts/extract-snippets.mjs   -> test-output/snippets/<guide>-<line>.ts + manifest.json
 // The fence's info string says what a block is:
 //   ```ts           a Node program: typechecked and run
-//   ```ts browser   needs a DOM: typechecked (lib dom), not run in Node
+//   ```ts browser   needs a DOM: typechecked, and run in Chromium on a page that serves the
+//                   tfjs .wasm files at /wasm/ and has an element #out
 //   ```ts no-run    cannot run by itself (say why beside it): typechecked only
 // The file holds the block's lines unchanged, so line k of the file is line `line + k` of the guide.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

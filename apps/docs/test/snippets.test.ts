@@ -1,13 +1,16 @@
 // Every ```ts block of the guides is a program a user can copy: it imports only published
-// packages, typechecks under strict tsc against the workspace packages, and (unless marked
-// `browser` or `no-run`) runs in Node. A failing snippet fails here with its guide and line.
+// packages, typechecks under strict tsc against the workspace packages, and runs: in Node, or
+// in Chromium when marked `browser` (`no-run` blocks are only typechecked). A failing snippet fails here with its guide and line.
 import { execFile, spawn } from 'node:child_process';
-import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractSnippets, parseSnippets, snippetDefaults } from '../scripts/extract-snippets.mjs';
+import { startStaticServer } from '../scripts/static-server.mjs';
 
 interface Snippet {
   guide: string;
@@ -20,6 +23,7 @@ const appDir = join(import.meta.dirname, '..');
 const outDir = snippetDefaults.outDir;
 const RUN_TIMEOUT_MS = 60_000;
 const PARALLEL_RUNS = 2; // the machine is small; two Node processes at a time
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PUBLISHED =
   /^(@interp\/(?!example-data)[a-z-]+(\/[a-z-]+)?|@tensorflow\/tfjs-[a-z-]+|node:[a-z/]+)$/;
 
@@ -140,6 +144,102 @@ describe('guide snippets', () => {
       }
     };
     await Promise.all(Array.from({ length: PARALLEL_RUNS }, worker));
+    expect(failures).toEqual([]);
+  });
+
+  it('run in Chromium (the blocks marked browser), on a page served as the docs site is', async () => {
+    const browserOnes = snippets.filter((s) => s.kind === 'browser');
+    const siteDir = join(outDir, 'browser');
+    mkdirSync(join(siteDir, 'wasm'), { recursive: true });
+    // What the snippets expect the page to serve: the tfjs .wasm files under /wasm/, the
+    // PyTorch guide's ONNX export at /digits-cnn.onnx, and an element with id "out".
+    const require = createRequire(join(appDir, 'package.json'));
+    const wasmDir = join(
+      dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+      'dist',
+    );
+    for (const f of [
+      'tfjs-backend-wasm.wasm',
+      'tfjs-backend-wasm-simd.wasm',
+      'tfjs-backend-wasm-threaded-simd.wasm',
+    ]) {
+      copyFileSync(join(wasmDir, f), join(siteDir, 'wasm', f));
+    }
+    copyFileSync(
+      join(appDir, 'src', 'assets', 'digits-cnn.onnx'),
+      join(siteDir, 'digits-cnn.onnx'),
+    );
+    writeFileSync(
+      join(siteDir, 'index.html'),
+      `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><div id="out"></div><script type="module">
+import(new URLSearchParams(location.search).get('s')).then(
+  () => { window.snippetDone = 'ok'; },
+  (e) => { window.snippetDone = 'error: ' + (e && e.stack ? e.stack : String(e)); });
+</script>`,
+    );
+    await build({
+      entryPoints: browserOnes.map((s) => join(outDir, s.file)),
+      outdir: siteDir,
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      conditions: ['source'],
+      logLevel: 'silent',
+      plugins: [
+        {
+          // Node built-ins (read from files in Node only, e.g. @interp/onnx) as empty modules,
+          // as Vite does for the site.
+          name: 'node-builtins-empty',
+          setup(b) {
+            b.onResolve(
+              { filter: /^node:|^(fs|path|url|worker_threads|perf_hooks|os|crypto)$/ },
+              (a) => ({
+                path: a.path,
+                namespace: 'empty',
+              }),
+            );
+            b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({
+              // CommonJS, so named imports bind (to undefined) instead of failing the build.
+              contents: 'module.exports = {};',
+            }));
+          },
+        },
+      ],
+    });
+    const server = await startStaticServer(siteDir);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    const failures: string[] = [];
+    try {
+      for (const s of browserOnes) {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        await page.goto(`${server.url}index.html?s=./${s.file.replace(/\.ts$/, '.js')}`);
+        const done = await page
+          .waitForFunction(() => (window as { snippetDone?: string }).snippetDone, undefined, {
+            timeout: RUN_TIMEOUT_MS,
+          })
+          .then((h) => h.jsonValue() as Promise<string>)
+          .catch(() => `timed out after ${RUN_TIMEOUT_MS} ms`);
+        if (done !== 'ok' || errors.length > 0) {
+          failures.push(
+            `${where(s)} (${s.file}): ${done}${errors.length ? `; console: ${errors.join(' | ')}` : ''}`,
+          );
+        }
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+    expect(browserOnes.length).toBeGreaterThan(0);
     expect(failures).toEqual([]);
   });
 });
