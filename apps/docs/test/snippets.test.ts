@@ -1,6 +1,7 @@
 // Every ```ts block of the guides is a program a user can copy: it imports only published
 // packages, typechecks under strict tsc against the workspace packages, and runs: in Node, or
-// in Chromium when marked `browser` (`no-run` blocks are only typechecked). A failing snippet fails here with its guide and line.
+// in Chromium when marked `browser` (`no-run` blocks are only typechecked). A failing snippet
+// fails here with its guide and line.
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
