@@ -38,15 +38,13 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
         [oh - ph.cropBefore - ph.cropAfter, ow - pw.cropBefore - pw.cropAfter],
       );
       const xF = s.transpose(x, [1, 2, 0, 3]);
-      const out = s.run(
+      const out = s.conv(
         'Conv2D',
-        { x: dyC, filter: xF },
-        {
-          strides: [ah.dilation, aw.dilation],
-          pad: explicitPad(ph, pw),
-          dilations: [1, 1],
-          dataFormat: 'NHWC',
-        },
+        dyC,
+        xF,
+        [ah.dilation, aw.dilation],
+        explicitPad(ph, pw),
+        [1, 1],
       );
       // out[co, fh-1-i, fw-1-j, ci] = dw[i, j, ci, co].
       const unflipped = s.run('Reverse', { x: out }, { dims: [1, 2] });
@@ -59,16 +57,10 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
     const [, h, w] = xT.shape as [number, number, number, number];
     const xC = s.crop4d(xT, [0, 0], [h - ph.cropAfter, w - pw.cropAfter]);
     const dyF = s.transpose(dy, [1, 2, 0, 3]);
-    const out = s.run(
-      'Conv2D',
-      { x: xC, filter: dyF },
-      {
-        strides: [ah.dilation, aw.dilation],
-        pad: explicitPad(ph, pw),
-        dilations: [ah.stride, aw.stride],
-        dataFormat: 'NHWC',
-      },
-    );
+    const out = s.conv('Conv2D', xC, dyF, [ah.dilation, aw.dilation], explicitPad(ph, pw), [
+      ah.stride,
+      aw.stride,
+    ]);
     return s.keep(s.transpose(out, [1, 2, 0, 3]));
   });
 };

@@ -18,29 +18,23 @@ import { spreadDyForInputGrad } from './spread-dy-for-input-grad.js';
 import { type WasmKernelScope, withWasmScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
 
+/** One way to compute dx from dy and the (flipped, maybe channel-swapped) filter. */
+type InputGrad = (
+  s: WasmKernelScope,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  ah: ConvAxis,
+  aw: ConvAxis,
+) => TensorInfo;
+
 /**
  * Stride 1 (or dilated): dx is the stride-1 correlation of dy (zero-spread when strided) with
  * the spatially flipped filter whose in/out channels are swapped, the forward conv's cost.
  */
-function spreadInputGrad(
-  s: WasmKernelScope,
-  dy: TensorInfo,
-  swapped: TensorInfo,
-  ah: ConvAxis,
-  aw: ConvAxis,
-): TensorInfo {
+const spreadInputGrad: InputGrad = (s, dy, swapped, ah, aw) => {
   const { dy: spread, pad } = spreadDyForInputGrad(s, dy, ah, aw);
-  return s.run(
-    'Conv2D',
-    { x: spread, filter: swapped },
-    {
-      strides: [1, 1],
-      pad,
-      dilations: [ah.dilation, aw.dilation],
-      dataFormat: 'NHWC',
-    },
-  );
-}
+  return s.conv('Conv2D', spread, swapped, [1, 1], pad, [ah.dilation, aw.dilation]);
+};
 
 /** Filter tap counts XNNPACK's single-pass depthwise microkernels handle (others are ~8x slower). */
 const FAST_DEPTHWISE_TAPS = new Set([4, 9, 25]);
@@ -50,22 +44,19 @@ const FAST_DEPTHWISE_TAPS = new Set([4, 9, 25]);
  * channel, so dx is a depthwise conv of the (zero-spread) dy by the flipped per-channel filters,
  * summed over channels.
  */
-function singleChannelInputGrad(
-  s: WasmKernelScope,
-  dy: TensorInfo,
-  flipped: TensorInfo,
-  ah: ConvAxis,
-  aw: ConvAxis,
-): TensorInfo {
+const singleChannelInputGrad: InputGrad = (s, dy, flipped, ah, aw) => {
   const [fh, fw, , outChannels] = flipped.shape as [number, number, number, number];
   const { dy: spread, pad } = spreadDyForInputGrad(s, dy, ah, aw);
-  const perChannel = s.run(
+  const perChannel = s.conv(
     'DepthwiseConv2dNative',
-    { x: spread, filter: s.view(flipped, [fh, fw, outChannels, 1]) },
-    { strides: [1, 1], pad, dilations: [ah.dilation, aw.dilation] },
+    spread,
+    s.view(flipped, [fh, fw, outChannels, 1]),
+    [1, 1],
+    pad,
+    [ah.dilation, aw.dilation],
   );
   return s.run('Sum', { x: perChannel }, { axis: [3], keepDims: true });
-}
+};
 
 /**
  * dx as col2im of the per-tap products: cols[pixel, tap, ci] = sum_co dy[pixel, co] w[tap, ci, co]
@@ -164,13 +155,7 @@ function axisPhases(a: ConvAxis): AxisPhases {
  * stride_h * stride_w phases of dx is a stride-1 conv of dy with a sub-filter; together they do
  * exactly the forward conv's work. The phase outputs are then interleaved and cropped.
  */
-function phasedInputGrad(
-  s: WasmKernelScope,
-  dy: TensorInfo,
-  swapped: TensorInfo,
-  ah: ConvAxis,
-  aw: ConvAxis,
-): TensorInfo {
+const phasedInputGrad: InputGrad = (s, dy, swapped, ah, aw) => {
   const [n, oh, ow] = dy.shape as [number, number, number, number];
   const [, , outChannels, inChannels] = swapped.shape as [number, number, number, number];
   const ph = axisPhases(ah);
@@ -211,10 +196,13 @@ function phasedInputGrad(
         [oh - padH.cropBefore - padH.cropAfter, ow - padW.cropBefore - padW.cropAfter],
       );
       outputs.push(
-        s.run(
+        s.conv(
           'Conv2D',
-          { x: cropped, filter: s.view(sub, [rh.taps, rw.taps, outChannels, inChannels]) },
-          { strides: [1, 1], pad: explicitPad(padH, padW), dilations: [1, 1], dataFormat: 'NHWC' },
+          cropped,
+          s.view(sub, [rh.taps, rw.taps, outChannels, inChannels]),
+          [1, 1],
+          explicitPad(padH, padW),
+          [1, 1],
         ),
       );
     }
@@ -236,7 +224,7 @@ function phasedInputGrad(
   const interleaved = s.transpose(s.view(byRow, [ah.stride, n * ph.count, rowLength]), [1, 0, 2]);
   const full = s.view(interleaved, [n, ph.count * ah.stride, pw.count * aw.stride, inChannels]);
   return s.crop4d(full, [ph.offset, pw.offset], [ah.inSize, aw.inSize]);
-}
+};
 
 /**
  * Which way to compute dx, from measurements on the wasm backend (batch 16-64, 28x28 and 32x32

@@ -180,13 +180,13 @@ const depthwiseConv2dNativeBackpropFilter: KernelFunc = ({ inputs, backend, attr
       s.view(kernelRows, [bh.block, multiplier * blocks, bw.block, channels]),
       [0, 2, 1, 3],
     );
-    const partial = s.run(
+    const partial = s.conv(
       'DepthwiseConv2dNative',
-      {
-        x: s.view(input, [1, bh.patch, bw.patch, multiplier * groups]),
-        filter: s.view(kernel, [bh.block, bw.block, multiplier * groups, 1]),
-      },
-      { strides: [ah.dilation, aw.dilation], pad: 'valid', dilations: [ah.stride, aw.stride] },
+      s.view(input, [1, bh.patch, bw.patch, multiplier * groups]),
+      s.view(kernel, [bh.block, bw.block, multiplier * groups, 1]),
+      [ah.dilation, aw.dilation],
+      'valid',
+      [ah.stride, aw.stride],
     );
     const summed = s.run(
       'Sum',

@@ -28,14 +28,13 @@ const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs
     // multiplier. Same cost as the forward depthwise conv.
     const { dy: spread, pad } = spreadDyForInputGrad(s, dy, ah, aw);
     const flipped = s.flipFilter(filter, false);
-    const perChannel = s.run(
+    const perChannel = s.conv(
       'DepthwiseConv2dNative',
-      { x: spread, filter: s.view(flipped, [fh, fw, channels * multiplier, 1]) },
-      {
-        strides: [1, 1],
-        pad,
-        dilations: [ah.dilation, aw.dilation],
-      },
+      spread,
+      s.view(flipped, [fh, fw, channels * multiplier, 1]),
+      [1, 1],
+      pad,
+      [ah.dilation, aw.dilation],
     );
     if (multiplier === 1) return s.keep(perChannel);
     const summed = s.run(

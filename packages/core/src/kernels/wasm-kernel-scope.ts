@@ -1,4 +1,5 @@
 import {
+  type backend_util,
   type DataType,
   getKernel,
   type NamedAttrMap,
@@ -34,6 +35,21 @@ export class WasmKernelScope {
     const info = Array.isArray(out) ? out[0]! : out;
     this.owned.push(info);
     return info;
+  }
+
+  /**
+   * An NHWC conv of `x` by `filter` (`Conv2D`, or `DepthwiseConv2dNative` with its
+   * `[fh, fw, channels, multiplier]` filter): the one call every backprop kernel reduces to.
+   */
+  conv(
+    kernel: 'Conv2D' | 'DepthwiseConv2dNative',
+    x: TensorInfo,
+    filter: TensorInfo,
+    strides: [number, number],
+    pad: 'valid' | backend_util.ExplicitPadding,
+    dilations: [number, number],
+  ): TensorInfo {
+    return this.run(kernel, { x, filter }, { strides, pad, dilations, dataFormat: 'NHWC' });
   }
 
   /** A new output tensor on the wasm heap (uninitialized), owned by this scope. */
