@@ -5,7 +5,7 @@ import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InteractiveClassifier, interactiveClassifierDefaults } from './interactive-classifier.js';
+import { InteractiveClassifier } from './interactive-classifier.js';
 import { ATTRIBUTION_METHODS } from './internal/item-attribution.js';
 import { itemsByLoss } from './state/items-by-loss.js';
 import { settle, testDom, XSS } from './test-dom.js';
@@ -41,17 +41,6 @@ const listed = (root: Element) =>
   );
 
 describe('InteractiveClassifier', () => {
-  it('has the expected defaults', () => {
-    expect(interactiveClassifierDefaults).toEqual({
-      dsIdx: 1,
-      attribution: 'saliency',
-      pageSize: 48,
-      cmap: 'Blues',
-      errorCmap: 'Oranges',
-      title: 'Classification results',
-    });
-  });
-
   it('show() draws the confusion matrix as a grid of labelled cells with the counts', async () => {
     const { root, dom } = await shown();
     expect(root.parentElement).toBe(dom.container);

@@ -11,10 +11,7 @@ import { SegmentationInterpretation } from '@interp/segmentation';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  InteractiveSegmentation,
-  interactiveSegmentationDefaults,
-} from './interactive-segmentation.js';
+import { InteractiveSegmentation } from './interactive-segmentation.js';
 import { testDom, XSS } from './test-dom.js';
 
 // Two 2x3 images, 3 classes. By hand, item 0's pixel confusion matrix (rows target) is
@@ -48,17 +45,6 @@ function iouRows(root: Element): string[][] {
 }
 
 describe('InteractiveSegmentation', () => {
-  it('has the expected defaults', () => {
-    expect(interactiveSegmentationDefaults).toEqual({
-      dsIdx: 1,
-      opacity: 0.5,
-      backgroundIndex: 0,
-      order: 'loss',
-      title: 'Segmentation results',
-      panelSize: 168,
-    });
-  });
-
   it('shows the image with target and predicted masks, and per-class IoU for it and for all images', async () => {
     const { root, w } = await shown({ order: 'index' });
     expect(w.currentItem).toBe(0);
