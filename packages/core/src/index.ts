@@ -32,17 +32,7 @@ export { graphModelGraph } from './model-graph/graph-model-graph.js';
 export type { ImageAxes } from './model-graph/image-axes.js';
 export { imageAxes, spatialSize } from './model-graph/image-axes.js';
 export { layersModelGraph } from './model-graph/layers-model-graph.js';
-export type {
-  Dim,
-  GraphNode,
-  GraphParameter,
-  GraphRunOptions,
-  GraphRunResult,
-  ImageLayout,
-  ModelGraph,
-  NodeHook,
-  NodeHookContext,
-} from './model-graph/model-graph.js';
+export type * from './model-graph/model-graph.js';
 export type { GraphSource } from './model-graph/to-model-graph.js';
 export { isModelGraph, toModelGraph } from './model-graph/to-model-graph.js';
 export type { EpochRecord } from './recorder.js';

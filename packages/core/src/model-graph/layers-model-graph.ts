@@ -11,7 +11,6 @@ import { describe } from '../validate.js';
 import { applyHook } from './apply-hook.js';
 import { findNode } from './find-node.js';
 import type {
-  Dim,
   GraphNode,
   GraphParameter,
   GraphRunOptions,
