@@ -6,7 +6,6 @@
 import {
   ADD,
   AND,
-  bindKernel,
   F32_ADD,
   F32_LOAD,
   F32_STORE,
@@ -14,7 +13,6 @@ import {
   forLoop,
   get,
   i32c,
-  type KernelSource,
   LT_U,
   MUL,
   SHL,
@@ -23,7 +21,8 @@ import {
   V_LOAD,
   V_STORE,
   when,
-} from './wasm-simd-module.js';
+} from '../wasm-assembler.js';
+import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [COLS, DX, N, OH, OW, FH, FW, CIN, IN_H, IN_W, SH, SW, DH, DW, PAD_TOP, PAD_LEFT] = [
   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,

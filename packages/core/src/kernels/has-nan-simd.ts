@@ -1,18 +1,8 @@
 // A NaN scan in WebAssembly SIMD over the tfjs wasm backend's memory: lets MaxPool keep
 // XNNPACK's fast pool for the usual NaN-free input and pay for its own NaN-keeping loop only
 // when a NaN is there. A JS loop over the heap costs about as much as the pool itself.
-import {
-  ADD,
-  bindKernel,
-  F32X4_NE,
-  forLoop,
-  get,
-  i32c,
-  type KernelSource,
-  set,
-  V_LOAD,
-  V_OR,
-} from './wasm-simd-module.js';
+import { ADD, F32X4_NE, forLoop, get, i32c, set, V_LOAD, V_OR } from '../wasm-assembler.js';
+import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [X, BYTES, FLAG] = [0, 1, 2];
 const [OFF, ACC, V] = [3, 4, 5];

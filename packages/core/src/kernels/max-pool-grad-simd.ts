@@ -2,17 +2,15 @@
 // backend's memory. The JS loop it replaces spends ~11 ns per window on unpredictable branches
 // (which of four values is the first strict maximum); here four windows go through a handful of
 // branch-free vector compares and selects.
-import { forEachWindowGroup, type WindowLocals, windowAddress } from './max-pool-window.js';
+
 import {
   ADD,
-  bindKernel,
   F32X4_GT,
   F32X4_MUL,
   F32X4_NE,
   f32x4Const,
   get,
   i32c,
-  type KernelSource,
   set,
   tee,
   V_AND,
@@ -22,7 +20,9 @@ import {
   V_OR,
   V_STORE,
   when,
-} from './wasm-simd-module.js';
+} from '../wasm-assembler.js';
+import { forEachWindowGroup, type WindowLocals, windowAddress } from './max-pool-window.js';
+import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [X, G, DX, RELU] = [0, 1, 2, 9];
 const [GP] = [17];

@@ -2,18 +2,10 @@
 // at a time, `f32x4.max` of the four window values. f32x4.max returns NaN when either lane is
 // NaN, so a NaN anywhere in a window gives NaN (XNNPACK's pool, which tfjs-backend-wasm uses,
 // turns it into -Infinity or drops it).
+
+import { ADD, F32X4_MAX, get, i32c, set, V_LOAD, V_STORE } from '../wasm-assembler.js';
 import { forEachWindowGroup, type WindowLocals, windowAddress } from './max-pool-window.js';
-import {
-  ADD,
-  bindKernel,
-  F32X4_MAX,
-  get,
-  i32c,
-  type KernelSource,
-  set,
-  V_LOAD,
-  V_STORE,
-} from './wasm-simd-module.js';
+import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [X, Y] = [0, 1];
 const [YP] = [15];

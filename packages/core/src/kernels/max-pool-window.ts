@@ -1,7 +1,7 @@
 // The loops shared by the 2x2 / stride 2 max pool and its gradient in WebAssembly SIMD: both
 // walk the same NHWC windows four channels at a time and address a window's four values the
 // same way; only what they do per channel group differs.
-import { ADD, forLoop, get, i32c, MUL, SHL, set } from './wasm-simd-module.js';
+import { ADD, forLoop, get, i32c, MUL, SHL, set } from '../wasm-assembler.js';
 
 /** Local indices of the window walk (parameters and scratch), per kernel. */
 export interface WindowLocals {

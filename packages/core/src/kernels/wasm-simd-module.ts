@@ -1,42 +1,8 @@
 // Our SIMD kernels on the tfjs wasm backend: they run directly on its memory (imported), so they
 // read and write tensors where XNNPACK left them. Each kernel is a few hundred bytes assembled
-// by ../wasm-assembler.ts (whose opcodes are re-exported here for the kernel files).
+// by ../wasm-assembler.ts.
 
 import { assembleModule, I32, V128, type ValType } from '../wasm-assembler.js';
-
-export {
-  ADD,
-  AND,
-  F32_ADD,
-  F32_LOAD,
-  F32_STORE,
-  F32X4_ADD,
-  F32X4_GT,
-  F32X4_MAX,
-  F32X4_MUL,
-  F32X4_NE,
-  f32x4Const,
-  forLoop,
-  GE_U,
-  get,
-  I32,
-  i32c,
-  LT_U,
-  MUL,
-  SHL,
-  SUB,
-  set,
-  tee,
-  uleb,
-  V_AND,
-  V_ANDNOT,
-  V_BITSELECT,
-  V_LOAD,
-  V_OR,
-  V_STORE,
-  V128,
-  when,
-} from '../wasm-assembler.js';
 
 /** One exported function `(i32 x params) -> ()` with `i32Locals` then `v128Locals` locals. */
 export interface KernelSource {
