@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickEncoding, startStaticServer } from '../scripts/static-server.mjs';
 import { type Site, startSite } from './content-browser.js';
@@ -207,5 +208,32 @@ describe('the built site in Chromium', () => {
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
     await page.close();
+  });
+
+  it('gives the WASM thread pool more than one thread when the machine has the cores', async () => {
+    // tfjs sizes its pool to half the reported cores (1 on a 2-core runner), so the browser is
+    // told it has 4, through the DevTools protocol, before the page loads.
+    const server = await startStaticServer(join(import.meta.dirname, '..', 'dist', 'site'));
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: 4 });
+      await page.goto(`${server.url}core.html`);
+      await page.evaluate(() => window.examplesDone);
+      const info = await page.evaluate(() => window.getBackendInfo());
+      expect(info.threads).toBe(true);
+      expect(info.threadCount).toBe(2);
+      const statuses = await page
+        .locator('section.example')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+      expect(statuses.every((st) => st === 'done')).toBe(true);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   });
 });
