@@ -7,4 +7,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// WASM's pthread workers (--threads > 1) keep the event loop alive: exit once stdout and
+// stderr have flushed.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
