@@ -18,6 +18,7 @@ import {
   loop,
   set,
   sleb,
+  sumOf,
   uleb,
   type WasmFunction,
 } from './wasm.js';
@@ -31,6 +32,13 @@ describe('uleb / sleb', () => {
     expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
     expect(sleb(63)).toEqual([0x3f]);
     expect(sleb(64)).toEqual([0xc0, 0x00]);
+  });
+});
+
+describe('sumOf(...locals)', () => {
+  it('pushes the first local then adds each next one', () => {
+    expect(sumOf(1)).toEqual([0x20, 1]);
+    expect(sumOf(1, 2, 300)).toEqual([0x20, 1, 0x20, 2, 0x6a, 0x20, 0xac, 0x02, 0x6a]);
   });
 });
 

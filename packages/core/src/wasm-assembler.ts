@@ -117,6 +117,8 @@ export const V_AND = simd(0x4e);
 export const V_ANDNOT = simd(0x4f);
 export const V_OR = simd(0x50);
 export const V_BITSELECT = simd(0x52);
+/** `v128.any_true`: 1 when any bit is set. */
+export const V_ANY_TRUE = simd(0x53);
 export const I32X4_BITMASK = simd(0xa4);
 export const I64X2_BITMASK = simd(0xc4);
 export const F32X4_ADD = simd(0xe4);
@@ -127,6 +129,15 @@ export const F32X4_MAX = simd(0xe9);
 export const F64X2_MAX = simd(0xf5);
 export const f32x4Const = (v: number) =>
   simd(0x0c, ...new Uint8Array(new Float32Array([v, v, v, v]).buffer));
+
+/**
+ * Pushes the i32 sum of the locals, left to right (an address: base pointer plus offsets).
+ * @example [...sumOf(X, OFF), ...V_LOAD] // the vector at x + off
+ */
+export const sumOf = (first: number, ...rest: number[]) => [
+  ...get(first),
+  ...rest.flatMap((l) => [...get(l), ...ADD]),
+];
 
 /**
  * `for (counter = 0; counter < limit; counter += step) body`, `limit` a local: a guarded

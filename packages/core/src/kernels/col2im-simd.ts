@@ -18,6 +18,7 @@ import {
   SHL,
   SUB,
   set,
+  sumOf,
   V_LOAD,
   V_STORE,
   when,
@@ -33,24 +34,18 @@ const [B, OY, OX, I, J, TOP, LEFT, HH, WW, CP, DST, SRC, CI, VEC_BYTES, C_BYTES,
 const [ROW_BASE, PIXEL_BYTES] = [32, 33];
 
 /** `*(addr + CI) op= *(src + CI)` for one f32x4 (vector) or one f32 (scalar). */
-const accumulate = (base: number, load: number[], add: number[], store: number[]) => [
-  ...get(DST),
-  ...get(CI),
-  ...ADD,
-  ...(base === 0 ? [] : [...get(VEC_BYTES), ...ADD]),
-  ...get(DST),
-  ...get(CI),
-  ...ADD,
-  ...(base === 0 ? [] : [...get(VEC_BYTES), ...ADD]),
-  ...load,
-  ...get(SRC),
-  ...get(CI),
-  ...ADD,
-  ...(base === 0 ? [] : [...get(VEC_BYTES), ...ADD]),
-  ...load,
-  ...add,
-  ...store,
-];
+const accumulate = (base: number, load: number[], add: number[], store: number[]) => {
+  const past = base === 0 ? [] : [VEC_BYTES];
+  return [
+    ...sumOf(DST, CI, ...past),
+    ...sumOf(DST, CI, ...past),
+    ...load,
+    ...sumOf(SRC, CI, ...past),
+    ...load,
+    ...add,
+    ...store,
+  ];
+};
 
 const tap = [
   // DST = dx + (ROW_BASE + ww) * cBytes; SRC = cp + (i * fw + j) * cBytes

@@ -1,19 +1,26 @@
 // A NaN scan in WebAssembly SIMD over the tfjs wasm backend's memory: lets MaxPool keep
 // XNNPACK's fast pool for the usual NaN-free input and pay for its own NaN-keeping loop only
 // when a NaN is there. A JS loop over the heap costs about as much as the pool itself.
-import { ADD, F32X4_NE, forLoop, get, i32c, set, V_LOAD, V_OR } from '../wasm-assembler.js';
+import {
+  F32X4_NE,
+  forLoop,
+  get,
+  I32_STORE,
+  i32c,
+  set,
+  sumOf,
+  V_ANY_TRUE,
+  V_LOAD,
+  V_OR,
+} from '../wasm-assembler.js';
 import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [X, BYTES, FLAG] = [0, 1, 2];
 const [OFF, ACC, V] = [3, 4, 5];
-const ANY_TRUE = [0xfd, 0x53];
-const I32_STORE = [0x36, 2, 0];
 
 const body = [
   ...forLoop(OFF, i32c(16), BYTES, [
-    ...get(X),
-    ...get(OFF),
-    ...ADD,
+    ...sumOf(X, OFF),
     ...V_LOAD,
     ...set(V),
     // NaN is the one value not equal to itself.
@@ -26,7 +33,7 @@ const body = [
   ]),
   ...get(FLAG),
   ...get(ACC),
-  ...ANY_TRUE,
+  ...V_ANY_TRUE,
   ...I32_STORE,
 ];
 

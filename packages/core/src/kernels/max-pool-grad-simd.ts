@@ -12,6 +12,7 @@ import {
   get,
   i32c,
   set,
+  sumOf,
   tee,
   V_AND,
   V_ANDNOT,
@@ -21,7 +22,7 @@ import {
   V_STORE,
   when,
 } from '../wasm-assembler.js';
-import { forEachWindowGroup, type WindowLocals, windowAddress } from './max-pool-window.js';
+import { forEachWindowGroup, type WindowLocals } from './max-pool-window.js';
 import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [X, G, DX, RELU] = [0, 1, 2, 9];
@@ -49,7 +50,7 @@ const [V0, V1, V2, V3, BEST, M0, M1, M2, M3, GV, T, ONE, ZERO, NEG_INF] = [
 
 /** Loads the value at `x + off + extra...` into `v`. */
 const loadAt = (v: number, ...extra: number[]) => [
-  ...windowAddress(L.off, X, ...extra),
+  ...sumOf(X, L.off, ...extra),
   ...V_LOAD,
   ...set(v),
 ];
@@ -77,7 +78,7 @@ const takeIfGreater = (v: number, m: number) => [
 ];
 /** Stores `gv & value` at `dx + off + extra...`, `value` computed by `mask`. */
 const storeAt = (mask: number[], ...extra: number[]) => [
-  ...windowAddress(L.off, DX, ...extra),
+  ...sumOf(DX, L.off, ...extra),
   ...get(GV),
   ...mask,
   ...V_AND,

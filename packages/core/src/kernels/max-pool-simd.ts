@@ -3,8 +3,8 @@
 // NaN, so a NaN anywhere in a window gives NaN (XNNPACK's pool, which tfjs-backend-wasm uses,
 // turns it into -Infinity or drops it).
 
-import { ADD, F32X4_MAX, get, i32c, set, V_LOAD, V_STORE } from '../wasm-assembler.js';
-import { forEachWindowGroup, type WindowLocals, windowAddress } from './max-pool-window.js';
+import { ADD, F32X4_MAX, get, i32c, set, sumOf, V_LOAD, V_STORE } from '../wasm-assembler.js';
+import { forEachWindowGroup, type WindowLocals } from './max-pool-window.js';
 import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [X, Y] = [0, 1];
@@ -28,7 +28,7 @@ const L: WindowLocals = {
 };
 
 /** Pushes the value at `x + off + extra...`. */
-const loadAt = (...extra: number[]) => [...windowAddress(L.off, X, ...extra), ...V_LOAD];
+const loadAt = (...extra: number[]) => [...sumOf(X, L.off, ...extra), ...V_LOAD];
 
 const channelGroup = [
   ...get(YP),

@@ -1,7 +1,7 @@
 // The loops shared by the 2x2 / stride 2 max pool and its gradient in WebAssembly SIMD: both
 // walk the same NHWC windows four channels at a time and address a window's four values the
 // same way; only what they do per channel group differs.
-import { ADD, forLoop, get, i32c, MUL, SHL, set } from '../wasm-assembler.js';
+import { ADD, forLoop, get, i32c, MUL, SHL, set, sumOf } from '../wasm-assembler.js';
 
 /** Local indices of the window walk (parameters and scratch), per kernel. */
 export interface WindowLocals {
@@ -24,22 +24,10 @@ export interface WindowLocals {
 }
 
 /**
- * Pushes the address `ptr + off + extra...` (add `cBytes` for the right column, `rowBytes` for the
- * lower row of the window).
- * @example [...windowAddress(L.off, X, L.cBytes), ...V_LOAD] // the window's top-right value
- */
-export const windowAddress = (off: number, ptr: number, ...extra: number[]) => [
-  ...get(ptr),
-  ...get(off),
-  ...ADD,
-  ...extra.flatMap((e) => [...get(e), ...ADD]),
-];
-
-/**
  * `cBytes = c * 4; rowBytes = inW * cBytes`, then `group` for every batch item, output row,
  * output column and 16-byte channel group, with `off` set to that group's byte offset in the
  * window's top-left value.
- * @example forEachWindowGroup(L, [...windowAddress(L.off, X), ...V_LOAD, ...])
+ * @example forEachWindowGroup(L, setup, [...sumOf(X, L.off), ...V_LOAD, ...])
  */
 export const forEachWindowGroup = (l: WindowLocals, setup: number[], group: number[]) => [
   ...get(l.c),
@@ -77,13 +65,7 @@ export const forEachWindowGroup = (l: WindowLocals, setup: number[], group: numb
         ...get(l.row),
         ...ADD,
         ...set(l.base),
-        ...forLoop(l.kb, i32c(16), l.cBytes, [
-          ...get(l.base),
-          ...get(l.kb),
-          ...ADD,
-          ...set(l.off),
-          ...group,
-        ]),
+        ...forLoop(l.kb, i32c(16), l.cBytes, [...sumOf(l.base, l.kb), ...set(l.off), ...group]),
       ]),
     ]),
   ),

@@ -59,6 +59,7 @@ import {
   SHR_U,
   SUB,
   set,
+  sumOf,
   V128,
   v128Load,
   type WasmFunction,
@@ -89,7 +90,7 @@ interface Lanes {
   spread: number[][];
 }
 
-const loadAt = (offset: number) => [...get(P), ...get(offset), ...ADD, ...v128Load(4)];
+const loadAt = (offset: number) => [...sumOf(P, offset), ...v128Load(4)];
 /** Bitmask of the lanes of the group at `offset` equal to the pixel maximum. */
 const matches = (k: Lanes, offset: number) => [
   ...loadAt(offset),
