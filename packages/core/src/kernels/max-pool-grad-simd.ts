@@ -22,28 +22,11 @@ import {
   V_STORE,
   when,
 } from '../wasm-assembler.js';
-import { forEachWindowGroup, type WindowLocals } from './max-pool-window.js';
+import { forEachWindowGroup, windowLocals } from './max-pool-window.js';
 import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [X, G, DX, RELU] = [0, 1, 2, 9];
-const [GP] = [17];
-const L: WindowLocals = {
-  batch: 3,
-  inH: 4,
-  inW: 5,
-  c: 6,
-  outH: 7,
-  outW: 8,
-  b: 10,
-  oy: 11,
-  ox: 12,
-  kb: 13,
-  row: 14,
-  base: 15,
-  off: 16,
-  rowBytes: 18,
-  cBytes: 19,
-};
+const L = windowLocals(3, 10);
 const [V0, V1, V2, V3, BEST, M0, M1, M2, M3, GV, T, ONE, ZERO, NEG_INF] = [
   20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
 ];
@@ -99,7 +82,7 @@ const channelGroup = [
   ...takeIfGreater(V1, M1),
   ...takeIfGreater(V2, M2),
   ...takeIfGreater(V3, M3),
-  ...get(GP),
+  ...get(L.cursor),
   ...V_LOAD,
   ...set(GV),
   // With a ReLU before the pool: times step(max) = 1 above zero, else 0 (tf.grad's ReLU mask).
@@ -125,10 +108,10 @@ const channelGroup = [
   ...V_OR,
   ...set(T),
   ...storeAt([...get(M0), ...get(T), ...V_ANDNOT]),
-  ...get(GP),
+  ...get(L.cursor),
   ...i32c(16),
   ...ADD,
-  ...set(GP),
+  ...set(L.cursor),
 ];
 
 const body = forEachWindowGroup(
@@ -141,7 +124,7 @@ const body = forEachWindowGroup(
     ...f32x4Const(Number.NEGATIVE_INFINITY),
     ...set(NEG_INF),
     ...get(G),
-    ...set(GP),
+    ...set(L.cursor),
   ],
   channelGroup,
 );

@@ -4,34 +4,17 @@
 // turns it into -Infinity or drops it).
 
 import { ADD, F32X4_MAX, get, i32c, set, sumOf, V_LOAD, V_STORE } from '../wasm-assembler.js';
-import { forEachWindowGroup, type WindowLocals } from './max-pool-window.js';
+import { forEachWindowGroup, windowLocals } from './max-pool-window.js';
 import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [X, Y] = [0, 1];
-const [YP] = [15];
-const L: WindowLocals = {
-  batch: 2,
-  inH: 3,
-  inW: 4,
-  c: 5,
-  outH: 6,
-  outW: 7,
-  b: 8,
-  oy: 9,
-  ox: 10,
-  kb: 11,
-  row: 12,
-  base: 13,
-  off: 14,
-  rowBytes: 16,
-  cBytes: 17,
-};
+const L = windowLocals(2, 8);
 
 /** Pushes the value at `x + off + extra...`. */
 const loadAt = (...extra: number[]) => [...sumOf(X, L.off, ...extra), ...V_LOAD];
 
 const channelGroup = [
-  ...get(YP),
+  ...get(L.cursor),
   ...loadAt(),
   ...loadAt(L.cBytes),
   ...F32X4_MAX,
@@ -40,13 +23,13 @@ const channelGroup = [
   ...F32X4_MAX,
   ...F32X4_MAX,
   ...V_STORE,
-  ...get(YP),
+  ...get(L.cursor),
   ...i32c(16),
   ...ADD,
-  ...set(YP),
+  ...set(L.cursor),
 ];
 
-const body = forEachWindowGroup(L, [...get(Y), ...set(YP)], channelGroup);
+const body = forEachWindowGroup(L, [...get(Y), ...set(L.cursor)], channelGroup);
 
 const source: KernelSource = {
   name: 'maxPool2x2',

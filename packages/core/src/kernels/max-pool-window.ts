@@ -19,8 +19,25 @@ export interface WindowLocals {
   base: number;
   /** Byte offset of the current channel group in the window's top-left value. */
   off: number;
+  /** Free for the kernel: its running pointer into the pooled tensor (y or dy). */
+  cursor: number;
   rowBytes: number;
   cBytes: number;
+}
+
+/**
+ * The walk's locals when the parameters `batch, inH, inW, channels, outH, outW` start at index
+ * `firstParam` and its ten scratch i32 locals at `firstLocal`.
+ * @example windowLocals(2, 8) // (x, y, batch, ..., outW) then locals 8-17
+ */
+export function windowLocals(firstParam: number, firstLocal: number): WindowLocals {
+  const p = firstParam;
+  const l = firstLocal;
+  return {
+    ...{ batch: p, inH: p + 1, inW: p + 2, c: p + 3, outH: p + 4, outW: p + 5 },
+    ...{ b: l, oy: l + 1, ox: l + 2, kb: l + 3, row: l + 4, base: l + 5, off: l + 6 },
+    ...{ cursor: l + 7, rowBytes: l + 8, cBytes: l + 9 },
+  };
 }
 
 /**
