@@ -10,6 +10,7 @@ import {
   conv2dBackpropInputWasm,
   inputGradPath,
 } from './conv2d-backprop-input-wasm.js';
+import { convBackpropSuite } from './test-conv-backprop-suite.js';
 import {
   convBackprop,
   convCases,
@@ -19,22 +20,19 @@ import {
 } from './test-kernel-cases.js';
 
 beforeAll(async () => {
-  await setupBackend('wasm');
+  await setupBackend('wasm'); // for the describes after the suite's
 });
 
 const KERNEL = 'Conv2DBackpropInput';
 
 describe('conv2dBackpropInputWasm', () => {
-  it('is the registered wasm Conv2DBackpropInput after setupBackend', () => {
-    expect(tf.getKernel(KERNEL, 'wasm')).toBe(conv2dBackpropInputWasm);
-  });
-
-  it.each(convCases)('$name: matches the cpu backend', async (c) => {
-    await expectBackpropMatchesCpu(KERNEL, c, [1, 2]);
-  });
-
-  it('leaks no tensors and no wasm buffers', async () => {
-    await expectBackpropFreesEverything(KERNEL, convCases[3]!, [3, 4]);
+  convBackpropSuite({
+    kernel: KERNEL,
+    config: conv2dBackpropInputWasm,
+    cases: convCases,
+    seeds: [1, 2],
+    leakCases: [convCases[3]!],
+    leakSeeds: [3, 4],
   });
 
   it('rejects NCHW data and a dy of the wrong shape with InterpErrors saying what to pass', () => {

@@ -1,20 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { setupBackend } from '../backend.js';
+import { describe, expect, it } from 'vitest';
 import { InterpError } from '../errors.js';
 import { depthwiseConv2dNativeBackpropFilterWasm } from './depthwise-conv2d-native-backprop-filter-wasm.js';
-import {
-  asDepthwise,
-  convBackprop,
-  convCase,
-  convCases,
-  expectBackpropFreesEverything,
-  expectBackpropMatchesCpu,
-} from './test-kernel-cases.js';
-
-beforeAll(async () => {
-  await setupBackend('wasm');
-});
+import { convBackpropSuite } from './test-conv-backprop-suite.js';
+import { asDepthwise, convBackprop, convCase, convCases } from './test-kernel-cases.js';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
 
@@ -34,21 +23,13 @@ const blockCases = asDepthwise([
 ]);
 
 describe('depthwiseConv2dNativeBackpropFilterWasm', () => {
-  it('is the registered wasm DepthwiseConv2dNativeBackpropFilter after setupBackend', () => {
-    expect(tf.getKernel(KERNEL, 'wasm')).toBe(depthwiseConv2dNativeBackpropFilterWasm);
-  });
-
-  it.each([...cases, ...blockCases])(
-    '$name, multiplier $multiplier: matches the cpu backend',
-    async (c) => {
-      await expectBackpropMatchesCpu(KERNEL, c, [15, 16]);
-    },
-  );
-
-  it('leaks no tensors and no wasm buffers', async () => {
-    for (const c of [cases[2]!, blockCases[0]!]) {
-      await expectBackpropFreesEverything(KERNEL, c, [17, 18]);
-    }
+  convBackpropSuite({
+    kernel: KERNEL,
+    config: depthwiseConv2dNativeBackpropFilterWasm,
+    cases: [...cases, ...blockCases],
+    seeds: [15, 16],
+    leakCases: [cases[2]!, blockCases[0]!],
+    leakSeeds: [17, 18],
   });
 
   it('rejects a dy of the wrong shape with an InterpError', () => {

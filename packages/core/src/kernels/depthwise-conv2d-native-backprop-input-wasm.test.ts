@@ -1,35 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { setupBackend } from '../backend.js';
+import { describe, expect, it } from 'vitest';
 import { InterpError } from '../errors.js';
 import { depthwiseConv2dNativeBackpropInputWasm } from './depthwise-conv2d-native-backprop-input-wasm.js';
-import {
-  asDepthwise,
-  convBackprop,
-  convCases,
-  expectBackpropFreesEverything,
-  expectBackpropMatchesCpu,
-} from './test-kernel-cases.js';
-
-beforeAll(async () => {
-  await setupBackend('wasm');
-});
+import { convBackpropSuite } from './test-conv-backprop-suite.js';
+import { asDepthwise, convBackprop, convCases } from './test-kernel-cases.js';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
 
 const cases = asDepthwise(convCases);
 
 describe('depthwiseConv2dNativeBackpropInputWasm', () => {
-  it('is the registered wasm DepthwiseConv2dNativeBackpropInput after setupBackend', () => {
-    expect(tf.getKernel(KERNEL, 'wasm')).toBe(depthwiseConv2dNativeBackpropInputWasm);
-  });
-
-  it.each(cases)('$name, multiplier $multiplier: matches the cpu backend', async (c) => {
-    await expectBackpropMatchesCpu(KERNEL, c, [11, 12]);
-  });
-
-  it('leaks no tensors and no wasm buffers', async () => {
-    await expectBackpropFreesEverything(KERNEL, cases[2]!, [13, 14]);
+  convBackpropSuite({
+    kernel: KERNEL,
+    config: depthwiseConv2dNativeBackpropInputWasm,
+    cases,
+    seeds: [11, 12],
+    leakCases: [cases[2]!],
+    leakSeeds: [13, 14],
   });
 
   it('rejects a dy of the wrong shape with an InterpError', () => {
