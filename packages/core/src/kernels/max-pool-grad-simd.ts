@@ -22,7 +22,7 @@ import {
   V_STORE,
   when,
 } from '../wasm-assembler.js';
-import { forEachWindowGroup, windowLocals } from './max-pool-window.js';
+import { forEachWindowGroup, type WindowArgs, windowLocals } from './max-pool-window.js';
 import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [X, G, DX, RELU] = [0, 1, 2, 9];
@@ -139,16 +139,7 @@ const source: KernelSource = {
 
 /** `(x, dy, dx, batch, inH, inW, channels, outH, outW, relu)`, offsets in bytes. */
 export type MaxPool2x2GradSimd = (
-  x: number,
-  dy: number,
-  dx: number,
-  batch: number,
-  inHeight: number,
-  inWidth: number,
-  channels: number,
-  outHeight: number,
-  outWidth: number,
-  relu: number,
+  ...args: [x: number, dy: number, dx: number, ...window: WindowArgs, relu: number]
 ) => void;
 
 /**

@@ -4,7 +4,7 @@
 // turns it into -Infinity or drops it).
 
 import { ADD, F32X4_MAX, get, i32c, set, sumOf, V_LOAD, V_STORE } from '../wasm-assembler.js';
-import { forEachWindowGroup, windowLocals } from './max-pool-window.js';
+import { forEachWindowGroup, type WindowArgs, windowLocals } from './max-pool-window.js';
 import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 const [X, Y] = [0, 1];
@@ -40,16 +40,7 @@ const source: KernelSource = {
 };
 
 /** `(x, y, batch, inH, inW, channels, outH, outW)`, offsets in bytes. */
-export type MaxPool2x2Simd = (
-  x: number,
-  y: number,
-  batch: number,
-  inHeight: number,
-  inWidth: number,
-  channels: number,
-  outHeight: number,
-  outWidth: number,
-) => void;
+export type MaxPool2x2Simd = (x: number, y: number, ...window: WindowArgs) => void;
 
 /**
  * The SIMD kernel bound to the wasm backend's memory, or undefined without WebAssembly SIMD or

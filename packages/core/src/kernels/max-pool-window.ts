@@ -3,6 +3,16 @@
 // same way; only what they do per channel group differs.
 import { ADD, forLoop, get, i32c, MUL, SHL, set, sumOf } from '../wasm-assembler.js';
 
+/** The walk's parameters, in the kernels' argument order. */
+export type WindowArgs = [
+  batch: number,
+  inHeight: number,
+  inWidth: number,
+  channels: number,
+  outHeight: number,
+  outWidth: number,
+];
+
 /** Local indices of the window walk (parameters and scratch), per kernel. */
 export interface WindowLocals {
   batch: number;
