@@ -38,6 +38,8 @@ for (const threads of THREADS) {
   }
 }
 console.log('results', writeResults('onnx', records));
+// The threaded backend's pthread workers would keep the process alive.
+process.exit(0);
 
 async function benchModel(name, threads) {
   const path = await modelWithRandomWeights(join(models, `${name}.onnx`), 1);
