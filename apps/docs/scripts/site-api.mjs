@@ -57,6 +57,7 @@ export async function convertApi({ repoDir, workDir }) {
     excludeInternal: true,
     excludeExternals: true,
     hideGenerator: true,
+    customCss: join(repoDir, 'apps', 'docs', 'src', 'typedoc-extra.css'),
     logLevel: 'Error',
     // The way back to the guides, in the toolbar of every page (TypeDoc writes the href as given:
     // writeApi makes it relative to each page's folder).

@@ -1,7 +1,9 @@
 // Browser tests of the docs site: every page's live examples run in Chromium on the WASM backend
-// with SIMD and without a console error, the widgets work by mouse and keyboard (a markup class
-// name staying inert is tested in @interp/widgets). Screenshots go to
-// apps/docs/test-output/screenshots (gitignored).
+// with SIMD and without a console error, no page scrolls sideways at 390 px, the widgets work by
+// mouse and keyboard (a markup class name staying inert is tested in @interp/widgets). Screenshots
+// of every page at desktop (1280x800) and mobile (390x844) size go to
+// apps/docs/test-output/screenshots (gitignored). The site's chrome (search, copy, dark mode,
+// pages without tfjs) is tested in site-chrome.test.ts.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +50,25 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
 }
 
+const DESKTOP = { width: 1280, height: 800 };
+const MOBILE = { width: 390, height: 844 };
+
+/**
+ * Screenshots the page at desktop and mobile size and returns how far it scrolls sideways at
+ * 390 px (0 when nothing is wider than the screen).
+ */
+async function shotsAndOverflow(page: Page, name: string): Promise<number> {
+  await page.setViewportSize(DESKTOP);
+  await shot(page, `${name}-desktop`);
+  await page.setViewportSize(MOBILE);
+  await page.waitForTimeout(100); // widgets re-lay out on resize
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  await shot(page, `${name}-mobile`);
+  return overflow;
+}
+
 /** Waits for the page's on-load examples and returns each example's status. */
 async function exampleStatuses(page: Page): Promise<Record<string, string>> {
   await page.evaluate(() => window.examplesDone);
@@ -79,7 +100,7 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1280, height: 900 },
+    viewport: DESKTOP,
     args: [
       '--headless',
       '--no-sandbox',
@@ -118,12 +139,20 @@ describe('the docs site', () => {
         // Examples behind a button wait for a click ('idle'); the MNIST test below runs that one.
         expect([name, status]).toEqual([name, status === 'idle' ? 'idle' : 'done']);
       }
-      if (Object.keys(statuses).length) {
+      const badge = page.locator('#backend-badge');
+      if (await page.locator('section[data-example]:not([data-backend="none"])').count()) {
         const info = await page.evaluate(() => window.getBackendInfo());
         expect(info).toMatchObject({ backend: 'wasm', simd: true, fellBack: false });
-        await expect.poll(() => page.textContent('#backend-badge')).toBe('Backend: wasm, SIMD on');
+        await expect
+          .poll(() => badge.textContent())
+          .toBe(
+            `Backend: wasm · SIMD yes · ${info.threadCount} thread${info.threadCount === 1 ? '' : 's'}`,
+          );
+        expect(await badge.isVisible()).toBe(true);
+      } else {
+        expect(await badge.isVisible()).toBe(false); // no model, no backend line
       }
-      await shot(page, slug);
+      expect(await shotsAndOverflow(page, slug)).toBe(0);
       expect(errors).toEqual([]);
       expect(dialogs).toEqual([]);
       await page.close();
@@ -133,7 +162,10 @@ describe('the docs site', () => {
   it('the API reference opens with the TSDoc of the widgets', async () => {
     const { page, errors } = await open('api/classes/_interp_widgets.InteractiveClassifier.html');
     await expect.poll(() => page.textContent('body')).toContain('Browse a classifier');
-    await shot(page, 'api-InteractiveClassifier');
+    // The way back: a Guides link in TypeDoc's toolbar.
+    const guides = page.locator('#tsd-toolbar-links a', { hasText: 'Guides' });
+    expect(new URL((await guides.getAttribute('href'))!, page.url()).pathname).toBe('/index.html');
+    expect(await shotsAndOverflow(page, 'api-InteractiveClassifier')).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
