@@ -1,7 +1,9 @@
 // The docs site's chrome in Chromium: search over guides and API, copy buttons, the dark toggle
 // on a guide and on a TypeDoc page, and pages without a model fetching no tfjs and no .wasm.
+
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Site, startSite } from './content-browser.js';
+import { type Site, shotsDir, startSite } from './content-browser.js';
 
 let site: Site;
 beforeAll(async () => {
@@ -87,10 +89,12 @@ describe('dark mode', () => {
     await page.locator('.theme-toggle').click();
     expect(await background(page)).toBe('rgb(13, 17, 23)');
     expect(await page.locator('.theme-toggle').getAttribute('aria-pressed')).toBe('true');
+    await page.screenshot({ path: join(shotsDir, 'core-dark-desktop.png') });
 
     const api = await site.open(API_PAGE);
     await api.page.emulateMedia({ colorScheme: 'light' });
     const dark = await background(api.page);
+    await api.page.screenshot({ path: join(shotsDir, 'api-dark-desktop.png') });
     await api.page.evaluate(() => localStorage.setItem('tsd-theme', 'light'));
     await api.page.reload();
     const light = await background(api.page);
