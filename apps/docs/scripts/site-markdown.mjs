@@ -45,8 +45,7 @@ export async function createCodeBlocks() {
 
 /**
  * A markdown-it renderer for the guides. `symbols` maps an exported name to its API page (relative
- * to the site root); empty when the API reference is not built. `headings` receives each page's
- * h2/h3 (id, text) for the search index.
+ * to the site root); empty when the API reference is not built.
  */
 export function createMarkdown({ codeBlock, symbols }) {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
