@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { arrayDataLoader, Learner, layersModelGraph, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
+// @interp/onnx is not a dependency of @interp/debug; its source is imported for the oracle test only.
+import { loadOnnxModel } from '@interp/onnx';
 import { createDocument, toSVGString } from '@interp/viz';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-// @interp/onnx is not a dependency of @interp/debug; its source is imported for the oracle test only.
-import { loadOnnxModel } from '../../onnx/src/index.js';
 import { ActivationStats } from './activation-stats.js';
 import { histChart } from './hist-chart.js';
 import { identityThenDeadModel, interpError, X3, x3Learner } from './test-models.js';

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { layersModelGraph, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
+// @interp/onnx is not a dependency of @interp/debug; its source is imported for the oracle test only.
+import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-// @interp/onnx is not a dependency of @interp/debug; its source is imported for the oracle test only.
-import { loadOnnxModel } from '../../onnx/src/index.js';
 import { hookGraphOutputs } from './graph-hook-outputs.js';
 import { hookOutputs } from './hook-outputs.js';
 import { identityThenDeadModel, interpError, X3 } from './test-models.js';

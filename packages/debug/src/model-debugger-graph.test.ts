@@ -3,11 +3,11 @@
 import { fileURLToPath } from 'node:url';
 import { functionGraph, Learner, layersModelGraph, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
+// @interp/onnx is not a dependency of @interp/debug; its source is imported for the oracle test only.
+import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-// @interp/onnx is not a dependency of @interp/debug; its source is imported for the oracle test only.
-import { loadOnnxModel } from '../../onnx/src/index.js';
 import { checkGraphDeadNeurons } from './check-graph-dead-neurons.js';
 import { checkGraphGradientFlow } from './check-graph-gradient-flow.js';
 import { checkGraphLayerOutputs } from './check-graph-layer-outputs.js';
