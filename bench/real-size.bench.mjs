@@ -236,7 +236,7 @@ console.log('results', writeResults('real-size', records, { threads, cores: getB
 /** A float32 .npy file (format 1.0): what `interp attribute --input` reads. */
 function npy(data, shape) {
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')},), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  header += `${' '.repeat(63 - ((10 + header.length) % 64))}\n`;
   const head = Buffer.alloc(10);
   Buffer.from('\x93NUMPY', 'latin1').copy(head);
   head[6] = 1;

@@ -111,7 +111,7 @@ export class OnnxModel implements ModelGraph {
         ? []
         : node.inputs.flatMap((name) => {
             const value = this.constants.get(name);
-            if (!value || value.tensor.dtype !== 'float32' || seen.has(name)) return [];
+            if (value?.tensor.dtype !== 'float32' || seen.has(name)) return [];
             seen.add(name);
             return [{ name, node: node.name, value: value.tensor, trainable: false }];
           }),

@@ -64,7 +64,9 @@ describe('interp attribute --threads', () => {
       });
       const scale = Math.max(...fa.map(Math.abs));
       expect(scale).toBeGreaterThan(0);
-      fa.forEach((v, i) => expect(Math.abs(v - fb[i]!)).toBeLessThanOrEqual(1e-6 * scale));
+      for (const [i, v] of fa.entries()) {
+        expect(Math.abs(v - fb[i]!)).toBeLessThanOrEqual(1e-6 * scale);
+      }
       expect(tf.getBackend()).toBe('wasm');
     }
   }, 120_000);

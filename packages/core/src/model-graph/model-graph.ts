@@ -60,10 +60,10 @@ export interface NodeHookContext {
  * A hook may wrap the output in `tf.customGrad` to change the node's gradient (guided backprop,
  * deconvolution, DeepLift rules).
  */
-// biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing keeps the output
 export type NodeHook = (
   output: tf.Tensor,
   context: NodeHookContext,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing keeps the output
 ) => tf.Tensor | undefined | void;
 
 export interface GraphRunOptions {
