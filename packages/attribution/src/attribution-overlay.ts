@@ -34,12 +34,12 @@ export interface AttributionOverlayOptions {
 }
 
 /** Defaults of {@link attributionOverlay}, written once (Captum's). */
-export const attributionOverlayDefaults = {
+export const attributionOverlayDefaults = Object.freeze({
   method: 'heat_map',
   sign: normalizeAttributionDefaults.sign,
   outlierPerc: normalizeAttributionDefaults.outlierPerc,
   alpha: 0.5,
-} as const;
+} as const);
 
 /** An image or attribution map: `{ data, shape }` in HWC order, or a tensor [H, W], [H, W, C] or [1, H, W, C]. */
 export type OverlayInput = NDArray<ArrayLike<number>> | tf.Tensor;
@@ -89,7 +89,10 @@ export async function attributionOverlay(
   }
   const a = await readArray(attr, 'attr');
   const { height, width } = mapShape(a, 'attr');
-  const norm = normalizeAttribution(a, { sign, outlierPerc: options.outlierPerc });
+  const norm = normalizeAttribution(a, {
+    sign,
+    outlierPerc: options.outlierPerc ?? attributionOverlayDefaults.outlierPerc,
+  });
   const rgba = new Uint8Array(width * height * 4);
   const lut = signColormap(sign);
   const [vmin, vmax] = sign === 'all' ? [-1, 1] : [0, 1];

@@ -23,7 +23,7 @@ export interface FeatureAblationAttributeOptions extends AttributeOptions {
 }
 
 /** Defaults of {@link FeatureAblation.attribute}, written once. */
-export const featureAblationDefaults = { baselines: 0 } as const;
+export const featureAblationDefaults = Object.freeze({ baselines: 0 } as const);
 
 /**
  * Feature ablation with Captum's semantics: each feature (a group of values with one id in

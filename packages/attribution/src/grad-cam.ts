@@ -34,7 +34,7 @@ export interface GradCAMAttributeOptions {
 }
 
 /** Defaults of {@link GradCAM.attribute}, written once. */
-export const gradCAMDefaults = { relu: true, upsample: true } as const;
+export const gradCAMDefaults = Object.freeze({ relu: true, upsample: true } as const);
 
 /**
  * Grad-CAM (Selvaraju et al. 2017; Captum's `LayerGradCam` followed by `LayerAttribution.interpolate`):

@@ -31,12 +31,12 @@ export interface GradientShapAttributeOptions extends AttributeOptions {
 }
 
 /** Defaults of {@link GradientShap}, written once (Captum's). */
-export const gradientShapDefaults = {
+export const gradientShapDefaults = Object.freeze({
   multiplyByInputs: true,
   nSamples: 5,
   stdevs: 0,
   returnConvergenceDelta: false,
-} as const;
+} as const);
 
 /**
  * GradientShap (Lundberg and Lee 2017; Captum's `GradientShap`): for each item, `nSamples`

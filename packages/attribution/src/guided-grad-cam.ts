@@ -24,10 +24,10 @@ export interface GuidedGradCamAttributeOptions extends AttributeOptions {
 }
 
 /** Defaults of {@link GuidedGradCam.attribute}, written once (Captum's). */
-export const guidedGradCamDefaults = {
+export const guidedGradCamDefaults = Object.freeze({
   interpolateMode: 'nearest',
   attributeToLayerInput: false,
-} as const;
+} as const);
 
 /**
  * Guided Grad-CAM (Selvaraju et al. 2017; Captum's `GuidedGradCam`): guided backpropagation
@@ -66,7 +66,7 @@ export class GuidedGradCam implements Attribution<GuidedGradCamAttributeOptions>
       GUIDED_GRAD_CAM_INTERPOLATE_MODES,
       guidedGradCamDefaults.interpolateMode,
     );
-    if (options.attributeToLayerInput) {
+    if (options.attributeToLayerInput ?? guidedGradCamDefaults.attributeToLayerInput) {
       throw new InterpError(
         'NOT_SUPPORTED',
         `${where}: attributeToLayerInput is not supported (Grad-CAM here weights the layer's output); leave it false`,

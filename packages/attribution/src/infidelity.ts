@@ -32,7 +32,7 @@ export interface InfidelityOptions extends AttributeOptions {
 }
 
 /** Defaults of {@link infidelity}, written once. */
-export const infidelityDefaults = { nPerturbSamples: 10, normalize: false } as const;
+export const infidelityDefaults = Object.freeze({ nPerturbSamples: 10, normalize: false } as const);
 
 /**
  * Infidelity (Yeh et al. 2019) as Captum computes it: for each item, the mean over

@@ -59,13 +59,13 @@ export interface AttributionsWithDelta {
 }
 
 /** Defaults of {@link IntegratedGradients}, written once. */
-export const integratedGradientsDefaults = {
+export const integratedGradientsDefaults = Object.freeze({
   baseline: 0,
   multiplyByInputs: true,
   nSteps: 50,
   method: 'gausslegendre',
   returnConvergenceDelta: false,
-} as const;
+} as const);
 
 /**
  * Integrated Gradients (Sundararajan et al. 2017) with Captum's semantics: the gradient of the

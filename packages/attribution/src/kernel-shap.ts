@@ -22,12 +22,12 @@ export interface KernelShapAttributeOptions extends SurrogateOptions {
  * Defaults of {@link KernelShap.attribute}. `endpointWeight` is Captum's stand-in for the
  * Shapley kernel's infinite weight on the empty and the full coalition.
  */
-export const kernelShapDefaults = {
+export const kernelShapDefaults = Object.freeze({
   nSamples: 25,
   maxSamples: 100_000,
   baselines: 0,
   endpointWeight: 1_000_000,
-} as const;
+} as const);
 
 /**
  * Kernel SHAP (Lundberg & Lee 2017) as Captum samples it: the first two samples are all features
@@ -79,6 +79,7 @@ export class KernelShap {
       },
       fit: fitWeightedLeastSquares,
       needsCosine: false,
+      defaultBaseline: kernelShapDefaults.baselines,
     };
     return surrogateAttribute(this.model, x, options, nSamples, rng, recipe, where);
   }

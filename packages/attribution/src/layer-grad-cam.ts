@@ -16,7 +16,10 @@ export interface LayerGradCamAttributeOptions extends AttributeOptions {
 }
 
 /** Defaults of {@link LayerGradCam.attribute} (Captum's), written once. */
-export const layerGradCamDefaults = { reluAttributions: false, attrDimSummation: true } as const;
+export const layerGradCamDefaults = Object.freeze({
+  reluAttributions: false,
+  attrDimSummation: true,
+} as const);
 
 /**
  * Captum's `LayerGradCam`: the gradients of the target score with respect to the layer's output

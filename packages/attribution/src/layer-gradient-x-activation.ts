@@ -14,7 +14,7 @@ export interface LayerGradientXActivationOptions extends LayerMethodOptions {
 }
 
 /** Defaults of {@link LayerGradientXActivation}, written once. */
-export const layerGradientXActivationDefaults = { multiplyByInputs: true } as const;
+export const layerGradientXActivationDefaults = Object.freeze({ multiplyByInputs: true } as const);
 
 /**
  * Captum's `LayerGradientXActivation`: the gradient of each item's target score with respect to

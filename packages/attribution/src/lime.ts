@@ -27,13 +27,13 @@ export interface LimeOptions {
 }
 
 /** Defaults of {@link Lime}, written once. */
-export const limeDefaults = {
+export const limeDefaults = Object.freeze({
   nSamples: 50,
   maxSamples: 100_000,
   alpha: 0.01,
   kernelWidth: 1,
   baselines: 0,
-} as const;
+} as const);
 
 /**
  * LIME (Ribeiro et al. 2016) with Captum's defaults: the interpretable features are the ids of
@@ -69,6 +69,7 @@ export class Lime {
       weight: (_present, cos) => Math.exp(-((1 - cos) ** 2) / (2 * width * width)),
       fit: (x, y, w, m, p) => fitLasso(x, y, w, m, p, alpha),
       needsCosine: true,
+      defaultBaseline: limeDefaults.baselines,
     };
   }
 

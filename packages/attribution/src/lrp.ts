@@ -27,10 +27,10 @@ export interface LRPAttributeOptions extends AttributeOptions {
 }
 
 /** Defaults of {@link LRP}, written once (Captum's). */
-export const lrpDefaults = {
+export const lrpDefaults = Object.freeze({
   epsilon: lrpRuleDefaults.epsilon,
   returnConvergenceDelta: false,
-} as const;
+} as const);
 
 /**
  * Layer-wise relevance propagation (Bach et al. 2015) as Captum 0.8's `LRP`: the target score

@@ -27,7 +27,7 @@ export interface NeuronConductanceAttributeOptions extends NeuronPathAttributeOp
 }
 
 /** Defaults of {@link NeuronConductance.attribute} that differ from IntegratedGradients' (Captum's). */
-export const neuronConductanceDefaults = { method: 'riemann_trapezoid' } as const;
+export const neuronConductanceDefaults = Object.freeze({ method: 'riemann_trapezoid' } as const);
 
 /**
  * Captum's `NeuronConductance` (Dhamdhere et al. 2018): how much of the target score flows
@@ -102,7 +102,7 @@ export class NeuronConductance extends NeuronPathMethod {
         );
         return scaleByInputs(summed, this.multiplyByInputs, call.x, baseline);
       },
-      neuronConductanceDefaults,
+      { method: neuronConductanceDefaults.method },
     );
   }
 }

@@ -60,7 +60,11 @@ export interface NoiseTunnelAttributeOptions {
 }
 
 /** Defaults of {@link NoiseTunnel.attribute}, written once. */
-export const noiseTunnelDefaults = { ntType: 'smoothgrad', nSamples: 5, stdevs: 1 } as const;
+export const noiseTunnelDefaults = Object.freeze({
+  ntType: 'smoothgrad',
+  nSamples: 5,
+  stdevs: 1,
+} as const);
 
 /**
  * Noise tunnel (Captum's `NoiseTunnel`; SmoothGrad, Smilkov et al. 2017; VarGrad, Adebayo et al.

@@ -20,7 +20,10 @@ export interface NormalizeAttributionOptions {
 }
 
 /** Defaults of {@link normalizeAttribution} and `attributionOverlay`, written once (Captum's). */
-export const normalizeAttributionDefaults = { sign: 'absolute_value', outlierPerc: 2 } as const;
+export const normalizeAttributionDefaults = Object.freeze({
+  sign: 'absolute_value',
+  outlierPerc: 2,
+} as const);
 
 /**
  * Captum's `_normalize_attr`: sums an [H, W, C] map over channels, keeps the values of `sign`

@@ -26,7 +26,7 @@ export interface OcclusionAttributeOptions {
 }
 
 /** Defaults of {@link Occlusion.attribute}, written once. */
-export const occlusionDefaults = { strides: 1, baseline: 0 } as const;
+export const occlusionDefaults = Object.freeze({ strides: 1, baseline: 0 } as const);
 
 /**
  * Occlusion (Zeiler & Fergus 2014) with Captum's semantics: a patch slides over each item from

@@ -3,7 +3,7 @@ import { expectNoLeakedTensors, maxAbsDiff } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradientTimesInput } from './gradient-times-input.js';
-import { saliencyMap, saliencyMapDefaults } from './saliency-map.js';
+import { saliencyMap } from './saliency-map.js';
 import { LINEAR_W, learnerFor, linearLayersModel, linearModel } from './test-models.js';
 
 beforeAll(async () => {
@@ -17,10 +17,6 @@ const X = [
 const column = (k: number) => LINEAR_W.map((row) => row[k]!);
 
 describe('saliencyMap', () => {
-  it('has the expected defaults', () => {
-    expect(saliencyMapDefaults).toEqual({ abs: true });
-  });
-
   it('saliencyMap(linear, x) is |w| of the predicted class, per item (batch 1 and N)', async () => {
     const x = tf.tensor2d(X);
     // Predicted classes by hand: row 0 scores [7.6, -5.2, -4.45] -> 0; row 1 [-1.9, 6.925, 12.3] -> 2.

@@ -12,7 +12,7 @@ export interface SaliencyAttributeOptions extends AttributeOptions {
 }
 
 /** Defaults of {@link Saliency.attribute}, written once. */
-export const saliencyDefaults = { abs: true } as const;
+export const saliencyDefaults = Object.freeze({ abs: true } as const);
 
 /**
  * Saliency (Simonyan et al. 2013; Captum's `Saliency`): the gradient of each item's target score

@@ -36,11 +36,11 @@ export interface SensitivityMaxOptions {
 }
 
 /** Defaults of {@link sensitivityMax}, written once. */
-export const sensitivityMaxDefaults = {
+export const sensitivityMaxDefaults = Object.freeze({
   perturbRadius: 0.02,
   nPerturbSamples: 10,
   normOrd: 'fro',
-} as const;
+} as const);
 
 /**
  * Max-sensitivity (Yeh et al. 2019) as Captum computes it: for each item, the largest

@@ -23,11 +23,11 @@ export interface ShapleyValueSamplingAttributeOptions extends AttributeOptions {
 }
 
 /** Defaults of {@link ShapleyValueSampling.attribute}, written once. */
-export const shapleyValueSamplingDefaults = {
+export const shapleyValueSamplingDefaults = Object.freeze({
   baselines: 0,
   nSamples: 25,
   maxSamples: 10_000,
-} as const;
+} as const);
 
 /**
  * Shapley value sampling (Castro et al. 2009) with Captum's semantics: for each of `nSamples`

@@ -24,7 +24,7 @@ export interface ShapleyValuesAttributeOptions extends AttributeOptions {
  * Defaults of {@link ShapleyValues.attribute}. `maxFeatures` (16) bounds the 2^F coalitions
  * evaluated per item (65,536); Captum enumerates F! orders and warns above 10 features.
  */
-export const shapleyValuesDefaults = { baselines: 0, maxFeatures: 16 } as const;
+export const shapleyValuesDefaults = Object.freeze({ baselines: 0, maxFeatures: 16 } as const);
 
 /**
  * Exact Shapley values, equal to Captum's ShapleyValues (the average over all F! feature orders

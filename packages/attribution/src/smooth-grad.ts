@@ -9,7 +9,7 @@ export interface SmoothGradOptions {
 }
 
 /** Defaults of {@link SmoothGrad}, written once. */
-export const smoothGradDefaults = { abs: false } as const;
+export const smoothGradDefaults = Object.freeze({ abs: false } as const);
 
 /**
  * SmoothGrad (Smilkov et al. 2017): a {@link NoiseTunnel} around the plain input gradient of

@@ -53,6 +53,13 @@ describe('defaultsProblems reads through an alias', () => {
       'fooDefaults.lr is never read in the library (a default restated elsewhere?)',
     ]);
   });
+
+  it('reads `export const barDefaults = fooDefaults` through fooDefaults', () => {
+    const source = 'export const barDefaults = fooDefaults;\nconst n = fooDefaults.steps;';
+    expect(defaultsProblems('barDefaults', Object.freeze({ steps: 1, lr: 2 }), source)).toEqual([
+      'barDefaults.lr is never read in the library (a default restated elsewhere?)',
+    ]);
+  });
 });
 
 describe('the defaults check refuses what it cannot check', () => {

@@ -92,10 +92,12 @@ export function defaultsProblems(name: string, value: object, source: string): s
   const problems: string[] = [];
   if (!deeplyFrozen(value)) problems.push(`${name} is not deeply frozen (Object.freeze it)`);
   const spread = new RegExp(`\\.\\.\\.${name}\\b`).test(source);
-  // `const d = fooDefaults;` then `d.steps` reads the default too.
-  const aliases = [...source.matchAll(new RegExp(`\\b(?:const|let) (\\w+) = ${name};`, 'g'))].map(
-    (m) => m[1],
-  );
+  // `const d = fooDefaults;` then `d.steps` reads the default too; and a Defaults object that is
+  // another's alias (`export const barDefaults = fooDefaults;`) is read through that one.
+  const aliases = [
+    ...[...source.matchAll(new RegExp(`\\b(?:const|let) (\\w+) = ${name};`, 'g'))].map((m) => m[1]),
+    ...[...source.matchAll(new RegExp(`\\b(?:const|let) ${name} = (\\w+);`, 'g'))].map((m) => m[1]),
+  ];
   const names = [name, ...aliases].join('|');
   for (const key of Object.keys(value)) {
     if (!spread && !new RegExp(`\\b(?:${names})\\.${key}\\b`).test(source)) {

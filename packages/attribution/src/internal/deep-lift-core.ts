@@ -8,12 +8,12 @@ import { requireGraphNodes } from './require-graph-nodes.js';
 import { type ResolvedModel, resolveModel } from './resolve-model.js';
 
 /** Defaults of {@link DeepLift} (and every DeepLift variant), written once. */
-export const deepLiftDefaults = {
+export const deepLiftDefaults = Object.freeze({
   multiplyByInputs: true,
   eps: deepLiftEps,
   baselines: 0,
   returnConvergenceDelta: false,
-} as const;
+} as const);
 
 /** What every DeepLift variant fixes at construction: its rules as hooks and `multiplyByInputs`. */
 export interface DeepLiftSetup {

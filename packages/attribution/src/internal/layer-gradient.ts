@@ -7,7 +7,7 @@ import { asScoreMatrix, type ResolvedModel, resolveModel } from './resolve-model
 import { targetMask } from './targets.js';
 
 /** Defaults of the layer methods' construction (Captum's), written once. */
-export const layerMethodDefaults = { attributeToLayerInput: false } as const;
+export const layerMethodDefaults = Object.freeze({ attributeToLayerInput: false } as const);
 
 /** A model and the graph node a layer or neuron method looks at. */
 export interface LayerTarget {

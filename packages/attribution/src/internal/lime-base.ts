@@ -34,6 +34,8 @@ export interface SurrogateRecipe {
     m: number,
     p: number,
   ): LinearFit;
+  /** The baseline when the options give none (the method's `...Defaults.baselines`). */
+  defaultBaseline: Baseline;
   /** True when `weight` reads `cosine` (it costs a pass over the item's values per sample). */
   needsCosine: boolean;
 }
@@ -53,41 +55,47 @@ export async function surrogateAttribute(
   recipe: SurrogateRecipe,
   where: string,
 ): Promise<tf.Tensor> {
-  // Captum's Lime and KernelShap both default the baseline to 0.
-  return withPerturbationCall(m, x, options, where, 0, async ({ call, baseline, problem }) => {
-    const xs = call.x;
-    const mask = await resolveFeatureMask(options.featureMask, xs, where);
-    const n = xs.shape[0]!;
-    const nf = mask.numFeatures;
-    const samples = new Uint8Array(n * nSamples * nf);
-    for (let i = 0; i < n; i++) {
-      for (let s = 0; s < nSamples; s++) {
-        const off = (i * nSamples + s) * nf;
-        recipe.draw(rng, s, samples.subarray(off, off + nf));
+  return withPerturbationCall(
+    m,
+    x,
+    options,
+    where,
+    recipe.defaultBaseline,
+    async ({ call, baseline, problem }) => {
+      const xs = call.x;
+      const mask = await resolveFeatureMask(options.featureMask, xs, where);
+      const n = xs.shape[0]!;
+      const nf = mask.numFeatures;
+      const samples = new Uint8Array(n * nSamples * nf);
+      for (let i = 0; i < n; i++) {
+        for (let s = 0; s < nSamples; s++) {
+          const off = (i * nSamples + s) * nf;
+          recipe.draw(rng, s, samples.subarray(off, off + nf));
+        }
       }
-    }
-    const off = new Uint8Array(nf);
-    const scores = await perturbedScores(problem, nSamples, (s, i, out) => {
-      const present = samples.subarray((i * nSamples + s) * nf, (i * nSamples + s + 1) * nf);
-      for (let k = 0; k < nf; k++) off[k] = present[k] ? 0 : 1;
-      fillFeatureMask(mask, i, off, out);
-    });
-    const sums = recipe.needsCosine ? await featureSums(xs, baseline, mask) : undefined;
-    const coefs = new Float64Array(n * nf);
-    const design = new Float64Array(nSamples * nf);
-    const y = new Float64Array(nSamples);
-    const w = new Float64Array(nSamples);
-    for (let i = 0; i < n; i++) {
-      for (let s = 0; s < nSamples; s++) {
+      const off = new Uint8Array(nf);
+      const scores = await perturbedScores(problem, nSamples, (s, i, out) => {
         const present = samples.subarray((i * nSamples + s) * nf, (i * nSamples + s + 1) * nf);
-        for (let k = 0; k < nf; k++) design[s * nf + k] = present[k]!;
-        y[s] = scores[s * n + i]!;
-        w[s] = recipe.weight(present, sums ? cosine(sums, i, nf, present) : 1);
+        for (let k = 0; k < nf; k++) off[k] = present[k] ? 0 : 1;
+        fillFeatureMask(mask, i, off, out);
+      });
+      const sums = recipe.needsCosine ? await featureSums(xs, baseline, mask) : undefined;
+      const coefs = new Float64Array(n * nf);
+      const design = new Float64Array(nSamples * nf);
+      const y = new Float64Array(nSamples);
+      const w = new Float64Array(nSamples);
+      for (let i = 0; i < n; i++) {
+        for (let s = 0; s < nSamples; s++) {
+          const present = samples.subarray((i * nSamples + s) * nf, (i * nSamples + s + 1) * nf);
+          for (let k = 0; k < nf; k++) design[s * nf + k] = present[k]!;
+          y[s] = scores[s * n + i]!;
+          w[s] = recipe.weight(present, sums ? cosine(sums, i, nf, present) : 1);
+        }
+        coefs.set(recipe.fit(design, y, w, nSamples, nf).coef, i * nf);
       }
-      coefs.set(recipe.fit(design, y, w, nSamples, nf).coef, i * nf);
-    }
-    return spreadFeatures(mask, coefs, n, xs.shape);
-  });
+      return spreadFeatures(mask, coefs, n, xs.shape);
+    },
+  );
 }
 
 /** Per item and feature: sum of x^2, of x * baseline and of baseline^2 over the feature's values. */

@@ -11,7 +11,7 @@ export interface LinearFit {
 }
 
 /** Defaults of the Lasso fit: scikit-learn's alpha as Captum sets it, and our stopping rule. */
-export const lassoDefaults = { alpha: 0.01, maxIter: 10_000, tol: 1e-10 } as const;
+export const lassoDefaults = Object.freeze({ alpha: 0.01, maxIter: 10_000, tol: 1e-10 } as const);
 
 interface Centred {
   xs: Float64Array;

@@ -3,7 +3,11 @@
  * epsilon 1e-9 (also the stabilizer of GammaRule and Alpha1_Beta0_Rule, Captum's
  * `PropagationRule.STABILITY_FACTOR`), GammaRule's gamma 0.25, biases kept.
  */
-export const lrpRuleDefaults = { epsilon: 1e-9, gamma: 0.25, setBiasToZero: false } as const;
+export const lrpRuleDefaults = Object.freeze({
+  epsilon: 1e-9,
+  gamma: 0.25,
+  setBiasToZero: false,
+} as const);
 
 /**
  * Captum's `EpsilonRule(epsilon)`: relevance R of a node's output goes back as

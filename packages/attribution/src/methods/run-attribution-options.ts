@@ -59,8 +59,8 @@ export interface MethodResult {
  * noise is this fraction of x's value range (Captum wants absolute stdevs), with this many
  * samples and this seed.
  */
-export const runAttributionDefaults = {
+export const runAttributionDefaults = Object.freeze({
   smoothGradNoise: 0.15,
   smoothGradSamples: 10,
   smoothGradSeed: 0,
-} as const;
+} as const);
