@@ -13,7 +13,7 @@ import { loadMnist } from '@interp/example-data';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { saveLayersModelToDir } from '../apps/cli/dist/io/layers-model-files.js';
-import { encodeNpy } from '../apps/cli/dist/io/npy.js';
+import { encodeNpy } from '../packages/data/dist/index.js';
 import { report, time, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

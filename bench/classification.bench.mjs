@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { ClassificationInterpretation } from '@interp/classification';
 import { classificationReport, confusionMatrixFromScores } from '@interp/classification/metrics';
 import { createRng } from '@interp/core/base';
-import { encodeNpy } from '../apps/cli/dist/io/npy.js';
+import { encodeNpy } from '../packages/data/dist/index.js';
 import { report, time, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -27,8 +27,8 @@ try {
   const reportArgs = [bin, 'report', '--model', model, '--data', digits, '--out', 'report'];
 
   // The predictions the baseline reads: the model's outputs (logits) on the same digits, written
-  // by the library in-process (the CLI's own .npy encoder and the data package's loader).
-  const { encodeNpy } = await import(resolve(here, '../apps/cli/dist/io/npy.js'));
+  // by the library in-process (the data package's .npy encoder and the data package's loader).
+  const { encodeNpy } = await import(resolve(here, '../packages/data/dist/index.js'));
   const { loadModel } = await import(resolve(here, '../apps/cli/dist/io/load-model.js'));
   const { loadImageFolder } = await import(resolve(here, '../packages/data/dist/node.js'));
   const core = await import('@interp/core');
