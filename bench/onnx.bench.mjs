@@ -1,26 +1,36 @@
-// ONNX models on tfjs (WASM) vs onnxruntime-node in the same run: forward of ResNet-18 and
-// MobileNetV2 from torchvision (2 x 3 x 224 x 224, seeded random weights) against onnxruntime's
-// forward with the same number of threads (1, then 2: setupBackend re-creates the WASM backend and
-// ort gets intraOpNumThreads; goal: ours within 2x), and Integrated Gradients (50 steps, tf.grad
-// of the target logit over batches of interpolated inputs) against 50 of our forward passes
-// (goal: within 3x). The 1-minute load average is printed and saved with each record.
-import { loadavg } from 'node:os';
-import { join } from 'node:path';
+// ONNX models on tfjs (WASM) vs onnxruntime in the same run: forward of ResNet-18 and
+// MobileNetV2 from torchvision (2 x 3 x 224 x 224, seeded random weights) against two baselines
+// with the same number of threads: onnxruntime-web (onnxruntime's own WASM build, the peer the goal
+// names: ours within 2x) and onnxruntime-node (native AVX2 kernels, printed as a reference only).
+// Integrated Gradients (50 steps, tf.grad of the target logit over batches of interpolated inputs)
+// against 50 of our forward passes (goal: within 3x). ort-web fixes its thread count at its first
+// session, so each thread count runs in a child process of this one (BENCH_THREADS, default 1,2);
+// setupBackend's reported thread count is printed and saved with the records. BENCH_IG=0 skips IG.
+// The 1-minute load average is printed and saved with each record.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBackendInfo, setupBackend } from '@interp/core';
 import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
 import { modelWithRandomWeights } from '../packages/onnx/scripts/random-external-data.mjs';
 import { report, time, timeInterleaved, writeResults } from './lib.mjs';
 
-const models = join(fileURLToPath(import.meta.url), '..', '..', 'packages', 'onnx', 'test-models');
+const self = fileURLToPath(import.meta.url);
+const models = join(self, '..', '..', 'packages', 'onnx', 'test-models');
 const STEPS = 50;
 /** Interpolated inputs per tf.grad call (memory: the tape keeps every activation of the chunk). */
 const CHUNK = 10;
 const dims = [2, 3, 224, 224];
 const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number);
 const MODELS = (process.env.BENCH_MODELS ?? 'resnet18,mobilenet_v2').split(',');
+const WITH_IG = process.env.BENCH_IG !== '0';
+/** Set in a child: the file its records go to. */
+const CHILD_OUT = process.env.BENCH_ONNX_CHILD_OUT;
 
 const records = [];
 const gc = globalThis.gc ?? (() => {});
@@ -30,15 +40,34 @@ const withLoad = (record) => {
   records.push(record);
 };
 
-for (const threads of THREADS) {
+if (CHILD_OUT === undefined) {
+  const dir = mkdtempSync(join(tmpdir(), 'interp-onnx-bench-'));
+  const backends = [];
+  for (const threads of THREADS) {
+    const out = join(dir, `${threads}.json`);
+    const child = spawnSync(process.execPath, [...process.execArgv, self], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_THREADS: String(threads), BENCH_ONNX_CHILD_OUT: out },
+    });
+    if (child.status !== 0) throw new Error(`the ${threads}-thread run failed (${child.status})`);
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    records.push(...result.records);
+    backends.push(result.backend);
+  }
+  console.log('results', writeResults('onnx', records, { backends }));
+} else {
+  const [threads] = THREADS;
+  // Before the first session: ort-web reads it once per process.
+  ortWeb.env.wasm.numThreads = threads;
   await setupBackend('wasm', { threads });
-  console.log('backend', JSON.stringify(getBackendInfo()), 'load', load());
+  const backend = getBackendInfo();
+  console.log('backend', JSON.stringify(backend), 'load', load());
   for (const name of MODELS) {
     await benchModel(name, threads);
   }
+  writeFileSync(CHILD_OUT, JSON.stringify({ backend, records }));
 }
-console.log('results', writeResults('onnx', records));
-// The threaded backend's pthread workers would keep the process alive.
+// The threaded backends' pthread workers would keep the process alive.
 process.exit(0);
 
 async function benchModel(name, threads) {
@@ -50,26 +79,48 @@ async function benchModel(name, threads) {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
   });
+  // ort-web does not read files next to the model by itself: its external data goes in by name.
+  const webSession = await ortWeb.InferenceSession.create(path, {
+    executionProviders: ['wasm'],
+    externalData: [{ path: `${basename(path)}.data`, data: `${path}.data` }],
+  });
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', data, dims) };
+  const webFeeds = { [webSession.inputNames[0]]: new ortWeb.Tensor('float32', data, dims) };
   const ours = async () => {
     const y = tf.tidy(() => model.predict(x));
     await y.data();
     y.dispose();
   };
+  const ortWebForward = async () => {
+    await webSession.run(webFeeds);
+  };
   const ortForward = async () => {
     await session.run(feeds);
   };
-  const [tOurs, tOrt] = await timeInterleaved([ours, ortForward], {
+  const [tOurs, tWeb, tOrt] = await timeInterleaved([ours, ortWebForward, ortForward], {
     runs: 7,
     warmup: 2,
     beforeEach: gc,
   });
+  const label = `${name} forward 2x3x224x224, ${threads} thread(s)`;
   withLoad(
-    report(`${name} forward 2x3x224x224, ${threads} thread(s) vs onnxruntime same`, tOurs, tOrt, {
+    report(`${label} vs onnxruntime-web (WASM) same`, tOurs, tWeb, {
       goal: 2,
-      baselineLabel: `ort-${threads}t`,
+      baselineLabel: `ort-web-${threads}t`,
     }),
   );
+  withLoad(
+    report(`${label} vs onnxruntime-node (native, reference)`, tOurs, tOrt, {
+      baselineLabel: `ort-node-${threads}t`,
+    }),
+  );
+  await webSession.release();
+  if (!WITH_IG) {
+    x.dispose();
+    model.dispose();
+    await session.release();
+    return;
+  }
 
   // IG of each image's predicted class, zero baseline, right Riemann sum over STEPS alphas.
   const targets = Array.from(await tf.tidy(() => tf.argMax(model.predict(x), -1)).data());
