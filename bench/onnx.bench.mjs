@@ -70,6 +70,30 @@ if (CHILD_OUT === undefined) {
 // The threaded backends' pthread workers would keep the process alive.
 process.exit(0);
 
+/**
+ * Times each of `fns` in a block of runs, in the order 0..n-1 then n-1..0 (so a drift in machine
+ * load hits all alike), and returns each one's median over both blocks. Not round-robin:
+ * onnxruntime's pool threads spin for a while after each parallel section (its default, kept so it
+ * runs at its best), and with 2 threads that spinning took a core from whichever ran next, all
+ * three ~1.4x slower than alone.
+ */
+async function timeInBlocks(fns, { runs = 5, warmup = 2 } = {}) {
+  const samples = fns.map(() => []);
+  const order = [...fns.keys(), ...[...fns.keys()].reverse()];
+  for (const k of order) {
+    for (let r = 0; r < warmup + runs; r++) {
+      gc();
+      const t0 = performance.now();
+      await fns[k]();
+      if (r >= warmup) samples[k].push(performance.now() - t0);
+    }
+  }
+  return samples.map((xs) => {
+    xs.sort((a, b) => a - b);
+    return { median: xs[Math.floor(xs.length / 2)], min: xs[0], max: xs.at(-1), runs: xs.length };
+  });
+}
+
 async function benchModel(name, threads) {
   const path = await modelWithRandomWeights(join(models, `${name}.onnx`), 1);
   const model = await loadOnnxModel(path);
@@ -97,11 +121,7 @@ async function benchModel(name, threads) {
   const ortForward = async () => {
     await session.run(feeds);
   };
-  const [tOurs, tWeb, tOrt] = await timeInterleaved([ours, ortWebForward, ortForward], {
-    runs: 7,
-    warmup: 2,
-    beforeEach: gc,
-  });
+  const [tOurs, tWeb, tOrt] = await timeInBlocks([ours, ortWebForward, ortForward]);
   const label = `${name} forward 2x3x224x224, ${threads} thread(s)`;
   withLoad(
     report(`${label} vs onnxruntime-web (WASM) same`, tOurs, tWeb, {
