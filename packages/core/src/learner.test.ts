@@ -8,6 +8,8 @@ import { getPreds } from './get-preds.js';
 import { Learner, learnerFromFunction } from './learner.js';
 import { crossEntropyFromProbsPerItem, crossEntropyPerItem } from './losses.js';
 import { accuracy } from './metric.js';
+import { chainGraph } from './model-graph/example-graphs.js';
+import { toModelGraph } from './model-graph/to-model-graph.js';
 import { createRng } from './random.js';
 import { expectNoLeakedTensors } from './testing.js';
 
@@ -137,6 +139,67 @@ describe('Learner.fit(epochs, { lr })', () => {
       InterpError,
     );
     expect(() => new Learner((x) => x, {} as never)).toThrow(/needs \{ dls \}/);
+    expect(() => new Learner({ predict: 1 } as never, { dls: new DataLoaders(dl, dl) })).toThrow(
+      /model must be a tfjs-layers LayersModel, a ModelGraph .* or a function \(x\) => y; got Object/,
+    );
+  });
+});
+
+describe('new Learner(modelGraph, { dls })', () => {
+  // x3's rows doubled then softmaxed: probabilities softmax([0, 2]), softmax([4, 0]), softmax([2, 2]).
+  const probsGraph = () =>
+    chainGraph(
+      [
+        { name: 'double', op: 'Mul', outputShape: [null, 2], fn: (x) => tf.mul(x, 2) },
+        { name: 'probs', op: 'Softmax', outputShape: [null, 2], fn: (x) => tf.softmax(x) },
+      ],
+      { inputShape: [null, 2] },
+    );
+  const s = (a: number, b: number) => Math.exp(a) / (Math.exp(a) + Math.exp(b));
+
+  it('runs the graph: getPreds, the graph seen by layer tools, a probabilities loss by default', async () => {
+    const graph = probsGraph();
+    const dl = arrayDataLoader(x3, y3, { batchSize: 2 });
+    const learn = new Learner(graph, { dls: new DataLoaders(dl, dl) });
+    expect(learn.modelGraph).toBe(graph);
+    expect(learn.layersModel).toBeUndefined();
+    expect(toModelGraph(learn)).toBe(graph);
+    expect(learn.lossFunc).toBe(crossEntropyFromProbsPerItem);
+    const { preds, targs, losses } = await expectNoLeakedTensors(async () => {
+      const r = await getPreds(learn, { withLoss: true, act: 'none' });
+      const read = {
+        preds: await r.preds.array(),
+        targs: await r.targs.data(),
+        losses: await r.losses!.data(),
+      };
+      tf.dispose([r.preds, r.targs, r.losses!, r.decoded!]);
+      return read;
+    });
+    const expected = [
+      [s(0, 2), s(2, 0)],
+      [s(4, 0), s(0, 4)],
+      [0.5, 0.5],
+    ];
+    expected.forEach((row, i) => {
+      row.forEach((v, j) => {
+        expect((preds as number[][])[i]![j]).toBeCloseTo(v, 6);
+      });
+    });
+    expect(Array.from(targs)).toEqual([1, 0, 1]);
+    // -log p[target], the probabilities taken as they are (no second softmax).
+    expect(Array.from(losses)[0]).toBeCloseTo(-Math.log(s(2, 0)), 5);
+    expect(Array.from(losses)[1]).toBeCloseTo(-Math.log(s(4, 0)), 5);
+    expect(Array.from(losses)[2]).toBeCloseTo(Math.log(2), 5);
+  });
+
+  it('fit on a graph without trainable weights throws InterpError, training nothing', async () => {
+    const dl = arrayDataLoader(x3, y3, { batchSize: 2 });
+    const learn = new Learner(probsGraph(), { dls: new DataLoaders(dl, dl) });
+    expect(learn.trainableVariables()).toEqual([]);
+    const before = tf.memory().numTensors;
+    await expect(learn.fit(1)).rejects.toThrow(/fit: the model has no trainable weights/);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(learn.recorder.losses).toEqual([]);
   });
 });
 

@@ -7,8 +7,10 @@ import { getPreds } from './get-preds.js';
 import { isLayersModel } from './layers-internals.js';
 import { crossEntropyFromProbsPerItem, crossEntropyPerItem, type LossFunction } from './losses.js';
 import { type Metric, metricName } from './metric.js';
+import type { ModelGraph } from './model-graph/model-graph.js';
+import { isModelGraph } from './model-graph/to-model-graph.js';
 import { Recorder } from './recorder.js';
-import { assertInteger, assertNumber } from './validate.js';
+import { assertInteger, assertNumber, describe } from './validate.js';
 
 /** A model as a plain function from a batch of inputs to a batch of outputs. */
 export type ModelFunction = (x: tf.Tensor) => tf.Tensor;
@@ -59,6 +61,8 @@ export const fitDefaults = Object.freeze({ lr: 1e-3 } as const);
  * const learn = Learner.fromLayersModel(model, { dls: new DataLoaders(train, valid), metrics: [accuracy] });
  * await learn.fit(2, { lr: 1e-3 });
  * learn.recorder.epochs; // [{ epoch: 0, trainLoss, validLoss, metrics: { accuracy } }, ...]
+ * // Any ModelGraph goes in as it is (an ONNX model; getPreds, GradCAM, ModelDebugger see its nodes):
+ * const onnxLearn = new Learner(await loadOnnxModel('model.onnx'), { dls });
  * ```
  */
 export class Learner {
@@ -69,31 +73,41 @@ export class Learner {
   readonly recorder = new Recorder();
   /** The tfjs-layers model, when the learner wraps one. */
   readonly layersModel: LayersModel | undefined;
+  /**
+   * The model graph, when the learner wraps one (an ONNX model from `loadOnnxModel`, a
+   * GraphModel's graph): layer tools (GradCAM, ActivationStats, ModelDebugger) then see its nodes.
+   */
+  readonly modelGraph: ModelGraph | undefined;
   private readonly fn: (x: tf.Tensor, training: boolean) => tf.Tensor;
 
-  constructor(model: LayersModel | ModelFunction, options: LearnerOptions) {
+  constructor(model: LayersModel | ModelGraph | ModelFunction, options: LearnerOptions) {
     if (!options?.dls) {
       throw new InterpError(
         'INVALID_ARGUMENT',
         'a Learner needs { dls }: new DataLoaders(trainLoader, validLoader)',
       );
     }
+    this.layersModel = undefined;
+    this.modelGraph = undefined;
     if (isLayersModel(model)) {
       this.layersModel = model;
       this.fn = (x, training) => model.apply(x, { training }) as tf.Tensor;
+    } else if (isModelGraph(model)) {
+      this.modelGraph = model;
+      this.fn = (x, training) => (training ? model.run(x, { training }).output : model.predict(x));
     } else if (typeof model === 'function') {
-      this.layersModel = undefined;
       this.fn = (x) => model(x);
     } else {
       throw new InterpError(
         'INVALID_ARGUMENT',
-        'model must be a tfjs-layers LayersModel or a function (x) => y',
+        `model must be a tfjs-layers LayersModel, a ModelGraph (e.g. from loadOnnxModel) or a function (x) => y; got ${describe(model)}`,
       );
     }
     this.dls = options.dls;
     this.lossFunc =
       options.lossFunc ??
-      (this.layersModel && endsInSoftmax(this.layersModel)
+      ((this.layersModel && endsInSoftmax(this.layersModel)) ||
+      (this.modelGraph && graphEndsInSoftmax(this.modelGraph))
         ? crossEntropyFromProbsPerItem
         : crossEntropyPerItem);
     this.vocab = options.vocab ?? options.dls.train.vocab;
@@ -116,8 +130,17 @@ export class Learner {
     return this.fn(x, training);
   }
 
-  /** Variables the optimizer updates: the model's trainable weights, or every trainable variable for a function. */
+  /**
+   * Variables the optimizer updates: the model's trainable weights, a model graph's trainable
+   * parameters (none for ONNX and GraphModel graphs, whose weights are constants), or
+   * `undefined` for a function (then every trainable variable it reads).
+   */
   trainableVariables(): tf.Variable[] | undefined {
+    if (this.modelGraph !== undefined) {
+      return (this.modelGraph.parameters?.() ?? [])
+        .filter((p) => p.trainable)
+        .map((p) => p.value as tf.Variable);
+    }
     return this.layersModel?.trainableWeights.map((w) =>
       (w as unknown as { read(): tf.Variable }).read(),
     );
@@ -141,9 +164,15 @@ export class Learner {
       skipValidation = false,
     } = options;
     assertNumber(lr, 'lr', 0);
+    const varList = this.trainableVariables();
+    if (varList?.length === 0) {
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        'fit: the model has no trainable weights (ONNX initializers and GraphModel weights are constants, frozen layers are not trained); train it in its own framework, or unfreeze a layer',
+      );
+    }
     const optimizer = options.optimizer ?? tf.train.adam(lr);
     const ownsOptimizer = options.optimizer === undefined;
-    const varList = this.trainableVariables();
     const total = epochs * Math.ceil(this.dls.train.length / this.dls.train.batchSize);
     this.recorder.metricNames = this.metrics.map(metricName);
     let iteration = 0;
@@ -225,6 +254,14 @@ export function learnerFromFunction(fn: ModelFunction, options: LearnerOptions):
     );
   }
   return new Learner(fn, options);
+}
+
+/**
+ * Whether a model graph outputs probabilities: its last node in execution order (the output's
+ * producer in the ONNX and GraphModel exports we read) is a softmax.
+ */
+function graphEndsInSoftmax(graph: ModelGraph): boolean {
+  return graph.nodes.at(-1)?.op.toLowerCase() === 'softmax';
 }
 
 function setLearningRate(optimizer: tf.Optimizer, lr: number): void {

@@ -33,6 +33,7 @@ export function toModelGraph(model: GraphSource, where = 'toModelGraph'): ModelG
   if (isLearnerLike(model)) {
     const learner = model;
     if (isLayersModel(learner.layersModel)) return layersModelGraph(learner.layersModel);
+    if (isModelGraph(learner.modelGraph)) return learner.modelGraph;
     return functionGraph((x: tf.Tensor) => learner.predict(x));
   }
   if (typeof model === 'function') return functionGraph(model);
