@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setupBackend } from '@interp/core';
+import { arrayDataLoader, DataLoaders, Learner, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 // tfjs-converter is a root devDependency (the fixture's loader), not a dependency of @interp/debug.
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
@@ -109,6 +109,32 @@ describe('ModelDebugger(graphModel, { data }) on a hand-worked ReLU net', () => 
       interpError(/target 1 is out of range; the model has 1 outputs per item/),
     );
     x.dispose();
+    model.dispose();
+  });
+
+  it('runs on a Learner around the graph, over its loaders (train: gradients, valid: dead units)', async () => {
+    const model = await reluGraphModel();
+    const dl = (batchSize: number) =>
+      arrayDataLoader(
+        { data: Float32Array.from(X), shape: [2, 2] },
+        { data: Float32Array.from([0, 0]), shape: [2] },
+        { batchSize },
+      );
+    const learn = new Learner(graphOf(model), { dls: new DataLoaders(dl(2), dl(1)) });
+    const dbg = new ModelDebugger(learn);
+    expect(dbg.learn).toBe(learn);
+    const flow = await expectNoLeakedTensors(() => dbg.checkGradientFlow({ layers: ['out'] }));
+    // One train batch of both items: the same numbers as by hand above.
+    expect(flow.batches).toBe(1);
+    expect(flow.layers[0]!.gradNorm).toBeCloseTo(Math.sqrt(14), 5);
+    expect(flow.layers[1]!.gradNorm).toBeCloseTo(Math.SQRT2, 5);
+    // The valid loader's two batches of one item: the ReLU's unit 2 is dead over both.
+    const dead = await expectNoLeakedTensors(() =>
+      dbg.checkDeadNeurons({ layers: ['dense1/Relu'] }),
+    );
+    expect([dead.items, dead.layers[0]!.deadUnits]).toEqual([2, [2]]);
+    const viaTrain = await dbg.checkDeadNeurons({ dsIdx: 0, layers: ['dense1/Relu'] });
+    expect(viaTrain.items).toBe(2);
     model.dispose();
   });
 

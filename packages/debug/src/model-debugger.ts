@@ -1,6 +1,7 @@
 import {
   type GraphSource,
   InterpError,
+  isModelGraph,
   type Learner,
   type ModelGraph,
   toModelGraph,
@@ -42,6 +43,7 @@ import {
 } from './internal/debug-plots.js';
 import type { GraphBatch } from './internal/graph-activation-record.js';
 import { requireLayersModel } from './internal/model-layers.js';
+import { modelDebuggerDefaults } from './model-debugger-defaults.js';
 
 /** Options of {@link ModelDebugger} on a model graph. */
 export interface ModelDebuggerOptions {
@@ -74,16 +76,28 @@ export interface ModelDebuggerOptions {
  * const dbg = new ModelDebugger(await loadOnnxModel('mlp.onnx'), { data: [x] });
  * (await dbg.checkDeadNeurons()).warnings;
  * ```
+ *
+ * A learner around a model graph (`new Learner(onnxModel, { dls })`) runs the same graph checks
+ * over its loaders (`dsIdx` as on a learner) unless `data` is given.
  */
 export class ModelDebugger {
   /** The learner; undefined on a model graph. */
   readonly learn: Learner | undefined;
-  /** The model graph; undefined on a learner. */
+  /** The model graph; on a learner, the one it wraps (`learn.modelGraph`), if any. */
   readonly graph: ModelGraph | undefined;
   private readonly data: ModelDebuggerOptions['data'];
 
   constructor(model: Learner | GraphSource, { data }: ModelDebuggerOptions = {}) {
-    if (typeof model === 'object' && model !== null && 'dls' in model) {
+    if (
+      typeof model === 'object' &&
+      model !== null &&
+      'dls' in model &&
+      isModelGraph((model as Learner).modelGraph)
+    ) {
+      // A learner around a model graph (an ONNX model): the graph checks, over its loaders by default.
+      this.learn = model as Learner;
+      this.graph = (model as Learner).modelGraph;
+    } else if (typeof model === 'object' && model !== null && 'dls' in model) {
       requireLayersModel(
         model as Learner,
         'ModelDebugger',
@@ -106,7 +120,12 @@ export class ModelDebugger {
     options: GradientFlowOptions & GraphGradientFlowOptions = {},
   ): Promise<GradientFlowReport> {
     if (this.graph) {
-      return checkGraphGradientFlow(this.graph, this.requireData('checkGradientFlow'), options);
+      const dsIdx = options.dsIdx ?? modelDebuggerDefaults.gradientFlow.dsIdx;
+      return checkGraphGradientFlow(
+        this.graph,
+        this.requireData('checkGradientFlow', dsIdx),
+        options,
+      );
     }
     return checkGradientFlow(this.learn!, options);
   }
@@ -127,8 +146,8 @@ export class ModelDebugger {
   /** Units that never activate over a dataset (`data` on a graph); see {@link checkDeadNeurons}. */
   async checkDeadNeurons(options: DeadNeuronOptions = {}): Promise<DeadNeuronReport> {
     if (this.graph) {
-      const { threshold, layers } = options;
-      return checkGraphDeadNeurons(this.graph, this.requireData('checkDeadNeurons'), {
+      const { threshold, layers, dsIdx = modelDebuggerDefaults.deadNeurons.dsIdx } = options;
+      return checkGraphDeadNeurons(this.graph, this.requireData('checkDeadNeurons', dsIdx), {
         ...(threshold === undefined ? {} : { threshold }),
         ...(layers ? { layers: layers as (string | number)[] } : {}),
       });
@@ -144,7 +163,8 @@ export class ModelDebugger {
     return checkWeightDistribution(this.learn!, options);
   }
 
-  private requireData(check: string): NonNullable<ModelDebuggerOptions['data']> {
+  private requireData(check: string, dsIdx: number): NonNullable<ModelDebuggerOptions['data']> {
+    if (this.data === undefined && this.learn !== undefined) return this.learn.dls.byIndex(dsIdx);
     if (this.data === undefined) {
       throw new InterpError(
         'INVALID_ARGUMENT',
