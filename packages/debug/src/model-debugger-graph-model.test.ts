@@ -15,6 +15,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ActivationStats } from './activation-stats.js';
 import { hookGraphOutputs } from './graph-hook-outputs.js';
 import { ModelDebugger } from './model-debugger.js';
+import { modelSizes } from './model-sizes.js';
+import { summary } from './summary.js';
 import { interpError } from './test-models.js';
 
 beforeAll(async () => {
@@ -135,6 +137,14 @@ describe('ModelDebugger(graphModel, { data }) on a hand-worked ReLU net', () => 
     expect([dead.items, dead.layers[0]!.deadUnits]).toEqual([2, [2]]);
     const viaTrain = await dbg.checkDeadNeurons({ dsIdx: 0, layers: ['dense1/Relu'] });
     expect(viaTrain.items).toBe(2);
+    // summary and modelSizes see the graph's nodes: 6 + 3 + 3 float32 weights.
+    expect(summary(learn).layers.map((r) => [r.name, r.type, r.params])).toEqual([
+      ['dense1/MatMul', 'MatMul', 6],
+      ['dense1/BiasAdd', 'BiasAdd', 3],
+      ['dense1/Relu', 'Relu', 0],
+      ['out', 'MatMul', 3],
+    ]);
+    expect(modelSizes(learn).totalParamBytes).toBe(12 * 4);
     model.dispose();
   });
 

@@ -48,10 +48,13 @@ export function modelSizes(
   learn: Learner | LayersModel | ModelGraph,
   options: ModelSizesOptions = {},
 ): ModelSizes {
-  const graph = isModelGraph(learn);
+  // A learner around a model graph (new Learner(onnxModel, { dls })) is measured as its graph.
+  const wrapped = (learn as Partial<Learner>).modelGraph;
+  const model = isModelGraph(wrapped) ? wrapped : learn;
+  const graph = isModelGraph(model);
   const rows = graph
-    ? graphTable(learn, options.inputSize)
-    : layerTable(learnerOrModel(learn, 'modelSizes').model, options.inputSize);
+    ? graphTable(model, options.inputSize)
+    : layerTable(learnerOrModel(model, 'modelSizes').model, options.inputSize);
   const elements = (shape: OutputShape): number => {
     if (shape.length === 0) return 0;
     // A size a graph does not know (`[null]`, or a free axis past the batch axis) counts 0.

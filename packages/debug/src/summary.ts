@@ -79,6 +79,9 @@ export function summary(
 ): ModelSummary {
   const { inputSize } = options;
   if (isModelGraph(learn)) return graphSummary(learn, inputSize);
+  // A learner around a model graph (new Learner(onnxModel, { dls })): the graph's table.
+  const wrapped = (learn as Partial<Learner>).modelGraph;
+  if (isModelGraph(wrapped)) return graphSummary(wrapped, inputSize);
   const { model, learner } = learnerOrModel(learn, 'summary');
   const batch = learner?.dls.train.batchSize;
   let rows = layerTable(model, inputSize);
