@@ -9,6 +9,7 @@ import { Learner, learnerFromFunction } from './learner.js';
 import { crossEntropyFromProbsPerItem, crossEntropyPerItem } from './losses.js';
 import { accuracy } from './metric.js';
 import { chainGraph } from './model-graph/example-graphs.js';
+import { layersModelGraph } from './model-graph/layers-model-graph.js';
 import { toModelGraph } from './model-graph/to-model-graph.js';
 import { createRng } from './random.js';
 import { expectNoLeakedTensors } from './testing.js';
@@ -190,6 +191,23 @@ describe('new Learner(modelGraph, { dls })', () => {
     expect(Array.from(losses)[0]).toBeCloseTo(-Math.log(s(2, 0)), 5);
     expect(Array.from(losses)[1]).toBeCloseTo(-Math.log(s(4, 0)), 5);
     expect(Array.from(losses)[2]).toBeCloseTo(Math.log(2), 5);
+  });
+
+  it("fit trains a graph's trainable parameters (a LayersModel's graph: its variables)", async () => {
+    const train = blobs(200, 1);
+    const dls = new DataLoaders(
+      arrayDataLoader(train.x, train.y, { batchSize: 50, shuffle: true, seed: 0 }),
+      arrayDataLoader(train.x, train.y, { batchSize: 50 }),
+    );
+    const model = linearModel();
+    const learn = new Learner(layersModelGraph(model), { dls, metrics: [accuracy] });
+    expect(learn.trainableVariables()).toHaveLength(2);
+    const before = tf.memory().numTensors;
+    await learn.fit(3, { lr: 0.05 });
+    expect(tf.memory().numTensors).toBe(before);
+    // Zero-initialized kernel: chance accuracy before; the separable blobs after.
+    expect(learn.recorder.epochs.at(-1)!.metrics.accuracy).toBeGreaterThan(0.95);
+    model.dispose();
   });
 
   it('fit on a graph without trainable weights throws InterpError, training nothing', async () => {
