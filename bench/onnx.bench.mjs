@@ -5,7 +5,9 @@
 // Integrated Gradients (50 steps, tf.grad of the target logit over batches of interpolated inputs)
 // against 50 of our forward passes (goal: within 3x). ort-web fixes its thread count at its first
 // session, so each thread count runs in a child process of this one (BENCH_THREADS, default 1,2);
-// setupBackend's reported thread count is printed and saved with the records. BENCH_IG=0 skips IG.
+// setupBackend's reported thread count is printed and saved with the records, and our forward at
+// 2 threads is compared with ours at 1 (is the threaded build using its threads?). BENCH_IG=0
+// skips IG.
 // The 1-minute load average is printed and saved with each record.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +55,26 @@ if (CHILD_OUT === undefined) {
     const result = JSON.parse(readFileSync(out, 'utf8'));
     records.push(...result.records);
     backends.push(result.backend);
+  }
+  // Does our threaded build use its threads? Our forward at each thread count against one thread.
+  for (const name of MODELS) {
+    const forward = (t) =>
+      records.find(
+        (r) => r.label.startsWith(`${name} forward`) && r.label.includes(`, ${t} thread`),
+      );
+    const one = forward(1);
+    for (const t of THREADS.filter((n) => n > 1)) {
+      const many = forward(t);
+      if (!one || !many) continue;
+      report(
+        `${name} forward, ours ${t} threads vs ours 1 thread`,
+        { median: many.oursMs },
+        {
+          median: one.oursMs,
+        },
+        { baselineLabel: 'ours-1t' },
+      );
+    }
   }
   console.log('results', writeResults('onnx', records, { backends }));
 } else {
