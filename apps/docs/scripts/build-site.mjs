@@ -34,9 +34,16 @@ const t0 = performance.now();
 rmSync(siteDir, { recursive: true, force: true });
 mkdirSync(join(publicDir, 'wasm'), { recursive: true });
 mkdirSync(join(publicDir, 'data'), { recursive: true });
+mkdirSync(join(publicDir, 'models'), { recursive: true });
 
 copyWasm();
 await writeMnistAsset();
+await writeHeroModel();
+// The PyTorch guide's CNN, exported to ONNX (train-pytorch-digits.py); its example fetches it.
+copyFileSync(
+  join(appDir, 'src', 'assets', 'digits-cnn.onnx'),
+  join(publicDir, 'models', 'digits-cnn.onnx'),
+);
 await writeFavicon();
 const api = withApi ? await convertApi({ repoDir, workDir: siteDir }) : undefined;
 const codeBlock = await createCodeBlocks();
@@ -106,6 +113,45 @@ async function writeMnistAsset() {
   for (let i = 0; i < n; i++) out[4 + i] = all.labels[i];
   for (let k = 0; k < n * px; k++) out[4 + n + k] = Math.round(all.images[k] * 255);
   writeFileSync(join(publicDir, 'data', 'mnist-digits.bin'), out);
+}
+
+/**
+ * The hero's pretrained CNN in tfjs's own format, so the examples load it as a user's page would
+ * (`tfl.loadLayersModel('models/hero-mnist-cnn.json')`): the topology of example-data's
+ * mnistCamCnn, and as its weights file the committed src/assets/hero-mnist-cnn.bin (float32 in
+ * `model.getWeights()` order, which is the order of the topology's weight specs).
+ */
+async function writeHeroModel() {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  const tfl = await import('@tensorflow/tfjs-layers');
+  const { mnistCamCnn } = await import('@interp/example-data/models');
+  tf.env().set('PROD', true); // no "install tfjs-node" banner in the build log
+  await tf.setBackend('cpu');
+  const model = mnistCamCnn(tfl, 0);
+  let artifacts;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  model.dispose();
+  const weights = readFileSync(join(appDir, 'src', 'assets', 'hero-mnist-cnn.bin'));
+  if (weights.length !== artifacts.weightData.byteLength) {
+    throw new Error(
+      `hero-mnist-cnn.bin has ${weights.length} bytes; the model's weights take ${artifacts.weightData.byteLength}`,
+    );
+  }
+  writeFileSync(join(publicDir, 'models', 'hero-mnist-cnn.weights.bin'), weights);
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
+    convertedBy: null,
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: ['hero-mnist-cnn.weights.bin'], weights: artifacts.weightSpecs }],
+  };
+  writeFileSync(join(publicDir, 'models', 'hero-mnist-cnn.json'), JSON.stringify(modelJson));
 }
 
 /** A 16x16 favicon (an ICO holding one PNG): a blue square with a lighter diagonal, like a heatmap. */

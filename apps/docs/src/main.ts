@@ -5,10 +5,11 @@ import type { BackendInfo } from '@interp/core';
 import { setupCopyButtons, setupMenu, setupThemeToggle } from './site-chrome.js';
 import { setupSearch } from './site-search.js';
 
-/** An example module: draws into `out`; resolves when done. */
-export type Example = (out: HTMLElement) => Promise<void>;
-
-const modules = import.meta.glob<{ default: Example }>('./examples/*.ts');
+/**
+ * The examples are programs (the code each page shows, as a user would paste it): each draws into
+ * the element with id "out", and importing its module runs it (its top-level await included).
+ */
+const modules = import.meta.glob('./examples/*.ts');
 
 declare global {
   interface Window {
@@ -49,7 +50,15 @@ function showLoading(out: HTMLElement): () => void {
   return remove;
 }
 
-async function runExample(section: HTMLElement): Promise<void> {
+// One example at a time: the box it draws into holds the id "out" while its program runs.
+let running: Promise<void> = Promise.resolve();
+
+function runExample(section: HTMLElement): Promise<void> {
+  running = running.then(() => runProgram(section));
+  return running;
+}
+
+async function runProgram(section: HTMLElement): Promise<void> {
   const name = section.dataset.example!;
   const out = section.querySelector<HTMLElement>('.example-output')!;
   const load = modules[`./examples/${name}.ts`];
@@ -58,12 +67,10 @@ async function runExample(section: HTMLElement): Promise<void> {
   const loaded = showLoading(out);
   try {
     if (!load) throw new Error(`no example named ${name}`);
-    // The example's module loads while the backend starts (the landing page's hero is timed).
-    const [, { default: run }] = await Promise.all([
-      section.dataset.backend === 'none' ? undefined : backendReady(),
-      load(),
-    ]);
-    await run(out);
+    // The program runs as its module loads, so the backend comes first.
+    if (section.dataset.backend !== 'none') await backendReady();
+    out.id = 'out';
+    await load();
     section.dataset.status = 'done';
   } catch (e) {
     section.dataset.status = 'error';
@@ -74,6 +81,7 @@ async function runExample(section: HTMLElement): Promise<void> {
     out.append(p);
     console.error(e);
   } finally {
+    out.removeAttribute('id');
     loaded();
     out.removeAttribute('aria-busy');
   }
