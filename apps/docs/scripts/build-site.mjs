@@ -180,7 +180,8 @@ async function writeFavicon() {
 
 /**
  * `::: example NAME` on a line of its own becomes the live example NAME: its source (the file
- * src/examples/NAME.ts, so the code shown is the code that runs) and an output area. A second
+ * src/examples/NAME.ts, a program drawing into #out, so the code shown is the code that runs;
+ * and NAME.worker.ts, its Web Worker, if it has one) and an output area. A second
  * word `button` makes it wait for a click instead of running on load. The markdown step sees an
  * HTML comment in its place (source code has blank lines, which would end an HTML block); the
  * section replaces the comment after rendering.
@@ -196,14 +197,21 @@ function markExamples(md, page) {
 
 function expandExamples(html) {
   return html.replace(/<!--interp-example:([a-z0-9-]+):(load|button)-->/g, (_, name, mode) => {
-    const source = readFileSync(join(appDir, 'src', 'examples', `${name}.ts`), 'utf8').trimEnd();
+    // An example's Web Worker (NAME.worker.ts) is part of the program: shown after it.
+    const files = [`${name}.ts`, `${name}.worker.ts`].filter((f) =>
+      existsSync(join(appDir, 'src', 'examples', f)),
+    );
+    const sources = files.map((f) => {
+      const source = readFileSync(join(appDir, 'src', 'examples', f), 'utf8').trimEnd();
+      return `<details class="example-source"><summary>Source: <code>${f}</code></summary>${codeBlock(source, 'ts')}</details>`;
+    });
     const attrs = [
       mode === 'button' ? ' data-run="button"' : '',
       BACKEND_FREE_EXAMPLES.includes(name) ? ' data-backend="none"' : '',
     ].join('');
     return [
       `<section class="example" data-example="${name}"${attrs} aria-label="Live example: ${name}">`,
-      `<details class="example-source"><summary>Source: <code>${name}.ts</code></summary>${codeBlock(source, 'ts')}</details>`,
+      ...sources,
       // The placeholder shows until the example draws (main.ts removes it).
       `<div class="example-output" aria-live="polite">${mode === 'load' ? LOADING : ''}</div>`,
       '</section>',

@@ -8,8 +8,9 @@ import { setupSearch } from './site-search.js';
 /**
  * The examples are programs (the code each page shows, as a user would paste it): each draws into
  * the element with id "out", and importing its module runs it (its top-level await included).
+ * NAME.worker.ts is the Web Worker of example NAME, not an example.
  */
-const modules = import.meta.glob('./examples/*.ts');
+const modules = import.meta.glob(['./examples/*.ts', '!./examples/*.worker.ts']);
 
 declare global {
   interface Window {
