@@ -1,13 +1,14 @@
 import { InterpError } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
+import { DeltaAttribution } from './internal/delta-attribution.js';
 import { lrpAttribution } from './internal/lrp-attribution.js';
 import { type LrpPlan, lrpPlan } from './internal/lrp-rules.js';
 import { requireGraphNodes } from './internal/require-graph-nodes.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { type LayerMethodOptions, layerMethodDefaults } from './layer-activation.js';
 import { type LRPAttributeOptions, type LRPOptions, lrpDefaults } from './lrp.js';
-import type { Attribution, AttributionModel } from './types.js';
+import type { AttributionModel } from './types.js';
 
 /** Options of the {@link LayerLRP} constructor: the layer, and LRP's rules. */
 export interface LayerLRPOptions extends LayerMethodOptions, LRPOptions {}
@@ -30,13 +31,14 @@ export interface LayerLRPOptions extends LayerMethodOptions, LRPOptions {}
  * tf.dispose([attributions, delta]);
  * ```
  */
-export class LayerLRP implements Attribution<LRPAttributeOptions> {
+export class LayerLRP extends DeltaAttribution<LRPAttributeOptions> {
   private readonly model: ResolvedModel;
   private readonly plan: LrpPlan;
   /** The tensor whose relevance is returned. */
   private readonly tensor: string;
 
   constructor(model: AttributionModel, options: LayerLRPOptions) {
+    super();
     const where = 'LayerLRP';
     this.model = resolveModel(model, where);
     requireGraphNodes(this.model.graph, where);
@@ -62,27 +64,19 @@ export class LayerLRP implements Attribution<LRPAttributeOptions> {
     this.tensor = toInput ? node.inputs[0]! : node.outputs[0]!;
   }
 
-  attribute(
+  protected async attributeOrDelta(
     x: tf.Tensor,
-    options: LRPAttributeOptions & { returnConvergenceDelta: true },
-  ): Promise<AttributionsWithDelta>;
-  attribute(x: tf.Tensor, options?: LRPAttributeOptions): Promise<tf.Tensor>;
-  async attribute(
-    x: tf.Tensor,
-    options: LRPAttributeOptions = {},
+    options: LRPAttributeOptions,
   ): Promise<tf.Tensor | AttributionsWithDelta> {
-    const { attributions, delta } = await lrpAttribution(
+    const wantDelta = options.returnConvergenceDelta ?? lrpDefaults.returnConvergenceDelta;
+    return lrpAttribution(
       this.model,
       this.plan,
       x,
       options,
+      wantDelta,
       'LayerLRP.attribute',
       this.tensor,
     );
-    if (options.returnConvergenceDelta ?? lrpDefaults.returnConvergenceDelta) {
-      return { attributions, delta };
-    }
-    delta.dispose();
-    return attributions;
   }
 }

@@ -1,11 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
+import { DeltaAttribution } from './internal/delta-attribution.js';
 import { lrpAttribution } from './internal/lrp-attribution.js';
 import { type LrpRule, lrpRuleDefaults } from './internal/lrp-rule.js';
 import { type LrpPlan, lrpPlan } from './internal/lrp-rules.js';
 import { requireGraphNodes } from './internal/require-graph-nodes.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
+import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of the {@link LRP} constructor. */
 export interface LRPOptions {
@@ -50,11 +51,12 @@ export const lrpDefaults = Object.freeze({
  * tf.dispose([attributions, delta]);
  * ```
  */
-export class LRP implements Attribution<LRPAttributeOptions> {
+export class LRP extends DeltaAttribution<LRPAttributeOptions> {
   private readonly model: ResolvedModel;
   private readonly plan: LrpPlan;
 
   constructor(model: AttributionModel, options: LRPOptions = {}) {
+    super();
     const where = 'LRP';
     this.model = resolveModel(model, where);
     requireGraphNodes(this.model.graph, where);
@@ -65,26 +67,11 @@ export class LRP implements Attribution<LRPAttributeOptions> {
     });
   }
 
-  attribute(
+  protected async attributeOrDelta(
     x: tf.Tensor,
-    options: LRPAttributeOptions & { returnConvergenceDelta: true },
-  ): Promise<AttributionsWithDelta>;
-  attribute(x: tf.Tensor, options?: LRPAttributeOptions): Promise<tf.Tensor>;
-  async attribute(
-    x: tf.Tensor,
-    options: LRPAttributeOptions = {},
+    options: LRPAttributeOptions,
   ): Promise<tf.Tensor | AttributionsWithDelta> {
-    const { attributions, delta } = await lrpAttribution(
-      this.model,
-      this.plan,
-      x,
-      options,
-      'LRP.attribute',
-      undefined,
-    );
     const wantDelta = options.returnConvergenceDelta ?? lrpDefaults.returnConvergenceDelta;
-    if (wantDelta) return { attributions, delta };
-    delta.dispose();
-    return attributions;
+    return lrpAttribution(this.model, this.plan, x, options, wantDelta, 'LRP.attribute', undefined);
   }
 }

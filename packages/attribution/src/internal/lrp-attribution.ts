@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { AttributionsWithDelta } from '../integrated-gradients.js';
 import type { AttributeOptions } from '../types.js';
 import { lrpRelevance } from './lrp-propagation.js';
 import type { LrpPlan } from './lrp-rules.js';
@@ -9,12 +10,12 @@ import { targetMask } from './targets.js';
 
 /**
  * LRP and LayerLRP's shared call: the relevance at the model input (or at tensor `capture`)
- * times each item's target score, and Captum's delta (score - the relevances' sum), both the
- * caller's to dispose.
+ * times each item's target score, with Captum's delta (score - the relevances' sum) when
+ * `wantDelta`; the caller's to dispose.
  *
  * @example
  * ```ts
- * const { attributions, delta } = await lrpAttribution(m, plan, x, { target: 0 }, 'LRP', undefined);
+ * const { attributions, delta } = await lrpAttribution(m, plan, x, { target: 0 }, true, 'LRP', undefined);
  * ```
  */
 export async function lrpAttribution(
@@ -22,9 +23,10 @@ export async function lrpAttribution(
   plan: LrpPlan,
   x: tf.Tensor,
   options: AttributeOptions,
+  wantDelta: boolean,
   where: string,
   capture: string | undefined,
-): Promise<{ attributions: tf.Tensor; delta: tf.Tensor1D }> {
+): Promise<tf.Tensor | AttributionsWithDelta> {
   const call = await prepareCall(model, x, options, where);
   try {
     const weightRules = new Map<string, WeightRule>();
@@ -56,7 +58,10 @@ export async function lrpAttribution(
       );
       return [scaled, tf.sub(scores, tf.sum(tf.reshape(scaled, [n, -1]), 1))];
     });
-    return { attributions: attributions!, delta: delta as tf.Tensor1D };
+    // The delta costs nothing extra (the scores are computed anyway): free it when not asked for.
+    if (wantDelta) return { attributions: attributions!, delta: delta as tf.Tensor1D };
+    delta!.dispose();
+    return attributions!;
   } finally {
     call.release();
   }
