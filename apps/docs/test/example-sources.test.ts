@@ -3,11 +3,11 @@
 // imports only published packages (no site-internal module, no @interp/example-data) and
 // typechecks under strict tsc on its own. NAME.worker.ts is example NAME's Web Worker, shown
 // beside it: the one relative file an example may name.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tscErrors } from './tsc.js';
 
 const appDir = join(import.meta.dirname, '..');
 const examplesDir = join(appDir, 'src', 'examples');
@@ -106,16 +106,7 @@ describe('the examples', () => {
       join(dir, 'tsconfig.json'),
       JSON.stringify({ extends: '../../snippets.tsconfig.json', include: ['*.ts'] }),
     );
-    const tsc = join(appDir, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await promisify(execFile)(
-      process.execPath,
-      [tsc, '-p', join(dir, 'tsconfig.json'), '--noEmit', '--pretty', 'false'],
-      { maxBuffer: 1 << 24 },
-    ).then(
-      () => '',
-      (e: { stdout?: string }) => e.stdout ?? String(e),
-    );
-    expect(result.split('\n').filter((l) => l.trim())).toEqual([]);
+    expect(await tscErrors(join(dir, 'tsconfig.json'))).toEqual([]);
   });
 
   it('are shown on the pages exactly as they are in src/examples', () => {

@@ -2,16 +2,16 @@
 // packages, typechecks under strict tsc against the workspace packages, and runs: in Node, or
 // in Chromium when marked `browser` (`no-run` blocks are only typechecked). A failing snippet
 // fails here with its guide and line.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractSnippets, parseSnippets, snippetDefaults } from '../scripts/extract-snippets.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
+import { tscErrors } from './tsc.js';
 
 interface Snippet {
   guide: string;
@@ -80,24 +80,13 @@ describe('guide snippets', () => {
   });
 
   it('typecheck under strict tsc against the workspace packages (one run)', async () => {
-    const tsc = join(appDir, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await promisify(execFile)(
-      process.execPath,
-      [tsc, '-p', join(appDir, 'snippets.tsconfig.json'), '--noEmit', '--pretty', 'false'],
-      { maxBuffer: 1 << 24 },
-    ).then(
-      () => '',
-      (e: { stdout?: string }) => e.stdout ?? String(e),
-    );
+    const result = await tscErrors(join(appDir, 'snippets.tsconfig.json'));
     const byFile = new Map(snippets.map((s) => [s.file, s]));
-    const errors = result
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => {
-        const m = /snippets\/([^(]+)\((\d+),\d+\): (.*)$/.exec(l);
-        const s = m ? byFile.get(m[1] ?? '') : undefined;
-        return s && m ? `${where(s, Number(m[2]))}: ${m[3]}` : l;
-      });
+    const errors = result.map((l) => {
+      const m = /snippets\/([^(]+)\((\d+),\d+\): (.*)$/.exec(l);
+      const s = m ? byFile.get(m[1] ?? '') : undefined;
+      return s && m ? `${where(s, Number(m[2]))}: ${m[3]}` : l;
+    });
     expect(errors).toEqual([]);
   });
 
