@@ -1,22 +1,18 @@
 // The pretrained models npm's nsfwjs 4.3.0 ships (MIT), extracted to model.json + .bin by
 // scripts/extract-nsfwjs-models.mjs into a cache (never committed): the MobileNetV2 GraphModel
-// and LayersModel load, summarize and explain through the CLI in-process. InceptionV3 (299 px,
-// slower) runs in the opt-in INTERP_NSFWJS_ALL=1 case.
+// and LayersModel load, summarize and explain through the CLI in-process. InceptionV3 has its
+// own CI file (nsfwjs-inception.test.ts); every method on all three, timed, is opt-in here
+// (INTERP_NSFWJS_ALL=1).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { encodeNpy } from '@interp/data';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
+import { manifestFloats, nsfwjsModelPaths } from './test-nsfwjs-models.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const script = join(ROOT, 'scripts/extract-nsfwjs-models.mjs');
-const paths = (): Record<string, string> => {
-  const out = execFileSync(process.execPath, [script], { encoding: 'utf8' }).trim().split('\n');
-  return Object.fromEntries(out.map((p) => [p.split('/').at(-2)!, p]));
-};
+const paths = nsfwjsModelPaths;
 
 /** A smooth, non-constant test image in [0, 1] (no data set needed). */
 function imageNpy(dir: string, size: number): string {
@@ -31,18 +27,6 @@ function imageNpy(dir: string, size: number): string {
   const file = join(dir, `image-${size}.npy`);
   writeFileSync(file, encodeNpy(data, [1, size, size, 3]));
   return file;
-}
-
-/** Total float32 weights the model.json's manifest declares. */
-function manifestFloats(modelPath: string): number {
-  const json = JSON.parse(readFileSync(modelPath, 'utf8'));
-  let total = 0;
-  for (const g of json.weightsManifest) {
-    for (const w of g.weights) {
-      if (w.dtype === 'float32') total += w.shape.reduce((a: number, d: number) => a * d, 1);
-    }
-  }
-  return total;
 }
 
 describe('nsfwjs pretrained models through the CLI', () => {
