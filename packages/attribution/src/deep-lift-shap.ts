@@ -10,7 +10,7 @@ import {
 } from './internal/deep-lift-core.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
-import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
+import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of {@link DeepLiftShap.attribute}. */
 export interface DeepLiftShapAttributeOptions extends AttributeOptions {
@@ -36,29 +36,24 @@ export const deepLiftShapMinBaselines = 2;
  * attr.dispose();
  * ```
  */
-export class DeepLiftShap
-  extends DeepLiftMethod
-  implements Attribution<DeepLiftShapAttributeOptions>
-{
+export class DeepLiftShap extends DeepLiftMethod<
+  DeepLiftShapAttributeOptions,
+  [options: DeepLiftShapAttributeOptions]
+> {
   constructor(model: AttributionModel, options: DeepLiftOptions = {}) {
     super(model, options, 'DeepLiftShap');
   }
 
-  attribute(
-    x: tf.Tensor,
-    options: DeepLiftShapAttributeOptions & { returnConvergenceDelta: true },
-  ): Promise<AttributionsWithDelta>;
-  attribute(x: tf.Tensor, options: DeepLiftShapAttributeOptions): Promise<tf.Tensor>;
-  async attribute(
+  protected async attributeOrDelta(
     x: tf.Tensor,
     options: DeepLiftShapAttributeOptions,
   ): Promise<tf.Tensor | AttributionsWithDelta> {
     const where = 'DeepLiftShap.attribute';
     const m = this.model;
-    const call = await prepareCall(m, x, options ?? {}, where);
+    const call = await prepareCall(m, x, options, where);
     try {
       const dist = resolveBaselineDistribution(
-        options?.baselines,
+        options.baselines,
         call.x,
         where,
         deepLiftShapMinBaselines,

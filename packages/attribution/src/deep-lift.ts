@@ -1,16 +1,13 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
 import type { Baseline } from './internal/baseline.js';
-import { convergenceDelta } from './internal/convergence-delta.js';
+import { deepLiftCall } from './internal/deep-lift-call.js';
 import {
   DeepLiftMethod,
   deepLiftAttributions,
   deepLiftDefaults,
-  deepLiftReference,
 } from './internal/deep-lift-core.js';
-import { prepareCall } from './internal/prepare-call.js';
-import { targetMask } from './internal/targets.js';
-import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
+import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of the {@link DeepLift} and {@link DeepLiftShap} constructors. */
 export interface DeepLiftOptions {
@@ -46,39 +43,17 @@ export { deepLiftDefaults };
  * tf.dispose([attributions, delta]); // delta ~ 0: attributions sum to f(x) - f(baseline)
  * ```
  */
-export class DeepLift extends DeepLiftMethod implements Attribution<DeepLiftAttributeOptions> {
+export class DeepLift extends DeepLiftMethod<DeepLiftAttributeOptions> {
   constructor(model: AttributionModel, options: DeepLiftOptions = {}) {
     super(model, options, 'DeepLift');
   }
 
-  attribute(
+  protected attributeOrDelta(
     x: tf.Tensor,
-    options: DeepLiftAttributeOptions & { returnConvergenceDelta: true },
-  ): Promise<AttributionsWithDelta>;
-  attribute(x: tf.Tensor, options?: DeepLiftAttributeOptions): Promise<tf.Tensor>;
-  async attribute(
-    x: tf.Tensor,
-    options: DeepLiftAttributeOptions = {},
+    options: DeepLiftAttributeOptions,
   ): Promise<tf.Tensor | AttributionsWithDelta> {
-    const where = 'DeepLift.attribute';
-    const m = this.model;
-    const call = await prepareCall(m, x, options, where);
-    let reference: tf.Tensor | undefined;
-    try {
-      const ref = deepLiftReference(options.baselines, call.x, where);
-      reference = ref;
-      const wantDelta = options.returnConvergenceDelta ?? deepLiftDefaults.returnConvergenceDelta;
-      const [attributions, delta] = tf.tidy(() => {
-        const mask = targetMask(call.targets, call.numClasses);
-        const pass = { ...this.setup, x: call.x, reference: ref, mask, where };
-        const attributions = deepLiftAttributions(m, pass);
-        if (!wantDelta) return [attributions];
-        return [attributions, convergenceDelta(m, call.x, ref, attributions, mask, where)];
-      });
-      return delta === undefined ? attributions : { attributions, delta: delta as tf.Tensor1D };
-    } finally {
-      reference?.dispose();
-      call.release();
-    }
+    return deepLiftCall(this.model, this.setup, x, options, 'DeepLift.attribute', (pass) =>
+      deepLiftAttributions(this.model, pass),
+    );
   }
 }

@@ -1,14 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DeepLiftAttributeOptions, DeepLiftOptions } from './deep-lift.js';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
-import { convergenceDelta } from './internal/convergence-delta.js';
-import {
-  type DeepLiftPass,
-  type DeepLiftSetup,
-  deepLiftDefaults,
-  deepLiftReference,
-  deepLiftSetup,
-} from './internal/deep-lift-core.js';
+import { deepLiftCall } from './internal/deep-lift-call.js';
+import { type DeepLiftPass, type DeepLiftSetup, deepLiftSetup } from './internal/deep-lift-core.js';
+import { DeltaAttribution } from './internal/delta-attribution.js';
 import {
   type LayerTarget,
   layerActivation,
@@ -16,10 +11,8 @@ import {
   resolveLayerTarget,
 } from './internal/layer-gradient.js';
 import { halves } from './internal/paired-batch.js';
-import { prepareCall } from './internal/prepare-call.js';
-import { targetMask } from './internal/targets.js';
 import type { LayerMethodOptions } from './layer-activation.js';
-import type { Attribution, AttributionModel } from './types.js';
+import type { AttributionModel } from './types.js';
 
 /** Options of the {@link LayerDeepLift} and {@link LayerDeepLiftShap} constructors. */
 export interface LayerDeepLiftOptions extends LayerMethodOptions, DeepLiftOptions {}
@@ -71,12 +64,13 @@ export function layerDeepLiftAttributions(target: LayerTarget, pass: DeepLiftPas
  * tf.dispose([attributions, delta]);
  * ```
  */
-export class LayerDeepLift implements Attribution<DeepLiftAttributeOptions> {
+export class LayerDeepLift extends DeltaAttribution<DeepLiftAttributeOptions> {
   readonly multiplyByInputs: boolean;
   private readonly target: LayerTarget;
   private readonly setup: DeepLiftSetup;
 
   constructor(model: AttributionModel, options: LayerDeepLiftOptions) {
+    super();
     ({ target: this.target, setup: this.setup } = layerDeepLiftSetup(
       model,
       options,
@@ -85,35 +79,13 @@ export class LayerDeepLift implements Attribution<DeepLiftAttributeOptions> {
     this.multiplyByInputs = this.setup.multiplyByInputs;
   }
 
-  attribute(
+  protected attributeOrDelta(
     x: tf.Tensor,
-    options: DeepLiftAttributeOptions & { returnConvergenceDelta: true },
-  ): Promise<AttributionsWithDelta>;
-  attribute(x: tf.Tensor, options?: DeepLiftAttributeOptions): Promise<tf.Tensor>;
-  async attribute(
-    x: tf.Tensor,
-    options: DeepLiftAttributeOptions = {},
+    options: DeepLiftAttributeOptions,
   ): Promise<tf.Tensor | AttributionsWithDelta> {
     const where = 'LayerDeepLift.attribute';
-    const m = this.target.model;
-    const call = await prepareCall(m, x, options, where);
-    let reference: tf.Tensor | undefined;
-    try {
-      const ref = deepLiftReference(options.baselines, call.x, where);
-      reference = ref;
-      return tf.tidy(() => {
-        const mask = targetMask(call.targets, call.numClasses);
-        const pass = { ...this.setup, x: call.x, reference: ref, mask, where };
-        const attributions = layerDeepLiftAttributions(this.target, pass);
-        if (!(options.returnConvergenceDelta ?? deepLiftDefaults.returnConvergenceDelta)) {
-          return attributions;
-        }
-        const delta = convergenceDelta(m, call.x, ref, attributions, mask, where);
-        return { attributions, delta } as never;
-      });
-    } finally {
-      reference?.dispose();
-      call.release();
-    }
+    return deepLiftCall(this.target.model, this.setup, x, options, where, (pass) =>
+      layerDeepLiftAttributions(this.target, pass),
+    );
   }
 }

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AttributionModel } from '../types.js';
 import { type Baseline, resolveBaseline } from './baseline.js';
 import { deepLiftEps, deepLiftHooks } from './deep-lift-rules.js';
+import { type DeltaAttributeOptions, DeltaAttribution } from './delta-attribution.js';
 import { hookedGradient } from './hooked-gradient.js';
 import { requireGraphNodes } from './require-graph-nodes.js';
 import { type ResolvedModel, resolveModel } from './resolve-model.js';
@@ -42,7 +43,10 @@ export function deepLiftSetup(
  * What DeepLift and DeepLiftShap fix at construction: the model (which must expose its graph's
  * nodes, where the rules hook in), the rules and `multiplyByInputs`.
  */
-export abstract class DeepLiftMethod {
+export abstract class DeepLiftMethod<
+  O extends DeltaAttributeOptions,
+  Args extends [options?: O] = [options?: O],
+> extends DeltaAttribution<O, Args> {
   readonly multiplyByInputs: boolean;
   protected readonly model: ResolvedModel;
   protected readonly setup: DeepLiftSetup;
@@ -52,6 +56,7 @@ export abstract class DeepLiftMethod {
     options: { multiplyByInputs?: boolean; eps?: number } | undefined,
     name: string,
   ) {
+    super();
     this.model = resolveModel(model, name);
     requireGraphNodes(this.model.graph, name);
     this.setup = deepLiftSetup(this.model, options, name);
