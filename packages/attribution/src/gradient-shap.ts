@@ -2,13 +2,14 @@ import { InterpError, type RandomState, toRng } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
 import { resolveBaselineDistribution } from './internal/baseline-distribution.js';
+import { DeltaAttribution } from './internal/delta-attribution.js';
 import {
   drawGradientShapSamples,
   gradientShapAttributions,
 } from './internal/gradient-shap-sampling.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import type { AttributeOptions, Attribution, AttributionModel } from './types.js';
+import type { AttributeOptions, AttributionModel } from './types.js';
 
 /** Options of the {@link GradientShap} constructor. */
 export interface GradientShapOptions {
@@ -54,27 +55,26 @@ export const gradientShapDefaults = Object.freeze({
  * attr.dispose();
  * ```
  */
-export class GradientShap implements Attribution<GradientShapAttributeOptions> {
+export class GradientShap extends DeltaAttribution<
+  GradientShapAttributeOptions,
+  [options: GradientShapAttributeOptions]
+> {
   readonly multiplyByInputs: boolean;
   private readonly model: ResolvedModel;
 
   constructor(model: AttributionModel, options: GradientShapOptions = {}) {
+    super();
     this.model = resolveModel(model, 'GradientShap');
     this.multiplyByInputs = options.multiplyByInputs ?? gradientShapDefaults.multiplyByInputs;
   }
 
-  attribute(
-    x: tf.Tensor,
-    options: GradientShapAttributeOptions & { returnConvergenceDelta: true },
-  ): Promise<AttributionsWithDelta>;
-  attribute(x: tf.Tensor, options: GradientShapAttributeOptions): Promise<tf.Tensor>;
-  async attribute(
+  protected async attributeOrDelta(
     x: tf.Tensor,
     options: GradientShapAttributeOptions,
   ): Promise<tf.Tensor | AttributionsWithDelta> {
     const where = 'GradientShap.attribute';
-    const nSamples = options?.nSamples ?? gradientShapDefaults.nSamples;
-    const stdevs = options?.stdevs ?? gradientShapDefaults.stdevs;
+    const nSamples = options.nSamples ?? gradientShapDefaults.nSamples;
+    const stdevs = options.stdevs ?? gradientShapDefaults.stdevs;
     if (!Number.isInteger(nSamples) || nSamples < 1) {
       throw new InterpError(
         'INVALID_ARGUMENT',
@@ -87,9 +87,9 @@ export class GradientShap implements Attribution<GradientShapAttributeOptions> {
         `${where}: stdevs must be a finite number >= 0, got ${stdevs}`,
       );
     }
-    const call = await prepareCall(this.model, x, options ?? {}, where);
+    const call = await prepareCall(this.model, x, options, where);
     try {
-      const dist = resolveBaselineDistribution(options?.baselines, call.x, where);
+      const dist = resolveBaselineDistribution(options.baselines, call.x, where);
       const draws = drawGradientShapSamples(
         toRng(options.randomState),
         call.x.shape,

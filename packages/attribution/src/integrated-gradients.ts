@@ -7,6 +7,7 @@ import {
 } from './approximation-parameters.js';
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
 import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './internal/batch-budget.js';
+import { DeltaAttribution } from './internal/delta-attribution.js';
 import { asScoreMatrix, type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { targetGradient } from './internal/target-gradient.js';
 import { resolveTargets, targetMask } from './internal/targets.js';
@@ -81,26 +82,22 @@ export const integratedGradientsDefaults = Object.freeze({
  * tf.dispose([attributions, delta]);
  * ```
  */
-export class IntegratedGradients {
+export class IntegratedGradients extends DeltaAttribution<IntegratedGradientsAttributeOptions> {
   readonly baseline: Baseline;
   readonly multiplyByInputs: boolean;
   private readonly model: ResolvedModel;
 
   constructor(model: AttributionModel, options: IntegratedGradientsOptions = {}) {
+    super();
     this.model = resolveModel(model, 'IntegratedGradients');
     this.baseline = options.baseline ?? integratedGradientsDefaults.baseline;
     this.multiplyByInputs =
       options.multiplyByInputs ?? integratedGradientsDefaults.multiplyByInputs;
   }
 
-  attribute(
+  protected async attributeOrDelta(
     x: tf.Tensor,
-    options: IntegratedGradientsAttributeOptions & { returnConvergenceDelta: true },
-  ): Promise<AttributionsWithDelta>;
-  attribute(x: tf.Tensor, options?: IntegratedGradientsAttributeOptions): Promise<tf.Tensor>;
-  async attribute(
-    x: tf.Tensor,
-    options: IntegratedGradientsAttributeOptions = {},
+    options: IntegratedGradientsAttributeOptions,
   ): Promise<tf.Tensor | AttributionsWithDelta> {
     const where = 'IntegratedGradients.attribute';
     const {

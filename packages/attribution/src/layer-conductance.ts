@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
+import { DeltaAttribution } from './internal/delta-attribution.js';
 import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.js';
 import { layerPathGradient, sumOverPasses, withDelta, withPath } from './internal/path-integral.js';
 import { prepareCall } from './internal/prepare-call.js';
 import type { LayerPathAttributeOptions } from './internal-influence.js';
 import type { LayerMethodOptions } from './layer-activation.js';
-import type { Attribution, AttributionModel } from './types.js';
+import type { AttributionModel } from './types.js';
 
 /** Options of {@link LayerConductance.attribute}. */
 export interface LayerConductanceAttributeOptions extends LayerPathAttributeOptions {
@@ -27,10 +28,11 @@ export interface LayerConductanceAttributeOptions extends LayerPathAttributeOpti
  * tf.dispose([attributions, delta]);
  * ```
  */
-export class LayerConductance implements Attribution<LayerConductanceAttributeOptions> {
+export class LayerConductance extends DeltaAttribution<LayerConductanceAttributeOptions> {
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
+    super();
     this.target = resolveLayerTarget(
       model,
       options?.layer,
@@ -39,14 +41,9 @@ export class LayerConductance implements Attribution<LayerConductanceAttributeOp
     );
   }
 
-  attribute(
+  protected async attributeOrDelta(
     x: tf.Tensor,
-    options: LayerConductanceAttributeOptions & { returnConvergenceDelta: true },
-  ): Promise<AttributionsWithDelta>;
-  attribute(x: tf.Tensor, options?: LayerConductanceAttributeOptions): Promise<tf.Tensor>;
-  async attribute(
-    x: tf.Tensor,
-    options: LayerConductanceAttributeOptions = {},
+    options: LayerConductanceAttributeOptions,
   ): Promise<tf.Tensor | AttributionsWithDelta> {
     const where = 'LayerConductance.attribute';
     const target = this.target;

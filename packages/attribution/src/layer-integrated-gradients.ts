@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type AttributionsWithDelta, integratedGradientsDefaults } from './integrated-gradients.js';
+import { DeltaAttribution } from './internal/delta-attribution.js';
 import {
   type LayerTarget,
   layerActivation,
@@ -15,7 +16,7 @@ import { prepareCall } from './internal/prepare-call.js';
 import { targetMask } from './internal/targets.js';
 import type { LayerMethodOptions } from './layer-activation.js';
 import type { LayerConductanceAttributeOptions } from './layer-conductance.js';
-import type { Attribution, AttributionModel } from './types.js';
+import type { AttributionModel } from './types.js';
 
 /** Options of the {@link LayerIntegratedGradients} constructor. */
 export interface LayerIntegratedGradientsOptions extends LayerMethodOptions {
@@ -42,13 +43,12 @@ export type LayerIntegratedGradientsAttributeOptions = LayerConductanceAttribute
  * attr.dispose();
  * ```
  */
-export class LayerIntegratedGradients
-  implements Attribution<LayerIntegratedGradientsAttributeOptions>
-{
+export class LayerIntegratedGradients extends DeltaAttribution<LayerIntegratedGradientsAttributeOptions> {
   readonly multiplyByInputs: boolean;
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerIntegratedGradientsOptions) {
+    super();
     this.target = resolveLayerTarget(
       model,
       options?.layer,
@@ -59,14 +59,9 @@ export class LayerIntegratedGradients
       options.multiplyByInputs ?? integratedGradientsDefaults.multiplyByInputs;
   }
 
-  attribute(
+  protected async attributeOrDelta(
     x: tf.Tensor,
-    options: LayerIntegratedGradientsAttributeOptions & { returnConvergenceDelta: true },
-  ): Promise<AttributionsWithDelta>;
-  attribute(x: tf.Tensor, options?: LayerIntegratedGradientsAttributeOptions): Promise<tf.Tensor>;
-  async attribute(
-    x: tf.Tensor,
-    options: LayerIntegratedGradientsAttributeOptions = {},
+    options: LayerIntegratedGradientsAttributeOptions,
   ): Promise<tf.Tensor | AttributionsWithDelta> {
     const where = 'LayerIntegratedGradients.attribute';
     const { model, layer } = this.target;
