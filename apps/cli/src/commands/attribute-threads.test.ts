@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setupBackend } from '@interp/core';
@@ -6,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
-import { tempDir } from '../test-cli.js';
+import { binPath, buildCli, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
 import { THREADS_DEFAULT, threadsOption } from './attribute-threads.js';
 
@@ -70,6 +71,20 @@ describe('interp attribute --threads', () => {
       expect(tf.getBackend()).toBe('wasm');
     }
   }, 120_000);
+
+  it('the built CLI exits 0 with --threads 2 once it has printed the JSON', () => {
+    buildCli();
+    // WASM's pthread workers keep Node's event loop alive: without bin.ts's explicit exit the
+    // process printed its answer and never ended (checked: still running after 40 s; the run
+    // takes ~3 s), and the timeout kills it: signal SIGKILL, status null.
+    const r = spawnSync(
+      process.execPath,
+      [binPath, ...base, '--method', 'saliency', '--threads', '2'],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' },
+    );
+    expect([r.signal, r.status, r.stderr]).toEqual([null, 0, '']);
+    expect(JSON.parse(r.stdout).attributions).toHaveLength(2);
+  }, 300_000);
 
   it('exits 2 with one line for a bad --threads, before loading the model', async () => {
     for (const bad of ['0', '9', 'two', '1.5', '-1', '02']) {
