@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { saveLayersModelToDir } from '../io/layers-model-files.js';
 import { binPath, buildCli, tempDir } from '../test-cli.js';
 import { runMain } from '../test-main.js';
-import { THREADS_DEFAULT, threadsOption } from './attribute-threads.js';
 
 describe('interp attribute --threads', () => {
   const dir = tempDir('interp-threads-');
@@ -96,14 +95,5 @@ describe('interp attribute --threads', () => {
         /invalid --threads: .*; expected auto or a whole number from 1 to 8/,
       );
     }
-  });
-
-  it('maps auto to every core and numbers to themselves, 1 by default', () => {
-    expect([threadsOption('auto'), threadsOption('3'), threadsOption(undefined)]).toEqual([
-      true,
-      3,
-      THREADS_DEFAULT,
-    ]);
-    expect(THREADS_DEFAULT).toBe(1);
   });
 });

@@ -15,8 +15,8 @@ import {
   MAX_INPUT_RANK,
   MAX_NOISE_SAMPLES,
   MAX_TARGET_LIST,
-  MAX_THREADS,
 } from '../limits.js';
+import { threadsHelp, threadsOption, threadsOptionSpec } from '../options/threads.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 import { progressBar } from '../progress-bar.js';
 import { UsageError } from '../usage-error.js';
@@ -24,7 +24,6 @@ import { runOptions } from './attribute-inputs.js';
 import { float32, nested } from './attribute-json.js';
 import { applyPreset, PRESET_NAMES, readLabels, targetText } from './attribute-labels.js';
 import { checkMethodOptions, type Methods, methodEntry, methodHelp } from './attribute-methods.js';
-import { THREADS_DEFAULT, threadsOption } from './attribute-threads.js';
 
 // Option errors are found before the model loads: the attribution package (its defaults and
 // method table) loads first, the model only after the input file is checked.
@@ -50,8 +49,7 @@ const OPTIONS = {
   seed: { type: 'integer', min: 0, max: 2 ** 32 - 1 },
   json: { type: 'boolean' },
   out: { type: 'string' },
-  // auto or 1..MAX_THREADS, checked by threadsOption.
-  threads: { type: 'string' },
+  ...threadsOptionSpec,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -111,9 +109,7 @@ ${methodHelp(methods)}
   --preset P       the input holds 0..255 pixels (channels last): scale them as the model
                    expects, ${PRESET_NAMES.join(', ')} (ImageNet mean/std)
   --out DIR        write one overlay PNG per item (<method>-<i>.png; image inputs only)
-  --threads N      WASM threads, 1 to ${MAX_THREADS} or auto (every core); default ${THREADS_DEFAULT}. The
-                   numbers do not depend on it
-  -h, --help       show this help
+${threadsHelp(19)}  -h, --help       show this help
 `;
 }
 
