@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ApproximationMethod } from './approximation-parameters.js';
 import type { Baseline } from './internal/baseline.js';
-import {
-  type LayerTarget,
-  resolveLayerTarget,
-  weightedStepSum,
-} from './internal/layer-gradient.js';
+import { type LayerTarget, layerMethodTarget, weightedStepSum } from './internal/layer-gradient.js';
 import { layerPathGradient, sumOverPasses, withPath } from './internal/path-integral.js';
 import { prepareCall } from './internal/prepare-call.js';
 import type { LayerMethodOptions } from './layer-activation.js';
@@ -39,12 +35,7 @@ export class InternalInfluence implements Attribution<LayerPathAttributeOptions>
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
-    this.target = resolveLayerTarget(
-      model,
-      options?.layer,
-      'InternalInfluence',
-      options?.attributeToLayerInput,
-    );
+    this.target = layerMethodTarget(model, options, 'InternalInfluence');
   }
 
   async attribute(x: tf.Tensor, options: LayerPathAttributeOptions = {}): Promise<tf.Tensor> {

@@ -3,7 +3,7 @@ import {
   type LayerTarget,
   layerActivation,
   layerMethodDefaults,
-  resolveLayerTarget,
+  layerMethodTarget,
 } from './internal/layer-gradient.js';
 import { validateInput } from './internal/validate-input.js';
 import type { AttributionModel } from './types.js';
@@ -39,12 +39,7 @@ export class LayerActivation {
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
-    this.target = resolveLayerTarget(
-      model,
-      options?.layer,
-      'LayerActivation',
-      options?.attributeToLayerInput,
-    );
+    this.target = layerMethodTarget(model, options, 'LayerActivation');
   }
 
   /** The graph node whose output is returned. */

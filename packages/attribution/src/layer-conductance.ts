@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
 import { DeltaAttribution } from './internal/delta-attribution.js';
-import { type LayerTarget, resolveLayerTarget } from './internal/layer-gradient.js';
+import { type LayerTarget, layerMethodTarget } from './internal/layer-gradient.js';
 import { layerPathGradient, sumOverPasses, withDelta, withPath } from './internal/path-integral.js';
 import { prepareCall } from './internal/prepare-call.js';
 import type { LayerPathAttributeOptions } from './internal-influence.js';
@@ -33,12 +33,7 @@ export class LayerConductance extends DeltaAttribution<LayerConductanceAttribute
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
     super();
-    this.target = resolveLayerTarget(
-      model,
-      options?.layer,
-      'LayerConductance',
-      options?.attributeToLayerInput,
-    );
+    this.target = layerMethodTarget(model, options, 'LayerConductance');
   }
 
   protected async attributeOrDelta(

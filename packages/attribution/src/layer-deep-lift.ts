@@ -8,7 +8,7 @@ import {
   type LayerTarget,
   layerActivation,
   layerGradient,
-  resolveLayerTarget,
+  layerMethodTarget,
 } from './internal/layer-gradient.js';
 import { halves } from './internal/paired-batch.js';
 import type { LayerMethodOptions } from './layer-activation.js';
@@ -23,7 +23,7 @@ export function layerDeepLiftSetup(
   options: LayerDeepLiftOptions,
   where: string,
 ): { target: LayerTarget; setup: DeepLiftSetup } {
-  const target = resolveLayerTarget(model, options?.layer, where, options?.attributeToLayerInput);
+  const target = layerMethodTarget(model, options, where);
   return { target, setup: deepLiftSetup(target.model, options, where) };
 }
 

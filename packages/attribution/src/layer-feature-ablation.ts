@@ -5,7 +5,7 @@ import { resolveFeatureMask, spreadFeatures } from './internal/feature-mask.js';
 import {
   type LayerTarget,
   layerActivation,
-  resolveLayerTarget,
+  layerMethodTarget,
   tileRows,
 } from './internal/layer-gradient.js';
 import { singleFeatureDrops } from './internal/perturbation-call.js';
@@ -48,12 +48,7 @@ export class LayerFeatureAblation implements Attribution<LayerFeatureAblationAtt
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
-    this.target = resolveLayerTarget(
-      model,
-      options?.layer,
-      'LayerFeatureAblation',
-      options?.attributeToLayerInput,
-    );
+    this.target = layerMethodTarget(model, options, 'LayerFeatureAblation');
   }
 
   async attribute(

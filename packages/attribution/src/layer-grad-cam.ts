@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type LayerTarget,
-  resolveLayerTarget,
+  layerMethodTarget,
   withTargetLayerGradient,
 } from './internal/layer-gradient.js';
 import type { LayerMethodOptions } from './layer-activation.js';
@@ -40,12 +40,7 @@ export class LayerGradCam implements Attribution<LayerGradCamAttributeOptions> {
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerMethodOptions) {
-    this.target = resolveLayerTarget(
-      model,
-      options?.layer,
-      'LayerGradCam',
-      options?.attributeToLayerInput,
-    );
+    this.target = layerMethodTarget(model, options, 'LayerGradCam');
   }
 
   async attribute(x: tf.Tensor, options: LayerGradCamAttributeOptions = {}): Promise<tf.Tensor> {

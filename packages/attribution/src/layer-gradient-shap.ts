@@ -6,7 +6,7 @@ import { defaultRowsPerChunk } from './internal/batch-budget.js';
 import {
   type LayerTarget,
   layerActivation,
-  resolveLayerTarget,
+  layerMethodTarget,
   targetLayerGradient,
 } from './internal/layer-gradient.js';
 import { prepareCall } from './internal/prepare-call.js';
@@ -229,12 +229,7 @@ export class LayerGradientShap implements Attribution<LayerGradientShapAttribute
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerGradientShapOptions) {
-    this.target = resolveLayerTarget(
-      model,
-      options?.layer,
-      'LayerGradientShap',
-      options?.attributeToLayerInput,
-    );
+    this.target = layerMethodTarget(model, options, 'LayerGradientShap');
     this.multiplyByInputs = options.multiplyByInputs ?? gradientShapDefaults.multiplyByInputs;
   }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type LayerTarget,
-  resolveLayerTarget,
+  layerMethodTarget,
   withTargetLayerGradient,
 } from './internal/layer-gradient.js';
 import type { LayerMethodOptions } from './layer-activation.js';
@@ -32,12 +32,7 @@ export class LayerGradientXActivation implements Attribution {
   private readonly target: LayerTarget;
 
   constructor(model: AttributionModel, options: LayerGradientXActivationOptions) {
-    this.target = resolveLayerTarget(
-      model,
-      options?.layer,
-      'LayerGradientXActivation',
-      options?.attributeToLayerInput,
-    );
+    this.target = layerMethodTarget(model, options, 'LayerGradientXActivation');
     this.multiplyByInputs =
       options.multiplyByInputs ?? layerGradientXActivationDefaults.multiplyByInputs;
   }

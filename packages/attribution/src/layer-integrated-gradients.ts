@@ -5,8 +5,8 @@ import {
   type LayerTarget,
   layerActivation,
   layerGradient,
+  layerMethodTarget,
   pathPoints,
-  resolveLayerTarget,
   tileRows,
   tileTargets,
   weightedStepSum,
@@ -49,12 +49,7 @@ export class LayerIntegratedGradients extends DeltaAttribution<LayerIntegratedGr
 
   constructor(model: AttributionModel, options: LayerIntegratedGradientsOptions) {
     super();
-    this.target = resolveLayerTarget(
-      model,
-      options?.layer,
-      'LayerIntegratedGradients',
-      options?.attributeToLayerInput,
-    );
+    this.target = layerMethodTarget(model, options, 'LayerIntegratedGradients');
     this.multiplyByInputs =
       options.multiplyByInputs ?? integratedGradientsDefaults.multiplyByInputs;
   }

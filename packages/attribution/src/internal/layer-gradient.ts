@@ -17,6 +17,25 @@ export interface LayerTarget {
 }
 
 /**
+ * A layer method's target from its constructor options (`layer`, `attributeToLayerInput`), as
+ * {@link resolveLayerTarget} resolves them; the neuron methods, which ignore
+ * `attributeToLayerInput`, call that directly.
+ *
+ * @example
+ * ```ts
+ * this.target = layerMethodTarget(model, { layer: 'block.relu2' }, 'LayerGradCam');
+ * ```
+ */
+export function layerMethodTarget(
+  model: AttributionModel,
+  options: { layer: string; attributeToLayerInput?: boolean } | undefined,
+  where: string,
+): LayerTarget {
+  // options?.: a JavaScript caller may pass none; resolveLayerTarget then names the missing layer.
+  return resolveLayerTarget(model, options?.layer as string, where, options?.attributeToLayerInput);
+}
+
+/**
  * Resolves a layer method's model and `layer` (a node name, output name or module path prefix
  * such as `block.relu2`, as `ModelGraph.findNode` takes). A plain function has no layers. With
  * `attributeToLayerInput` the target is the node that writes the layer's (first) input.
