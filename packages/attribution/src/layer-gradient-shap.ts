@@ -94,18 +94,30 @@ export function checkGradientShapSampling(
 }
 
 /**
- * Checks the sampling options against x and draws every row's noise, baseline and path point
- * from `randomState`: what LayerGradientShap and NeuronGradientShap do before their passes.
+ * LayerGradientShap and NeuronGradientShap's `attribute` after validation: checks the sampling
+ * options against the call's x, draws every row's noise, baseline and path point from
+ * `randomState`, runs `fromDraws` on them and frees the call (on a throw too).
+ *
+ * @example
+ * ```ts
+ * return withGradientShapDraws(call, options, where, (draws, nSamples) => ...);
+ * ```
  */
-export function sampleGradientShap(
-  options: GradientShapSampling | undefined,
-  x: tf.Tensor,
+export function withGradientShapDraws(
+  call: { x: tf.Tensor; release(): void },
+  options: GradientShapSampling,
   where: string,
-): { nSamples: number; draws: GradientShapDraws } {
-  const { nSamples, stdevs, nBaselines } = checkGradientShapSampling(options, x, where);
-  const n = x.shape[0]!;
-  const rng = toRng(options?.randomState);
-  return { nSamples, draws: drawGradientShap(rng, n * nSamples, x.size / n, nBaselines, stdevs) };
+  fromDraws: (draws: GradientShapDraws, nSamples: number) => tf.Tensor,
+): tf.Tensor {
+  try {
+    const { x } = call;
+    const { nSamples, stdevs, nBaselines } = checkGradientShapSampling(options, x, where);
+    const n = x.shape[0]!;
+    const rng = toRng(options?.randomState);
+    return fromDraws(drawGradientShap(rng, n * nSamples, x.size / n, nBaselines, stdevs), nSamples);
+  } finally {
+    call.release();
+  }
 }
 
 /**
@@ -235,22 +247,21 @@ export class LayerGradientShap implements Attribution<LayerGradientShapAttribute
 
   async attribute(x: tf.Tensor, options: LayerGradientShapAttributeOptions): Promise<tf.Tensor> {
     const where = 'LayerGradientShap.attribute';
-    const call = await prepareCall(this.target.model, x, options, where);
-    try {
-      const { nSamples, draws } = sampleGradientShap(options, call.x, where);
-      return layerGradientShapFromDraws(
-        this.target,
-        call.x,
+    const { target, multiplyByInputs: times } = this;
+    const call = await prepareCall(target.model, x, options, where);
+    const { x: xs, targets, numClasses } = call;
+    return withGradientShapDraws(call, options, where, (draws, n) =>
+      layerGradientShapFromDraws(
+        target,
+        xs,
         options.baselines,
-        call.targets,
-        call.numClasses,
+        targets,
+        numClasses,
         draws,
-        nSamples,
-        this.multiplyByInputs,
+        n,
+        times,
         where,
-      );
-    } finally {
-      call.release();
-    }
+      ),
+    );
   }
 }

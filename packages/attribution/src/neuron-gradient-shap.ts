@@ -11,7 +11,7 @@ import {
   type GradientShapSampling,
   type LayerGradientShapOptions,
   meanOverSampleRows,
-  sampleGradientShap,
+  withGradientShapDraws,
 } from './layer-gradient-shap.js';
 import type { NeuronAttributeOptions } from './neuron-gradient.js';
 import type { AttributionModel } from './types.js';
@@ -67,21 +67,11 @@ export class NeuronGradientShap {
 
   async attribute(x: tf.Tensor, options: NeuronGradientShapAttributeOptions): Promise<tf.Tensor> {
     const where = 'NeuronGradientShap.attribute';
-    const call = prepareNeuronCall(this.target.model.graph, this.target.layer, x, options, where);
-    try {
-      const { nSamples, draws } = sampleGradientShap(options, call.x, where);
-      return neuronGradientShapFromDraws(
-        this.target,
-        call.x,
-        options.baselines,
-        call.selector,
-        draws,
-        nSamples,
-        this.multiplyByInputs,
-        where,
-      );
-    } finally {
-      call.release();
-    }
+    const { target, multiplyByInputs: times } = this;
+    const call = prepareNeuronCall(target.model.graph, target.layer, x, options, where);
+    const { x: xs, selector } = call;
+    return withGradientShapDraws(call, options, where, (draws, n) =>
+      neuronGradientShapFromDraws(target, xs, options.baselines, selector, draws, n, times, where),
+    );
   }
 }
