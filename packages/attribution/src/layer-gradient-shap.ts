@@ -113,8 +113,14 @@ export function withGradientShapDraws(
     const { x } = call;
     const { nSamples, stdevs, nBaselines } = checkGradientShapSampling(options, x, where);
     const n = x.shape[0]!;
-    const rng = toRng(options?.randomState);
-    return fromDraws(drawGradientShap(rng, n * nSamples, x.size / n, nBaselines, stdevs), nSamples);
+    const draws = drawGradientShap(
+      toRng(options.randomState),
+      n * nSamples,
+      x.size / n,
+      nBaselines,
+      stdevs,
+    );
+    return fromDraws(draws, nSamples);
   } finally {
     call.release();
   }
@@ -247,19 +253,17 @@ export class LayerGradientShap implements Attribution<LayerGradientShapAttribute
 
   async attribute(x: tf.Tensor, options: LayerGradientShapAttributeOptions): Promise<tf.Tensor> {
     const where = 'LayerGradientShap.attribute';
-    const { target, multiplyByInputs: times } = this;
-    const call = await prepareCall(target.model, x, options, where);
-    const { x: xs, targets, numClasses } = call;
+    const call = await prepareCall(this.target.model, x, options, where);
     return withGradientShapDraws(call, options, where, (draws, n) =>
       layerGradientShapFromDraws(
-        target,
-        xs,
+        this.target,
+        call.x,
         options.baselines,
-        targets,
-        numClasses,
+        call.targets,
+        call.numClasses,
         draws,
         n,
-        times,
+        this.multiplyByInputs,
         where,
       ),
     );

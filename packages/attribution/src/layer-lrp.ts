@@ -2,6 +2,7 @@ import { InterpError } from '@interp/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AttributionsWithDelta } from './integrated-gradients.js';
 import { DeltaAttribution } from './internal/delta-attribution.js';
+import { assertLayerName } from './internal/layer-gradient.js';
 import { lrpAttribution } from './internal/lrp-attribution.js';
 import { type LrpPlan, lrpPlan } from './internal/lrp-rules.js';
 import { requireGraphNodes } from './internal/require-graph-nodes.js';
@@ -42,12 +43,7 @@ export class LayerLRP extends DeltaAttribution<LRPAttributeOptions> {
     const where = 'LayerLRP';
     this.model = resolveModel(model, where);
     requireGraphNodes(this.model.graph, where);
-    if (typeof options?.layer !== 'string' || options.layer === '') {
-      throw new InterpError(
-        'INVALID_ARGUMENT',
-        `${where}: layer must be a layer name or module path (e.g. 'block.conv2'), got ${String(options?.layer)}`,
-      );
-    }
+    assertLayerName(options?.layer, where);
     this.plan = lrpPlan(this.model.graph, where, {
       epsilon: options.epsilon ?? lrpDefaults.epsilon,
       rules: options.rules,

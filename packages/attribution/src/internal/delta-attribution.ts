@@ -31,12 +31,15 @@ export abstract class DeltaAttribution<
     options: O & { returnConvergenceDelta: true },
   ): Promise<AttributionsWithDelta>;
   attribute(x: tf.Tensor, ...options: Args): Promise<tf.Tensor>;
-  // async, so a method that throws while validating rejects the promise like every attribute call.
-  async attribute(x: tf.Tensor, options?: O): Promise<tf.Tensor | AttributionsWithDelta> {
+  // Not async: attributeOrDelta is, so a throw while validating still rejects the promise.
+  attribute(x: tf.Tensor, options?: O): Promise<tf.Tensor | AttributionsWithDelta> {
     return this.attributeOrDelta(x, options ?? ({} as O));
   }
 
-  /** The attributions, with the deltas as well when `options.returnConvergenceDelta` says so. */
+  /**
+   * The attributions, with the deltas as well when `options.returnConvergenceDelta` says so.
+   * Rejects rather than throws (an async method, or one returning an async call's promise).
+   */
   protected abstract attributeOrDelta(
     x: tf.Tensor,
     options: O,

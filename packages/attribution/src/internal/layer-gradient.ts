@@ -16,6 +16,16 @@ export interface LayerTarget {
   layer: string;
 }
 
+/** Throws INVALID_ARGUMENT unless `layer` is a non-empty string (a JavaScript caller may pass anything). */
+export function assertLayerName(layer: unknown, where: string): asserts layer is string {
+  if (typeof layer !== 'string' || layer === '') {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `${where}: layer must be a layer name or module path (e.g. 'block.relu2'), got ${String(layer)}`,
+    );
+  }
+}
+
 /**
  * A layer method's target from its constructor options (`layer`, `attributeToLayerInput`), as
  * {@link resolveLayerTarget} resolves them; the neuron methods, which ignore
@@ -53,12 +63,7 @@ export function resolveLayerTarget(
       `${where} needs a model with layers (a tfjs-layers LayersModel, a Learner wrapping one, or a model graph such as an ONNX model); a plain function has none`,
     );
   }
-  if (typeof layer !== 'string' || layer === '') {
-    throw new InterpError(
-      'INVALID_ARGUMENT',
-      `${where}: layer must be a layer name or module path (e.g. 'block.relu2'), got ${String(layer)}`,
-    );
-  }
+  assertLayerName(layer, where);
   const node = m.graph.findNode(layer);
   if (!attributeToLayerInput) return { model: m, layer: node.name };
   // The layer's input is its producer's output: tapped and replaced there (every reader of that
