@@ -35,9 +35,8 @@ export function neuronGradientShapFromDraws(
   multiplyByInputs: boolean,
   where: string,
 ): tf.Tensor {
-  const { model, layer } = target;
   return meanOverSampleRows(x, baselines, draws, nSamples, ({ inputs, references, points }) => {
-    const grads = neuronInputGradient(model.graph, points, layer, selector, where);
+    const grads = neuronInputGradient(target.model.graph, points, target.layer, selector, where);
     return multiplyByInputs ? tf.mul(grads, tf.sub(inputs, references)) : grads;
   });
 }
