@@ -5,6 +5,7 @@ import { type JsonValue, jsonText } from '../format/json-text.js';
 import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
 import { MAX_BATCH_ROWS, MAX_REPEATS } from '../limits.js';
+import { threadsHelp, threadsOption, threadsOptionSpec } from '../options/threads.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 import {
   notProbabilities,
@@ -32,6 +33,7 @@ const OPTIONS = {
   act: { type: 'string', choices: ['auto', 'softmax', 'none'], default: 'auto' },
   'batch-size': { type: 'integer', min: 1, max: MAX_BATCH_ROWS },
   json: { type: 'boolean' },
+  ...threadsOptionSpec,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -41,7 +43,7 @@ const PROGRESS_DELAY_MS = 2000;
 function usage(nRepeats: number): string {
   return `Usage: interp importance --model DIR/model.json|FILE.onnx --data X.npy|X.csv (--targs y.npy | --target-column NAME)
                          [--n-repeats ${nRepeats}] [--seed ${OPTIONS.seed.default}] [--scoring S] [--act auto|softmax|none]
-                         [--batch-size ROWS] [--json]
+                         [--batch-size ROWS] [--threads N|auto] [--json]
 
 Permutation feature importance of a saved tfjs LayersModel or ONNX model, with scikit-learn's
 permutation_importance semantics: importance = baseline score - score with the feature's
@@ -76,7 +78,7 @@ Runs longer than ${PROGRESS_DELAY_MS / 1000} s show a progress bar on stderr.
                    fit 2^18 input values)
   --json           print { "baselineScore", "features", "importancesMean",
                    "importancesStd", "importances" } instead of a table
-  -h, --help       show this help
+${threadsHelp(19)}  -h, --help       show this help
 `;
 }
 
@@ -105,6 +107,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const batchSize = values['batch-size'];
   const scoringOption: ScoringName | undefined = values.scoring;
   const act = values.act;
+  const threads = threadsOption(values.threads);
 
   const data = await readImportanceData(values.data, values.targs, values['target-column'], io.cwd);
 
@@ -114,7 +117,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     import('@interp/tabular'),
     import('../io/load-model.js'),
   ]);
-  await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
+  await core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) });
   const loaded = await models.loadModel(resolvePath(io.cwd, values.model));
   const { graph, layersModel } = loaded;
   const inShape = graph.inputShape;

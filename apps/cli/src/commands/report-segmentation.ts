@@ -15,6 +15,8 @@ export interface SegmentationReportInput {
   vocab: string | undefined;
   k: number;
   batchSize: number;
+  /** setupBackend's threads, from threadsOption. */
+  threads: true | number;
   flags: ImagePreprocessing;
 }
 
@@ -42,7 +44,10 @@ export async function segmentationReport(
     import('@interp/data/node'),
     import('@interp/segmentation'),
   ]);
-  await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
+  await core.setupBackend('wasm', {
+    threads: input.threads,
+    warn: (m) => io.stderr.write(`${m}\n`),
+  });
   const modelPath = resolve(io.cwd, input.model);
   const loaded = await models.loadModel(modelPath);
   try {

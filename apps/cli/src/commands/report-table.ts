@@ -14,6 +14,8 @@ export interface TableReportInput {
   data: string;
   targetColumn: string | undefined;
   batchSize: number;
+  /** setupBackend's threads, from threadsOption. */
+  threads: true | number;
 }
 
 /**
@@ -53,7 +55,10 @@ export async function tableReport(
     import('../io/load-model.js'),
     import('@interp/classification'),
   ]);
-  await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
+  await core.setupBackend('wasm', {
+    threads: input.threads,
+    warn: (m) => io.stderr.write(`${m}\n`),
+  });
   const loaded = await models.loadModel(resolve(io.cwd, input.model));
   try {
     const { graph, layersModel } = loaded;

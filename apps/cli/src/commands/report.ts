@@ -8,6 +8,7 @@ import { escapeHtml, figure, type ReportSection, renderReport } from '../demo/re
 import { printable } from '../format/printable.js';
 import { prepareOutputFolder } from '../io/output-folder.js';
 import { MAX_BATCH_ROWS } from '../limits.js';
+import { threadsHelp, threadsOption, threadsOptionSpec } from '../options/threads.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
 import { curvesSection } from './report-curves.js';
@@ -47,12 +48,14 @@ const OPTIONS = {
   targs: { type: 'string' },
   vocab: { type: 'string' },
   'batch-size': { type: 'integer', min: 1, max: MAX_BATCH_ROWS, default: reportDefaults.batchSize },
+  ...threadsOptionSpec,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const USAGE = `Usage: interp report --model M --data D [--labels L] [--task classification|tabular|segmentation]
                      [--out DIR] [--methods ig,gradcam] [--gradcam-relu true|false] [--k 16] [--size H[,W]]
                      [--mean m1,m2,m3] [--std s1,s2,s3] [--preset P] [--target-column NAME]
+                     [--threads N|auto]
        interp report --preds P --targs T [--vocab V] [--out DIR]
 
 Writes DIR/report.html, one self-contained page (images inlined, opens offline): classification
@@ -87,7 +90,7 @@ and the worst masks. Progress goes to stderr.
   --targs T          model (no attributions) from interp classification's prediction files
   --vocab V          class names (.json array or one per line) of --preds or a segmentation
   --batch-size N     items per model call (${optionRange(OPTIONS['batch-size'])})
-  -h, --help         show this help
+${threadsHelp(21)}  -h, --help         show this help
 `;
 
 /** `interp report`: see USAGE. */
@@ -98,6 +101,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const t0 = performance.now();
+  const threads = threadsOption(values.threads);
   const predsOnly = values.preds !== undefined || values.targs !== undefined;
   if (predsOnly) {
     if (values.preds === undefined || values.targs === undefined) {
@@ -160,6 +164,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         data: values.data!,
         targetColumn: values['target-column'],
         batchSize: values['batch-size'],
+        threads,
       },
       document,
       io,
@@ -176,6 +181,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         vocab: values.vocab,
         k: values.k,
         batchSize: values['batch-size'],
+        threads,
         flags: { size, mean, std, preset: values.preset },
       },
       document,
@@ -186,7 +192,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     title = `interp report: ${values.model} on ${values.data}`;
     sections = await imageReport(
       values,
-      { size, mean, std, methods, gradcamRelu: values['gradcam-relu'] === 'true' },
+      { size, mean, std, methods, gradcamRelu: values['gradcam-relu'] === 'true', threads },
       document,
       io,
       meta,
@@ -229,6 +235,8 @@ async function imageReport(
     std?: number[];
     methods: string[];
     gradcamRelu: boolean;
+    /** setupBackend's threads, from threadsOption. */
+    threads: true | number;
   },
   document: Document,
   io: CliIO,
@@ -241,7 +249,10 @@ async function imageReport(
     import('./report-images.js'),
     import('@interp/classification'),
   ]);
-  await core.setupBackend('wasm', { warn: (m) => io.stderr.write(`${m}\n`) });
+  await core.setupBackend('wasm', {
+    threads: extra.threads,
+    warn: (m) => io.stderr.write(`${m}\n`),
+  });
   const modelPath = resolve(io.cwd, values.model!);
   const loaded = await models.loadModel(modelPath);
   try {
