@@ -1,6 +1,7 @@
 // The MNIST page trains in a Web Worker: no long task over 200 ms on the main thread while it
-// trains, live progress, the times reported; then Grad-CAM in the classifier widget uses the last
-// conv layer and draws maps that are not flat.
+// trains, live progress, the times reported; then both widgets answer clicks (the most confused
+// pair's saliency, the segmenter's IoU table and stepper), and Grad-CAM in the classifier widget
+// uses the last conv layer and draws maps that are not flat. One training run for all of it.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapVariance, type Site, shotsDir, startSite } from './content-browser.js';
@@ -48,8 +49,43 @@ describe('the MNIST page', () => {
       /Training took [\d.]+ s in a Web Worker \(classifier [\d.]+ s, segmenter [\d.]+ s\); [\d.]+ s in all/,
     );
 
-    // Grad-CAM from the menu on several items: the last conv layer, maps that vary.
+    // The most confused pair: click its cell, open its first item, get its saliency map.
     const clf = section.locator('[data-widget=classifier]');
+    const worst = await clf.evaluate((root) => {
+      let best = { i: 0, j: 1, v: -1 };
+      for (const td of root.querySelectorAll<HTMLElement>('td[data-actual]')) {
+        const i = Number(td.dataset.actual);
+        const j = Number(td.dataset.predicted);
+        const v = Number(td.textContent);
+        if (i !== j && v > best.v) best = { i, j, v };
+      }
+      return best;
+    });
+    expect(worst.v).toBeGreaterThan(0);
+    await clf.locator(`td[data-actual="${worst.i}"][data-predicted="${worst.j}"]`).click();
+    await expect.poll(() => clf.locator('ul.iw-items li[data-index]').count()).toBe(worst.v);
+    await clf.locator('ul.iw-items li[data-index]').first().click();
+    const saliency = clf.locator('.iw-attribution img');
+    await saliency.waitFor({ timeout: 30_000 });
+    expect(await saliency.getAttribute('alt')).toMatch(
+      new RegExp(`^Saliency for class ${worst.j}, item \\d+$`),
+    );
+    expect(await saliency.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+
+    // The segmenter: per-class IoU for the 11 classes, and its image stepper.
+    const seg = section.locator('[data-widget=segmentation]');
+    await expect.poll(() => seg.locator('table.iw-iou tbody tr').count()).toBe(11);
+    const meanIoU = Number(
+      await seg.locator('table.iw-iou tfoot tr').first().locator('td').last().textContent(),
+    );
+    expect(meanIoU).toBeGreaterThan(0.2);
+    await seg.getByRole('button', { name: 'Next image' }).click();
+    await expect
+      .poll(() => seg.locator('.iw-controls span').textContent())
+      .toMatch(/^Image 2 of 500/);
+    await page.screenshot({ path: join(shotsDir, 'mnist-trained.png'), fullPage: true });
+
+    // Grad-CAM from the menu on several items: the last conv layer, maps that vary.
     await clf.locator('select[name=attribution]').selectOption('gradcam');
     // Correctly classified 3s: the class's evidence should light up the digit's strokes. The
     // overlay blends the map over the image, so the map's own signal is its difference from

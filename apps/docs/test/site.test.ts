@@ -3,7 +3,8 @@
 // mouse and keyboard (a markup class name staying inert is tested in @interp/widgets). Screenshots
 // of every page at desktop (1280x800) and mobile (390x844) size go to
 // apps/docs/test-output/screenshots (gitignored). The site's chrome (search, copy, dark mode,
-// pages without tfjs) is tested in site-chrome.test.ts.
+// pages without tfjs) is tested in site-chrome.test.ts; the MNIST example's training and its
+// widgets in content-mnist.test.ts (one training run for all of its checks).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -245,64 +246,6 @@ describe('the widgets page', () => {
 
     await page.waitForTimeout(200); // a dialog from an onerror handler would have fired by now
     await shot(page, 'widgets-after-interaction');
-    expect(dialogs).toEqual([]);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
-});
-
-describe('the MNIST page', () => {
-  it('trains the CNN and the segmenter in the page, then both widgets answer clicks', async () => {
-    const { page, errors, dialogs } = await open('mnist.html');
-    await exampleStatuses(page);
-    const section = page.locator('section[data-example="mnist"]');
-    await section.getByRole('button', { name: 'Run this example' }).click();
-    await page.waitForSelector(
-      'section[data-example="mnist"]:is([data-status="done"], [data-status="error"])',
-      {
-        timeout: 150_000,
-      },
-    );
-    expect(await section.getAttribute('data-status')).toBe('done');
-    const summary = await section.locator('.example-output > p').first().textContent();
-    const accuracy = Number(/([\d.]+)% validation accuracy/.exec(summary ?? '')?.[1]);
-    expect(accuracy).toBeGreaterThan(60); // one epoch on 1,500 digits: about 85-90%
-
-    // The most confused pair: click its cell, open its first item, get its saliency map.
-    const clf = section.locator('[data-widget=classifier]');
-    const worst = await clf.evaluate((root) => {
-      let best = { i: 0, j: 1, v: -1 };
-      for (const td of root.querySelectorAll<HTMLElement>('td[data-actual]')) {
-        const i = Number(td.dataset.actual);
-        const j = Number(td.dataset.predicted);
-        const v = Number(td.textContent);
-        if (i !== j && v > best.v) best = { i, j, v };
-      }
-      return best;
-    });
-    expect(worst.v).toBeGreaterThan(0);
-    await clf.locator(`td[data-actual="${worst.i}"][data-predicted="${worst.j}"]`).click();
-    await expect.poll(() => clf.locator('ul.iw-items li[data-index]').count()).toBe(worst.v);
-    await clf.locator('ul.iw-items li[data-index]').first().click();
-    const saliency = clf.locator('.iw-attribution img');
-    await saliency.waitFor({ timeout: 30_000 });
-    expect(await saliency.getAttribute('alt')).toMatch(
-      new RegExp(`^Saliency for class ${worst.j}, item \\d+$`),
-    );
-    expect(await saliency.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-
-    const seg = section.locator('[data-widget=segmentation]');
-    await expect.poll(() => seg.locator('table.iw-iou tbody tr').count()).toBe(11);
-    const meanIoU = Number(
-      await seg.locator('table.iw-iou tfoot tr').first().locator('td').last().textContent(),
-    );
-    expect(meanIoU).toBeGreaterThan(0.2);
-    await seg.getByRole('button', { name: 'Next image' }).click();
-    await expect
-      .poll(() => seg.locator('.iw-controls span').textContent())
-      .toMatch(/^Image 2 of 500/);
-
-    await shot(page, 'mnist-trained');
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
