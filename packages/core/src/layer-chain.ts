@@ -7,6 +7,15 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type AvgPoolAttrs, avgPoolInputGrad } from './gradients/avg-pool-grad.js';
 import { conv2dBackpropInputWasm } from './kernels/conv2d-backprop-input-wasm.js';
 import { MAX_POOL_RELU_GRAD, maxPoolReluGradWasm } from './kernels/max-pool-grad-wasm.js';
+import {
+  activationOf,
+  type ChainActivation,
+  type ChainStep,
+  call,
+  channelsLast,
+  pair,
+  UnsupportedAtRuntime,
+} from './layer-step-parts.js';
 import { planMoreSteps } from './layer-steps.js';
 import {
   type ContainerLike,
@@ -16,30 +25,20 @@ import {
   type VariableLike,
 } from './layers-internals.js';
 
-/** Activations whose derivative the backward pass computes from the layer's output alone. */
-export type ChainActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'softmax';
-
-/** One layer of the chain. */
-export interface ChainStep {
-  /** The layer's output, activation included, in inference mode. */
-  forward(x: tf.Tensor): tf.Tensor;
-  /** Applied last in `forward`; its derivative comes first in the backward pass. */
-  activation: ChainActivation;
-  /** The gradient w.r.t. the layer's input given the gradient w.r.t. its pre-activation output. */
-  backward(dz: tf.Tensor, x: tf.Tensor, y: tf.Tensor): tf.Tensor;
-  /** Pool geometry when the step is a max pool (to fuse the ReLU mask of the step before it). */
-  maxPool?: tf.NamedAttrMap;
-}
+export {
+  activationOf,
+  type ChainActivation,
+  type ChainStep,
+  call,
+  channelsLast,
+  pair,
+  UnsupportedAtRuntime,
+};
 
 /** A model reduced to the steps of its forward and backward passes. */
 export interface LayerChain {
   steps: ChainStep[];
 }
-
-const INFERENCE = { training: false } as const;
-
-/** Thrown by a step that meets an input it does not handle; the caller falls back to tf.grad. */
-export class UnsupportedAtRuntime extends Error {}
 
 /**
  * The layers from the model's input to its output when they form a single chain (each layer
@@ -81,29 +80,6 @@ export function planLayerChain(model: LayersModel): LayerChain | undefined {
   return { steps };
 }
 
-export function activationOf(layer: LayerLike): ChainActivation | undefined {
-  const a = layer.activation as { getClassName(): string } | undefined | null;
-  if (a === undefined || a === null) return 'linear';
-  const name = a.getClassName();
-  return (['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax'] as const).find(
-    (n) => n === name,
-  );
-}
-
-export function pair(v: unknown): [number, number] | undefined {
-  const a = typeof v === 'number' ? [v, v] : v;
-  if (!Array.isArray(a) || a.length !== 2 || !a.every((d) => Number.isInteger(d) && d > 0)) {
-    return undefined;
-  }
-  return a as [number, number];
-}
-
-export function channelsLast(layer: LayerLike): boolean {
-  return layer.dataFormat === undefined || layer.dataFormat === 'channelsLast';
-}
-
-export const call = (layer: LayerLike) => (x: tf.Tensor) =>
-  layer.call(x, { ...INFERENCE }) as tf.Tensor;
 const passThrough = (dz: tf.Tensor) => dz;
 const reshapeBack = (dz: tf.Tensor, x: tf.Tensor) => tf.reshape(dz, x.shape);
 

@@ -9,7 +9,7 @@ import {
   channelsLast,
   pair,
   UnsupportedAtRuntime,
-} from './layer-chain.js';
+} from './layer-step-parts.js';
 import type { LayerLike, VariableLike } from './layers-internals.js';
 
 /** A step for `layer` among the layers handled here; undefined if unsupported. */
