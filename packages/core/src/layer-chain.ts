@@ -25,16 +25,6 @@ import {
   type VariableLike,
 } from './layers-internals.js';
 
-export {
-  activationOf,
-  type ChainActivation,
-  type ChainStep,
-  call,
-  channelsLast,
-  pair,
-  UnsupportedAtRuntime,
-};
-
 /** A model reduced to the steps of its forward and backward passes. */
 export interface LayerChain {
   steps: ChainStep[];

@@ -4,12 +4,8 @@
 // several layers. Each layer's backward pass is layer-chain.ts's. Internal to @interp/core.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import {
-  activationBackward,
-  type ChainActivation,
-  planStep,
-  UnsupportedAtRuntime,
-} from './layer-chain.js';
+import { activationBackward, planStep } from './layer-chain.js';
+import { type ChainActivation, UnsupportedAtRuntime } from './layer-step-parts.js';
 import {
   type ContainerLike,
   isContainer,
