@@ -1,7 +1,7 @@
 import { InterpError, type RandomState, toRng } from '@interp/core';
 import { assertNumber, keyword } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultRowsPerChunk } from './internal/batch-budget.js';
+import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './internal/batch-budget.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { resolveTargets } from './internal/targets.js';
 import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
@@ -129,14 +129,21 @@ export class NoiseTunnel {
       const item = xs.shape.slice(1);
       const itemSize = xs.size / n;
       const totalRows = n * nSamples;
-      const rows = Math.min(totalRows, batchSize ?? defaultRowsPerChunk(itemSize));
+      // Unless the caller fixed the batch, chunks start at the default size and grow while they
+      // run faster per row; the noise is drawn row by row in order, so sizes never change values.
+      const chunks =
+        batchSize === undefined
+          ? new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize))
+          : undefined;
       // Attributions per row: x's item size, or the layer's for a layer method (first chunk).
       let outShape: number[] | undefined;
       let sum = new Float64Array(0);
       let sumSq = new Float64Array(0);
-      const noise = new Float32Array(rows * itemSize);
-      for (let start = 0; start < totalRows; start += rows) {
-        const count = Math.min(rows, totalRows - start);
+      let noise = new Float32Array(0);
+      for (let start = 0; start < totalRows; ) {
+        const wanted = chunks?.next() ?? batchSize!;
+        const count = Math.min(wanted, totalRows - start);
+        if (noise.length < count * itemSize) noise = new Float32Array(count * itemSize);
         // Item-major rows (Captum's repeat_interleave): item 0's samples, then item 1's, ...
         const itemOfRow = new Int32Array(count);
         const rowTargets = new Int32Array(count);
@@ -152,11 +159,14 @@ export class NoiseTunnel {
           ),
         );
         let attributions: tf.Tensor;
+        const started = performance.now();
         try {
           attributions = await this.call(noisy, rowTargets, options.methodOptions);
         } finally {
           noisy.dispose();
         }
+        if (count === wanted) chunks?.record(count, performance.now() - started);
+        start += count;
         const rowShape = attributions.shape.slice(1);
         outShape ??= rowShape;
         const rowSize = outShape.reduce((a, b) => a * b, 1);
