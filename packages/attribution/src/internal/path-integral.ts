@@ -6,6 +6,7 @@ import {
 } from '../integrated-gradients.js';
 import type { AttributionModel } from '../types.js';
 import { type Baseline, resolveBaseline } from './baseline.js';
+import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './batch-budget.js';
 import { convergenceDelta } from './convergence-delta.js';
 import {
   accumulate,
@@ -74,7 +75,8 @@ export async function withPath<C extends { x: tf.Tensor; release(): void }, R>(
 
 /**
  * Adds up `term(k0, count)` over passes that cover `points` path points of x's N items, as many
- * per pass as the batch budget (or `internalBatchSize`) allows; a pass may contribute nothing
+ * per pass as `internalBatchSize` allows or, without it, as throughput-sized chunks
+ * ({@link ThroughputChunks}, starting at the batch budget) allow; a pass may contribute nothing
  * (undefined). The partial sum is freed if a pass throws. The caller's to dispose.
  */
 export function sumOverPasses(
@@ -84,12 +86,22 @@ export function sumOverPasses(
   term: (k0: number, count: number) => tf.Tensor | undefined,
 ): tf.Tensor {
   const n = x.shape[0]!;
-  const per = stepsPerPass(n, x.size / n, points, batch);
+  const itemSize = x.size / n;
+  const chunks =
+    batch === undefined
+      ? new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize))
+      : undefined;
   let total: tf.Tensor | undefined;
   try {
-    for (let k0 = 0; k0 < points; k0 += per) {
-      const t = term(k0, Math.min(per, points - k0));
+    for (let k0 = 0; k0 < points; ) {
+      const wanted = stepsPerPass(n, itemSize, points, chunks?.next() ?? batch);
+      const count = Math.min(wanted, points - k0);
+      // The WASM backend runs ops as they are called, so the pass's time is its work.
+      const started = performance.now();
+      const t = term(k0, count);
       if (t) total = accumulate(total, t);
+      if (count === wanted) chunks?.record(count * n, performance.now() - started);
+      k0 += count;
     }
     return total!;
   } catch (e) {
