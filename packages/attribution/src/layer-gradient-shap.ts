@@ -2,7 +2,7 @@ import { InterpError, type RandomState, toRng } from '@interp/core';
 import { assertNumber } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { gradientShapDefaults } from './gradient-shap.js';
-import { defaultRowsPerChunk } from './internal/batch-budget.js';
+import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './internal/batch-budget.js';
 import {
   type LayerTarget,
   layerActivation,
@@ -160,8 +160,8 @@ export function gradientShapRows(
 }
 
 /**
- * Runs `perRows` on the GradientShap rows of x (nSamples per item) in chunks that keep a pass
- * under the batch budget, then averages each item's rows: [N, ...what perRows returns per row].
+ * Runs `perRows` on the GradientShap rows of x (nSamples per item) in chunks sized by measured
+ * throughput ({@link ThroughputChunks}, from the batch budget), then averages each item's rows: [N, ...what perRows returns per row].
  * Chunks hold whole rows; each chunk's tensors are freed once its result is kept.
  */
 export function meanOverSampleRows(
@@ -177,16 +177,21 @@ export function meanOverSampleRows(
 ): tf.Tensor {
   const n = x.shape[0]!;
   const total = n * nSamples;
-  const per = defaultRowsPerChunk(x.size / n);
+  const itemSize = x.size / n;
+  const chunks = new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize));
   const parts: tf.Tensor[] = [];
   try {
-    for (let start = 0; start < total; start += per) {
-      const count = Math.min(per, total - start);
+    for (let start = 0; start < total; ) {
+      const wanted = chunks.next();
+      const count = Math.min(wanted, total - start);
+      const started = performance.now();
       parts.push(
         tf.tidy(() =>
           perRows(gradientShapRows(x, baselines, draws, nSamples, start, count), start, count),
         ),
       );
+      if (count === wanted) chunks.record(count, performance.now() - started);
+      start += count;
     }
     return tf.tidy(() => {
       const rows = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
