@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultRowsPerChunk } from './batch-budget.js';
+import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './batch-budget.js';
 import { asScoreMatrix } from './resolve-model.js';
 import { targetMask } from './targets.js';
 
@@ -22,7 +22,11 @@ export interface PerturbationProblem {
    * of a one-row replacement.
    */
   replacementRow?: (p: number, item: number) => number;
-  /** Perturbed copies of the whole batch per forward pass; default from {@link perturbationsPerEvalFor}. */
+  /**
+   * Perturbed copies of the whole batch per forward pass; by default the first pass takes
+   * {@link perturbationsPerEvalFor}'s and later ones grow while they run faster per row
+   * ({@link ThroughputChunks}).
+   */
   perturbationsPerEval?: number;
 }
 
@@ -84,13 +88,16 @@ export async function perturbedScores(
   const n = x.shape[0]!;
   const item = x.shape.slice(1);
   const itemSize = x.size / n;
-  const perEval = Math.max(
-    1,
-    Math.min(count, problem.perturbationsPerEval ?? perturbationsPerEvalFor(n, itemSize)),
-  );
+  const fixed = problem.perturbationsPerEval;
+  const chunks =
+    fixed === undefined
+      ? new ThroughputChunks(perturbationsPerEvalFor(n, itemSize) * n, maxRowsPerChunk(itemSize))
+      : undefined;
   const out = new Float32Array(count * n);
-  for (let start = 0; start < count; start += perEval) {
-    const k = Math.min(perEval, count - start);
+  for (let start = 0; start < count; ) {
+    const wanted = Math.max(1, Math.min(count, fixed ?? Math.floor(chunks!.next() / n)));
+    const k = Math.min(wanted, count - start);
+    const started = performance.now();
     const masks = new Uint8Array(k * n * itemSize);
     for (let p = 0; p < k; p++) {
       for (let i = 0; i < n; i++) {
@@ -120,6 +127,8 @@ export async function perturbedScores(
     });
     out.set((await scores.data()) as Float32Array, start * n);
     scores.dispose();
+    if (k === wanted) chunks?.record(k * n, performance.now() - started);
+    start += k;
   }
   return out;
 }
