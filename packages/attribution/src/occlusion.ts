@@ -2,7 +2,7 @@ import { InterpError } from '@interp/core';
 import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
-import { defaultRowsPerChunk } from './internal/batch-budget.js';
+import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './internal/batch-budget.js';
 import { asScoreMatrix, type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { resolveTargets, targetMask } from './internal/targets.js';
 import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
@@ -65,16 +65,19 @@ export class Occlusion {
       const { targets, numClasses } = await resolveTargets(m, xs, options.target, where);
       const shifts = window.map((w, d) => 1 + Math.ceil((item[d]! - w) / strides[d]!));
       const nWindows = shifts.reduce((a, b) => a * b, 1);
-      const windows = Math.min(
-        nWindows,
-        perEval ?? Math.max(1, Math.floor(defaultRowsPerChunk(itemSize) / n)),
-      );
+      // Unless perturbationsPerEval fixes them, passes grow while they run faster per row.
+      const chunks =
+        perEval === undefined
+          ? new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize))
+          : undefined;
       const initial = await targetScores(m, xs, targets, numClasses, where);
       const total = new Float64Array(n * itemSize);
       const counts = new Float64Array(itemSize);
       const regions: Int32Array[] = [];
-      for (let start = 0; start < nWindows; start += windows) {
-        const count = Math.min(windows, nWindows - start);
+      for (let start = 0; start < nWindows; ) {
+        const wanted = Math.max(1, Math.min(nWindows, perEval ?? Math.floor(chunks!.next() / n)));
+        const count = Math.min(wanted, nWindows - start);
+        const started = performance.now();
         regions.length = 0;
         const masks = new Float32Array(count * itemSize);
         for (let p = 0; p < count; p++) {
@@ -97,6 +100,8 @@ export class Occlusion {
         });
         const occluded = await occludedScores.data();
         occludedScores.dispose();
+        if (count === wanted) chunks?.record(count * n, performance.now() - started);
+        start += count;
         for (let p = 0; p < count; p++) {
           const region = regions[p]!;
           for (const j of region) counts[j]! += 1;
