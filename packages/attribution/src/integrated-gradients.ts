@@ -6,7 +6,7 @@ import {
   approximationParameters,
 } from './approximation-parameters.js';
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
-import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './internal/batch-budget.js';
+import { type ThroughputChunks, throughputChunksFor } from './internal/batch-budget.js';
 import { DeltaAttribution } from './internal/delta-attribution.js';
 import { asScoreMatrix, type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { targetGradient } from './internal/target-gradient.js';
@@ -123,8 +123,7 @@ export class IntegratedGradients extends DeltaAttribution<IntegratedGradientsAtt
       const itemSize = xs.size / n;
       // Unless the caller fixed the batch, chunks start at the default size and grow while
       // they run faster per row (bounded by maxRowsPerChunk).
-      const rows =
-        batchSize ?? new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize));
+      const rows = batchSize ?? throughputChunksFor(itemSize);
       const attributions = integrate(
         m,
         xs,

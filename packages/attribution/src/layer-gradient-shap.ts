@@ -2,7 +2,7 @@ import { InterpError, type RandomState, toRng } from '@interp/core';
 import { assertNumber } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { gradientShapDefaults } from './gradient-shap.js';
-import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './internal/batch-budget.js';
+import { throughputChunksFor } from './internal/batch-budget.js';
 import {
   type LayerTarget,
   layerActivation,
@@ -161,7 +161,8 @@ export function gradientShapRows(
 
 /**
  * Runs `perRows` on the GradientShap rows of x (nSamples per item) in chunks sized by measured
- * throughput ({@link ThroughputChunks}, from the batch budget), then averages each item's rows: [N, ...what perRows returns per row].
+ * throughput ({@link throughputChunksFor}), then averages each item's rows: [N, ...what perRows
+ * returns per row].
  * Chunks hold whole rows; each chunk's tensors are freed once its result is kept.
  */
 export function meanOverSampleRows(
@@ -178,7 +179,7 @@ export function meanOverSampleRows(
   const n = x.shape[0]!;
   const total = n * nSamples;
   const itemSize = x.size / n;
-  const chunks = new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize));
+  const chunks = throughputChunksFor(itemSize);
   const parts: tf.Tensor[] = [];
   try {
     for (let start = 0; start < total; ) {

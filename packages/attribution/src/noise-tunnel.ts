@@ -1,7 +1,7 @@
 import { InterpError, type RandomState, toRng } from '@interp/core';
 import { assertNumber, keyword } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './internal/batch-budget.js';
+import { throughputChunksFor } from './internal/batch-budget.js';
 import { type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { resolveTargets } from './internal/targets.js';
 import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
@@ -131,10 +131,7 @@ export class NoiseTunnel {
       const totalRows = n * nSamples;
       // Unless the caller fixed the batch, chunks start at the default size and grow while they
       // run faster per row; the noise is drawn row by row in order, so sizes never change values.
-      const chunks =
-        batchSize === undefined
-          ? new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize))
-          : undefined;
+      const chunks = batchSize === undefined ? throughputChunksFor(itemSize) : undefined;
       // Attributions per row: x's item size, or the layer's for a layer method (first chunk).
       let outShape: number[] | undefined;
       let sum = new Float64Array(0);

@@ -2,7 +2,7 @@ import { InterpError } from '@interp/core';
 import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
-import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './internal/batch-budget.js';
+import { throughputChunksFor } from './internal/batch-budget.js';
 import { asScoreMatrix, type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { resolveTargets, targetMask } from './internal/targets.js';
 import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
@@ -66,10 +66,7 @@ export class Occlusion {
       const shifts = window.map((w, d) => 1 + Math.ceil((item[d]! - w) / strides[d]!));
       const nWindows = shifts.reduce((a, b) => a * b, 1);
       // Unless perturbationsPerEval fixes them, passes grow while they run faster per row.
-      const chunks =
-        perEval === undefined
-          ? new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize))
-          : undefined;
+      const chunks = perEval === undefined ? throughputChunksFor(itemSize) : undefined;
       const initial = await targetScores(m, xs, targets, numClasses, where);
       const total = new Float64Array(n * itemSize);
       const counts = new Float64Array(itemSize);

@@ -8,6 +8,7 @@ import {
   MAX_CHUNK_VALUES,
   maxRowsPerChunk,
   ThroughputChunks,
+  throughputChunksFor,
 } from './batch-budget.js';
 
 beforeAll(async () => {
@@ -51,6 +52,11 @@ describe('ThroughputChunks', () => {
     chunks.record(0, 5);
     expect(chunks.next()).toBe(1);
     expect(new ThroughputChunks(50, 8).next()).toBe(8);
+  });
+
+  it('throughputChunksFor starts at the default rows and grows to the most', () => {
+    const chunks = throughputChunksFor(2 ** 15);
+    expect([chunks.next(), chunks.max]).toEqual([4, 32]);
   });
 
   it('bounds chunks at 2^20 input values: 6 rows of a 224 x 224 x 3 image', () => {

@@ -72,3 +72,16 @@ export class ThroughputChunks {
     this.settled = true;
   }
 }
+
+/**
+ * The throughput-sized chunks of every caller that runs many equal chunks of `itemSize`-value
+ * rows: from {@link defaultRowsPerChunk} up to {@link maxRowsPerChunk}.
+ *
+ * @example
+ * ```ts
+ * const chunks = throughputChunksFor(784); // 167 rows first, at most 1337
+ * ```
+ */
+export function throughputChunksFor(itemSize: number): ThroughputChunks {
+  return new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize));
+}

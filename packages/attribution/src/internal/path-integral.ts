@@ -6,7 +6,7 @@ import {
 } from '../integrated-gradients.js';
 import type { AttributionModel } from '../types.js';
 import { type Baseline, resolveBaseline } from './baseline.js';
-import { defaultRowsPerChunk, maxRowsPerChunk, ThroughputChunks } from './batch-budget.js';
+import { throughputChunksFor } from './batch-budget.js';
 import { convergenceDelta } from './convergence-delta.js';
 import {
   accumulate,
@@ -76,7 +76,7 @@ export async function withPath<C extends { x: tf.Tensor; release(): void }, R>(
 /**
  * Adds up `term(k0, count)` over passes that cover `points` path points of x's N items, as many
  * per pass as `internalBatchSize` allows or, without it, as throughput-sized chunks
- * ({@link ThroughputChunks}, starting at the batch budget) allow; a pass may contribute nothing
+ * ({@link throughputChunksFor}) allow; a pass may contribute nothing
  * (undefined). The partial sum is freed if a pass throws. The caller's to dispose.
  */
 export function sumOverPasses(
@@ -87,10 +87,7 @@ export function sumOverPasses(
 ): tf.Tensor {
   const n = x.shape[0]!;
   const itemSize = x.size / n;
-  const chunks =
-    batch === undefined
-      ? new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize))
-      : undefined;
+  const chunks = batch === undefined ? throughputChunksFor(itemSize) : undefined;
   let total: tf.Tensor | undefined;
   try {
     for (let k0 = 0; k0 < points; ) {
