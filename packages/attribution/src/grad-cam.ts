@@ -1,4 +1,4 @@
-import { InterpError, imageAxes, type ModelGraph } from '@interp/core';
+import { InterpError, imageAxes, type ModelGraph, replaceOutput } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { findCamLayer } from './internal/cam-layer.js';
 import { asScoreMatrix, resolveModel } from './internal/resolve-model.js';
@@ -118,11 +118,16 @@ export class GradCAM {
       const acts = activation;
       cam = tf.tidy(() => {
         const mask = targetMask(targets, numClasses);
-        // The activation is fed back in at the layer, so the score is a function of it alone.
+        // The activation is fed back in at the layer, so the score is a function of it alone
+        // and the adapter runs only the head under the tape, not the layers before it again.
         const score = (a: tf.Tensor) =>
           tf.sum(
             tf.mul(
-              asScoreMatrix(graph.run(xs, { hooks: { [layer]: () => a } }).output, n, where),
+              asScoreMatrix(
+                graph.run(xs, { hooks: { [layer]: replaceOutput(a) } }).output,
+                n,
+                where,
+              ),
               mask,
             ),
           );

@@ -33,6 +33,7 @@ export type { ImageAxes } from './model-graph/image-axes.js';
 export { imageAxes, spatialSize } from './model-graph/image-axes.js';
 export { layersModelGraph } from './model-graph/layers-model-graph.js';
 export type * from './model-graph/model-graph.js';
+export { replacementOf, replaceOutput } from './model-graph/replacement-hook.js';
 export type { GraphSource } from './model-graph/to-model-graph.js';
 export { isModelGraph, toModelGraph } from './model-graph/to-model-graph.js';
 export type { EpochRecord } from './recorder.js';

@@ -19,6 +19,7 @@ import type {
   ModelGraph,
   NodeHook,
 } from './model-graph.js';
+import { replacementOf } from './replacement-hook.js';
 
 /** The container's nodes in execution order (deepest first, as Container.runInternalGraph). */
 function nodesInOrder(graph: ContainerLike): NodeLike[] {
@@ -191,9 +192,16 @@ function runContainer(graph: ContainerLike, inputs: tf.Tensor[], walk: Walk): tf
   graph.inputs.forEach((s, i) => {
     values.set(s.id, inputs[i]!);
   });
-  for (const n of nodesInOrder(graph)) {
+  const order = nodesInOrder(graph);
+  const needed = neededNodes(graph, order, walk);
+  for (const n of order) {
     const layer = n.outboundLayer;
-    if (layer.getClassName() === 'InputLayer') continue;
+    if (!needed.has(n)) continue;
+    const replacement = replacingOutput(n, walk);
+    if (replacement) {
+      values.set(n.outputTensors[0]!.id, replacement);
+      continue;
+    }
     const args = n.inputTensors.map((s) => values.get(s.id));
     // A node fed by another input of a multi-input container: not on this run's path.
     if (args.some((a) => a === undefined)) continue;
@@ -222,6 +230,48 @@ function runContainer(graph: ContainerLike, inputs: tf.Tensor[], walk: Walk): tf
     }
     return v;
   });
+}
+
+/**
+ * The nodes of a container this run needs: those on a path to its outputs or to a tapped layer,
+ * stopping at a layer a `replaceOutput` hook stands in for, so GradCAM's second pass runs
+ * the head alone instead of a whole forward under the tape.
+ */
+function neededNodes(graph: ContainerLike, order: NodeLike[], walk: Walk): Set<NodeLike> {
+  const wanted = new Set(graph.outputs.map((s) => s.id));
+  const needed = new Set<NodeLike>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i]!;
+    const layer = n.outboundLayer;
+    if (layer.getClassName() === 'InputLayer') continue;
+    if (!n.outputTensors.some((s) => wanted.has(s.id)) && !holdsTap(layer, walk)) continue;
+    needed.add(n);
+    if (replacingOutput(n, walk)) continue;
+    for (const s of n.inputTensors) wanted.add(s.id);
+  }
+  return needed;
+}
+
+function holdsTap(layer: LayerLike, walk: Walk): boolean {
+  if (walk.tapped.has(layer)) return true;
+  return isContainer(layer) && nodesInOrder(layer).some((n) => holdsTap(n.outboundLayer, walk));
+}
+
+/** The tensor a replacing hook gives for the node's (single) output, checked against its shape. */
+function replacingOutput(n: NodeLike, walk: Walk): tf.Tensor | undefined {
+  const hooked = walk.hooked.get(n.outboundLayer);
+  const value = hooked && replacementOf(hooked.hook);
+  if (!value || n.outputTensors.length !== 1) return undefined;
+  const shape = n.outputTensors[0]!.shape;
+  const fits =
+    value.rank === shape.length && shape.every((d, i) => d === null || d === value.shape[i]);
+  if (!fits) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `the hook on ${JSON.stringify(hooked.node.name)} returned shape [${value.shape.join(', ')}] for an output of shape [${shape.map((d) => d ?? 'N').join(', ')}]; a replacement must keep the shape`,
+    );
+  }
+  return value;
 }
 
 /** A tfjs-layers LayerVariable, as far as parameters() reads it. */
