@@ -9,6 +9,7 @@ import {
   type ImageLayout,
   type ModelGraph,
   type NodeHook,
+  replacementOf,
 } from '@interp/core';
 import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
@@ -131,10 +132,16 @@ export class OnnxModel implements ModelGraph {
     const input = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
     values.set(this.plan.inputName, { tensor: input });
     const fusedInto = new Set<number>();
+    const needed = this.neededSteps(hooks, tapped);
     this.steps.forEach((step, i) => {
       const { node } = step;
       const hook = hooks.get(node.name);
-      if (this.folded.has(i) && hook === undefined) return;
+      if (!needed[i] || (this.folded.has(i) && hook === undefined)) return;
+      const replacement = hook && this.replacingOutput(hook, i);
+      if (replacement) {
+        values.set(node.outputs[0]!, { tensor: replacement });
+        return;
+      }
       const inputs = node.inputs.map((name) => (name ? values.get(name) : undefined));
       let outputs: Value[];
       if (fusedInto.has(i)) {
@@ -153,6 +160,45 @@ export class OnnxModel implements ModelGraph {
       });
     });
     return values;
+  }
+
+  /**
+   * Which steps this run needs: those on a path to the output or a tap, stopping at a node a
+   * `replaceOutput` hook stands in for, so GradCAM's differentiated pass runs the head alone.
+   */
+  private neededSteps(
+    hooks: ReadonlyMap<string, NodeHook>,
+    tapped: ReadonlySet<string>,
+  ): boolean[] {
+    const wanted = new Set([this.plan.outputName]);
+    const needed = this.steps.map(() => false);
+    for (let i = this.steps.length - 1; i >= 0; i--) {
+      const { node } = this.steps[i]!;
+      if (!tapped.has(node.name) && !node.outputs.some((o) => wanted.has(o))) continue;
+      needed[i] = true;
+      const hook = hooks.get(node.name);
+      if (hook && node.outputs.length === 1 && replacementOf(hook)) continue;
+      for (const input of node.inputs) wanted.add(input);
+    }
+    return needed;
+  }
+
+  /** The (NCHW) tensor a replacing hook gives for a single-output node, checked against its shape. */
+  private replacingOutput(hook: NodeHook, i: number): tf.Tensor | undefined {
+    const value = replacementOf(hook);
+    const node = this.publicNodes[i]!;
+    if (!value || node.outputs.length !== 1) return undefined;
+    const shape = node.outputShape;
+    const fits =
+      shape === undefined ||
+      (value.rank === shape.length && shape.every((d, k) => d === null || d === value.shape[k]));
+    if (!fits) {
+      throw new InterpError(
+        'SHAPE_MISMATCH',
+        `the hook on ${JSON.stringify(node.name)} returned shape [${value.shape.join(', ')}] for an output of shape [${shape!.map((d) => d ?? 'N').join(', ')}]; a replacement must keep the shape`,
+      );
+    }
+    return value;
   }
 
   /**
