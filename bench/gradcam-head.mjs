@@ -1,0 +1,146 @@
+// GradCAM's differentiated pass before and after replaceOutput (the adapters skip the layers
+// before the CAM layer): times, in one run, the two-pass algorithm with a plain hook `() => a`
+// (what GradCAM did: the whole forward again under the tape), the same with replaceOutput(a)
+// (the head alone), GradCAM.attribute as it is now, and the forward. Models: nsfwjs's Keras
+// MobileNetV2 (LayersModel, NHWC) and torchvision's ResNet-18 ONNX export (seeded random
+// weights), 224 x 224, warm medians of 5.
+//   node bench/gradcam-head.mjs
+// Env: GC_THREADS (default 1), GC_N=1,8, GC_MODELS=nsfwjs_mobilenet_v2,resnet18.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = process.env.GC_BUNDLED ?? dirname(fileURLToPath(import.meta.url));
+
+if (!process.env.GC_BUNDLED) {
+  // Inside bench/node_modules so the bundle's external imports resolve as bench's do.
+  const out = join(here, 'node_modules', '.cache', 'gradcam-head.mjs');
+  execFileSync(
+    join(here, '..', 'node_modules', '.bin', 'esbuild'),
+    [
+      fileURLToPath(import.meta.url),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--conditions=source',
+      '--external:@tensorflow/*',
+      '--external:onnxruntime-*',
+      `--outfile=${out}`,
+      '--log-level=warning',
+    ],
+    { stdio: 'inherit' },
+  );
+  const r = spawnSync(process.execPath, [out], {
+    stdio: 'inherit',
+    cwd: here,
+    env: { ...process.env, GC_BUNDLED: here },
+  });
+  process.exit(r.status ?? 1);
+}
+
+const { GradCAM } = await import('@interp/attribution');
+const { setupBackend, getBackendInfo, replaceOutput, toModelGraph } = await import('@interp/core');
+const { loadOnnxModel } = await import('@interp/onnx');
+const tf = await import('@tensorflow/tfjs-core');
+const tfl = await import('@tensorflow/tfjs-layers');
+const { modelWithRandomWeights } = await import(
+  '../packages/onnx/scripts/random-external-data.mjs'
+);
+
+const NSFWJS = 'nsfwjs_mobilenet_v2';
+const threads = Number(process.env.GC_THREADS ?? 1);
+const sizes = (process.env.GC_N ?? '1,8').split(',').map(Number);
+const names = (process.env.GC_MODELS ?? `${NSFWJS},resnet18`).split(',');
+await setupBackend('wasm', { threads });
+console.log(
+  `backend ${JSON.stringify(getBackendInfo())}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+
+async function loadModel(name) {
+  if (name !== NSFWJS) {
+    const models = join(here, '..', 'packages', 'onnx', 'test-models');
+    return loadOnnxModel(await modelWithRandomWeights(join(models, `${name}.onnx`), 1));
+  }
+  const script = join(here, '..', 'scripts', 'extract-nsfwjs-models.mjs');
+  const path = execFileSync(process.execPath, [script], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .find((p) => p.endsWith('/mobilenet_v2/model.json'));
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  const data = Buffer.concat(
+    json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))),
+  );
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+    }),
+  );
+}
+
+async function median(fn, runs = 5) {
+  await fn();
+  const t = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(runs / 2)];
+}
+
+for (const name of names) {
+  const model = await loadModel(name);
+  const graph = toModelGraph(model);
+  const cam = new GradCAM(model);
+  const layer = cam.layerName;
+  for (const n of sizes) {
+    const shape = name === NSFWJS ? [n, 224, 224, 3] : [n, 3, 224, 224];
+    const x = tf.tensor(
+      Float32Array.from({ length: n * 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37)),
+      shape,
+    );
+    // GradCAM's two passes: the activation (no tape), then d score / d activation.
+    const twoPass = (hookOf) => async () => {
+      const a = tf.tidy(() => graph.run(x, { taps: [layer] }).taps[layer]);
+      const g = tf.tidy(() =>
+        tf.grad((t) => tf.sum(graph.run(x, { hooks: { [layer]: hookOf(t) } }).output))(a),
+      );
+      await g.data();
+      tf.dispose([a, g]);
+    };
+    const jobs = {
+      forward: async () => {
+        const y = graph.predict(x);
+        await y.data();
+        y.dispose();
+      },
+      plainHook: twoPass((t) => () => t),
+      replaceOutput: twoPass((t) => replaceOutput(t)),
+      gradcam: async () => {
+        const s = await cam.attribute(x, { target: 0 });
+        await s.data();
+        s.dispose();
+      },
+    };
+    const times = {};
+    for (const [job, fn] of Object.entries(jobs)) times[job] = await median(fn);
+    const f = times.forward;
+    console.log(
+      `${name} (layer ${layer}) x${n} threads ${threads}: ${Object.entries(times)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} ms (${(v / f).toFixed(2)}x fwd)`)
+        .join(
+          ', ',
+        )}; plainHook/replaceOutput ${(times.plainHook / times.replaceOutput).toFixed(2)}; load ${loadavg()[0].toFixed(2)}`,
+    );
+    x.dispose();
+  }
+  graph.dispose();
+}
+console.log(`tensors left: ${tf.memory().numTensors}`);
