@@ -1,0 +1,145 @@
+// Where the time of a warm attribution call on nsfwjs's Keras MobileNetV2 (224 x 224) goes:
+// forward (model.predict), targetInputGradient, Saliency and GradCAM, x1 and x8, at PROFILE_THREADS
+// threads (default 2), each timed as a median, plus per-kernel totals (tf.profile) of one call.
+// Runs from the packages' sources, bundled by esbuild (no build needed):
+//   node bench/profile-real-size.mjs   (bundles itself into bench/node_modules/.cache, runs that)
+// Env: PROFILE_THREADS=1|2, PROFILE_N=1,8, PROFILE_KERNELS=0 (skip per-kernel tables).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// bench/ (the bundle runs from bench/node_modules/.cache).
+const here = process.env.PROFILE_BUNDLED
+  ? process.env.PROFILE_BUNDLED
+  : dirname(fileURLToPath(import.meta.url));
+
+if (!process.env.PROFILE_BUNDLED) {
+  // Inside bench/node_modules so the bundle's external imports resolve as bench's do.
+  const out = join(here, 'node_modules', '.cache', 'profile-real-size.mjs');
+  execFileSync(
+    join(here, '..', 'node_modules', '.bin', 'esbuild'),
+    [
+      fileURLToPath(import.meta.url),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--conditions=source',
+      '--external:@tensorflow/*',
+      '--external:onnxruntime-*',
+      `--outfile=${out}`,
+      '--log-level=warning',
+    ],
+    { stdio: 'inherit' },
+  );
+  // External packages resolve from bench/ (its node_modules), so the bundle is run from there.
+  const r = spawnSync(process.execPath, ['--expose-gc', out], {
+    stdio: 'inherit',
+    cwd: here,
+    env: { ...process.env, PROFILE_BUNDLED: here },
+  });
+  process.exit(r.status ?? 1);
+}
+
+const { GradCAM, Saliency } = await import('@interp/attribution');
+const { setupBackend, getBackendInfo, targetInputGradient } = await import('@interp/core');
+const tf = await import('@tensorflow/tfjs-core');
+const tfl = await import('@tensorflow/tfjs-layers');
+
+const threads = Number(process.env.PROFILE_THREADS ?? 2);
+const sizes = (process.env.PROFILE_N ?? '1,8').split(',').map(Number);
+await setupBackend('wasm', { threads });
+console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${loadavg()[0].toFixed(2)}`);
+
+const script = join(here, '..', 'scripts', 'extract-nsfwjs-models.mjs');
+const path = execFileSync(process.execPath, [script], { encoding: 'utf8' })
+  .trim()
+  .split('\n')
+  .find((p) => p.endsWith('/mobilenet_v2/model.json'));
+const json = JSON.parse(readFileSync(path, 'utf8'));
+const data = Buffer.concat(
+  json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))),
+);
+const model = await tfl.loadLayersModel(
+  tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+  }),
+);
+
+async function median(fn, runs = 5) {
+  await fn();
+  const t = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(runs / 2)];
+}
+
+async function kernels(fn) {
+  const info = await tf.profile(async () => {
+    const r = await fn();
+    tf.dispose(r);
+  });
+  const by = new Map();
+  for (const k of info.kernels) {
+    const e = by.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += k.kernelTimeMs;
+    e.calls++;
+    by.set(k.name, e);
+  }
+  const rows = [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+  const total = [...by.values()].reduce((a, e) => a + e.ms, 0);
+  return `total ${total.toFixed(0)} ms: ${rows.map(([n, e]) => `${n} ${e.ms.toFixed(0)}/${e.calls}`).join(', ')}`;
+}
+
+for (const n of sizes) {
+  const x = tf.tensor(
+    Float32Array.from({ length: n * 224 * 224 * 3 }, (_, i) => Math.sin(i * 0.37)),
+    [n, 224, 224, 3],
+  );
+  const jobs = {
+    forward: async () => {
+      const y = model.predict(x);
+      await y.data();
+      return y;
+    },
+    inputGradient: async () => {
+      const { gradient, outputs } = targetInputGradient(model, x, 0);
+      await gradient.data();
+      return [gradient, outputs];
+    },
+    saliency: async () => {
+      const s = await new Saliency(model).attribute(x, { target: 0 });
+      await s.data();
+      return s;
+    },
+    gradcam: async () => {
+      const s = await new GradCAM(model).attribute(x, { target: 0 });
+      await s.data();
+      return s;
+    },
+  };
+  const times = {};
+  for (const [name, fn] of Object.entries(jobs)) {
+    times[name] = await median(async () => tf.dispose(await fn()));
+  }
+  const f = times.forward;
+  console.log(
+    `x${n} threads ${threads}: ${Object.entries(times)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} ms (${(v / f).toFixed(2)}x fwd)`)
+      .join(', ')}; load ${loadavg()[0].toFixed(2)}`,
+  );
+  if (process.env.PROFILE_KERNELS !== '0') {
+    for (const [name, fn] of Object.entries(jobs)) console.log(`  ${name}: ${await kernels(fn)}`);
+  }
+  x.dispose();
+}
+console.log(`tensors left: ${tf.memory().numTensors}`);
+// The WASM backend's pthread workers keep Node alive at 2 threads: the run hung after its last line.
+process.exit(0);
