@@ -6,39 +6,13 @@
 // weights), 224 x 224, warm medians of 5.
 //   node bench/gradcam-head.mjs
 // Env: GC_THREADS (default 1), GC_N=1,8, GC_MODELS=nsfwjs_mobilenet_v2,resnet18.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundled } from './bundled.mjs';
 
-const here = process.env.GC_BUNDLED ?? dirname(fileURLToPath(import.meta.url));
-
-if (!process.env.GC_BUNDLED) {
-  // Inside bench/node_modules so the bundle's external imports resolve as bench's do.
-  const out = join(here, 'node_modules', '.cache', 'gradcam-head.mjs');
-  execFileSync(
-    join(here, '..', 'node_modules', '.bin', 'esbuild'),
-    [
-      fileURLToPath(import.meta.url),
-      '--bundle',
-      '--platform=node',
-      '--format=esm',
-      '--conditions=source',
-      '--external:@tensorflow/*',
-      '--external:onnxruntime-*',
-      `--outfile=${out}`,
-      '--log-level=warning',
-    ],
-    { stdio: 'inherit' },
-  );
-  const r = spawnSync(process.execPath, [out], {
-    stdio: 'inherit',
-    cwd: here,
-    env: { ...process.env, GC_BUNDLED: here },
-  });
-  process.exit(r.status ?? 1);
-}
+const here = bundled(import.meta.url);
 
 const { GradCAM } = await import('@interp/attribution');
 const { setupBackend, getBackendInfo, replaceOutput, toModelGraph } = await import('@interp/core');

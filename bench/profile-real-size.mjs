@@ -2,45 +2,15 @@
 // forward (model.predict), targetInputGradient, Saliency and GradCAM, x1 and x8, at PROFILE_THREADS
 // threads (default 2), each timed as a median, plus per-kernel totals (tf.profile) of one call.
 // Runs from the packages' sources, bundled by esbuild (no build needed):
-//   node bench/profile-real-size.mjs   (bundles itself into bench/node_modules/.cache, runs that)
+//   node bench/profile-real-size.mjs   (bundles itself, see bundled.mjs)
 // Env: PROFILE_THREADS=1|2, PROFILE_N=1,8, PROFILE_KERNELS=0 (skip per-kernel tables).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundled } from './bundled.mjs';
 
-// bench/ (the bundle runs from bench/node_modules/.cache).
-const here = process.env.PROFILE_BUNDLED
-  ? process.env.PROFILE_BUNDLED
-  : dirname(fileURLToPath(import.meta.url));
-
-if (!process.env.PROFILE_BUNDLED) {
-  // Inside bench/node_modules so the bundle's external imports resolve as bench's do.
-  const out = join(here, 'node_modules', '.cache', 'profile-real-size.mjs');
-  execFileSync(
-    join(here, '..', 'node_modules', '.bin', 'esbuild'),
-    [
-      fileURLToPath(import.meta.url),
-      '--bundle',
-      '--platform=node',
-      '--format=esm',
-      '--conditions=source',
-      '--external:@tensorflow/*',
-      '--external:onnxruntime-*',
-      `--outfile=${out}`,
-      '--log-level=warning',
-    ],
-    { stdio: 'inherit' },
-  );
-  // External packages resolve from bench/ (its node_modules), so the bundle is run from there.
-  const r = spawnSync(process.execPath, ['--expose-gc', out], {
-    stdio: 'inherit',
-    cwd: here,
-    env: { ...process.env, PROFILE_BUNDLED: here },
-  });
-  process.exit(r.status ?? 1);
-}
+const here = bundled(import.meta.url);
 
 const { GradCAM, Saliency } = await import('@interp/attribution');
 const { setupBackend, getBackendInfo, targetInputGradient } = await import('@interp/core');
