@@ -14,6 +14,7 @@ import type {
   ModelGraph,
   NodeHook,
 } from './model-graph.js';
+import { replacementOf } from './replacement-hook.js';
 
 /** The parts of tfjs-converter's internal graph node the adapter reads. */
 interface ConverterNode {
@@ -52,7 +53,9 @@ const graphs = new WeakMap<object, ModelGraph>();
  *
  * `run` taps through `execute(inputs, outputs)`; a hook replaces a node's output by feeding it
  * back as an intermediate (`execute({ input, [node]: replacement }, outputs)`), so gradients,
- * GradCAM and layer methods work by node name. Only single-input models without control flow
+ * GradCAM and layer methods work by node name. A `replaceOutput` hook is fed without
+ * running its node, so the executor skips the node and every node only it needs (GradCAM's
+ * differentiated pass runs the head alone). Only single-input models without control flow
  * (which needs `executeAsync`) are supported. The layout is `NHWC` for 4-D inputs.
  *
  * @example
@@ -159,6 +162,14 @@ function buildGraph(m: GraphModelLike): ModelGraph {
     hooked.sort((a, b) => position.get(a.node.name)! - position.get(b.node.name)!);
     const feeds: tf.NamedTensorMap = { [inputName]: x };
     for (const { node, hook } of hooked) {
+      const replacement = replacementOf(hook);
+      // Fed as the node's value, a replacement makes the executor stop there: only what is
+      // downstream of it (or needed by a tap or another branch) runs. Without a known output
+      // shape to check it against, the node runs and applyHook checks the replacement.
+      if (replacement !== undefined && node.outputShape !== undefined) {
+        feeds[node.name] = checkedReplacement(node, node.outputShape, replacement);
+        continue;
+      }
       const needed = [node.name, ...node.inputs];
       const got = execute(feeds, needed);
       feeds[node.name] = applyHook(hook, got[0]!, { node, inputs: got.slice(1) });
@@ -185,6 +196,19 @@ function buildGraph(m: GraphModelLike): ModelGraph {
     parameters: () => parameters,
     dispose: () => {},
   };
+}
+
+/** A replaceOutput tensor, checked against the node's output shape (batch axis free). */
+function checkedReplacement(node: GraphNode, shape: readonly Dim[], value: tf.Tensor): tf.Tensor {
+  const same =
+    value.rank === shape.length && shape.every((d, i) => d === null || d === value.shape[i]);
+  if (!same) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `the hook on ${JSON.stringify(node.name)} returned shape [${value.shape.join(', ')}] for an output of shape [${shape.map((d) => d ?? 'N').join(', ')}]; a replacement must keep the shape`,
+    );
+  }
+  return value;
 }
 
 /**

@@ -1,0 +1,183 @@
+import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../backend.js';
+import { isInterpError } from '../errors.js';
+import { expectNoLeakedTensors } from '../testing.js';
+import { graphModelGraph } from './graph-model-graph.js';
+import { replaceOutput } from './replacement-hook.js';
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+});
+
+// The nets of layers-model-graph-replace.test.ts, written as tensorflowjs_converter writes them.
+// chain: x (2) -> pre = x W1, W1 = [[1, -1, 2], [1, 1, -1]] -> act = relu -> out = act [2, 3, -1].
+// skip:  x -> pre -> act -> mid = act 2I -> sum = mid + pre -> out = sum [1, 1, 1].
+// At x = [1, 0.5]: pre = [1.5, -0.5, 1.5]. With act replaced by a = [1, 2, 3]: chain out =
+// 2 + 6 - 3 = 5; skip mid = [2, 4, 6], sum = [3.5, 3.5, 7.5], out = 14.5, d out / d a = [2, 2, 2].
+const W1 = [1, -1, 2, 1, 1, -1];
+const dims = (...d: number[]) => ({ dim: d.map((size) => ({ size: String(size) })) });
+const float = { T: { type: 'DT_FLOAT' } };
+const matMul = (name: string, input: string[]) => ({
+  name,
+  op: 'MatMul',
+  input,
+  attr: { ...float, transpose_a: { b: false }, transpose_b: { b: false } },
+});
+
+async function graphModel(
+  weights: Record<string, [number[], number[]]>,
+  ops: object[],
+): Promise<GraphModel> {
+  const consts = Object.entries(weights).map(([name, [shape]]) => ({
+    name,
+    op: 'Const',
+    attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: dims(...shape) } } },
+  }));
+  const input = {
+    name: 'x',
+    op: 'Placeholder',
+    attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims(-1, 2) } },
+  };
+  return loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: { node: [input, ...consts, ...ops], versions: { producer: 1 } },
+      weightSpecs: Object.entries(weights).map(([name, [shape]]) => ({
+        name,
+        shape,
+        dtype: 'float32' as const,
+      })),
+      weightData: Float32Array.from(Object.values(weights).flatMap(([, v]) => v)).buffer,
+    }),
+  );
+}
+
+const chainNet = () =>
+  graphModel(
+    {
+      w1: [[2, 3], W1],
+      w2: [
+        [3, 1],
+        [2, 3, -1],
+      ],
+    },
+    [
+      matMul('pre', ['x', 'w1']),
+      { name: 'act', op: 'Relu', input: ['pre'], attr: float },
+      matMul('out', ['act', 'w2']),
+    ],
+  );
+
+const skipNet = () =>
+  graphModel(
+    {
+      w1: [[2, 3], W1],
+      w2: [
+        [3, 3],
+        [2, 0, 0, 0, 2, 0, 0, 0, 2],
+      ],
+      w3: [
+        [3, 1],
+        [1, 1, 1],
+      ],
+    },
+    [
+      matMul('pre', ['x', 'w1']),
+      { name: 'act', op: 'Relu', input: ['pre'], attr: float },
+      matMul('mid', ['act', 'w2']),
+      { name: 'sum', op: 'AddV2', input: ['mid', 'pre'], attr: float },
+      matMul('out', ['sum', 'w3']),
+    ],
+  );
+
+/** The kernels a call runs, by name, counted with tf.profile. */
+async function kernelCounts(fn: () => tf.Tensor): Promise<Record<string, number>> {
+  const info = await tf.profile(fn);
+  const counts: Record<string, number> = {};
+  for (const k of info.kernels) counts[k.name] = (counts[k.name] ?? 0) + 1;
+  tf.dispose(info.result as tf.Tensor);
+  return counts;
+}
+
+describe('graphModelGraph run with replaceOutput hooks', () => {
+  it('does not run the replaced node nor the nodes only it needs, and gives the hand value', async () => {
+    const graph = graphModelGraph(await chainNet());
+    const x = tf.tensor2d([[1, 0.5]]);
+    const a = tf.tensor2d([[1, 2, 3]]);
+    const replaced = await kernelCounts(() => {
+      const y = graph.run(x, { hooks: { act: replaceOutput(a) } }).output;
+      expect(Array.from(y.dataSync())).toEqual([5]);
+      return y;
+    });
+    // Only out's MatMul: neither pre's MatMul nor act's Relu.
+    expect(replaced.BatchMatMul).toBe(1);
+    expect(replaced.Relu).toBeUndefined();
+    // A hook that reads nothing but is not a replaceOutput still sees its node (and pre) run.
+    const plain = await kernelCounts(() => graph.run(x, { hooks: { act: () => a } }).output);
+    expect(plain.BatchMatMul).toBe(2);
+    expect(plain.Relu).toBe(1);
+    tf.dispose([x, a]);
+  });
+
+  it('still runs a node a skip branch or a tap needs, and gives the hand values', async () => {
+    const graph = graphModelGraph(await skipNet());
+    const x = tf.tensor2d([[1, 0.5]]);
+    const a = tf.tensor2d([[1, 2, 3]]);
+    const counts = await kernelCounts(() => {
+      const y = graph.run(x, { hooks: { act: replaceOutput(a) } }).output;
+      expect(Array.from(y.dataSync())).toEqual([14.5]);
+      return y;
+    });
+    // pre (for the skip), mid and out; no Relu.
+    expect(counts.BatchMatMul).toBe(3);
+    expect(counts.Relu).toBeUndefined();
+    const chain = graphModelGraph(await chainNet());
+    const { output, taps } = chain.run(x, {
+      taps: ['pre', 'act'],
+      hooks: { act: replaceOutput(a) },
+    });
+    expect(Array.from(await taps.pre!.data())).toEqual([1.5, -0.5, 1.5]);
+    expect(taps.act).toBe(a);
+    expect(Array.from(await output.data())).toEqual([5]);
+    tf.dispose([x, a, output, taps.pre!]);
+  });
+
+  it('differentiates the head alone: d out / d a = [2, 2, 2] through the skip net', async () => {
+    const graph = graphModelGraph(await skipNet());
+    const x = tf.tensor2d([[1, 0.5]]);
+    const a = tf.tensor2d([[1, 2, 3]]);
+    const g = tf.grad((t: tf.Tensor) =>
+      tf.sum(graph.run(x, { hooks: { act: replaceOutput(t) } }).output),
+    )(a);
+    expect(Array.from(await g.data())).toEqual([2, 2, 2]);
+    tf.dispose([x, a, g]);
+  });
+
+  it('rejects a replacement of the wrong shape with InterpError', async () => {
+    const graph = graphModelGraph(await chainNet());
+    const x = tf.tensor2d([[1, 0.5]]);
+    const a = tf.tensor2d([[1, 2]]);
+    let caught: unknown;
+    try {
+      graph.run(x, { hooks: { act: replaceOutput(a) } });
+    } catch (e) {
+      caught = e;
+    }
+    expect(isInterpError(caught)).toBe(true);
+    expect((caught as Error).message).toMatch(
+      /"act" returned shape \[1, 2\] for an output of shape \[N, 3\]; a replacement must keep the shape/,
+    );
+    tf.dispose([x, a]);
+  });
+
+  it('leaks no tensors', async () => {
+    const graph = graphModelGraph(await skipNet());
+    const x = tf.tensor2d([[1, 0.5]]);
+    const a = tf.tensor2d([[1, 2, 3]]);
+    await expectNoLeakedTensors(() =>
+      tf.tidy(() => graph.run(x, { taps: ['pre'], hooks: { act: replaceOutput(a) } }).output),
+    );
+    tf.dispose([x, a]);
+  });
+});
