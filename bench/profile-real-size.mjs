@@ -3,7 +3,8 @@
 // threads (default 2), each timed as a median, plus per-kernel totals (tf.profile) of one call.
 // Runs from the packages' sources, bundled by esbuild (no build needed):
 //   node bench/profile-real-size.mjs   (bundles itself, see bundled.mjs)
-// Env: PROFILE_THREADS=1|2, PROFILE_N=1,8, PROFILE_KERNELS=0 (skip per-kernel tables).
+// Env: PROFILE_THREADS=1|2, PROFILE_N=1,8, PROFILE_KERNELS=0 (skip per-kernel tables),
+// PROFILE_JOBS=forward,inputGradient (default: all four), PROFILE_ROWS=12 (kernels listed).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -63,7 +64,9 @@ async function kernels(fn) {
     e.calls++;
     by.set(k.name, e);
   }
-  const rows = [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+  const rows = [...by]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, Number(process.env.PROFILE_ROWS ?? 12));
   const total = [...by.values()].reduce((a, e) => a + e.ms, 0);
   return `total ${total.toFixed(0)} ms: ${rows.map(([n, e]) => `${n} ${e.ms.toFixed(0)}/${e.calls}`).join(', ')}`;
 }
@@ -95,6 +98,8 @@ for (const n of sizes) {
       return s;
     },
   };
+  const wanted = process.env.PROFILE_JOBS?.split(',');
+  for (const name of Object.keys(jobs)) if (wanted && !wanted.includes(name)) delete jobs[name];
   const times = {};
   for (const [name, fn] of Object.entries(jobs)) {
     times[name] = await median(async () => tf.dispose(await fn()));

@@ -89,6 +89,26 @@ describe('assembleModule({ memoryMinPages, functions })', () => {
     expect(new Int32Array(mem.buffer, 40, 1)[0]).toBe(3);
   });
 
+  it('imports a shared memory with memoryShared (a threaded build), which a plain import rejects', () => {
+    const put: WasmFunction = {
+      name: 'put', // writes 42 at byte offset p
+      params: [I32],
+      results: [],
+      locals: [],
+      body: [...get(0), ...i32c(42), ...I32_STORE],
+    };
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    const bytes = assembleModule({ memoryMinPages: 0, memoryShared: true, functions: [put] });
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: shared } })
+      .exports as Record<string, (p: number) => void>;
+    ex.put!(8);
+    expect(new Int32Array(shared.buffer, 8, 1)[0]).toBe(42);
+    const plain = assembleModule({ memoryMinPages: 0, functions: [put] });
+    expect(
+      () => new WebAssembly.Instance(new WebAssembly.Module(plain), { env: { memory: shared } }),
+    ).toThrow();
+  });
+
   it('rejects a bad page count or a repeated function name, saying what to change', () => {
     const f: WasmFunction = { name: 'f', params: [], results: [], locals: [], body: [] };
     expect(() => assembleModule({ memoryMinPages: -1, functions: [f] })).toThrow(

@@ -111,7 +111,9 @@ export const V_STORE = simd(0x0b, 2, 0);
 export const I8X16_SHUFFLE = (lanes: readonly number[]) => simd(0x0d, ...lanes);
 export const F32X4_EQ = simd(0x41);
 export const F32X4_NE = simd(0x42);
+export const F32X4_LT = simd(0x43);
 export const F32X4_GT = simd(0x44);
+export const F32X4_LE = simd(0x45);
 export const F64X2_EQ = simd(0x47);
 export const V_AND = simd(0x4e);
 export const V_ANDNOT = simd(0x4f);
@@ -177,6 +179,11 @@ export interface WasmFunction {
 /** A module importing `env.memory` (at least `memoryMinPages` 64 KiB pages) and exporting `functions`. */
 export interface WasmModuleSource {
   memoryMinPages: number;
+  /**
+   * Import a shared memory (a threaded build's, on a SharedArrayBuffer): its import must say
+   * so, with a maximum (65536 pages, which any memory's own maximum satisfies).
+   */
+  memoryShared?: boolean;
   functions: readonly WasmFunction[];
 }
 
@@ -243,7 +250,10 @@ export function assembleModule(source: WasmModuleSource): Uint8Array<ArrayBuffer
     if (index < 0) index = types.push(type) - 1;
     return index;
   });
-  const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(pages)];
+  const limits = source.memoryShared
+    ? [0x03, ...uleb(pages), ...uleb(65_536)]
+    : [0x00, ...uleb(pages)];
+  const memoryImport = [...name('env'), ...name('memory'), 0x02, ...limits];
   const exports = source.functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
   const codes = source.functions.map((f) => {
     const code = [...vec(localRuns(f.locals)), ...f.body, 0x0b];
