@@ -63,7 +63,7 @@ function plainHookMap(layer: string, x: tf.Tensor): tf.Tensor {
 
 describe('GradCAM(nsfwjs MobileNetV2 GraphModel)', () => {
   it('gives the plain-hook map to 1e-5 of its peak, running the upstream depthwise convs once', async () => {
-    const cam = new GradCAM(model);
+    const cam = new GradCAM(toModelGraph(model));
     const x = images();
     const want = plainHookMap(cam.layerName, x);
     // tf.profile hands back one record it reuses: count each run's kernels before the next.
@@ -78,7 +78,7 @@ describe('GradCAM(nsfwjs MobileNetV2 GraphModel)', () => {
       cam.attribute(x, { target: [0, 3], upsample: false }),
     );
     expect(got.shape).toEqual([2, 7, 7]);
-    const [g, w] = [await got.data(), await want.data()];
+    const [g, w] = [await got.data<'float32'>(), await want.data<'float32'>()];
     const peak = w.reduce((m, v) => Math.max(m, v), 0);
     expect(peak).toBeGreaterThan(0);
     for (let i = 0; i < w.length; i++) {
@@ -94,7 +94,7 @@ describe('GradCAM(nsfwjs MobileNetV2 GraphModel)', () => {
   }, 120_000);
 
   it('leaks no tensors', async () => {
-    const cam = new GradCAM(model);
+    const cam = new GradCAM(toModelGraph(model));
     const x = images();
     await expectNoLeakedTensors(() => cam.attribute(x, { target: [0, 3] }));
     x.dispose();
