@@ -2,10 +2,11 @@
 // before the CAM layer): times, in one run, the two-pass algorithm with a plain hook `() => a`
 // (what GradCAM did: the whole forward again under the tape), the same with replaceOutput(a)
 // (the head alone), GradCAM.attribute as it is now, and the forward. Models: nsfwjs's Keras
-// MobileNetV2 (LayersModel, NHWC) and torchvision's ResNet-18 ONNX export (seeded random
-// weights), 224 x 224, warm medians of 5.
+// MobileNetV2 (LayersModel, NHWC), nsfwjs's MobileNetV2 GraphModel (mobilenet_v2_mid, NHWC) and
+// torchvision's ResNet-18 ONNX export (seeded random weights), 224 x 224, warm medians of 5.
 //   node bench/gradcam-head.mjs
-// Env: GC_THREADS (default 1), GC_N=1,8, GC_MODELS=nsfwjs_mobilenet_v2,resnet18.
+// Env: GC_THREADS (default 1), GC_N=1,8,
+// GC_MODELS=nsfwjs_mobilenet_v2,nsfwjs_mobilenet_v2_mid,resnet18.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -19,14 +20,16 @@ const { setupBackend, getBackendInfo, replaceOutput, toModelGraph } = await impo
 const { loadOnnxModel } = await import('@interp/onnx');
 const tf = await import('@tensorflow/tfjs-core');
 const tfl = await import('@tensorflow/tfjs-layers');
+const tfconv = await import('@tensorflow/tfjs-converter');
 const { modelWithRandomWeights } = await import(
   '../packages/onnx/scripts/random-external-data.mjs'
 );
 
 const NSFWJS = 'nsfwjs_mobilenet_v2';
+const NSFWJS_GRAPH = 'nsfwjs_mobilenet_v2_mid';
 const threads = Number(process.env.GC_THREADS ?? 1);
 const sizes = (process.env.GC_N ?? '1,8').split(',').map(Number);
-const names = (process.env.GC_MODELS ?? `${NSFWJS},resnet18`).split(',');
+const names = (process.env.GC_MODELS ?? `${NSFWJS},${NSFWJS_GRAPH},resnet18`).split(',');
 await setupBackend('wasm', { threads });
 console.log(
   `backend ${JSON.stringify(getBackendInfo())}, load ${loadavg()
@@ -35,26 +38,26 @@ console.log(
 );
 
 async function loadModel(name) {
-  if (name !== NSFWJS) {
+  if (!name.startsWith('nsfwjs_')) {
     const models = join(here, '..', 'packages', 'onnx', 'test-models');
     return loadOnnxModel(await modelWithRandomWeights(join(models, `${name}.onnx`), 1));
   }
   const script = join(here, '..', 'scripts', 'extract-nsfwjs-models.mjs');
+  const folder = name.slice('nsfwjs_'.length);
   const path = execFileSync(process.execPath, [script], { encoding: 'utf8' })
     .trim()
     .split('\n')
-    .find((p) => p.endsWith('/mobilenet_v2/model.json'));
+    .find((p) => p.endsWith(`/${folder}/model.json`));
   const json = JSON.parse(readFileSync(path, 'utf8'));
   const data = Buffer.concat(
     json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))),
   );
-  return tfl.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-    }),
-  );
+  const artifacts = tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+  });
+  return name === NSFWJS_GRAPH ? tfconv.loadGraphModel(artifacts) : tfl.loadLayersModel(artifacts);
 }
 
 async function median(fn, runs = 5) {
@@ -75,7 +78,7 @@ for (const name of names) {
   const cam = new GradCAM(model);
   const layer = cam.layerName;
   for (const n of sizes) {
-    const shape = name === NSFWJS ? [n, 224, 224, 3] : [n, 3, 224, 224];
+    const shape = graph.layout === 'NHWC' ? [n, 224, 224, 3] : [n, 3, 224, 224];
     const x = tf.tensor(
       Float32Array.from({ length: n * 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37)),
       shape,
