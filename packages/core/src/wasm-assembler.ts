@@ -109,6 +109,8 @@ export const V_LOAD = v128Load(2);
 export const V_STORE = simd(0x0b, 2, 0);
 /** `i8x16.shuffle` of two vectors by 16 byte-lane indices (0-15 first vector, 16-31 second). */
 export const I8X16_SHUFFLE = (lanes: readonly number[]) => simd(0x0d, ...lanes);
+/** `i32x4.splat`: an i32 in every lane (a float's bits give that float in every f32 lane). */
+export const I32X4_SPLAT = simd(0x11);
 export const F32X4_EQ = simd(0x41);
 export const F32X4_NE = simd(0x42);
 export const F32X4_LT = simd(0x43);

@@ -13,11 +13,12 @@ export interface KernelSource {
   body: number[];
 }
 
-/** The module bytes: imports `env.memory`, exports the kernel function. */
-export function assemble(kernel: KernelSource): Uint8Array<ArrayBuffer> {
+/** The module bytes: imports `env.memory` (shared for threaded builds), exports the kernel. */
+export function assemble(kernel: KernelSource, shared = false): Uint8Array<ArrayBuffer> {
   const fill = (n: number, t: ValType) => Array.from({ length: n }, () => t);
   return assembleModule({
     memoryMinPages: 0,
+    memoryShared: shared,
     functions: [
       {
         name: kernel.name,
@@ -36,8 +37,9 @@ type AnyKernel = (...args: number[]) => any;
 const instances = new WeakMap<KernelSource, WeakMap<WebAssembly.Memory, AnyKernel | null>>();
 
 /**
- * `kernel` bound to the wasm backend's memory, or undefined when this platform has no
- * WebAssembly SIMD or the memory is shared (threaded builds): callers then use another path.
+ * `kernel` bound to the wasm backend's memory (also a threaded build's shared memory: our
+ * kernels run on the calling thread between tfjs kernels, while the pthreads are idle), or
+ * undefined when this platform has no WebAssembly SIMD: callers then use another path.
  */
 export function bindKernel<F extends AnyKernel>(
   kernel: KernelSource,
@@ -57,8 +59,8 @@ export function bindKernel<F extends AnyKernel>(
     try {
       const shared =
         typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = assemble(kernel);
-      if (!shared && WebAssembly.validate(bytes)) {
+      const bytes = assemble(kernel, shared);
+      if (WebAssembly.validate(bytes)) {
         const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
           env: { memory },
         });
