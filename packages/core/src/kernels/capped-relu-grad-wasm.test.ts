@@ -64,7 +64,7 @@ describe('cappedReluGradWasm (InterpCappedReluGrad)', () => {
             cappedReluGrad(tf.tensor(dy, shape), tf.tensor(x, shape), { max: 6, form }),
           ),
         );
-        expect(wasm.shape).toEqual(shape);
+        expect((wasm as unknown as { shape: number[] }).shape).toEqual(shape);
         expect(bits(wasm)).toEqual(bits(cpu));
       });
     }
