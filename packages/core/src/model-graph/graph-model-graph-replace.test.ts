@@ -29,6 +29,7 @@ const matMul = (name: string, input: string[]) => ({
 async function graphModel(
   weights: Record<string, [number[], number[]]>,
   ops: object[],
+  inputShape = [-1, 2],
 ): Promise<GraphModel> {
   const consts = Object.entries(weights).map(([name, [shape]]) => ({
     name,
@@ -38,7 +39,7 @@ async function graphModel(
   const input = {
     name: 'x',
     op: 'Placeholder',
-    attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims(-1, 2) } },
+    attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims(...inputShape) } },
   };
   return loadGraphModel(
     tf.io.fromMemory({
@@ -53,7 +54,7 @@ async function graphModel(
   );
 }
 
-const chainNet = () =>
+const chainNet = (inputShape?: number[]) =>
   graphModel(
     {
       w1: [[2, 3], W1],
@@ -67,6 +68,7 @@ const chainNet = () =>
       { name: 'act', op: 'Relu', input: ['pre'], attr: float },
       matMul('out', ['act', 'w2']),
     ],
+    inputShape,
   );
 
 const skipNet = () =>
@@ -169,6 +171,26 @@ describe('graphModelGraph run with replaceOutput hooks', () => {
       /"act" returned shape \[1, 2\] for an output of shape \[N, 3\]; a replacement must keep the shape/,
     );
     tf.dispose([x, a]);
+  });
+
+  it('runs the node when its output shape is unknown, and still rejects a wrong shape', async () => {
+    // An input of unknown width leaves the shapes unprobed: nothing to check a replacement
+    // against before the node runs, so it runs and its actual output is the reference.
+    const graph = graphModelGraph(await chainNet([-1, -1]));
+    expect(graph.findNode('act').outputShape).toBeUndefined();
+    const x = tf.tensor2d([[1, 0.5]]);
+    const a = tf.tensor2d([[1, 2, 3]]);
+    const counts = await kernelCounts(() => {
+      const y = graph.run(x, { hooks: { act: replaceOutput(a) } }).output;
+      expect(Array.from(y.dataSync())).toEqual([5]);
+      return y;
+    });
+    expect(counts.Relu).toBe(1);
+    const wrong = tf.tensor2d([[1, 2]]);
+    expect(() => graph.run(x, { hooks: { act: replaceOutput(wrong) } })).toThrow(
+      /"act" returned shape \[1, 2\] for an output of shape \[1, 3\]/,
+    );
+    tf.dispose([x, a, wrong]);
   });
 
   it('leaks no tensors', async () => {
