@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type AvgPoolAttrs, avgPoolInputGrad } from './gradients/avg-pool-grad.js';
+import { cappedReluGrad } from './kernels/capped-relu-grad-wasm.js';
 import { conv2dBackpropInputWasm } from './kernels/conv2d-backprop-input-wasm.js';
 import { MAX_POOL_RELU_GRAD, maxPoolReluGradWasm } from './kernels/max-pool-grad-wasm.js';
 import {
@@ -293,7 +294,7 @@ export function activationBackward(
       return tf.mul(dy, tf.step(y));
     case 'relu6':
       // tfjs's relu6 is minimum(6, relu(x)): its gradient passes where 0 < x < 6, i.e. 0 < y < 6.
-      return tf.mul(dy, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 6)), 'float32'));
+      return cappedReluGrad(dy, y, { max: 6, form: 'minimum' });
     case 'sigmoid':
       return tf.mul(dy, tf.mul(y, tf.sub(tf.scalar(1), y)));
     case 'tanh':
