@@ -1,7 +1,7 @@
 import { InterpError } from '@interp/core';
 import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
-import { repeatInterleave, samplesPerChunk } from './internal/metric-chunks.js';
+import { repeatInterleave, sampleChunks } from './internal/metric-chunks.js';
 import { targetScores } from './internal/perturbation-engine.js';
 import { prepareCall } from './internal/prepare-call.js';
 import { resolveModel } from './internal/resolve-model.js';
@@ -25,7 +25,7 @@ export interface InfidelityOptions extends AttributeOptions {
   baselines?: number | tf.Tensor;
   /** Perturbations per item (default 10). */
   nPerturbSamples?: number;
-  /** Most perturbed rows per forward pass (at least the batch size); default from the batch budget. */
+  /** Most perturbed rows per forward pass (at least the batch size); default: chunks sized by measured throughput. */
   maxExamplesPerBatch?: number;
   /** Rescale the attributions by the least-squares beta first (Captum's `normalize`). */
   normalize?: boolean;
@@ -87,7 +87,7 @@ export async function infidelity(
       options.nPerturbSamples ?? infidelityDefaults.nPerturbSamples,
       `${where}: nPerturbSamples`,
     )!;
-    const perChunk = samplesPerChunk(options.maxExamplesPerBatch, n, itemSize, samples, where);
+    const eachChunk = sampleChunks(options.maxExamplesPerBatch, n, itemSize, samples, where);
     const fx = await targetScores(m.forward, xs, targets, numClasses, where);
     const normalize = options.normalize ?? infidelityDefaults.normalize;
     // Per item: sum (a - b)^2, or sum a^2, a b and b^2 for the normalized form.
@@ -97,8 +97,7 @@ export async function infidelity(
     const sq = new Float64Array(n);
     const attr = tf.cast(attributions, 'float32');
     try {
-      for (let done = 0; done < samples; done += perChunk) {
-        const k = Math.min(perChunk, samples - done);
+      await eachChunk(async (k) => {
         const rowTargets = new Int32Array(n * k);
         for (let r = 0; r < n * k; r++) rowTargets[r] = targets[Math.floor(r / k)]!;
         const expanded = tf.tidy(() => repeatInterleave(xs, k));
@@ -127,7 +126,7 @@ export async function infidelity(
           tf.dispose([expanded, pert, perturbed].filter((t) => t !== undefined) as tf.Tensor[]);
           if (base) base.dispose();
         }
-      }
+      });
     } finally {
       attr.dispose();
     }

@@ -1,7 +1,7 @@
 import { InterpError, type RandomState, toRng } from '@interp/core';
 import { describe } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
-import { repeatInterleave, samplesPerChunk } from './internal/metric-chunks.js';
+import { repeatInterleave, sampleChunks } from './internal/metric-chunks.js';
 import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
 
 /**
@@ -29,7 +29,7 @@ export interface SensitivityMaxOptions {
   nPerturbSamples?: number;
   /** Norm of the explanation change: 'fro' (default, the 2-norm of the flattened change) or p >= 1 (Infinity allowed). */
   normOrd?: 'fro' | number;
-  /** Most perturbed rows per explanation call (at least the batch size); default from the batch budget. */
+  /** Most perturbed rows per explanation call (at least the batch size); default: chunks sized by measured throughput. */
   maxExamplesPerBatch?: number;
   /** Seed or generator of the default perturbation. */
   randomState?: RandomState;
@@ -89,7 +89,7 @@ export async function sensitivityMax(
       options.nPerturbSamples ?? d.nPerturbSamples,
       `${where}: nPerturbSamples`,
     )!;
-    const perChunk = samplesPerChunk(options.maxExamplesPerBatch, n, xs.size / n, samples, where);
+    const eachChunk = sampleChunks(options.maxExamplesPerBatch, n, xs.size / n, samples, where);
     const target = itemTargets(options.target, n, where);
     const rng = toRng(options.randomState);
     const perturb: SensitivityPerturbFunction =
@@ -102,8 +102,7 @@ export async function sensitivityMax(
     const base = await explain(explanationFn, xs, target, xs.shape, where);
     const baseNorm = rowNorms(base, ord, n);
     const best = new Float64Array(n);
-    for (let done = 0; done < samples; done += perChunk) {
-      const k = Math.min(perChunk, samples - done);
+    await eachChunk(async (k) => {
       const rowTarget = target?.flatMap((t) => new Array<number>(k).fill(t));
       const expanded = tf.tidy(() => repeatInterleave(xs, k));
       let perturbed: tf.Tensor | undefined;
@@ -127,7 +126,7 @@ export async function sensitivityMax(
         expanded.dispose();
         if (perturbed && perturbed !== expanded) perturbed.dispose();
       }
-    }
+    });
     return tf.tensor1d(Float32Array.from(best));
   } finally {
     if (input.owned) xs.dispose();

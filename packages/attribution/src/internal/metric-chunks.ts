@@ -1,6 +1,6 @@
 import { InterpError } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultRowsPerChunk } from './batch-budget.js';
+import { throughputChunksFor } from './batch-budget.js';
 import { optionalPositiveInt } from './validate-input.js';
 
 /** Rows i*k..i*k+k-1 are copies of row i (torch.repeat_interleave along axis 0). */
@@ -13,14 +13,27 @@ export function repeatInterleave(t: tf.Tensor, k: number): tf.Tensor {
   ]);
 }
 
-/** Perturbations per item evaluated per chunk: maxExamplesPerBatch / N, or the batch budget. */
-export function samplesPerChunk(
+/**
+ * Runs one step per chunk of perturbations until each of the `n` items has had `samples`:
+ * `step(k)` evaluates perturbations done..done+k-1 of every item (n * k rows). With
+ * `maxExamplesPerBatch` a chunk holds at most that many rows; otherwise chunks are sized by
+ * measured throughput ({@link throughputChunksFor}), as the other many-chunk methods do. Bad
+ * options throw here, before any work; only the chunking changes with the sizes, not the rows
+ * evaluated.
+ *
+ * @example
+ * ```ts
+ * const eachChunk = sampleChunks(undefined, n, itemSize, 10, 'infidelity');
+ * await eachChunk(async (k) => { ...evaluate n * k perturbed rows... });
+ * ```
+ */
+export function sampleChunks(
   maxExamplesPerBatch: number | undefined,
   n: number,
   itemSize: number,
   samples: number,
   where: string,
-): number {
+): (step: (k: number) => Promise<void>) => Promise<void> {
   const max = optionalPositiveInt(maxExamplesPerBatch, `${where}: maxExamplesPerBatch`);
   if (max !== undefined && max < n) {
     throw new InterpError(
@@ -28,6 +41,16 @@ export function samplesPerChunk(
       `${where}: maxExamplesPerBatch = ${max} is smaller than the batch (${n} items); pass at least ${n} or split x`,
     );
   }
-  const rows = max ?? Math.max(n, defaultRowsPerChunk(itemSize));
-  return Math.max(1, Math.min(samples, Math.floor(rows / n)));
+  return async (step) => {
+    const chunks = max === undefined ? throughputChunksFor(itemSize) : undefined;
+    for (let done = 0; done < samples; ) {
+      const wanted = Math.max(1, Math.floor((chunks?.next() ?? max!) / n));
+      const k = Math.min(wanted, samples - done);
+      const started = performance.now();
+      await step(k);
+      // A short last chunk says nothing of its size's throughput.
+      if (k === wanted) chunks?.record(n * k, performance.now() - started);
+      done += k;
+    }
+  };
 }
