@@ -10,10 +10,10 @@ import {
   functional,
   init,
   type LayerFactory,
-  nextSeed,
   oneHotRows,
   randomInput,
   referenceGradient,
+  seededBatchNorm,
   sequential,
 } from './test-target-input-gradient.js';
 
@@ -78,16 +78,7 @@ const chainCases: ChainCase[] = [
     inputShape: [6, 6, 2],
     layers: () => [
       tfl.layers.conv2d({ filters: 4, kernelSize: 3, ...init() }),
-      tfl.layers.batchNormalization({
-        movingMeanInitializer: tfl.initializers.randomNormal({ seed: nextSeed() }),
-        movingVarianceInitializer: tfl.initializers.randomUniform({
-          minval: 0.5,
-          maxval: 2,
-          seed: nextSeed(),
-        }),
-        gammaInitializer: tfl.initializers.randomNormal({ mean: 1, stddev: 0.5, seed: nextSeed() }),
-        betaInitializer: tfl.initializers.randomNormal({ seed: nextSeed() }),
-      }),
+      seededBatchNorm(),
       tfl.layers.reLU(),
       tfl.layers.dropout({ rate: 0.5 }),
       tfl.layers.reshape({ targetShape: [16 * 4] }),

@@ -18,23 +18,12 @@ import {
   init,
   nextSeed,
   randomInput,
+  seededBatchNorm,
 } from './test-target-input-gradient.js';
 import { expectNoLeakedTensors } from './testing.js';
 
 type S = tfl.SymbolicTensor;
 const apply = (layer: tfl.layers.Layer, x: S | S[]) => layer.apply(x) as S;
-
-const batchNorm = () =>
-  tfl.layers.batchNormalization({
-    movingMeanInitializer: tfl.initializers.randomNormal({ seed: nextSeed() }),
-    movingVarianceInitializer: tfl.initializers.randomUniform({
-      minval: 0.5,
-      maxval: 2,
-      seed: nextSeed(),
-    }),
-    gammaInitializer: tfl.initializers.randomNormal({ mean: 1, stddev: 0.5, seed: nextSeed() }),
-    betaInitializer: tfl.initializers.randomNormal({ seed: nextSeed() }),
-  });
 
 const depthwise = (more: Partial<Parameters<typeof tfl.layers.depthwiseConv2d>[0]> = {}) =>
   tfl.layers.depthwiseConv2d({
@@ -60,7 +49,7 @@ function mobileNetLike(): tfl.LayersModel {
   const stem = apply(
     tfl.layers.reLU({ maxValue: 6 }),
     apply(
-      batchNorm(),
+      seededBatchNorm(),
       apply(tfl.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, ...init() }), padded),
     ),
   );
@@ -70,10 +59,10 @@ function mobileNetLike(): tfl.LayersModel {
   );
   const dw = apply(
     tfl.layers.reLU({ maxValue: 6 }),
-    apply(batchNorm(), apply(depthwise(), expand)),
+    apply(seededBatchNorm(), apply(depthwise(), expand)),
   );
   const project = apply(
-    batchNorm(),
+    seededBatchNorm(),
     apply(tfl.layers.conv2d({ filters: 4, kernelSize: 1, ...init() }), dw),
   );
   const added = apply(tfl.layers.add(), [stem, project]);
@@ -89,7 +78,7 @@ function inceptionLike(): tfl.LayersModel {
   const a = apply(convRelu(3, { kernelSize: 1 }), input);
   const b = apply(
     tfl.layers.activation({ activation: 'relu' }),
-    apply(batchNorm(), apply(convRelu(4, { padding: 'same' }), input)),
+    apply(seededBatchNorm(), apply(convRelu(4, { padding: 'same' }), input)),
   );
   const c = apply(tfl.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }), a);
   const mixed = apply(tfl.layers.concatenate(), [a, b, c]);
@@ -111,7 +100,7 @@ function resNetLike(): tfl.LayersModel {
         padding: 'same',
         ...init(),
       }),
-      batchNorm(),
+      seededBatchNorm(),
       tfl.layers.reLU(),
     ],
   });

@@ -91,3 +91,16 @@ export async function expectMatchesTape(
 export type ConvArgs = Parameters<typeof tfl.layers.conv2d>[0];
 export const convRelu = (filters: number, more: Partial<ConvArgs> = {}) =>
   tfl.layers.conv2d({ filters, kernelSize: 3, activation: 'relu', ...init(), ...more });
+
+/** Inference-mode batch norm with seeded, non-trivial statistics, scale and shift. */
+export const seededBatchNorm = () =>
+  tfl.layers.batchNormalization({
+    movingMeanInitializer: tfl.initializers.randomNormal({ seed: nextSeed() }),
+    movingVarianceInitializer: tfl.initializers.randomUniform({
+      minval: 0.5,
+      maxval: 2,
+      seed: nextSeed(),
+    }),
+    gammaInitializer: tfl.initializers.randomNormal({ mean: 1, stddev: 0.5, seed: nextSeed() }),
+    betaInitializer: tfl.initializers.randomNormal({ seed: nextSeed() }),
+  });
