@@ -14,7 +14,7 @@ import {
   isCaptumTensor,
   readCaptumCases,
 } from './test-captum-cases.js';
-import { linearModel } from './test-models.js';
+import { LINEAR_X, linearModel } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -74,10 +74,7 @@ describe('FeatureAblation', () => {
   it('attribute(x, { featureMask }) takes one mask row per item', async () => {
     // Target 0, w = [1, 3, -0.5, 0]. Item 0 groups {0, 1}, {2, 3}: drops 7 and 0.5. Item 1
     // (x = [-2, 0.5, 3, 1]) groups {0}, {1, 2, 3}: drops -2 and 1.5 - 1.5 + 0 = 0.
-    const x = tf.tensor2d([
-      [1, 2, -1, 0.5],
-      [-2, 0.5, 3, 1],
-    ]);
+    const x = tf.tensor2d(LINEAR_X);
     const mask = tf.tensor2d(
       [
         [0, 0, 1, 1],
@@ -95,10 +92,7 @@ describe('FeatureAblation', () => {
   });
 
   it('gives the same result for every perturbationsPerEval', async () => {
-    const x = tf.tensor2d([
-      [1, 2, -1, 0.5],
-      [-2, 0.5, 3, 1],
-    ]);
+    const x = tf.tensor2d(LINEAR_X);
     const fa = new FeatureAblation(linearModel());
     const results: Float32Array[] = [];
     for (const perturbationsPerEval of [1, 3, 4, undefined]) {

@@ -12,7 +12,7 @@ import {
   isCaptumTensor,
   readCaptumCases,
 } from './test-captum-cases.js';
-import { linearModel } from './test-models.js';
+import { linearModel, LINEAR_X as X } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -22,11 +22,6 @@ beforeAll(async () => {
 function fixedPermutation(perm: number[]): RandomGenerator {
   return { ...createRng(0), permutation: () => Int32Array.from(perm) };
 }
-
-const X = [
-  [1, 2, -1, 0.5],
-  [-2, 0.5, 3, 1],
-];
 
 describe('FeaturePermutation', () => {
   it('attribute(x) of a linear model is w * (x - x[perm]) per feature', async () => {

@@ -12,16 +12,12 @@ import {
   learnerFor,
   linearLayersModel,
   linearModel,
+  LINEAR_X as X,
 } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
 });
-
-const X = [
-  [1, 2, -1, 0.5],
-  [-2, 0.5, 3, 1],
-];
 
 /** (x - b) * W[:, t] computed by hand from the weights. */
 function expectedLinearIG(x: number[][], b: number[], targets: number[], scale = 1): number[] {

@@ -9,7 +9,7 @@ import { NeuronGradient } from './neuron-gradient.js';
 import { NOISE_TUNNEL_TYPES, NoiseTunnel, noiseTunnelDefaults } from './noise-tunnel.js';
 import { saliencyMap } from './saliency-map.js';
 import { SmoothGrad, smoothGradDefaults } from './smooth-grad.js';
-import { LINEAR_BIAS, LINEAR_W, linearModel } from './test-models.js';
+import { LINEAR_BIAS, LINEAR_W, LINEAR_X, linearModel } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -97,10 +97,7 @@ describe('NoiseTunnel and SmoothGrad', () => {
   });
 
   it('NoiseTunnel wraps any method; the default target is the predicted class of the clean input', async () => {
-    const x = tf.tensor2d([
-      [1, 2, -1, 0.5],
-      [-2, 0.5, 3, 1],
-    ]);
+    const x = tf.tensor2d(LINEAR_X);
     const model = linearModel();
     // A linear model's IG is w * (x + noise - 0), so with stdevs 0 it is exactly w * x.
     const ig = new IntegratedGradients(model);

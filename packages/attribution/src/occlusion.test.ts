@@ -3,18 +3,13 @@ import { expectNoLeakedTensors, maxAbsDiff } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Occlusion, occlusionDefaults } from './occlusion.js';
-import { learnerFor, linearLayersModel, linearModel } from './test-models.js';
+import { learnerFor, linearLayersModel, linearModel, LINEAR_X as X } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
 });
 
-// Row 0 with target 0: w = [1, 3, -0.5, 0], so w * (x - 0) = [1, 6, 0.5, 0].
-const X = [
-  [1, 2, -1, 0.5],
-  [-2, 0.5, 3, 1],
-];
-
+// Row 0 of X ([1, 2, -1, 0.5]) with target 0: w = [1, 3, -0.5, 0], so w * (x - 0) = [1, 6, 0.5, 0].
 describe('Occlusion', () => {
   it('has the expected defaults', () => {
     expect(occlusionDefaults).toEqual({ strides: 1, baseline: 0 });

@@ -14,16 +14,12 @@ import {
   expectCloseToCaptum,
   readCaptumCases,
 } from './test-captum-cases.js';
-import { LINEAR_W, linearModel } from './test-models.js';
+import { LINEAR_W, linearModel, LINEAR_X as X } from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
 });
 
-const X = [
-  [1, 2, -1, 0.5],
-  [-2, 0.5, 3, 1],
-];
 /** Gaussian perturbations, seeded: I and x - I. */
 const gaussian: InfidelityPerturbFunction = (x) =>
   tf.tidy(() => {

@@ -4,16 +4,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradientTimesInput } from './gradient-times-input.js';
 import { saliencyMap } from './saliency-map.js';
-import { LINEAR_W, learnerFor, linearLayersModel, linearModel } from './test-models.js';
+import {
+  LINEAR_W,
+  learnerFor,
+  linearLayersModel,
+  linearModel,
+  LINEAR_X as X,
+} from './test-models.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
 });
 
-const X = [
-  [1, 2, -1, 0.5],
-  [-2, 0.5, 3, 1],
-];
 const column = (k: number) => LINEAR_W.map((row) => row[k]!);
 
 describe('saliencyMap', () => {

@@ -12,6 +12,12 @@ export const LINEAR_W = [
 ];
 export const LINEAR_BIAS = [0.1, -0.2, 0.3];
 
+/** Two items for the linear model (the tests' hand-worked values use these). */
+export const LINEAR_X = [
+  [1, 2, -1, 0.5],
+  [-2, 0.5, 3, 1],
+];
+
 export function linearModel(): ModelFunction {
   return (x) =>
     tf.tidy(() =>

@@ -2,7 +2,7 @@ import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors, maxAbsDiff } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { linearModel } from '../test-models.js';
+import { linearModel, LINEAR_X as X } from '../test-models.js';
 import { perturbationsPerEvalFor, perturbedScores, targetScores } from './perturbation-engine.js';
 
 beforeAll(async () => {
@@ -10,11 +10,6 @@ beforeAll(async () => {
 });
 
 // f(x) = x W + b with W[:, 0] = [1, 3, -0.5, 0], b[0] = 0.1 (test-models.ts).
-const X = [
-  [1, 2, -1, 0.5],
-  [-2, 0.5, 3, 1],
-];
-
 describe('perturbation engine', () => {
   it('perturbationsPerEvalFor keeps a pass under 2^17 values, at least one copy', () => {
     expect(perturbationsPerEvalFor(4, 784)).toBe(41);

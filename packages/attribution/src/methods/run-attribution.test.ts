@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../index.js';
-import { LINEAR_W, linearLayersModel } from '../test-models.js';
+import { LINEAR_W, LINEAR_X, linearLayersModel } from '../test-models.js';
 import {
   defaultOcclusionWindow,
   METHOD_CATALOG,
@@ -89,10 +89,7 @@ describe('METHOD_CATALOG', () => {
 });
 
 describe('runAttribution(model, name, x, options)', () => {
-  const X = [
-    [1, 2, -1, 0.5],
-    [-2, 0.5, 3, 1],
-  ];
+  const X = LINEAR_X;
   const B = [0.5, -1, 2, 0];
   // Linear f: IG = (x - b) * W[:, t] exactly, from any baseline, with delta 0.
   const expectedIG = (targets: number[]) =>
