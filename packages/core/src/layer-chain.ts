@@ -8,12 +8,15 @@ import { type AvgPoolAttrs, avgPoolInputGrad } from './gradients/avg-pool-grad.j
 import { cappedReluGrad } from './kernels/capped-relu-grad-wasm.js';
 import { conv2dBackpropInputWasm } from './kernels/conv2d-backprop-input-wasm.js';
 import { MAX_POOL_RELU_GRAD, maxPoolReluGradWasm } from './kernels/max-pool-grad-wasm.js';
+import { fuseChain } from './layer-step-fusion.js';
 import {
   activationOf,
   type ChainActivation,
   type ChainStep,
+  type ConvFold,
   call,
   channelsLast,
+  foldedPadding,
   pair,
   UnsupportedAtRuntime,
 } from './layer-step-parts.js';
@@ -68,7 +71,7 @@ export function planLayerChain(model: LayersModel): LayerChain | undefined {
     if (step === undefined) return undefined;
     if (step !== null) steps.push(step);
   }
-  return { steps };
+  return { steps: fuseChain(steps) };
 }
 
 const passThrough = (dz: tf.Tensor) => dz;
@@ -135,33 +138,37 @@ function conv2dStep(layer: LayerLike): ChainStep | undefined {
     return undefined;
   }
   const dilated = dilations[0] > 1 || dilations[1] > 1;
+  const convBackward = (dz: tf.Tensor, shape: number[], fold: ConvFold) => {
+    const read = kernel.read() as tf.Tensor4D;
+    // dz * scale[co] through the conv equals dz through the filter scaled on its output axis.
+    const filter = fold.scale === undefined ? read : tf.mul<tf.Tensor4D>(read, fold.scale);
+    const pad = foldedPadding(padding, fold);
+    const inputShape = shape as [number, number, number, number];
+    if (!dilated) return tf.conv2dTranspose(dz as tf.Tensor4D, filter, inputShape, strides, pad);
+    if (ownsWasmConvBackpropInput()) {
+      return tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropInput',
+          { dy: dz, filter },
+          { strides, pad, dataFormat: 'NHWC', inputShape, dilations },
+        ) as tf.Tensor;
+    }
+    // Other backends' kernels ignore dilations: a dilated filter is its zero-spread twin.
+    return tf.conv2dTranspose(
+      dz as tf.Tensor4D,
+      spreadFilter(filter, dilations),
+      inputShape,
+      strides,
+      pad,
+    );
+  };
   return {
     forward: call(layer),
     activation,
-    backward: (dz, x) => {
-      const filter = kernel.read() as tf.Tensor4D;
-      const inputShape = x.shape as [number, number, number, number];
-      if (!dilated) {
-        return tf.conv2dTranspose(dz as tf.Tensor4D, filter, inputShape, strides, padding);
-      }
-      if (ownsWasmConvBackpropInput()) {
-        return tf
-          .engine()
-          .runKernel(
-            'Conv2DBackpropInput',
-            { dy: dz, filter },
-            { strides, pad: padding, dataFormat: 'NHWC', inputShape, dilations },
-          ) as tf.Tensor;
-      }
-      // Other backends' kernels ignore dilations: a dilated filter is its zero-spread twin.
-      return tf.conv2dTranspose(
-        dz as tf.Tensor4D,
-        spreadFilter(filter, dilations),
-        inputShape,
-        strides,
-        padding,
-      );
-    },
+    backward: (dz, x) => convBackward(dz, x.shape, {}),
+    convBackward,
+    foldsPadding: padding === 'valid',
   };
 }
 
@@ -266,6 +273,7 @@ function batchNormStep(layer: LayerLike): ChainStep | undefined {
     return undefined;
   }
   const axis = layer.axis;
+  const scaled = layer.scale !== false && gamma;
   return {
     forward: call(layer),
     activation: 'linear',
@@ -273,11 +281,18 @@ function batchNormStep(layer: LayerLike): ChainStep | undefined {
     backward: (dz, x) => {
       const at = axis < 0 ? axis + x.rank : axis;
       const shape = x.shape.map((d, i) => (i === at ? d : 1));
-      const scaled = tf.mul(dz, tf.reshape(tf.rsqrt(tf.add(variance.read(), epsilon)), shape));
-      return layer.scale === false || !gamma
-        ? scaled
-        : tf.mul(scaled, tf.reshape(gamma.read(), shape));
+      const byVariance = tf.mul(dz, tf.reshape(tf.rsqrt(tf.add(variance.read(), epsilon)), shape));
+      return scaled ? tf.mul(byVariance, tf.reshape(gamma.read(), shape)) : byVariance;
     },
+    // Only the channels axis of the NHWC conv output it may be folded into (axis 3 is last there).
+    ...(axis === -1 || axis === 3
+      ? {
+          channelScale: () => {
+            const r = tf.rsqrt(tf.add(variance.read(), epsilon));
+            return scaled ? tf.mul(r, gamma.read()) : r;
+          },
+        }
+      : {}),
   };
 }
 

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { activationBackward, planStep } from './layer-chain.js';
-import { type ChainActivation, UnsupportedAtRuntime } from './layer-step-parts.js';
+import { fuseSteps } from './layer-step-fusion.js';
+import { type ChainActivation, type ChainStep, UnsupportedAtRuntime } from './layer-step-parts.js';
 import {
   type ContainerLike,
   isContainer,
@@ -21,6 +22,8 @@ interface DagNode {
   backward(dz: tf.Tensor, xs: tf.Tensor[], y: tf.Tensor): tf.Tensor[];
   inputs: number[];
   output: number;
+  /** The one-input layer's step (to fold neighbours together, see layer-step-fusion.ts). */
+  step?: ChainStep;
 }
 
 /** A model as layer calls in topological order over numbered tensor slots (slot 0: the input). */
@@ -82,7 +85,7 @@ export function planLayerDag(model: LayersModel): LayerDag | undefined {
       inputId: container.inputs?.[0]?.id ?? -1,
       seen: new Map(),
     });
-    return { nodes, slots, output };
+    return { nodes: fuseNodes(nodes, output), slots, output };
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;
@@ -99,11 +102,47 @@ function planNode(layer: LayerLike, arity: number): NodeStep | null {
   const step = planStep(layer);
   if (step === undefined) throw new Unsupported();
   if (step === null) return null;
+  return stepNode(step);
+}
+
+function stepNode(step: ChainStep): NodeStep {
   return {
     forward: ([x]) => step.forward(x!),
     activation: step.activation,
     backward: (dz, [x], y) => [step.backward(dz, x!, y)],
+    step,
   };
+}
+
+/**
+ * `nodes` with a one-input node merged into the node producing its input when that slot feeds
+ * nothing else and the two steps fold (layer-step-fusion.ts). The merged node takes the first
+ * one's place: only the second read its output, so the order stays topological.
+ */
+function fuseNodes(nodes: DagNode[], output: number): DagNode[] {
+  const readers = new Map<number, number>();
+  for (const node of nodes) {
+    for (const slot of node.inputs) readers.set(slot, (readers.get(slot) ?? 0) + 1);
+  }
+  const fused: DagNode[] = [];
+  const producer = new Map<number, number>();
+  for (const node of nodes) {
+    const slot = node.inputs[0]!;
+    const at =
+      node.inputs.length === 1 && readers.get(slot) === 1 && slot !== output
+        ? producer.get(slot)
+        : undefined;
+    const first = at === undefined ? undefined : fused[at]!;
+    const merged = first?.step && node.step && fuseSteps(first.step, node.step);
+    if (at !== undefined && first !== undefined && merged) {
+      fused[at] = { ...stepNode(merged), inputs: first.inputs, output: node.output };
+      producer.set(node.output, at);
+      continue;
+    }
+    producer.set(node.output, fused.length);
+    fused.push(node);
+  }
+  return fused;
 }
 
 const INFERENCE = { training: false } as const;

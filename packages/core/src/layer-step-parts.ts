@@ -16,6 +16,44 @@ export interface ChainStep {
   backward(dz: tf.Tensor, x: tf.Tensor, y: tf.Tensor): tf.Tensor;
   /** Pool geometry when the step is a max pool (to fuse the ReLU mask of the step before it). */
   maxPool?: tf.NamedAttrMap;
+  /**
+   * A conv step's input gradient with neighbours folded in (see layer-step-fusion.ts): the
+   * zero padding of a ZeroPadding2D before it (only offered by 'valid' convs) and the
+   * per-channel factor a BatchNormalization after it applies to dz.
+   */
+  convBackward?: (dz: tf.Tensor, inputShape: number[], fold: ConvFold) => tf.Tensor;
+  /** True when `convBackward` takes a `pad` fold (the conv pads 'valid'). */
+  foldsPadding?: boolean;
+  /** ZeroPadding2D: its `[[top, bottom], [left, right]]` padding. */
+  zeroPadding?: SpatialPadding;
+  /** BatchNormalization over the last axis: the factor its backward multiplies dz by per channel. */
+  channelScale?: () => tf.Tensor;
+}
+
+/** `[[top, bottom], [left, right]]` zeros around an NHWC tensor's height and width. */
+export type SpatialPadding = [[number, number], [number, number]];
+
+/** What a conv step's {@link ChainStep.convBackward} folds in. */
+export interface ConvFold {
+  /** Zeros a ZeroPadding2D added before a 'valid' conv: the gradient w.r.t. the unpadded input. */
+  pad?: SpatialPadding;
+  /** dz's per-output-channel factor (a BatchNormalization's): the filter is scaled instead. */
+  scale?: tf.Tensor;
+}
+
+/** A 'valid' conv's padding attr with a folded ZeroPadding2D's zeros (explicit NHWC padding). */
+export function foldedPadding(
+  padding: 'valid' | 'same',
+  fold: ConvFold,
+): 'valid' | 'same' | tf.backend_util.ExplicitPadding {
+  if (fold.pad === undefined) return padding;
+  const [[top, bottom], [left, right]] = fold.pad;
+  return [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
 }
 
 const INFERENCE = { training: false } as const;

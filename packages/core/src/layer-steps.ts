@@ -6,9 +6,12 @@ import { cappedReluGrad } from './kernels/capped-relu-grad-wasm.js';
 import {
   activationOf,
   type ChainStep,
+  type ConvFold,
   call,
   channelsLast,
+  foldedPadding,
   pair,
+  type SpatialPadding,
   UnsupportedAtRuntime,
 } from './layer-step-parts.js';
 import type { LayerLike, VariableLike } from './layers-internals.js';
@@ -42,17 +45,28 @@ function depthwiseStep(layer: LayerLike): ChainStep | undefined {
   ) {
     return undefined;
   }
+  const convBackward = (dz: tf.Tensor, inputShape: number[], fold: ConvFold) => {
+    const read = kernel.read();
+    const [, , channels, multiplier] = read.shape as [number, number, number, number];
+    // Output channel c * multiplier + m comes from filter[:, :, c, m]: scale it there.
+    const filter =
+      fold.scale === undefined
+        ? read
+        : tf.mul(read, tf.reshape(fold.scale, [1, 1, channels, multiplier]));
+    return tf
+      .engine()
+      .runKernel(
+        'DepthwiseConv2dNativeBackpropInput',
+        { dy: dz, filter },
+        { strides, pad: foldedPadding(padding, fold), dilations: [1, 1], inputShape },
+      ) as tf.Tensor;
+  };
   return {
     forward: call(layer),
     activation,
-    backward: (dz, x) =>
-      tf
-        .engine()
-        .runKernel(
-          'DepthwiseConv2dNativeBackpropInput',
-          { dy: dz, filter: kernel.read() },
-          { strides, pad: padding, dilations: [1, 1], inputShape: x.shape },
-        ) as tf.Tensor,
+    backward: (dz, x) => convBackward(dz, x.shape, {}),
+    convBackward,
+    foldsPadding: padding === 'valid',
   };
 }
 
@@ -63,8 +77,10 @@ function zeroPaddingStep(layer: LayerLike): ChainStep | undefined {
     p.length === 2 &&
     p.every((a) => Array.isArray(a) && a.length === 2 && a.every((d) => Number.isInteger(d)));
   if (!ok || !channelsLast(layer)) return undefined;
-  const [[top], [left]] = p as [[number, number], [number, number]];
+  const padding = p as SpatialPadding;
+  const [[top], [left]] = padding;
   return {
+    zeroPadding: padding,
     forward: (x) => {
       if (x.rank !== 4) throw new UnsupportedAtRuntime();
       return call(layer)(x);
