@@ -1,6 +1,6 @@
-import { isInterpError } from '@interp/core';
 import { describe, expect, it } from 'vitest';
 import { APPROXIMATION_METHODS, approximationParameters } from './approximation-parameters.js';
+import { expectInterpErrors } from './test-interp-errors.js';
 
 const close = (a: ArrayLike<number>, b: number[], digits = 12) => {
   expect(a.length).toBe(b.length);
@@ -79,15 +79,6 @@ describe('approximationParameters(method, nSteps)', () => {
       [() => approximationParameters('gausslegendre', 2.5), /nSteps must be an integer/],
       [() => approximationParameters('simpson' as 'gausslegendre', 4), /invalid method: "simpson"/],
     ];
-    for (const [fn, pattern] of cases) {
-      let error: unknown;
-      try {
-        fn();
-      } catch (e) {
-        error = e;
-      }
-      expect(isInterpError(error), String(error)).toBe(true);
-      expect((error as Error).message).toMatch(pattern);
-    }
+    expectInterpErrors(cases);
   });
 });

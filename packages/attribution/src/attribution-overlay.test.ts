@@ -1,8 +1,9 @@
-import { isInterpError, setupBackend } from '@interp/core';
+import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attributionOverlay, attributionOverlayDefaults } from './attribution-overlay.js';
+import { expectInterpRejections } from './test-interp-errors.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -111,14 +112,7 @@ describe('attributionOverlay(image, attr, options)', () => {
         /image is 1x3 but attr is 2x2/,
       ],
     ];
-    for (const [p, pattern] of cases) {
-      const e = await p().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(isInterpError(e), String(e)).toBe(true);
-      expect((e as Error).message).toMatch(pattern);
-    }
+    await expectInterpRejections(cases);
   });
 
   it('leaks no tensors', async () => {

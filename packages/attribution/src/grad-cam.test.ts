@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GradCAM, gradCAMDefaults } from './grad-cam.js';
+import { expectInterpErrors } from './test-interp-errors.js';
 import { demoCnn, learnerFor } from './test-models.js';
 
 beforeAll(async () => {
@@ -166,16 +167,7 @@ describe('GradCAM', () => {
         /no layer with a 4-D/,
       ],
     ];
-    for (const [fn, pattern] of cases) {
-      let error: unknown;
-      try {
-        fn();
-      } catch (e) {
-        error = e;
-      }
-      expect(isInterpError(error), String(error)).toBe(true);
-      expect((error as Error).message).toMatch(pattern);
-    }
+    expectInterpErrors(cases);
     const x = input();
     const err = await new GradCAM(model).attribute(x, { target: 2 }).catch((e: unknown) => e);
     expect(isInterpError(err)).toBe(true);

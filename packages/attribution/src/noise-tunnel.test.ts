@@ -1,4 +1,4 @@
-import { createRng, isInterpError, setupBackend } from '@interp/core';
+import { createRng, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors, maxAbsDiff } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -9,6 +9,7 @@ import { NeuronGradient } from './neuron-gradient.js';
 import { NOISE_TUNNEL_TYPES, NoiseTunnel, noiseTunnelDefaults } from './noise-tunnel.js';
 import { saliencyMap } from './saliency-map.js';
 import { SmoothGrad, smoothGradDefaults } from './smooth-grad.js';
+import { expectInterpRejections } from './test-interp-errors.js';
 import { LINEAR_BIAS, LINEAR_W, LINEAR_X, linearModel } from './test-models.js';
 
 beforeAll(async () => {
@@ -125,14 +126,7 @@ describe('NoiseTunnel and SmoothGrad', () => {
         /one attribution per input value/,
       ],
     ];
-    for (const [p, pattern] of cases) {
-      const e = await p().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(isInterpError(e), String(e)).toBe(true);
-      expect((e as Error).message).toMatch(pattern);
-    }
+    await expectInterpRejections(cases);
     expect(() => new NoiseTunnel(quadratic, undefined as never)).toThrow(/attribution function/);
     x.dispose();
   });

@@ -1,10 +1,10 @@
-import { isInterpError } from '@interp/core';
 import { describe, expect, it } from 'vitest';
 import {
   ATTRIBUTION_SIGNS,
   normalizeAttribution,
   normalizeAttributionDefaults,
 } from './normalize-attribution.js';
+import { expectInterpErrors } from './test-interp-errors.js';
 
 // A 2 x 3 map: |values| sorted [0, 1, 2, 3, 4, 5], cumulative sums [0, 1, 3, 6, 10, 15].
 const MAP = { data: [1, -2, 3, -4, 5, 0], shape: [2, 3] };
@@ -61,15 +61,6 @@ describe('normalizeAttribution(attr, { sign, outlierPerc })', () => {
       ],
       [() => normalizeAttribution({ data: [1, Number.NaN], shape: [1, 2] }), /non-finite/],
     ];
-    for (const [fn, pattern] of cases) {
-      let error: unknown;
-      try {
-        fn();
-      } catch (e) {
-        error = e;
-      }
-      expect(isInterpError(error), String(error)).toBe(true);
-      expect((error as Error).message).toMatch(pattern);
-    }
+    expectInterpErrors(cases);
   });
 });

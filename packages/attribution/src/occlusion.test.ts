@@ -1,8 +1,9 @@
-import { isInterpError, setupBackend } from '@interp/core';
+import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors, maxAbsDiff } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Occlusion, occlusionDefaults } from './occlusion.js';
+import { expectInterpRejections } from './test-interp-errors.js';
 import { learnerFor, linearLayersModel, linearModel, LINEAR_X as X } from './test-models.js';
 
 beforeAll(async () => {
@@ -99,14 +100,7 @@ describe('Occlusion', () => {
         /perturbationsPerEval must be a positive integer/,
       ],
     ];
-    for (const [p, pattern] of cases) {
-      const e = await p().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(isInterpError(e), String(e)).toBe(true);
-      expect((e as Error).message).toMatch(pattern);
-    }
+    await expectInterpRejections(cases);
     x.dispose();
   });
 

@@ -1,8 +1,9 @@
-import { isInterpError, setupBackend } from '@interp/core';
+import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTarget } from './resolve-target.js';
+import { expectInterpRejections } from './test-interp-errors.js';
 import { linearLayersModel } from './test-models.js';
 
 beforeAll(async () => {
@@ -53,14 +54,7 @@ describe('resolveTarget(model, x, target)', () => {
       [() => resolveTarget(() => tf.zeros([3, 2]), x), /returned 3 rows for 2 inputs/],
       [() => resolveTarget(linearLayersModel(), x, 'a' as never), /class index, an array/],
     ];
-    for (const [p, pattern] of cases) {
-      const e = await p().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(isInterpError(e), String(e)).toBe(true);
-      expect((e as Error).message).toMatch(pattern);
-    }
+    await expectInterpRejections(cases);
     x.dispose();
   });
 

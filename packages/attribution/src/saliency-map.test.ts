@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradientTimesInput } from './gradient-times-input.js';
 import { saliencyMap } from './saliency-map.js';
+import { expectInterpRejections } from './test-interp-errors.js';
 import {
   LINEAR_W,
   learnerFor,
@@ -55,14 +56,7 @@ describe('saliencyMap', () => {
       ],
       [() => saliencyMap(linearModel(), [1, 2] as never), /x must be a tfjs tensor/],
     ];
-    for (const [p, pattern] of cases) {
-      const e = await p().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(isInterpError(e), String(e)).toBe(true);
-      expect((e as Error).message).toMatch(pattern);
-    }
+    await expectInterpRejections(cases);
     tf.dispose(x);
   });
 
