@@ -1,11 +1,10 @@
 // The gradient-rule methods (Saliency, InputXGradient, GuidedBackprop, Deconvolution, DeepLift,
 // DeepLiftShap, GradientShap, GuidedGradCam) against Captum 0.8's own numbers on the committed
 // ONNX models (test-fixtures/captum): float32 here vs Captum's float64, within 2e-3 relative.
-import { type ModelGraph, setupBackend } from '@interp/core';
+import type { ModelGraph } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
-import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Deconvolution } from './deconvolution.js';
 import { DeepLift } from './deep-lift.js';
 import { DeepLiftShap } from './deep-lift-shap.js';
@@ -20,30 +19,16 @@ import { LRP } from './lrp.js';
 import { Saliency } from './saliency.js';
 import {
   type CaptumCase,
-  type CaptumCaseFile,
   type CaptumModelName,
   captumCase,
-  captumFixturePath,
   captumTensor,
   expectCloseToCaptum,
   isCaptumTensor,
-  readCaptumCases,
+  loadedCaptumModels,
 } from './test-captum-cases.js';
 
 const mainModels: readonly CaptumModelName[] = ['rescnn', 'mlp', 'mlp-softmax'];
-const models = new Map<CaptumModelName, { graph: ModelGraph; file: CaptumCaseFile }>();
-
-beforeAll(async () => {
-  await setupBackend('wasm');
-  for (const name of mainModels) {
-    const graph = await loadOnnxModel(captumFixturePath(`${name}.onnx`));
-    models.set(name, { graph, file: await readCaptumCases(name) });
-  }
-});
-
-afterAll(() => {
-  for (const { graph } of models.values()) graph.dispose();
-});
+const models = loadedCaptumModels(mainModels);
 
 /** A case's tensor argument (the caller disposes), or the value itself. */
 function arg(c: CaptumCase, key: string): unknown {

@@ -1,10 +1,9 @@
 // The gradient-rule methods on Captum's own unit-test toy models (fixed weights: ReLU nets where
 // DeepLift's rescale rule is exact, a Tanh net, a multi-layer net) against the numbers Captum 0.8
 // gives on them (test-fixtures/captum/toy), plus DeepLift's completeness on each.
-import { type ModelGraph, setupBackend } from '@interp/core';
-import { loadOnnxModel } from '@interp/onnx';
+import type { ModelGraph } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeepLift } from './deep-lift.js';
 import { DeepLiftShap } from './deep-lift-shap.js';
 import { GuidedBackprop } from './guided-backprop.js';
@@ -12,13 +11,10 @@ import { LRP } from './lrp.js';
 import { Saliency } from './saliency.js';
 import {
   type CaptumCase,
-  type CaptumCaseFile,
-  type CaptumModelName,
   captumCase,
-  captumFixturePath,
   captumTensor,
   expectCloseToCaptum,
-  readCaptumCases,
+  loadedCaptumModels,
 } from './test-captum-cases.js';
 
 const toys = [
@@ -27,19 +23,7 @@ const toys = [
   'toy/relu-deeplift',
   'toy/tanh-deeplift',
 ] as const;
-const models = new Map<CaptumModelName, { graph: ModelGraph; file: CaptumCaseFile }>();
-
-beforeAll(async () => {
-  await setupBackend('wasm');
-  for (const name of toys) {
-    const graph = await loadOnnxModel(captumFixturePath(`${name}.onnx`));
-    models.set(name, { graph, file: await readCaptumCases(name) });
-  }
-});
-
-afterAll(() => {
-  for (const { graph } of models.values()) graph.dispose();
-});
+const models = loadedCaptumModels(toys);
 
 /** Every primary case of `method` in a toy's file, run through `attribute` and compared. */
 async function compare(

@@ -1,17 +1,9 @@
 // LRP and LayerLRP against every case Captum 0.8 recorded for them (test-fixtures/captum):
 // default rules, explicit Epsilon/Gamma/Alpha1-Beta0/Identity rules per module, layer output
 // and layer input relevance; float32 here vs Captum's float64, within 2e-3 of the largest value.
-import { type ModelGraph, setupBackend } from '@interp/core';
-import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type CaptumCaseFile,
-  type CaptumModelName,
-  captumFixturePath,
-  captumTensor,
-  readCaptumCases,
-} from './test-captum-cases.js';
+import { describe, expect, it } from 'vitest';
+import { type CaptumModelName, captumTensor, loadedCaptumModels } from './test-captum-cases.js';
 import { expectLrpCase, runLrpCase } from './test-lrp-cases.js';
 
 // Captum's test_lrp.py rule cases (SimpleLRPModel with one weight -2): not in the shared list.
@@ -28,19 +20,7 @@ const names: readonly CaptumModelName[] = [
   'toy/multilayer',
   'toy/relu-linear',
 ];
-const models = new Map<CaptumModelName, { graph: ModelGraph; file: CaptumCaseFile }>();
-
-beforeAll(async () => {
-  await setupBackend('wasm');
-  for (const name of names) {
-    const graph = await loadOnnxModel(captumFixturePath(`${name}.onnx`));
-    models.set(name, { graph, file: await readCaptumCases(name) });
-  }
-});
-
-afterAll(() => {
-  for (const { graph } of models.values()) graph.dispose();
-});
+const models = loadedCaptumModels(names);
 
 describe.each(names)('LRP and LayerLRP on %s equal Captum 0.8', (name) => {
   it('every recorded case, with its delta', async () => {

@@ -2,8 +2,10 @@
 // the oracle every attribution method is compared against. Test-only (excluded from builds).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { type ModelGraph, setupBackend } from '@interp/core';
+import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /** A tensor as the case files store it: row-major float64 values rounded to 1e-9. */
 export interface CaptumTensor {
@@ -84,6 +86,33 @@ export function captumFixturePath(file: string): string {
 /** Reads a model's case file. */
 export async function readCaptumCases(model: CaptumModelName): Promise<CaptumCaseFile> {
   return JSON.parse(await readFile(captumFixturePath(`${model}.json`), 'utf8')) as CaptumCaseFile;
+}
+
+/** A loaded reference model and its recorded cases. */
+export interface CaptumModel {
+  graph: ModelGraph;
+  file: CaptumCaseFile;
+}
+
+/**
+ * The named reference models (`name.onnx`) with their case files, loaded on the WASM backend
+ * before the calling file's tests and disposed after them; the map fills in `beforeAll`.
+ */
+export function loadedCaptumModels(
+  names: readonly CaptumModelName[],
+): Map<CaptumModelName, CaptumModel> {
+  const models = new Map<CaptumModelName, CaptumModel>();
+  beforeAll(async () => {
+    await setupBackend('wasm');
+    for (const name of names) {
+      const graph = await loadOnnxModel(captumFixturePath(`${name}.onnx`));
+      models.set(name, { graph, file: await readCaptumCases(name) });
+    }
+  });
+  afterAll(() => {
+    for (const { graph } of models.values()) graph.dispose();
+  });
+  return models;
 }
 
 /** The case named `name` (throws with the available names if there is none). */
