@@ -1,10 +1,11 @@
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend.js';
 import { isInterpError } from '../errors.js';
 import { expectNoLeakedTensors } from '../testing.js';
 import { graphModelGraph } from './graph-model-graph.js';
+import type { ModelGraph, NodeHook } from './model-graph.js';
 import { replaceOutput } from './replacement-hook.js';
 
 beforeAll(async () => {
@@ -93,48 +94,64 @@ const skipNet = () =>
     ],
   );
 
-/** The kernels a call runs, by name, counted with tf.profile. */
-async function kernelCounts(fn: () => tf.Tensor): Promise<Record<string, number>> {
-  const info = await tf.profile(fn);
-  const counts: Record<string, number> = {};
-  for (const k of info.kernels) counts[k.name] = (counts[k.name] ?? 0) + 1;
-  tf.dispose(info.result as tf.Tensor);
-  return counts;
+/**
+ * Runs `graph` on x = [1, 0.5] with `hook` on act: the output's values and the kernels the run
+ * executed, by name (counted with tf.profile).
+ */
+async function hookedRun(graph: ModelGraph, hook: NodeHook) {
+  const x = tf.tensor2d([[1, 0.5]]);
+  try {
+    const info = await tf.profile(() => graph.run(x, { hooks: { act: hook } }).output);
+    const kernels: Record<string, number> = {};
+    for (const k of info.kernels) kernels[k.name] = (kernels[k.name] ?? 0) + 1;
+    const y = info.result as tf.Tensor;
+    const output = Array.from(await y.data());
+    y.dispose();
+    return { output, kernels };
+  } finally {
+    x.dispose();
+  }
+}
+
+/** The error `fn` throws (undefined if it returns). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
 }
 
 describe('graphModelGraph run with replaceOutput hooks', () => {
+  // The replacement of act in every case; made once the backend is set up.
+  let a: tf.Tensor;
+  beforeAll(() => {
+    a = tf.tensor2d([[1, 2, 3]]);
+  });
+  afterAll(() => a.dispose());
+
   it('does not run the replaced node nor the nodes only it needs, and gives the hand value', async () => {
     const graph = graphModelGraph(await chainNet());
-    const x = tf.tensor2d([[1, 0.5]]);
-    const a = tf.tensor2d([[1, 2, 3]]);
-    const replaced = await kernelCounts(() => {
-      const y = graph.run(x, { hooks: { act: replaceOutput(a) } }).output;
-      expect(Array.from(y.dataSync())).toEqual([5]);
-      return y;
-    });
+    const replaced = await hookedRun(graph, replaceOutput(a));
+    expect(replaced.output).toEqual([5]);
     // Only out's MatMul: neither pre's MatMul nor act's Relu.
-    expect(replaced.BatchMatMul).toBe(1);
-    expect(replaced.Relu).toBeUndefined();
+    expect(replaced.kernels).toMatchObject({ BatchMatMul: 1 });
+    expect(replaced.kernels.Relu).toBeUndefined();
     // A hook that reads nothing but is not a replaceOutput still sees its node (and pre) run.
-    const plain = await kernelCounts(() => graph.run(x, { hooks: { act: () => a } }).output);
-    expect(plain.BatchMatMul).toBe(2);
-    expect(plain.Relu).toBe(1);
-    tf.dispose([x, a]);
+    const plain = await hookedRun(graph, () => a);
+    expect(plain.output).toEqual([5]);
+    expect(plain.kernels).toMatchObject({ BatchMatMul: 2, Relu: 1 });
   });
 
   it('still runs a node a skip branch or a tap needs, and gives the hand values', async () => {
-    const graph = graphModelGraph(await skipNet());
-    const x = tf.tensor2d([[1, 0.5]]);
-    const a = tf.tensor2d([[1, 2, 3]]);
-    const counts = await kernelCounts(() => {
-      const y = graph.run(x, { hooks: { act: replaceOutput(a) } }).output;
-      expect(Array.from(y.dataSync())).toEqual([14.5]);
-      return y;
-    });
+    const replaced = await hookedRun(graphModelGraph(await skipNet()), replaceOutput(a));
+    expect(replaced.output).toEqual([14.5]);
     // pre (for the skip), mid and out; no Relu.
-    expect(counts.BatchMatMul).toBe(3);
-    expect(counts.Relu).toBeUndefined();
+    expect(replaced.kernels).toMatchObject({ BatchMatMul: 3 });
+    expect(replaced.kernels.Relu).toBeUndefined();
     const chain = graphModelGraph(await chainNet());
+    const x = tf.tensor2d([[1, 0.5]]);
     const { output, taps } = chain.run(x, {
       taps: ['pre', 'act'],
       hooks: { act: replaceOutput(a) },
@@ -142,35 +159,29 @@ describe('graphModelGraph run with replaceOutput hooks', () => {
     expect(Array.from(await taps.pre!.data())).toEqual([1.5, -0.5, 1.5]);
     expect(taps.act).toBe(a);
     expect(Array.from(await output.data())).toEqual([5]);
-    tf.dispose([x, a, output, taps.pre!]);
+    tf.dispose([x, output, taps.pre!]);
   });
 
   it('differentiates the head alone: d out / d a = [2, 2, 2] through the skip net', async () => {
     const graph = graphModelGraph(await skipNet());
     const x = tf.tensor2d([[1, 0.5]]);
-    const a = tf.tensor2d([[1, 2, 3]]);
     const g = tf.grad((t: tf.Tensor) =>
       tf.sum(graph.run(x, { hooks: { act: replaceOutput(t) } }).output),
     )(a);
     expect(Array.from(await g.data())).toEqual([2, 2, 2]);
-    tf.dispose([x, a, g]);
+    tf.dispose([x, g]);
   });
 
   it('rejects a replacement of the wrong shape with InterpError', async () => {
     const graph = graphModelGraph(await chainNet());
     const x = tf.tensor2d([[1, 0.5]]);
-    const a = tf.tensor2d([[1, 2]]);
-    let caught: unknown;
-    try {
-      graph.run(x, { hooks: { act: replaceOutput(a) } });
-    } catch (e) {
-      caught = e;
-    }
-    expect(isInterpError(caught)).toBe(true);
-    expect((caught as Error).message).toMatch(
+    const wrong = tf.tensor2d([[1, 2]]);
+    const e = thrown(() => graph.run(x, { hooks: { act: replaceOutput(wrong) } }));
+    expect(isInterpError(e) && e.code).toBe('SHAPE_MISMATCH');
+    expect((e as Error).message).toMatch(
       /"act" returned shape \[1, 2\] for an output of shape \[N, 3\]; a replacement must keep the shape/,
     );
-    tf.dispose([x, a]);
+    tf.dispose([x, wrong]);
   });
 
   it('runs the node when its output shape is unknown, and still rejects a wrong shape', async () => {
@@ -178,28 +189,25 @@ describe('graphModelGraph run with replaceOutput hooks', () => {
     // against before the node runs, so it runs and its actual output is the reference.
     const graph = graphModelGraph(await chainNet([-1, -1]));
     expect(graph.findNode('act').outputShape).toBeUndefined();
+    const replaced = await hookedRun(graph, replaceOutput(a));
+    expect(replaced.output).toEqual([5]);
+    expect(replaced.kernels).toMatchObject({ Relu: 1 });
     const x = tf.tensor2d([[1, 0.5]]);
-    const a = tf.tensor2d([[1, 2, 3]]);
-    const counts = await kernelCounts(() => {
-      const y = graph.run(x, { hooks: { act: replaceOutput(a) } }).output;
-      expect(Array.from(y.dataSync())).toEqual([5]);
-      return y;
-    });
-    expect(counts.Relu).toBe(1);
     const wrong = tf.tensor2d([[1, 2]]);
-    expect(() => graph.run(x, { hooks: { act: replaceOutput(wrong) } })).toThrow(
+    const e = thrown(() => graph.run(x, { hooks: { act: replaceOutput(wrong) } }));
+    expect(isInterpError(e) && e.code).toBe('SHAPE_MISMATCH');
+    expect((e as Error).message).toMatch(
       /"act" returned shape \[1, 2\] for an output of shape \[1, 3\]/,
     );
-    tf.dispose([x, a, wrong]);
+    tf.dispose([x, wrong]);
   });
 
   it('leaks no tensors', async () => {
     const graph = graphModelGraph(await skipNet());
     const x = tf.tensor2d([[1, 0.5]]);
-    const a = tf.tensor2d([[1, 2, 3]]);
     await expectNoLeakedTensors(() =>
       tf.tidy(() => graph.run(x, { taps: ['pre'], hooks: { act: replaceOutput(a) } }).output),
     );
-    tf.dispose([x, a]);
+    x.dispose();
   });
 });
