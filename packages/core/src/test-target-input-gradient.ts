@@ -92,8 +92,11 @@ export type ConvArgs = Parameters<typeof tfl.layers.conv2d>[0];
 export const convRelu = (filters: number, more: Partial<ConvArgs> = {}) =>
   tfl.layers.conv2d({ filters, kernelSize: 3, activation: 'relu', ...init(), ...more });
 
-/** Inference-mode batch norm with seeded, non-trivial statistics, scale and shift. */
-export const seededBatchNorm = () =>
+/**
+ * Inference-mode batch norm with seeded, non-trivial statistics, scale and shift; `more`
+ * overrides any argument (another initializer range, `scale: false`).
+ */
+export const seededBatchNorm = (more: Parameters<typeof tfl.layers.batchNormalization>[0] = {}) =>
   tfl.layers.batchNormalization({
     movingMeanInitializer: tfl.initializers.randomNormal({ seed: nextSeed() }),
     movingVarianceInitializer: tfl.initializers.randomUniform({
@@ -103,4 +106,5 @@ export const seededBatchNorm = () =>
     }),
     gammaInitializer: tfl.initializers.randomNormal({ mean: 1, stddev: 0.5, seed: nextSeed() }),
     betaInitializer: tfl.initializers.randomNormal({ seed: nextSeed() }),
+    ...more,
   });
