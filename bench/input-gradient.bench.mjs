@@ -1,27 +1,93 @@
-// Input gradient (the predicted-class score wrt a batch of digits, as saliency maps need) vs the
-// forward pass of the MNIST CNN on wasm, two ways in the same run: tf.grad through model.apply
-// (the baseline, with our wasm kernels) and core's targetInputGradient (one forward pass and a
-// tape-free backward pass). Goal: <= 3x (about 11x before our kernels).
-import { setupBackend, targetInputGradient } from '@interp/core';
-import { loadMnist } from '@interp/example-data';
-import { mnistCnn } from '@interp/example-data/models';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { report, timeInterleaved, writeResults } from './lib.mjs';
+// Input gradient vs forward pass on wasm, ratios from the same run:
+// - nsfwjs 4.3.0's Keras MobileNetV2 (224 x 224, 1 and 8 images): core's targetInputGradient
+//   (its tape-free path) vs model.predict, at BENCH_THREADS threads (default 1). Goal: <= 2.5x.
+// - the MNIST CNN: tf.grad through model.apply (with our wasm kernels) and targetInputGradient vs
+//   the forward pass, and tf.grad with tfjs-backend-wasm's own kernels (before). Goal: <= 3x.
+// Runs from the packages' sources (bundled, see bundled.mjs). Env: BENCH_THREADS=1|2,
+// BENCH_N=1,8 (MobileNetV2 batch sizes), BENCH_MNIST=0 (skip the MNIST part). Each record
+// carries the 1-minute load average (the machine may be shared).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { bundled } from './bundled.mjs';
+
+const here = bundled(import.meta.url);
+const { setupBackend, targetInputGradient } = await import('@interp/core');
+const { loadMnist } = await import('@interp/example-data');
+const { mnistCnn } = await import('@interp/example-data/models');
+const tf = await import('@tensorflow/tfjs-core');
+await import('@tensorflow/tfjs-backend-wasm');
+const tfl = await import('@tensorflow/tfjs-layers');
+const { report, timeInterleaved } = await import('./lib.mjs');
+
+const threads = Number(process.env.BENCH_THREADS ?? 1);
+const sizes = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
+const load = () => Number(loadavg()[0].toFixed(2));
 
 // tfjs-backend-wasm registered its own Conv2DBackpropInput and MaxPoolGrad on import (ours
 // replace both); keep them to time the input gradient as it was before.
 const builtins = ['Conv2DBackpropInput', 'MaxPoolGrad'].map((name) => ({
   ...tf.getKernel(name, 'wasm'),
 }));
-await setupBackend('wasm');
+await setupBackend('wasm', { threads });
 // Ours were registered before the backend started, so the built-ins' wasm bindings were never set up.
 for (const config of builtins) config.setupFunc(tf.backend());
-
-const digits = loadMnist();
-const model = mnistCnn(tfl);
 const records = [];
+
+/** nsfwjs's Keras MobileNetV2 (extracted into a cache by the repo's script). */
+async function nsfwjsMobileNetV2() {
+  const script = join(here, '..', 'scripts', 'extract-nsfwjs-models.mjs');
+  const path = execFileSync(process.execPath, [script], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .find((p) => p.endsWith('/mobilenet_v2/model.json'));
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  const data = Buffer.concat(
+    json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))),
+  );
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+    }),
+  );
+}
+
+const mobileNet = await nsfwjsMobileNetV2();
+for (const n of sizes) {
+  const x = tf.tensor(
+    Float32Array.from({ length: n * 224 * 224 * 3 }, (_, i) => Math.sin(i * 0.37)),
+    [n, 224, 224, 3],
+  );
+  const forward = async () => {
+    const y = mobileNet.predict(x);
+    await y.data();
+    y.dispose();
+  };
+  const gradient = async () => {
+    const r = targetInputGradient(mobileNet, x, 0);
+    if (r.method !== 'layers') throw new Error(`expected the layers path, got ${r.method}`);
+    await r.gradient.data();
+    tf.dispose([r.gradient, r.outputs]);
+  };
+  const before = load();
+  const [tGradient, tForward] = await timeInterleaved([gradient, forward], { runs: 7, warmup: 2 });
+  const record = report(
+    `targetInputGradient vs forward (nsfwjs MobileNetV2, 224x224, x${n}, ${threads} thread${threads > 1 ? 's' : ''})`,
+    tGradient,
+    tForward,
+    { goal: 2.5, baselineLabel: 'model.predict' },
+  );
+  records.push({ ...record, load: [before, load()] });
+  console.log(`  load ${before} -> ${load()}`);
+  x.dispose();
+}
+mobileNet.dispose();
+
+const digits = process.env.BENCH_MNIST === '0' ? undefined : loadMnist();
+const model = mnistCnn(tfl);
 
 /** Runs `body` with tfjs-backend-wasm's own kernels in place of ours. */
 async function withBuiltin(body) {
@@ -32,11 +98,11 @@ async function withBuiltin(body) {
   try {
     return await body();
   } finally {
-    await setupBackend('wasm'); // registers ours again
+    await setupBackend('wasm', { threads }); // registers ours again
   }
 }
 
-for (const batch of [16, 32, 64]) {
+for (const batch of digits ? [16, 32, 64] : []) {
   const x = tf.tensor4d(digits.images.slice(0, batch * 784), [batch, 28, 28, 1]);
   const mask = tf.tidy(() => tf.oneHot(tf.argMax(model.predict(x), -1), 10));
   const forward = () => tf.tidy(() => model.apply(x)).dispose();
@@ -77,8 +143,17 @@ for (const batch of [16, 32, 64]) {
 }
 model.dispose();
 
-const file = writeResults('input-gradient', records, {
-  model:
+// Bundled, lib.mjs's writeResults would resolve bench/results from the bundle's directory.
+const file = join(here, 'results', `input-gradient-${threads}t.json`);
+mkdirSync(dirname(file), { recursive: true });
+const models = {
+  mobileNet: "nsfwjs 4.3.0's Keras MobileNetV2 (224 x 224 x 3, ReLU6, depthwise, residual Add)",
+  mnist:
     'mnistCnn: conv(16,3x3,same,relu)-maxpool-conv(32,3x3,same,relu)-maxpool-flatten-dense(10 logits)',
-});
+};
+const date = new Date().toISOString();
+const result = { name: 'input-gradient', date, node: process.version, threads, records, models };
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`wrote ${file}`);
+// The WASM backend's pthread workers keep Node alive at 2 threads.
+process.exit(0);
