@@ -18,6 +18,7 @@ import { resolveModel } from './internal/resolve-model.js';
 import { LRP } from './lrp.js';
 import { Saliency } from './saliency.js';
 import {
+  attributionsAndDelta,
   type CaptumCase,
   type CaptumModelName,
   captumCase,
@@ -46,10 +47,7 @@ async function run(
   const x = captumTensor(c.inputs ?? file.inputs);
   try {
     const result = await attribute(graph, x, c);
-    const { attributions, delta } =
-      result instanceof tf.Tensor
-        ? { attributions: result, delta: undefined }
-        : (result as { attributions: tf.Tensor; delta?: tf.Tensor });
+    const { attributions, delta } = attributionsAndDelta(result);
     await expectCloseToCaptum(attributions, c.expected);
     if (c.delta) {
       expect(delta, 'Captum returned a delta').toBeDefined();

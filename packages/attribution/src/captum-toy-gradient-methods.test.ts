@@ -10,6 +10,7 @@ import { GuidedBackprop } from './guided-backprop.js';
 import { LRP } from './lrp.js';
 import { Saliency } from './saliency.js';
 import {
+  attributionsAndDelta,
   type CaptumCase,
   captumCase,
   captumTensor,
@@ -36,10 +37,7 @@ async function compare(
   for (const c of cases) {
     const x = captumTensor(c.inputs ?? file.inputs);
     const result = await attribute(graph, x, c);
-    const { attributions, delta } =
-      result instanceof tf.Tensor
-        ? { attributions: result, delta: undefined }
-        : (result as { attributions: tf.Tensor; delta?: tf.Tensor });
+    const { attributions, delta } = attributionsAndDelta(result);
     await expectCloseToCaptum(attributions, c.expected);
     if (c.delta && delta) {
       const scale = Math.max(...c.expected.values.map(Math.abs));

@@ -115,6 +115,16 @@ export function loadedCaptumModels(
   return models;
 }
 
+/** A method's result as attributions plus the convergence delta when it returned one. */
+export function attributionsAndDelta(result: unknown): {
+  attributions: tf.Tensor;
+  delta?: tf.Tensor;
+} {
+  return result instanceof tf.Tensor
+    ? { attributions: result }
+    : (result as { attributions: tf.Tensor; delta?: tf.Tensor });
+}
+
 /** The case named `name` (throws with the available names if there is none). */
 export function captumCase(file: CaptumCaseFile, name: string): CaptumCase {
   const found = file.cases.find((c) => c.name === name);
