@@ -119,6 +119,8 @@ for (const name of names) {
     x.dispose();
   }
   graph.dispose();
+  // A LayersModel or GraphModel keeps its weights apart from its graph (an ONNX model is one).
+  if (model !== graph) model.dispose();
 }
 console.log(`tensors left: ${tf.memory().numTensors}`);
 // The WASM backend's pthread workers keep Node alive at 2 threads: the run hung after its last line.
