@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultRowsPerChunk, maxRowsPerChunk } from './internal/batch-budget.js';
 import { NoiseTunnel } from './noise-tunnel.js';
+import { CHUNKED_ITEM_SIZE, fakeThroughputClock } from './test-fake-clock.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -14,7 +15,7 @@ afterEach(() => {
 });
 
 // 2^15 values per item: 4 rows per default chunk, 32 at most, so 80 noisy rows need several chunks.
-const D = 2 ** 15;
+const D = CHUNKED_ITEM_SIZE;
 const N_SAMPLES = 40;
 const STDEV = 0.3;
 const SEED = 5;
@@ -42,20 +43,16 @@ function expectedMean(x: Float32Array): Float64Array {
 describe('NoiseTunnel chunks sized by throughput', () => {
   it('grows its chunks while they run faster per row and gives the fixed-batch numbers', async () => {
     expect([defaultRowsPerChunk(D), maxRowsPerChunk(D)]).toEqual([4, 32]);
-    // A fake clock: each call costs 100 ms plus 1 ms per row, so larger chunks are faster per row.
-    let clock = 0;
-    vi.spyOn(performance, 'now').mockImplementation(() => clock);
-    const sizes: number[] = [];
+    const clock = fakeThroughputClock();
     const tunnel = new NoiseTunnel(quadratic, (x: tf.Tensor) => {
-      sizes.push(x.shape[0]!);
-      clock += 100 + x.shape[0]!;
+      clock.charge(x.shape[0]!);
       return tf.mul(x, 2);
     });
     const xv = inputs();
     const x = tf.tensor2d(xv, [2, D]);
     const opts = { nSamples: N_SAMPLES, stdevs: STDEV, randomState: SEED, target: 0 } as const;
     const sized = await tunnel.attribute(x, opts);
-    expect(sizes).toEqual([4, 8, 16, 32, 20]);
+    expect(clock.sizes).toEqual([4, 8, 16, 32, 20]);
     const one = await tunnel.attribute(x, { ...opts, internalBatchSize: 1 });
     const all = await tunnel.attribute(x, { ...opts, internalBatchSize: 2 * N_SAMPLES });
     const s = await sized.data();

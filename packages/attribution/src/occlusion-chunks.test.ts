@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultRowsPerChunk, maxRowsPerChunk } from './internal/batch-budget.js';
 import { Occlusion } from './occlusion.js';
+import { CHUNKED_ITEM_SIZE, fakeThroughputClock } from './test-fake-clock.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -14,7 +15,7 @@ afterEach(() => {
 });
 
 // 2^15 values per item: 4 rows (2 windows of 2 items) per default pass, 32 rows at most.
-const D = 2 ** 15;
+const D = CHUNKED_ITEM_SIZE;
 const W = 512;
 // Small integers: every sum below is exact in float32.
 const valueAt = (k: number) => (k % 7) - 3;
@@ -34,13 +35,9 @@ function expected(): number[] {
 describe('Occlusion with throughput-sized passes', () => {
   it('grows its passes while they run faster per row and gives the fixed-pass numbers', async () => {
     expect([defaultRowsPerChunk(D), maxRowsPerChunk(D)]).toEqual([4, 32]);
-    // A fake clock: a pass costs 100 ms plus 1 ms per row, so larger passes are faster per row.
-    let clock = 0;
-    vi.spyOn(performance, 'now').mockImplementation(() => clock);
-    const rows: number[] = [];
+    const clock = fakeThroughputClock();
     const model = (x: tf.Tensor) => {
-      rows.push(x.shape[0]!);
-      clock += 100 + x.shape[0]!;
+      clock.charge(x.shape[0]!);
       return tf.reshape(tf.sum(x, 1), [-1, 1]);
     };
     const occ = new Occlusion(model);
@@ -51,7 +48,7 @@ describe('Occlusion with throughput-sized passes', () => {
     const opts = { target: 0, slidingWindowShapes: [W], strides: [W] };
     const sized = await occ.attribute(x, opts);
     // 64 windows: 2, 4, 8, 16 per pass while faster, then 16 (32 rows, the most) and the rest.
-    expect(rows.slice(-7)).toEqual([4, 8, 16, 32, 32, 32, 4]);
+    expect(clock.sizes.slice(-7)).toEqual([4, 8, 16, 32, 32, 32, 4]);
     const want = expected();
     expect(Array.from(await sized.data())).toEqual(want);
     for (const perturbationsPerEval of [1, 64]) {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { infidelity } from '../infidelity.js';
 import { sensitivityMax } from '../sensitivity-max.js';
+import { CHUNKED_ITEM_SIZE, fakeThroughputClock } from '../test-fake-clock.js';
 import { defaultRowsPerChunk, maxRowsPerChunk } from './batch-budget.js';
 import { sampleChunks } from './metric-chunks.js';
 
@@ -17,7 +18,7 @@ afterEach(() => {
 
 // 2^15 values per item: 4 rows per default chunk, 32 at most, so 2 items x 40 perturbations
 // need several chunks.
-const D = 2 ** 15;
+const D = CHUNKED_ITEM_SIZE;
 const N = 2;
 const SAMPLES = 40;
 
@@ -49,26 +50,15 @@ function rowScales(x: tf.Tensor): tf.Tensor {
   );
 }
 
-/** A fake clock: each call costs 100 ms plus 1 ms per row, so larger chunks run faster per row. */
-function fakeClock(sizes: number[]): (rows: number) => void {
-  let clock = 0;
-  vi.spyOn(performance, 'now').mockImplementation(() => clock);
-  return (rows) => {
-    sizes.push(rows);
-    clock += 100 + rows;
-  };
-}
-
 describe('infidelity and sensitivityMax chunks sized by throughput', () => {
   it('infidelity grows its chunks 4, 8, 16, 32 rows, then 20, with the hand value of one batch', async () => {
     expect([defaultRowsPerChunk(D), maxRowsPerChunk(D)]).toEqual([4, 32]);
-    const sizes: number[] = [];
-    const tick = fakeClock(sizes);
+    const clock = fakeThroughputClock();
     // F(x) = sum x^2 (class 0); attributions x; perturbation s: I = c_s x, x - I = (1 - c_s) x.
     // Per item: a = c_s S, b = F(x) - F((1 - c_s) x) = (2 c_s - c_s^2) S with S = sum x^2, so
     // infidelity = S^2 mean_s (c_s^2 - c_s)^2.
     const model = (v: tf.Tensor) => {
-      tick(v.shape[0]!);
+      clock.charge(v.shape[0]!);
       return tf.tidy(() => tf.stack([tf.sum(tf.square(v), 1), tf.sum(v, 1)], 1));
     };
     const perturb = (v: tf.Tensor): [tf.Tensor, tf.Tensor] => {
@@ -80,13 +70,13 @@ describe('infidelity and sensitivityMax chunks sized by throughput', () => {
     seen = 0;
     const sized = await infidelity(model, perturb, x, x, opts);
     // Before the chunks: one row to learn the output shape, then F(x).
-    expect(sizes).toEqual([1, N, 4, 8, 16, 32, 20]);
+    expect(clock.sizes).toEqual([1, N, 4, 8, 16, 32, 20]);
     seen = 0;
     const one = await infidelity(model, perturb, x, x, {
       ...opts,
       maxExamplesPerBatch: N * SAMPLES,
     });
-    expect(sizes.slice(7)).toEqual([1, N, N * SAMPLES]);
+    expect(clock.sizes.slice(7)).toEqual([1, N, N * SAMPLES]);
     const xv = await x.data();
     let m = 0;
     for (let s = 0; s < SAMPLES; s++) m += (scale(s) ** 2 - scale(s)) ** 2 / SAMPLES;
@@ -103,18 +93,17 @@ describe('infidelity and sensitivityMax chunks sized by throughput', () => {
   });
 
   it('sensitivityMax grows its chunks the same way and gives max_s c_s, as one batch does', async () => {
-    const sizes: number[] = [];
-    const tick = fakeClock(sizes);
+    const clock = fakeThroughputClock();
     // expl(v) = 2v; perturbation s scales x by 1 + c_s, so ||expl - expl_s|| / ||expl|| = c_s.
     const explain = (v: tf.Tensor) => {
-      tick(v.shape[0]!);
+      clock.charge(v.shape[0]!);
       return tf.mul(v, 2);
     };
     const perturbFunc = (v: tf.Tensor) => tf.tidy(() => tf.mul(v, tf.add(rowScales(v), 1)));
     const x = inputs();
     seen = 0;
     const sized = await sensitivityMax(explain, x, { perturbFunc, nPerturbSamples: SAMPLES });
-    expect(sizes).toEqual([N, 4, 8, 16, 32, 20]);
+    expect(clock.sizes).toEqual([N, 4, 8, 16, 32, 20]);
     seen = 0;
     const one = await sensitivityMax(explain, x, {
       perturbFunc,

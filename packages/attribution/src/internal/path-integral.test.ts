@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LayerConductance } from '../layer-conductance.js';
+import { CHUNKED_ITEM_SIZE, fakeThroughputClock } from '../test-fake-clock.js';
 import { defaultRowsPerChunk, maxRowsPerChunk } from './batch-budget.js';
 import { sumOverPasses } from './path-integral.js';
 
@@ -16,20 +17,18 @@ afterEach(() => {
 });
 
 // 2^15 values per item: 4 rows per default pass, 32 at most.
-const D = 2 ** 15;
+const D = CHUNKED_ITEM_SIZE;
 
 describe('sumOverPasses', () => {
   it('sizes passes by measured throughput without internalBatchSize, by it with', () => {
     expect([defaultRowsPerChunk(D), maxRowsPerChunk(D)]).toEqual([4, 32]);
-    // A fake clock: a pass costs 100 ms plus 1 ms per row, so larger passes are faster per row.
-    let clock = 0;
-    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    const clock = fakeThroughputClock();
     const x = tf.zeros([2, D]);
     const run = (batch: number | undefined) => {
       const passes: number[] = [];
       const total = sumOverPasses(x, 51, batch, (k0, count) => {
         passes.push(count);
-        clock += 100 + 2 * count;
+        clock.charge(2 * count);
         return tf.scalar(k0 + count - 1);
       });
       // Each pass adds its last point's index: the passes end at the running sums of counts.

@@ -2,6 +2,7 @@ import { setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHUNKED_ITEM_SIZE, fakeThroughputClock } from '../test-fake-clock.js';
 import { defaultRowsPerChunk, maxRowsPerChunk } from './batch-budget.js';
 import { perturbedScores } from './perturbation-engine.js';
 
@@ -14,7 +15,7 @@ afterEach(() => {
 });
 
 // 2^15 values per item: 4 rows (2 copies of 2 items) per default pass, 32 rows at most.
-const D = 2 ** 15;
+const D = CHUNKED_ITEM_SIZE;
 const COUNT = 40;
 const BLOCK = 100;
 // Small integers: every sum below is exact in float32.
@@ -36,13 +37,9 @@ function expected(): number[] {
 describe('perturbedScores with throughput-sized passes', () => {
   it('grows its passes while they run faster per row and gives the fixed-pass scores', async () => {
     expect([defaultRowsPerChunk(D), maxRowsPerChunk(D)]).toEqual([4, 32]);
-    // A fake clock: a pass costs 100 ms plus 1 ms per row, so larger passes are faster per row.
-    let clock = 0;
-    vi.spyOn(performance, 'now').mockImplementation(() => clock);
-    const rows: number[] = [];
+    const clock = fakeThroughputClock();
     const forward = (x: tf.Tensor) => {
-      rows.push(x.shape[0]!);
-      clock += 100 + x.shape[0]!;
+      clock.charge(x.shape[0]!);
       return tf.sum(x, 1);
     };
     const x = tf.tensor2d(
@@ -58,7 +55,7 @@ describe('perturbedScores with throughput-sized passes', () => {
         (p, _i, mask) => mask.fill(1, p * BLOCK, (p + 1) * BLOCK),
       );
     const sized = await run();
-    expect(rows).toEqual([4, 8, 16, 32, 20]);
+    expect(clock.sizes).toEqual([4, 8, 16, 32, 20]);
     const want = expected();
     expect(Array.from(sized)).toEqual(want);
     expect(Array.from(await run(1))).toEqual(want);
