@@ -6,11 +6,11 @@
 // Runs from the packages' sources (bundled, see bundled.mjs). Env: BENCH_THREADS=1|2,
 // BENCH_N=1,8 (MobileNetV2 batch sizes), BENCH_MNIST=0 (skip the MNIST part). Each record
 // carries the 1-minute load average (the machine may be shared).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bundled } from './bundled.mjs';
+import { loadNsfwjsMobileNetV2 } from './nsfwjs-mobilenet-v2.mjs';
 
 const here = bundled(import.meta.url);
 const { setupBackend, targetInputGradient } = await import('@interp/core');
@@ -38,27 +38,7 @@ await setupBackend('wasm', { threads });
 for (const config of builtins) config.setupFunc(tf.backend());
 const records = [];
 
-/** nsfwjs's Keras MobileNetV2 (extracted into a cache by the repo's script). */
-async function nsfwjsMobileNetV2() {
-  const script = join(here, '..', 'scripts', 'extract-nsfwjs-models.mjs');
-  const path = execFileSync(process.execPath, [script], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .find((p) => p.endsWith('/mobilenet_v2/model.json'));
-  const json = JSON.parse(readFileSync(path, 'utf8'));
-  const data = Buffer.concat(
-    json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))),
-  );
-  return tfl.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-    }),
-  );
-}
-
-const mobileNet = await nsfwjsMobileNetV2();
+const mobileNet = await loadNsfwjsMobileNetV2(tf, tfl, here);
 for (const n of sizes) {
   const x = tf.tensor(
     Float32Array.from({ length: n * 224 * 224 * 3 }, (_, i) => Math.sin(i * 0.37)),

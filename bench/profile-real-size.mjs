@@ -5,11 +5,9 @@
 //   node bench/profile-real-size.mjs   (bundles itself, see bundled.mjs)
 // Env: PROFILE_THREADS=1|2, PROFILE_N=1,8, PROFILE_KERNELS=0 (skip per-kernel tables),
 // PROFILE_JOBS=forward,inputGradient (default: all four), PROFILE_ROWS=12 (kernels listed).
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
 import { bundled } from './bundled.mjs';
+import { loadNsfwjsMobileNetV2 } from './nsfwjs-mobilenet-v2.mjs';
 
 const here = bundled(import.meta.url);
 
@@ -23,22 +21,7 @@ const sizes = (process.env.PROFILE_N ?? '1,8').split(',').map(Number);
 await setupBackend('wasm', { threads });
 console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${loadavg()[0].toFixed(2)}`);
 
-const script = join(here, '..', 'scripts', 'extract-nsfwjs-models.mjs');
-const path = execFileSync(process.execPath, [script], { encoding: 'utf8' })
-  .trim()
-  .split('\n')
-  .find((p) => p.endsWith('/mobilenet_v2/model.json'));
-const json = JSON.parse(readFileSync(path, 'utf8'));
-const data = Buffer.concat(
-  json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))),
-);
-const model = await tfl.loadLayersModel(
-  tf.io.fromMemory({
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-  }),
-);
+const model = await loadNsfwjsMobileNetV2(tf, tfl, here);
 
 async function median(fn, runs = 5) {
   await fn();
