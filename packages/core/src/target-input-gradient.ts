@@ -6,6 +6,7 @@ import { planLayerChain, runLayerChain } from './layer-chain.js';
 import { planLayerDag, runLayerDag } from './layer-dag.js';
 import { UnsupportedAtRuntime } from './layer-step-parts.js';
 import { layersModelOf } from './layers-internals.js';
+import type { ModelGraph } from './model-graph/model-graph.js';
 import { type GraphSource, toModelGraph } from './model-graph/to-model-graph.js';
 import { describe, keyword } from './validate.js';
 
@@ -29,7 +30,8 @@ export interface TargetInputGradientOptions {
   weights?: ArrayLike<number>;
   /**
    * `'auto'`: one forward pass and a hand-written backward pass when the model is made of
-   * supported tfjs-layers layers (a chain or a graph), tf.grad otherwise; `'tape'`: always tf.grad.
+   * supported tfjs-layers layers (a chain or a graph) or its model graph offers one (ONNX), tf.grad
+   * otherwise; `'tape'`: always tf.grad.
    */
   method?: InputGradientMethod;
 }
@@ -45,8 +47,11 @@ export interface TargetInputGradient {
   gradient: tf.Tensor;
   /** The model's outputs for x, from the same forward pass (for predictions). */
   outputs: tf.Tensor;
-  /** `'layers'` when the hand-written backward pass ran, `'tape'` when tf.grad did. */
-  method: 'layers' | 'tape';
+  /**
+   * `'layers'` when the hand-written backward pass of a layers model ran, `'graph'` when the model
+   * graph's own (`ModelGraph.inputGradient`), `'tape'` when tf.grad did.
+   */
+  method: 'layers' | 'graph' | 'tape';
 }
 
 /**
@@ -77,7 +82,7 @@ export function targetInputGradient(
 ): TargetInputGradient {
   const where = 'targetInputGradient';
   const method = keyword(options.method, 'method', METHODS, targetInputGradientDefaults.method);
-  const { layersModel, forward } = resolveModel(model, where);
+  const { layersModel, graph, forward } = resolveModel(model, where);
   checkInput(x, layersModel, where);
   const seed = seedFor(target, options.weights, x.shape[0]!, where);
   if (method === 'auto' && layersModel !== undefined && !insideGradient()) {
@@ -90,6 +95,10 @@ export function targetInputGradient(
         if (!(e instanceof UnsupportedAtRuntime)) throw e;
       }
     }
+  }
+  if (method === 'auto' && layersModel === undefined && graph.inputGradient && !insideGradient()) {
+    const result = graph.inputGradient(x, seed);
+    if (result !== undefined) return { ...ownedBy(result, x, target), method: 'graph' };
   }
   let outputs: tf.Tensor | undefined;
   let invalid: unknown;
@@ -155,9 +164,13 @@ function insideGradient(): boolean {
 function resolveModel(
   model: GraphSource,
   where: string,
-): { layersModel: LayersModel | undefined; forward: (x: tf.Tensor) => tf.Tensor } {
+): {
+  layersModel: LayersModel | undefined;
+  graph: ModelGraph;
+  forward: (x: tf.Tensor) => tf.Tensor;
+} {
   const graph = toModelGraph(model, where);
-  return { layersModel: layersModelOf(model), forward: (x) => graph.predict(x) };
+  return { layersModel: layersModelOf(model), graph, forward: (x) => graph.predict(x) };
 }
 
 function checkInput(x: unknown, layersModel: LayersModel | undefined, where: string): void {

@@ -17,6 +17,8 @@ import type { GraphPlan, MutableNode, Step } from './graph-plan.js';
 import { type MemoStore, makeContext } from './op-context.js';
 import { nchw } from './ops/layout.js';
 import type { FusedActivation, Value } from './ops/op-types.js';
+import { recordingGradients } from './ops/recording-gradients.js';
+import { NoTapeFreeGradient, tapeFreeGradient } from './tape-free-gradient.js';
 
 /**
  * An ONNX model executed node by node with tfjs ops: a {@link ModelGraph} whose `run` is
@@ -101,6 +103,34 @@ export class OnnxModel implements ModelGraph {
       }
       return { output, taps: tapValues };
     });
+  }
+
+  /**
+   * The gradient of a score of the outputs with respect to x, and the outputs, from one forward
+   * pass and a backward walk of the graph without the gradient tape (see `tapeFreeGradient`):
+   * what core's `targetInputGradient` uses for ONNX models. `seed` maps the outputs to
+   * d(score)/d(outputs). Undefined when a node on the way cannot be differentiated this way (the
+   * caller then uses tf.grad); both tensors are the caller's.
+   *
+   * @example
+   * ```ts
+   * const r = model.inputGradient(x, (out) => tf.oneHot(tf.argMax(out, 1), out.shape[1]!));
+   * ```
+   */
+  inputGradient(
+    x: tf.Tensor,
+    seed: (outputs: tf.Tensor) => tf.Tensor,
+  ): { outputs: tf.Tensor; gradient: tf.Tensor } | undefined {
+    this.assertAlive();
+    this.checkInput(x);
+    if (x.dtype !== 'float32' || recordingGradients()) return undefined;
+    const plan = { ...this.plan, opset: this.opset, memos: this.memos };
+    try {
+      return tf.tidy(() => tapeFreeGradient(plan, this.execute(x, new Map(), new Set()), x, seed));
+    } catch (e) {
+      if (e instanceof NoTapeFreeGradient) return undefined;
+      throw e;
+    }
   }
 
   /** The float initializers each node reads (its `params`), each once; constants, not trainable. */

@@ -113,6 +113,16 @@ export interface ModelGraph {
    * where the adapter cannot see them (a plain function).
    */
   parameters?(): readonly GraphParameter[];
+  /**
+   * Optional: d(score)/d(x) and the outputs of the same forward pass, computed by the adapter
+   * without the gradient tape (ONNX: a backward walk of its graph). `seed` maps the outputs to
+   * d(score)/d(outputs). Returns undefined when it cannot (targetInputGradient then uses tf.grad);
+   * the two tensors are the caller's.
+   */
+  inputGradient?(
+    x: tf.Tensor,
+    seed: (outputs: tf.Tensor) => tf.Tensor,
+  ): { outputs: tf.Tensor; gradient: tf.Tensor } | undefined;
   /** Frees what the adapter owns (ONNX initializers); a LayersModel adapter leaves the model alone. */
   dispose(): void;
 }

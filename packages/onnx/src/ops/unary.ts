@@ -14,12 +14,24 @@ function elementwise(fn: (x: tf.Tensor, ctx: OpContext) => tf.Tensor): OpKernel 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_GAMMA = 1.0507009873554805;
 
-/** Clip's bounds: attributes before opset 11, optional inputs from 11 on. */
-function clip(x: tf.Tensor, ctx: OpContext): tf.Tensor {
+/**
+ * Clip's bounds: attributes before opset 11, optional inputs from 11 on.
+ *
+ * @example
+ * ```ts
+ * const [lo, hi] = clipBounds(ctx); // [0, 6] for torch's ReLU6
+ * ```
+ */
+export function clipBounds(ctx: OpContext): [number, number] {
   const lo =
     ctx.opset < 11 ? ctx.node.attrs.float('min', -Infinity) : (ctx.floats(1)?.[0] ?? -Infinity);
   const hi =
     ctx.opset < 11 ? ctx.node.attrs.float('max', Infinity) : (ctx.floats(2)?.[0] ?? Infinity);
+  return [lo, hi];
+}
+
+function clip(x: tf.Tensor, ctx: OpContext): tf.Tensor {
+  const [lo, hi] = clipBounds(ctx);
   if (lo === 0 && hi === 6) return relu6(x);
   if (lo === 0 && hi === Infinity) return tf.relu(x);
   return tf.clipByValue(x, Math.max(lo, -3.4e38), Math.min(hi, 3.4e38));

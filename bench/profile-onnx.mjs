@@ -1,0 +1,121 @@
+// Where the time of a warm attribution call on torchvision's ResNet-18 / MobileNetV2 ONNX exports
+// (224 x 224, seeded random weights) goes: forward, targetInputGradient (auto and tape), Saliency
+// and GradCAM, each a median of 3 warm runs, plus per-kernel totals (tf.profile) of one call.
+// Runs from the packages' sources, bundled by esbuild (no build needed):
+//   node bench/profile-onnx.mjs   (bundles itself, see bundled.mjs)
+// Env: PROFILE_THREADS=1|2 (default 2), PROFILE_N=1,8, PROFILE_MODELS=resnet18,mobilenet_v2,
+// PROFILE_KERNELS=0 (skip per-kernel tables), PROFILE_JOBS=forward,auto,... (a subset).
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { bundled } from './bundled.mjs';
+
+const here = bundled(import.meta.url);
+
+const { GradCAM, Saliency } = await import('@interp/attribution');
+const { setupBackend, getBackendInfo, targetInputGradient } = await import('@interp/core');
+const { loadOnnxModel } = await import('@interp/onnx');
+const { modelWithRandomWeights } = await import(
+  '../packages/onnx/scripts/random-external-data.mjs'
+);
+const tf = await import('@tensorflow/tfjs-core');
+
+const threads = Number(process.env.PROFILE_THREADS ?? 2);
+const sizes = (process.env.PROFILE_N ?? '1,8').split(',').map(Number);
+const names = (process.env.PROFILE_MODELS ?? 'resnet18,mobilenet_v2').split(',');
+const only = process.env.PROFILE_JOBS?.split(',');
+await setupBackend('wasm', { threads });
+console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${loadavg()[0].toFixed(2)}`);
+
+async function median(fn, runs = 3) {
+  await fn();
+  const t = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(runs / 2)];
+}
+
+async function kernels(fn) {
+  const info = await tf.profile(async () => tf.dispose(await fn()));
+  const by = new Map();
+  for (const k of info.kernels) {
+    const e = by.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += k.kernelTimeMs;
+    e.calls++;
+    by.set(k.name, e);
+  }
+  if (process.env.PROFILE_CALLS)
+    for (const k of info.kernels)
+      if (k.name === process.env.PROFILE_CALLS)
+        console.log(
+          `    ${k.name} ${k.kernelTimeMs.toFixed(1)} ms ${JSON.stringify(k.inputShapes)}`,
+        );
+  const rows = [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10);
+  const total = [...by.values()].reduce((a, e) => a + e.ms, 0);
+  const calls = [...by.values()].reduce((a, e) => a + e.calls, 0);
+  return `kernels ${total.toFixed(0)} ms / ${calls} calls: ${rows.map(([n, e]) => `${n} ${e.ms.toFixed(0)}/${e.calls}`).join(', ')}`;
+}
+
+const modelsDir = join(here, '..', 'packages', 'onnx', 'test-models');
+for (const name of names) {
+  const model = await loadOnnxModel(
+    await modelWithRandomWeights(join(modelsDir, `${name}.onnx`), 1),
+  );
+  for (const n of sizes) {
+    const x = tf.tensor(
+      Float32Array.from({ length: n * 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37)),
+      [n, 3, 224, 224],
+    );
+    const jobs = {
+      forward: async () => {
+        const y = model.predict(x);
+        await y.data();
+        return y;
+      },
+      auto: async () => {
+        const { gradient, outputs, method } = targetInputGradient(model, x, 0);
+        await gradient.data();
+        jobs.auto.method = method;
+        return [gradient, outputs];
+      },
+      tape: async () => {
+        const { gradient, outputs } = targetInputGradient(model, x, 0, { method: 'tape' });
+        await gradient.data();
+        return [gradient, outputs];
+      },
+      saliency: async () => {
+        const s = await new Saliency(model).attribute(x, { target: 0 });
+        await s.data();
+        return s;
+      },
+      gradcam: async () => {
+        const s = await new GradCAM(model).attribute(x, { target: 0 });
+        await s.data();
+        return s;
+      },
+    };
+    const times = {};
+    for (const [job, fn] of Object.entries(jobs)) {
+      if (only && !only.includes(job)) continue;
+      times[job] = await median(async () => tf.dispose(await fn()));
+    }
+    const f = times.forward ?? Number.NaN;
+    console.log(
+      `${name} x${n} threads ${threads}: ${Object.entries(times)
+        .map(([k, v]) => `${k} ${v.toFixed(0)} ms (${(v / f).toFixed(1)}x fwd)`)
+        .join(', ')}; auto ran '${jobs.auto.method}'; load ${loadavg()[0].toFixed(2)}`,
+    );
+    if (process.env.PROFILE_KERNELS !== '0') {
+      for (const [job, fn] of Object.entries(jobs)) {
+        if (only && !only.includes(job)) continue;
+        console.log(`  ${job}: ${await kernels(fn)}`);
+      }
+    }
+    x.dispose();
+  }
+  model.dispose();
+}
+console.log(`tensors left: ${tf.memory().numTensors}`);

@@ -1,0 +1,165 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Step } from './graph-plan.js';
+import { type MemoStore, makeContext } from './op-context.js';
+import { activationGrad } from './ops/activation-grads.js';
+import { convInputGradient } from './ops/conv.js';
+import { nchw, TO_NHWC } from './ops/layout.js';
+import type { OpContext, Value } from './ops/op-types.js';
+import { clipBounds } from './ops/unary.js';
+
+/** What the backward pass reads of a model's plan. */
+export interface BackwardPlan {
+  readonly steps: readonly Step[];
+  readonly opset: number;
+  readonly memos: MemoStore;
+  readonly inputName: string;
+  readonly outputName: string;
+}
+
+/** A node that neither a hand-written nor a per-node tf.grad vjp covers: use the whole-graph tape. */
+export class NoTapeFreeGradient extends Error {}
+
+/**
+ * A node's vector-Jacobian product: d(score)/d(input k) in input k's storage layout, given
+ * d(score)/d(output 0) in the output's. Undefined: not covered, differentiate the node with tf.grad.
+ */
+type Vjp = (ctx: OpContext, out: Value, dy: tf.Tensor) => (tf.Tensor | undefined)[] | undefined;
+
+/**
+ * The hot nodes of conv nets. ReLU and ReLU6 masks are read off the output, which is also the
+ * output of a conv that applied the activation itself (the executor then passes its value through
+ * the Relu/Clip node): the conv's own vjp is then linear.
+ */
+const vjps: Readonly<Record<string, Vjp>> = {
+  Relu: (_, out, dy) => [activationGrad(dy, out.tensor, 'relu')],
+  Clip: (ctx, out, dy) => {
+    const [lo, hi] = clipBounds(ctx);
+    if (lo !== 0 || (hi !== 6 && hi !== Infinity)) return undefined;
+    return [activationGrad(dy, out.tensor, hi === 6 ? 'relu6' : 'relu')];
+  },
+  Conv: (ctx, _, dy) => {
+    const dx = convInputGradient(ctx, dy);
+    return dx && [dx];
+  },
+  Add: (ctx, out, dy) => {
+    const fits = (v: Value | undefined) =>
+      v !== undefined && !v.nhwc === !out.nhwc && sameShape(v.tensor.shape, dy.shape);
+    return fits(ctx.inputs[0]) && fits(ctx.inputs[1]) ? [dy, dy] : undefined;
+  },
+};
+
+/**
+ * d(score)/d(x) from one forward pass's values, walking the plan backwards without the gradient
+ * tape: hand-written vjps for Conv, Relu, ReLU6-style Clip and same-shape Add, tf.grad of the one
+ * node for any other (a tape of one node, so the results equal tf.grad's through the whole graph).
+ * `seed` turns the outputs (ONNX layout) into d(score)/d(outputs). Call inside tf.tidy; throws
+ * {@link NoTapeFreeGradient} for a node it cannot differentiate.
+ */
+export function tapeFreeGradient(
+  plan: BackwardPlan,
+  values: ReadonlyMap<string, Value>,
+  x: tf.Tensor,
+  seed: (outputs: tf.Tensor) => tf.Tensor,
+): { outputs: tf.Tensor; gradient: tf.Tensor } {
+  const active = activeValues(plan, values);
+  const outValue = values.get(plan.outputName)!;
+  const outputs = nchw(outValue);
+  const grads = new Map<string, tf.Tensor>();
+  if (active.has(plan.outputName)) {
+    const dOut = seed(outputs);
+    grads.set(plan.outputName, outValue.nhwc ? tf.transpose(dOut, TO_NHWC) : dOut);
+  }
+  for (let i = plan.steps.length - 1; i >= 0; i--) {
+    const step = plan.steps[i]!;
+    const { node } = step;
+    const dy = grads.get(node.outputs[0]!);
+    if (node.outputs.slice(1).some((o) => grads.has(o))) {
+      throw new NoTapeFreeGradient(
+        `${node.name}: a gradient reaches an output other than its first`,
+      );
+    }
+    if (dy === undefined) continue;
+    grads.delete(node.outputs[0]!);
+    const inputs = node.inputs.map((name) => (name ? values.get(name) : undefined));
+    const which = node.inputs.map((name) => name !== '' && active.has(name));
+    const out = values.get(node.outputs[0]!)!;
+    const dxs = nodeVjp(plan, step, inputs, which, out, dy);
+    // Freed once nothing holds them: a vjp may hand dy itself to several inputs (Add).
+    const spent = new Set([dy]);
+    node.inputs.forEach((name, k) => {
+      const dx = dxs[k];
+      if (!which[k] || dx === undefined) return;
+      const before = grads.get(name);
+      grads.set(name, before === undefined ? dx : tf.add(before, dx));
+      if (before !== undefined) spent.add(before).add(dx);
+    });
+    const held = new Set(grads.values());
+    for (const t of spent) if (!held.has(t)) t.dispose();
+  }
+  const gradient = grads.get(plan.inputName) ?? tf.zerosLike(x);
+  return { outputs: outputs === x ? tf.clone(outputs) : outputs, gradient };
+}
+
+/** Names of the float values that depend on the input, in a run that made `values`. */
+function activeValues(plan: BackwardPlan, values: ReadonlyMap<string, Value>): Set<string> {
+  const active = new Set([plan.inputName]);
+  for (const { node } of plan.steps) {
+    if (!node.inputs.some((name) => active.has(name))) continue;
+    for (const name of node.outputs) {
+      if (name && values.get(name)?.tensor.dtype === 'float32') active.add(name);
+    }
+  }
+  return active;
+}
+
+function nodeVjp(
+  plan: BackwardPlan,
+  step: Step,
+  inputs: (Value | undefined)[],
+  which: boolean[],
+  out: Value,
+  dy: tf.Tensor,
+): (tf.Tensor | undefined)[] {
+  const ctx = makeContext(step.node, inputs, plan.opset, plan.memos, undefined);
+  const own = vjps[step.node.opType]?.(ctx, out, dy);
+  if (own !== undefined) return own;
+  const passed = inputs.findIndex((v, k) => which[k] && v?.tensor === out.tensor);
+  if (passed >= 0) return inputs.map((_, k) => (k === passed ? dy : undefined));
+  return nodeTapeVjp(plan, step, inputs, which, dy);
+}
+
+/** tf.grad of one node: its kernel run again on the same inputs, linear (no fused activation). */
+function nodeTapeVjp(
+  plan: BackwardPlan,
+  step: Step,
+  inputs: (Value | undefined)[],
+  which: boolean[],
+  dy: tf.Tensor,
+): (tf.Tensor | undefined)[] {
+  const slots = which.flatMap((w, k) => (w && inputs[k] ? [k] : []));
+  const f = (...ts: tf.Tensor[]) => {
+    const replaced = inputs.map((v, k) => {
+      const j = slots.indexOf(k);
+      return j < 0 || v === undefined ? v : { ...v, tensor: ts[j]! };
+    });
+    const result = step.kernel(makeContext(step.node, replaced, plan.opset, plan.memos, undefined));
+    return (Array.isArray(result) ? result[0]! : result).tensor;
+  };
+  let dxs: tf.Tensor[];
+  try {
+    dxs = tf.grads(f)(
+      slots.map((k) => inputs[k]!.tensor),
+      dy,
+    );
+  } catch (e) {
+    throw new NoTapeFreeGradient(`${step.node.name}: ${(e as Error).message}`);
+  }
+  return inputs.map((_, k) => {
+    const j = slots.indexOf(k);
+    return j < 0 ? undefined : dxs[j];
+  });
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
