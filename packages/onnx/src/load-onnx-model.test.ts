@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setupBackend } from '@interp/core';
+import { isModelGraph, setupBackend, toModelGraph } from '@interp/core';
 import { InterpError } from '@interp/core/base';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
@@ -77,6 +77,27 @@ describe('loadOnnxModel(source)', () => {
       return results;
     });
     for (const o of outputs) expect(o).toEqual(outputs[0]);
+  });
+
+  it('is a ModelGraph that isModelGraph and toModelGraph take without running it', async () => {
+    // Reading model.nodes infers the node shapes by two dry runs of the whole model: a type
+    // check must not trigger them (every attribution call resolves its model this way).
+    await expectNoLeakedTensors(async () => {
+      const model = await loadOnnxModel(join(TEST_MODELS, 'mlp.onnx'));
+      try {
+        const check = await tf.profile(() => {
+          expect(isModelGraph(model)).toBe(true);
+          expect(toModelGraph(model)).toBe(model);
+        });
+        expect(check.kernels).toHaveLength(0);
+        const read = await tf.profile(() => {
+          expect(model.nodes.length).toBeGreaterThan(0);
+        });
+        expect(read.kernels.length).toBeGreaterThan(0);
+      } finally {
+        model.dispose();
+      }
+    });
   });
 
   it('reads external data beside a model file, and from options.externalData for bytes', async () => {

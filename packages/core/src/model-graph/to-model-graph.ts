@@ -60,8 +60,20 @@ export function isModelGraph(m: unknown): m is ModelGraph {
     typeof g.run === 'function' &&
     typeof g.predict === 'function' &&
     typeof g.findNode === 'function' &&
-    Array.isArray(g.nodes)
+    hasNodes(g)
   );
+}
+
+/**
+ * An array `nodes`, or a getter for it, which is not called: an ONNX model infers its nodes'
+ * shapes on the first read (two dry runs of the whole model), which a type check must not cost.
+ */
+function hasNodes(m: object): boolean {
+  for (let o: object | null = m; o !== null; o = Object.getPrototypeOf(o)) {
+    const own = Object.getOwnPropertyDescriptor(o, 'nodes');
+    if (own !== undefined) return own.get !== undefined || Array.isArray(own.value);
+  }
+  return false;
 }
 
 function isLearnerLike(m: unknown): m is Learner {
