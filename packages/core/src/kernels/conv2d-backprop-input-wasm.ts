@@ -76,12 +76,15 @@ function gemmInputGrad(
   const [fh, fw, inChannels] = filter.shape as [number, number, number, number];
   const k = fh * fw * inChannels;
   // The filter as a [Cout, k] matrix, transposed in JS: the wasm matmul's transposeB is slow.
-  const wT = s.make([1, outChannels, k], 'float32');
-  const src = s.heap(filter);
-  const dst = s.heap(wT);
-  for (let r = 0; r < k; r++) {
-    for (let co = 0; co < outChannels; co++) dst[co * k + r] = src[r * outChannels + co]!;
-  }
+  const wT = s.derived(filter, 'gemm', (d) => {
+    const t = d.make([1, outChannels, k], 'float32');
+    const src = d.heap(filter);
+    const dst = d.heap(t);
+    for (let r = 0; r < k; r++) {
+      for (let co = 0; co < outChannels; co++) dst[co * k + r] = src[r * outChannels + co]!;
+    }
+    return t;
+  });
   const cols = s.run(
     'BatchMatMul',
     { a: s.view(dy, [1, n * oh * ow, outChannels]), b: wT },
@@ -169,24 +172,29 @@ const phasedInputGrad: InputGrad = (s, dy, swapped, ah, aw) => {
         outputs.push(undefined);
         continue;
       }
-      const sub = s.run(
-        'StridedSlice',
-        { x: swapped },
-        {
-          begin: [rh.first, rw.first, 0, 0],
-          end: [
-            rh.first + (rh.taps - 1) * ah.stride + 1,
-            rw.first + (rw.taps - 1) * aw.stride + 1,
-            outChannels,
-            inChannels,
-          ],
-          strides: [ah.stride, aw.stride, 1, 1],
-          beginMask: 0,
-          endMask: 0,
-          ellipsisMask: 0,
-          newAxisMask: 0,
-          shrinkAxisMask: 0,
-        },
+      const begin = [rh.first, rw.first, 0, 0];
+      const end = [
+        rh.first + (rh.taps - 1) * ah.stride + 1,
+        rw.first + (rw.taps - 1) * aw.stride + 1,
+        outChannels,
+        inChannels,
+      ];
+      const strides = [ah.stride, aw.stride, 1, 1];
+      const sub = s.derived(swapped, `phase ${begin} ${end} ${strides}`, (d) =>
+        d.run(
+          'StridedSlice',
+          { x: swapped },
+          {
+            begin,
+            end,
+            strides,
+            beginMask: 0,
+            endMask: 0,
+            ellipsisMask: 0,
+            newAxisMask: 0,
+            shrinkAxisMask: 0,
+          },
+        ),
       );
       const padH = signedPadding(rh.padBefore, ph.padAfter);
       const padW = signedPadding(rw.padBefore, pw.padAfter);
@@ -271,9 +279,9 @@ const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     const col2im = path === 'gemm' ? col2imSimd(backend) : undefined;
     if (col2im !== undefined) return s.keep(gemmInputGrad(s, col2im, dy, filter, ah, aw));
     if (inChannels === 1 && FAST_DEPTHWISE_TAPS.has(fh * fw)) {
-      return s.keep(singleChannelInputGrad(s, dy, s.flipFilter(filter, false), ah, aw));
+      return s.keep(singleChannelInputGrad(s, dy, s.flippedFilter(filter, false), ah, aw));
     }
-    const swapped = s.flipFilter(filter, true);
+    const swapped = s.flippedFilter(filter, true);
     const dilated = ah.dilation > 1 || aw.dilation > 1;
     return s.keep(
       strided && !dilated

@@ -27,7 +27,7 @@ const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs
     // filter: a depthwise conv (multiplier 1) over the zero-spread dy, then a sum over the
     // multiplier. Same cost as the forward depthwise conv.
     const { dy: spread, pad } = spreadDyForInputGrad(s, dy, ah, aw);
-    const flipped = s.flipFilter(filter, false);
+    const flipped = s.flippedFilter(filter, false);
     const perChannel = s.conv(
       'DepthwiseConv2dNative',
       spread,

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { expectNoLeakedTensors } from '../testing.js';
+import { derivedWeightCacheSize } from './derived-weight-cache.js';
 import { backendDataIds, expectCloseToReference, randn, runOn } from './test-kernel-helpers.js';
 
 /** A tensor of standard-normal values from a seeded generator. */
@@ -24,12 +25,21 @@ export async function expectWasmMatchesCpu(
   return ours;
 }
 
-/** Runs `run` and checks it frees every tensor and wasm buffer it made; then disposes `inputs`. */
+/**
+ * Runs `run` and checks it frees every tensor and wasm buffer it made except the derived filters
+ * it cached for `inputs` (derived-weight-cache.ts); then disposes `inputs` and checks those
+ * are freed too.
+ */
 export async function expectFreesEverything(inputs: tf.Tensor[], run: () => tf.Tensor) {
+  // Also frees what earlier cases cached for their (now disposed) inputs.
+  const cached = derivedWeightCacheSize();
   const before = backendDataIds();
   await expectNoLeakedTensors(run);
-  expect(backendDataIds()).toBe(before);
+  const kept = derivedWeightCacheSize() - cached;
+  expect(backendDataIds() - before).toBe(kept);
   tf.dispose(inputs);
+  expect(derivedWeightCacheSize()).toBe(cached);
+  expect(backendDataIds()).toBe(before - inputs.length);
 }
 
 /** Spreads a [fh, fw, a, b] filter with dilation - 1 zeros between taps (the undilated twin). */

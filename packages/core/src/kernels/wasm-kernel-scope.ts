@@ -6,6 +6,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
+import { derivedWeights } from './derived-weight-cache.js';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` our kernels use. */
 export interface WasmBackend {
@@ -168,6 +169,22 @@ export class WasmKernelScope {
       }
     }
     return out;
+  }
+
+  /**
+   * Weights `body` derives from `source` (a filter), computed on the first call for `source`'s
+   * data and kept across calls (derived-weight-cache.ts): the same data id every time, so
+   * XNNPACK's packed operator for it is reused. Not owned by this scope.
+   */
+  derived(source: TensorInfo, tag: string, body: (s: WasmKernelScope) => TensorInfo): TensorInfo {
+    return derivedWeights(this.backend, [source.dataId], tag, () =>
+      withWasmScope(this.backend, (inner) => inner.keep(body(inner))),
+    );
+  }
+
+  /** {@link flipFilter}, kept across calls for the same filter data (see {@link derived}). */
+  flippedFilter(filter: TensorInfo, swap: boolean): TensorInfo {
+    return this.derived(filter, swap ? 'flip-swap' : 'flip', (s) => s.flipFilter(filter, swap));
   }
 
   /** Hands `info` to the caller (it leaves the scope undisposed). */
