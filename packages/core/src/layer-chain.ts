@@ -6,17 +6,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type AvgPoolAttrs, avgPoolInputGrad } from './gradients/avg-pool-grad.js';
 import { cappedReluGrad } from './kernels/capped-relu-grad-wasm.js';
-import { conv2dBackpropInputWasm } from './kernels/conv2d-backprop-input-wasm.js';
 import { MAX_POOL_RELU_GRAD, maxPoolReluGradWasm } from './kernels/max-pool-grad-wasm.js';
+import { convStep } from './layer-conv-step.js';
 import { fuseChain } from './layer-step-fusion.js';
 import {
   activationOf,
   type ChainActivation,
   type ChainStep,
-  type ConvFold,
   call,
   channelsLast,
-  foldedPadding,
   pair,
   UnsupportedAtRuntime,
 } from './layer-step-parts.js';
@@ -137,66 +135,16 @@ function conv2dStep(layer: LayerLike): ChainStep | undefined {
   ) {
     return undefined;
   }
-  const dilated = dilations[0] > 1 || dilations[1] > 1;
-  const convBackward = (dz: tf.Tensor, shape: number[], fold: ConvFold) => {
-    const read = kernel.read() as tf.Tensor4D;
-    // dz * scale[co] through the conv equals dz through the filter scaled on its output axis.
-    const filter = fold.scale === undefined ? read : tf.mul<tf.Tensor4D>(read, fold.scale);
-    const pad = foldedPadding(padding, fold);
-    const inputShape = shape as [number, number, number, number];
-    if (!dilated) return tf.conv2dTranspose(dz as tf.Tensor4D, filter, inputShape, strides, pad);
-    if (ownsWasmConvBackpropInput()) {
-      return tf
-        .engine()
-        .runKernel(
-          'Conv2DBackpropInput',
-          { dy: dz, filter },
-          { strides, pad, dataFormat: 'NHWC', inputShape, dilations },
-        ) as tf.Tensor;
-    }
-    // Other backends' kernels ignore dilations: a dilated filter is its zero-spread twin.
-    return tf.conv2dTranspose(
-      dz as tf.Tensor4D,
-      spreadFilter(filter, dilations),
-      inputShape,
-      strides,
-      pad,
-    );
-  };
-  return {
-    forward: call(layer),
+  return convStep({
+    kind: 'conv2d',
+    kernel,
+    bias: (layer.bias as VariableLike | null | undefined) ?? undefined,
+    strides,
+    dilations,
+    padding,
     activation,
-    backward: (dz, x) => convBackward(dz, x.shape, {}),
-    convBackward,
-    foldsPadding: padding === 'valid',
-  };
-}
-
-/** True when the wasm backend runs our Conv2DBackpropInput, which supports dilations. */
-function ownsWasmConvBackpropInput(): boolean {
-  return (
-    tf.getBackend() === 'wasm' &&
-    tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc === conv2dBackpropInputWasm.kernelFunc
-  );
-}
-
-/** `[fh, fw, a, b]` with `dilation - 1` zeros between taps: `[(fh-1)dh+1, (fw-1)dw+1, a, b]`. */
-function spreadFilter(filter: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
-  const [fh, fw, a, b] = filter.shape;
-  const padded = tf.pad(tf.reshape(filter, [fh, 1, fw, 1, a, b]), [
-    [0, 0],
-    [0, dh - 1],
-    [0, 0],
-    [0, dw - 1],
-    [0, 0],
-    [0, 0],
-  ]);
-  return tf.slice(tf.reshape(padded, [fh * dh, fw * dw, a, b]) as tf.Tensor4D, 0, [
-    (fh - 1) * dh + 1,
-    (fw - 1) * dw + 1,
-    a,
-    b,
-  ]);
+    call: call(layer),
+  });
 }
 
 function denseStep(layer: LayerLike): ChainStep | undefined {
@@ -267,13 +215,26 @@ function softmaxLayerStep(layer: LayerLike): ChainStep | undefined {
 
 function batchNormStep(layer: LayerLike): ChainStep | undefined {
   const variance = layer.movingVariance as VariableLike | undefined;
+  const mean = layer.movingMean as VariableLike | undefined;
   const gamma = layer.gamma as VariableLike | null | undefined;
+  const beta = layer.beta as VariableLike | null | undefined;
   const epsilon = layer.epsilon;
-  if (typeof layer.axis !== 'number' || variance === undefined || typeof epsilon !== 'number') {
+  if (
+    typeof layer.axis !== 'number' ||
+    variance === undefined ||
+    mean === undefined ||
+    typeof epsilon !== 'number'
+  ) {
     return undefined;
   }
   const axis = layer.axis;
-  const scaled = layer.scale !== false && gamma;
+  const scaled = layer.scale !== false && gamma ? gamma : undefined;
+  const centered = layer.center !== false && beta ? beta : undefined;
+  // scale = gamma / sqrt(variance + epsilon), shift = beta - mean * scale: y = x * scale + shift.
+  const factor = () => {
+    const r = tf.rsqrt(tf.add(variance.read(), epsilon));
+    return scaled ? tf.mul(r, scaled.read()) : r;
+  };
   return {
     forward: call(layer),
     activation: 'linear',
@@ -281,15 +242,19 @@ function batchNormStep(layer: LayerLike): ChainStep | undefined {
     backward: (dz, x) => {
       const at = axis < 0 ? axis + x.rank : axis;
       const shape = x.shape.map((d, i) => (i === at ? d : 1));
-      const byVariance = tf.mul(dz, tf.reshape(tf.rsqrt(tf.add(variance.read(), epsilon)), shape));
-      return scaled ? tf.mul(byVariance, tf.reshape(gamma.read(), shape)) : byVariance;
+      return tf.mul(dz, tf.reshape(factor(), shape));
     },
     // Only the channels axis of the NHWC conv output it may be folded into (axis 3 is last there).
     ...(axis === -1 || axis === 3
       ? {
-          channelScale: () => {
-            const r = tf.rsqrt(tf.add(variance.read(), epsilon));
-            return scaled ? tf.mul(r, gamma.read()) : r;
+          affine: {
+            sources: [variance, mean, ...(scaled ? [scaled] : []), ...(centered ? [centered] : [])],
+            tag: `bn ${epsilon} ${scaled !== undefined} ${centered !== undefined}`,
+            read: () => {
+              const scale = factor();
+              const shifted = tf.neg(tf.mul(mean.read(), scale));
+              return { scale, shift: centered ? tf.add(shifted, centered.read()) : shifted };
+            },
           },
         }
       : {}),

@@ -1,7 +1,8 @@
 // The parts every step of the tape-free input gradient shares (layer-chain.ts plans chains,
 // layer-steps.ts adds MobileNet-style layers, layer-dag.ts walks graphs). Internal to @interp/core.
 import type * as tf from '@tensorflow/tfjs-core';
-import type { LayerLike } from './layers-internals.js';
+import type { ConvFolds, ConvSpec } from './layer-conv-step.js';
+import type { LayerLike, VariableLike } from './layers-internals.js';
 
 /** Activations whose derivative the backward pass computes from the layer's output alone. */
 export type ChainActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'softmax';
@@ -16,38 +17,33 @@ export interface ChainStep {
   backward(dz: tf.Tensor, x: tf.Tensor, y: tf.Tensor): tf.Tensor;
   /** Pool geometry when the step is a max pool (to fuse the ReLU mask of the step before it). */
   maxPool?: tf.NamedAttrMap;
-  /**
-   * A conv step's input gradient with neighbours folded in (see layer-step-fusion.ts): the
-   * zero padding of a ZeroPadding2D before it (only offered by 'valid' convs) and the
-   * per-channel factor a BatchNormalization after it applies to dz.
-   */
-  convBackward?: (dz: tf.Tensor, inputShape: number[], fold: ConvFold) => tf.Tensor;
-  /** True when `convBackward` takes a `pad` fold (the conv pads 'valid'). */
-  foldsPadding?: boolean;
+  /** A conv or depthwise conv step: the layer and what is folded into it (layer-conv-step.ts). */
+  conv?: { spec: ConvSpec; folds: ConvFolds };
   /** ZeroPadding2D: its `[[top, bottom], [left, right]]` padding. */
   zeroPadding?: SpatialPadding;
-  /** BatchNormalization over the last axis: the factor its backward multiplies dz by per channel. */
-  channelScale?: () => tf.Tensor;
+  /** BatchNormalization over the last axis: its inference pass as a per-channel affine map. */
+  affine?: ChannelAffine;
+}
+
+/** An inference BatchNormalization over the channels: y = x * scale + shift. */
+export interface ChannelAffine {
+  /** The weights scale and shift are computed from (their data ids key cached folds). */
+  sources: VariableLike[];
+  /** Tells layers with the same weights but other constants (epsilon, scale, center) apart. */
+  tag: string;
+  read(): { scale: tf.Tensor; shift: tf.Tensor };
 }
 
 /** `[[top, bottom], [left, right]]` zeros around an NHWC tensor's height and width. */
 export type SpatialPadding = [[number, number], [number, number]];
 
-/** What a conv step's {@link ChainStep.convBackward} folds in. */
-export interface ConvFold {
-  /** Zeros a ZeroPadding2D added before a 'valid' conv: the gradient w.r.t. the unpadded input. */
-  pad?: SpatialPadding;
-  /** dz's per-output-channel factor (a BatchNormalization's): the filter is scaled instead. */
-  scale?: tf.Tensor;
-}
-
 /** A 'valid' conv's padding attr with a folded ZeroPadding2D's zeros (explicit NHWC padding). */
 export function foldedPadding(
   padding: 'valid' | 'same',
-  fold: ConvFold,
+  pad: SpatialPadding | undefined,
 ): 'valid' | 'same' | tf.backend_util.ExplicitPadding {
-  if (fold.pad === undefined) return padding;
-  const [[top, bottom], [left, right]] = fold.pad;
+  if (pad === undefined) return padding;
+  const [[top, bottom], [left, right]] = pad;
   return [
     [0, 0],
     [top, bottom],

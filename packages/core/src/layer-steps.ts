@@ -3,13 +3,12 @@
 // what the layer's `call` runs, so the numbers equal tf.grad's. Internal to @interp/core.
 import * as tf from '@tensorflow/tfjs-core';
 import { cappedReluGrad } from './kernels/capped-relu-grad-wasm.js';
+import { convStep } from './layer-conv-step.js';
 import {
   activationOf,
   type ChainStep,
-  type ConvFold,
   call,
   channelsLast,
-  foldedPadding,
   pair,
   type SpatialPadding,
   UnsupportedAtRuntime,
@@ -45,29 +44,16 @@ function depthwiseStep(layer: LayerLike): ChainStep | undefined {
   ) {
     return undefined;
   }
-  const convBackward = (dz: tf.Tensor, inputShape: number[], fold: ConvFold) => {
-    const read = kernel.read();
-    const [, , channels, multiplier] = read.shape as [number, number, number, number];
-    // Output channel c * multiplier + m comes from filter[:, :, c, m]: scale it there.
-    const filter =
-      fold.scale === undefined
-        ? read
-        : tf.mul(read, tf.reshape(fold.scale, [1, 1, channels, multiplier]));
-    return tf
-      .engine()
-      .runKernel(
-        'DepthwiseConv2dNativeBackpropInput',
-        { dy: dz, filter },
-        { strides, pad: foldedPadding(padding, fold), dilations: [1, 1], inputShape },
-      ) as tf.Tensor;
-  };
-  return {
-    forward: call(layer),
+  return convStep({
+    kind: 'depthwise',
+    kernel,
+    bias: (layer.bias as VariableLike | null | undefined) ?? undefined,
+    strides,
+    dilations: [1, 1],
+    padding,
     activation,
-    backward: (dz, x) => convBackward(dz, x.shape, {}),
-    convBackward,
-    foldsPadding: padding === 'valid',
-  };
+    call: call(layer),
+  });
 }
 
 function zeroPaddingStep(layer: LayerLike): ChainStep | undefined {

@@ -18,6 +18,35 @@ interface Entry {
   derived: TensorInfo;
 }
 
+const weightData = new WeakSet<object>();
+
+/**
+ * Declares `dataId` the data of a model's weight (long-lived): the wasm kernels then keep what
+ * they derive from it (see {@link derivedWeights}). Other filters (a tape's per-call copies, a
+ * test's one-off tensors) get theirs computed per call, so the cache never holds dead entries
+ * after a call. Derived weights are weight data themselves.
+ *
+ * @example
+ * ```ts
+ * markWeightData(layer.kernel.read().dataId);
+ * ```
+ */
+export function markWeightData(dataId: object): void {
+  weightData.add(dataId);
+}
+
+/**
+ * True when `dataId` was declared a weight's data with {@link markWeightData}.
+ *
+ * @example
+ * ```ts
+ * if (isWeightData(filter.dataId)) keepFlippedFilter(filter);
+ * ```
+ */
+export function isWeightData(dataId: object): boolean {
+  return weightData.has(dataId);
+}
+
 // Per backend object, so a re-created backend never sees another one's data.
 const caches = new WeakMap<object, Entry[]>();
 const backends = new Set<WeakRef<CachingBackend>>();
@@ -61,6 +90,7 @@ export function derivedWeights(
   if (hit !== undefined) return hit.derived;
   sweep(b, entries);
   const derived = make();
+  weightData.add(derived.dataId);
   entries.push({ sources: [...sources], tag, derived });
   return derived;
 }

@@ -1,12 +1,13 @@
 import {
   type backend_util,
   type DataType,
+  env,
   getKernel,
   type NamedAttrMap,
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { derivedWeights } from './derived-weight-cache.js';
+import { derivedWeights, isWeightData } from './derived-weight-cache.js';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` our kernels use. */
 export interface WasmBackend {
@@ -172,11 +173,15 @@ export class WasmKernelScope {
   }
 
   /**
-   * Weights `body` derives from `source` (a filter), computed on the first call for `source`'s
-   * data and kept across calls (derived-weight-cache.ts): the same data id every time, so
+   * Weights `body` derives from `source` (a filter); when `source` is a weight's data
+   * (`markWeightData`), computed on the first call for it and kept across calls (derived-weight-cache.ts): the same data id every time, so
    * XNNPACK's packed operator for it is reused. Not owned by this scope.
    */
   derived(source: TensorInfo, tag: string, body: (s: WasmKernelScope) => TensorInfo): TensorInfo {
+    // Only a declared weight's filters are worth keeping; and tfjs's leak check (IS_TEST or
+    // DEBUG) counts a kernel's new data ids as leaks: derive per call there.
+    const checked = env().getBool('IS_TEST') || env().getBool('DEBUG');
+    if (!isWeightData(source.dataId) || checked) return body(this);
     return derivedWeights(this.backend, [source.dataId], tag, () =>
       withWasmScope(this.backend, (inner) => inner.keep(body(inner))),
     );
