@@ -57,6 +57,15 @@ const RAW_BYTES: Record<number, number> = {
   12: 4,
 };
 
+/** Options of {@link hostTensorOf}. */
+export interface HostTensorOptions {
+  /**
+   * Large 4-byte-aligned float data may be a view of the proto's bytes instead of a copy: only
+   * for bytes the loader read itself (nothing else writes them), whose values go to the backend.
+   */
+  inPlace?: boolean;
+}
+
 /**
  * Decodes a TensorProto's values. `raw` overrides the proto's own bytes (external data read by
  * the loader). Throws NOT_SUPPORTED for data types tfjs cannot hold (strings, float16, ...).
@@ -66,7 +75,11 @@ const RAW_BYTES: Record<number, number> = {
  * const { shape, data } = hostTensorOf(initializer);
  * ```
  */
-export function hostTensorOf(proto: TensorProto, raw?: Uint8Array): HostTensor {
+export function hostTensorOf(
+  proto: TensorProto,
+  raw?: Uint8Array,
+  options: HostTensorOptions = {},
+): HostTensor {
   const dataType = proto.dataType ?? 0;
   const dtype = tfDtypeOf(dataType);
   const name = JSON.stringify(proto.name ?? '');
@@ -81,7 +94,7 @@ export function hostTensorOf(proto: TensorProto, raw?: Uint8Array): HostTensor {
   const bytes = raw ?? (proto.rawData && proto.rawData.length > 0 ? proto.rawData : undefined);
   let values: ArrayLike<number>;
   if (bytes !== undefined) {
-    values = readRaw(bytes, dataType, size, name);
+    values = readRaw(bytes, dataType, size, name, options.inPlace === true);
   } else if (dataType === OnnxDataType.FLOAT) {
     values = proto.floatData ?? [];
   } else if (dataType === OnnxDataType.DOUBLE) {
@@ -110,11 +123,15 @@ export function hostTensorOf(proto: TensorProto, raw?: Uint8Array): HostTensor {
   return { dtype, shape, data };
 }
 
+/** Float data from this many bytes up may be a view of the model's bytes (see readRaw). */
+const IN_PLACE_MIN_BYTES = 64 * 1024;
+
 function readRaw(
   bytes: Uint8Array,
   dataType: number,
   size: number,
   name: string,
+  inPlace: boolean,
 ): ArrayLike<number> {
   const width = RAW_BYTES[dataType]!;
   if (bytes.byteLength !== size * width) {
@@ -123,8 +140,16 @@ function readRaw(
       `tensor ${name} has ${bytes.byteLength} bytes of data for ${size} values of ${width} bytes; the model (or its external data file) is damaged or truncated`,
     );
   }
-  // new Uint8Array(bytes) copies into a buffer of its own: a Node Buffer's .slice() would not.
-  if (dataType === OnnxDataType.FLOAT) return new Float32Array(new Uint8Array(bytes).buffer);
+  if (dataType === OnnxDataType.FLOAT) {
+    // Large weights go to the backend (which copies them) and are dropped: a copy here cost as
+    // much again. Small values stay on the host, so they get a buffer of their own rather than
+    // pin the model file's.
+    if (inPlace && bytes.byteOffset % 4 === 0 && bytes.byteLength >= IN_PLACE_MIN_BYTES) {
+      return new Float32Array(bytes.buffer, bytes.byteOffset, size);
+    }
+    // new Uint8Array(bytes) copies into a buffer of its own: a Node Buffer's .slice() would not.
+    return new Float32Array(new Uint8Array(bytes).buffer);
+  }
   // Copy: raw bytes inside a protobuf buffer are rarely aligned for a typed-array view.
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float64Array(size);

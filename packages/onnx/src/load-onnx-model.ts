@@ -41,7 +41,8 @@ export async function loadOnnxModel(
   const graph = model.graph!;
   const initializers = new Map<string, HostTensor>();
   for (const t of graph.initializer ?? []) {
-    initializers.set(t.name ?? '', hostTensorOf(t, await externalBytes(t, src.readExternal)));
+    const raw = await externalBytes(t, src.readExternal);
+    initializers.set(t.name ?? '', hostTensorOf(t, raw, { inPlace: src.owned }));
   }
   const inputs = (graph.input ?? []).filter((i) => !initializers.has(i.name ?? ''));
   if (inputs.length !== 1) {

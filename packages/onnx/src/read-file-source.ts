@@ -15,7 +15,7 @@ export async function readFileSource(path: string | URL): Promise<ModelSource> {
   let bytes: Uint8Array;
   let folder: string;
   try {
-    bytes = new Uint8Array(await readFile(file));
+    bytes = asBytes(await readFile(file));
     folder = await realpath(dirname(resolve(file)));
   } catch (e) {
     throw new InterpError(
@@ -28,16 +28,21 @@ export async function readFileSource(path: string | URL): Promise<ModelSource> {
   return {
     bytes,
     label: file,
+    owned: true,
     readExternal: async (location, offset, length, tensor) => {
       const target = await externalFile(folder, location, tensor);
-      if (!files.has(target))
-        files.set(
-          target,
-          readFile(target).then((b) => new Uint8Array(b)),
-        );
+      if (!files.has(target)) files.set(target, readFile(target).then(asBytes));
       return sliceExternal(await files.get(target)!, location, offset, length, tensor);
     },
   };
+}
+
+/**
+ * The file's bytes as a plain Uint8Array over the Buffer's own memory: copying 45 MB of weights
+ * here cost as much as reading them (the weights are copied once more, into the backend).
+ */
+function asBytes(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 async function externalFile(folder: string, location: string, tensor: string): Promise<string> {

@@ -6,6 +6,11 @@ export interface ModelSource {
   bytes: Uint8Array;
   /** What the errors call the model (its path or URL, or "the model bytes"). */
   label: string;
+  /**
+   * True when the loader read `bytes` and the external data itself (a path or URL): no one else
+   * holds them, so weights may be read in place. Bytes given by the caller stay theirs.
+   */
+  owned: boolean;
   /** Reads `length` bytes (to the end when undefined) at `offset` of an external data file. */
   readExternal(
     location: string,
@@ -34,6 +39,7 @@ export async function readModelSource(
     return {
       bytes,
       label: 'the model bytes',
+      owned: false,
       readExternal: async (location, offset, length, tensor) => {
         const file = externalData[location];
         if (file === undefined) {
@@ -92,6 +98,7 @@ async function fetchSource(url: URL): Promise<ModelSource> {
   return {
     bytes: await get(url),
     label: url.href,
+    owned: true,
     readExternal: async (location, offset, length, tensor) => {
       const target = new URL(location, url);
       if (!target.href.startsWith(folder)) {
