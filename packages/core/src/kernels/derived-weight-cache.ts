@@ -120,7 +120,7 @@ export function clearDerivedWeightCache(): void {
     const entries = backend && caches.get(backend);
     if (backend && entries) {
       for (const e of entries) backend.disposeData(e.derived.dataId);
-      entries.length = 0;
+      caches.delete(backend);
     }
     backends.delete(ref);
   }
