@@ -2,8 +2,10 @@
 // the built CLI, WASM) on 2 images vs Captum's IntegratedGradients (50 steps, batches of 10) on
 // the same torchvision ResNet-18 in a Python process (Debian's /usr/bin/python3 with torch,
 // Captum from /tmp/captum), with torch on 1 thread and on 2. Setup (untimed, once): seeded random
-// weights and images, exported by e2e-ig-captum.py. Both processes' attributions are compared.
-// Needs the CLI built (apps/cli/dist). Env: E2E_DIR (work folder), CAPTUM (Captum's source).
+// weights and images, exported by e2e-ig-captum.py. Every run's attributions are compared with
+// Captum's. Needs the CLI built (apps/cli/dist). Env: E2E_DIR (work folder), CAPTUM (Captum's
+// source), E2E_CLI (another interp entry point to time instead, e.g. a bundle of an earlier build
+// for a before/after comparison in one run).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, '..', 'apps', 'cli', 'dist', 'bin.js');
+const cli = process.env.E2E_CLI ?? join(here, '..', 'apps', 'cli', 'dist', 'bin.js');
 const python = '/usr/bin/python3';
 const script = join(here, 'e2e-ig-captum.py');
 const dir = process.env.E2E_DIR ?? join(tmpdir(), 'interp-e2e-ig');
@@ -58,44 +60,49 @@ const args = [
 ];
 const records = [];
 const load = () => loadavg()[0];
-const ours = run(process.execPath, [...args, '--method', 'ig', '--n-steps', '50', '--json']);
-const oursLoad = load();
-const attributions = JSON.parse(ours.stdout).attributions.flat(4);
-console.log(
-  `ours (interp attribute, 1 WASM thread): ${(ours.ms / 1000).toFixed(1)} s, load ${oursLoad.toFixed(2)}`,
-);
-let oursTwo;
-if (threadFlag.length > 0) {
-  oursTwo = run(process.execPath, [...args, '--method', 'ig', '--n-steps', '50', ...threadFlag]);
-  console.log(`ours (interp attribute --threads 2): ${(oursTwo.ms / 1000).toFixed(1)} s`);
-} else {
+// Both thread counts write the same --json (its cost is part of the whole process).
+const ourRuns = [];
+for (const [label, flags] of [
+  ['1 WASM thread', []],
+  ...(threadFlag.length > 0 ? [['2 WASM threads', threadFlag]] : []),
+]) {
+  const r = run(process.execPath, [
+    ...args,
+    '--method',
+    'ig',
+    '--n-steps',
+    '50',
+    '--json',
+    ...flags,
+  ]);
+  const attributions = JSON.parse(r.stdout).attributions.flat(4);
+  console.log(
+    `ours (interp attribute, ${label}): ${(r.ms / 1000).toFixed(1)} s, load ${load().toFixed(2)}`,
+  );
+  ourRuns.push({ label, ms: r.ms, attributions });
+}
+if (threadFlag.length === 0) {
   console.log('interp attribute has no --threads yet: ours runs on 1 WASM thread only');
 }
 for (const threads of [1, 2]) {
   const captum = run(python, [script, 'captum', dir, String(threads)], pythonEnv);
   const theirs = readNpyF32(join(dir, 'captum-ig.npy'));
-  let maxAbs = 0;
-  let maxDiff = 0;
-  for (let i = 0; i < theirs.length; i++) {
-    maxAbs = Math.max(maxAbs, Math.abs(theirs[i]));
-    maxDiff = Math.max(maxDiff, Math.abs(theirs[i] - attributions[i]));
-  }
   console.log(
-    `captum (torch ${threads} thread(s)): ${(captum.ms / 1000).toFixed(1)} s; ${captum.stdout.trim()}`,
+    `captum (torch ${threads} thread(s)): ${(captum.ms / 1000).toFixed(1)} s, load ${load().toFixed(2)}; ${captum.stdout.trim()}`,
   );
-  console.log(
-    `  attributions: max |ours - captum| / max |captum| = ${(maxDiff / maxAbs).toExponential(2)}`,
-  );
-  for (const [label, mine] of [
-    ['1 WASM thread', ours],
-    ...(oursTwo ? [['2 WASM threads', oursTwo]] : []),
-  ]) {
+  for (const mine of ourRuns) {
+    let maxAbs = 0;
+    let maxDiff = 0;
+    for (let i = 0; i < theirs.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(theirs[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(theirs[i] - mine.attributions[i]));
+    }
     const ratio = mine.ms / captum.ms;
     console.log(
-      `e2e IG ResNet-18 x 2 images, ours ${label} vs captum ${threads} thread(s): ratio ${ratio.toFixed(2)}x`,
+      `e2e IG ResNet-18 x 2 images, ours ${mine.label} vs captum ${threads} thread(s): ratio ${ratio.toFixed(2)}x; max |ours - captum| / max |captum| = ${(maxDiff / maxAbs).toExponential(2)}`,
     );
     records.push({
-      label: `e2e IG 50 steps ResNet-18 x 2, interp attribute ${label} vs captum torch ${threads}t`,
+      label: `e2e IG 50 steps ResNet-18 x 2, interp attribute ${mine.label} vs captum torch ${threads}t`,
       oursMs: mine.ms,
       baselineMs: captum.ms,
       baselineLabel: `captum-${threads}t`,
@@ -105,4 +112,4 @@ for (const threads of [1, 2]) {
     });
   }
 }
-console.log('results', writeResults('e2e-ig', records));
+console.log('results', writeResults('e2e-ig', records, { cli }));
