@@ -103,11 +103,25 @@ export function planStep(layer: LayerLike): ChainStep | null | undefined {
       return { forward: call(layer), activation: 'linear', backward: reshapeBack };
     case 'Activation': {
       const activation = activationOf(layer);
-      return activation && { forward: call(layer), activation, backward: passThrough };
+      return (
+        activation && {
+          forward: call(layer),
+          activation,
+          backward: passThrough,
+          ...(activation === 'relu' || activation === 'relu6'
+            ? { fusableActivation: activation }
+            : {}),
+        }
+      );
     }
     case 'ReLU':
       return layer.maxValue === undefined || layer.maxValue === null
-        ? { forward: call(layer), activation: 'relu', backward: passThrough }
+        ? {
+            forward: call(layer),
+            activation: 'relu',
+            backward: passThrough,
+            fusableActivation: 'relu',
+          }
         : planMoreSteps(layer);
     case 'Softmax':
       return softmaxLayerStep(layer);

@@ -1,5 +1,6 @@
-// BatchNormalizations folded into the previous linear conv's filter and bias (layer-conv-step.ts)
-// and the folded weights kept across calls on wasm (kernels/derived-weight-cache.ts). Oracles:
+// BatchNormalizations folded into the previous linear conv's filter and bias, a ReLU(6) after them
+// into the fused conv (layer-conv-step.ts), and the folded weights kept across calls on wasm
+// (kernels/derived-weight-cache.ts). Oracles:
 // model.predict (conv then FusedBatchNorm, unfolded) for the outputs, tf.grad through the tape
 // and central finite differences for the gradient; the weights after Variable.assign.
 import * as tf from '@tensorflow/tfjs-core';
@@ -52,10 +53,10 @@ const foldedLayers = () => [
 ];
 
 describe('convStep with folded batch norms', () => {
-  it('plans conv+BN+BN, pad+depthwise+BN and conv+BN as one step each', () => {
+  it('plans conv+BN+BN+ReLU6, pad+depthwise+BN+relu and conv+BN as one step each', () => {
     const model = sequential([9, 8, 3], foldedLayers);
-    // [conv, BN, BN], ReLU6, [pad, dw, BN], relu, [conv, BN], flatten, dense.
-    expect(planLayerChain(model)!.steps).toHaveLength(7);
+    // [conv, BN, BN, ReLU6], [pad, dw, BN, relu], [conv, BN], flatten, dense.
+    expect(planLayerChain(model)!.steps).toHaveLength(5);
     model.dispose();
   });
 

@@ -38,6 +38,8 @@ export interface ConvFolds {
   pad?: { padding: SpatialPadding; forward(x: tf.Tensor): tf.Tensor };
   /** BatchNormalizations after a linear conv, in order. */
   affines: readonly ChannelAffine[];
+  /** A ReLU or ReLU6 layer after the BNs, applied by the fused conv. */
+  activation?: 'relu' | 'relu6';
 }
 
 type Weight = tf.Tensor | tf.TensorInfo;
@@ -75,7 +77,7 @@ export function convStep(spec: ConvSpec, folds: ConvFolds = { affines: [] }): Ch
               pad: padding,
               dataFormat: 'NHWC',
               dilations: spec.kind === 'conv2d' ? spec.dilations : [1, 1],
-              activation: 'linear',
+              activation: folds.activation ?? 'linear',
             },
           ) as tf.Tensor
     : pad === undefined
@@ -88,7 +90,7 @@ export function convStep(spec: ConvSpec, folds: ConvFolds = { affines: [] }): Ch
         };
   return {
     forward,
-    activation: folded ? 'linear' : spec.activation,
+    activation: folded ? (folds.activation ?? 'linear') : spec.activation,
     backward: (dz, x) => inputGradient(spec, dz, x.shape, filter(), padding),
     conv: { spec, folds },
   };

@@ -58,10 +58,10 @@ const chainLayers = () => [
 ];
 
 describe('fuseSteps (folded padding and batch norm)', () => {
-  it('plans pad+depthwise+BN and pad+conv+BN+BN as one step each, not BN after ReLU6', () => {
+  it('plans pad+depthwise+BN+ReLU6 and pad+conv+BN+BN as one step each, not BN after ReLU6', () => {
     const model = sequential([11, 10, 4], chainLayers);
-    // [pad, dw, BN], ReLU6, [pad, conv, BN, BN], conv(relu6), BN, flatten, dense.
-    expect(planLayerChain(model)!.steps).toHaveLength(7);
+    // [pad, dw, BN, ReLU6], [pad, conv, BN, BN], conv(relu6), BN, flatten, dense.
+    expect(planLayerChain(model)!.steps).toHaveLength(6);
     model.dispose();
   });
 

@@ -21,7 +21,13 @@ export function fuseSteps(first: ChainStep, second: ChainStep): ChainStep | unde
     return convStep(conv.spec, { ...conv.folds, pad });
   }
   const convFirst = first.conv;
-  if (convFirst !== undefined && convFirst.spec.activation === 'linear' && second.affine) {
+  if (convFirst === undefined || convFirst.spec.activation !== 'linear') return undefined;
+  const { folds } = convFirst;
+  // After a BN: the fused conv applies a ReLU(6) too (one pass less over its output).
+  if (folds.affines.length > 0 && folds.activation === undefined && second.fusableActivation) {
+    return convStep(convFirst.spec, { ...folds, activation: second.fusableActivation });
+  }
+  if (folds.activation === undefined && second.affine) {
     return convStep(convFirst.spec, {
       ...convFirst.folds,
       affines: [...convFirst.folds.affines, second.affine],

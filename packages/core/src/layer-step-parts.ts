@@ -23,6 +23,8 @@ export interface ChainStep {
   zeroPadding?: SpatialPadding;
   /** BatchNormalization over the last axis: its inference pass as a per-channel affine map. */
   affine?: ChannelAffine;
+  /** An activation-only step a fused conv can apply (its derivative then comes from y). */
+  fusableActivation?: 'relu' | 'relu6';
 }
 
 /** An inference BatchNormalization over the channels: y = x * scale + shift. */

@@ -92,5 +92,8 @@ function cappedReluStep(layer: LayerLike): ChainStep | undefined {
     // Relu's gradient passes where x > 0, ClipByValue's where relu(x) <= max: 0 < x <= max,
     // which the output alone cannot tell from x > max. One fused pass on wasm.
     backward: (dz, x) => cappedReluGrad(dz, x, { max, form: 'clipByValue' }),
+    // Fused into a conv, only the output is kept: the gradient then passes where 0 < y < 6, which
+    // differs from the above only where x is exactly 6.
+    ...(max === 6 ? { fusableActivation: 'relu6' as const } : {}),
   };
 }
