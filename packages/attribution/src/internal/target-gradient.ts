@@ -7,7 +7,8 @@ import { asScoreMatrix, type ResolvedModel } from './resolve-model.js';
  * the gradient of row r's target score times its weight. Rows are independent because the model
  * runs in inference mode, so one pass serves the whole batch. A tfjs-layers model goes through
  * core's targetInputGradient (one forward pass and a tape-free backward pass when its layers
- * allow, tf.grad otherwise); a plain function through tf.grad.
+ * allow, tf.grad otherwise), and so does a graph with its own input gradient (an ONNX model's
+ * tape-free backward); a plain function through tf.grad.
  */
 export function targetGradient(
   model: ResolvedModel,
@@ -15,8 +16,8 @@ export function targetGradient(
   mask: tf.Tensor2D,
   where: string,
 ): tf.Tensor {
-  if (model.layersModel !== undefined) {
-    const { gradient, outputs } = targetInputGradient(model.layersModel, x, mask);
+  if (model.layersModel !== undefined || model.graph.inputGradient !== undefined) {
+    const { gradient, outputs } = targetInputGradient(model.layersModel ?? model.graph, x, mask);
     outputs.dispose();
     return gradient;
   }
