@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Step } from './graph-plan.js';
 import { type MemoStore, makeContext } from './op-context.js';
 import { activationGrad } from './ops/activation-grads.js';
-import { convInputGradient } from './ops/conv.js';
+import { convInputGradient } from './ops/conv-input-gradient.js';
 import { nchw, TO_NHWC } from './ops/layout.js';
 import type { OpContext, Value } from './ops/op-types.js';
 import { clipBounds } from './ops/unary.js';

@@ -2,14 +2,15 @@ import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { activationGrad, relu6 } from './activation-grads.js';
 import { spatialPads, tfPadding } from './conv-padding.js';
-import { nhwc, TO_NCHW } from './layout.js';
+import { nhwc } from './layout.js';
 import { alsoOneDimensional } from './one-dimensional.js';
 import type { FusedActivation, OpContext, OpKernel, Value } from './op-types.js';
 import { recordingGradients } from './recording-gradients.js';
 
 type Pair = [number, number];
 
-function convGeometry(ctx: OpContext, size: Pair, kernel: Pair) {
+/** Strides, dilations and tfjs padding of a Conv node over an input of spatial `size`. */
+export function convGeometry(ctx: OpContext, size: Pair, kernel: Pair) {
   const a = ctx.node.attrs;
   const strides = a.ints('strides', [1, 1]) as Pair;
   const dilations = a.ints('dilations', [1, 1]) as Pair;
@@ -151,62 +152,6 @@ function convWithInputGradient(
     };
   });
   return op(x);
-}
-
-/**
- * The input's share of a Conv node's vector-Jacobian product, for the tape-free backward pass:
- * `dy` (the gradient of the node's linear output, NHWC) through one transposed conv, returned in
- * the storage layout of the node's input. The kernels are those tf.grad's conv gradients run, with
- * the filters the forward pass memoized. Undefined for what it does not cover (1-D, grouped or
- * dilated convs, a filter computed at run time): the caller differentiates the node with tf.grad.
- */
-export function convInputGradient(ctx: OpContext, dy: tf.Tensor): tf.Tensor | undefined {
-  const xv = ctx.inputs[0];
-  const w = ctx.inputs[1];
-  if (xv?.tensor.rank !== 4 || w?.tensor.rank !== 4 || !ctx.isConstant(1)) return undefined;
-  const [cOut, cInPerGroup, kh, kw] = w.tensor.shape as [number, number, number, number];
-  const group = ctx.node.attrs.int('group', 1);
-  const shape = xv.tensor.shape as [number, number, number, number];
-  const xShape: [number, number, number, number] = xv.nhwc
-    ? shape
-    : [shape[0], shape[2], shape[3], shape[1]];
-  const { strides, dilations, pad } = convGeometry(ctx, [xShape[1], xShape[2]], [kh, kw]);
-  if (dilations[0] !== 1 || dilations[1] !== 1) return undefined;
-  const cIn = xShape[3];
-  let dx: tf.Tensor;
-  if (group === 1) {
-    const filter = ctx.memo('hwio', () => tf.transpose(w.tensor, [2, 3, 1, 0]) as tf.Tensor4D);
-    dx = tf.conv2dTranspose(dy as tf.Tensor4D, filter, xShape, strides, pad);
-  } else if (group === cIn && cInPerGroup === 1) {
-    const filter = ctx.memo(
-      'depthwise',
-      () =>
-        tf.reshape(tf.transpose(w.tensor, [2, 3, 0, 1]), [kh, kw, cIn, cOut / cIn]) as tf.Tensor4D,
-    );
-    // The forward pass padded uneven pads into the input: the gradient of that input, cropped.
-    const uneven =
-      pad === 'valid' || pad.flat().every((p, k) => k < 2 || k > 5 || p === pad[1][0])
-        ? undefined
-        : pad;
-    const padded: [number, number, number, number] = uneven
-      ? [
-          xShape[0],
-          xShape[1] + uneven[1][0] + uneven[1][1],
-          xShape[2] + uneven[2][0] + uneven[2][1],
-          cIn,
-        ]
-      : xShape;
-    dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter }, {
-      strides,
-      pad: uneven || pad === 'valid' ? 'valid' : pad[1][0],
-      dilations: [1, 1],
-      inputShape: padded,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    if (uneven) dx = tf.slice(dx, [0, uneven[1][0], uneven[2][0], 0], xShape);
-  } else {
-    return undefined;
-  }
-  return xv.nhwc ? dx : tf.transpose(dx, TO_NCHW);
 }
 
 /** ConvTranspose (groups 1, no dilations): a full transposed conv, then the pads cropped away. */
