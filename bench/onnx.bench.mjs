@@ -14,16 +14,20 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getBackendInfo, setupBackend } from '@interp/core';
-import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { modelWithRandomWeights } from '../packages/onnx/scripts/random-external-data.mjs';
+import { bundled } from './bundled.mjs';
 import { report, time, timeInterleaved, writeResults } from './lib.mjs';
 
+// Runs from the packages' sources (see bundled.mjs); the children run the same bundle.
+const here = bundled(import.meta.url);
+const { getBackendInfo, setupBackend, targetInputGradient } = await import('@interp/core');
+const { loadOnnxModel } = await import('@interp/onnx');
+
 const self = fileURLToPath(import.meta.url);
-const models = join(self, '..', '..', 'packages', 'onnx', 'test-models');
+const models = join(here, '..', 'packages', 'onnx', 'test-models');
 const STEPS = 50;
 /** Interpolated inputs per tf.grad call (memory: the tape keeps every activation of the chunk). */
 const CHUNK = 10;
@@ -166,7 +170,8 @@ async function benchModel(name, threads) {
 
   // IG of each image's predicted class, zero baseline, right Riemann sum over STEPS alphas.
   const targets = Array.from(await tf.tidy(() => tf.argMax(model.predict(x), -1)).data());
-  const integratedGradients = async (images = 2, steps = STEPS) => {
+  // method 'tape': tf.grad through the graph (before); 'auto': the tape-free backward (after).
+  const integratedGradients = async (images = 2, steps = STEPS, method = 'auto') => {
     const attributions = [];
     for (let b = 0; b < images; b++) {
       const image = tf.slice(x, [b, 0, 0, 0], [1, 3, 224, 224]);
@@ -180,8 +185,8 @@ async function benchModel(name, threads) {
             1,
           ]);
           const batch = tf.mul(alphas, image);
-          const score = (t) => tf.sum(tf.slice(model.predict(t), [0, targets[b]], [CHUNK, 1]));
-          return tf.add(total, tf.sum(tf.grad(score)(batch), 0, true));
+          const { gradient } = targetInputGradient(model, batch, targets[b], { method });
+          return tf.add(total, tf.sum(gradient, 0, true));
         });
         total.dispose();
         total = next;
@@ -197,17 +202,31 @@ async function benchModel(name, threads) {
     for (let i = 0; i < STEPS; i++) await ours();
   };
   // Warm-up: the first grad allocates the backward kernels' buffers; one chunk is enough.
-  await integratedGradients(1, CHUNK);
-  const [tIg, tFifty] = await timeInterleaved([() => integratedGradients(), fiftyForwards], {
-    runs: 1,
-    warmup: 0,
-    beforeEach: gc,
-  });
+  await integratedGradients(1, CHUNK, 'tape');
+  await integratedGradients(1, CHUNK, 'auto');
+  const [tIg, tIgTape, tFifty] = await timeInterleaved(
+    [() => integratedGradients(), () => integratedGradients(2, STEPS, 'tape'), fiftyForwards],
+    {
+      runs: 1,
+      warmup: 0,
+      beforeEach: gc,
+    },
+  );
   withLoad(
     report(`${name} IG 50 steps x 2 images, ${threads} thread(s) vs 50 forwards`, tIg, tFifty, {
       goal: 3,
       baselineLabel: '50 forwards',
     }),
+  );
+  withLoad(
+    report(
+      `${name} IG (tf.grad) 50 steps x 2 images, ${threads} thread(s) vs 50 forwards`,
+      tIgTape,
+      tFifty,
+      {
+        baselineLabel: '50 forwards',
+      },
+    ),
   );
   const loading = await time(async () => (await loadOnnxModel(path)).dispose(), {
     runs: 3,

@@ -52,7 +52,7 @@ async function bothWays(model: OnnxModel, x: tf.Tensor, target: number[]) {
 
 /**
  * Conv (stride 2, uneven SAME_UPPER pads) -> Relu -> depthwise Conv (uneven pads) -> Clip [0, 6]
- * -> Add (residual) -> MaxPool -> GlobalAveragePool -> Flatten -> Gemm: every hand-written vjp,
+ * -> Add (residual) -> Relu -> Conv and depthwise Conv (stride 1, pads 1) -> MaxPool -> GlobalAveragePool -> Flatten -> Gemm: every hand-written vjp,
  * fused and unfused activations, and per-node tf.grad for the rest.
  */
 function mixedModel(extraNodes: Parameters<typeof buildModel>[0]['nodes'] = []): Uint8Array {
@@ -75,9 +75,17 @@ function mixedModel(extraNodes: Parameters<typeof buildModel>[0]['nodes'] = []):
       { op: 'Clip', inputs: ['c2', 'lo', 'hi'], outputs: ['r2'] },
       { op: 'Add', inputs: ['r1', 'r2'], outputs: ['a'] },
       { op: 'Relu', inputs: ['a'], outputs: ['ra'] },
+      // Stride 1: their input gradients run as forward convs with flipped filters.
+      { op: 'Conv', inputs: ['ra', 'w3'], outputs: ['c3'], attrs: { pads: [1, 1, 1, 1] } },
+      {
+        op: 'Conv',
+        inputs: ['c3', 'w4', 'b2'],
+        outputs: ['c4'],
+        attrs: { kernel_shape: [3, 3], group: 4, pads: [1, 1, 1, 1] },
+      },
       {
         op: 'MaxPool',
-        inputs: ['ra'],
+        inputs: ['c4'],
         outputs: ['p'],
         attrs: { kernel_shape: [2, 2], strides: [2, 2] },
       },
@@ -93,6 +101,8 @@ function mixedModel(extraNodes: Parameters<typeof buildModel>[0]['nodes'] = []):
       { name: 'b1', dims: [4], data: randomNormal(4, 2, 0.2) },
       { name: 'w2', dims: [4, 1, 3, 3], data: randomNormal(36, 3, 0.5) },
       { name: 'b2', dims: [4], data: randomNormal(4, 4, 0.2) },
+      { name: 'w3', dims: [4, 4, 3, 3], data: randomNormal(144, 11, 0.4) },
+      { name: 'w4', dims: [4, 1, 3, 3], data: randomNormal(36, 12, 0.5) },
       { name: 'lo', dims: [], data: [0] },
       { name: 'hi', dims: [], data: [6] },
       { name: 'fw', dims: [5, 4], data: randomNormal(20, 5, 0.5) },
