@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bundled } from './bundled.mjs';
+import { time } from './lib.mjs';
 
 const here = bundled(import.meta.url);
 
@@ -60,18 +61,6 @@ async function loadModel(name) {
   return name === NSFWJS_GRAPH ? tfconv.loadGraphModel(artifacts) : tfl.loadLayersModel(artifacts);
 }
 
-async function median(fn, runs = 5) {
-  await fn();
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(runs / 2)];
-}
-
 for (const name of names) {
   const model = await loadModel(name);
   const graph = toModelGraph(model);
@@ -107,7 +96,7 @@ for (const name of names) {
       },
     };
     const times = {};
-    for (const [job, fn] of Object.entries(jobs)) times[job] = await median(fn);
+    for (const [job, fn] of Object.entries(jobs)) times[job] = (await time(fn, { runs: 5 })).median;
     const f = times.forward;
     console.log(
       `${name} (layer ${layer}) x${n} threads ${threads}: ${Object.entries(times)

@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
+// Bundled bench scripts (bundled.mjs) run from bench/node_modules/.cache: results still go to bench/.
+const here = process.env.BENCH_BUNDLED ?? dirname(fileURLToPath(import.meta.url));
 
 /** Median, min and max of `samples` (sorted in place), in the format time() returns. */
 function summarize(samples, runs) {

@@ -8,6 +8,8 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { bundled } from './bundled.mjs';
+import { kernelTable } from './kernel-table.mjs';
+import { time } from './lib.mjs';
 
 const here = bundled(import.meta.url);
 
@@ -25,39 +27,6 @@ const names = (process.env.PROFILE_MODELS ?? 'resnet18,mobilenet_v2').split(',')
 const only = process.env.PROFILE_JOBS?.split(',');
 await setupBackend('wasm', { threads });
 console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${loadavg()[0].toFixed(2)}`);
-
-async function median(fn, runs = 3) {
-  await fn();
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(runs / 2)];
-}
-
-async function kernels(fn) {
-  const info = await tf.profile(async () => tf.dispose(await fn()));
-  const by = new Map();
-  for (const k of info.kernels) {
-    const e = by.get(k.name) ?? { ms: 0, calls: 0 };
-    e.ms += k.kernelTimeMs;
-    e.calls++;
-    by.set(k.name, e);
-  }
-  if (process.env.PROFILE_CALLS)
-    for (const k of info.kernels)
-      if (k.name === process.env.PROFILE_CALLS)
-        console.log(
-          `    ${k.name} ${k.kernelTimeMs.toFixed(1)} ms ${JSON.stringify(k.inputShapes)}`,
-        );
-  const rows = [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10);
-  const total = [...by.values()].reduce((a, e) => a + e.ms, 0);
-  const calls = [...by.values()].reduce((a, e) => a + e.calls, 0);
-  return `kernels ${total.toFixed(0)} ms / ${calls} calls: ${rows.map(([n, e]) => `${n} ${e.ms.toFixed(0)}/${e.calls}`).join(', ')}`;
-}
 
 const modelsDir = join(here, '..', 'packages', 'onnx', 'test-models');
 for (const name of names) {
@@ -100,7 +69,7 @@ for (const name of names) {
     const times = {};
     for (const [job, fn] of Object.entries(jobs)) {
       if (only && !only.includes(job)) continue;
-      times[job] = await median(async () => tf.dispose(await fn()));
+      times[job] = (await time(async () => tf.dispose(await fn()), { runs: 3 })).median;
     }
     const f = times.forward ?? Number.NaN;
     console.log(
@@ -111,7 +80,7 @@ for (const name of names) {
     if (process.env.PROFILE_KERNELS !== '0') {
       for (const [job, fn] of Object.entries(jobs)) {
         if (only && !only.includes(job)) continue;
-        console.log(`  ${job}: ${await kernels(fn)}`);
+        console.log(`  ${job}: ${await kernelTable(tf, fn)}`);
       }
     }
     x.dispose();

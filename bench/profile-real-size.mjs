@@ -7,6 +7,8 @@
 // PROFILE_JOBS=forward,inputGradient (default: all four), PROFILE_ROWS=12 (kernels listed).
 import { loadavg } from 'node:os';
 import { bundled } from './bundled.mjs';
+import { kernelTable } from './kernel-table.mjs';
+import { time } from './lib.mjs';
 import { loadNsfwjsMobileNetV2 } from './nsfwjs-mobilenet-v2.mjs';
 
 const here = bundled(import.meta.url);
@@ -22,37 +24,6 @@ await setupBackend('wasm', { threads });
 console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${loadavg()[0].toFixed(2)}`);
 
 const model = await loadNsfwjsMobileNetV2(tf, tfl, here);
-
-async function median(fn, runs = 5) {
-  await fn();
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(runs / 2)];
-}
-
-async function kernels(fn) {
-  const info = await tf.profile(async () => {
-    const r = await fn();
-    tf.dispose(r);
-  });
-  const by = new Map();
-  for (const k of info.kernels) {
-    const e = by.get(k.name) ?? { ms: 0, calls: 0 };
-    e.ms += k.kernelTimeMs;
-    e.calls++;
-    by.set(k.name, e);
-  }
-  const rows = [...by]
-    .sort((a, b) => b[1].ms - a[1].ms)
-    .slice(0, Number(process.env.PROFILE_ROWS ?? 12));
-  const total = [...by.values()].reduce((a, e) => a + e.ms, 0);
-  return `total ${total.toFixed(0)} ms: ${rows.map(([n, e]) => `${n} ${e.ms.toFixed(0)}/${e.calls}`).join(', ')}`;
-}
 
 for (const n of sizes) {
   const x = tf.tensor(
@@ -85,7 +56,7 @@ for (const n of sizes) {
   for (const name of Object.keys(jobs)) if (wanted && !wanted.includes(name)) delete jobs[name];
   const times = {};
   for (const [name, fn] of Object.entries(jobs)) {
-    times[name] = await median(async () => tf.dispose(await fn()));
+    times[name] = (await time(async () => tf.dispose(await fn()), { runs: 5 })).median;
   }
   const f = times.forward;
   console.log(
@@ -94,7 +65,8 @@ for (const n of sizes) {
       .join(', ')}; load ${loadavg()[0].toFixed(2)}`,
   );
   if (process.env.PROFILE_KERNELS !== '0') {
-    for (const [name, fn] of Object.entries(jobs)) console.log(`  ${name}: ${await kernels(fn)}`);
+    for (const [name, fn] of Object.entries(jobs))
+      console.log(`  ${name}: ${await kernelTable(tf, fn)}`);
   }
   x.dispose();
 }
