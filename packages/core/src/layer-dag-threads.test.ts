@@ -1,31 +1,11 @@
 // The tape-free input gradient on the threaded WASM build (our SIMD kernels then run on its shared
 // memory): a MobileNetV2-style graph in a child process (pthread workers must not keep vitest's
 // worker alive), on 2 threads, 1 thread and cpu.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { childBundle } from './test-child-bundle.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-let dir: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(here, '..', 'node_modules', '.tape-free-threads-test-'));
-  await build({
-    entryPoints: { core: join(here, 'index.ts') },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    outdir: dir,
-    external: ['@tensorflow/*'],
-    logLevel: 'silent',
-  });
-}, 60_000);
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const child = childBundle('index.ts', 'core');
 
 // Padding + strided depthwise + BN + ReLU6 (folded steps, the capped-ReLU kernel), a conv with
 // ReLU before a 2x2 max pool (the fused max-pool/ReLU SIMD kernel), a residual Add, a 'valid'
@@ -81,13 +61,7 @@ process.stdout.write(JSON.stringify({ threadCount: threaded.threadCount, a2, a1,
 
 describe('the tape-free input gradient on WASM threads', () => {
   it('gives exactly the one-thread numbers (and the cpu backend to 1e-5), without leaks', () => {
-    writeFileSync(join(dir, 'run.mjs'), script);
-    const r = spawnSync(process.execPath, [join(dir, 'run.mjs')], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 90_000,
-      maxBuffer: 2 ** 26,
-    });
+    const r = child.run(script);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const { threadCount, a2, a1, c } = JSON.parse(r.stdout);

@@ -1,33 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setupBackend } from './backend.js';
 import { InterpError } from './errors.js';
+import { childBundle } from './test-child-bundle.js';
 import { checkThreads, nodeWasmThreadCount, WASM_MAX_THREADS } from './wasm-threads-node.js';
 
 // backend.ts bundled as Node loads the published package (tfjs external, resolved from this
 // package's node_modules), then run in a child process: threads must not keep it alive.
-const here = dirname(fileURLToPath(import.meta.url));
-let dir: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(here, '..', 'node_modules', '.wasm-threads-test-'));
-  await build({
-    entryPoints: { backend: join(here, 'backend.ts') },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    outdir: dir,
-    external: ['@tensorflow/*'],
-    logLevel: 'silent',
-  });
-}, 60_000);
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const child = childBundle('backend.ts', 'backend');
 
 // A small CNN (fused conv + ReLU, depthwise conv, average pool, dense) on 2 images: its forward
 // output and input gradient, and the live tensor count before and after.
@@ -67,13 +47,7 @@ console.log(JSON.stringify({ threaded, single, a, b, c }));
 
 describe('WASM threads in Node (setupBackend threads option)', () => {
   it('runs the threaded SIMD build on every core, gives exactly the one-thread numbers, and exits', () => {
-    writeFileSync(join(dir, 'threads.mjs'), script);
-    const r = spawnSync(process.execPath, [join(dir, 'threads.mjs')], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 90_000,
-      maxBuffer: 2 ** 26,
-    });
+    const r = child.run(script);
     // Killed by the timeout (signal set) would mean the pthread workers kept the process alive.
     expect(r.signal).toBeNull();
     expect(r.stderr).toBe('');
