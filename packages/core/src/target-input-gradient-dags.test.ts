@@ -14,6 +14,7 @@ import { targetInputGradient } from './target-input-gradient.js';
 import {
   convRelu,
   difference,
+  expectFiniteDifferences,
   expectMatchesTape,
   init,
   nextSeed,
@@ -147,21 +148,7 @@ describe.each(['wasm', 'cpu'])('targetInputGradient on graphs, %s', (backend) =>
     const x = randomInput([1, ...c.shape], 22);
     const { gradient, outputs } = targetInputGradient(model, x, 1);
     const g = await gradient.data();
-    const values = await x.data();
-    // float32 forward passes and ReLU kinks make this a coarse check (1% of the largest
-    // entry): a dropped branch or a gradient not summed at a fan-out is off by O(scale).
-    const h = 1e-2;
-    const score = (v: Float32Array) =>
-      tf.tidy(() => (model.predict(tf.tensor(v, x.shape)) as tf.Tensor).dataSync()[1]!);
-    const scale = Math.max(...Array.from(g, Math.abs));
-    for (let i = 0; i < values.length; i += 7) {
-      const up = Float32Array.from(values);
-      const down = Float32Array.from(values);
-      up[i]! += h;
-      down[i]! -= h;
-      const fd = (score(up) - score(down)) / (2 * h);
-      expect(Math.abs(fd - g[i]!)).toBeLessThanOrEqual(1e-2 * scale);
-    }
+    await expectFiniteDifferences(model, x, g, 1, 7);
     tf.dispose([x, gradient, outputs]);
     model.dispose();
   });

@@ -108,3 +108,31 @@ export const seededBatchNorm = (more: Parameters<typeof tfl.layers.batchNormaliz
     betaInitializer: tfl.initializers.randomNormal({ seed: nextSeed() }),
     ...more,
   });
+
+/**
+ * Checks every `every`-th entry of `g` (d score / dx for `model`'s output `cls`, one item)
+ * against central finite differences of `model.predict` with step 1e-2, to 1% of g's largest
+ * entry: coarse (float32 forwards, ReLU kinks), but a dropped branch or a gradient not summed at
+ * a fan-out is off by O(largest entry).
+ */
+export async function expectFiniteDifferences(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  g: ArrayLike<number>,
+  cls: number,
+  every: number,
+): Promise<void> {
+  const values = await x.data();
+  const h = 1e-2;
+  const score = (v: Float32Array) =>
+    tf.tidy(() => (model.predict(tf.tensor(v, x.shape)) as tf.Tensor).dataSync()[cls]!);
+  const scale = Math.max(...Array.from(g, Math.abs));
+  for (let i = 0; i < values.length; i += every) {
+    const up = Float32Array.from(values);
+    const down = Float32Array.from(values);
+    up[i]! += h;
+    down[i]! -= h;
+    const fd = (score(up) - score(down)) / (2 * h);
+    expect(Math.abs(fd - g[i]!)).toBeLessThanOrEqual(1e-2 * scale);
+  }
+}
