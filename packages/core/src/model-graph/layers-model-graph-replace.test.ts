@@ -6,6 +6,7 @@ import { isInterpError } from '../errors.js';
 import { expectNoLeakedTensors } from '../testing.js';
 import { layersModelGraph } from './layers-model-graph.js';
 import { replacementOf, replaceOutput } from './replacement-hook.js';
+import { tinyReluNet } from './test-tiny-relu-net.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -34,28 +35,7 @@ function skipNet(): tfl.LayersModel {
   return tfl.model({ inputs: x, outputs: out });
 }
 
-// x (2) -> pre (as above) -> act: relu -> out: dense [2, 3, -1]; a = [1, 2, 3] gives 5.
-function chainNet(): tfl.LayersModel {
-  const x = tfl.input({ shape: [2] });
-  const pre = tfl.layers
-    .dense({
-      name: 'pre',
-      units: 3,
-      useBias: false,
-      weights: [
-        tf.tensor2d([
-          [1, -1, 2],
-          [1, 1, -1],
-        ]),
-      ],
-    })
-    .apply(x) as tfl.SymbolicTensor;
-  const act = tfl.layers.activation({ name: 'act', activation: 'relu' }).apply(pre);
-  const out = tfl.layers
-    .dense({ name: 'out', units: 1, useBias: false, weights: [tf.tensor2d([[2], [3], [-1]])] })
-    .apply(act as tfl.SymbolicTensor) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: x, outputs: out });
-}
+// tinyReluNet (x -> pre -> act: relu -> out: dense [2, 3, -1]): a = [1, 2, 3] at act gives 5.
 
 /** Counts each layer's calls (the layer work a run does). */
 function spyCalls(model: tfl.LayersModel): Record<string, { mock: { calls: unknown[] } }> {
@@ -64,7 +44,7 @@ function spyCalls(model: tfl.LayersModel): Record<string, { mock: { calls: unkno
 
 describe('layersModelGraph run with replaceOutput hooks', () => {
   it('does not run the replaced layer nor the layers only it needs', async () => {
-    const model = chainNet();
+    const model = tinyReluNet();
     const graph = layersModelGraph(model);
     const calls = spyCalls(model);
     const x = tf.tensor2d([[1, 0.5]]);
@@ -90,7 +70,7 @@ describe('layersModelGraph run with replaceOutput hooks', () => {
     expect(Array.from(await y.data())).toEqual([14.5]);
     expect(calls.pre!.mock.calls.length).toBe(1);
     expect(calls.act!.mock.calls.length).toBe(0);
-    const chain = layersModelGraph(chainNet());
+    const chain = layersModelGraph(tinyReluNet());
     const { output, taps } = chain.run(x, { taps: ['pre'], hooks: { act: replaceOutput(a) } });
     expect(Array.from(await taps.pre!.data())).toEqual([1.5, -0.5, 1.5]);
     expect(Array.from(await output.data())).toEqual([5]);
@@ -116,7 +96,7 @@ describe('layersModelGraph run with replaceOutput hooks', () => {
   });
 
   it('rejects a replacement of the wrong shape with InterpError', () => {
-    const graph = layersModelGraph(chainNet());
+    const graph = layersModelGraph(tinyReluNet());
     const x = tf.tensor2d([[1, 0.5]]);
     const a = tf.tensor2d([[1, 2]]);
     let caught: unknown;

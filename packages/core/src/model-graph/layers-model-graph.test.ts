@@ -5,6 +5,7 @@ import { setupBackend } from '../backend.js';
 import { isInterpError } from '../errors.js';
 import { expectNoLeakedTensors, maxAbsDiff } from '../testing.js';
 import { layersModelGraph } from './layers-model-graph.js';
+import { tinyReluNet } from './test-tiny-relu-net.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -15,28 +16,6 @@ beforeAll(async () => {
 // Plain gradient: W1 (mask * W2) = W1 [2, 0, -1] = [0, 3].
 // Guided backprop at act (pass only positive gradients through positive inputs):
 // mask * relu(W2) = [2, 0, 0], W1 [2, 0, 0] = [2, 2].
-function tinyReluNet(): tfl.LayersModel {
-  const x = tfl.input({ shape: [2] });
-  const pre = tfl.layers
-    .dense({
-      name: 'pre',
-      units: 3,
-      useBias: false,
-      weights: [
-        tf.tensor2d([
-          [1, -1, 2],
-          [1, 1, -1],
-        ]),
-      ],
-    })
-    .apply(x) as tfl.SymbolicTensor;
-  const act = tfl.layers.activation({ name: 'act', activation: 'relu' }).apply(pre);
-  const out = tfl.layers
-    .dense({ name: 'out', units: 1, useBias: false, weights: [tf.tensor2d([[2], [3], [-1]])] })
-    .apply(act as tfl.SymbolicTensor) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: x, outputs: out });
-}
-
 // A functional model with a nested backbone (conv 'feat' inside 'backbone') and a skip branch
 // that does not pass through it.
 function nestedNet(): tfl.LayersModel {
