@@ -88,6 +88,17 @@ describe('layersModelGraph run with replaceOutput hooks', () => {
     tf.dispose([x, a, g]);
   });
 
+  it('replaceOutput refuses anything but a tensor', () => {
+    for (const bad of [[1, 2, 3], null, 'act']) {
+      expect(() => replaceOutput(bad as never)).toThrow(/replaceOutput: value must be a tf.Tensor/);
+      try {
+        replaceOutput(bad as never);
+      } catch (e) {
+        expect(isInterpError(e)).toBe(true);
+      }
+    }
+  });
+
   it('replacementOf tells a replaceOutput hook from any other', () => {
     const a = tf.scalar(1);
     expect(replacementOf(replaceOutput(a))).toBe(a);

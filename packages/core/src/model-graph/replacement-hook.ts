@@ -1,4 +1,6 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { InterpError } from '../errors.js';
+import { describe } from '../validate.js';
 import type { NodeHook } from './model-graph.js';
 
 const replacements = new WeakMap<NodeHook, tf.Tensor>();
@@ -15,6 +17,12 @@ const replacements = new WeakMap<NodeHook, tf.Tensor>();
  * ```
  */
 export function replaceOutput(value: tf.Tensor): NodeHook {
+  if (!(value instanceof tf.Tensor)) {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `replaceOutput: value must be a tf.Tensor shaped like the node's output, got ${describe(value)}`,
+    );
+  }
   const hook: NodeHook = () => value;
   replacements.set(hook, value);
   return hook;
