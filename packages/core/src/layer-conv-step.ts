@@ -91,13 +91,23 @@ export function convStep(spec: ConvSpec, folds: ConvFolds = { affines: [] }): Ch
   return {
     forward,
     activation: folded ? (folds.activation ?? 'linear') : spec.activation,
-    backward: (dz, x) => inputGradient(spec, dz, x.shape, filter(), padding),
+    backward: (dz, x) => convInputGradient(spec, dz, x.shape, filter(), padding),
     conv: { spec, folds },
   };
 }
 
-function inputGradient(
-  spec: ConvSpec,
+/**
+ * d(score)/d(input) of a conv or depthwise conv (NHWC) given d(score)/d(its linear output): the
+ * backprop-input kernel tf.grad runs, by `filter` (declare a model's filter with markWeightData so
+ * the wasm kernels keep what they derive from it). A depthwise conv's dilations must be 1.
+ *
+ * @example
+ * ```ts
+ * const dx = convInputGradient({ kind: 'conv2d', strides: [2, 2], dilations: [1, 1] }, dz, x.shape, w, 'same');
+ * ```
+ */
+export function convInputGradient(
+  spec: Pick<ConvSpec, 'kind' | 'strides' | 'dilations'>,
   dz: tf.Tensor,
   inputShape: number[],
   filter: Weight,

@@ -72,14 +72,29 @@ function zeroPaddingStep(layer: LayerLike): ChainStep | undefined {
       return call(layer)(x);
     },
     activation: 'linear',
-    // tf.pad's gradient: the slice of dy where x was. Sliced as [n, h, w * c] rows: wasm's
-    // rank-4 Slice copies one pixel's channels at a time, ~30x slower than whole rows.
-    backward: (dz, x) => {
-      const [n, h, w, c] = x.shape as [number, number, number, number];
-      const rows = tf.reshape(dz, [n, dz.shape[1]!, dz.shape[2]! * c]);
-      return tf.reshape(tf.slice(rows, [0, top, left * c], [n, h, w * c]), x.shape);
-    },
+    backward: (dz, x) => spatialPadInputGradient(dz, x.shape, top, left),
   };
+}
+
+/**
+ * tf.pad's input gradient for zeros around an NHWC tensor's height and width (`top` rows and
+ * `left` columns before it): the slice of dz where x was. Sliced as [n, h, w * c] rows: wasm's
+ * rank-4 Slice copies one pixel's channels at a time, ~30x slower than whole rows.
+ *
+ * @example
+ * ```ts
+ * const dx = spatialPadInputGradient(dz, x.shape, 1, 1); // x was padded by [[1, b], [1, r]]
+ * ```
+ */
+export function spatialPadInputGradient(
+  dz: tf.Tensor,
+  xShape: readonly number[],
+  top: number,
+  left: number,
+): tf.Tensor {
+  const [n, h, w, c] = xShape as [number, number, number, number];
+  const rows = tf.reshape(dz, [n, dz.shape[1]!, dz.shape[2]! * c]);
+  return tf.reshape(tf.slice(rows, [0, top, left * c], [n, h, w * c]), [...xShape]);
 }
 
 /** ReLU with a `maxValue` (Keras' ReLU(6.0)): tfjs runs clipByValue(relu(x), 0, max). */

@@ -30,7 +30,7 @@ export interface TargetInputGradientOptions {
   weights?: ArrayLike<number>;
   /**
    * `'auto'`: one forward pass and a hand-written backward pass when the model is made of
-   * supported tfjs-layers layers (a chain or a graph) or its model graph offers one (ONNX), tf.grad
+   * supported tfjs-layers layers (a chain or a graph) or its model graph offers one (ONNX, GraphModel), tf.grad
    * otherwise; `'tape'`: always tf.grad.
    */
   method?: InputGradientMethod;

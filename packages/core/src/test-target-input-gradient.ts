@@ -116,7 +116,7 @@ export const seededBatchNorm = (more: Parameters<typeof tfl.layers.batchNormaliz
  * a fan-out is off by O(largest entry).
  */
 export async function expectFiniteDifferences(
-  model: tfl.LayersModel,
+  model: { predict(x: tf.Tensor): unknown },
   x: tf.Tensor,
   g: ArrayLike<number>,
   cls: number,

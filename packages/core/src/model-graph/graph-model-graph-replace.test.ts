@@ -1,4 +1,3 @@
-import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend.js';
@@ -7,6 +6,7 @@ import { expectNoLeakedTensors } from '../testing.js';
 import { graphModelGraph } from './graph-model-graph.js';
 import type { ModelGraph, NodeHook } from './model-graph.js';
 import { replaceOutput } from './replacement-hook.js';
+import { float, graphModel, matMul } from './test-graph-model.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -18,42 +18,6 @@ beforeAll(async () => {
 // At x = [1, 0.5]: pre = [1.5, -0.5, 1.5]. With act replaced by a = [1, 2, 3]: chain out =
 // 2 + 6 - 3 = 5; skip mid = [2, 4, 6], sum = [3.5, 3.5, 7.5], out = 14.5, d out / d a = [2, 2, 2].
 const W1 = [1, -1, 2, 1, 1, -1];
-const dims = (...d: number[]) => ({ dim: d.map((size) => ({ size: String(size) })) });
-const float = { T: { type: 'DT_FLOAT' } };
-const matMul = (name: string, input: string[]) => ({
-  name,
-  op: 'MatMul',
-  input,
-  attr: { ...float, transpose_a: { b: false }, transpose_b: { b: false } },
-});
-
-async function graphModel(
-  weights: Record<string, [number[], number[]]>,
-  ops: object[],
-  inputShape = [-1, 2],
-): Promise<GraphModel> {
-  const consts = Object.entries(weights).map(([name, [shape]]) => ({
-    name,
-    op: 'Const',
-    attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: dims(...shape) } } },
-  }));
-  const input = {
-    name: 'x',
-    op: 'Placeholder',
-    attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims(...inputShape) } },
-  };
-  return loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: { node: [input, ...consts, ...ops], versions: { producer: 1 } },
-      weightSpecs: Object.entries(weights).map(([name, [shape]]) => ({
-        name,
-        shape,
-        dtype: 'float32' as const,
-      })),
-      weightData: Float32Array.from(Object.values(weights).flatMap(([, v]) => v)).buffer,
-    }),
-  );
-}
 
 const chainNet = (inputShape?: number[]) =>
   graphModel(

@@ -4,6 +4,12 @@ import { InterpError } from '../errors.js';
 import { describe } from '../validate.js';
 import { applyHook } from './apply-hook.js';
 import { findNode } from './find-node.js';
+import {
+  type ConverterNode,
+  type GraphModelGradientPlan,
+  graphModelInputGradient,
+  planGraphModelGradient,
+} from './graph-model-input-gradient.js';
 import type {
   Dim,
   GraphNode,
@@ -15,14 +21,6 @@ import type {
   NodeHook,
 } from './model-graph.js';
 import { replacementOf } from './replacement-hook.js';
-
-/** The parts of tfjs-converter's internal graph node the adapter reads. */
-interface ConverterNode {
-  name: string;
-  op: string;
-  inputNames: string[];
-  inputs: ConverterNode[];
-}
 
 /** What the adapter needs of a GraphModel (its private executor graph holds the op nodes). */
 interface GraphModelLike {
@@ -106,7 +104,8 @@ function buildGraph(m: GraphModelLike): ModelGraph {
   // Params are float weights, as Keras counts them: int shape and axis constants are not.
   const floatSize = (name: string) =>
     (m.weights[name] ?? []).reduce((a, t) => a + (t.dtype === 'float32' ? t.size : 0), 0);
-  const ordered = topologicalOrder(all).filter((n) => !NON_COMPUTING.has(n.op));
+  const everyNode = topologicalOrder(all);
+  const ordered = everyNode.filter((n) => !NON_COMPUTING.has(n.op));
   const prefix = sharedPrefix(ordered.map((n) => n.name));
   const counted = new Set<string>();
   const parameters: GraphParameter[] = [];
@@ -184,6 +183,18 @@ function buildGraph(m: GraphModelLike): ModelGraph {
     return { output: values.get(outputName)!, taps: tapValues };
   };
 
+  // Planned at the first call (null: the graph has what the backward walk does not handle).
+  let plan: GraphModelGradientPlan | null | undefined;
+  const inputGradient = (x: tf.Tensor, seed: (outputs: tf.Tensor) => tf.Tensor) => {
+    checkGradientInput(x, inputShape);
+    if (plan === undefined) {
+      plan =
+        planGraphModelGradient({ execute, weights: m.weights }, everyNode, inputName, outputName) ??
+        null;
+    }
+    return plan === null ? undefined : graphModelInputGradient(plan, x, seed);
+  };
+
   return {
     kind: 'graph-model',
     nodes,
@@ -194,8 +205,35 @@ function buildGraph(m: GraphModelLike): ModelGraph {
     predict: (x) => execute({ [inputName]: x }, [outputName])[0]!,
     findNode: find,
     parameters: () => parameters,
+    inputGradient,
     dispose: () => {},
   };
+}
+
+/** An input gradient's x: a live float32 tensor shaped like the model's input (batch axis free). */
+function checkGradientInput(x: unknown, shape: readonly Dim[]): asserts x is tf.Tensor {
+  const where = 'the graph model input gradient';
+  if (!(x instanceof tf.Tensor) || x.isDisposed || x.dtype !== 'float32') {
+    const got =
+      x instanceof tf.Tensor
+        ? x.isDisposed
+          ? 'a disposed tensor'
+          : `dtype ${x.dtype}`
+        : describe(x);
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `${where}: x must be a live float32 tensor (use tf.cast(x, 'float32')), got ${got}`,
+    );
+  }
+  const fits =
+    shape.length === 0 ||
+    (x.rank === shape.length && shape.every((d, i) => i === 0 || d === null || d === x.shape[i]));
+  if (!fits) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `${where}: x has shape [${x.shape.join(', ')}] but the model expects [${shape.map((d) => d ?? 'N').join(', ')}]; reshape the input to the model's input shape`,
+    );
+  }
 }
 
 /** A replaceOutput tensor, checked against the node's output shape (batch axis free). */

@@ -115,7 +115,7 @@ export interface ModelGraph {
   parameters?(): readonly GraphParameter[];
   /**
    * Optional: d(score)/d(x) and the outputs of the same forward pass, computed by the adapter
-   * without the gradient tape (ONNX: a backward walk of its graph). `seed` maps the outputs to
+   * without the gradient tape (ONNX, GraphModel: a backward walk of its graph). `seed` maps the outputs to
    * d(score)/d(outputs). Returns undefined when it cannot (targetInputGradient then uses tf.grad);
    * the two tensors are the caller's.
    */

@@ -1,0 +1,268 @@
+// The GraphModel adapter's tape-free input gradient (graph-model-input-gradient.ts). Oracles:
+// tf.grad through GraphModel.execute (targetInputGradient's 'tape'), central finite differences
+// of the forward pass, and npm's nsfwjs MobileNetV2 GraphModel (a real converter graph).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../backend.js';
+import { isInterpError } from '../errors.js';
+import { targetInputGradient } from '../target-input-gradient.js';
+import { expectFiniteDifferences } from '../test-target-input-gradient.js';
+import { expectNoLeakedTensors } from '../testing.js';
+import { graphModelGraph } from './graph-model-graph.js';
+import {
+  float,
+  graphModel,
+  matMul,
+  mobileNetStyleArtifacts,
+  seededValues,
+} from './test-graph-model.js';
+
+/** ||a - b|| / ||b||. */
+function relativeL2(a: tf.Tensor, b: tf.Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  const [av, bv] = [a.dataSync(), b.dataSync()];
+  let d = 0;
+  let r = 0;
+  for (let i = 0; i < bv.length; i++) {
+    d += (av[i]! - bv[i]!) ** 2;
+    r += bv[i]! ** 2;
+  }
+  expect(r).toBeGreaterThan(0);
+  return Math.sqrt(d / r);
+}
+
+function expectInterpError(fn: () => unknown, code: string, pattern: RegExp): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(isInterpError(error), String(error)).toBe(true);
+  expect((error as { code: string }).code).toBe(code);
+  expect((error as Error).message).toMatch(pattern);
+}
+
+const mobileNetStyle = () => loadGraphModel(tf.io.fromMemory(mobileNetStyleArtifacts()));
+const images = (n: number, seed: number) =>
+  tf.tensor4d(seededValues(n * 9 * 9 * 3, seed), [n, 9, 9, 3]);
+
+describe.each(['cpu', 'wasm'])('graphModelGraph(model).inputGradient on %s', (backend) => {
+  let model: GraphModel;
+  beforeAll(async () => {
+    await setupBackend(backend as 'cpu' | 'wasm');
+    model = await mobileNetStyle();
+  });
+  afterAll(() => model.dispose());
+
+  it('equals tf.grad through GraphModel.execute for a batch (targetInputGradient method graph)', async () => {
+    const x = images(3, 11);
+    await expectNoLeakedTensors(() => {
+      const ours = targetInputGradient(model, x, [0, 3, 4]);
+      const tape = targetInputGradient(model, x, [0, 3, 4], { method: 'tape' });
+      expect(ours.method).toBe('graph');
+      expect(tape.method).toBe('tape');
+      expect(relativeL2(ours.gradient, tape.gradient)).toBeLessThan(1e-4);
+      const predicted = model.predict(x) as tf.Tensor;
+      expect(relativeL2(ours.outputs, predicted)).toBeLessThan(1e-6);
+      tf.dispose([ours.gradient, ours.outputs, tape.gradient, tape.outputs, predicted]);
+    });
+    // A weights target (the score sum(outputs * weights)) takes the same path.
+    await expectNoLeakedTensors(() => {
+      const weights = tf.tensor2d(seededValues(15, 5), [3, 5]);
+      const ours = targetInputGradient(model, x, weights);
+      const tape = targetInputGradient(model, x, weights, { method: 'tape' });
+      expect(ours.method).toBe('graph');
+      expect(relativeL2(ours.gradient, tape.gradient)).toBeLessThan(1e-4);
+      tf.dispose([weights, ours.gradient, ours.outputs, tape.gradient, tape.outputs]);
+    });
+    x.dispose();
+  });
+
+  it('runs each conv forward once: hand-written vjps, no tf.grad replay of a conv node', async () => {
+    const x = images(2, 31);
+    const forwardConvs = new Set([
+      'Conv2D',
+      'FusedConv2D',
+      'DepthwiseConv2dNative',
+      'FusedDepthwiseConv2D',
+    ]);
+    const info = await tf.profile(() => {
+      const r = targetInputGradient(model, x, [0, 1]);
+      expect(r.method).toBe('graph');
+      return [r.gradient, r.outputs];
+    });
+    const ran = info.kernels.map((k) => k.name);
+    // The graph's five convs, once each; the backward goes through the backprop-input kernels.
+    expect(ran.filter((k) => forwardConvs.has(k))).toHaveLength(5);
+    expect(ran.filter((k) => k === 'Conv2DBackpropInput')).toHaveLength(3);
+    expect(ran.filter((k) => k === 'DepthwiseConv2dNativeBackpropInput')).toHaveLength(2);
+    tf.dispose([x, info.result as tf.Tensor[]]);
+  });
+
+  it('equals central finite differences of the forward pass', async () => {
+    const x = images(1, 21);
+    const ours = targetInputGradient(model, x, 2);
+    expect(ours.method).toBe('graph');
+    await expectFiniteDifferences(model, x, await ours.gradient.data(), 2, 7);
+    tf.dispose([x, ours.gradient, ours.outputs]);
+  });
+});
+
+describe('graphModelGraph(model).inputGradient', () => {
+  beforeAll(async () => {
+    await setupBackend('cpu');
+  });
+
+  it('falls back to tf.grad (same numbers) for a node reading a second output (Split)', async () => {
+    // x [N, 4] -> Split into two [N, 2] halves -> left * right (elementwise) -> MatMul [2, 3].
+    const model = await graphModel(
+      {
+        axis: [[], [1], 'int32'],
+        w: [
+          [2, 3],
+          [1, -2, 0.5, 3, 1, -1],
+        ],
+      },
+      [
+        {
+          name: 'halves',
+          op: 'Split',
+          input: ['axis', 'x'],
+          attr: { ...float, num_split: { i: '2' } },
+        },
+        { name: 'product', op: 'Mul', input: ['halves', 'halves:1'], attr: float },
+        matMul('out', ['product', 'w']),
+      ],
+      [-1, 4],
+    );
+    const x = tf.tensor2d(seededValues(8, 4), [2, 4]);
+    await expectNoLeakedTensors(() => {
+      expect(graphModelGraph(model).inputGradient!(x, (y) => tf.onesLike(y))).toBeUndefined();
+      const auto = targetInputGradient(model, x, [1, 2]);
+      const tape = targetInputGradient(model, x, [1, 2], { method: 'tape' });
+      expect(auto.method).toBe('tape');
+      expect(Array.from(auto.gradient.dataSync())).toEqual(Array.from(tape.gradient.dataSync()));
+      // By hand: d(product_j)/d(left_j) = right_j, so d out_k / d left_j = right_j * w[j, k].
+      const [xv, g] = [x.arraySync() as number[][], auto.gradient.arraySync() as number[][]];
+      expect(g[0]![0]).toBeCloseTo(xv[0]![2]! * -2, 5);
+      expect(g[1]![3]).toBeCloseTo(xv[1]![1]! * -1, 5);
+      tf.dispose([auto.gradient, auto.outputs, tape.gradient, tape.outputs]);
+    });
+    x.dispose();
+    model.dispose();
+  });
+
+  it('falls back without leaking when tfjs cannot differentiate a node (Einsum)', async () => {
+    const model = await graphModel(
+      {
+        w: [
+          [2, 2],
+          [1, 2, -1, 0.5],
+        ],
+      },
+      [
+        {
+          name: 'out',
+          op: 'Einsum',
+          input: ['x', 'w'],
+          attr: {
+            ...float,
+            equation: { s: Buffer.from('ij,jk->ik').toString('base64') },
+            N: { i: '2' },
+          },
+        },
+      ],
+      [-1, 2],
+    );
+    const x = tf.tensor2d([1, 2], [1, 2]);
+    await expectNoLeakedTensors(() => {
+      expect(graphModelGraph(model).inputGradient!(x, (y) => tf.onesLike(y))).toBeUndefined();
+    });
+    x.dispose();
+    model.dispose();
+  });
+
+  it('refuses an input of the wrong shape or dtype with an InterpError saying how to fix it', async () => {
+    const model = await mobileNetStyle();
+    const graph = graphModelGraph(model);
+    const seed = (y: tf.Tensor) => tf.onesLike(y);
+    const wrong = tf.zeros([1, 8, 9, 3]);
+    const ints = tf.zeros([1, 9, 9, 3], 'int32');
+    await expectNoLeakedTensors(() => {
+      expectInterpError(
+        () => graph.inputGradient!(wrong, seed),
+        'SHAPE_MISMATCH',
+        /x has shape \[1, 8, 9, 3\] but the model expects \[N, 9, 9, 3\]; reshape/,
+      );
+      expectInterpError(
+        () => targetInputGradient(model, wrong, 0),
+        'SHAPE_MISMATCH',
+        /model expects \[N, 9, 9, 3\]/,
+      );
+      expectInterpError(
+        () => graph.inputGradient!(ints, seed),
+        'INVALID_ARGUMENT',
+        /float32 tensor \(use tf.cast\(x, 'float32'\)\), got dtype int32/,
+      );
+      expectInterpError(
+        () => graph.inputGradient!([1, 2] as never, seed),
+        'INVALID_ARGUMENT',
+        /must be a live float32 tensor/,
+      );
+    });
+    tf.dispose([wrong, ints]);
+    model.dispose();
+  });
+});
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+/** npm's nsfwjs MobileNetV2 GraphModel, extracted to the cache by the repo's script. */
+async function nsfwjsGraphModel(): Promise<GraphModel> {
+  const script = join(ROOT, 'scripts/extract-nsfwjs-models.mjs');
+  const out = execFileSync(process.execPath, [script], { encoding: 'utf8' }).trim().split('\n');
+  const path = out.find((p) => p.endsWith('/mobilenet_v2_mid/model.json'))!;
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  const data = Buffer.concat(
+    json.weightsManifest.flatMap((g: { paths: string[] }) =>
+      g.paths.map((p) => readFileSync(join(dirname(path), p))),
+    ),
+  );
+  return loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
+      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+    }),
+  );
+}
+
+describe('the nsfwjs MobileNetV2 GraphModel (_FusedConv2D, FusedDepthwiseConv2dNative, AddV2)', () => {
+  it('takes the graph path on wasm and equals tf.grad through execute', async () => {
+    await setupBackend('wasm');
+    const model = await nsfwjsGraphModel();
+    // Two images of seeded pixels in [0, 1], as nsfwjs feeds them. The forward here is fused
+    // (conv + bias + ReLU6 in one kernel, as predict runs it) and the tape's is not: on some
+    // inputs a value then rounds to the other side of a ReLU6 kink, which moves the gradient by
+    // 1e-4..1e-3 relative (as much as the tape's own gradient moves when x changes by 1e-6);
+    // these two have no such value.
+    const pixels = (seed: number) => seededValues(224 * 224 * 3, seed).map((v) => 0.5 + 0.5 * v);
+    const x = tf.tensor4d([...pixels(1), ...pixels(2)], [2, 224, 224, 3]);
+    await expectNoLeakedTensors(() => {
+      const ours = targetInputGradient(model, x, [1, 4]);
+      const tape = targetInputGradient(model, x, [1, 4], { method: 'tape' });
+      expect(ours.method).toBe('graph');
+      expect(relativeL2(ours.gradient, tape.gradient)).toBeLessThan(1e-4);
+      expect(relativeL2(ours.outputs, tape.outputs)).toBeLessThan(1e-5);
+      tf.dispose([ours.gradient, ours.outputs, tape.gradient, tape.outputs]);
+    });
+    x.dispose();
+    model.dispose();
+  }, 120_000);
+});
