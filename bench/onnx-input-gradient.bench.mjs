@@ -1,0 +1,103 @@
+// The tape-free input gradient of ONNX models (targetInputGradient's 'auto', which runs
+// OnnxModel.inputGradient) against their forward pass, in the same run: torchvision's ResNet-18 and
+// MobileNetV2 exports (seeded random weights) at 1 and 8 images of 3 x 224 x 224, on 1 and 2
+// threads. Forward and gradient are timed round-robin (median of BENCH_RUNS >= 5 warm runs each),
+// the ratio gradient / forward printed with the 1-minute load average, then per-kernel totals of
+// one call of each (tf.profile, kernel-table.mjs) to see what dominates. tfjs-wasm fixes its
+// thread count per process, so each thread count runs in a child process of this one.
+// Runs from the packages' sources, bundled by esbuild (no build needed):
+//   node bench/onnx-input-gradient.bench.mjs
+// Env: BENCH_THREADS=1,2  BENCH_MODELS=resnet18,mobilenet_v2  BENCH_N=1,8  BENCH_RUNS=5
+//      BENCH_KERNELS=0 (skip the per-kernel tables)  BENCH_GOAL=2.5 (MobileNetV2 x1's ratio goal)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundled } from './bundled.mjs';
+import { kernelTable } from './kernel-table.mjs';
+import { report, timeInterleaved, writeResults } from './lib.mjs';
+
+const here = bundled(import.meta.url);
+const self = fileURLToPath(import.meta.url);
+const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number);
+const MODELS = (process.env.BENCH_MODELS ?? 'resnet18,mobilenet_v2').split(',');
+const SIZES = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
+const GOAL = Number(process.env.BENCH_GOAL ?? 2.5);
+/** Set in a child: the file its records go to. */
+const CHILD_OUT = process.env.BENCH_CHILD_OUT;
+const load = () => loadavg()[0].toFixed(2);
+
+if (CHILD_OUT === undefined) {
+  const dir = mkdtempSync(join(tmpdir(), 'interp-onnx-ig-bench-'));
+  const records = [];
+  for (const threads of THREADS) {
+    const out = join(dir, `${threads}.json`);
+    const child = spawnSync(process.execPath, [...process.execArgv, self], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_THREADS: String(threads), BENCH_CHILD_OUT: out },
+    });
+    if (child.status !== 0) throw new Error(`the ${threads}-thread run failed (${child.status})`);
+    records.push(...JSON.parse(readFileSync(out, 'utf8')).records);
+  }
+  console.log('results', writeResults('onnx-input-gradient', records));
+} else {
+  const { setupBackend, getBackendInfo, targetInputGradient } = await import('@interp/core');
+  const { loadOnnxModel } = await import('@interp/onnx');
+  const { modelWithRandomWeights } = await import(
+    '../packages/onnx/scripts/random-external-data.mjs'
+  );
+  const tf = await import('@tensorflow/tfjs-core');
+  const [threads] = THREADS;
+  await setupBackend('wasm', { threads });
+  console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${load()}`);
+  const records = [];
+  const gc = globalThis.gc ?? (() => {});
+  const modelsDir = join(here, '..', 'packages', 'onnx', 'test-models');
+  for (const name of MODELS) {
+    const model = await loadOnnxModel(
+      await modelWithRandomWeights(join(modelsDir, `${name}.onnx`), 1),
+    );
+    for (const n of SIZES) {
+      const x = tf.tensor(
+        Float32Array.from({ length: n * 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37)),
+        [n, 3, 224, 224],
+      );
+      const forward = async () => {
+        const y = model.predict(x);
+        await y.data();
+        return y;
+      };
+      // targetInputGradient's 'auto' (the tape-free backward, method 'graph'), target 0.
+      const gradient = async () => {
+        const r = targetInputGradient(model, x, 0);
+        if (r.method !== 'graph')
+          throw new Error(`${name}: ran '${r.method}', not the tape-free path`);
+        await r.gradient.data();
+        return [r.gradient, r.outputs];
+      };
+      const [tGrad, tForward] = await timeInterleaved(
+        [async () => tf.dispose(await gradient()), async () => tf.dispose(await forward())],
+        { runs: RUNS, warmup: 2, beforeEach: gc },
+      );
+      const label = `${name} x${n}, ${threads} thread(s): input gradient vs forward`;
+      const record = report(label, tGrad, tForward, {
+        baselineLabel: 'forward',
+        ...(name === 'mobilenet_v2' && n === 1 ? { goal: GOAL } : {}),
+      });
+      console.log(`  load ${load()}`);
+      records.push({ ...record, threads, loadAvg1m: loadavg()[0] });
+      if (process.env.BENCH_KERNELS !== '0') {
+        console.log(`  forward: ${await kernelTable(tf, forward)}`);
+        console.log(`  gradient: ${await kernelTable(tf, gradient)}`);
+      }
+      x.dispose();
+    }
+    model.dispose();
+  }
+  console.log(`tensors left: ${tf.memory().numTensors}`);
+  writeFileSync(CHILD_OUT, JSON.stringify({ records }));
+}
+// The threaded backend's pthread workers would keep the process alive.
+process.exit(0);
