@@ -124,12 +124,12 @@ export function seededValues(n: number, seed: number): number[] {
 }
 
 /**
- * A MobileNetV2-style graph as the converter writes one, on a [N, 9, 9, 3] input: input scaling
+ * A MobileNetV2-style graph as the converter writes one, on a [N, size, size, 3] input: input scaling
  * (Mul, Sub), Pad, a strided 'VALID' _FusedConv2D (BiasAdd + Relu6), a FusedDepthwiseConv2dNative
  * (BiasAdd + Relu), a linear 1x1 _FusedConv2D, a residual AddV2, an explicit-padding Conv2D, a
  * BiasAdd, a Relu6, a depthwise conv, Relu, Mean, Reshape, MatMul and Softmax; seeded weights.
  */
-export function mobileNetStyleArtifacts(): tf.io.ModelArtifacts {
+export function mobileNetStyleArtifacts(size = 9): tf.io.ModelArtifacts {
   let seed = 3;
   const w = (shape: number[], scale = 0.5): TestWeight => [
     shape,
@@ -190,5 +190,5 @@ export function mobileNetStyleArtifacts(): tf.io.ModelArtifacts {
     matMul('logits', ['flat', 'dense']),
     { name: 'probs', op: 'Softmax', input: ['logits'], attr: float },
   ];
-  return graphModelArtifacts(weights, ops, [-1, 9, 9, 3]);
+  return graphModelArtifacts(weights, ops, [-1, size, size, 3]);
 }
