@@ -204,14 +204,29 @@ function globalPoolStep(layer: LayerLike): ChainStep | undefined {
     forward: call(layer),
     activation: 'linear',
     backward: (dz, x, y) => {
-      const [n, h, w, c] = x.shape as [number, number, number, number];
+      if (!max) return globalMeanInputGradient(dz, x.shape);
+      // As tfjs's Max gradient: every maximum gets dy.
+      const [n, , , c] = x.shape as [number, number, number, number];
       const expanded = tf.reshape(dz, [n, 1, 1, c]);
-      // As tfjs's Max and Mean gradients: every maximum gets dy; the mean spreads dy / (h * w).
-      if (max)
-        return tf.mul(expanded, tf.cast(tf.equal(x, tf.reshape(y, [n, 1, 1, c])), 'float32'));
-      return tf.div(tf.mul(expanded, tf.ones(x.shape, 'float32')), h * w);
+      return tf.mul(expanded, tf.cast(tf.equal(x, tf.reshape(y, [n, 1, 1, c])), 'float32'));
     },
   };
+}
+
+/**
+ * The input gradient of a mean over the height and width of an NHWC tensor shaped `xShape`,
+ * given `dz` ([n, c], or [n, 1, 1, c] with kept dims): dy / (h * w) at every position, computed
+ * as tfjs's Mean gradient computes it.
+ *
+ * @example
+ * ```ts
+ * const dx = globalMeanInputGradient(dz, [2, 7, 7, 1280]);
+ * ```
+ */
+export function globalMeanInputGradient(dz: tf.Tensor, xShape: readonly number[]): tf.Tensor {
+  const [n, h, w, c] = xShape as [number, number, number, number];
+  const expanded = tf.reshape(dz, [n, 1, 1, c]);
+  return tf.div(tf.mul(expanded, tf.ones([...xShape], 'float32')), h * w);
 }
 
 function softmaxLayerStep(layer: LayerLike): ChainStep | undefined {

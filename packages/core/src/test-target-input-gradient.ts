@@ -111,9 +111,9 @@ export const seededBatchNorm = (more: Parameters<typeof tfl.layers.batchNormaliz
 
 /**
  * Checks every `every`-th entry of `g` (d score / dx for `model`'s output `cls`, one item)
- * against central finite differences of `model.predict` with step 1e-2, to 1% of g's largest
- * entry: coarse (float32 forwards, ReLU kinks), but a dropped branch or a gradient not summed at
- * a fan-out is off by O(largest entry).
+ * against central finite differences of `model.predict` with step `h` (default 1e-2), to 1% of
+ * g's largest entry: coarse (float32 forwards, ReLU kinks), but a dropped branch or a gradient
+ * not summed at a fan-out is off by O(largest entry).
  */
 export async function expectFiniteDifferences(
   model: { predict(x: tf.Tensor): unknown },
@@ -121,9 +121,9 @@ export async function expectFiniteDifferences(
   g: ArrayLike<number>,
   cls: number,
   every: number,
+  h = 1e-2,
 ): Promise<void> {
   const values = await x.data();
-  const h = 1e-2;
   const score = (v: Float32Array) =>
     tf.tidy(() => (model.predict(tf.tensor(v, x.shape)) as tf.Tensor).dataSync()[cls]!);
   const scale = Math.max(...Array.from(g, Math.abs));

@@ -109,7 +109,8 @@ describe.each(['cpu', 'wasm'])('graphModelGraph(model).inputGradient on %s', (ba
     const x = images(1, 21);
     const ours = targetInputGradient(model, x, 2);
     expect(ours.method).toBe('graph');
-    await expectFiniteDifferences(model, x, await ours.gradient.data(), 2, 7);
+    // A step of 1e-3: at 1e-2 three of the 35 checked pixels cross a ReLU kink.
+    await expectFiniteDifferences(model, x, await ours.gradient.data(), 2, 7, 1e-3);
     tf.dispose([x, ours.gradient, ours.outputs]);
   });
 });

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cappedReluGrad } from '../kernels/capped-relu-grad-wasm.js';
 import { markWeightData } from '../kernels/derived-weight-cache.js';
-import { activationBackward } from '../layer-chain.js';
+import { activationBackward, globalMeanInputGradient } from '../layer-chain.js';
 import { convInputGradient } from '../layer-conv-step.js';
 import { spatialPadInputGradient } from '../layer-steps.js';
 
@@ -282,6 +282,25 @@ const vjps: Readonly<Record<string, Vjp>> = {
     return inputs.map((_t, j) => (j === k ? tf.mul(dy, inputs[1 - k]!) : undefined));
   },
   Identity: (_, inputs, which, y, dy) => passToSameShaped(inputs, which, y, dy),
+  // Over the height and width of an NHWC tensor (global pooling): dy / (h * w) everywhere.
+  Mean: (step, inputs, which, _y, dy) => {
+    const x = inputs[0]!;
+    const axes = step.weights[1]?.dataSync();
+    const spatial = x.rank === 4 && axes?.length === 2 && [1, 2].every((a) => axes.includes(a));
+    return which[0] && !which[1] && spatial ? [globalMeanInputGradient(dy, x.shape)] : undefined;
+  },
+  AvgPool: (step, inputs, which, y, dy) => {
+    const x = inputs[0]!;
+    const window = attr(step.node, 'kernelSize') as number[] | undefined;
+    const global =
+      x.rank === 4 &&
+      String(attr(step.node, 'pad')).toLowerCase() === 'valid' &&
+      window?.[1] === x.shape[1] &&
+      window?.[2] === x.shape[2] &&
+      y.shape[1] === 1 &&
+      y.shape[2] === 1;
+    return which[0] && global ? [globalMeanInputGradient(dy, x.shape)] : undefined;
+  },
   Reshape: reshapeBack,
   Squeeze: reshapeBack,
   ExpandDims: reshapeBack,

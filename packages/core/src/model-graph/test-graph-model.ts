@@ -127,7 +127,8 @@ export function seededValues(n: number, seed: number): number[] {
  * A MobileNetV2-style graph as the converter writes one, on a [N, size, size, 3] input: input scaling
  * (Mul, Sub), Pad, a strided 'VALID' _FusedConv2D (BiasAdd + Relu6), a FusedDepthwiseConv2dNative
  * (BiasAdd + Relu), a linear 1x1 _FusedConv2D, a residual AddV2, an explicit-padding Conv2D, a
- * BiasAdd, a Relu6, a depthwise conv, Relu, Mean, Reshape, MatMul and Softmax; seeded weights.
+ * BiasAdd, a Relu6, a 'SAME' AvgPool, a depthwise conv, Relu, Mean, Reshape, MatMul and Softmax;
+ * seeded weights.
  */
 export function mobileNetStyleArtifacts(size = 9): tf.io.ModelArtifacts {
   let seed = 3;
@@ -178,7 +179,13 @@ export function mobileNetStyleArtifacts(size = 9): tf.io.ModelArtifacts {
       attr: { ...float, data_format: str('NHWC') },
     },
     { name: 'c2act', op: 'Relu6', input: ['c2bias'], attr: float },
-    conv('DepthwiseConv2dNative', 'dw2', ['c2act', 'dw2w'], { strides: 2 }),
+    {
+      name: 'smooth',
+      op: 'AvgPool',
+      input: ['c2act'],
+      attr: { ...float, ksize: ints(1, 3, 3, 1), strides: ints(1, 1, 1, 1), padding: str('SAME') },
+    },
+    conv('DepthwiseConv2dNative', 'dw2', ['smooth', 'dw2w'], { strides: 2 }),
     { name: 'dw2act', op: 'Relu', input: ['dw2'], attr: float },
     {
       name: 'pool',
