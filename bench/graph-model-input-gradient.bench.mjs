@@ -1,0 +1,142 @@
+// The tape-free input gradient of a tfjs-converter GraphModel (targetInputGradient's 'auto', which
+// runs the GraphModel adapter's inputGradient: method 'graph') against the model's forward pass
+// (GraphModel.predict) and against tf.grad through GraphModel.execute (method 'tape'), in the same
+// run: npm's nsfwjs 4.3.0 MobileNetV2 GraphModel (mobilenet_v2_mid, 224 x 224 x 3, extracted by
+// scripts/extract-nsfwjs-models.mjs) at 1 and 8 images, on 1 and 2 threads. The three are timed
+// round-robin (median of BENCH_RUNS >= 5 warm runs each) and printed as ratios to the forward with
+// the 1-minute load average; the relative L2 distance of the two gradients is printed too (on
+// some inputs a value rounds to the other side of a ReLU6 kink in the fused forward: ~1e-3), then
+// per-kernel totals of one call of each (tf.profile). tfjs-wasm fixes its thread count per
+// process, so each thread count runs in a child process of this one.
+// Runs from the packages' sources, bundled by esbuild (no build needed):
+//   node bench/graph-model-input-gradient.bench.mjs
+// Env: BENCH_THREADS=1,2  BENCH_N=1,8  BENCH_RUNS=5  BENCH_KERNELS=0 (skip the per-kernel tables)
+//      BENCH_GOAL=2.5 (the gradient / forward goal)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundled } from './bundled.mjs';
+import { kernelTable } from './kernel-table.mjs';
+import { report, timeInterleaved, writeResults } from './lib.mjs';
+
+const here = bundled(import.meta.url);
+const self = fileURLToPath(import.meta.url);
+const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number);
+const SIZES = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
+const GOAL = Number(process.env.BENCH_GOAL ?? 2.5);
+/** Set in a child: the file its records go to. */
+const CHILD_OUT = process.env.BENCH_CHILD_OUT;
+const load = () => loadavg()[0].toFixed(2);
+
+/** The nsfwjs MobileNetV2 GraphModel, loaded from the extracted cache with bench's tfjs. */
+async function loadNsfwjsGraphModel(tf, loadGraphModel) {
+  const script = join(here, '..', 'scripts', 'extract-nsfwjs-models.mjs');
+  const path = execFileSync(process.execPath, [script], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .find((p) => p.endsWith('/mobilenet_v2_mid/model.json'));
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  const data = Buffer.concat(
+    json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))),
+  );
+  return loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+    }),
+  );
+}
+
+if (CHILD_OUT === undefined) {
+  const dir = mkdtempSync(join(tmpdir(), 'interp-graph-model-ig-bench-'));
+  const records = [];
+  for (const threads of THREADS) {
+    const out = join(dir, `${threads}.json`);
+    const child = spawnSync(process.execPath, [...process.execArgv, self], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_THREADS: String(threads), BENCH_CHILD_OUT: out },
+    });
+    if (child.status !== 0) throw new Error(`the ${threads}-thread run failed (${child.status})`);
+    records.push(...JSON.parse(readFileSync(out, 'utf8')).records);
+  }
+  console.log('results', writeResults('graph-model-input-gradient', records));
+} else {
+  const { setupBackend, getBackendInfo, targetInputGradient } = await import('@interp/core');
+  const tf = await import('@tensorflow/tfjs-core');
+  const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
+  const [threads] = THREADS;
+  await setupBackend('wasm', { threads });
+  console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${load()}`);
+  const records = [];
+  const gc = globalThis.gc ?? (() => {});
+  const model = await loadNsfwjsGraphModel(tf, loadGraphModel);
+  for (const n of SIZES) {
+    // Seeded pixels in [0, 1), as nsfwjs feeds them (the graph scales them to [-1, 1] itself).
+    let s = 7;
+    const x = tf.tensor(
+      Float32Array.from({ length: n * 224 * 224 * 3 }, () => {
+        s = (s * 16807) % 2147483647;
+        return s / 2147483647;
+      }),
+      [n, 224, 224, 3],
+    );
+    const target = Array.from({ length: n }, (_, i) => i % 5);
+    const forward = async () => {
+      const y = model.predict(x);
+      await y.data();
+      return y;
+    };
+    const gradient = (method) => async () => {
+      const r = targetInputGradient(model, x, target, { method });
+      const want = method === 'auto' ? 'graph' : 'tape';
+      if (r.method !== want) throw new Error(`x${n}: ran '${r.method}', not '${want}'`);
+      await r.gradient.data();
+      return [r.gradient, r.outputs];
+    };
+    const ours = gradient('auto');
+    const tape = gradient('tape');
+    const [a, b] = [await ours(), await tape()];
+    const relL2 = tf.tidy(
+      () => tf.norm(tf.sub(a[0], b[0])).dataSync()[0] / tf.norm(b[0]).dataSync()[0],
+    );
+    tf.dispose([a, b]);
+    const [tOurs, tTape, tForward] = await timeInterleaved(
+      [
+        async () => tf.dispose(await ours()),
+        async () => tf.dispose(await tape()),
+        async () => tf.dispose(await forward()),
+      ],
+      { runs: RUNS, warmup: 2, beforeEach: gc },
+    );
+    const label = `nsfwjs MobileNetV2 GraphModel x${n}, ${threads} thread(s)`;
+    const vsForward = report(`${label}: input gradient vs predict`, tOurs, tForward, {
+      baselineLabel: 'predict',
+      goal: GOAL,
+    });
+    const tapeVsForward = report(`${label}: tf.grad vs predict`, tTape, tForward, {
+      baselineLabel: 'predict',
+    });
+    const vsTape = report(`${label}: input gradient vs tf.grad`, tOurs, tTape, {
+      baselineLabel: 'tf.grad',
+    });
+    console.log(`  gradients' relative L2 distance ${relL2.toExponential(2)}, load ${load()}`);
+    for (const r of [vsForward, tapeVsForward, vsTape]) {
+      records.push({ ...r, threads, n, relL2, loadAvg1m: loadavg()[0] });
+    }
+    if (process.env.BENCH_KERNELS !== '0') {
+      console.log(`  predict: ${await kernelTable(tf, forward)}`);
+      console.log(`  input gradient: ${await kernelTable(tf, ours)}`);
+      console.log(`  tf.grad: ${await kernelTable(tf, tape)}`);
+    }
+    x.dispose();
+  }
+  model.dispose();
+  console.log(`tensors left: ${tf.memory().numTensors}`);
+  writeFileSync(CHILD_OUT, JSON.stringify({ records }));
+}
+// The threaded backend's pthread workers would keep the process alive.
+process.exit(0);
