@@ -14,6 +14,14 @@ export interface Step {
   activationStep?: number;
 }
 
+/**
+ * Activation nodes a Conv may apply itself when it is their only input (the executor then
+ * passes the conv's output through them). The tape-free backward reads their masks off that
+ * output: each needs a hand-written vjp there (tape-free-gradient.ts), since the conv's own is
+ * linear.
+ */
+export const FUSABLE_ACTIVATIONS: readonly string[] = ['Relu', 'Clip'];
+
 /** The executable form of a validated graph. */
 export interface GraphPlan {
   steps: Step[];
@@ -74,7 +82,7 @@ export function planGraph(
     const out = s.node.outputs[0]!;
     const users = consumers.get(out) ?? [];
     const next = users.length === 1 ? steps[users[0]!]!.node.opType : undefined;
-    if ((next === 'Relu' || next === 'Clip') && !graphOutputs.has(out))
+    if (next !== undefined && FUSABLE_ACTIVATIONS.includes(next) && !graphOutputs.has(out))
       s.activationStep = users[0]!;
   });
   const nodes: MutableNode[] = steps.map(({ node }) => {

@@ -1,8 +1,8 @@
+import { activationBackward } from '@interp/core/backward';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Step } from './graph-plan.js';
 import { type MemoStore, makeContext } from './op-context.js';
-import { activationGrad } from './ops/activation-grads.js';
-import { convInputGradient } from './ops/conv-input-gradient.js';
+import { convInputGradient } from './ops/conv.js';
 import { nchw, TO_NHWC } from './ops/layout.js';
 import type { OpContext, Value } from './ops/op-types.js';
 import { clipBounds } from './ops/unary.js';
@@ -31,11 +31,11 @@ type Vjp = (ctx: OpContext, out: Value, dy: tf.Tensor) => (tf.Tensor | undefined
  * the Relu/Clip node): the conv's own vjp is then linear.
  */
 const vjps: Readonly<Record<string, Vjp>> = {
-  Relu: (_, out, dy) => [activationGrad(dy, out.tensor, 'relu')],
+  Relu: (_, out, dy) => [activationBackward('relu', dy, out.tensor)],
   Clip: (ctx, out, dy) => {
     const [lo, hi] = clipBounds(ctx);
     if (lo !== 0 || (hi !== 6 && hi !== Infinity)) return undefined;
-    return [activationGrad(dy, out.tensor, hi === 6 ? 'relu6' : 'relu')];
+    return [activationBackward(hi === 6 ? 'relu6' : 'relu', dy, out.tensor)];
   },
   Conv: (ctx, _, dy) => {
     const dx = convInputGradient(ctx, dy);
@@ -47,6 +47,11 @@ const vjps: Readonly<Record<string, Vjp>> = {
     return fits(ctx.inputs[0]) && fits(ctx.inputs[1]) ? [dy, dy] : undefined;
   },
 };
+
+/** True when the backward has its own vjp for `opType` (else per-node tf.grad or a pass-through). */
+export function hasHandWrittenVjp(opType: string): boolean {
+  return Object.hasOwn(vjps, opType);
+}
 
 /**
  * d(score)/d(x) from one forward pass's values, walking the plan backwards without the gradient

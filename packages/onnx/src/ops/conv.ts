@@ -1,13 +1,15 @@
+import { activationBackward, markWeightData } from '@interp/core/backward';
 import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
-import { activationGrad, relu6 } from './activation-grads.js';
+import { relu6 } from './activation-grads.js';
 import { spatialPads, tfPadding } from './conv-padding.js';
-import { nhwc } from './layout.js';
+import { nhwc, TO_NCHW } from './layout.js';
 import { alsoOneDimensional } from './one-dimensional.js';
 import type { FusedActivation, OpContext, OpKernel, Value } from './op-types.js';
 import { recordingGradients } from './recording-gradients.js';
 
 type Pair = [number, number];
+type Shape4 = [number, number, number, number];
 
 /** Strides, dilations and tfjs padding of a Conv node over an input of spatial `size`. */
 export function convGeometry(ctx: OpContext, size: Pair, kernel: Pair) {
@@ -38,7 +40,7 @@ const conv: OpKernel = (ctx) => {
   const xv = ctx.inputs[0] as Value;
   requireImage(ctx, xv);
   const w = ctx.input(1);
-  const [cOut, cInPerGroup, kh, kw] = w.shape as [number, number, number, number];
+  const [, cInPerGroup, kh, kw] = w.shape as Shape4;
   const group = ctx.node.attrs.int('group', 1);
   const x = nhwc(xv);
   const { strides, dilations, pad } = convGeometry(ctx, [x.shape[1]!, x.shape[2]!], [kh, kw]);
@@ -53,7 +55,7 @@ const conv: OpKernel = (ctx) => {
   // is a fused conv with an input-only gradient (or plain ops, whose gradients tfjs prunes).
   const fused = !recordingGradients();
   if (group === 1) {
-    const filter = keep('hwio', () => tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D);
+    const filter = hwioFilter(ctx, w);
     const x4 = x as tf.Tensor4D;
     if (fused) {
       const y = tf.fused.conv2d({
@@ -76,10 +78,7 @@ const conv: OpKernel = (ctx) => {
     }
     y = tf.conv2d(x4, filter, strides, pad, 'NHWC', dilations);
   } else if (group === cIn && cInPerGroup === 1) {
-    const filter = keep(
-      'depthwise',
-      () => tf.reshape(tf.transpose(w, [2, 3, 0, 1]), [kh, kw, cIn, cOut / cIn]) as tf.Tensor4D,
-    );
+    const filter = depthwiseFilter(ctx, w);
     // Depthwise convs take one pad for all sides; uneven pads are applied to the input.
     const even = pad === 'valid' || pad.flat().every((p, k) => k < 2 || k > 5 || p === pad[1][0]);
     const x4 = (even ? x : tf.pad(x, pad as [number, number][])) as tf.Tensor4D;
@@ -116,6 +115,81 @@ const conv: OpKernel = (ctx) => {
 };
 
 /**
+ * The filter tensor of a constant weight, made once per model (`ctx.memo`) and declared weight
+ * data, so core's wasm backprop kernels keep the flipped and per-phase filters they derive from it;
+ * made per call from a weight computed at run time.
+ */
+function weightFilter(ctx: OpContext, key: string, make: () => tf.Tensor4D): tf.Tensor4D {
+  if (!ctx.isConstant(1)) return make();
+  return ctx.memo(key, () => {
+    const filter = make();
+    markWeightData(filter.dataId);
+    return filter;
+  });
+}
+
+/** The conv weight [Cout, Cin, kh, kw] as tfjs's HWIO filter. */
+function hwioFilter(ctx: OpContext, w: tf.Tensor): tf.Tensor4D {
+  return weightFilter(ctx, 'hwio', () => tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D);
+}
+
+/** The depthwise conv weight [C * m, 1, kh, kw] as tfjs's [kh, kw, C, m] filter. */
+function depthwiseFilter(ctx: OpContext, w: tf.Tensor): tf.Tensor4D {
+  const [cOut, , kh, kw] = w.shape as Shape4;
+  const cIn = ctx.node.attrs.int('group', 1);
+  return weightFilter(
+    ctx,
+    'depthwise',
+    () => tf.reshape(tf.transpose(w, [2, 3, 0, 1]), [kh, kw, cIn, cOut / cIn]) as tf.Tensor4D,
+  );
+}
+
+/**
+ * The input's share of a Conv node's vector-Jacobian product, for the tape-free backward pass:
+ * `dy` (the gradient of the node's linear output, NHWC) back to the node's input, in that input's
+ * storage layout. Runs tfjs's `Conv2DBackpropInput` / `DepthwiseConv2dNativeBackpropInput` on
+ * the forward pass's own filter: on wasm, core's kernels (conv2d-backprop-input-wasm.ts: one
+ * XNNPACK conv with the flipped filter for stride 1, per-phase convs or a matmul + col2im when
+ * strided), which keep the filters they derive since the filter is declared weight data.
+ * Undefined for what it does not cover (1-D, grouped or dilated convs, a filter computed at run
+ * time): the caller differentiates the node with tf.grad.
+ *
+ * @example
+ * ```ts
+ * const dx = convInputGradient(ctx, dy); // shaped like the conv's input
+ * ```
+ */
+export function convInputGradient(ctx: OpContext, dy: tf.Tensor): tf.Tensor | undefined {
+  const xv = ctx.inputs[0];
+  const w = ctx.inputs[1];
+  if (xv?.tensor.rank !== 4 || w?.tensor.rank !== 4 || !ctx.isConstant(1)) return undefined;
+  const [, cInPerGroup, kh, kw] = w.tensor.shape as Shape4;
+  const group = ctx.node.attrs.int('group', 1);
+  const shape = xv.tensor.shape as Shape4;
+  const xShape: Shape4 = xv.nhwc ? shape : [shape[0], shape[2], shape[3], shape[1]];
+  const { strides, dilations, pad } = convGeometry(ctx, [xShape[1], xShape[2]], [kh, kw]);
+  // tfjs's cpu Conv2DBackpropInput ignores dilations: tf.grad handles those.
+  if (dilations[0] !== 1 || dilations[1] !== 1) return undefined;
+  const attrs = { strides, pad, dilations, dataFormat: 'NHWC', inputShape: xShape };
+  let kernel: string;
+  let filter: tf.Tensor4D;
+  if (group === 1) {
+    kernel = 'Conv2DBackpropInput';
+    filter = hwioFilter(ctx, w.tensor);
+  } else if (group === xShape[3] && cInPerGroup === 1) {
+    // Uneven pads (the forward pads the input for them) are explicit pads here.
+    kernel = 'DepthwiseConv2dNativeBackpropInput';
+    filter = depthwiseFilter(ctx, w.tensor);
+  } else {
+    return undefined;
+  }
+  const dx = tf
+    .engine()
+    .runKernel(kernel, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return xv.nhwc ? dx : tf.transpose(dx, TO_NCHW);
+}
+
+/**
  * A fused conv (bias and activation in one kernel) whose gradient flows to the input only: the
  * activation's mask from the saved output, then one transposed conv.
  */
@@ -143,7 +217,7 @@ function convWithInputGradient(
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.conv2dTranspose(
-          activationGrad(dy, saved[0]!, activation) as tf.Tensor4D,
+          activationBackward(activation, dy, saved[0]!) as tf.Tensor4D,
           filter,
           inputShape,
           strides,
