@@ -15,6 +15,7 @@ import { expectFiniteDifferences } from '../test-target-input-gradient.js';
 import { expectNoLeakedTensors } from '../testing.js';
 import { graphModelGraph } from './graph-model-graph.js';
 import {
+  branchyArtifacts,
   float,
   graphModel,
   matMul,
@@ -114,6 +115,33 @@ describe.each(['cpu', 'wasm'])('graphModelGraph(model).inputGradient on %s', (ba
     tf.dispose([x, ours.gradient, ours.outputs]);
   });
 });
+
+describe.each(['cpu', 'wasm'])(
+  'graphModelGraph(model).inputGradient on %s, per-node tf.grad',
+  (backend) => {
+    let model: GraphModel;
+    beforeAll(async () => {
+      await setupBackend(backend as 'cpu' | 'wasm');
+      model = await loadGraphModel(tf.io.fromMemory(branchyArtifacts()));
+    });
+    afterAll(() => model.dispose());
+
+    it('equals tf.grad and finite differences through BN, LeakyRelu, MaxPool, Sigmoid, s * s, Concat, c + c', async () => {
+      const x = tf.tensor4d(seededValues(2 * 8 * 8 * 3, 51), [2, 8, 8, 3]);
+      await expectNoLeakedTensors(() => {
+        const ours = targetInputGradient(model, x, [1, 3]);
+        const tape = targetInputGradient(model, x, [1, 3], { method: 'tape' });
+        expect(ours.method).toBe('graph');
+        expect(relativeL2(ours.gradient, tape.gradient)).toBeLessThan(1e-4);
+        tf.dispose([ours.gradient, ours.outputs, tape.gradient, tape.outputs]);
+      });
+      const one = tf.slice(x, [0, 0, 0, 0], [1, 8, 8, 3]);
+      const ours = targetInputGradient(model, one, 1);
+      await expectFiniteDifferences(model, one, await ours.gradient.data(), 1, 5, 1e-3);
+      tf.dispose([x, one, ours.gradient, ours.outputs]);
+    });
+  },
+);
 
 describe('graphModelGraph(model).inputGradient', () => {
   beforeAll(async () => {

@@ -199,3 +199,86 @@ export function mobileNetStyleArtifacts(size = 9): tf.io.ModelArtifacts {
   ];
   return graphModelArtifacts(weights, ops, [-1, size, size, 3]);
 }
+
+/**
+ * A branching graph of ops the walk differentiates with tf.grad of the one node, on a
+ * [N, 8, 8, 3] input: Conv2D, FusedBatchNormV3, LeakyRelu, MaxPool, then a _FusedConv2D (BiasAdd +
+ * Relu) branch and a depthwise conv, Sigmoid, Mul(s, s) branch, ConcatV2, AddV2(c, c) (one input
+ * read twice), Mean without kept dims, _FusedMatMul (BiasAdd) and Softmax; seeded weights.
+ */
+export function branchyArtifacts(): tf.io.ModelArtifacts {
+  let seed = 40;
+  const w = (shape: number[], scale = 0.5, offset = 0): TestWeight => [
+    shape,
+    seededValues(
+      shape.reduce((a, d) => a * d, 1),
+      seed++,
+    ).map((v) => offset + v * scale),
+  ];
+  const weights: Record<string, TestWeight> = {
+    cw: w([3, 3, 3, 6]),
+    gamma: w([6], 0.5, 1),
+    beta: w([6], 0.3),
+    mean: w([6], 0.3),
+    variance: w([6], 0.4, 1),
+    aw: w([1, 1, 6, 4]),
+    ab: w([4], 0.3),
+    bw: w([3, 3, 6, 1]),
+    axis: [[], [3], 'int32'],
+    axes: [[2], [1, 2], 'int32'],
+    dense: w([10, 4], 1),
+    denseBias: w([4], 0.3),
+  };
+  const ops = [
+    conv('Conv2D', 'c', ['x', 'cw']),
+    {
+      name: 'bn',
+      op: 'FusedBatchNormV3',
+      input: ['c', 'gamma', 'beta', 'mean', 'variance'],
+      attr: {
+        ...float,
+        epsilon: { f: 0.001 },
+        data_format: str('NHWC'),
+        is_training: { b: false },
+      },
+    },
+    { name: 'leaky', op: 'LeakyRelu', input: ['bn'], attr: { ...float, alpha: { f: 0.1 } } },
+    {
+      name: 'pool',
+      op: 'MaxPool',
+      input: ['leaky'],
+      attr: { ...float, ksize: ints(1, 2, 2, 1), strides: ints(1, 2, 2, 1), padding: str('VALID') },
+    },
+    conv('_FusedConv2D', 'a', ['pool', 'aw', 'ab'], { fused: ['BiasAdd', 'Relu'] }),
+    conv('DepthwiseConv2dNative', 'b', ['pool', 'bw']),
+    { name: 'gate', op: 'Sigmoid', input: ['b'], attr: float },
+    { name: 'squared', op: 'Mul', input: ['gate', 'gate'], attr: float },
+    {
+      name: 'joined',
+      op: 'ConcatV2',
+      input: ['a', 'squared', 'axis'],
+      attr: { ...float, N: { i: '2' } },
+    },
+    { name: 'doubled', op: 'AddV2', input: ['joined', 'joined'], attr: float },
+    {
+      name: 'avg',
+      op: 'Mean',
+      input: ['doubled', 'axes'],
+      attr: { ...float, keep_dims: { b: false } },
+    },
+    {
+      name: 'logits',
+      op: '_FusedMatMul',
+      input: ['avg', 'dense', 'denseBias'],
+      attr: {
+        ...float,
+        transpose_a: { b: false },
+        transpose_b: { b: false },
+        fused_ops: { list: { s: [base64('BiasAdd')] } },
+        num_args: { i: '1' },
+      },
+    },
+    { name: 'probs', op: 'Softmax', input: ['logits'], attr: float },
+  ];
+  return graphModelArtifacts(weights, ops, [-1, 8, 8, 3]);
+}
