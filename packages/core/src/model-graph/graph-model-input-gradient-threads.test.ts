@@ -1,10 +1,11 @@
 // The GraphModel adapter's tape-free input gradient on the threaded WASM build (XNNPACK and our
-// SIMD kernels then split the work): a MobileNetV2-style converter graph in a child process
-// (pthread workers must not keep vitest's worker alive), on 2 threads, 1 thread and cpu.
+// SIMD kernels then split the work), in a child process (pthread workers must not keep vitest's
+// worker alive): a MobileNetV2-style converter graph on 2 threads, 1 thread and cpu, and npm's
+// nsfwjs MobileNetV2 GraphModel on 2 threads and 1.
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { childBundle } from '../test-child-bundle.js';
-import { mobileNetStyleArtifacts, seededValues } from './test-graph-model.js';
+import { mobileNetStyleArtifacts, nsfwjsGraphModelPath, seededValues } from './test-graph-model.js';
 
 const child = childBundle('index.ts', 'core');
 
@@ -64,5 +65,55 @@ describe('graphModelGraph(model).inputGradient on WASM threads', () => {
     expect(scale).toBeGreaterThan(0);
     const diff = Math.max(...a1.g.map((v: number, i: number) => Math.abs(v - c.g[i])));
     expect(diff).toBeLessThanOrEqual(1e-5 * scale);
+  }, 120_000);
+});
+
+// The 2-thread and 1-thread results are compared in the child (2 x 150528 gradient values).
+const nsfwjsScript = (path: string) => `
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadGraphModel } from '@tensorflow/tfjs-converter';
+import { setupBackend, targetInputGradient } from './core.js';
+tf.env().set('IS_TEST', true);
+const path = ${JSON.stringify(path)};
+const json = JSON.parse(readFileSync(path, 'utf8'));
+const data = Buffer.concat(json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))));
+const files = { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) };
+async function run() {
+  const model = await loadGraphModel(tf.io.fromMemory(files));
+  let s = 5;
+  const x = tf.tensor4d(Float32Array.from({ length: 2 * 224 * 224 * 3 }, () => (s = (s * 16807) % 2147483647) / 2147483647), [2, 224, 224, 3]);
+  const before = tf.memory().numTensors;
+  const r = targetInputGradient(model, x, [1, 3]);
+  const result = { method: r.method, g: r.gradient.dataSync().slice(), y: r.outputs.dataSync().slice() };
+  tf.dispose([r.gradient, r.outputs]);
+  result.leaked = tf.memory().numTensors - before;
+  x.dispose();
+  model.dispose();
+  return result;
+}
+const threaded = await setupBackend('wasm', { threads: true });
+const a2 = await run();
+await setupBackend('wasm', { threads: false });
+const a1 = await run();
+const same = (a, b) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+const summary = { threadCount: threaded.threadCount, methods: [a2.method, a1.method], leaked: [a2.leaked, a1.leaked], sameGradient: same(a2.g, a1.g), sameOutputs: same(a2.y, a1.y), nonZero: a1.g.some((v) => v !== 0) };
+process.stdout.write(JSON.stringify(summary), () => process.exit(0));
+`;
+
+describe('the nsfwjs MobileNetV2 GraphModel input gradient on WASM threads', () => {
+  it('gives exactly the one-thread numbers, without leaks', () => {
+    const r = child.run(nsfwjsScript(nsfwjsGraphModelPath()));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      threadCount: Math.min(availableParallelism(), 8),
+      methods: ['graph', 'graph'],
+      leaked: [0, 0],
+      sameGradient: true,
+      sameOutputs: true,
+      nonZero: true,
+    });
   }, 120_000);
 });

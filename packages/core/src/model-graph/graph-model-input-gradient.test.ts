@@ -1,10 +1,6 @@
 // The GraphModel adapter's tape-free input gradient (graph-model-input-gradient.ts). Oracles:
 // tf.grad through GraphModel.execute (targetInputGradient's 'tape'), central finite differences
 // of the forward pass, and npm's nsfwjs MobileNetV2 GraphModel (a real converter graph).
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +16,8 @@ import {
   graphModel,
   matMul,
   mobileNetStyleArtifacts,
+  modelFiles,
+  nsfwjsGraphModelPath,
   seededValues,
 } from './test-graph-model.js';
 
@@ -250,32 +248,10 @@ describe('graphModelGraph(model).inputGradient', () => {
   });
 });
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/** npm's nsfwjs MobileNetV2 GraphModel, extracted to the cache by the repo's script. */
-async function nsfwjsGraphModel(): Promise<GraphModel> {
-  const script = join(ROOT, 'scripts/extract-nsfwjs-models.mjs');
-  const out = execFileSync(process.execPath, [script], { encoding: 'utf8' }).trim().split('\n');
-  const path = out.find((p) => p.endsWith('/mobilenet_v2_mid/model.json'))!;
-  const json = JSON.parse(readFileSync(path, 'utf8'));
-  const data = Buffer.concat(
-    json.weightsManifest.flatMap((g: { paths: string[] }) =>
-      g.paths.map((p) => readFileSync(join(dirname(path), p))),
-    ),
-  );
-  return loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
-      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-    }),
-  );
-}
-
 describe('the nsfwjs MobileNetV2 GraphModel (_FusedConv2D, FusedDepthwiseConv2dNative, AddV2)', () => {
   it('takes the graph path on wasm and equals tf.grad through execute', async () => {
     await setupBackend('wasm');
-    const model = await nsfwjsGraphModel();
+    const model = await loadGraphModel(tf.io.fromMemory(modelFiles(nsfwjsGraphModelPath())));
     // Two images of seeded pixels in [0, 1], as nsfwjs feeds them. The forward here is fused
     // (conv + bias + ReLU6 in one kernel, as predict runs it) and the tape's is not: on some
     // inputs a value then rounds to the other side of a ReLU6 kink, which moves the gradient by

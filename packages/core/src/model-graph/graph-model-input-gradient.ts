@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cappedReluGrad } from '../kernels/capped-relu-grad-wasm.js';
 import { markWeightData } from '../kernels/derived-weight-cache.js';
-import { activationBackward, globalMeanInputGradient } from '../layer-chain.js';
+import { activationBackward, denseInputGradient, globalMeanInputGradient } from '../layer-chain.js';
 import { convInputGradient } from '../layer-conv-step.js';
 import { spatialPadInputGradient } from '../layer-steps.js';
 
@@ -240,6 +240,29 @@ function convPadding(
   ];
 }
 
+/**
+ * MatMul and _FusedMatMul (BiasAdd, then Relu or Relu6) of an input by a weight matrix: the
+ * activation's derivative, then dz times the weight transposed, as tfjs's gradients.
+ */
+const matMulVjp: Vjp = (step, inputs, which, y, dy) => {
+  const { node } = step;
+  const [extra, activation] = (attr(node, 'fusedOps') as string[] | undefined) ?? [];
+  const fits =
+    which[0] &&
+    !which.slice(1).some((w) => w) &&
+    step.weights[1]?.rank === 2 &&
+    inputs[0]!.rank === 2 &&
+    attr(node, 'transposeA') !== true &&
+    (extra === undefined || extra === 'biasadd') &&
+    (activation === undefined || activation === 'relu' || activation === 'relu6');
+  if (!fits) return undefined;
+  const dz = activationBackward(activation ?? 'linear', dy, y);
+  const w = step.weights[1]!;
+  const dx = attr(node, 'transposeB') === true ? tf.matMul(dz, w) : denseInputGradient(dz, w);
+  if (dz !== dy) dz.dispose();
+  return [dx];
+};
+
 const sameShape = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -264,6 +287,8 @@ const vjps: Readonly<Record<string, Vjp>> = {
   DepthwiseConv2dNative: convVjp,
   DepthwiseConv2d: convVjp,
   FusedDepthwiseConv2dNative: convVjp,
+  MatMul: matMulVjp,
+  _FusedMatMul: matMulVjp,
   Relu: (_, _inputs, which, y, dy) => (which[0] ? [activationBackward('relu', dy, y)] : undefined),
   // tf.relu6's gradient passes where 0 < x <= 6, x its input: one fused pass on wasm.
   Relu6: (_, inputs, which, _y, dy) =>

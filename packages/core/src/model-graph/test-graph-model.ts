@@ -1,5 +1,9 @@
 // Small GraphModels written as tensorflowjs_converter writes them (a graph-model topology, a
 // weights manifest and their bytes), for the GraphModel adapter's tests. The input node is `x`.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -281,4 +285,31 @@ export function branchyArtifacts(): tf.io.ModelArtifacts {
     { name: 'probs', op: 'Softmax', input: ['logits'], attr: float },
   ];
   return graphModelArtifacts(weights, ops, [-1, 8, 8, 3]);
+}
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+/**
+ * The model.json of npm's nsfwjs 4.3.0 MobileNetV2 GraphModel (mobilenet_v2_mid), extracted into
+ * the cache by the repo's script (never committed).
+ */
+export function nsfwjsGraphModelPath(): string {
+  const script = join(ROOT, 'scripts/extract-nsfwjs-models.mjs');
+  const out = execFileSync(process.execPath, [script], { encoding: 'utf8' }).trim().split('\n');
+  return out.find((p) => p.endsWith('/mobilenet_v2_mid/model.json'))!;
+}
+
+/** The files of a model.json and its weight shards, for tf.io.fromMemory. */
+export function modelFiles(path: string): tf.io.ModelArtifacts {
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  const data = Buffer.concat(
+    json.weightsManifest.flatMap((g: { paths: string[] }) =>
+      g.paths.map((p) => readFileSync(join(dirname(path), p))),
+    ),
+  );
+  return {
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
+    weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+  };
 }
