@@ -4,6 +4,7 @@ import type { Step } from './graph-plan.js';
 import { type MemoStore, makeContext } from './op-context.js';
 import { convInputGradient } from './ops/conv.js';
 import { nchw, TO_NHWC } from './ops/layout.js';
+import { gemmInputGradient } from './ops/matmul.js';
 import type { OpContext, Value } from './ops/op-types.js';
 import { clipBounds } from './ops/unary.js';
 
@@ -41,6 +42,10 @@ const vjps: Readonly<Record<string, Vjp>> = {
     const dx = convInputGradient(ctx, dy);
     return dx && [dx];
   },
+  Gemm: (ctx, _, dy) => {
+    const dx = gemmInputGradient(ctx, dy);
+    return dx && [dx];
+  },
   Add: (ctx, out, dy) => {
     const fits = (v: Value | undefined) =>
       v !== undefined && !v.nhwc === !out.nhwc && sameShape(v.tensor.shape, dy.shape);
@@ -55,7 +60,7 @@ export function hasHandWrittenVjp(opType: string): boolean {
 
 /**
  * d(score)/d(x) from one forward pass's values, walking the plan backwards without the gradient
- * tape: hand-written vjps for Conv, Relu, ReLU6-style Clip and same-shape Add, tf.grad of the one
+ * tape: hand-written vjps for Conv, Relu, ReLU6-style Clip, Gemm and same-shape Add, tf.grad of the one
  * node for any other (a tape of one node, so the results equal tf.grad's through the whole graph).
  * `seed` turns the outputs (ONNX layout) into d(score)/d(outputs). Call inside tf.tidy; throws
  * {@link NoTapeFreeGradient} for a node it cannot differentiate.
