@@ -104,6 +104,29 @@ describe.each(['cpu', 'wasm'])('graphModelGraph(model).inputGradient on %s', (ba
     tf.dispose([x, info.result as tf.Tensor[]]);
   });
 
+  it('takes the graph path when a signature names the output (outputNodes: its key)', async () => {
+    const signed = await loadGraphModel(
+      tf.io.fromMemory({
+        ...mobileNetStyleArtifacts(),
+        signature: {
+          inputs: { image: { name: 'x:0', dtype: 'DT_FLOAT' } },
+          outputs: { scores: { name: 'probs:0', dtype: 'DT_FLOAT' } },
+        },
+      }),
+    );
+    expect(signed.outputNodes).toEqual(['scores']);
+    const x = images(2, 41);
+    await expectNoLeakedTensors(() => {
+      const ours = targetInputGradient(signed, x, [4, 1]);
+      const tape = targetInputGradient(signed, x, [4, 1], { method: 'tape' });
+      expect(ours.method).toBe('graph');
+      expect(relativeL2(ours.gradient, tape.gradient)).toBeLessThan(1e-4);
+      tf.dispose([ours.gradient, ours.outputs, tape.gradient, tape.outputs]);
+    });
+    x.dispose();
+    signed.dispose();
+  });
+
   it('equals central finite differences of the forward pass', async () => {
     const x = images(1, 21);
     const ours = targetInputGradient(model, x, 2);

@@ -18,6 +18,8 @@ export interface ConverterNode {
   op: string;
   inputNames: string[];
   inputs: ConverterNode[];
+  /** The signature's name for the node, when the model has a signature naming it. */
+  signatureKey?: string;
   /** Parsed attributes (`strides`, `pad`, `fusedOps`, ...): `{ value }` each. */
   attrParams?: Record<string, { value?: unknown } | undefined>;
 }
@@ -58,9 +60,15 @@ export function planGraphModelGradient(
   inputName: string,
   outputName: string,
 ): GraphModelGradientPlan | undefined {
-  const byName = new Map(ordered.map((n) => [n.name, n]));
-  const output = byName.get(outputName);
-  if (output === undefined || output.op === 'Const' || output.op === 'Placeholder') {
+  // The model's output may be named by its signature key (`output_0`) or as a tensor (`probs:0`).
+  const [outputBase, outputIndex] = outputName.split(':');
+  const output = ordered.find((n) => n.name === outputBase || n.signatureKey === outputBase);
+  if (
+    output === undefined ||
+    (outputIndex !== undefined && outputIndex !== '0') ||
+    output.op === 'Const' ||
+    output.op === 'Placeholder'
+  ) {
     return undefined;
   }
   const needed = new Set<ConverterNode>();
@@ -94,7 +102,7 @@ export function planGraphModelGradient(
   }
   if (nodes.length === 0) return undefined;
   const weights = new Set(Object.values(model.weights).flat());
-  return { model, weights, inputName, outputName, nodes };
+  return { model, weights, inputName, outputName: output.name, nodes };
 }
 
 /**
