@@ -244,6 +244,7 @@ describe('graphModelGraph(model).inputGradient', () => {
     const seed = (y: tf.Tensor) => tf.onesLike(y);
     const wrong = tf.zeros([1, 8, 9, 3]);
     const ints = tf.zeros([1, 9, 9, 3], 'int32');
+    const one = images(1, 3);
     await expectNoLeakedTensors(() => {
       expectInterpError(
         () => graph.inputGradient!(wrong, seed),
@@ -254,6 +255,12 @@ describe('graphModelGraph(model).inputGradient', () => {
         () => targetInputGradient(model, wrong, 0),
         'SHAPE_MISMATCH',
         /model expects \[N, 9, 9, 3\]/,
+      );
+      // A target the outputs refute is found after the forward: its tensors are freed too.
+      expectInterpError(
+        () => targetInputGradient(model, one, 5),
+        'LABEL_OUT_OF_RANGE',
+        /target = 5 is out of range: the model has 5 outputs/,
       );
       expectInterpError(
         () => graph.inputGradient!(ints, seed),
@@ -266,7 +273,7 @@ describe('graphModelGraph(model).inputGradient', () => {
         /must be a live float32 tensor/,
       );
     });
-    tf.dispose([wrong, ints]);
+    tf.dispose([wrong, ints, one]);
     model.dispose();
   });
 });
