@@ -208,6 +208,31 @@ describe('graphModelGraph(model).inputGradient', () => {
     model.dispose();
   });
 
+  it('falls back to tf.grad for a control dependency (a NoOp input)', async () => {
+    const model = await graphModel(
+      {
+        w: [
+          [2, 2],
+          [1, 2, -1, 0.5],
+        ],
+      },
+      [
+        { name: 'init', op: 'NoOp', input: [], attr: {} },
+        { ...matMul('out', ['x', 'w']), input: ['x', 'w', '^init'] },
+      ],
+    );
+    const x = tf.tensor2d([1, 2, -1, 3], [2, 2]);
+    await expectNoLeakedTensors(() => {
+      const auto = targetInputGradient(model, x, [0, 1]);
+      expect(auto.method).toBe('tape');
+      // d out[i, t] / d x[i, :] = w[:, t]: row 0 [1, -1], row 1 [2, 0.5].
+      expect(Array.from(auto.gradient.dataSync())).toEqual([1, -1, 2, 0.5]);
+      tf.dispose([auto.gradient, auto.outputs]);
+    });
+    x.dispose();
+    model.dispose();
+  });
+
   it('falls back without leaking when tfjs cannot differentiate a node (Einsum)', async () => {
     const model = await graphModel(
       {

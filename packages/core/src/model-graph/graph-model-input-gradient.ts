@@ -46,13 +46,17 @@ export interface GraphModelGradientPlan {
   nodes: PlanNode[];
 }
 
+/** Ops whose outputs are no tensor the walk can keep: the graph then goes to tf.grad. */
+const NO_VALUE = new Set(['NoOp', 'Enter', 'Exit', 'Merge', 'Switch', 'NextIteration', 'LoopCond']);
+
 /** Thrown when a node cannot be differentiated here: the whole call goes to tf.grad instead. */
 class NoTapeFreeGradient extends Error {}
 
 /**
  * The plan for `ordered` (every op node, in execution order), or undefined when the graph has
  * what the walk does not handle: a node reading another output than a node's first (`split:1`),
- * a placeholder other than the input, an output that is not a computed node.
+ * a control dependency or control flow, a placeholder other than the input, an output that is not
+ * a computed node.
  */
 export function planGraphModelGradient(
   model: GradientModel,
@@ -86,7 +90,8 @@ export function planGraphModelGradient(
       if (node.name !== inputName) return undefined;
       continue;
     }
-    if (node.inputNames.length !== node.inputs.length) return undefined;
+    // Control dependencies (NoOp) and control flow have no value to keep or differentiate.
+    if (NO_VALUE.has(node.op) || node.inputNames.length !== node.inputs.length) return undefined;
     if (node.inputNames.some((name, k) => name !== node.inputs[k]!.name)) return undefined;
     const weights = node.inputs.map((input) => {
       if (input.op !== 'Const') return undefined;
