@@ -56,7 +56,12 @@ class NoTapeFreeGradient extends Error {}
  * The plan for `ordered` (every op node, in execution order), or undefined when the graph has
  * what the walk does not handle: a node reading another output than a node's first (`split:1`),
  * a control dependency or control flow, a placeholder other than the input, an output that is not
- * a computed node.
+ * a computed node. Declares the model's weights weight data (see markWeightData).
+ *
+ * @example
+ * ```ts
+ * const plan = planGraphModelGradient(model, topologicalOrder(nodes), 'input', 'Identity');
+ * ```
  */
 export function planGraphModelGradient(
   model: GradientModel,
@@ -117,7 +122,7 @@ export function planGraphModelGradient(
  *
  * @example
  * ```ts
- * const r = graphModelInputGradient(plan, x, (y) => tf.oneHot([3], y.shape[1]!).toFloat());
+ * const r = graphModelInputGradient(plan, x, (y) => tf.cast(tf.oneHot([3], y.shape[1]!), 'float32'));
  * ```
  */
 export function graphModelInputGradient(
