@@ -5,8 +5,10 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { type ConvBackpropAttrs, convAxes, forwardConvInfo } from './conv-geometry.js';
+import { depthwiseInputGradSimd } from './depthwise-input-grad-simd.js';
 import { spreadDyForInputGrad } from './spread-dy-for-input-grad.js';
 import { withWasmScope } from './wasm-kernel-scope.js';
+import { heapOffset } from './wasm-simd-module.js';
 
 const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
@@ -22,6 +24,37 @@ const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs
   const [ah, aw] = convAxes(info);
   const [fh, fw, channels, multiplier] = filter.shape as [number, number, number, number];
   const [n, h, w] = info.inShape;
+  // Strided, multiplier 1: one SIMD pass adding each dy pixel times each tap into the input
+  // position it came from, the forward conv's work (the zero-spread dy below is stride^2 times it).
+  const strided = ah.stride > 1 || aw.stride > 1;
+  const simd = strided && multiplier === 1 ? depthwiseInputGradSimd(backend) : undefined;
+  if (simd !== undefined) {
+    return withWasmScope(backend, (s) => {
+      const out = s.make([n, h, w, channels], 'float32');
+      s.heap(out).fill(0);
+      const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
+      simd(
+        at(dy),
+        at(filter),
+        at(out),
+        n,
+        ah.outSize,
+        aw.outSize,
+        fh,
+        fw,
+        channels,
+        ah.inSize,
+        aw.inSize,
+        ah.stride,
+        aw.stride,
+        ah.dilation,
+        aw.dilation,
+        ah.padBefore,
+        aw.padBefore,
+      );
+      return s.keep(out);
+    });
+  }
   return withWasmScope(backend, (s) => {
     // Each of the channels * multiplier output channels feeds back through its own flipped
     // filter: a depthwise conv (multiplier 1) over the zero-spread dy, then a sum over the
@@ -49,7 +82,8 @@ const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs
 /**
  * tfjs `DepthwiseConv2dNativeBackpropInput` for the wasm backend (tfjs-backend-wasm 4.22 has
  * none): one XNNPACK depthwise conv of the zero-spread `dy` by the flipped filter, summed over the
- * channel multiplier. Registered by `registerWasmKernels()`.
+ * channel multiplier; strided with multiplier 1, one SIMD scatter of dy by the filter
+ * (depthwise-input-grad-simd.ts). Registered by `registerWasmKernels()`.
  *
  * @example
  * ```ts
