@@ -3,7 +3,11 @@ import { expectNoLeakedTensors, maxAbsDiff } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APPROXIMATION_METHODS } from './approximation-parameters.js';
-import { IntegratedGradients, integratedGradientsDefaults } from './integrated-gradients.js';
+import {
+  IntegratedGradients,
+  integratedGradientsDefaults,
+  integratedGradientsWithTargets,
+} from './integrated-gradients.js';
 import { DEFAULT_CHUNK_VALUES, defaultRowsPerChunk } from './internal/batch-budget.js';
 import {
   captumToyModel,
@@ -135,6 +139,87 @@ describe('IntegratedGradients', () => {
     tf.dispose([x, reference, ig.baseline as tf.Tensor]);
   });
 
+  it('attribute(x, { progress }) reports rows (items x steps) after each pass, all items in one run', async () => {
+    const x = tf.tensor2d(X);
+    const ig = new IntegratedGradients(linearModel());
+    const expected = expectedLinearIG(X, [0, 0, 0, 0], [2, 0]);
+    const runs: [number, number[][]][] = [
+      // Both items per pass, 2 steps each: 4 and 8 rows, then the last step's 2.
+      [
+        4,
+        [
+          [0, 10],
+          [4, 10],
+          [8, 10],
+          [10, 10],
+        ],
+      ],
+      // One row per pass: item 0's five steps, then item 1's.
+      [1, Array.from({ length: 11 }, (_, i) => [i, 10])],
+    ];
+    for (const [internalBatchSize, calls] of runs) {
+      const seen: number[][] = [];
+      const attr = await ig.attribute(x, {
+        target: [2, 0],
+        nSteps: 5,
+        internalBatchSize,
+        progress: (done, total) => seen.push([done, total]),
+      });
+      expect(seen).toEqual(calls);
+      expect(maxAbsDiff(await attr.data(), expected)).toBeLessThan(1e-5);
+      attr.dispose();
+    }
+    // Throughput-sized chunks: the calls still end at every row.
+    const seen: number[][] = [];
+    const attr = await ig.attribute(x, { target: [2, 0], progress: (d, t) => seen.push([d, t]) });
+    expect(seen[0]).toEqual([0, 100]);
+    expect(seen.at(-1)).toEqual([100, 100]);
+    tf.dispose([x, attr]);
+  });
+
+  it('integratedGradientsWithTargets gives the predicted classes from the delta pass of [x; baseline]', async () => {
+    const x = tf.tensor2d(X);
+    const model = linearLayersModel();
+    // Scores by hand (see the predicted-class test above): item 0 -> class 0, item 1 -> class 2.
+    const before = tf.memory().numTensors;
+    const r = await integratedGradientsWithTargets(model, x, { nSteps: 8 });
+    expect(Array.from(r.targets)).toEqual([0, 2]);
+    expect(
+      maxAbsDiff(await r.attributions.data(), expectedLinearIG(X, [0, 0, 0, 0], [0, 2])),
+    ).toBeLessThan(1e-5);
+    // Linear: the attributions sum to f(x)[t] - f(0)[t] exactly, so delta is 0 to rounding.
+    for (const d of await r.delta.data()) expect(Math.abs(d)).toBeLessThan(1e-5);
+    // A given target comes back as one class per item.
+    const given = await integratedGradientsWithTargets(model, x, { target: 1 });
+    expect(Array.from(given.targets)).toEqual([1, 1]);
+    tf.dispose([r.attributions, r.delta, given.attributions, given.delta]);
+    // Nothing else is kept.
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(x);
+    model.dispose();
+  });
+
+  it('integratedGradientsWithTargets: a tie goes to the lower class; the delta by hand', async () => {
+    // f(x) = [sum x, sum x, 0]: classes 0 and 1 tie, class 0 wins; IG of class 0 is x itself.
+    const tie = (z: tf.Tensor) =>
+      tf.tidy(() => {
+        const s = tf.sum(z, 1, true);
+        return tf.concat([s, s, tf.zerosLike(s)], 1);
+      });
+    const x = tf.tensor2d([[1, 2, -0.5, 0.25]]);
+    const r = await integratedGradientsWithTargets(tie, x, { nSteps: 4 });
+    expect(Array.from(r.targets)).toEqual([0]);
+    expect(maxAbsDiff(await r.attributions.data(), [1, 2, -0.5, 0.25])).toBeLessThan(1e-6);
+    tf.dispose([x, r.attributions, r.delta]);
+    // Captum's toy model at (3, 1): f(x) = 1, f(0) = 0, so delta = a0 + a1 - 1.
+    const toy = tf.tensor2d([[3, 1]]);
+    const t = await integratedGradientsWithTargets(captumToyModel(), toy, { nSteps: 50 });
+    const a = await t.attributions.data();
+    expect(Array.from(t.targets)).toEqual([0]);
+    expect((await t.delta.data())[0]).toBeCloseTo(a[0]! + a[1]! - 1, 5);
+    tf.dispose([toy, t.attributions, t.delta]);
+  });
+
   it('attribute(x) accepts a baseline per item', async () => {
     const x = tf.tensor2d(X);
     const baseline = tf.tensor2d([
@@ -171,6 +256,10 @@ describe('IntegratedGradients', () => {
       /invalid method: "simpson"/,
     );
     await expectThrowsInterp(ig.attribute(x, { internalBatchSize: 0 }), /internalBatchSize/);
+    await expectThrowsInterp(
+      ig.attribute(x, { progress: 5 as unknown as () => void }),
+      /progress must be a function \(done, total\) => void, got/,
+    );
     const badBaseline = tf.zeros([3]);
     await expectThrowsInterp(
       new IntegratedGradients(linearModel(), { baseline: badBaseline }).attribute(x),
@@ -187,6 +276,15 @@ describe('IntegratedGradients', () => {
     await expectNoLeakedTensors(() => ig.attribute(x, { internalBatchSize: 3 }));
     await expectNoLeakedTensors(() => ig.attribute(x, { returnConvergenceDelta: true }));
     await expectNoLeakedTensors(() => ig.attribute(x, { target: 9 }).catch(() => undefined));
+    // A progress callback that throws mid-run: the rejection frees the partial sums.
+    const stop = (done: number) => {
+      if (done > 0) throw new Error('stop');
+    };
+    await expectNoLeakedTensors(() =>
+      ig
+        .attribute(x, { internalBatchSize: 2, returnConvergenceDelta: true, progress: stop })
+        .catch(() => undefined),
+    );
     tf.dispose(x);
   });
 });

@@ -10,8 +10,13 @@ import { type ThroughputChunks, throughputChunksFor } from './internal/batch-bud
 import { DeltaAttribution } from './internal/delta-attribution.js';
 import { asScoreMatrix, type ResolvedModel, resolveModel } from './internal/resolve-model.js';
 import { targetGradient } from './internal/target-gradient.js';
-import { resolveTargets, targetMask } from './internal/targets.js';
-import { optionalPositiveInt, validateInput } from './internal/validate-input.js';
+import {
+  argmaxRows,
+  type ResolvedTargets,
+  resolveTargets,
+  targetMask,
+} from './internal/targets.js';
+import { optionalCallback, optionalPositiveInt, validateInput } from './internal/validate-input.js';
 import type { AttributionModel, Target } from './types.js';
 
 export type { Baseline } from './internal/baseline.js';
@@ -49,6 +54,12 @@ export interface IntegratedGradientsAttributeOptions {
   internalBatchSize?: number;
   /** Also return the signed completeness error per item. */
   returnConvergenceDelta?: boolean;
+  /**
+   * Called with (rows done, total rows) once before the first pass and after each: a row is one
+   * item at one step, so the total is items x nSteps. All items still run in one call, so the
+   * chunk sizing carries over from item to item.
+   */
+  progress?: (done: number, total: number) => void;
 }
 
 /** Attributions with their convergence deltas; both tensors are the caller's to dispose. */
@@ -99,78 +110,172 @@ export class IntegratedGradients extends DeltaAttribution<IntegratedGradientsAtt
     x: tf.Tensor,
     options: IntegratedGradientsAttributeOptions,
   ): Promise<tf.Tensor | AttributionsWithDelta> {
-    const where = 'IntegratedGradients.attribute';
-    const {
-      target,
-      nSteps = integratedGradientsDefaults.nSteps,
-      returnConvergenceDelta = integratedGradientsDefaults.returnConvergenceDelta,
-    } = options;
-    const method = keyword(
-      options.method,
-      'method',
-      APPROXIMATION_METHODS,
-      integratedGradientsDefaults.method,
+    const { attributions, delta } = await integratedGradientsRun(
+      this.model,
+      x,
+      options,
+      this.baseline,
+      this.multiplyByInputs,
     );
-    const { alphas, stepSizes } = approximationParameters(method, nSteps);
-    const batchSize = optionalPositiveInt(options.internalBatchSize, 'internalBatchSize');
-    const m = this.model;
-    const input = validateInput(x, where, m.graph);
-    const xs = input.x;
-    const baseline = resolveBaseline(options.baselines ?? this.baseline, xs, where);
-    try {
-      const { targets, numClasses } = await resolveTargets(m, xs, target, where);
-      const n = xs.shape[0]!;
-      const itemSize = xs.size / n;
-      // Unless the caller fixed the batch, chunks start at the default size and grow while
-      // they run faster per row (bounded by maxRowsPerChunk).
-      const rows = batchSize ?? throughputChunksFor(itemSize);
-      const attributions = integrate(
-        m,
-        xs,
-        baseline,
-        targets,
-        numClasses,
-        alphas,
-        stepSizes,
-        rows,
-        this.multiplyByInputs,
-        where,
-      );
-      if (!returnConvergenceDelta) return attributions;
-      let delta: tf.Tensor1D;
-      try {
-        delta = convergenceDelta(m, xs, baseline, attributions, targets, numClasses, where);
-      } catch (e) {
-        attributions.dispose();
-        throw e;
-      }
-      return { attributions, delta };
-    } finally {
-      baseline.dispose();
-      if (input.owned) xs.dispose();
-    }
+    return delta === undefined ? attributions : { attributions, delta };
   }
 }
 
-/** Completeness error per item: sum of attributions - (F(x)[t] - F(baseline)[t]), one forward pass. */
-function convergenceDelta(
+/**
+ * IG with Captum's defaults (zero baseline, multiplied by inputs) and the convergence delta,
+ * also giving the class each item was explained for: `runAttribution` reports them, so its
+ * callers need no forward pass of their own to learn the predicted classes. Internal (the
+ * package index does not export it).
+ */
+export async function integratedGradientsWithTargets(
+  model: AttributionModel,
+  x: tf.Tensor,
+  options: Omit<IntegratedGradientsAttributeOptions, 'returnConvergenceDelta'> = {},
+): Promise<AttributionsWithDelta & { targets: Int32Array }> {
+  const r = await integratedGradientsRun(
+    resolveModel(model, 'IntegratedGradients'),
+    x,
+    { ...options, returnConvergenceDelta: true },
+    integratedGradientsDefaults.baseline,
+    integratedGradientsDefaults.multiplyByInputs,
+  );
+  return { attributions: r.attributions, delta: r.delta!, targets: r.targets };
+}
+
+async function integratedGradientsRun(
+  m: ResolvedModel,
+  x: tf.Tensor,
+  options: IntegratedGradientsAttributeOptions,
+  defaultBaseline: Baseline,
+  multiplyByInputs: boolean,
+): Promise<{ attributions: tf.Tensor; delta?: tf.Tensor1D; targets: Int32Array }> {
+  const where = 'IntegratedGradients.attribute';
+  const {
+    target,
+    nSteps = integratedGradientsDefaults.nSteps,
+    returnConvergenceDelta = integratedGradientsDefaults.returnConvergenceDelta,
+  } = options;
+  const method = keyword(
+    options.method,
+    'method',
+    APPROXIMATION_METHODS,
+    integratedGradientsDefaults.method,
+  );
+  const { alphas, stepSizes } = approximationParameters(method, nSteps);
+  const batchSize = optionalPositiveInt(options.internalBatchSize, 'internalBatchSize');
+  const progress = optionalCallback(options.progress, 'progress', where);
+  const input = validateInput(x, where, m.graph);
+  const xs = input.x;
+  const baseline = resolveBaseline(options.baselines ?? defaultBaseline, xs, where);
+  let gap: tf.Tensor1D | undefined;
+  try {
+    let resolved: ResolvedTargets;
+    if (returnConvergenceDelta && target === undefined) {
+      // The delta's forward pass of [x; baseline] also gives the predicted classes (argmax of
+      // the f(x) rows): one pass instead of a separate one on x.
+      const endpoints = await endpointScores(m, xs, baseline, where);
+      resolved = endpoints.resolved;
+      gap = endpoints.gap;
+    } else {
+      resolved = await resolveTargets(m, xs, target, where);
+    }
+    const { targets, numClasses } = resolved;
+    const n = xs.shape[0]!;
+    const itemSize = xs.size / n;
+    // Unless the caller fixed the batch, chunks start at the default size and grow while
+    // they run faster per row (bounded by maxRowsPerChunk).
+    const rows = batchSize ?? throughputChunksFor(itemSize);
+    const attributions = integrate(
+      m,
+      xs,
+      baseline,
+      targets,
+      numClasses,
+      alphas,
+      stepSizes,
+      rows,
+      multiplyByInputs,
+      where,
+      progress,
+    );
+    if (!returnConvergenceDelta) return { attributions, targets };
+    let delta: tf.Tensor1D;
+    try {
+      gap ??= endpointGap(m, xs, baseline, targets, numClasses, where);
+      const g = gap;
+      delta = tf.tidy(() => tf.sub(tf.sum(tf.reshape(attributions, [n, -1]), 1), g) as tf.Tensor1D);
+    } catch (e) {
+      attributions.dispose();
+      throw e;
+    }
+    return { attributions, delta, targets };
+  } finally {
+    gap?.dispose();
+    baseline.dispose();
+    if (input.owned) xs.dispose();
+  }
+}
+
+/** The [2N, C] scores of [x; baseline] (a baseline of one item is repeated for every item). */
+function endpointOutputs(
   m: ResolvedModel,
   xs: tf.Tensor,
   baseline: tf.Tensor,
-  attributions: tf.Tensor,
+  where: string,
+): tf.Tensor2D {
+  const n = xs.shape[0]!;
+  return tf.tidy(() => {
+    const full = tf.add(tf.zerosLike(xs), baseline);
+    return asScoreMatrix(m.forward(tf.concat([xs, full])), 2 * n, where);
+  });
+}
+
+/** F(x)[t] - F(baseline)[t] per item from the [2N, C] endpoint scores. */
+function pickedGap(out: tf.Tensor2D, targets: Int32Array, numClasses: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    const picked = tf.sum(tf.mul(out, targetMask([...targets, ...targets], numClasses)), 1);
+    const [fx, fb] = tf.split(picked, 2);
+    return tf.sub(fx!, fb!) as tf.Tensor1D;
+  });
+}
+
+/** F(x)[t] - F(baseline)[t] per item, one forward pass of [x; baseline]. */
+function endpointGap(
+  m: ResolvedModel,
+  xs: tf.Tensor,
+  baseline: tf.Tensor,
   targets: Int32Array,
   numClasses: number,
   where: string,
 ): tf.Tensor1D {
+  const out = endpointOutputs(m, xs, baseline, where);
+  try {
+    return pickedGap(out, targets, numClasses);
+  } finally {
+    out.dispose();
+  }
+}
+
+/**
+ * One forward pass of [x; baseline]: each item's predicted class (argmax of its f(x) row, ties
+ * to the lower index, as resolveTargets picks it) and F(x)[t] - F(baseline)[t] for that class.
+ */
+async function endpointScores(
+  m: ResolvedModel,
+  xs: tf.Tensor,
+  baseline: tf.Tensor,
+  where: string,
+): Promise<{ resolved: ResolvedTargets; gap: tf.Tensor1D }> {
   const n = xs.shape[0]!;
-  return tf.tidy(() => {
-    const full = tf.add(tf.zerosLike(xs), baseline);
-    const out = asScoreMatrix(m.forward(tf.concat([xs, full])), 2 * n, where);
-    const picked = tf.sum(tf.mul(out, targetMask([...targets, ...targets], numClasses)), 1);
-    const [fx, fb] = tf.split(picked, 2);
-    const total = tf.sum(tf.reshape(attributions, [n, -1]), 1);
-    return tf.sub(total, tf.sub(fx!, fb!)) as tf.Tensor1D;
-  });
+  const out = endpointOutputs(m, xs, baseline, where);
+  try {
+    const numClasses = out.shape[1];
+    const scores = await out.data();
+    const targets = argmaxRows(scores.subarray(0, n * numClasses), n, numClasses, where);
+    return { resolved: { targets, numClasses }, gap: pickedGap(out, targets, numClasses) };
+  } finally {
+    out.dispose();
+  }
 }
 
 /**
@@ -190,10 +295,13 @@ function integrate(
   rows: number | ThroughputChunks,
   multiplyByInputs: boolean,
   where: string,
+  progress: ((done: number, total: number) => void) | undefined,
 ): tf.Tensor {
   const n = x.shape[0]!;
   const item = x.shape.slice(1);
   const nSteps = alphas.length;
+  let done = 0;
+  progress?.(0, n * nSteps);
   const sized = typeof rows === 'number' ? undefined : rows;
   // Groups are as large as the first chunk; throughput sizing then adds steps per chunk.
   const groupSize = Math.min(n, sized ? sized.next() : (rows as number));
@@ -246,6 +354,8 @@ function integrate(
             summed.dispose();
             total = next;
           }
+          done += k * size;
+          progress?.(done, n * nSteps);
         }
         const group = multiplyByInputs ? tf.mul(total!, diff) : tf.clone(total!);
         parts.push(group);

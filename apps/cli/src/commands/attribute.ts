@@ -189,14 +189,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         `--target lists ${target.length} classes but ${values.input} has ${shape[0]} items; pass one class, or one per item`,
       );
     }
-    let targets: Int32Array;
-    try {
-      targets = await attribution.resolveTarget(model, x, target);
-    } catch (e) {
-      // The library names its own function; the user knows the option.
-      if (!isInterpError(e)) throw e;
-      throw new InterpError(e.code, `--target: ${e.message.replace(/^resolveTarget:\s*/, '')}`);
-    }
+    const resolveTargets = async (): Promise<Int32Array> => {
+      try {
+        return await attribution.resolveTarget(model, x, target);
+      } catch (e) {
+        // The library names its own function; the user knows the option.
+        if (!isInterpError(e)) throw e;
+        throw new InterpError(e.code, `--target: ${e.message.replace(/^resolveTarget:\s*/, '')}`);
+      }
+    };
+    // A method that reports its predicted classes (IG, from its delta's forward pass) needs no
+    // forward pass here; a given --target is checked before any work.
+    const reported = info.reportsTarget && target === undefined;
+    let targets = reported ? undefined : await resolveTargets();
     const bar = progressBar(io.stderr, method, { delayMs: PROGRESS_DELAY_MS });
     const result = await methods.runAttribution(model, method, x, {
       ...runOptions(tf, values, io.cwd, x, held),
@@ -205,6 +210,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       progress: (done, total) => bar.update(done, total),
     });
     bar.finish();
+    held.push(result.attributions, ...(result.delta === undefined ? [] : [result.delta]));
+    targets ??= result.target ?? (await resolveTargets());
     const warnings = result.warnings ?? [];
     if (warnings.length > 0) {
       const more = warnings.length > 1 ? ` (${warnings.length - 1} more item(s) alike)` : '';
@@ -212,11 +219,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     const attr = result.attributions;
     let delta: Float32Array | undefined;
-    if (result.delta !== undefined) {
-      held.push(result.delta);
-      delta = (await result.delta.data()) as Float32Array;
-    }
-    held.push(attr);
+    if (result.delta !== undefined) delta = (await result.delta.data()) as Float32Array;
     const data = (await attr.data()) as Float32Array;
 
     if (outFolder !== undefined) {

@@ -63,3 +63,19 @@ export function optionalPositiveInt(value: unknown, name: string): number | unde
   }
   return value;
 }
+
+/** Checks an optional progress callback `(done, total) => void`. */
+export function optionalCallback(
+  value: unknown,
+  name: string,
+  where: string,
+): ((done: number, total: number) => void) | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') {
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `${where}: ${name} must be a function (done, total) => void, got ${describe(value)}`,
+    );
+  }
+  return value as (done: number, total: number) => void;
+}

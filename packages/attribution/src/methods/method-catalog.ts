@@ -62,6 +62,11 @@ export interface MethodInfo {
   readonly options: readonly MethodOption[];
   /** Whether runAttribution also returns Captum's convergence delta (one per item). */
   readonly delta: boolean;
+  /**
+   * Whether runAttribution's result carries the class explained per item (`target`, also the
+   * predicted ones), so a caller needs no forward pass of its own to learn them.
+   */
+  readonly reportsTarget: boolean;
   readonly output: MethodOutput;
   /** One line for menus and help texts. */
   readonly summary: string;
@@ -72,8 +77,8 @@ const sampled = ['target', 'baselines', 'featureMask', 'nSamples', 'seed'] as co
 const neuronPath = ['layer', 'neuron', 'baselines', 'nSteps', 'approximation'] as const;
 const gradientShap = ['target', 'baselines', 'nSamples', 'stdevs', 'seed'] as const;
 
-type Entry = Omit<MethodInfo, 'name' | 'layer' | 'neuron' | 'delta' | 'output'> &
-  Partial<Pick<MethodInfo, 'layer' | 'delta' | 'output'>>;
+type Entry = Omit<MethodInfo, 'name' | 'layer' | 'neuron' | 'delta' | 'reportsTarget' | 'output'> &
+  Partial<Pick<MethodInfo, 'layer' | 'delta' | 'reportsTarget' | 'output'>>;
 
 const primary = (className: string, options: readonly MethodOption[], summary: string) =>
   ({ className, kind: 'primary', options, summary }) as const;
@@ -86,7 +91,11 @@ const neuron = (className: string, options: readonly MethodOption[], summary: st
 const ENTRIES = {
   saliency: primary('saliencyMap', ['target'], '|gradient| of the target score'),
   gxi: primary('gradientTimesInput', ['target'], 'gradient x input'),
-  ig: { ...primary('IntegratedGradients', path, 'Integrated Gradients'), delta: true },
+  ig: {
+    ...primary('IntegratedGradients', path, 'Integrated Gradients'),
+    delta: true,
+    reportsTarget: true,
+  },
   smoothgrad: primary(
     'SmoothGrad',
     ['target', 'nSamples', 'stdevs', 'seed'],
@@ -232,6 +241,7 @@ export const METHOD_CATALOG: readonly MethodInfo[] = Object.entries(ENTRIES).map
     neuron: e.kind === 'neuron',
     options: e.options,
     delta: e.delta ?? false,
+    reportsTarget: e.reportsTarget ?? false,
     output: e.output ?? (e.kind === 'layer' ? 'layer' : 'input'),
     summary: e.summary,
   }),

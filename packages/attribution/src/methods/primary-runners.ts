@@ -10,7 +10,7 @@ import { GradientShap } from '../gradient-shap.js';
 import { gradientTimesInput } from '../gradient-times-input.js';
 import { GuidedBackprop } from '../guided-backprop.js';
 import { GuidedGradCam } from '../guided-grad-cam.js';
-import { IntegratedGradients } from '../integrated-gradients.js';
+import { integratedGradientsWithTargets } from '../integrated-gradients.js';
 import { KernelShap } from '../kernel-shap.js';
 import { Lime } from '../lime.js';
 import { LRP } from '../lrp.js';
@@ -111,11 +111,14 @@ async function smoothGrad(
 export const PRIMARY_RUNNERS = {
   saliency: (model, x, o) => wrap(saliencyMap(model, x, { target: o.target })),
   gxi: (model, x, o) => wrap(gradientTimesInput(model, x, { target: o.target })),
-  ig: (model, x, o) =>
-    new IntegratedGradients(model).attribute(x, {
+  ig: async (model, x, o) => {
+    // The classes come back with the result: its delta's forward pass chose them.
+    const r = await integratedGradientsWithTargets(model, x, {
       ...pathOptions(o),
-      returnConvergenceDelta: true,
-    }),
+      progress: o.progress,
+    });
+    return { attributions: r.attributions, delta: r.delta, target: r.targets };
+  },
   smoothgrad: smoothGrad,
   deeplift: (model, x, o) =>
     new DeepLift(model).attribute(x, {

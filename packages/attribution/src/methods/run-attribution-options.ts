@@ -37,8 +37,9 @@ export interface RunAttributionOptions {
   /** The input layout (a model graph's `layout`), for occlusion's default patch (default 'NHWC'). */
   layout?: ImageLayout;
   /**
-   * Called with (done, total) work units. With it, the per-item methods (ig, occlusion) run
-   * in slices of items, so that long runs report as they go (the result is the same).
+   * Called with (done, total) work units: ig reports rows (items x steps) after each chunk;
+   * with it, occlusion runs in slices of items, so that long runs report as they go (the result
+   * is the same); smoothgrad reports noisy rows.
    */
   progress?: (done: number, total: number) => void;
 }
@@ -48,6 +49,12 @@ export interface MethodResult {
   attributions: tf.Tensor;
   /** Captum's convergence delta, one per item, for the methods whose entry says `delta`. */
   delta?: tf.Tensor;
+  /**
+   * The class explained per item (given, or each item's predicted class: argmax of the model's
+   * output, ties to the lower index), from the methods whose catalog entry says
+   * `reportsTarget` (ig: its convergence delta's forward pass of [x; baseline] chooses them).
+   */
+  target?: Int32Array;
   /** The layer used (GradCAM and Guided GradCAM: given or chosen by their default rule). */
   layer?: string;
   /** Warnings about the result (GradCAM: an all-zero map). */

@@ -115,7 +115,7 @@ describe('runAttribution(model, name, x, options)', () => {
     model.dispose();
   });
 
-  it('ig in item slices (with progress) equals the one-call result, per-item baselines sliced', async () => {
+  it('ig with progress reports rows (items x steps) and equals the hand values, per-item baselines', async () => {
     const model = linearLayersModel();
     const x = tf.tensor2d(X);
     const b = tf.tensor2d([B, B]);
@@ -123,18 +123,31 @@ describe('runAttribution(model, name, x, options)', () => {
     const r = await runAttribution(model, 'ig', x, {
       target: [0, 2],
       baselines: b,
+      nSteps: 10,
       progress: (done, total) => seen.push([done, total]),
     });
     const attr = await r.attributions.data();
     expectedIG([0, 2]).forEach((v, i) => {
       expect(attr[i]).toBeCloseTo(v, 4);
     });
+    // 20 rows of 4 values fit in one pass.
     expect(seen).toEqual([
-      [0, 2],
-      [1, 2],
-      [2, 2],
+      [0, 20],
+      [20, 20],
     ]);
+    expect(Array.from(r.target!)).toEqual([0, 2]);
     tf.dispose([x, b, r.attributions, r.delta!]);
+    model.dispose();
+  });
+
+  it('ig reports the predicted classes it explained (argmax of f(x) by hand: 0 and 2)', async () => {
+    const model = linearLayersModel();
+    const x = tf.tensor2d(X);
+    const r = await runAttribution(model, 'ig', x, { nSteps: 8 });
+    expect(Array.from(r.target!)).toEqual([0, 2]);
+    expect(methodInfo('ig').reportsTarget).toBe(true);
+    expect(METHOD_CATALOG.filter((m) => m.reportsTarget).map((m) => m.name)).toEqual(['ig']);
+    tf.dispose([x, r.attributions, r.delta!]);
     model.dispose();
   });
 

@@ -9,8 +9,9 @@ import type { MethodResult, RunAttributionOptions } from './run-attribution-opti
 const RUNNERS: Record<MethodName, MethodRunner> = { ...PRIMARY_RUNNERS, ...LAYER_RUNNERS };
 
 // Each item's attribution is independent of the others' and drawn from no generator, so these
-// run in slices of items when a progress callback wants to hear about long runs.
-const PER_ITEM = new Set<string>(['ig', 'occlusion']);
+// run in slices of items when a progress callback wants to hear about long runs. (IG reports
+// its own progress per chunk of rows, all items in one call.)
+const PER_ITEM = new Set<string>(['occlusion']);
 const SLICES = 50;
 
 /**
