@@ -56,6 +56,10 @@ const graphs = new WeakMap<object, ModelGraph>();
  * differentiated pass runs the head alone). Only single-input models without control flow
  * (which needs `executeAsync`) are supported. The layout is `NHWC` for 4-D inputs.
  *
+ * `inputGradient` (what targetInputGradient's `'auto'` runs, method `'graph'`) is one forward
+ * that keeps every node's output and a backward walk without the gradient tape
+ * (graph-model-input-gradient.ts); graphs it cannot walk go to tf.grad.
+ *
  * @example
  * ```ts
  * const model = await tfconv.loadGraphModel(handler);
