@@ -163,8 +163,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     import('@interp/attribution'),
     import('../io/load-model.js'),
   ]);
+  const modelPath = resolve(io.cwd, values.model!);
+  // An ONNX model's loader is imported while the WASM backend starts (its threads' start-up
+  // leaves the main thread waiting); loadModel reports a failed import.
+  const onnx = modelPath.toLowerCase().endsWith('.onnx') ? import('@interp/onnx') : undefined;
+  onnx?.catch(() => undefined);
   await core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) });
-  const loaded = await models.loadModel(resolve(io.cwd, values.model!));
+  const loaded = await models.loadModel(modelPath, onnx ? { importOnnx: () => onnx } : {});
   const model = loaded.model;
   const layout = loaded.graph.layout;
   let shape: number[];
