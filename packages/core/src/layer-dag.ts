@@ -31,6 +31,8 @@ export interface LayerDag {
   nodes: DagNode[];
   slots: number;
   output: number;
+  /** The output slot of each layer named in planLayerDag's `keep` that has one (see there). */
+  kept: Map<string, number>;
 }
 
 /** Where a (possibly nested) model's symbolic tensors live: its input's slot and those seen. */
@@ -45,11 +47,18 @@ class Unsupported extends Error {}
 /**
  * The model's layer calls in topological order, or undefined when a layer (or the wiring: several
  * inputs or outputs, multi-output layers) has no hand-written backward pass; the caller then
- * uses tf.grad. Nested single-input models are inlined.
+ * uses tf.grad. Nested single-input models are inlined. The outputs of the layers named in
+ * `keep` stay in slots of their own (no fold merges them away) and `kept` says which; a name
+ * that is not a layer's, or a layer applied more than once, is left out of `kept`.
  */
-export function planLayerDag(model: LayersModel): LayerDag | undefined {
+export function planLayerDag(
+  model: LayersModel,
+  keep: ReadonlySet<string> = new Set(),
+): LayerDag | undefined {
   const nodes: DagNode[] = [];
   let slots = 1;
+  // The output slot of each kept layer, or -1 once it is seen applied twice (a shared layer).
+  const keptSlots = new Map<string, number>();
   const visit = (container: ContainerLike, scope: Scope): number => {
     if (container.inputs?.length !== 1 || container.outputs?.length !== 1) throw new Unsupported();
     const walk = (t: SymbolicTensorLike): number => {
@@ -72,6 +81,7 @@ export function planLayerDag(model: LayersModel): LayerDag | undefined {
           slot = slots++;
           nodes.push({ ...node, inputs, output: slot });
         }
+        if (keep.has(layer.name)) keptSlots.set(layer.name, keptSlots.has(layer.name) ? -1 : slot);
       }
       scope.seen.set(t.id, slot);
       return slot;
@@ -85,7 +95,8 @@ export function planLayerDag(model: LayersModel): LayerDag | undefined {
       inputId: container.inputs?.[0]?.id ?? -1,
       seen: new Map(),
     });
-    return { nodes: fuseNodes(nodes, output), slots, output };
+    const kept = new Map([...keptSlots].filter(([, slot]) => slot >= 0));
+    return { nodes: fuseNodes(nodes, new Set([output, ...kept.values()])), slots, output, kept };
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;
@@ -116,10 +127,11 @@ function stepNode(step: ChainStep): NodeStep {
 
 /**
  * `nodes` with a one-input node merged into the node producing its input when that slot feeds
- * nothing else and the two steps fold (layer-step-fusion.ts). The merged node takes the first
- * one's place: only the second read its output, so the order stays topological.
+ * nothing else, is not one of `kept` (the output's, the kept layers') and the two steps fold
+ * (layer-step-fusion.ts). The merged node takes the first one's place: only the second read its
+ * output, so the order stays topological.
  */
-function fuseNodes(nodes: DagNode[], output: number): DagNode[] {
+function fuseNodes(nodes: DagNode[], kept: ReadonlySet<number>): DagNode[] {
   const readers = new Map<number, number>();
   for (const node of nodes) {
     for (const slot of node.inputs) readers.set(slot, (readers.get(slot) ?? 0) + 1);
@@ -129,7 +141,7 @@ function fuseNodes(nodes: DagNode[], output: number): DagNode[] {
   for (const node of nodes) {
     const slot = node.inputs[0]!;
     const at =
-      node.inputs.length === 1 && readers.get(slot) === 1 && slot !== output
+      node.inputs.length === 1 && readers.get(slot) === 1 && !kept.has(slot)
         ? producer.get(slot)
         : undefined;
     const first = at === undefined ? undefined : fused[at]!;
