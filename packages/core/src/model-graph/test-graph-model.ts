@@ -37,10 +37,17 @@ export function conv(
   input: string[],
   {
     strides = 1,
+    dilation = 1,
     padding = 'SAME',
     explicit = [] as number[],
     fused = [] as string[],
-  }: { strides?: number; padding?: string; explicit?: number[]; fused?: string[] } = {},
+  }: {
+    strides?: number;
+    dilation?: number;
+    padding?: string;
+    explicit?: number[];
+    fused?: string[];
+  } = {},
 ) {
   return {
     name,
@@ -49,7 +56,7 @@ export function conv(
     attr: {
       ...float,
       strides: ints(1, strides, strides, 1),
-      dilations: ints(1, 1, 1, 1),
+      dilations: ints(1, dilation, dilation, 1),
       padding: str(padding),
       data_format: str('NHWC'),
       explicit_paddings: ints(...explicit),
