@@ -99,7 +99,7 @@ export function convStep(spec: ConvSpec, folds: ConvFolds = { affines: [] }): Ch
 /**
  * d(score)/d(input) of a conv or depthwise conv (NHWC) given d(score)/d(its linear output): the
  * backprop-input kernel tf.grad runs, by `filter` (declare a model's filter with markWeightData so
- * the wasm kernels keep what they derive from it). A depthwise conv's dilations must be 1.
+ * the wasm kernels keep what they derive from it).
  *
  * @example
  * ```ts
@@ -114,18 +114,19 @@ export function convInputGradient(
   pad: ReturnType<typeof foldedPadding>,
 ): tf.Tensor {
   const { strides, dilations } = spec;
+  const dilated = dilations[0] > 1 || dilations[1] > 1;
   if (spec.kind === 'depthwise') {
-    // tfjs-layers' DepthwiseConv2D.call passes no dilations (its dilationRate is ignored).
+    // tfjs-layers' DepthwiseConv2D.call passes no dilations (its dilationRate is ignored); a
+    // GraphModel's dilated depthwise conv (atrous, DeepLab) goes through its zero-spread twin.
+    const spreadOut = dilated ? spreadFilter(filter as tf.Tensor4D, dilations) : filter;
     return tf
       .engine()
-      .runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dz, filter } as tf.NamedTensorMap, {
-        strides,
-        pad,
-        dilations: [1, 1],
-        inputShape,
-      }) as tf.Tensor;
+      .runKernel(
+        'DepthwiseConv2dNativeBackpropInput',
+        { dy: dz, filter: spreadOut } as tf.NamedTensorMap,
+        { strides, pad, dilations: [1, 1], inputShape },
+      ) as tf.Tensor;
   }
-  const dilated = dilations[0] > 1 || dilations[1] > 1;
   // Other backends' kernels ignore dilations: a dilated filter is its zero-spread twin.
   const spread = dilated && !ownsWasmConvBackpropInput();
   return tf.engine().runKernel(

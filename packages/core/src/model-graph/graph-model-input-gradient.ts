@@ -228,7 +228,6 @@ const convVjp: Vjp = (step, inputs, which, y, dy) => {
   if (!fits || strides?.length !== 4 || dilations.length !== 4 || pad === undefined) {
     return undefined;
   }
-  if (depthwise && (dilations[1] !== 1 || dilations[2] !== 1)) return undefined;
   // The tape differentiates a fused conv as conv + bias + activation: the activation's derivative
   // (read off y: relu6 then differs from tfjs's only where its input is exactly 6) comes first.
   const dz = activationBackward(activation ?? 'linear', dy, y);
