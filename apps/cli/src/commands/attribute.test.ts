@@ -124,6 +124,8 @@ describe('interp attribute --json', () => {
       'riemann_middle',
     );
     expect(Object.keys(out)).toEqual(['method', 'target', 'attributions', 'delta']);
+    // The predicted classes come from IG's own delta pass (no separate forward pass).
+    expect(out.target).toEqual(PREDICTED);
     closeTo(out.attributions.flat(), [
       ...X[0]!.map((v, j) => v * col(0)[j]!),
       ...X[1]!.map((v, j) => v * col(2)[j]!),
