@@ -2,8 +2,9 @@
 // OnnxModel.inputGradient) against their forward pass, in the same run: torchvision's ResNet-18 and
 // MobileNetV2 exports (seeded random weights) at 1 and 8 images of 3 x 224 x 224, on 1 and 2
 // threads. Forward and gradient are timed round-robin (median of BENCH_RUNS >= 5 warm runs each),
-// the ratio gradient / forward printed with the 1-minute load average (and the minima, and the
-// least summed kernel time of BENCH_RUNS profiled calls, steadier under load), then per-kernel
+// the ratio gradient / forward printed with the 1-minute load average (and the minima, the median
+// process CPU times and the least summed kernel time of BENCH_RUNS profiled calls, both steadier
+// under load), then per-kernel
 // totals of one call of each (tf.profile, kernel-table.mjs) to see what dominates. tfjs-wasm fixes its
 // thread count per process, so each thread count runs in a child process of this one.
 // Runs from the packages' sources, bundled by esbuild (no build needed):
@@ -78,10 +79,21 @@ if (CHILD_OUT === undefined) {
         await r.gradient.data();
         return [r.gradient, r.outputs];
       };
-      const [tGrad, tForward] = await timeInterleaved(
-        [async () => tf.dispose(await gradient()), async () => tf.dispose(await forward())],
-        { runs: RUNS, warmup: 2, beforeEach: gc },
-      );
+      // The process's CPU time of each call too: waiting for a core (the machine is shared) does
+      // not count there, so it moves far less with the load than wall time does.
+      const cpu = [[], []];
+      const withCpu = (k, fn) => async () => {
+        const start = process.cpuUsage();
+        tf.dispose(await fn());
+        const used = process.cpuUsage(start);
+        cpu[k].push((used.user + used.system) / 1000);
+      };
+      const [tGrad, tForward] = await timeInterleaved([withCpu(0, gradient), withCpu(1, forward)], {
+        runs: RUNS,
+        warmup: 2,
+        beforeEach: gc,
+      });
+      const [cGrad, cForward] = cpu.map((xs) => median(xs.slice(2)));
       const label = `${name} x${n}, ${threads} thread(s): input gradient vs forward`;
       const record = report(label, tGrad, tForward, {
         baselineLabel: 'forward',
@@ -90,6 +102,9 @@ if (CHILD_OUT === undefined) {
       // Minima as well: on a shared machine the least disturbed run is also worth seeing.
       console.log(
         `  min: gradient ${tGrad.min.toFixed(1)} ms, forward ${tForward.min.toFixed(1)} ms, ratio ${(tGrad.min / tForward.min).toFixed(2)}x; load ${load()}`,
+      );
+      console.log(
+        `  CPU time (median): gradient ${cGrad.toFixed(1)} ms, forward ${cForward.toFixed(1)} ms, ratio ${(cGrad / cForward).toFixed(2)}x`,
       );
       // The load on a shared machine moves wall times by 2x; the summed kernel times of the least
       // disturbed of RUNS profiled calls move far less (JS time between kernels is left out).
@@ -104,6 +119,8 @@ if (CHILD_OUT === undefined) {
         ...record,
         oursMinMs: tGrad.min,
         forwardMinMs: tForward.min,
+        oursCpuMs: cGrad,
+        forwardCpuMs: cForward,
         oursKernelMs: kGrad,
         forwardKernelMs: kForward,
         threads,
@@ -122,6 +139,11 @@ if (CHILD_OUT === undefined) {
 }
 // The threaded backend's pthread workers would keep the process alive.
 process.exit(0);
+
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
 
 /** The smallest total kernel time of `runs` profiled calls of `fn` (op-level entries left out). */
 async function leastKernelMs(tf, fn, runs) {
