@@ -324,6 +324,19 @@ const vjps: Readonly<Record<string, Vjp>> = {
     return inputs.map((_t, j) => (j === k ? tf.mul(dy, inputs[1 - k]!) : undefined));
   },
   Identity: (_, inputs, which, y, dy) => passToSameShaped(inputs, which, y, dy),
+  // tfjs's Concat gradient: dy split back into the inputs' sizes along the axis (the last input).
+  ConcatV2: (step, inputs, which, _y, dy) => {
+    const last = inputs.length - 1;
+    const axisValue = step.weights[last]?.dataSync()[0];
+    if (axisValue === undefined || which[last] || last < 1) return undefined;
+    const axis = axisValue < 0 ? axisValue + dy.rank : axisValue;
+    const parts = tf.split(
+      dy,
+      inputs.slice(0, last).map((t) => t.shape[axis]!),
+      axis,
+    );
+    return [...parts.map((part, k) => (which[k] ? part : undefined)), undefined];
+  },
   // Over the height and width of an NHWC tensor (global pooling): dy / (h * w) everywhere.
   Mean: (step, inputs, which, _y, dy) => {
     const x = inputs[0]!;

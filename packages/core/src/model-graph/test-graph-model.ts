@@ -212,7 +212,7 @@ export function mobileNetStyleArtifacts(size = 9): tf.io.ModelArtifacts {
 }
 
 /**
- * A branching graph of ops the walk differentiates with tf.grad of the one node, on a
+ * A branching graph, mostly of ops the walk differentiates with tf.grad of the one node, on a
  * [N, 8, 8, 3] input: Conv2D, FusedBatchNormV3, LeakyRelu, MaxPool, then a _FusedConv2D (BiasAdd +
  * Relu) branch and a depthwise conv, Sigmoid, Mul(s, s) branch, ConcatV2, AddV2(c, c) (one input
  * read twice), Mean without kept dims, _FusedMatMul (BiasAdd) and Softmax; seeded weights.
