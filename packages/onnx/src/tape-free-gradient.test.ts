@@ -75,7 +75,7 @@ function mixedModel(extraNodes: Parameters<typeof buildModel>[0]['nodes'] = []):
       { op: 'Clip', inputs: ['c2', 'lo', 'hi'], outputs: ['r2'] },
       { op: 'Add', inputs: ['r1', 'r2'], outputs: ['a'] },
       { op: 'Relu', inputs: ['a'], outputs: ['ra'] },
-      // Stride 1: their input gradients run as forward convs with flipped filters.
+      // Stride 1: their input gradients run as one XNNPACK conv with the flipped filter (core).
       { op: 'Conv', inputs: ['ra', 'w3'], outputs: ['c3'], attrs: { pads: [1, 1, 1, 1] } },
       {
         op: 'Conv',
