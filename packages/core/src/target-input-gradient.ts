@@ -83,7 +83,7 @@ export function targetInputGradient(
   const where = 'targetInputGradient';
   const method = keyword(options.method, 'method', METHODS, targetInputGradientDefaults.method);
   const { layersModel, graph, forward } = resolveModel(model, where);
-  checkInput(x, layersModel, where);
+  checkInput(x, layersModel, graph, where);
   const seed = seedFor(target, options.weights, x.shape[0]!, where);
   if (method === 'auto' && layersModel !== undefined && !insideGradient()) {
     const run = tapeFreeRun(layersModel);
@@ -173,7 +173,12 @@ function resolveModel(
   return { layersModel: layersModelOf(model), graph, forward: (x) => graph.predict(x) };
 }
 
-function checkInput(x: unknown, layersModel: LayersModel | undefined, where: string): void {
+function checkInput(
+  x: unknown,
+  layersModel: LayersModel | undefined,
+  graph: ModelGraph,
+  where: string,
+): void {
   if (!(x instanceof tf.Tensor)) {
     throw new InterpError(
       'INVALID_ARGUMENT',
@@ -196,15 +201,22 @@ function checkInput(x: unknown, layersModel: LayersModel | undefined, where: str
   if (x.size === 0) {
     throw new InterpError('EMPTY_INPUT', `${where}: x is empty (shape [${x.shape.join(', ')}])`);
   }
-  if (layersModel === undefined) return;
-  const inputs = layersModel.inputs;
-  if (inputs?.length !== 1) {
-    throw new InterpError(
-      'NOT_SUPPORTED',
-      `${where}: the model has ${inputs?.length ?? 0} inputs; input gradients need a model with one input`,
-    );
+  let expected: readonly (number | null)[];
+  if (layersModel !== undefined) {
+    const inputs = layersModel.inputs;
+    if (inputs?.length !== 1) {
+      throw new InterpError(
+        'NOT_SUPPORTED',
+        `${where}: the model has ${inputs?.length ?? 0} inputs; input gradients need a model with one input`,
+      );
+    }
+    expected = inputs[0]!.shape;
+  } else if (graph.kind === 'graph-model' && graph.inputShape.length > 0) {
+    // A converted model declares its input shape (ONNX models check theirs, naming the layout).
+    expected = graph.inputShape;
+  } else {
+    return;
   }
-  const expected = inputs[0]!.shape;
   const fits =
     expected.length === x.rank &&
     expected.every((d, i) => i === 0 || d === null || d === x.shape[i]);

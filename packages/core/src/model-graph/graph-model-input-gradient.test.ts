@@ -349,6 +349,12 @@ describe('graphModelGraph(model).inputGradient', () => {
         'SHAPE_MISMATCH',
         /model expects \[N, 9, 9, 3\]/,
       );
+      // The tape path checks the shape before tfjs's own conv shape error.
+      expectInterpError(
+        () => targetInputGradient(model, wrong, 0, { method: 'tape' }),
+        'SHAPE_MISMATCH',
+        /x has shape \[1, 8, 9, 3\] but the model expects \[N, 9, 9, 3\]; reshape/,
+      );
       // A target the outputs refute is found after the forward: its tensors are freed too.
       expectInterpError(
         () => targetInputGradient(model, one, 5),
