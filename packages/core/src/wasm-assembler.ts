@@ -86,6 +86,10 @@ export const AND = [0x71];
 export const SHL = [0x74];
 export const SHR_U = [0x76];
 export const I32_LOAD = [0x28, 2, 0];
+/** `i32.load` at a constant byte offset from the address on the stack. */
+export const i32LoadAt = (offset: number) => [0x28, 2, ...uleb(offset)];
+/** `select`: the first of two values when the i32 on top is non-zero, else the second. */
+export const SELECT = [0x1b];
 export const I32_STORE = [0x36, 2, 0];
 export const I32_WRAP_I64 = [0xa7];
 
@@ -107,6 +111,10 @@ const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 export const v128Load = (alignLog2: number) => simd(0x00, alignLog2, 0);
 export const V_LOAD = v128Load(2);
 export const V_STORE = simd(0x0b, 2, 0);
+/** `v128.load` (4-byte alignment) at a constant byte offset from the address on the stack. */
+export const vLoadAt = (offset: number) => simd(0x00, 2, ...uleb(offset));
+/** `v128.store` (4-byte alignment) at a constant byte offset from the address on the stack. */
+export const vStoreAt = (offset: number) => simd(0x0b, 2, ...uleb(offset));
 /** `i8x16.shuffle` of two vectors by 16 byte-lane indices (0-15 first vector, 16-31 second). */
 export const I8X16_SHUFFLE = (lanes: readonly number[]) => simd(0x0d, ...lanes);
 /** `i32x4.splat`: an i32 in every lane (a float's bits give that float in every f32 lane). */
@@ -126,7 +134,11 @@ export const V_ANY_TRUE = simd(0x53);
 export const I32X4_BITMASK = simd(0xa4);
 export const I64X2_BITMASK = simd(0xc4);
 export const F32X4_ADD = simd(0xe4);
+export const F32X4_SUB = simd(0xe5);
 export const F32X4_MUL = simd(0xe6);
+/** Lane-wise minimum; NaN in either lane gives NaN. */
+export const F32X4_MIN = simd(0xe8);
+export const F32X4_NEG = simd(0xe1);
 /** Lane-wise maximum; NaN in either lane gives NaN (unlike a compare-and-select). */
 export const F32X4_MAX = simd(0xe9);
 /** Lane-wise maximum; NaN in either lane gives NaN. */

@@ -1,0 +1,130 @@
+// A 3x3 stride-1 NHWC conv by Winograd's minimal filtering (winograd-simd.ts): the input padded
+// so that whole tiles cover the output, the input transform (SIMD), one XNNPACK matmul per
+// transform point (t * t of them, over the channels; each with its own transformed-filter tensor,
+// since XNNPACK caches its packed operator per tensor id) and the output transform (SIMD, with the
+// bias and ReLU/ReLU6 fused).
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmKernelScope } from './wasm-kernel-scope.js';
+import { heapOffset } from './wasm-simd-module.js';
+import {
+  F4,
+  type WinogradTile,
+  winogradInputKernel,
+  winogradOutputKernel,
+} from './winograd-simd.js';
+
+/** U = G g G^T for every (in, out) channel pair: t * t planes of `[inChannels, outChannels]`. */
+export function winogradFilter(
+  filter: Float32Array | Int32Array | Uint8Array,
+  inChannels: number,
+  outChannels: number,
+  tile: WinogradTile,
+): Float32Array[] {
+  const { t, g } = tile;
+  const plane = inChannels * outChannels;
+  const planes: Float32Array[] = [];
+  for (let xi = 0; xi < t; xi++) {
+    for (let nu = 0; nu < t; nu++) {
+      const acc = new Float64Array(plane);
+      for (let a = 0; a < 3; a++) {
+        for (let b = 0; b < 3; b++) {
+          const coef = g[xi]![a]! * g[nu]![b]!;
+          if (coef === 0) continue;
+          const at = (a * 3 + b) * plane;
+          for (let e = 0; e < plane; e++) acc[e]! += coef * filter[at + e]!;
+        }
+      }
+      planes.push(Float32Array.from(acc));
+    }
+  }
+  return planes;
+}
+
+/** Geometry and fused epilogue of one Winograd conv. */
+export interface WinogradConvOptions {
+  /** Zeros above and left of the input. */
+  padTop: number;
+  padLeft: number;
+  /** Output height and width. */
+  outHeight: number;
+  outWidth: number;
+  /** `[outChannels]`, added to every output pixel. */
+  bias?: TensorInfo;
+  activation?: 'linear' | 'relu' | 'relu6';
+  /** F4 (default) or F2. */
+  tile?: WinogradTile;
+}
+
+/**
+ * The conv of NHWC `x` `[n, h, w, c]` by the `[3, 3, c, k]` filter, stride 1, dilation 1; or
+ * undefined where WebAssembly SIMD is unavailable. `c` and `k` must be multiples of 4. The
+ * transformed filter is kept across calls for a weight's data (see `WasmKernelScope.derived`).
+ */
+export function winogradConv(
+  s: WasmKernelScope,
+  x: TensorInfo,
+  filter: TensorInfo,
+  options: WinogradConvOptions,
+): TensorInfo | undefined {
+  const { padTop, padLeft, outHeight, outWidth, bias, activation = 'linear', tile = F4 } = options;
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const k = filter.shape[3]!;
+  const { m, t } = tile;
+  const tilesH = Math.ceil(outHeight / m);
+  const tilesW = Math.ceil(outWidth / m);
+  const height = tilesH * m + 2;
+  const width = tilesW * m + 2;
+  const input = winogradInputKernel(s.backend, {
+    tile,
+    n,
+    tilesH,
+    tilesW,
+    channels: c,
+    height,
+    width,
+  });
+  const output = winogradOutputKernel(s.backend, {
+    tile,
+    n,
+    tilesH,
+    tilesW,
+    channels: k,
+    height: outHeight,
+    width: outWidth,
+    bias: bias !== undefined,
+    activation,
+  });
+  if (input === undefined || output === undefined) return undefined;
+  let planes: Float32Array[] | undefined;
+  const u = Array.from({ length: t * t }, (_, a) =>
+    s.derived(filter, `winograd ${m} ${a}`, (d) => {
+      planes ??= winogradFilter(d.heap(filter), c, k, tile);
+      const out = d.make([1, c, k], 'float32');
+      d.heap(out).set(planes[a]!);
+      return out;
+    }),
+  );
+  const padded = s.run(
+    'PadV2',
+    { x },
+    {
+      paddings: [
+        [0, 0],
+        [padTop, height - h - padTop],
+        [padLeft, width - w - padLeft],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
+  const tiles = n * tilesH * tilesW;
+  const at = (info: TensorInfo) => heapOffset(s.backend, info.dataId);
+  const v = u.map(() => s.make([1, tiles, c], 'float32'));
+  input(at(s.int32(v.map(at))), at(padded));
+  const products = v.map((va, a) =>
+    s.run('BatchMatMul', { a: va, b: u[a]! }, { transposeA: false, transposeB: false }),
+  );
+  const out = s.make([n, outHeight, outWidth, k], 'float32');
+  output(at(s.int32(products.map(at))), at(out), bias === undefined ? 0 : at(bias));
+  return out;
+}
