@@ -6,9 +6,15 @@ import {
 } from '@tensorflow/tfjs-core';
 import { InterpError } from '../errors.js';
 import { forEachPoolWindow, maxPoolGeometry } from './max-pool-geometry.js';
-import { maxPool2x2GradSimd } from './max-pool-grad-simd.js';
+import { maxPool2x2GradSimd, maxPoolGradSimd } from './max-pool-grad-simd.js';
 import { withWasmScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
+
+/**
+ * Test and benchmark hook: `'js'` forces the JS loops (the baseline the SIMD kernels are
+ * measured against); `undefined` picks SIMD when the channels allow. Internal to @interp/core.
+ */
+export const maxPoolGradPath: { force: 'js' | undefined } = { force: undefined };
 
 /** Name of the fused max-pool + ReLU gradient kernel ({@link maxPoolReluGradWasm}). */
 export const MAX_POOL_RELU_GRAD = 'InterpMaxPoolReluGrad';
@@ -33,21 +39,45 @@ const maxPoolGradKernel =
     return withWasmScope(backend, (s) => {
       const out = s.make(input.shape, 'float32');
       const dx = s.heap(out);
-      const simd = pairs && c % 4 === 0 ? maxPool2x2GradSimd(backend) : undefined;
+      const vectors = c % 4 === 0 && maxPoolGradPath.force !== 'js';
+      const offset = (t: TensorInfo) => heapOffset(backend, t.dataId);
+      const simd = pairs && vectors ? maxPool2x2GradSimd(backend) : undefined;
       if (simd !== undefined) {
         // Trailing rows/columns no window covers (odd sizes) keep a zero gradient.
         if (2 * outHeight < inHeight || 2 * outWidth < inWidth) dx.fill(0);
-        const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
         simd(
-          at(input),
-          at(dy),
-          at(out),
+          offset(input),
+          offset(dy),
+          offset(out),
           batchSize,
           inHeight,
           inWidth,
           c,
           outHeight,
           outWidth,
+          reluInput ? 1 : 0,
+        );
+        return s.keep(out);
+      }
+      const general = !pairs && vectors ? maxPoolGradSimd(backend) : undefined;
+      if (general !== undefined) {
+        dx.fill(0);
+        general(
+          offset(input),
+          offset(dy),
+          offset(out),
+          batchSize,
+          inHeight,
+          inWidth,
+          c,
+          outHeight,
+          outWidth,
+          info.filterHeight,
+          info.filterWidth,
+          info.strideHeight,
+          info.strideWidth,
+          info.top,
+          info.left,
           reluInput ? 1 : 0,
         );
         return s.keep(out);
