@@ -1,5 +1,7 @@
 import { InterpError, imageAxes, type ModelGraph, replaceOutput } from '@interp/core';
+import { foldedLayersForward } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { findCamLayer } from './internal/cam-layer.js';
 import { asScoreMatrix, resolveModel } from './internal/resolve-model.js';
 import { argmaxRows, checkTargets, targetMask } from './internal/targets.js';
@@ -63,6 +65,7 @@ export class GradCAM {
   /** Warnings of the last `attribute` call. */
   warnings: string[] = [];
   private readonly graph: ModelGraph;
+  private readonly layersModel: LayersModel | undefined;
 
   constructor(model: AttributionModel, options: GradCAMOptions = {}) {
     const where = 'GradCAM';
@@ -74,6 +77,7 @@ export class GradCAM {
       );
     }
     this.graph = m.graph;
+    this.layersModel = m.layersModel;
     const { node, chosen } = findCamLayer(m.graph, m.layersModel, options.layer, where);
     this.layerName = node.name;
     this.layerChoice = chosen;
@@ -99,9 +103,14 @@ export class GradCAM {
     let scores: tf.Tensor2D | undefined;
     let cam: tf.Tensor | undefined;
     try {
-      // One pass gives both the activation and the outputs (for the default target).
+      // One pass gives both the activation and the outputs (for the default target). It is not
+      // differentiated, so a LayersModel runs with its BNs folded into the convs (core's folded
+      // forward: one fused conv where predict runs conv, BN, ReLU and clip over each activation).
+      const layersModel = this.layersModel;
       [activation, scores] = tf.tidy(() => {
-        const { output, taps } = graph.run(xs, { taps: [layer] });
+        const { output, taps } =
+          (layersModel && foldedLayersForward(layersModel, xs, [layer])) ??
+          graph.run(xs, { taps: [layer] });
         return [taps[layer]!, asScoreMatrix(output, n, where)] as const;
       });
       if (activation.rank !== 4) {
