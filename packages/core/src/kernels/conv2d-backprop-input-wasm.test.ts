@@ -3,7 +3,7 @@ import { backend_util } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend.js';
 import { InterpError } from '../errors.js';
-import { col2imSimd } from './col2im-simd.js';
+import { col2imPath, col2imSimd } from './col2im-simd.js';
 import { convAxes } from './conv-geometry.js';
 import {
   chooseInputGradPath,
@@ -13,6 +13,7 @@ import {
 import { convBackpropSuite } from './test-conv-backprop-suite.js';
 import {
   convBackprop,
+  convCase,
   convCases,
   convDyShape,
   expectBackpropFreesEverything,
@@ -96,3 +97,56 @@ describe('the matmul + col2im input gradient', () => {
     expect(choose([16, 28, 28, 8], [3, 3, 8, 8], 2, 'valid')).toBe('conv');
   });
 });
+
+/**
+ * First-layer shapes (few input channels) where whole filter rows fall inside the input and
+ * col2im adds them as contiguous spans, plus rows cut by the border (tap by tap), span lengths
+ * with and without a scalar tail, and dilation 2 (never spans).
+ */
+const firstLayerCases = [
+  convCase(
+    '7x7 stride 2 pad 3, 3 -> 16 (ResNet stem)',
+    [2, 20, 18, 3],
+    [7, 7, 3, 16],
+    [2, 2],
+    [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+  ),
+  convCase(
+    '3x3 stride 2 same, 3 -> 16 (MobileNetV2 stem)',
+    [1, 17, 16, 3],
+    [3, 3, 3, 16],
+    [2, 2],
+    'same',
+  ),
+  convCase('5x4 stride 1 valid, 4 -> 16', [2, 9, 10, 4], [5, 4, 4, 16], [1, 1], 'valid'),
+  convCase('3x5 strides [1, 3] same, 1 -> 16', [1, 8, 13, 1], [3, 5, 1, 16], [1, 3], 'same'),
+  convCase('2x3 stride 2 pad 1, 5 -> 16', [1, 9, 11, 5], [2, 3, 5, 16], [2, 2], 1),
+  convCase('3x3 dilation 2 same, 3 -> 16', [1, 11, 12, 3], [3, 3, 3, 16], [1, 1], 'same', [2, 2]),
+];
+
+describe.each([undefined, 'taps'] as const)(
+  'the matmul + col2im input gradient, col2im %s',
+  (force) => {
+    beforeAll(() => {
+      inputGradPath.force = 'gemm';
+      col2imPath.force = force;
+    });
+    afterAll(() => {
+      inputGradPath.force = undefined;
+      col2imPath.force = undefined;
+    });
+
+    it.each(firstLayerCases)('$name: matches the cpu backend', async (c) => {
+      await expectBackpropMatchesCpu(KERNEL, c, [9, 10]);
+    });
+
+    it('leaks no tensors and no wasm buffers', async () => {
+      await expectBackpropFreesEverything(KERNEL, firstLayerCases[0]!, [11, 12]);
+    });
+  },
+);
