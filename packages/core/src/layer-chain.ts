@@ -312,7 +312,11 @@ export function activationBackward(
     case 'linear':
       return dy;
     case 'relu':
-      return tf.mul(dy, tf.step(y));
+      // On wasm one fused pass: with an infinite cap the clipByValue form is dy * step(y), bit
+      // for bit tfjs's ReLU gradient (0, NaN and ±Inf included).
+      return tf.getBackend() === 'wasm'
+        ? cappedReluGrad(dy, y, { max: Number.POSITIVE_INFINITY, form: 'clipByValue' })
+        : tf.mul(dy, tf.step(y));
     case 'relu6':
       // tfjs's relu6 is minimum(6, relu(x)): its gradient passes where 0 < x < 6, i.e. 0 < y < 6.
       return cappedReluGrad(dy, y, { max: 6, form: 'minimum' });

@@ -6,6 +6,7 @@
 // halves of tfjs's own gradients, on the kernels the layers models' path uses
 // (layer-conv-step.ts, layer-chain.ts, layer-steps.ts). Internal to @interp/core.
 import * as tf from '@tensorflow/tfjs-core';
+import { activeValues, type BackwardGraph, walkBackward } from '../backward-walk.js';
 import { cappedReluGrad } from '../kernels/capped-relu-grad-wasm.js';
 import { markWeightData } from '../kernels/derived-weight-cache.js';
 import { activationBackward, denseInputGradient, globalMeanInputGradient } from '../layer-chain.js';
@@ -154,42 +155,32 @@ function walk(
   // How many names hold each tensor (the converter may pass a tensor on as another node's).
   const holders = new Map<tf.Tensor, number>();
   for (const t of values.values()) holders.set(t, (holders.get(t) ?? 0) + 1);
-  const active = new Set([inputName]);
-  for (const { node } of plan.nodes) {
-    const reads = node.inputNames.some((name) => active.has(name));
-    if (reads && values.get(node.name)!.dtype === 'float32') active.add(node.name);
-  }
-  const grads = new Map<string, tf.Tensor>();
-  if (active.has(outputName)) grads.set(outputName, seed(outputs));
-  for (let i = plan.nodes.length - 1; i >= 0; i--) {
-    const step = plan.nodes[i]!;
-    const { node } = step;
-    const dy = grads.get(node.name);
-    const y = values.get(node.name)!;
-    if (dy !== undefined) {
-      grads.delete(node.name);
+  const graph: BackwardGraph<PlanNode, string> = {
+    nodes: plan.nodes,
+    inputs: (step) => step.node.inputNames,
+    outputs: (step) => [step.node.name],
+    active: (name) => active.has(name),
+    vjp: (step, dy, which) => {
+      const { node } = step;
+      const y = values.get(node.name)!;
       const inputs = node.inputNames.map((name, k) => step.weights[k] ?? values.get(name)!);
-      const which = node.inputNames.map((name) => active.has(name));
-      const dxs =
-        vjps[node.op]?.(step, inputs, which, y, dy) ?? nodeTapeVjp(plan, step, values, which, dy);
-      // Freed once nothing holds them: a vjp may hand dy itself to several inputs (Add).
-      const spent = new Set([dy]);
-      node.inputNames.forEach((name, k) => {
-        const dx = dxs[k];
-        if (!which[k] || dx === undefined) return;
-        const before = grads.get(name);
-        grads.set(name, before === undefined ? dx : tf.add(before, dx));
-        if (before !== undefined) spent.add(before).add(dx);
-      });
-      const held = new Set(grads.values());
-      for (const t of spent) if (!held.has(t)) t.dispose();
-    }
+      return (
+        vjps[node.op]?.(step, inputs, which, y, dy) ?? nodeTapeVjp(plan, step, values, which, dy)
+      );
+    },
     // Every reader of this node came later in execution order: its output is spent.
-    const left = holders.get(y)! - 1;
-    holders.set(y, left);
-    if (left === 0 && y !== x && y !== outputs && !plan.weights.has(y)) y.dispose();
-  }
-  const gradient = grads.get(inputName) ?? tf.zerosLike(x);
+    spent: (step) => {
+      const y = values.get(step.node.name)!;
+      const left = holders.get(y)! - 1;
+      holders.set(y, left);
+      return left === 0 ? y : undefined;
+    },
+    holds: (t) => t === x || t === outputs || plan.weights.has(t),
+  };
+  const active = activeValues(graph, [inputName], (name) => values.get(name)!.dtype === 'float32');
+  const seeds = new Map<string, tf.Tensor>();
+  if (active.has(outputName)) seeds.set(outputName, seed(outputs));
+  const gradient = walkBackward(graph, seeds).get(inputName) ?? tf.zerosLike(x);
   return { outputs: outputs === x ? tf.clone(outputs) : outputs, gradient };
 }
 
@@ -201,7 +192,7 @@ function walk(
 type Vjp = (
   step: PlanNode,
   inputs: tf.Tensor[],
-  which: boolean[],
+  which: readonly boolean[],
   y: tf.Tensor,
   dy: tf.Tensor,
 ) => (tf.Tensor | undefined)[] | undefined;
@@ -286,7 +277,7 @@ const sameShape = (a: readonly number[], b: readonly number[]) =>
 /** dy to each marked input shaped like the output (no broadcast to sum over); else undefined. */
 function passToSameShaped(
   inputs: tf.Tensor[],
-  which: boolean[],
+  which: readonly boolean[],
   y: tf.Tensor,
   dy: tf.Tensor,
   sign: (k: number) => 1 | -1 = () => 1,
@@ -386,7 +377,7 @@ function nodeTapeVjp(
   plan: GraphModelGradientPlan,
   step: PlanNode,
   values: ReadonlyMap<string, tf.Tensor>,
-  which: boolean[],
+  which: readonly boolean[],
   dy: tf.Tensor,
 ): (tf.Tensor | undefined)[] {
   const { node } = step;
