@@ -1,4 +1,9 @@
-import { activationBackward } from '@interp/core/backward';
+import {
+  activationBackward,
+  activeValues,
+  type BackwardGraph,
+  walkBackward,
+} from '@interp/core/backward';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Step } from './graph-plan.js';
 import { type MemoStore, makeContext } from './op-context.js';
@@ -71,62 +76,45 @@ export function tapeFreeGradient(
   x: tf.Tensor,
   seed: (outputs: tf.Tensor) => tf.Tensor,
 ): { outputs: tf.Tensor; gradient: tf.Tensor } {
-  const active = activeValues(plan, values);
+  const graph: BackwardGraph<Step, string> = {
+    nodes: plan.steps,
+    inputs: (step) => step.node.inputs,
+    outputs: (step) => step.node.outputs,
+    active: (name) => active.has(name),
+    enter: (step, _, gradientAt) => {
+      if (step.node.outputs.slice(1).some(gradientAt)) {
+        throw new NoTapeFreeGradient(
+          `${step.node.name}: a gradient reaches an output other than its first`,
+        );
+      }
+    },
+    vjp: (step, dy, which) => {
+      const inputs = step.node.inputs.map((name) => (name ? values.get(name) : undefined));
+      const out = values.get(step.node.outputs[0]!)!;
+      return nodeVjp(plan, step, inputs, which, out, dy);
+    },
+  };
+  const active = activeValues(
+    graph,
+    [plan.inputName],
+    (name) => name !== '' && values.get(name)?.tensor.dtype === 'float32',
+  );
   const outValue = values.get(plan.outputName)!;
   const outputs = nchw(outValue);
-  const grads = new Map<string, tf.Tensor>();
+  const seeds = new Map<string, tf.Tensor>();
   if (active.has(plan.outputName)) {
     const dOut = seed(outputs);
-    grads.set(plan.outputName, outValue.nhwc ? tf.transpose(dOut, TO_NHWC) : dOut);
+    seeds.set(plan.outputName, outValue.nhwc ? tf.transpose(dOut, TO_NHWC) : dOut);
   }
-  for (let i = plan.steps.length - 1; i >= 0; i--) {
-    const step = plan.steps[i]!;
-    const { node } = step;
-    const dy = grads.get(node.outputs[0]!);
-    if (node.outputs.slice(1).some((o) => grads.has(o))) {
-      throw new NoTapeFreeGradient(
-        `${node.name}: a gradient reaches an output other than its first`,
-      );
-    }
-    if (dy === undefined) continue;
-    grads.delete(node.outputs[0]!);
-    const inputs = node.inputs.map((name) => (name ? values.get(name) : undefined));
-    const which = node.inputs.map((name) => name !== '' && active.has(name));
-    const out = values.get(node.outputs[0]!)!;
-    const dxs = nodeVjp(plan, step, inputs, which, out, dy);
-    // Freed once nothing holds them: a vjp may hand dy itself to several inputs (Add).
-    const spent = new Set([dy]);
-    node.inputs.forEach((name, k) => {
-      const dx = dxs[k];
-      if (!which[k] || dx === undefined) return;
-      const before = grads.get(name);
-      grads.set(name, before === undefined ? dx : tf.add(before, dx));
-      if (before !== undefined) spent.add(before).add(dx);
-    });
-    const held = new Set(grads.values());
-    for (const t of spent) if (!held.has(t)) t.dispose();
-  }
-  const gradient = grads.get(plan.inputName) ?? tf.zerosLike(x);
+  const gradient = walkBackward(graph, seeds).get(plan.inputName) ?? tf.zerosLike(x);
   return { outputs: outputs === x ? tf.clone(outputs) : outputs, gradient };
-}
-
-/** Names of the float values that depend on the input, in a run that made `values`. */
-function activeValues(plan: BackwardPlan, values: ReadonlyMap<string, Value>): Set<string> {
-  const active = new Set([plan.inputName]);
-  for (const { node } of plan.steps) {
-    if (!node.inputs.some((name) => active.has(name))) continue;
-    for (const name of node.outputs) {
-      if (name && values.get(name)?.tensor.dtype === 'float32') active.add(name);
-    }
-  }
-  return active;
 }
 
 function nodeVjp(
   plan: BackwardPlan,
   step: Step,
   inputs: (Value | undefined)[],
-  which: boolean[],
+  which: readonly boolean[],
   out: Value,
   dy: tf.Tensor,
 ): (tf.Tensor | undefined)[] {
@@ -143,7 +131,7 @@ function nodeTapeVjp(
   plan: BackwardPlan,
   step: Step,
   inputs: (Value | undefined)[],
-  which: boolean[],
+  which: readonly boolean[],
   dy: tf.Tensor,
 ): (tf.Tensor | undefined)[] {
   const slots = which.flatMap((w, k) => (w && inputs[k] ? [k] : []));

@@ -1,4 +1,8 @@
-import { activationBackward, markWeightData } from '@interp/core/backward';
+import {
+  activationBackward,
+  convInputGradient as coreConvInputGradient,
+  markWeightData,
+} from '@interp/core/backward';
 import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { relu6 } from './activation-grads.js';
@@ -147,8 +151,9 @@ function depthwiseFilter(ctx: OpContext, w: tf.Tensor): tf.Tensor4D {
 /**
  * The input's share of a Conv node's vector-Jacobian product, for the tape-free backward pass:
  * `dy` (the gradient of the node's linear output, NHWC) back to the node's input, in that input's
- * storage layout. Runs tfjs's `Conv2DBackpropInput` / `DepthwiseConv2dNativeBackpropInput` on
- * the forward pass's own filter: on wasm, core's kernels (conv2d-backprop-input-wasm.ts: one
+ * storage layout. Runs core's convInputGradient (the layers models' and GraphModels' conv
+ * backward too): tfjs's `Conv2DBackpropInput` / `DepthwiseConv2dNativeBackpropInput` on the
+ * forward pass's own filter: on wasm, core's kernels (conv2d-backprop-input-wasm.ts: one
  * XNNPACK conv with the flipped filter for stride 1, per-phase convs or a matmul + col2im when
  * strided), which keep the filters they derive since the filter is declared weight data.
  * Undefined for what it does not cover (1-D, grouped or dilated convs, a filter computed at run
@@ -168,24 +173,22 @@ export function convInputGradient(ctx: OpContext, dy: tf.Tensor): tf.Tensor | un
   const shape = xv.tensor.shape as Shape4;
   const xShape: Shape4 = xv.nhwc ? shape : [shape[0], shape[2], shape[3], shape[1]];
   const { strides, dilations, pad } = convGeometry(ctx, [xShape[1], xShape[2]], [kh, kw]);
-  // tfjs's cpu Conv2DBackpropInput ignores dilations: tf.grad handles those.
+  // Dilated convs stay with tf.grad of the node (tfjs's cpu Conv2DBackpropInput ignores dilations;
+  // core's convInputGradient would spread the filter, not yet checked against onnxruntime here).
   if (dilations[0] !== 1 || dilations[1] !== 1) return undefined;
-  const attrs = { strides, pad, dilations, dataFormat: 'NHWC', inputShape: xShape };
-  let kernel: string;
+  let kind: 'conv2d' | 'depthwise';
   let filter: tf.Tensor4D;
   if (group === 1) {
-    kernel = 'Conv2DBackpropInput';
+    kind = 'conv2d';
     filter = hwioFilter(ctx, w.tensor);
   } else if (group === xShape[3] && cInPerGroup === 1) {
     // Uneven pads (the forward pads the input for them) are explicit pads here.
-    kernel = 'DepthwiseConv2dNativeBackpropInput';
+    kind = 'depthwise';
     filter = depthwiseFilter(ctx, w.tensor);
   } else {
     return undefined;
   }
-  const dx = tf
-    .engine()
-    .runKernel(kernel, { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const dx = coreConvInputGradient({ kind, strides, dilations }, dy, xShape, filter, pad);
   return xv.nhwc ? dx : tf.transpose(dx, TO_NCHW);
 }
 
