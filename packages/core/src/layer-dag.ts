@@ -4,6 +4,7 @@
 // several layers. Each layer's backward pass is layer-chain.ts's. Internal to @interp/core.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { type BackwardGraph, walkBackward } from './backward-walk.js';
 import { activationBackward, planStep } from './layer-chain.js';
 import { fuseSteps } from './layer-step-fusion.js';
 import { type ChainActivation, type ChainStep, UnsupportedAtRuntime } from './layer-step-parts.js';
@@ -211,33 +212,32 @@ export function runLayerDag(
     values[node.output] = node.forward(node.inputs.map((i) => values[i]!));
   }
   const outputs = values[dag.output]!;
-  const grads: (tf.Tensor | undefined)[] = new Array(dag.slots);
-  grads[dag.output] = seed(outputs);
-  // Frees a tensor early unless another slot still holds it (Add hands one dz to every input).
-  const release = (t: tf.Tensor | undefined) => {
-    if (t && t !== x && t !== outputs && !grads.includes(t) && !values.includes(t)) t.dispose();
-  };
-  for (let n = dag.nodes.length - 1; n >= 0; n--) {
-    const node = dag.nodes[n]!;
-    const g = grads[node.output];
-    const y = values[node.output]!;
-    grads[node.output] = undefined;
-    values[node.output] = undefined;
-    if (g !== undefined) {
-      const xs = node.inputs.map((i) => values[i]!);
+  const graph: BackwardGraph<DagNode, number> = {
+    nodes: dag.nodes,
+    inputs: (node) => node.inputs,
+    outputs: (node) => [node.output],
+    active: () => true,
+    vjp: (node, g) => {
+      const y = values[node.output]!;
       const dz = activationBackward(node.activation, g, y);
-      if (dz !== g) release(g);
-      const dxs = node.backward(dz, xs, y);
-      const spent: (tf.Tensor | undefined)[] = [dz];
-      node.inputs.forEach((slot, k) => {
-        const old = grads[slot];
-        grads[slot] = old === undefined ? dxs[k]! : tf.add(old, dxs[k]!);
-        if (old !== undefined) spent.push(old, dxs[k]);
-      });
-      for (const t of spent) release(t);
-    }
-    release(y);
-  }
-  const gradient = grads[0] ?? tf.zerosLike(x);
+      const dxs = node.backward(
+        dz,
+        node.inputs.map((i) => values[i]!),
+        y,
+      );
+      if (dz !== g && !dxs.includes(dz)) dz.dispose();
+      return dxs;
+    },
+    // Every reader of this node's output came later: it is spent once the node is visited.
+    spent: (node) => {
+      const y = values[node.output];
+      values[node.output] = undefined;
+      return y;
+    },
+    // Frees a tensor early unless another slot still holds it.
+    holds: (t) => t === x || t === outputs || values.includes(t),
+  };
+  const grads = walkBackward(graph, new Map([[dag.output, seed(outputs)]]));
+  const gradient = grads.get(0) ?? tf.zerosLike(x);
   return { outputs, gradient };
 }
