@@ -20,13 +20,16 @@ const { markWeightData } = await import('../packages/core/src/kernels/derived-we
 const { withWasmScope } = await import('../packages/core/src/kernels/wasm-kernel-scope.ts');
 const { winogradConv } = await import('../packages/core/src/kernels/winograd-conv.ts');
 const { F2, F4 } = await import('../packages/core/src/kernels/winograd-simd.ts');
+const { winogradConvPath } = await import('../packages/core/src/kernels/winograd-conv-wasm.ts');
+// The registered Conv2D is the XNNPACK baseline here; Winograd is called directly.
+winogradConvPath.force = 'xnnpack';
 
 const self = fileURLToPath(import.meta.url);
 const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const BATCHES = (process.env.BENCH_BATCHES ?? '2,10').split(',').map(Number);
-/** [size, channels] of ResNet-18's 3x3 stride-1 convs (in = out channels). */
-const LAYERS = [
+/** [size, channels] of ResNet-18's 3x3 stride-1 convs (in = out channels); BENCH_LAYERS=28:16,... */
+const LAYERS = process.env.BENCH_LAYERS?.split(',').map((l) => l.split(':').map(Number)) ?? [
   [56, 64],
   [28, 128],
   [14, 256],

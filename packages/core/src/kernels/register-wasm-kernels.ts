@@ -11,6 +11,7 @@ import { depthwiseConv2dNativeBackpropInputWasm } from './depthwise-conv2d-nativ
 import { maxPoolGradWasm } from './max-pool-grad-wasm.js';
 import { maxPoolWasm } from './max-pool-wasm.js';
 import { unsortedSegmentSumWasm } from './unsorted-segment-sum-wasm.js';
+import { registerWinogradConvKernels } from './winograd-conv-wasm.js';
 
 /** The kernels {@link registerWasmKernels} installs for the `wasm` backend. */
 export const wasmKernelConfigs: readonly KernelConfig[] = [
@@ -28,7 +29,9 @@ export const wasmKernelConfigs: readonly KernelConfig[] = [
  * (`Conv2DBackpropFilter`, both depthwise-conv backprops, `UnsortedSegmentSum`), and fast
  * `Conv2DBackpropInput` and `MaxPoolGrad` in place of its built-in ones (the latter also fixes
  * a lost gradient for windows without a positive value), and a `MaxPool` that keeps NaN (the
- * built-in one turns a NaN window into -Infinity, hiding NaN weights). The convolution kernels are built on the
+ * built-in one turns a NaN window into -Infinity, hiding NaN weights); and wraps its `Conv2D` and
+ * `FusedConv2D` so that 3x3 stride-1 convs with 32+ channels take a Winograd F(4x4, 3x3) conv
+ * (winograd-conv-wasm.ts). The convolution kernels are built on the
  * wasm backend's own XNNPACK kernels; the other two are single passes over wasm memory. Idempotent; `setupBackend('wasm')` calls it before switching backends.
  *
  * @example
@@ -46,4 +49,5 @@ export function registerWasmKernels(): void {
     if (existing !== undefined) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(config);
   }
+  registerWinogradConvKernels();
 }

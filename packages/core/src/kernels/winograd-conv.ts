@@ -4,6 +4,7 @@
 // since XNNPACK caches its packed operator per tensor id) and the output transform (SIMD, with the
 // bias and ReLU/ReLU6 fused).
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { InterpError } from '../errors.js';
 import type { WasmKernelScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
 import {
@@ -68,7 +69,12 @@ export function winogradConv(
 ): TensorInfo | undefined {
   const { padTop, padLeft, outHeight, outWidth, bias, activation = 'linear', tile = F4 } = options;
   const [n, h, w, c] = x.shape as [number, number, number, number];
-  const k = filter.shape[3]!;
+  const [fh, fw, fc, k] = filter.shape as [number, number, number, number];
+  if (x.shape.length !== 4 || fh !== 3 || fw !== 3 || fc !== c || c % 4 !== 0 || k % 4 !== 0)
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `winogradConv needs an NHWC input [n, h, w, c] and a [3, 3, c, k] filter with c and k multiples of 4, got [${x.shape}] and [${filter.shape}]; use the Conv2D kernel for other shapes`,
+    );
   const { m, t } = tile;
   const tilesH = Math.ceil(outHeight / m);
   const tilesW = Math.ceil(outWidth / m);

@@ -1,0 +1,160 @@
+// The wasm backend's Conv2D and FusedConv2D, wrapped: 3x3 stride-1 undilated NHWC convs with
+// enough channels and work go through the Winograd F(4x4, 3x3) conv (winograd-conv.ts: 4x fewer
+// multiplies than XNNPACK's direct conv; bench/winograd.bench.mjs), everything else through the
+// kernel the wrapper replaced. Every path that runs a conv on wasm benefits: tf.conv2d, layers and
+// ONNX forwards, and the stride-1 input gradient (a conv by the flipped filter).
+import {
+  backend_util,
+  Conv2D,
+  FusedConv2D,
+  getKernel,
+  type KernelConfig,
+  type KernelFunc,
+  registerKernel,
+  type TensorInfo,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
+import { WasmKernelScope } from './wasm-kernel-scope.js';
+import { winogradConv } from './winograd-conv.js';
+
+/**
+ * Smallest in and out channel counts taken by Winograd (bench/winograd.bench.mjs: at 16 and 32
+ * channels the t * t small matmuls lost to XNNPACK's direct conv on every shape measured).
+ */
+export const WINOGRAD_MIN_CHANNELS = 64;
+
+/**
+ * Smallest multiply-adds per transform-point product (tiles x in x out channels) taken by
+ * Winograd, on one thread and on the threaded build (bench/winograd.bench.mjs, F(4x4,3x3)): 1M won
+ * by 1.4-2.2x on one thread (1x14x14x256, 1x7x7x512) and 100k lost 2x (2x28x28x32); on 2 threads
+ * each of the 36 matmuls pays the pool's wake-up (0.4-0.6 ms each on a loaded machine), so 2M
+ * lost by 1.3-1.9x (2x7x7x512, 2x14x14x256) and 8M and up won by 1.3-1.5x.
+ */
+export const WINOGRAD_MIN_WORK = { oneThread: 2 ** 19, threaded: 2 ** 22 };
+
+/** The threaded wasm build (its memory is shared with the pthread workers). */
+function isThreaded(backend: unknown): boolean {
+  const module = (backend as { wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
+  const memory = (module?.asm?.memory ?? module?.wasmMemory) as WebAssembly.Memory | undefined;
+  return typeof SharedArrayBuffer !== 'undefined' && memory?.buffer instanceof SharedArrayBuffer;
+}
+
+const envSwitch = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+  ?.env?.INTERP_WINOGRAD;
+
+/**
+ * Test and benchmark hook: `force` picks a path for every conv Winograd can compute
+ * (`'winograd'` also below the size thresholds), `undefined` chooses by shape; `calls` counts
+ * the convs Winograd computed. The environment variable `INTERP_WINOGRAD=0` starts it at
+ * `'xnnpack'`. Internal to @interp/core.
+ */
+export const winogradConvPath: { force: 'winograd' | 'xnnpack' | undefined; calls: number } = {
+  force: envSwitch === '0' ? 'xnnpack' : undefined,
+  calls: 0,
+};
+
+const pair = (v: number | [number, number] | undefined): [number, number] =>
+  v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v;
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  activation?: string;
+}
+
+/** The Winograd conv of a kernel call, or undefined when it is not one Winograd takes. */
+function winogradKernel(
+  inputs: Record<string, TensorInfo | undefined>,
+  a: ConvAttrs,
+  backend: unknown,
+): TensorInfo | undefined {
+  const force = winogradConvPath.force;
+  if (force === 'xnnpack') return undefined;
+  const { x, filter, bias, preluActivationWeights } = inputs;
+  if (x === undefined || filter === undefined || preluActivationWeights !== undefined)
+    return undefined;
+  const activation = a.activation ?? 'linear';
+  if (activation !== 'linear' && activation !== 'relu' && activation !== 'relu6') return undefined;
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || (a.dataFormat ?? 'NHWC') !== 'NHWC')
+    return undefined;
+  if (x.shape.length !== 4) return undefined;
+  const [fh, fw, c, k] = filter.shape as [number, number, number, number];
+  const strides = pair(a.strides);
+  const dilations = pair(a.dilations);
+  if (fh !== 3 || fw !== 3 || c !== x.shape[3] || c % 4 !== 0 || k % 4 !== 0) return undefined;
+  if (strides[0] !== 1 || strides[1] !== 1 || dilations[0] !== 1 || dilations[1] !== 1)
+    return undefined;
+  if (
+    bias !== undefined &&
+    (bias.dtype !== 'float32' || bias.shape.reduce((p, d) => p * d, 1) !== k)
+  )
+    return undefined;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    a.pad,
+    a.dimRoundingMode,
+  );
+  const tiles = info.batchSize * Math.ceil(info.outHeight / 4) * Math.ceil(info.outWidth / 4);
+  if (info.outHeight < 1 || info.outWidth < 1) return undefined;
+  if (force === undefined) {
+    const minWork = isThreaded(backend) ? WINOGRAD_MIN_WORK.threaded : WINOGRAD_MIN_WORK.oneThread;
+    if (Math.min(c, k) < WINOGRAD_MIN_CHANNELS || tiles * c * k < minWork) return undefined;
+  }
+  const s = new WasmKernelScope(backend);
+  try {
+    const out = winogradConv(s, x, filter, {
+      padTop: info.padInfo.top,
+      padLeft: info.padInfo.left,
+      outHeight: info.outHeight,
+      outWidth: info.outWidth,
+      bias,
+      activation,
+    });
+    if (out === undefined) return undefined;
+    winogradConvPath.calls++;
+    return s.keep(out);
+  } finally {
+    s.dispose();
+  }
+}
+
+const wrappers = new WeakSet<KernelFunc>();
+
+function wrap(original: KernelFunc): KernelFunc {
+  const kernelFunc: KernelFunc = (args) =>
+    winogradKernel(
+      args.inputs as Record<string, TensorInfo | undefined>,
+      args.attrs as unknown as ConvAttrs,
+      args.backend,
+    ) ?? original(args);
+  wrappers.add(kernelFunc);
+  return kernelFunc;
+}
+
+/**
+ * Wraps the registered wasm `Conv2D` and `FusedConv2D` (tfjs-backend-wasm's XNNPACK kernels) so
+ * that the convs Winograd computes faster take it; the rest, and all of them when WebAssembly
+ * SIMD is missing, take the wrapped kernel. The wrapper keeps the original's `setupFunc` (its
+ * binding to the wasm module). Idempotent; called by `registerWasmKernels()`.
+ *
+ * @example
+ * ```ts
+ * registerWinogradConvKernels();
+ * tf.conv2d(x, w3x3, 1, 'same'); // Winograd for 64+ channels and enough pixels on wasm
+ * ```
+ */
+export function registerWinogradConvKernels(): void {
+  for (const name of [Conv2D, FusedConv2D]) {
+    const existing = getKernel(name, 'wasm');
+    if (existing === undefined || wrappers.has(existing.kernelFunc)) continue;
+    const config: KernelConfig = { ...existing, kernelFunc: wrap(existing.kernelFunc) };
+    unregisterKernel(name, 'wasm');
+    registerKernel(config);
+  }
+}
