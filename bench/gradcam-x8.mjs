@@ -5,11 +5,15 @@
 // Captum's peer do), given the model (`gradcam`: a LayersModel's first pass is core's folded
 // forward) and given its model graph (`viaGraph`: the first pass walks the layers, as before the
 // folded forward); the two maps are compared (largest difference over the largest value). Then
-// per-kernel totals (tf.profile) of one call each.
+// per-kernel totals (tf.profile) of one call each. With GC_CAPTUM=1, Captum's LayerGradCam on
+// torchvision's architecture (bench/captum-real-size.py, warm median of 3, same threads) runs
+// right after ours for each size, and the ratios to it are printed.
 // Runs from the packages' sources, bundled by esbuild (no build needed):
 //   node bench/gradcam-x8.mjs
 // Env: GC_THREADS (default 2), GC_N=1,8, GC_MODELS=nsfwjs_mobilenet_v2,resnet18, GC_RUNS=5,
-// PROFILE_KERNELS=0 (skip the per-kernel tables), PROFILE_ROWS (kernels listed).
+// PROFILE_KERNELS=0 (skip the per-kernel tables), PROFILE_ROWS (kernels listed), GC_CAPTUM=1,
+// PYTHON (default /usr/bin/python3), CAPTUM_PATH (default /tmp/captum).
+import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { bundled } from './bundled.mjs';
@@ -39,6 +43,27 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${load()}`);
+
+/** Captum's warm GradCAM median (ms) on torchvision's `name` (MobileNetV2 for nsfwjs's), or undefined. */
+function captumGradCAM(name, n) {
+  const peer = name === NSFWJS ? 'mobilenet_v2' : name;
+  const script = join(here, 'captum-real-size.py');
+  const r = spawnSync(
+    process.env.PYTHON ?? '/usr/bin/python3',
+    [script, peer, String(n), String(threads), 'gradcam'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONPATH: process.env.CAPTUM_PATH ?? '/tmp/captum' },
+    },
+  );
+  if (r.status !== 0) {
+    console.log(
+      `  captum skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`,
+    );
+    return undefined;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop()).warm.gradcam;
+}
 
 async function loadModel(name) {
   if (name === NSFWJS) return loadNsfwjsMobileNetV2(tf, tfl, here);
@@ -89,6 +114,12 @@ for (const name of names) {
           ', ',
         )}; gradcam/viaGraph ${(medians[2].median / medians[1].median).toFixed(2)}; maps differ by ${(diff / largest).toExponential(1)} of the largest; load ${load()}`,
     );
+    const captum = process.env.GC_CAPTUM === '1' ? captumGradCAM(name, n) : undefined;
+    if (captum !== undefined) {
+      console.log(
+        `  vs Captum ${captum.toFixed(1)} ms: gradcam ${(medians[2].median / captum).toFixed(2)}x, viaGraph ${(medians[1].median / captum).toFixed(2)}x, forward ${(f / captum).toFixed(2)}x; load ${load()}`,
+      );
+    }
     if (process.env.PROFILE_KERNELS !== '0') {
       for (const [job, fn] of Object.entries(jobs)) {
         console.log(`  ${job}: ${await kernelTable(tf, fn)}`);
