@@ -1,8 +1,10 @@
 // core's wasm Conv2DBackpropInput on first-layer convs (3 input channels): ResNet-18's 7x7
 // stride 2 pad 3 (224 -> 112, 64 filters) and MobileNetV2's 3x3 stride 2 'same' (224 -> 112, 32
 // filters), at BENCH_BATCHES images (default 1,8). The matmul + col2im path with col2im adding
-// whole filter rows as contiguous spans (col2im-simd.ts) against the same path tap by tap
-// (col2imPath.force = 'taps', the previous kernel), with the forward conv for scale: all timed
+// whole filter rows as contiguous spans, stepping through the rows of windows inside the input
+// (col2im-simd.ts, the default) against the same path with spans row by row
+// (col2imPath.force = 'rows') and tap by tap ('taps', the first kernel), with the forward conv
+// for scale: all timed
 // interleaved in the same process, median of BENCH_RUNS (default 7), with the largest difference
 // between the two gradients as a fraction of max|dx| and the 1-minute load average.
 import { loadavg } from 'node:os';
@@ -58,16 +60,26 @@ for (const n of BATCHES) {
     );
     tf.dispose([spans, taps]);
     const forward = () => tf.conv2d(x, w, 2, s.pad).dispose();
-    const [ours, base, fwd] = await timeInterleaved([on(undefined), on('taps'), forward], {
-      runs: RUNS,
-    });
+    const [ours, rows, base, fwd] = await timeInterleaved(
+      [on(undefined), on('rows'), on('taps'), forward],
+      { runs: RUNS },
+    );
     const label = `${s.name}, ${n} image(s)`;
     const rec = report(label, ours, base, { baselineLabel: 'col2im tap by tap' });
+    const vsRows = report(`  same`, ours, rows, { baselineLabel: 'spans row by row' });
     const load = loadavg()[0];
+    const ofFwd = (t) => (t.median / fwd.median).toFixed(2);
     console.log(
-      `  forward conv ${fwd.median.toFixed(1)} ms: spans ${(ours.median / fwd.median).toFixed(2)}x, taps ${(base.median / fwd.median).toFixed(2)}x; max diff ${err.toExponential(1)} of max|dx|; load ${load.toFixed(1)}`,
+      `  forward conv ${fwd.median.toFixed(1)} ms: default ${ofFwd(ours)}x, rows ${ofFwd(rows)}x, taps ${ofFwd(base)}x of it; max diff ${err.toExponential(1)} of max|dx|; load ${load.toFixed(1)}`,
     );
-    records.push({ ...rec, forwardMs: fwd.median, relDiff: err, load });
+    records.push({
+      ...rec,
+      rowsMs: rows.median,
+      ratioVsRows: vsRows.ratio,
+      forwardMs: fwd.median,
+      relDiff: err,
+      load,
+    });
     tf.dispose([x, w, y, dy]);
   }
 }

@@ -12,12 +12,14 @@ import {
   F32_STORE,
   F32X4_ADD,
   forLoop,
+  GT_U,
   get,
   i32c,
   ifElse,
   LT_U,
   MUL,
   SHL,
+  SHR_U,
   SUB,
   set,
   sumOf,
@@ -37,6 +39,7 @@ const [B, OY, OX, I, J, TOP, LEFT, HH, WW, CP, DST, SRC, CI, VEC_BYTES, C_BYTES,
 ];
 const [ROW_BASE, PIXEL_BYTES] = [33, 34];
 const [SPAN_OK, SPAN_BYTES, SPAN_VEC, SPAN_TAIL] = [35, 36, 37, 38];
+const [ROW_STEP, ROWS_OK, FH_EXTENT] = [39, 40, 41];
 const LE_S = [0x4c];
 const GE_S = [0x4e];
 
@@ -92,6 +95,11 @@ const tap = [
  * values, contiguous in cols) land on contiguous input values, so they are added as one span of
  * vectors (7 x 3 channels: 5 vectors and 1 scalar instead of 21 scalars in 7 tap loops).
  */
+const spanAdd = [
+  ...forLoop(CI, i32c(16), SPAN_VEC, accumulate(0, V_LOAD, F32X4_ADD, V_STORE)),
+  ...forLoop(CI, i32c(4), SPAN_TAIL, accumulate(1, F32_LOAD, F32_ADD, F32_STORE, SPAN_VEC)),
+];
+
 const rowSpan = [
   ...get(DX),
   ...get(ROW_BASE),
@@ -107,8 +115,42 @@ const rowSpan = [
   ...MUL,
   ...ADD,
   ...set(SRC),
-  ...forLoop(CI, i32c(16), SPAN_VEC, accumulate(0, V_LOAD, F32X4_ADD, V_STORE)),
-  ...forLoop(CI, i32c(4), SPAN_TAIL, accumulate(1, F32_LOAD, F32_ADD, F32_STORE, SPAN_VEC)),
+  ...spanAdd,
+];
+
+/**
+ * Every filter row of the pixel inside the input, as spans: the rows' destinations are
+ * `dilationH` input rows apart and their sources follow each other in cols, so the pointers just
+ * step (no per-row bounds or address products).
+ */
+const wholeWindow = [
+  ...get(DX),
+  ...get(B),
+  ...get(IN_H),
+  ...MUL,
+  ...get(TOP),
+  ...ADD,
+  ...get(IN_W),
+  ...MUL,
+  ...get(LEFT),
+  ...ADD,
+  ...get(C_BYTES),
+  ...MUL,
+  ...ADD,
+  ...set(DST),
+  ...get(CP),
+  ...set(SRC),
+  ...forLoop(I, i32c(1), FH, [
+    ...spanAdd,
+    ...get(DST),
+    ...get(ROW_STEP),
+    ...ADD,
+    ...set(DST),
+    ...get(SRC),
+    ...get(SPAN_BYTES),
+    ...ADD,
+    ...set(SRC),
+  ]),
 ];
 
 const tapLoop = forLoop(J, i32c(1), FW, [
@@ -120,6 +162,33 @@ const tapLoop = forLoop(J, i32c(1), FW, [
   ...set(WW),
   ...when([...get(WW), ...get(IN_W), ...LT_U], tap),
 ]);
+
+/** The pixel's filter rows one by one: rows outside the input skipped, spans or taps. */
+const rowByRow = [
+  ...forLoop(I, i32c(1), FH, [
+    ...get(TOP),
+    ...get(I),
+    ...get(DH),
+    ...MUL,
+    ...ADD,
+    ...set(HH),
+    // Unsigned compare: a negative row wraps around and is skipped too.
+    ...when(
+      [...get(HH), ...get(IN_H), ...LT_U],
+      [
+        ...get(B),
+        ...get(IN_H),
+        ...MUL,
+        ...get(HH),
+        ...ADD,
+        ...get(IN_W),
+        ...MUL,
+        ...set(ROW_BASE),
+        ...ifElse(get(SPAN_OK), rowSpan, tapLoop),
+      ],
+    ),
+  ]),
+];
 
 const body = [
   // Row spans: filterW * cBytes, split into whole vectors and a scalar tail.
@@ -136,6 +205,24 @@ const body = [
   ...get(SPAN_VEC),
   ...SUB,
   ...set(SPAN_TAIL),
+  // ROW_STEP = dilationH * inW * cBytes (bytes between a pixel's filter rows in dx);
+  // FH_EXTENT = (filterH - 1) * dilationH + 1 (input rows a window spans).
+  ...get(DH),
+  ...get(IN_W),
+  ...MUL,
+  ...get(CIN),
+  ...MUL,
+  ...i32c(2),
+  ...SHL,
+  ...set(ROW_STEP),
+  ...get(FH),
+  ...i32c(1),
+  ...SUB,
+  ...get(DH),
+  ...MUL,
+  ...i32c(1),
+  ...ADD,
+  ...set(FH_EXTENT),
   ...get(CIN),
   ...i32c(2),
   ...SHL,
@@ -169,6 +256,21 @@ const body = [
       ...get(PAD_TOP),
       ...SUB,
       ...set(TOP),
+      // ROWS_OK = top >= 0 && top + FH_EXTENT <= inH (every filter row inside the input) && rowSpans == 2
+      ...get(TOP),
+      ...i32c(0),
+      ...GE_S,
+      ...get(TOP),
+      ...get(FH_EXTENT),
+      ...ADD,
+      ...get(IN_H),
+      ...LE_S,
+      ...AND,
+      ...get(ROW_SPANS),
+      ...i32c(1),
+      ...SHR_U,
+      ...AND,
+      ...set(ROWS_OK),
       ...forLoop(OX, i32c(1), OW, [
         ...get(OX),
         ...get(SW),
@@ -176,8 +278,10 @@ const body = [
         ...get(PAD_LEFT),
         ...SUB,
         ...set(LEFT),
-        // SPAN_OK = rowSpans && dilationW == 1 && left >= 0 && left + filterW <= inW
+        // SPAN_OK = rowSpans > 0 && dilationW == 1 && left >= 0 && left + filterW <= inW
         ...get(ROW_SPANS),
+        ...i32c(0),
+        ...GT_U,
         ...get(DW),
         ...i32c(1),
         ...EQ,
@@ -193,29 +297,7 @@ const body = [
         ...LE_S,
         ...AND,
         ...set(SPAN_OK),
-        ...forLoop(I, i32c(1), FH, [
-          ...get(TOP),
-          ...get(I),
-          ...get(DH),
-          ...MUL,
-          ...ADD,
-          ...set(HH),
-          // Unsigned compare: a negative row wraps around and is skipped too.
-          ...when(
-            [...get(HH), ...get(IN_H), ...LT_U],
-            [
-              ...get(B),
-              ...get(IN_H),
-              ...MUL,
-              ...get(HH),
-              ...ADD,
-              ...get(IN_W),
-              ...MUL,
-              ...set(ROW_BASE),
-              ...ifElse(get(SPAN_OK), rowSpan, tapLoop),
-            ],
-          ),
-        ]),
+        ...ifElse([...get(SPAN_OK), ...get(ROWS_OK), ...AND], wholeWindow, rowByRow),
         ...get(CP),
         ...get(PIXEL_BYTES),
         ...ADD,
@@ -225,21 +307,26 @@ const body = [
   ),
 ];
 
-const source: KernelSource = { name: 'col2im', params: 17, i32Locals: 22, v128Locals: 0, body };
+const source: KernelSource = { name: 'col2im', params: 17, i32Locals: 25, v128Locals: 0, body };
 
 /**
  * `(cols, dx, n, outH, outW, filterH, filterW, inChannels, inH, inW, strideH, strideW,
  * dilationH, dilationW, padTop, padLeft, rowSpans)`, `cols` and `dx` as byte offsets; `dx` must
- * be zeroed. `rowSpans` 1 adds each filter row that lies inside the input as one contiguous span
- * (dilationW 1); 0 adds tap by tap (the baseline the spans are measured against).
+ * be zeroed. `rowSpans` 2 adds each filter row that lies inside the input as one contiguous span
+ * (dilationW 1), stepping straight through the rows of pixels whose whole window is inside;
+ * 1 spans row by row only; 0 adds tap by tap (the baselines the spans are measured against).
  */
 export type Col2imSimd = (...args: number[]) => void;
 
 /**
- * Test and benchmark hook: `'taps'` passes `rowSpans` 0 (tap by tap, the baseline); `undefined`
- * adds whole rows as spans where they fit. Internal to @interp/core.
+ * Test and benchmark hook: `'taps'` passes `rowSpans` 0 (tap by tap), `'rows'` 1 (spans, row by
+ * row); `undefined` 2 (the fastest). Internal to @interp/core.
  */
-export const col2imPath: { force: 'taps' | undefined } = { force: undefined };
+export const col2imPath: { force: 'taps' | 'rows' | undefined } = { force: undefined };
+
+/** The `rowSpans` argument {@link col2imPath} asks for. */
+export const col2imRowSpans = (): number =>
+  col2imPath.force === 'taps' ? 0 : col2imPath.force === 'rows' ? 1 : 2;
 
 /** The SIMD col2im bound to the wasm backend's memory, or undefined where unavailable. */
 export function col2imSimd(backend: unknown): Col2imSimd | undefined {

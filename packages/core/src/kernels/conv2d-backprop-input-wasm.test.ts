@@ -129,7 +129,7 @@ const firstLayerCases = [
   convCase('3x3 dilation 2 same, 3 -> 16', [1, 11, 12, 3], [3, 3, 3, 16], [1, 1], 'same', [2, 2]),
 ];
 
-describe.each([undefined, 'taps'] as const)(
+describe.each([undefined, 'rows', 'taps'] as const)(
   'the matmul + col2im input gradient, col2im %s',
   (force) => {
     beforeAll(() => {

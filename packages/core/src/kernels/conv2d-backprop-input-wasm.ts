@@ -5,7 +5,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { type Col2imSimd, col2imPath, col2imSimd } from './col2im-simd.js';
+import { type Col2imSimd, col2imRowSpans, col2imSimd } from './col2im-simd.js';
 import {
   type ConvAxis,
   type ConvBackpropAttrs,
@@ -110,7 +110,7 @@ function gemmInputGrad(
     aw.dilation,
     ah.padBefore,
     aw.padBefore,
-    col2imPath.force === 'taps' ? 0 : 1,
+    col2imRowSpans(),
   );
   return out;
 }
