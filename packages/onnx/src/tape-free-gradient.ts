@@ -65,7 +65,7 @@ export function hasHandWrittenVjp(opType: string): boolean {
 
 /**
  * d(score)/d(x) from one forward pass's values, walking the plan backwards without the gradient
- * tape: hand-written vjps for Conv, Relu, ReLU6-style Clip, Gemm and same-shape Add, tf.grad of the one
+ * tape (core's walkBackward, the walk of the GraphModel and layers paths too): hand-written vjps for Conv, Relu, ReLU6-style Clip, Gemm and same-shape Add, tf.grad of the one
  * node for any other (a tape of one node, so the results equal tf.grad's through the whole graph).
  * `seed` turns the outputs (ONNX layout) into d(score)/d(outputs). Call inside tf.tidy; throws
  * {@link NoTapeFreeGradient} for a node it cannot differentiate.
