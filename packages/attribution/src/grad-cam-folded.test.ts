@@ -1,5 +1,5 @@
-// GradCAM on a LayersModel with batch norms: its first pass is core's folded forward (BN and ReLU6
-// folded into the convs). Oracle: the map worked by hand from tfjs's own (unfolded) activation.
+// GradCAM, LayerGradCam and LayerActivation on a LayersModel with batch norms: the pass that takes
+// the activation is core's folded forward (BN and ReLU6 folded into the convs). Oracle: the map worked by hand from tfjs's own (unfolded) activation.
 // With global average pooling and a linear dense head, d score_t / d A[h, w, c] = W[c, t] / (H W)
 // everywhere, so the channel weights are W[:, t] / (H W) and the map is sum_c W[c, t] A_c / (H W).
 import { setupBackend, toModelGraph } from '@interp/core';
@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GradCAM } from './grad-cam.js';
+import { LayerActivation } from './layer-activation.js';
+import { LayerGradCam } from './layer-grad-cam.js';
 import { learnerFor } from './test-models.js';
 
 beforeAll(async () => {
@@ -91,7 +93,7 @@ function expectClose(ours: number[], expected: number[]) {
   expect(diff).toBeLessThanOrEqual(1e-5 * largest);
 }
 
-describe('GradCAM on a LayersModel with batch norms (folded first pass)', () => {
+describe('GradCAM and the layer methods on a LayersModel with batch norms (folded first pass)', () => {
   it('attribute(x) equals the hand map from the unfolded activation, default and given targets, 1 and 3 images', async () => {
     const net = mobileNetLike();
     const cam = new GradCAM(net.model);
@@ -128,6 +130,25 @@ describe('GradCAM on a LayersModel with batch norms (folded first pass)', () => 
     tf.dispose([x, walked, folded]);
   });
 
+  it("LayerGradCam and LayerActivation take the folded pass too (and the head alone under the tape): the hand map and tfjs's activation", async () => {
+    const net = mobileNetLike();
+    const x = images(3);
+    const targets = [1, 3, 0];
+    const layerCam = new LayerGradCam(net.model, { layer: 'cam' });
+    const info = await tf.profile(() =>
+      layerCam.attribute(x, { target: Int32Array.from(targets) }),
+    );
+    // The activation's pass is folded and the tape runs the head alone (the BNs are upstream).
+    expect(info.kernels.map((k) => k.name)).not.toContain('FusedBatchNorm');
+    const map = info.result as tf.Tensor;
+    expect(map.shape).toEqual([3, 5, 5, 1]);
+    expectClose(Array.from(await map.data()), (await handMaps(net, x, targets)).flat(2));
+    const acts = await new LayerActivation(net.model, { layer: 'cam' }).attribute(x);
+    const expected = net.activation.predict(x) as tf.Tensor;
+    expectClose(Array.from(await acts.data()), Array.from(await expected.data()));
+    tf.dispose([x, map, acts, expected]);
+  });
+
   it('leaks no tensors', async () => {
     const net = mobileNetLike();
     const x = images(3);
@@ -136,6 +157,11 @@ describe('GradCAM on a LayersModel with batch norms (folded first pass)', () => 
     await expectNoLeakedTensors(() => cam.attribute(x));
     await expectNoLeakedTensors(() => cam.attribute(x, { target: 1, upsample: false }));
     await expectNoLeakedTensors(() => cam.attribute(x, { target: 9 }).catch(() => undefined));
+    const layerCam = new LayerGradCam(net.model, { layer: 'cam' });
+    await expectNoLeakedTensors(() => layerCam.attribute(x, { target: 2 }));
+    await expectNoLeakedTensors(() =>
+      new LayerActivation(net.model, { layer: 'cam' }).attribute(x),
+    );
     x.dispose();
   });
 });

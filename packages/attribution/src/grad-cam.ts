@@ -1,8 +1,8 @@
 import { InterpError, imageAxes, type ModelGraph, replaceOutput } from '@interp/core';
-import { foldedLayersForward } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { findCamLayer } from './internal/cam-layer.js';
+import { tapLayer } from './internal/layer-gradient.js';
 import { asScoreMatrix, resolveModel } from './internal/resolve-model.js';
 import { argmaxRows, checkTargets, targetMask } from './internal/targets.js';
 import { validateInput } from './internal/validate-input.js';
@@ -108,9 +108,7 @@ export class GradCAM {
       // forward: one fused conv where predict runs conv, BN, ReLU and clip over each activation).
       const layersModel = this.layersModel;
       [activation, scores] = tf.tidy(() => {
-        const { output, taps } =
-          (layersModel && foldedLayersForward(layersModel, xs, [layer])) ??
-          graph.run(xs, { taps: [layer] });
+        const { output, taps } = tapLayer({ graph, layersModel }, xs, layer);
         return [taps[layer]!, asScoreMatrix(output, n, where)] as const;
       });
       if (activation.rank !== 4) {

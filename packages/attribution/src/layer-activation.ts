@@ -50,7 +50,8 @@ export class LayerActivation {
   async attribute(x: tf.Tensor): Promise<tf.Tensor> {
     const input = validateInput(x, 'LayerActivation.attribute', this.target.model.graph);
     try {
-      return layerActivation(this.target.model.graph, input.x, this.target.layer);
+      const { graph, layersModel } = this.target.model;
+      return layerActivation(graph, input.x, this.target.layer, {}, layersModel);
     } finally {
       if (input.owned) input.x.dispose();
     }

@@ -1,5 +1,13 @@
-import { InterpError, type ModelGraph, type NodeHook } from '@interp/core';
+import {
+  type GraphRunResult,
+  InterpError,
+  type ModelGraph,
+  type NodeHook,
+  replaceOutput,
+} from '@interp/core';
+import { foldedLayersForward } from '@interp/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { AttributeOptions, AttributionModel } from '../types.js';
 import { defaultRowsPerChunk } from './batch-budget.js';
 import { prepareCall } from './prepare-call.js';
@@ -81,14 +89,38 @@ export function resolveLayerTarget(
   return { model: m, layer: producer.name };
 }
 
-/** The layer's output for a batch (after any hook on it); the caller disposes. */
+/**
+ * `graph.run(x, { taps: [layer] })` for a pass that is not differentiated: with a LayersModel
+ * behind the graph, core's folded forward (BN and ReLU6 folded into the convs; the same numbers
+ * up to float rounding) when it applies. Call inside a tidy.
+ */
+export function tapLayer(
+  model: Pick<ResolvedModel, 'graph' | 'layersModel'>,
+  x: tf.Tensor,
+  layer: string,
+): GraphRunResult {
+  const { graph, layersModel } = model;
+  return (
+    (layersModel && foldedLayersForward(layersModel, x, [layer])) ?? graph.run(x, { taps: [layer] })
+  );
+}
+
+/**
+ * The layer's output for a batch (after any hook on it); the caller disposes. Without hooks, a
+ * LayersModel given as `layersModel` runs its folded forward ({@link tapLayer}).
+ */
 export function layerActivation(
   graph: ModelGraph,
   x: tf.Tensor,
   layer: string,
   hooks: Readonly<Record<string, NodeHook>> = {},
+  layersModel?: LayersModel,
 ): tf.Tensor {
-  return tf.tidy(() => graph.run(x, { taps: [layer], hooks }).taps[layer]!);
+  return tf.tidy(() =>
+    Object.keys(hooks).length === 0
+      ? tapLayer({ graph, layersModel }, x, layer).taps[layer]!
+      : graph.run(x, { taps: [layer], hooks }).taps[layer]!,
+  );
 }
 
 /**
@@ -109,7 +141,9 @@ export function layerGradient(
   const scored = mask.shape[0];
   return tf.tidy(() =>
     tf.grad((a: tf.Tensor) => {
-      const { output } = graph.run(x, { hooks: { ...hooks, [layer]: () => a } });
+      // replaceOutput: an adapter that knows it runs only what the layer's output feeds (the
+      // layers before it are not run again under the tape); paths around the layer still see x.
+      const { output } = graph.run(x, { hooks: { ...hooks, [layer]: replaceOutput(a) } });
       const rows = output.shape[0] === scored ? output : tf.slice(output, 0, scored);
       return tf.sum(tf.mul(asScoreMatrix(rows, scored, where), mask));
     })(activation),
@@ -129,7 +163,7 @@ export function targetLayerGradient(
   where: string,
 ): { acts: tf.Tensor; grads: tf.Tensor } {
   const { model, layer } = target;
-  const acts = layerActivation(model.graph, input, layer);
+  const acts = layerActivation(model.graph, input, layer, {}, model.layersModel);
   const mask = targetMask(targets, numClasses);
   return { acts, grads: layerGradient(model.graph, input, acts, layer, mask, where) };
 }
