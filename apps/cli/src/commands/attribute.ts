@@ -17,7 +17,7 @@ import {
   MAX_TARGET_LIST,
 } from '../limits.js';
 import { threadsHelp, threadsOption, threadsOptionSpec } from '../options/threads.js';
-import { type OptionValues, optionRange, parseOptions } from '../parse-options.js';
+import { optionRange, parseOptions } from '../parse-options.js';
 import { progressBar } from '../progress-bar.js';
 import { UsageError } from '../usage-error.js';
 import { runOptions } from './attribute-inputs.js';
@@ -116,39 +116,7 @@ ${threadsHelp(19)}  -h, --help       show this help
 /** `interp attribute`: see usage(). */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseOptions(argv, OPTIONS, 'attribute');
-  // A run with its three required options starts the WASM backend now: its threads start up
-  // while the attribution package loads. The model loads only after the input file is checked.
-  const backend = startBackend(values, io);
-  try {
-    return await attribute(values, io, backend);
-  } finally {
-    // Never left running after a usage error (an in-process caller's next run would race it).
-    await backend?.catch(() => undefined);
-  }
-}
-
-/** setupBackend for a run that has --model, --input and --method (else nothing to start). */
-function startBackend(values: Values, io: CliIO): Promise<unknown> | undefined {
-  if (values.help || values.model === undefined || values.input === undefined) return undefined;
-  if (values.method === undefined) return undefined;
-  let threads: ReturnType<typeof threadsOption>;
-  try {
-    threads = threadsOption(values.threads);
-  } catch {
-    return undefined; // reported in the order of the other option checks
-  }
-  return import('@interp/core').then((core) =>
-    core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) }),
-  );
-}
-
-type Values = OptionValues<typeof OPTIONS>;
-
-async function attribute(
-  values: Values,
-  io: CliIO,
-  backend: Promise<unknown> | undefined,
-): Promise<number> {
+  // Only the defaults: tfjs and the model load after the input file is checked.
   const [lib, methods] = await Promise.all([
     import('@interp/attribution'),
     import('@interp/attribution/methods'),
@@ -200,7 +168,7 @@ async function attribute(
   // leaves the main thread waiting); loadModel reports a failed import.
   const onnx = modelPath.toLowerCase().endsWith('.onnx') ? import('@interp/onnx') : undefined;
   onnx?.catch(() => undefined);
-  await (backend ?? core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) }));
+  await core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) });
   const loaded = await models.loadModel(modelPath, onnx ? { importOnnx: () => onnx } : {});
   const model = loaded.model;
   const layout = loaded.graph.layout;
