@@ -1,5 +1,5 @@
 // The wasm backend's Conv2D and FusedConv2D, wrapped: 3x3 stride-1 undilated NHWC convs with
-// enough channels and work go through the Winograd F(4x4, 3x3) conv (winograd-conv.ts: 4x fewer
+// enough channels and work go through the Winograd F(2x2, 3x3) conv (winograd-conv.ts: 2.25x fewer
 // multiplies than XNNPACK's direct conv; bench/winograd.bench.mjs), everything else through the
 // kernel the wrapper replaced. Every path that runs a conv on wasm benefits: tf.conv2d, layers and
 // ONNX forwards, and the stride-1 input gradient (a conv by the flipped filter).
@@ -28,9 +28,12 @@ export const WINOGRAD_MIN_CHANNELS = 64;
  * Winograd, on one thread and on the threaded build (bench/winograd.bench.mjs, F(4x4,3x3)): 1M won
  * by 1.4-2.2x on one thread (1x14x14x256, 1x7x7x512) and 100k lost 2x (2x28x28x32); on 2 threads
  * each of the 36 matmuls pays the pool's wake-up (0.4-0.6 ms each on a loaded machine), so 2M
- * lost by 1.3-1.9x (2x7x7x512, 2x14x14x256) and 8M and up won by 1.3-1.5x.
+ * lost by 1.3-1.9x (2x7x7x512, 2x14x14x256) and 8M and up won by 1.3-1.5x. With F(2x2,3x3), the
+ * default (16 matmuls), the threaded build takes the same threshold: whole-process
+ * `interp attribute --method ig` on ResNet-18 (2 images, 50 steps, 2 threads, load ~1.8) took
+ * 14.0-17.0 s against 17.7-19.6 s with 2^22 (then only the largest convs were Winograd's).
  */
-export const WINOGRAD_MIN_WORK = { oneThread: 2 ** 19, threaded: 2 ** 22 };
+export const WINOGRAD_MIN_WORK = { oneThread: 2 ** 19, threaded: 2 ** 19 };
 
 /** The threaded wasm build (its memory is shared with the pthread workers). */
 function isThreaded(backend: unknown): boolean {
