@@ -2,7 +2,6 @@
 // every package words its errors the same way and reads layers one way. Exported as
 // `@interp/core/internal`; may change in any release.
 
-export { type FoldedForward, foldedLayersForward } from './layer-dag-forward.js';
 export type {
   ContainerLike,
   LayerLike,

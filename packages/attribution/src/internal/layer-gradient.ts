@@ -5,7 +5,7 @@ import {
   type NodeHook,
   replaceOutput,
 } from '@interp/core';
-import { foldedLayersForward } from '@interp/core/internal';
+import { foldedLayersForward } from '@interp/core/backward';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { AttributeOptions, AttributionModel } from '../types.js';
