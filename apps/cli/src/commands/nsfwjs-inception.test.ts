@@ -41,7 +41,7 @@ describe('nsfwjs InceptionV3 through the CLI', () => {
       dir,
     );
     // Runs over 2 s draw a progress bar on stderr; nothing else may be there.
-    expect(r.stderr.replace(/^.*\[[# ]*\] *\d+%\s*$/gm, '').trim()).toBe('');
+    expect(r.stderr.replace(/^.*\[[#.]*\] *\d+%\s*$/gm, '').trim()).toBe('');
     expect(r.code).toBe(0);
     return JSON.parse(r.stdout);
   };
