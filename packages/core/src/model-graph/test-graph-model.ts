@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 
 /** A weight: its shape, its values and (default float32) its dtype. */
 export type TestWeight = [shape: number[], values: number[], dtype?: 'float32' | 'int32'];
@@ -319,4 +320,18 @@ export function modelFiles(path: string): tf.io.ModelArtifacts {
     weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
     weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
   };
+}
+
+/** ||a - b|| / ||b||. */
+export function relativeL2(a: tf.Tensor, b: tf.Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  const [av, bv] = [a.dataSync(), b.dataSync()];
+  let d = 0;
+  let r = 0;
+  for (let i = 0; i < bv.length; i++) {
+    d += (av[i]! - bv[i]!) ** 2;
+    r += bv[i]! ** 2;
+  }
+  expect(r).toBeGreaterThan(0);
+  return Math.sqrt(d / r);
 }

@@ -1,0 +1,104 @@
+// Shared by the tape-free vjp tests (tape-free-vjps.test.ts, tape-free-fused-gemm-vjps.test.ts):
+// an ONNX Conv written independently with tfjs ops, tf.grad on the cpu backend, and the tape-free
+// gradient of a loaded model, checked for leaks.
+import { expectNoLeakedTensors } from '@interp/core/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+import type { OnnxModel } from './onnx-model.js';
+import { type AttrValue, randomNormal } from './test-onnx-builder.js';
+
+/** The largest |a - b| relative to the largest |b|. */
+export function relativeMaxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    err = Math.max(err, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return err / scale;
+}
+
+export interface ConvCase {
+  name: string;
+  /** Input channels, output channels, input height = width. */
+  cIn: number;
+  cOut: number;
+  size: number;
+  kernel: number;
+  stride: number;
+  group?: number;
+  attrs: Record<string, AttrValue>;
+  /** The pads the attributes mean, ONNX order [top, left, bottom, right] (worked by hand). */
+  pads: [number, number, number, number];
+}
+
+/** `fn`'s result on the cpu backend (then back on wasm). */
+export async function onCpu<T extends tf.TensorContainer>(fn: () => T): Promise<T> {
+  await tf.setBackend('cpu');
+  try {
+    return tf.tidy(fn);
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}
+
+/**
+ * An ONNX Conv written with tfjs ops, independently of the executor: NCHW in and out, explicit
+ * zero padding, a grouped conv as one tf.conv2d per group (output channels
+ * [g * cOut / group, (g + 1) * cOut / group) read input channels of group g, ONNX's order).
+ */
+export function referenceConv(c: ConvCase, input: tf.Tensor, w: Float32Array): tf.Tensor {
+  const group = c.group ?? 1;
+  const weight = tf.tensor4d(w, [c.cOut, c.cIn / group, c.kernel, c.kernel]);
+  const [top, left, bottom, right] = c.pads;
+  const padded = tf.pad(tf.transpose(input, [0, 2, 3, 1]), [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ]) as tf.Tensor4D;
+  const perGroup = c.cOut / group;
+  // (tf.split into one part has no gradient: tfjs's SplitV gradient concats a single tensor.)
+  const parts = group === 1 ? [padded] : tf.split(padded, group, 3);
+  const outputs = parts.map((xg, g) => {
+    const wg = tf.slice(weight, [g * perGroup, 0, 0, 0], [perGroup, -1, -1, -1]);
+    const filter = tf.transpose(wg, [2, 3, 1, 0]) as tf.Tensor4D;
+    return tf.conv2d(xg as tf.Tensor4D, filter, c.stride, 'valid');
+  });
+  return tf.transpose(outputs.length === 1 ? outputs[0]! : tf.concat(outputs, 3), [0, 3, 1, 2]);
+}
+
+/** d(sum(f(x) * r))/dx by tf.grad on the cpu backend. */
+export function cpuGradient(
+  f: (x: tf.Tensor) => tf.Tensor,
+  x: Float32Array,
+  shape: number[],
+  r: Float32Array,
+): Promise<Float32Array> {
+  return onCpu(() => {
+    const score = (input: tf.Tensor) => {
+      const y = f(input);
+      return tf.sum(tf.mul(y, tf.tensor(r, y.shape)));
+    };
+    return tf.grad(score)(tf.tensor(x, shape)).dataSync() as Float32Array;
+  });
+}
+
+/** The tape-free gradient of sum(model(x) * r), checked for leaks after a warm call. */
+export async function tapeFreeGradient(model: OnnxModel, x: tf.Tensor) {
+  const y = model.predict(x);
+  const r = randomNormal(y.size, 23);
+  const rTensor = tf.tensor(r, y.shape);
+  y.dispose();
+  const gradient = () => {
+    const g = model.inputGradient(x, () => tf.clone(rTensor));
+    expect(g).toBeDefined();
+    const data = g!.gradient.dataSync().slice();
+    tf.dispose([g!.gradient, g!.outputs]);
+    return data;
+  };
+  gradient(); // the first call memoizes the filters (owned by the model)
+  const ours = await expectNoLeakedTensors(() => gradient());
+  rTensor.dispose();
+  return { ours, r };
+}
