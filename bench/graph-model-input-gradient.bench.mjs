@@ -12,14 +12,14 @@
 //   node bench/graph-model-input-gradient.bench.mjs
 // Env: BENCH_THREADS=1,2  BENCH_N=1,8  BENCH_RUNS=5  BENCH_KERNELS=0 (skip the per-kernel tables)
 //      BENCH_GOAL=2.5 (the gradient / forward goal)
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundled } from './bundled.mjs';
 import { kernelTable } from './kernel-table.mjs';
-import { report, timeInterleaved, writeResults } from './lib.mjs';
+import { CHILD_OUT, report, runPerThreadCount, timeInterleaved } from './lib.mjs';
 
 const here = bundled(import.meta.url);
 const self = fileURLToPath(import.meta.url);
@@ -27,8 +27,6 @@ const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number);
 const SIZES = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const GOAL = Number(process.env.BENCH_GOAL ?? 2.5);
-/** Set in a child: the file its records go to. */
-const CHILD_OUT = process.env.BENCH_CHILD_OUT;
 const load = () => loadavg()[0].toFixed(2);
 
 /** The nsfwjs MobileNetV2 GraphModel, loaded from the extracted cache with bench's tfjs. */
@@ -52,18 +50,7 @@ async function loadNsfwjsGraphModel(tf, loadGraphModel) {
 }
 
 if (CHILD_OUT === undefined) {
-  const dir = mkdtempSync(join(tmpdir(), 'interp-graph-model-ig-bench-'));
-  const records = [];
-  for (const threads of THREADS) {
-    const out = join(dir, `${threads}.json`);
-    const child = spawnSync(process.execPath, [...process.execArgv, self], {
-      stdio: 'inherit',
-      env: { ...process.env, BENCH_THREADS: String(threads), BENCH_CHILD_OUT: out },
-    });
-    if (child.status !== 0) throw new Error(`the ${threads}-thread run failed (${child.status})`);
-    records.push(...JSON.parse(readFileSync(out, 'utf8')).records);
-  }
-  console.log('results', writeResults('graph-model-input-gradient', records));
+  console.log('results', runPerThreadCount(self, 'graph-model-input-gradient', THREADS));
 } else {
   const { setupBackend, getBackendInfo, targetInputGradient } = await import('@interp/core');
   const tf = await import('@tensorflow/tfjs-core');

@@ -1,6 +1,8 @@
 // Shared benchmark helpers: time a function, compare with a baseline measured in the same run,
 // print the ratio and append a JSON record to bench/results/<name>.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,4 +78,27 @@ export function writeResults(name, records, extra = {}) {
     `${JSON.stringify({ name, date: new Date().toISOString(), node: process.version, records, ...extra }, null, 2)}\n`,
   );
   return file;
+}
+
+/** Set in a child of {@link runPerThreadCount}: the file its records go to. */
+export const CHILD_OUT = process.env.BENCH_CHILD_OUT;
+
+/**
+ * Runs `script` once per thread count, each in a fresh process (the backend's thread count is
+ * fixed per process) with BENCH_THREADS and BENCH_CHILD_OUT set, gathers the records each child
+ * wrote to BENCH_CHILD_OUT as `{ records }`, and writes them as bench/results/<name>.json.
+ */
+export function runPerThreadCount(script, name, threadCounts) {
+  const dir = mkdtempSync(join(tmpdir(), `interp-${name}-bench-`));
+  const records = [];
+  for (const threads of threadCounts) {
+    const out = join(dir, `${threads}.json`);
+    const child = spawnSync(process.execPath, [...process.execArgv, script], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_THREADS: String(threads), BENCH_CHILD_OUT: out },
+    });
+    if (child.status !== 0) throw new Error(`the ${threads}-thread run failed (${child.status})`);
+    records.push(...JSON.parse(readFileSync(out, 'utf8')).records);
+  }
+  return writeResults(name, records);
 }

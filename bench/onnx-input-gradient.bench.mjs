@@ -11,14 +11,13 @@
 //   node bench/onnx-input-gradient.bench.mjs
 // Env: BENCH_THREADS=1,2  BENCH_MODELS=resnet18,mobilenet_v2  BENCH_N=1,8  BENCH_RUNS=5
 //      BENCH_KERNELS=0 (skip the per-kernel tables)  BENCH_GOAL=2.5 (MobileNetV2 x1's ratio goal)
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundled } from './bundled.mjs';
 import { kernelTable } from './kernel-table.mjs';
-import { report, timeInterleaved, writeResults } from './lib.mjs';
+import { CHILD_OUT, report, runPerThreadCount, timeInterleaved } from './lib.mjs';
 
 const here = bundled(import.meta.url);
 const self = fileURLToPath(import.meta.url);
@@ -27,23 +26,10 @@ const MODELS = (process.env.BENCH_MODELS ?? 'resnet18,mobilenet_v2').split(',');
 const SIZES = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const GOAL = Number(process.env.BENCH_GOAL ?? 2.5);
-/** Set in a child: the file its records go to. */
-const CHILD_OUT = process.env.BENCH_CHILD_OUT;
 const load = () => loadavg()[0].toFixed(2);
 
 if (CHILD_OUT === undefined) {
-  const dir = mkdtempSync(join(tmpdir(), 'interp-onnx-ig-bench-'));
-  const records = [];
-  for (const threads of THREADS) {
-    const out = join(dir, `${threads}.json`);
-    const child = spawnSync(process.execPath, [...process.execArgv, self], {
-      stdio: 'inherit',
-      env: { ...process.env, BENCH_THREADS: String(threads), BENCH_CHILD_OUT: out },
-    });
-    if (child.status !== 0) throw new Error(`the ${threads}-thread run failed (${child.status})`);
-    records.push(...JSON.parse(readFileSync(out, 'utf8')).records);
-  }
-  console.log('results', writeResults('onnx-input-gradient', records));
+  console.log('results', runPerThreadCount(self, 'onnx-input-gradient', THREADS));
 } else {
   const { setupBackend, getBackendInfo, targetInputGradient } = await import('@interp/core');
   const { loadOnnxModel } = await import('@interp/onnx');
