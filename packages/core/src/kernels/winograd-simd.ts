@@ -96,8 +96,8 @@ export const F4: WinogradTile = {
   ],
 };
 
-/** Code pushing `sum_k coefs[k] * v128 local (first + k * step)` (zero coefficients skipped). */
-function combination(coefs: readonly number[], local: (k: number) => number): number[] {
+/** Code pushing `sum_k coefs[k] * v128 local(k)` (zero coefficients skipped). */
+export function combination(coefs: readonly number[], local: (k: number) => number): number[] {
   const out: number[] = [];
   let first = true;
   coefs.forEach((c, k) => {
