@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend.js';
-import { backendDataIds } from './test-kernel-helpers.js';
+import { backendDataIds, randn } from './test-kernel-helpers.js';
 import { WasmKernelScope, withWasmScope } from './wasm-kernel-scope.js';
 
 beforeAll(async () => {
@@ -41,4 +41,33 @@ describe('WasmKernelScope', () => {
     expect(Array.from(await t.data())).toEqual([1, 2, 3, 0, 0, 0, 4, 5, 6, 0, 0, 0]);
     tf.dispose([t, x]);
   });
+
+  it.each([
+    [2, 3, 4, 8],
+    [3, 3, 12, 4],
+    [1, 1, 4, 4],
+    [3, 1, 5, 4], // 5 input channels: the JS loop
+  ])(
+    'flipFilter with swap of a [%i, %i, %i, %i] filter (SIMD for channels in 4s)',
+    (fh, fw, a, b) => {
+      const filter = tf.tensor4d(randn(fh * fw * a * b, fh + a), [fh, fw, a, b]);
+      const src = filter.dataSync();
+      const before = backendDataIds();
+      const s = new WasmKernelScope(tf.backend());
+      const out = s.flipFilter(filter, true);
+      expect(out.shape).toEqual([fh, fw, b, a]);
+      const got = s.heap(out);
+      const expected = new Float32Array(got.length);
+      for (let i = 0; i < fh; i++)
+        for (let j = 0; j < fw; j++)
+          for (let p = 0; p < a; p++)
+            for (let q = 0; q < b; q++)
+              expected[((i * fw + j) * b + q) * a + p] =
+                src[(((fh - 1 - i) * fw + (fw - 1 - j)) * a + p) * b + q]!;
+      expect(Array.from(got)).toEqual(Array.from(expected));
+      s.dispose();
+      expect(backendDataIds()).toBe(before);
+      filter.dispose();
+    },
+  );
 });

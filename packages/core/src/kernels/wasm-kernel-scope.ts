@@ -8,6 +8,8 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { derivedWeights, isWeightData } from './derived-weight-cache.js';
+import { heapOffset } from './wasm-simd-module.js';
+import { filterMapKernel, reversal } from './winograd-filter-simd.js';
 
 /** The part of tfjs-backend-wasm's `BackendWasm` our kernels use. */
 export interface WasmBackend {
@@ -148,12 +150,23 @@ export class WasmKernelScope {
 
   /**
    * A conv filter `[fh, fw, a, b]` rotated by 180 degrees in space, and with `swap` its last two
-   * dims exchanged (`[fh, fw, b, a]`): what input gradients correlate `dy` with. Filters are small,
-   * so one JS loop beats two wasm kernel calls (Reverse + Transpose cost ~0.15 ms each).
+   * dims exchanged (`[fh, fw, b, a]`): what input gradients correlate `dy` with. The swap is one
+   * SIMD pass transposing 4 x 4 channel blocks in registers when `a` and `b` are multiples of 4
+   * (winograd-filter-simd.ts), a JS loop otherwise; the plain flip copies whole planes.
    */
   flipFilter(filter: TensorInfo, swap: boolean): TensorInfo {
     const [fh, fw, a, b] = filter.shape as [number, number, number, number];
     const out = this.make(swap ? [fh, fw, b, a] : [fh, fw, a, b], 'float32');
+    const map =
+      swap && a % 4 === 0 && b % 4 === 0
+        ? filterMapKernel(this.backend, { rows: reversal(fh), cols: reversal(fw), a, b, swap })
+        : undefined;
+    if (map !== undefined) {
+      const at = (info: TensorInfo) => heapOffset(this.backend, info.dataId);
+      const planes = Array.from({ length: fh * fw }, (_, tap) => at(out) + tap * a * b * 4);
+      map(at(this.int32(planes)), at(filter));
+      return out;
+    }
     const src = this.heap(filter);
     const dst = this.heap(out);
     for (let i = 0; i < fh; i++) {

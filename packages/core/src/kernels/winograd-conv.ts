@@ -7,6 +7,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { InterpError } from '../errors.js';
 import type { WasmKernelScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
+import { filterMapKernel, winogradFilterMap } from './winograd-filter-simd.js';
 import {
   F2,
   type WinogradTile,
@@ -14,31 +15,33 @@ import {
   winogradOutputKernel,
 } from './winograd-simd.js';
 
-/** U = G g G^T for every (in, out) channel pair: t * t planes of `[inChannels, outChannels]`. */
+/**
+ * U = G g G^T of the `[3, 3, c, k]` filter: t * t tensors `[1, c, k]` (one per transform point,
+ * so that XNNPACK keeps one packed operator per plane), computed by one SIMD pass that writes them
+ * straight into the heap (winograd-filter-simd.ts); kept across calls for a weight's data (see
+ * `WasmKernelScope.derived`). Undefined without WebAssembly SIMD.
+ */
 export function winogradFilter(
-  filter: Float32Array | Int32Array | Uint8Array,
-  inChannels: number,
-  outChannels: number,
+  s: WasmKernelScope,
+  filter: TensorInfo,
   tile: WinogradTile,
-): Float32Array[] {
-  const { t, g } = tile;
-  const plane = inChannels * outChannels;
-  const planes: Float32Array[] = [];
-  for (let xi = 0; xi < t; xi++) {
-    for (let nu = 0; nu < t; nu++) {
-      const acc = new Float64Array(plane);
-      for (let a = 0; a < 3; a++) {
-        for (let b = 0; b < 3; b++) {
-          const coef = g[xi]![a]! * g[nu]![b]!;
-          if (coef === 0) continue;
-          const at = (a * 3 + b) * plane;
-          for (let e = 0; e < plane; e++) acc[e]! += coef * filter[at + e]!;
-        }
-      }
-      planes.push(Float32Array.from(acc));
-    }
+): TensorInfo[] | undefined {
+  const [, , c, k] = filter.shape as [number, number, number, number];
+  const map = filterMapKernel(s.backend, { ...winogradFilterMap(tile), a: c, b: k, swap: false });
+  if (map === undefined) return undefined;
+  let made = false;
+  const u = Array.from({ length: tile.t * tile.t }, (_, a) =>
+    s.derived(filter, `winograd ${tile.m} ${a}`, (d) => {
+      made = true;
+      return d.make([1, c, k], 'float32');
+    }),
+  );
+  // A cache miss made the planes (all of them: they share their source); fill them in one pass.
+  if (made) {
+    const at = (info: TensorInfo) => heapOffset(s.backend, info.dataId);
+    map(at(s.int32(u.map(at))), at(filter));
   }
-  return planes;
+  return u;
 }
 
 /** Geometry and fused epilogue of one Winograd conv. */
@@ -79,7 +82,7 @@ export function winogradConv(
       'INVALID_ARGUMENT',
       `winogradConv needs an NHWC input [n, h, w, c] and a [3, 3, c, k] filter with c and k multiples of 4, got [${x.shape}] and [${filter.shape}]; use the Conv2D kernel for other shapes`,
     );
-  const { m, t } = tile;
+  const { m } = tile;
   const tilesH = Math.ceil(outHeight / m);
   const tilesW = Math.ceil(outWidth / m);
   const height = tilesH * m + 2;
@@ -105,15 +108,8 @@ export function winogradConv(
     activation,
   });
   if (input === undefined || output === undefined) return undefined;
-  let planes: Float32Array[] | undefined;
-  const u = Array.from({ length: t * t }, (_, a) =>
-    s.derived(filter, `winograd ${m} ${a}`, (d) => {
-      planes ??= winogradFilter(d.heap(filter), c, k, tile);
-      const out = d.make([1, c, k], 'float32');
-      d.heap(out).set(planes[a]!);
-      return out;
-    }),
-  );
+  const u = winogradFilter(s, filter, tile);
+  if (u === undefined) return undefined;
   const padded = s.run(
     'PadV2',
     { x },

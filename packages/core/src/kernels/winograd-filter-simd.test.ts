@@ -1,0 +1,189 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../backend.js';
+import { InterpError } from '../errors.js';
+import { backendDataIds, randn } from './test-kernel-helpers.js';
+import { WasmKernelScope } from './wasm-kernel-scope.js';
+import { heapOffset } from './wasm-simd-module.js';
+import { winogradFilter } from './winograd-conv.js';
+import { filterMapKernel, winogradFilterMap } from './winograd-filter-simd.js';
+import { F2, F4 } from './winograd-simd.js';
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+});
+
+// G of F(2x2,3x3) and F(4x4,3x3) as in Lavin and Gray (2015), written out here independently of
+// the tiles the code uses.
+const G2 = [
+  [1, 0, 0],
+  [1 / 2, 1 / 2, 1 / 2],
+  [1 / 2, -1 / 2, 1 / 2],
+  [0, 0, 1],
+];
+const G4 = [
+  [1 / 4, 0, 0],
+  [-1 / 6, -1 / 6, -1 / 6],
+  [-1 / 6, 1 / 6, -1 / 6],
+  [1 / 24, 1 / 12, 1 / 6],
+  [1 / 24, -1 / 12, 1 / 6],
+  [0, 0, 1],
+];
+
+/**
+ * Float64 G g G^T of the `[3, 3, c, k]` filter `w`: plane xi * t + nu, `[c, k]`; with
+ * `flipSwap`, that of the filter rotated by 180 degrees with its channels swapped (`[k, c]`).
+ */
+function reference(w: Float32Array, c: number, k: number, g: number[][], flipSwap = false) {
+  const t = g.length;
+  const planes: Float64Array[] = [];
+  for (let xi = 0; xi < t; xi++) {
+    for (let nu = 0; nu < t; nu++) {
+      const u = new Float64Array(c * k);
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j < 3; j++) {
+          const coef = g[xi]![i]! * g[nu]![j]!;
+          const tap = flipSwap ? (2 - i) * 3 + (2 - j) : i * 3 + j;
+          for (let p = 0; p < c; p++) {
+            for (let q = 0; q < k; q++) {
+              const v = coef * w[(tap * c + p) * k + q]!;
+              u[flipSwap ? q * c + p : p * k + q]! += v;
+            }
+          }
+        }
+      }
+      planes.push(u);
+    }
+  }
+  return planes;
+}
+
+/** Max |actual - expected| over every plane, as a fraction of max |filter|. */
+function maxError(actual: ArrayLike<number>[], expected: Float64Array[], w: Float32Array) {
+  let scale = 0;
+  for (const v of w) scale = Math.max(scale, Math.abs(v));
+  let error = 0;
+  expected.forEach((e, a) => {
+    expect(actual[a]!.length).toBe(e.length);
+    for (let i = 0; i < e.length; i++) error = Math.max(error, Math.abs(actual[a]![i]! - e[i]!));
+  });
+  return error / scale;
+}
+
+const tiles = [
+  ['F(2x2,3x3)', F2, G2],
+  ['F(4x4,3x3)', F4, G4],
+] as const;
+
+describe('the SIMD Winograd filter transform', () => {
+  it('puts a centre tap at G[:, 1] G[:, 1]^T (worked by hand for F(2x2,3x3))', () => {
+    // g = 1 at the centre, 0 elsewhere, for every channel pair: U[xi][nu] = G[xi][1] * G[nu][1],
+    // which for G2's middle column (0, 1/2, -1/2, 0) is +-1/4 inside and 0 on the border.
+    const w = new Float32Array(9 * 16);
+    w.fill(1, 4 * 16, 5 * 16);
+    const filter = tf.tensor4d(w, [3, 3, 4, 4]);
+    const s = new WasmKernelScope(tf.backend());
+    const u = winogradFilter(s, filter, F2)!;
+    const firsts = u.map((p) => s.heap(p)[0]);
+    expect(firsts).toEqual([0, 0, 0, 0, 0, 0.25, -0.25, 0, 0, -0.25, 0.25, 0, 0, 0, 0, 0]);
+    expect(u.every((p) => s.heap(p).every((v) => v === s.heap(p)[0]))).toBe(true);
+    s.dispose();
+    filter.dispose();
+  });
+
+  for (const [name, tile, g] of tiles) {
+    it.each([
+      [4, 4],
+      [12, 20],
+      [8, 4],
+      [3, 4], // odd in channels: the plane (c * k) is still a whole number of vectors
+      [6, 2],
+    ])(`${name}: [3, 3, %i, %i] matches a float64 G g G^T`, (c, k) => {
+      const w = randn(9 * c * k, c * 100 + k);
+      const filter = tf.tensor4d(w, [3, 3, c, k]);
+      const s = new WasmKernelScope(tf.backend());
+      const map = filterMapKernel(s.backend, {
+        ...winogradFilterMap(tile),
+        a: c,
+        b: k,
+        swap: false,
+      })!;
+      const planes = Array.from({ length: tile.t * tile.t }, () => s.make([1, c, k], 'float32'));
+      const at = (info: tf.TensorInfo) => heapOffset(s.backend, info.dataId);
+      map(at(s.int32(planes.map(at))), at(filter));
+      const error = maxError(
+        planes.map((p) => s.heap(p)),
+        reference(w, c, k, g),
+        w,
+      );
+      expect(error).toBeLessThan(1e-6);
+      s.dispose();
+      filter.dispose();
+    });
+
+    it.each([
+      [4, 8],
+      [12, 4],
+      [8, 8],
+    ])(
+      `${name}: the flipped, channel-swapped [3, 3, %i, %i] filter's transform in the same pass`,
+      (c, k) => {
+        const w = randn(9 * c * k, c + k);
+        const filter = tf.tensor4d(w, [3, 3, c, k]);
+        const s = new WasmKernelScope(tf.backend());
+        const map = filterMapKernel(s.backend, {
+          ...winogradFilterMap(tile, true),
+          a: c,
+          b: k,
+          swap: true,
+        })!;
+        const planes = Array.from({ length: tile.t * tile.t }, () => s.make([1, k, c], 'float32'));
+        const at = (info: tf.TensorInfo) => heapOffset(s.backend, info.dataId);
+        map(at(s.int32(planes.map(at))), at(filter));
+        const error = maxError(
+          planes.map((p) => s.heap(p)),
+          reference(w, c, k, g, true),
+          w,
+        );
+        expect(error).toBeLessThan(1e-6);
+        s.dispose();
+        filter.dispose();
+      },
+    );
+  }
+
+  it('winogradFilter gives one [1, c, k] tensor per transform point and frees them with its scope', () => {
+    const [c, k] = [8, 12];
+    const w = randn(9 * c * k, 3);
+    const filter = tf.tensor4d(w, [3, 3, c, k]);
+    const tensors = tf.memory().numTensors;
+    const ids = backendDataIds();
+    const s = new WasmKernelScope(tf.backend());
+    const u = winogradFilter(s, filter, F4)!;
+    expect(u.map((p) => p.shape)).toEqual(Array.from({ length: 36 }, () => [1, c, k]));
+    expect(new Set(u.map((p) => p.dataId)).size).toBe(36);
+    expect(
+      maxError(
+        u.map((p) => s.heap(p)),
+        reference(w, c, k, G4),
+        w,
+      ),
+    ).toBeLessThan(1e-6);
+    s.dispose();
+    expect(backendDataIds()).toBe(ids);
+    expect(tf.memory().numTensors).toBe(tensors);
+    filter.dispose();
+  });
+
+  it('refuses channel counts that do not fill its vectors, saying what to use instead', () => {
+    const backend = tf.backend();
+    const map = winogradFilterMap(F2);
+    expect(() => filterMapKernel(backend, { ...map, a: 6, b: 4, swap: true })).toThrow(InterpError);
+    expect(() => filterMapKernel(backend, { ...map, a: 3, b: 3, swap: false })).toThrow(
+      /in x out channels a multiple of 4, got 3 x 3; use a scalar loop/,
+    );
+    expect(() =>
+      filterMapKernel(backend, { rows: [], cols: [[1]], a: 4, b: 4, swap: false }),
+    ).toThrow(/non-empty rows and cols/);
+  });
+});
