@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setupBackend } from '@interp/core';
+import { getBackendInfo, setupBackend } from '@interp/core';
 import { encodeNpy } from '@interp/data';
 import { mnistCnn } from '@interp/example-data/models';
 import * as tf from '@tensorflow/tfjs-core';
@@ -49,6 +49,25 @@ describe('interp attribute --threads', () => {
       }
       expect(tf.getBackend()).toBe('wasm');
     }
+  }, 120_000);
+
+  it("without --threads keeps the program's WASM backend and its thread count (no rebuild)", async () => {
+    for (const threads of [1, 2]) {
+      await setupBackend('wasm', { threads });
+      const kept = tf.tensor([1, 2, 3]);
+      const given = await runMain(
+        [...base, '--method', 'saliency', '--threads', String(threads)],
+        dir,
+      );
+      const r = await runMain([...base, '--method', 'saliency'], dir);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      // Same thread count: the same numbers, to the byte; a rebuilt backend would have lost `kept`.
+      expect(r.stdout).toBe(given.stdout);
+      expect(getBackendInfo().threadCount).toBe(threads);
+      expect(Array.from(await kept.data())).toEqual([1, 2, 3]);
+      kept.dispose();
+    }
+    await setupBackend('wasm', { threads: 1 });
   }, 120_000);
 
   it('the built CLI exits 0 with --threads 2 once it has printed the JSON', () => {

@@ -7,6 +7,7 @@ import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
 import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
+import { modelWeightBytes } from '../io/model-weight-bytes.js';
 import { type OutputFolder, prepareOutputFolder } from '../io/output-folder.js';
 import {
   MAX_CLASSES,
@@ -16,7 +17,12 @@ import {
   MAX_NOISE_SAMPLES,
   MAX_TARGET_LIST,
 } from '../limits.js';
-import { threadsHelp, threadsOption, threadsOptionSpec } from '../options/threads.js';
+import {
+  defaultThreads,
+  threadsHelp,
+  threadsOption,
+  threadsOptionSpec,
+} from '../options/threads.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 import { progressBar } from '../progress-bar.js';
 import { UsageError } from '../usage-error.js';
@@ -109,7 +115,7 @@ ${methodHelp(methods)}
   --preset P       the input holds 0..255 pixels (channels last): scale them as the model
                    expects, ${PRESET_NAMES.join(', ')} (ImageNet mean/std)
   --out DIR        write one overlay PNG per item (<method>-<i>.png; image inputs only)
-${threadsHelp(19)}  -h, --help       show this help
+${threadsHelp(19, true)}  -h, --help       show this help
 `;
 }
 
@@ -138,7 +144,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const info = methodEntry(methods, values.method!);
   const method = info.name;
   checkMethodOptions(methods, info, values);
-  const threads = threadsOption(values.threads);
+  const givenThreads = threadsOption(values.threads);
   if (values.strides !== undefined && values.window === undefined) {
     throw new UsageError('--strides needs --window (the occlusion patch it moves)');
   }
@@ -168,6 +174,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // leaves the main thread waiting); loadModel reports a failed import.
   const onnx = modelPath.toLowerCase().endsWith('.onnx') ? import('@interp/onnx') : undefined;
   onnx?.catch(() => undefined);
+  const passes = info.options.includes('nSteps')
+    ? (values['n-steps'] ?? ig.nSteps)
+    : info.options.includes('nSamples')
+      ? (values['n-samples'] ?? methods.runAttributionDefaults.smoothGradSamples)
+      : 1;
+  const threads =
+    givenThreads ??
+    defaultThreads(
+      { weightBytes: modelWeightBytes(modelPath), inputValues: input.data.length, passes },
+      core.getBackendInfo(),
+    );
   await core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) });
   const loaded = await models.loadModel(modelPath, onnx ? { importOnnx: () => onnx } : {});
   const model = loaded.model;

@@ -4,8 +4,14 @@ import type { CliIO } from '../cli-io.js';
 import { type JsonValue, jsonText } from '../format/json-text.js';
 import { printable } from '../format/printable.js';
 import { textTable } from '../format/text-table.js';
+import { modelWeightBytes } from '../io/model-weight-bytes.js';
 import { MAX_BATCH_ROWS, MAX_REPEATS } from '../limits.js';
-import { threadsHelp, threadsOption, threadsOptionSpec } from '../options/threads.js';
+import {
+  defaultThreads,
+  threadsHelp,
+  threadsOption,
+  threadsOptionSpec,
+} from '../options/threads.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 import {
   notProbabilities,
@@ -78,7 +84,7 @@ Runs longer than ${PROGRESS_DELAY_MS / 1000} s show a progress bar on stderr.
                    fit 2^18 input values)
   --json           print { "baselineScore", "features", "importancesMean",
                    "importancesStd", "importances" } instead of a table
-${threadsHelp(19)}  -h, --help       show this help
+${threadsHelp(19, true)}  -h, --help       show this help
 `;
 }
 
@@ -107,7 +113,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const batchSize = values['batch-size'];
   const scoringOption: ScoringName | undefined = values.scoring;
   const act = values.act;
-  const threads = threadsOption(values.threads);
+  const givenThreads = threadsOption(values.threads);
 
   const data = await readImportanceData(values.data, values.targs, values['target-column'], io.cwd);
 
@@ -117,6 +123,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     import('@interp/tabular'),
     import('../io/load-model.js'),
   ]);
+  // Each feature is permuted nRepeats times: a pass over the data each, plus the baseline.
+  const threads =
+    givenThreads ??
+    defaultThreads(
+      {
+        weightBytes: modelWeightBytes(resolvePath(io.cwd, values.model)),
+        inputValues: data.x.length,
+        passes: 1 + nRepeats * data.shape[1],
+      },
+      core.getBackendInfo(),
+    );
   await core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) });
   const loaded = await models.loadModel(resolvePath(io.cwd, values.model));
   const { graph, layersModel } = loaded;

@@ -8,7 +8,12 @@ import { escapeHtml, figure, type ReportSection, renderReport } from '../demo/re
 import { printable } from '../format/printable.js';
 import { prepareOutputFolder } from '../io/output-folder.js';
 import { MAX_BATCH_ROWS } from '../limits.js';
-import { threadsHelp, threadsOption, threadsOptionSpec } from '../options/threads.js';
+import {
+  THREADS_DEFAULT,
+  threadsHelp,
+  threadsOption,
+  threadsOptionSpec,
+} from '../options/threads.js';
 import { optionRange, parseOptions } from '../parse-options.js';
 import { UsageError } from '../usage-error.js';
 import { curvesSection } from './report-curves.js';
@@ -101,7 +106,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const t0 = performance.now();
-  const threads = threadsOption(values.threads);
+  const threads = threadsOption(values.threads) ?? THREADS_DEFAULT;
   const predsOnly = values.preds !== undefined || values.targs !== undefined;
   if (predsOnly) {
     if (values.preds === undefined || values.targs === undefined) {
