@@ -4,9 +4,24 @@ export type JsonValue =
   | string
   | boolean
   | null
+  | JsonRaw
   | readonly JsonValue[]
   | ReadonlyMap<string, JsonValue>
   | { readonly [key: string]: JsonValue };
+
+/**
+ * JSON text that {@link jsonText} writes as it is: a large array of numbers formatted in one
+ * go (see attribute-json's float32Row) rather than value by value. The text must be one line of
+ * valid JSON.
+ *
+ * @example
+ * ```ts
+ * jsonText({ row: new JsonRaw('[1, 2]') }); // '{\n  "row": [1, 2]\n}'
+ * ```
+ */
+export class JsonRaw {
+  constructor(readonly text: string) {}
+}
 
 /**
  * JSON text with 2-space indentation, arrays of numbers or strings kept on one line. Maps are
@@ -15,6 +30,7 @@ export type JsonValue =
  */
 export function jsonText(value: JsonValue, indent = ''): string {
   if (value === null || typeof value !== 'object') return jsonScalar(value);
+  if (value instanceof JsonRaw) return value.text;
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     const items = value as readonly JsonValue[];
