@@ -52,7 +52,7 @@ export function dimsOf(info: ValueInfoProto | undefined): Dim[] {
  */
 export function planGraph(
   graph: GraphProto,
-  initializers: ReadonlyMap<string, HostTensor>,
+  initializers: ReadonlyMap<string, Pick<HostTensor, 'shape'>>,
 ): GraphPlan {
   const protoNodes = graph.node ?? [];
   const taken = new Set<string>();
@@ -88,7 +88,7 @@ export function planGraph(
   const nodes: MutableNode[] = steps.map(({ node }) => {
     const params = node.inputs.reduce((sum, input) => {
       const t = initializers.get(input);
-      return sum + (t ? t.data.length : 0);
+      return sum + (t ? t.shape.reduce((a, b) => a * b, 1) : 0);
     }, 0);
     const modulePath = modulePathOf(node.name);
     return {

@@ -126,6 +126,45 @@ export function hostTensorOf(
 /** Float data from this many bytes up may be a view of the model's bytes (see readRaw). */
 const IN_PLACE_MIN_BYTES = 64 * 1024;
 
+/** A large float32 weight left as the model file's little-endian bytes (see {@link rawWeightOf}). */
+export interface RawWeight {
+  dtype: 'float32';
+  shape: number[];
+  /** 4 bytes per value, little-endian, at any alignment. */
+  bytes: Uint8Array;
+}
+
+/**
+ * A large float32 initializer's raw bytes, uncopied, for a loader that writes them to the backend
+ * itself (one copy, into WASM memory, whatever their alignment: a typed-array view needs 4-byte
+ * alignment, and most of a PyTorch export's weights have none); undefined for anything else
+ * (other dtypes, values in float_data, under 64 kB), which {@link hostTensorOf} decodes. Only for
+ * bytes the loader read itself. A byte count that does not fit the shape is an InterpError.
+ *
+ * @example
+ * ```ts
+ * const w = rawWeightOf(initializer); // { dtype: 'float32', shape: [64, 3, 7, 7], bytes }
+ * ```
+ */
+export function rawWeightOf(proto: TensorProto, raw?: Uint8Array): RawWeight | undefined {
+  const bytes = raw ?? (proto.rawData && proto.rawData.length > 0 ? proto.rawData : undefined);
+  if (proto.dataType !== OnnxDataType.FLOAT || bytes === undefined) return undefined;
+  if (bytes.byteLength < IN_PLACE_MIN_BYTES) return undefined;
+  const shape = (proto.dims ?? []).map((d) => int64ToNumber(d));
+  const size = shape.reduce((a, b) => a * b, 1);
+  checkByteLength(bytes, size, 4, JSON.stringify(proto.name ?? ''));
+  return { dtype: 'float32', shape, bytes };
+}
+
+function checkByteLength(bytes: Uint8Array, size: number, width: number, name: string): void {
+  if (bytes.byteLength !== size * width) {
+    throw new InterpError(
+      'PARSE',
+      `tensor ${name} has ${bytes.byteLength} bytes of data for ${size} values of ${width} bytes; the model (or its external data file) is damaged or truncated`,
+    );
+  }
+}
+
 function readRaw(
   bytes: Uint8Array,
   dataType: number,
@@ -134,12 +173,7 @@ function readRaw(
   inPlace: boolean,
 ): ArrayLike<number> {
   const width = RAW_BYTES[dataType]!;
-  if (bytes.byteLength !== size * width) {
-    throw new InterpError(
-      'PARSE',
-      `tensor ${name} has ${bytes.byteLength} bytes of data for ${size} values of ${width} bytes; the model (or its external data file) is damaged or truncated`,
-    );
-  }
+  checkByteLength(bytes, size, width, name);
   if (dataType === OnnxDataType.FLOAT) {
     // Large weights go to the backend (which copies them) and are dropped: a copy here cost as
     // much again. Small values stay on the host, so they get a buffer of their own rather than

@@ -2,12 +2,13 @@ import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeModel, defaultOpset, validateGraph } from './decode-model.js';
 import { planGraph, type Step } from './graph-plan.js';
-import { type HostTensor, hostTensorOf } from './host-tensor.js';
+import { type HostTensor, hostTensorOf, type RawWeight, rawWeightOf } from './host-tensor.js';
 import { OnnxModel } from './onnx-model.js';
 import { int64ToNumber, type TensorProto } from './onnx-proto.js';
 import { makeContext } from './op-context.js';
 import type { Value } from './ops/op-types.js';
 import { type ExternalDataFiles, type OnnxSource, readModelSource } from './read-model-source.js';
+import { weightTensor } from './weight-tensor.js';
 
 /** Options of {@link loadOnnxModel}. */
 export interface LoadOnnxModelOptions {
@@ -16,6 +17,11 @@ export interface LoadOnnxModelOptions {
    * URL finds them beside the model).
    */
   externalData?: ExternalDataFiles;
+  /**
+   * Settles once the tfjs backend is set up (e.g. setupBackend's promise): the model file is read,
+   * decoded and checked meanwhile, and no tensor is made before it. A rejection is thrown.
+   */
+  backendReady?: PromiseLike<unknown>;
 }
 
 /**
@@ -39,10 +45,13 @@ export async function loadOnnxModel(
   const model = decodeModel(src.bytes, src.label);
   const opset = defaultOpset(model);
   const graph = model.graph!;
-  const initializers = new Map<string, HostTensor>();
+  // Large float weights of bytes the loader read stay as those bytes (RawWeight) until they
+  // are written to the backend: one copy, whatever their alignment.
+  const initializers = new Map<string, HostTensor | RawWeight>();
   for (const t of graph.initializer ?? []) {
     const raw = await externalBytes(t, src.readExternal);
-    initializers.set(t.name ?? '', hostTensorOf(t, raw, { inPlace: src.owned }));
+    const weight = src.owned ? rawWeightOf(t, raw) : undefined;
+    initializers.set(t.name ?? '', weight ?? hostTensorOf(t, raw, { inPlace: src.owned }));
   }
   const inputs = (graph.input ?? []).filter((i) => !initializers.has(i.name ?? ''));
   if (inputs.length !== 1) {
@@ -53,8 +62,14 @@ export async function loadOnnxModel(
   }
   validateGraph(graph, new Set([inputs[0]!.name ?? '', ...initializers.keys()]));
   const plan = planGraph(graph, initializers);
+  // The backend is needed from here on: a caller may have started it alongside the parse.
+  await options.backendReady;
   const constants = new Map<string, Value>();
   for (const [name, host] of initializers) {
+    if ('bytes' in host) {
+      constants.set(name, { tensor: weightTensor(host.bytes, host.shape), constant: true });
+      continue;
+    }
     const tensor = tf.tensor(host.data, host.shape, host.dtype);
     constants.set(name, { tensor, constant: true, ...(small(host.data) ? { host } : {}) });
   }
