@@ -11,6 +11,8 @@
 //   node bench/onnx-input-gradient.bench.mjs
 // Env: BENCH_THREADS=1,2  BENCH_MODELS=resnet18,mobilenet_v2  BENCH_N=1,8  BENCH_RUNS=5
 //      BENCH_KERNELS=0 (skip the per-kernel tables)  BENCH_GOAL=2.5 (MobileNetV2 x1's ratio goal)
+//      BENCH_AB=1: also time, interleaved, the gradient with the ReLU/ReLU6 masks before depthwise
+//      convs as their own passes (the baseline: before they were fused into core's depthwise kernel)
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +39,8 @@ if (CHILD_OUT === undefined) {
     '../packages/onnx/scripts/random-external-data.mjs'
   );
   const tf = await import('@tensorflow/tfjs-core');
+  const { depthwiseMasks } = await import('../packages/onnx/src/tape-free-gradient.ts');
+  const AB = process.env.BENCH_AB === '1';
   const [threads] = THREADS;
   await setupBackend('wasm', { threads });
   console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${load()}`);
@@ -67,19 +71,41 @@ if (CHILD_OUT === undefined) {
       };
       // The process's CPU time of each call too: waiting for a core (the machine is shared) does
       // not count there, so it moves far less with the load than wall time does.
-      const cpu = [[], []];
+      const cpu = [[], [], []];
       const withCpu = (k, fn) => async () => {
         const start = process.cpuUsage();
         tf.dispose(await fn());
         const used = process.cpuUsage(start);
         cpu[k].push((used.user + used.system) / 1000);
       };
-      const [tGrad, tForward] = await timeInterleaved([withCpu(0, gradient), withCpu(1, forward)], {
-        runs: RUNS,
-        warmup: 2,
-        beforeEach: gc,
-      });
-      const [cGrad, cForward] = cpu.map((xs) => median(xs.slice(2)));
+      const unfused = async () => {
+        depthwiseMasks.fuse = false;
+        try {
+          return await gradient();
+        } finally {
+          depthwiseMasks.fuse = true;
+        }
+      };
+      const [tGrad, tForward, tUnfused] = await timeInterleaved(
+        [withCpu(0, gradient), withCpu(1, forward), ...(AB ? [withCpu(2, unfused)] : [])],
+        { runs: RUNS, warmup: 2, beforeEach: gc },
+      );
+      const [cGrad, cForward, cUnfused] = cpu.map((xs) => median(xs.slice(2)));
+      if (AB) {
+        console.log(
+          `  A/B CPU time (median): gradient ${cGrad.toFixed(1)} ms, masks unfused ${cUnfused.toFixed(1)} ms (${(cGrad / cUnfused).toFixed(3)}x; vs forward ${(cGrad / cForward).toFixed(2)}x against ${(cUnfused / cForward).toFixed(2)}x)`,
+        );
+        console.log(
+          `  A/B: gradient ${tGrad.median.toFixed(1)} ms, masks unfused ${tUnfused.median.toFixed(1)} ms (${(tGrad.median / tUnfused.median).toFixed(3)}x; vs forward ${(tGrad.median / tForward.median).toFixed(2)}x against ${(tUnfused.median / tForward.median).toFixed(2)}x); load ${load()}`,
+        );
+        const [kFused, kUnfused] = [
+          await leastKernelMs(tf, gradient, RUNS),
+          await leastKernelMs(tf, unfused, RUNS),
+        ];
+        console.log(
+          `  A/B kernels (least of ${RUNS}): ${kFused.toFixed(1)} vs ${kUnfused.toFixed(1)} ms (${(kFused / kUnfused).toFixed(3)}x)`,
+        );
+      }
       const label = `${name} x${n}, ${threads} thread(s): input gradient vs forward`;
       const record = report(label, tGrad, tForward, {
         baselineLabel: 'forward',
