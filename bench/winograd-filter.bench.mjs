@@ -30,13 +30,14 @@ const { F2, F4 } = await import('../packages/core/src/kernels/winograd-simd.ts')
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
 const E2E_RUNS = Number(process.env.BENCH_E2E_RUNS ?? 5);
-/** ResNet-18's 3x3 stride-1 convs: [channels (in = out), feature map side, convs]. */
+/** ResNet-18's 3x3 stride-1 convs: [channels (in = out), feature map side, convs]; BENCH_CHANNELS=512,... keeps some. */
+const CHANNELS = process.env.BENCH_CHANNELS?.split(',').map(Number);
 const LAYERS = [
   [64, 56, 4],
   [128, 28, 3],
   [256, 14, 3],
   [512, 7, 3],
-];
+].filter(([c]) => CHANNELS === undefined || CHANNELS.includes(c));
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))

@@ -83,7 +83,8 @@ function filterMapSource(s: FilterMapShape): KernelSource {
     return { name: 'filterMap', params: 2, i32Locals: 6 + outs, v128Locals, body };
   }
   // 4 x 4 blocks of (in p, out q): rows p..p+3 of each tap loaded, transposed into lanes q..q+3
-  // (each holding p..p+3), each lane transformed and stored at [q + lane][p..p+3] of the planes.
+  // (each holding p..p+3), each lane transformed and stored at [q + lane][p..p+3] of the planes;
+  // p runs innermost, so the stores are sequential (a little faster than sequential loads).
   const b4 = s.b * 4;
   const a4 = s.a * 4;
   const pick = (x: readonly number[]) => x.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
@@ -125,7 +126,7 @@ function filterMapSource(s: FilterMapShape): KernelSource {
   }
   for (let l = 0; l < 4; l++) block.push(...transform(l, l * a4));
   body.push(...i32c(a4), ...set(LIMIT), ...i32c(b4), ...set(QLIMIT));
-  body.push(...forLoop(P, i32c(16), LIMIT, forLoop(Q, i32c(16), QLIMIT, block)));
+  body.push(...forLoop(Q, i32c(16), QLIMIT, forLoop(P, i32c(16), LIMIT, block)));
   return { name: 'filterMap', params: 2, i32Locals: 6 + outs, v128Locals, body };
 }
 
