@@ -7,11 +7,11 @@
 // source), E2E_CLI (another interp entry point to time instead, e.g. a bundle of an earlier build
 // for a before/after comparison in one run).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeResults } from './lib.mjs';
+import { readNpyF32, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = process.env.E2E_CLI ?? join(here, '..', 'apps', 'cli', 'dist', 'bin.js');
@@ -27,19 +27,6 @@ function run(command, args, env = process.env) {
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${r.stderr}`);
   return { ms, stdout: r.stdout };
-}
-
-/** A float32 C-order .npy as a flat array. */
-function readNpyF32(file) {
-  const bytes = readFileSync(file);
-  const headerLength = bytes.readUInt16LE(8);
-  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
-  if (!header.includes("'<f4'") || header.includes("'fortran_order': True"))
-    throw new Error(`${file}: expected little-endian float32 in C order, got ${header}`);
-  const start = 10 + headerLength;
-  return new Float32Array(
-    bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length),
-  );
 }
 
 if (!existsSync(join(dir, 'resnet18.onnx'))) {

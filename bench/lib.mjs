@@ -80,6 +80,19 @@ export function writeResults(name, records, extra = {}) {
   return file;
 }
 
+/** A float32 C-order .npy as a flat array. */
+export function readNpyF32(file) {
+  const bytes = readFileSync(file);
+  const headerLength = bytes.readUInt16LE(8);
+  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
+  if (!header.includes("'<f4'") || header.includes("'fortran_order': True"))
+    throw new Error(`${file}: expected little-endian float32 in C order, got ${header}`);
+  const start = 10 + headerLength;
+  return new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length),
+  );
+}
+
 /** Set in a child of {@link runPerThreadCount}: the file its records go to. */
 export const CHILD_OUT = process.env.BENCH_CHILD_OUT;
 

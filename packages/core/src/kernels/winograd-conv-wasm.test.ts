@@ -5,6 +5,7 @@ import { setupBackend } from '../backend.js';
 import { InterpError } from '../errors.js';
 import { childBundle } from '../test-child-bundle.js';
 import { expectFreesEverything, expectWasmMatchesCpu, randomTensor } from './test-kernel-cases.js';
+import { type Case, cases, type Pad } from './test-winograd-cases.js';
 import { WasmKernelScope } from './wasm-kernel-scope.js';
 import { winogradConv } from './winograd-conv.js';
 import {
@@ -12,7 +13,7 @@ import {
   WINOGRAD_MIN_WORK,
   winogradConvPath,
 } from './winograd-conv-wasm.js';
-import { F2, F4 } from './winograd-simd.js';
+import { F2, F3, F4, F4H } from './winograd-simd.js';
 
 beforeAll(async () => {
   await setupBackend('wasm');
@@ -21,33 +22,6 @@ beforeAll(async () => {
 afterEach(() => {
   winogradConvPath.force = undefined;
 });
-
-type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
-
-interface Case {
-  x: [number, number, number, number];
-  outChannels: number;
-  pad: Pad;
-}
-
-/** Shapes Winograd takes (when forced below its thresholds): paddings, odd sizes, batch 1 and 3. */
-const cases: Case[] = [
-  { x: [1, 8, 8, 4], outChannels: 4, pad: 'same' },
-  { x: [3, 9, 7, 8], outChannels: 12, pad: 'same' },
-  { x: [1, 11, 6, 4], outChannels: 8, pad: 'valid' },
-  {
-    x: [3, 5, 13, 8],
-    outChannels: 4,
-    pad: [
-      [0, 0],
-      [2, 0],
-      [0, 3],
-      [0, 0],
-    ],
-  },
-  { x: [1, 3, 3, 4], outChannels: 4, pad: 'valid' }, // one output pixel
-  { x: [2, 1, 2, 4], outChannels: 8, pad: 'same' },
-];
 
 const filterOf = (c: Case) => [3, 3, c.x[3], c.outChannels];
 const conv = (x: tf.Tensor, w: tf.Tensor, pad: Pad) =>
@@ -183,11 +157,11 @@ describe('Winograd Conv2D and FusedConv2D on wasm', () => {
 });
 
 describe('winogradConv', () => {
-  it('gives the same conv with F(2x2,3x3) and F(4x4,3x3) tiles', async () => {
+  it('gives the same conv with the F2, F3, F4 and F4H tiles', async () => {
     const x = randomTensor([2, 7, 6, 8], 1);
     const w = randomTensor([3, 3, 8, 4], 2);
     const backend = tf.backend();
-    const results = [F2, F4].map((tile) => {
+    const results = [F2, F3, F4, F4H].map((tile) => {
       const s = new WasmKernelScope(backend);
       try {
         const out = s.keep(

@@ -14,8 +14,10 @@ import {
   type TensorInfo,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { InterpError } from '../errors.js';
 import { WasmKernelScope } from './wasm-kernel-scope.js';
 import { winogradConv } from './winograd-conv.js';
+import { F2, F3, F4, F4H, type WinogradTile } from './winograd-simd.js';
 
 /**
  * Smallest in and out channel counts taken by Winograd (bench/winograd.bench.mjs: at 16 and 32
@@ -42,8 +44,56 @@ function isThreaded(backend: unknown): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && memory?.buffer instanceof SharedArrayBuffer;
 }
 
-const envSwitch = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-  ?.env?.INTERP_WINOGRAD;
+const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+const envSwitch = env?.INTERP_WINOGRAD;
+
+/** What a tile is chosen from: the kernel (FusedConv2D: forwards with a bias; Conv2D: the rest). */
+export interface WinogradConvSite {
+  kernel: 'Conv2D' | 'FusedConv2D';
+  outHeight: number;
+  outWidth: number;
+}
+
+/** Picks the tile of a conv Winograd computes. */
+export type WinogradTilePolicy = (site: WinogradConvSite) => WinogradTile;
+
+const TILES: Record<string, WinogradTile> = { F2, F3, F4, F4H };
+
+/**
+ * A tile policy from its spec (the benchmark hook `INTERP_WINOGRAD_TILE` takes the same): a tile
+ * name (F2, F3, F4, F4H) for every conv, or `A/B` for A in FusedConv2D and B in Conv2D; a name
+ * ending in `%4` takes that tile where both output sides are multiples of its m, F2 elsewhere.
+ *
+ * @example
+ * ```ts
+ * winogradConvPath.tile = winogradTilePolicy('F4H%4/F4'); // F2 for 14x14 and 7x7 forwards
+ * ```
+ */
+export function winogradTilePolicy(spec: string): WinogradTilePolicy {
+  const one = (part: string): WinogradTilePolicy => {
+    const bySize = part.endsWith('%4');
+    const t = TILES[bySize ? part.slice(0, -2) : part];
+    if (t === undefined)
+      throw new InterpError(
+        'INVALID_ARGUMENT',
+        `unknown Winograd tile '${part}' in '${spec}'; use ${Object.keys(TILES).join(', ')}, optionally with %4, as A or A/B`,
+      );
+    return bySize
+      ? (site) => (site.outHeight % t.m === 0 && site.outWidth % t.m === 0 ? t : F2)
+      : () => t;
+  };
+  const parts = spec.split('/');
+  if (parts.length > 2)
+    throw new InterpError(
+      'INVALID_ARGUMENT',
+      `Winograd tile spec '${spec}' has more than one '/'; use A or A/B (FusedConv2D/Conv2D)`,
+    );
+  const [f, p] = [one(parts[0]!), one(parts[1] ?? parts[0]!)];
+  return (site) => (site.kernel === 'FusedConv2D' ? f : p)(site);
+}
+
+/** The default tile: F(2x2,3x3) for every conv. */
+export const defaultWinogradTile: WinogradTilePolicy = () => F2;
 
 /**
  * Test and benchmark hook: `force` picks a path for every conv Winograd can compute
@@ -51,9 +101,16 @@ const envSwitch = (globalThis as { process?: { env?: Record<string, string | und
  * the convs Winograd computed. The environment variable `INTERP_WINOGRAD=0` starts it at
  * `'xnnpack'`. Internal to @interp/core.
  */
-export const winogradConvPath: { force: 'winograd' | 'xnnpack' | undefined; calls: number } = {
+export const winogradConvPath: {
+  force: 'winograd' | 'xnnpack' | undefined;
+  calls: number;
+  tile: WinogradTilePolicy;
+} = {
   force: envSwitch === '0' ? 'xnnpack' : undefined,
   calls: 0,
+  tile: env?.INTERP_WINOGRAD_TILE
+    ? winogradTilePolicy(env.INTERP_WINOGRAD_TILE)
+    : defaultWinogradTile,
 };
 
 const pair = (v: number | [number, number] | undefined): [number, number] =>
@@ -70,6 +127,7 @@ interface ConvAttrs {
 
 /** The Winograd conv of a kernel call, or undefined when it is not one Winograd takes. */
 function winogradKernel(
+  kernel: 'Conv2D' | 'FusedConv2D',
   inputs: Record<string, TensorInfo | undefined>,
   a: ConvAttrs,
   backend: unknown,
@@ -118,6 +176,11 @@ function winogradKernel(
       outWidth: info.outWidth,
       bias,
       activation,
+      tile: winogradConvPath.tile({
+        kernel,
+        outHeight: info.outHeight,
+        outWidth: info.outWidth,
+      }),
     });
     if (out === undefined) return undefined;
     winogradConvPath.calls++;
@@ -129,9 +192,10 @@ function winogradKernel(
 
 const wrappers = new WeakSet<KernelFunc>();
 
-function wrap(original: KernelFunc): KernelFunc {
+function wrap(kernel: 'Conv2D' | 'FusedConv2D', original: KernelFunc): KernelFunc {
   const kernelFunc: KernelFunc = (args) =>
     winogradKernel(
+      kernel,
       args.inputs as Record<string, TensorInfo | undefined>,
       args.attrs as unknown as ConvAttrs,
       args.backend,
@@ -153,10 +217,10 @@ function wrap(original: KernelFunc): KernelFunc {
  * ```
  */
 export function registerWinogradConvKernels(): void {
-  for (const name of [Conv2D, FusedConv2D]) {
+  for (const name of [Conv2D, FusedConv2D] as const) {
     const existing = getKernel(name, 'wasm');
     if (existing === undefined || wrappers.has(existing.kernelFunc)) continue;
-    const config: KernelConfig = { ...existing, kernelFunc: wrap(existing.kernelFunc) };
+    const config: KernelConfig = { ...existing, kernelFunc: wrap(name, existing.kernelFunc) };
     unregisterKernel(name, 'wasm');
     registerKernel(config);
   }

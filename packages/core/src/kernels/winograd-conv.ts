@@ -31,7 +31,7 @@ export function winogradFilter(
   if (map === undefined) return undefined;
   let made = false;
   const u = Array.from({ length: tile.t * tile.t }, (_, a) =>
-    s.derived(filter, `winograd ${tile.m} ${a}`, (d) => {
+    s.derived(filter, `winograd ${tile.name} ${a}`, (d) => {
       made = true;
       return d.make([1, c, k], 'float32');
     }),
