@@ -2,6 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend.js';
 import { InterpError } from '../errors.js';
+import {
+  clearDerivedWeightCache,
+  derivedWeightCacheSize,
+  markWeightData,
+} from './derived-weight-cache.js';
 import { backendDataIds, randn } from './test-kernel-helpers.js';
 import { WasmKernelScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
@@ -172,6 +177,34 @@ describe('the SIMD Winograd filter transform', () => {
     s.dispose();
     expect(backendDataIds()).toBe(ids);
     expect(tf.memory().numTensors).toBe(tensors);
+    filter.dispose();
+  });
+
+  it("keeps a declared weight's planes across calls (same data ids, filled once) until the cache is cleared", () => {
+    clearDerivedWeightCache();
+    const [c, k] = [4, 8];
+    const w = randn(9 * c * k, 5);
+    const filter = tf.tensor4d(w, [3, 3, c, k]);
+    markWeightData(filter.dataId);
+    const ids = backendDataIds();
+    const s = new WasmKernelScope(tf.backend());
+    const first = winogradFilter(s, filter, F2)!;
+    expect(
+      maxError(
+        first.map((p) => s.heap(p)),
+        reference(w, c, k, G2),
+        w,
+      ),
+    ).toBeLessThan(1e-6);
+    // Scribble on a kept plane: a second call must serve the same tensors, not recompute them.
+    s.heap(first[5]!)[0] = 42;
+    const second = winogradFilter(s, filter, F2)!;
+    expect(second.map((p) => p.dataId)).toEqual(first.map((p) => p.dataId));
+    expect(s.heap(second[5]!)[0]).toBe(42);
+    s.dispose();
+    expect(derivedWeightCacheSize()).toBe(16);
+    clearDerivedWeightCache();
+    expect(backendDataIds()).toBe(ids);
     filter.dispose();
   });
 
