@@ -1,14 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OpContext, OpKernel } from './op-types.js';
+import { recordingGradients } from './recording-gradients.js';
 
-/** Gemm: alpha * A' B' + beta * C. */
+/**
+ * Gemm: alpha * A' B' + beta * C. Under tf.grad (GradCAM's head, the tape method) with constant
+ * B and C, A's gradient is {@link gemmInputGradient}: tfjs's matMul gradient would multiply dY by
+ * the kept transposed B transposed again, the slow orientation on wasm.
+ */
 const gemm: OpKernel = (ctx) => {
+  const A = ctx.input(0) as tf.Tensor2D;
+  if (!recordingGradients() || !inputGradientCovered(ctx)) return { tensor: gemmForward(ctx, A) };
+  const op = tf.customGrad((input) => ({
+    value: gemmForward(ctx, input as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor) => gemmInputGradient(ctx, dy)!,
+  }));
+  return { tensor: op(A) };
+};
+
+function gemmForward(ctx: OpContext, A: tf.Tensor2D): tf.Tensor {
   const a = ctx.node.attrs;
   const transposeA = a.int('transA', 0) === 1;
   let transposeB = a.int('transB', 0) === 1;
   const alpha = a.float('alpha', 1);
   const beta = a.float('beta', 1);
-  const A = ctx.input(0) as tf.Tensor2D;
   let B = ctx.input(1) as tf.Tensor2D;
   // tfjs-wasm multiplies by a transposed B about 7x slower than by a plain one (a 1280 x 1000
   // classifier head: 2.9 ms vs 0.4 ms), so a constant B is transposed once and kept.
@@ -21,12 +35,18 @@ const gemm: OpKernel = (ctx) => {
   // Not tf.fused.matMul: its bias is applied wrongly on WASM with transposeB (tfjs 4.22).
   if (alpha === 1) {
     const y = tf.matMul(A, B, transposeA, transposeB);
-    return { tensor: C ? tf.add(y, beta === 1 ? C : tf.mul(C, beta)) : y };
+    return C ? tf.add(y, beta === 1 ? C : tf.mul(C, beta)) : y;
   }
   let y: tf.Tensor = tf.mul(tf.matMul(A, B, transposeA, transposeB), alpha);
   if (C) y = tf.add(y, tf.mul(C, beta));
-  return { tensor: y };
-};
+  return y;
+}
+
+/** True when {@link gemmInputGradient} covers the node: transA 0, constant B and C. */
+function inputGradientCovered(ctx: OpContext): boolean {
+  const constantC = ctx.inputs[2] === undefined || ctx.isConstant(2);
+  return ctx.node.attrs.int('transA', 0) === 0 && ctx.isConstant(1) && constantC;
+}
 
 /**
  * A's share of a Gemm node's vector-Jacobian product, for the tape-free backward pass:
@@ -43,8 +63,7 @@ const gemm: OpKernel = (ctx) => {
  */
 export function gemmInputGradient(ctx: OpContext, dy: tf.Tensor): tf.Tensor | undefined {
   const a = ctx.node.attrs;
-  const constantC = ctx.inputs[2] === undefined || ctx.isConstant(2);
-  if (a.int('transA', 0) !== 0 || !ctx.isConstant(1) || !constantC) return undefined;
+  if (!inputGradientCovered(ctx)) return undefined;
   const B = ctx.input(1);
   const stored = a.int('transB', 0) === 1;
   const b = stored ? B : ctx.memo('b-for-input-gradient', () => tf.transpose(B));
