@@ -4,13 +4,15 @@
 // GradCAM runs with its default target (each item's predicted class, as real-size.bench.mjs and
 // Captum's peer do), given the model (`gradcam`: a LayersModel's first pass is core's folded
 // forward) and given its model graph (`viaGraph`: the first pass walks the layers, as before the
-// folded forward); the two maps are compared (largest difference over the largest value). Then
-// per-kernel totals (tf.profile) of one call each. With GC_CAPTUM=1, Captum's LayerGradCam on
-// torchvision's architecture (bench/captum-real-size.py, warm median of 3, same threads) runs
-// right after ours for each size, and the ratios to it are printed.
+// folded forward); the two maps are compared (largest difference over the largest value), the
+// median process CPU time of each job printed too. Then per-kernel totals (tf.profile) of one
+// call each. With GC_CAPTUM=1, Captum's LayerGradCam on torchvision's architecture
+// (bench/captum-real-size.py, warm median of 3, same threads) runs right after ours for each
+// size, and the ratios to it are printed.
 // Runs from the packages' sources, bundled by esbuild (no build needed):
 //   node bench/gradcam-x8.mjs
-// Env: GC_THREADS (default 2), GC_N=1,8, GC_MODELS=nsfwjs_mobilenet_v2,resnet18, GC_RUNS=5,
+// Env: GC_THREADS (default 2), GC_N=1,8, GC_MODELS=nsfwjs_mobilenet_v2,resnet18 (or mobilenet_v2:
+// torchvision's ONNX export), GC_RUNS=5,
 // PROFILE_KERNELS=0 (skip the per-kernel tables), PROFILE_ROWS (kernels listed), GC_CAPTUM=1,
 // PYTHON (default /usr/bin/python3), CAPTUM_PATH (default /tmp/captum).
 import { spawnSync } from 'node:child_process';
@@ -101,8 +103,19 @@ for (const name of names) {
     const largest = b.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     const diff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
     tf.dispose([ours, before]);
-    const fns = Object.values(jobs).map((fn) => async () => tf.dispose(await fn()));
+    // The process's CPU time of each call too (waiting for a core on the shared machine is left out).
+    const cpu = Object.keys(jobs).map(() => []);
+    const fns = Object.values(jobs).map((fn, k) => async () => {
+      const start = process.cpuUsage();
+      tf.dispose(await fn());
+      const used = process.cpuUsage(start);
+      cpu[k].push((used.user + used.system) / 1000);
+    });
     const medians = await timeInterleaved(fns, { runs, warmup: 1, beforeEach: globalThis.gc });
+    const cpuMedians = cpu.map((xs) => {
+      const s = xs.slice(1).sort((a, b) => a - b);
+      return s[Math.floor(s.length / 2)];
+    });
     const f = medians[0].median;
     console.log(
       `${name} (layer ${cam.layerName}) x${n} threads ${threads}: ${Object.keys(jobs)
@@ -113,6 +126,14 @@ for (const name of names) {
         .join(
           ', ',
         )}; gradcam/viaGraph ${(medians[2].median / medians[1].median).toFixed(2)}; maps differ by ${(diff / largest).toExponential(1)} of the largest; load ${load()}`,
+    );
+    console.log(
+      `  CPU time (median): ${Object.keys(jobs)
+        .map(
+          (k, i) =>
+            `${k} ${cpuMedians[i].toFixed(1)} ms (${(cpuMedians[i] / cpuMedians[0]).toFixed(2)}x fwd)`,
+        )
+        .join(', ')}`,
     );
     const captum = process.env.GC_CAPTUM === '1' ? captumGradCAM(name, n) : undefined;
     if (captum !== undefined) {
