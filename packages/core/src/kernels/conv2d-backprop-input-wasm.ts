@@ -17,6 +17,7 @@ import {
 import { spreadDyForInputGrad } from './spread-dy-for-input-grad.js';
 import { type WasmKernelScope, withWasmScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
+import { winogradFlippedConv } from './winograd-conv-wasm.js';
 
 /** One way to compute dx from dy and the (flipped, maybe channel-swapped) filter. */
 type InputGrad = (
@@ -282,8 +283,13 @@ const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     if (inChannels === 1 && FAST_DEPTHWISE_TAPS.has(fh * fw)) {
       return s.keep(singleChannelInputGrad(s, dy, s.flippedFilter(filter, false), ah, aw));
     }
-    const swapped = s.flippedFilter(filter, true);
     const dilated = ah.dilation > 1 || aw.dilation > 1;
+    if (!strided && !dilated) {
+      const { dy: cropped, pad } = spreadDyForInputGrad(s, dy, ah, aw);
+      const winograd = winogradFlippedConv(backend, cropped, filter, pad);
+      if (winograd !== undefined) return winograd;
+    }
+    const swapped = s.flippedFilter(filter, true);
     return s.keep(
       strided && !dilated
         ? phasedInputGrad(s, dy, swapped, ah, aw)

@@ -125,12 +125,16 @@ interface ConvAttrs {
   activation?: string;
 }
 
-/** The Winograd conv of a kernel call, or undefined when it is not one Winograd takes. */
+/**
+ * The Winograd conv of a kernel call, or undefined when it is not one Winograd takes. `flipped`:
+ * the conv is by `filter` rotated by 180 degrees with its channels swapped (winogradFlippedConv).
+ */
 function winogradKernel(
   kernel: 'Conv2D' | 'FusedConv2D',
   inputs: Record<string, TensorInfo | undefined>,
   a: ConvAttrs,
   backend: unknown,
+  flipped = false,
 ): TensorInfo | undefined {
   const force = winogradConvPath.force;
   if (force === 'xnnpack') return undefined;
@@ -142,7 +146,8 @@ function winogradKernel(
   if (x.dtype !== 'float32' || filter.dtype !== 'float32' || (a.dataFormat ?? 'NHWC') !== 'NHWC')
     return undefined;
   if (x.shape.length !== 4) return undefined;
-  const [fh, fw, c, k] = filter.shape as [number, number, number, number];
+  const [fh, fw, fa, fb] = filter.shape as [number, number, number, number];
+  const [c, k] = flipped ? [fb, fa] : [fa, fb];
   const strides = pair(a.strides);
   const dilations = pair(a.dilations);
   if (fh !== 3 || fw !== 3 || c !== x.shape[3] || c % 4 !== 0 || k % 4 !== 0) return undefined;
@@ -155,7 +160,7 @@ function winogradKernel(
     return undefined;
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
+    [fh, fw, c, k],
     strides,
     dilations,
     a.pad,
@@ -176,6 +181,7 @@ function winogradKernel(
       outWidth: info.outWidth,
       bias,
       activation,
+      flipped,
       tile: winogradConvPath.tile({
         kernel,
         outHeight: info.outHeight,
@@ -188,6 +194,22 @@ function winogradKernel(
   } finally {
     s.dispose();
   }
+}
+
+/**
+ * The stride-1 input gradient's conv by Winograd: `dy` correlated with the forward `[3, 3, c, k]`
+ * `filter` rotated by 180 degrees with its channels swapped, the flip fused into the filter
+ * transform (no flipped filter is made); undefined when Winograd does not take the conv (then
+ * conv by `WasmKernelScope.flippedFilter`).
+ */
+export function winogradFlippedConv(
+  backend: unknown,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  pad: backend_util.ExplicitPadding,
+): TensorInfo | undefined {
+  const attrs = { strides: 1, pad, dilations: 1 };
+  return winogradKernel('Conv2D', { x: dy, filter }, attrs, backend, true);
 }
 
 const wrappers = new WeakSet<KernelFunc>();

@@ -19,19 +19,29 @@ import {
  * U = G g G^T of the `[3, 3, c, k]` filter: t * t tensors `[1, c, k]` (one per transform point,
  * so that XNNPACK keeps one packed operator per plane), computed by one SIMD pass that writes them
  * straight into the heap (winograd-filter-simd.ts); kept across calls for a weight's data (see
- * `WasmKernelScope.derived`). Undefined without WebAssembly SIMD.
+ * `WasmKernelScope.derived`). With `flipped`, `filter` is `[3, 3, k, c]` and the planes are those
+ * of it rotated by 180 degrees with its channels swapped (the stride-1 input gradient's filter),
+ * from the same pass: no flipped filter is made. Undefined without WebAssembly SIMD.
  */
 export function winogradFilter(
   s: WasmKernelScope,
   filter: TensorInfo,
   tile: WinogradTile,
+  flipped = false,
 ): TensorInfo[] | undefined {
-  const [, , c, k] = filter.shape as [number, number, number, number];
-  const map = filterMapKernel(s.backend, { ...winogradFilterMap(tile), a: c, b: k, swap: false });
+  const [, , a, b] = filter.shape as [number, number, number, number];
+  const [c, k] = flipped ? [b, a] : [a, b];
+  const map = filterMapKernel(s.backend, {
+    ...winogradFilterMap(tile, flipped),
+    a,
+    b,
+    swap: flipped,
+  });
   if (map === undefined) return undefined;
   let made = false;
-  const u = Array.from({ length: tile.t * tile.t }, (_, a) =>
-    s.derived(filter, `winograd ${tile.name} ${a}`, (d) => {
+  const tag = `winograd${flipped ? '-flipped' : ''} ${tile.name}`;
+  const u = Array.from({ length: tile.t * tile.t }, (_, point) =>
+    s.derived(filter, `${tag} ${point}`, (d) => {
       made = true;
       return d.make([1, c, k], 'float32');
     }),
@@ -61,6 +71,11 @@ export interface WinogradConvOptions {
    * and 2.0e-3 with XNNPACK, and was no faster end to end).
    */
   tile?: WinogradTile;
+  /**
+   * `filter` is `[3, 3, k, c]` and the conv is by it rotated by 180 degrees with its channels
+   * swapped: the stride-1 input gradient's conv of dy, whose flip fuses into the filter transform.
+   */
+  flipped?: boolean;
 }
 
 /**
@@ -74,13 +89,15 @@ export function winogradConv(
   filter: TensorInfo,
   options: WinogradConvOptions,
 ): TensorInfo | undefined {
-  const { padTop, padLeft, outHeight, outWidth, bias, activation = 'linear', tile = F2 } = options;
+  const { padTop, padLeft, outHeight, outWidth, bias, activation = 'linear' } = options;
+  const { tile = F2, flipped = false } = options;
   const [n, h, w, c] = x.shape as [number, number, number, number];
-  const [fh, fw, fc, k] = filter.shape as [number, number, number, number];
+  const [fh, fw, a, b] = filter.shape as [number, number, number, number];
+  const [fc, k] = flipped ? [b, a] : [a, b];
   if (x.shape.length !== 4 || fh !== 3 || fw !== 3 || fc !== c || c % 4 !== 0 || k % 4 !== 0)
     throw new InterpError(
       'INVALID_ARGUMENT',
-      `winogradConv needs an NHWC input [n, h, w, c] and a [3, 3, c, k] filter with c and k multiples of 4, got [${x.shape}] and [${filter.shape}]; use the Conv2D kernel for other shapes`,
+      `winogradConv needs an NHWC input [n, h, w, c] and a [3, 3, c, k] filter${flipped ? ' (flipped: given as [3, 3, k, c])' : ''} with c and k multiples of 4, got [${x.shape}] and [${filter.shape}]; use the Conv2D kernel for other shapes`,
     );
   const { m } = tile;
   const tilesH = Math.ceil(outHeight / m);
@@ -108,7 +125,7 @@ export function winogradConv(
     activation,
   });
   if (input === undefined || output === undefined) return undefined;
-  const u = winogradFilter(s, filter, tile);
+  const u = winogradFilter(s, filter, tile, flipped);
   if (u === undefined) return undefined;
   const padded = s.run(
     'PadV2',

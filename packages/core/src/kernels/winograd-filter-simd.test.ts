@@ -7,10 +7,11 @@ import {
   derivedWeightCacheSize,
   markWeightData,
 } from './derived-weight-cache.js';
-import { backendDataIds, randn } from './test-kernel-helpers.js';
+import { backendDataIds, expectCloseToReference, randn, runOn } from './test-kernel-helpers.js';
 import { WasmKernelScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
 import { winogradFilter } from './winograd-conv.js';
+import { winogradConvPath } from './winograd-conv-wasm.js';
 import { filterMapKernel, winogradFilterMap } from './winograd-filter-simd.js';
 import { F2, F4 } from './winograd-simd.js';
 
@@ -206,6 +207,44 @@ describe('the SIMD Winograd filter transform', () => {
     clearDerivedWeightCache();
     expect(backendDataIds()).toBe(ids);
     filter.dispose();
+  });
+
+  it("fuses the stride-1 input gradient's flip into the transform: cpu's dx, and no flipped filter kept", async () => {
+    clearDerivedWeightCache();
+    winogradConvPath.force = 'winograd';
+    try {
+      const [c, k] = [8, 12];
+      const x = [2, 7, 6, c];
+      const dyValues = randn(2 * 7 * 6 * k, 8);
+      const wValues = randn(9 * c * k, 9);
+      const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', inputShape: x };
+      const dx = () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropInput',
+            { dy: tf.tensor4d(dyValues, [2, 7, 6, k]), filter: tf.tensor4d(wValues, [3, 3, c, k]) },
+            attrs,
+          ) as tf.Tensor;
+      const reference = await runOn('cpu', dx);
+      const calls = winogradConvPath.calls;
+      const filter = tf.tensor4d(wValues, [3, 3, c, k]);
+      markWeightData(filter.dataId);
+      const dy = tf.tensor4d(dyValues, [2, 7, 6, k]);
+      const tensors = tf.memory().numTensors;
+      const out = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor;
+      expectCloseToReference(await out.data(), reference);
+      expect(winogradConvPath.calls - calls).toBe(1);
+      // The 16 F(2x2,3x3) planes of the flipped filter, and no 'flip-swap' entry.
+      expect(derivedWeightCacheSize()).toBe(16);
+      out.dispose();
+      expect(tf.memory().numTensors).toBe(tensors);
+      tf.dispose([dy, filter]);
+      expect(derivedWeightCacheSize()).toBe(0);
+    } finally {
+      winogradConvPath.force = undefined;
+      clearDerivedWeightCache();
+    }
   });
 
   it('refuses channel counts that do not fill its vectors, saying what to use instead', () => {
