@@ -223,11 +223,20 @@ if (OLD !== undefined && NEW !== undefined) {
   const input = `${dir}/x.npy`;
   if (!existsSync(model) || !existsSync(input)) throw new Error(`no ${model} / ${input}`);
   const args = ['attribute', '--model', model, '--input', input, '--method', 'saliency'];
+  // Wall time and, as the machine is shared, CPU time (user + sys, from /usr/bin/time).
+  const cpu = new Map([
+    [OLD, []],
+    [NEW, []],
+  ]);
   const e2e = (cli) => () => {
-    const r = spawnSync(process.execPath, [cli, ...args, '--json', '--threads', '2'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const r = spawnSync(
+      '/usr/bin/time',
+      ['-f', 'cpu %U %S', process.execPath, cli, ...args, '--json', '--threads', '2'],
+      { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`${cli} failed: ${r.stderr}`);
+    const [, user, sys] = r.stderr.match(/cpu ([\d.]+) ([\d.]+)/);
+    cpu.get(cli).push(1000 * (Number(user) + Number(sys)));
   };
   const [oldT, newT] = await timeInterleaved([e2e(OLD), e2e(NEW)], { runs: E2E_RUNS, warmup: 0 });
   const r = report('whole-process interp attribute --method saliency, 2 threads', newT, oldT, {
@@ -236,6 +245,15 @@ if (OLD !== undefined && NEW !== undefined) {
   console.log(
     `  before ${oldT.min.toFixed(0)}-${oldT.max.toFixed(0)} ms, after ${newT.min.toFixed(0)}-${newT.max.toFixed(0)} ms; load ${load()}`,
   );
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const cpuOf = (cli) => {
+    const xs = cpu.get(cli);
+    return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length };
+  };
+  const rc = report('  its CPU time (user + sys)', cpuOf(NEW), cpuOf(OLD), {
+    baselineLabel: 'before',
+  });
+  records.push({ ...rc, loadAvg1m: loadavg()[0] });
   records.push({ ...r, loadAvg1m: loadavg()[0] });
 }
 console.log(`results: ${writeResults('winograd-filter', records)}`);

@@ -1,0 +1,50 @@
+// Bundles the interp CLI (apps/cli/src/bin.ts, source export conditions, tfjs and onnxruntime
+// external) into apps/cli/node_modules/.cache/<name>.mjs, with the listed files as they were at
+// <commit> (git show) and everything else as in the working tree: a before/after pair for one
+// change, without the other commits made since.
+// Usage: node bench/cli-bundle-at.mjs <name> [<commit> <file>...]  (prints the bundle's path)
+import { execFileSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const [name, commit, ...files] = process.argv.slice(2);
+if (name === undefined || (commit !== undefined && files.length === 0))
+  throw new Error('usage: node bench/cli-bundle-at.mjs <name> [<commit> <file>...]');
+const esbuildMain = execFileSync(process.execPath, [
+  '-e',
+  `console.log(require.resolve('esbuild', { paths: [${JSON.stringify(root)}] }))`,
+])
+  .toString()
+  .trim();
+const { build } = await import(esbuildMain);
+const literal = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const overlay = {
+  name: 'files-at-commit',
+  setup(b) {
+    for (const file of files) {
+      const path = join(root, file);
+      const contents = execFileSync('git', ['-C', root, 'show', `${commit}:${file}`], {
+        encoding: 'utf8',
+      });
+      b.onLoad({ filter: new RegExp(`^${literal(path)}$`) }, () => ({
+        contents,
+        loader: 'ts',
+        resolveDir: dirname(path),
+      }));
+    }
+  },
+};
+const outfile = join(root, 'apps', 'cli', 'node_modules', '.cache', `${name}.mjs`);
+await build({
+  entryPoints: [join(root, 'apps', 'cli', 'src', 'bin.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  conditions: ['source'],
+  external: ['@tensorflow/*', 'onnxruntime-*'],
+  outfile,
+  logLevel: 'warning',
+  plugins: [overlay],
+});
+console.log(outfile);
