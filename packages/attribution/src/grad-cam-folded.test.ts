@@ -2,7 +2,7 @@
 // the activation is core's folded forward (BN and ReLU6 folded into the convs). Oracle: the map worked by hand from tfjs's own (unfolded) activation.
 // With global average pooling and a linear dense head, d score_t / d A[h, w, c] = W[c, t] / (H W)
 // everywhere, so the channel weights are W[:, t] / (H W) and the map is sum_c W[c, t] A_c / (H W).
-import { setupBackend, toModelGraph } from '@interp/core';
+import { InterpError, setupBackend, toModelGraph } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -149,6 +149,25 @@ describe('GradCAM and the layer methods on a LayersModel with batch norms (folde
     tf.dispose([x, map, acts, expected]);
   });
 
+  it('LayerGradCam without a target reads the predicted classes off its one folded pass (no forward of its own): the hand map', async () => {
+    const net = mobileNetLike();
+    const x = images(3);
+    const layerCam = new LayerGradCam(net.model, { layer: 'cam' });
+    const info = await tf.profile(() => layerCam.attribute(x));
+    // model.predict (a separate pass for the targets) would run FusedBatchNorm.
+    expect(info.kernels.map((k) => k.name)).not.toContain('FusedBatchNorm');
+    const map = info.result as tf.Tensor;
+    expect(map.shape).toEqual([3, 5, 5, 1]);
+    expectClose(Array.from(await map.data()), (await handMaps(net, x)).flat(2));
+    // The same checks of the call as with a target.
+    await expect(layerCam.attribute(x, { additionalForwardArgs: [1] })).rejects.toThrow(
+      /additionalForwardArgs is not supported/,
+    );
+    const wrong = tf.zeros([3, 10, 10, 4]);
+    await expect(layerCam.attribute(wrong)).rejects.toThrow(InterpError);
+    tf.dispose([x, map, wrong]);
+  });
+
   it('leaks no tensors', async () => {
     const net = mobileNetLike();
     const x = images(3);
@@ -159,6 +178,7 @@ describe('GradCAM and the layer methods on a LayersModel with batch norms (folde
     await expectNoLeakedTensors(() => cam.attribute(x, { target: 9 }).catch(() => undefined));
     const layerCam = new LayerGradCam(net.model, { layer: 'cam' });
     await expectNoLeakedTensors(() => layerCam.attribute(x, { target: 2 }));
+    await expectNoLeakedTensors(() => layerCam.attribute(x));
     await expectNoLeakedTensors(() =>
       new LayerActivation(net.model, { layer: 'cam' }).attribute(x),
     );

@@ -10,9 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { AttributeOptions, AttributionModel } from '../types.js';
 import { defaultRowsPerChunk } from './batch-budget.js';
-import { prepareCall } from './prepare-call.js';
+import { prepareCall, prepareInput } from './prepare-call.js';
 import { asScoreMatrix, type ResolvedModel, resolveModel } from './resolve-model.js';
-import { targetMask } from './targets.js';
+import { argmaxRows, targetMask } from './targets.js';
 
 /** Defaults of the layer methods' construction (Captum's), written once. */
 export const layerMethodDefaults = Object.freeze({ attributeToLayerInput: false } as const);
@@ -171,7 +171,9 @@ export function targetLayerGradient(
 /**
  * Prepares an `attribute` call, takes the layer's activations and their target-score gradients
  * for x and hands them to `use` inside one tidy (what it returns is kept): the whole body of
- * the one-pass layer methods (LayerGradCam, LayerGradientXActivation).
+ * the one-pass layer methods (LayerGradCam, LayerGradientXActivation). Without a target, the
+ * pass that takes the activations gives the predicted classes too (as GradCAM's does), instead
+ * of a forward pass of its own first.
  */
 export async function withTargetLayerGradient(
   target: LayerTarget,
@@ -180,6 +182,8 @@ export async function withTargetLayerGradient(
   where: string,
   use: (acts: tf.Tensor, grads: tf.Tensor) => tf.Tensor,
 ): Promise<tf.Tensor> {
+  if (options.target === undefined)
+    return withPredictedLayerGradient(target, x, options, where, use);
   const call = await prepareCall(target.model, x, options, where);
   try {
     return tf.tidy(() => {
@@ -194,6 +198,46 @@ export async function withTargetLayerGradient(
     });
   } finally {
     call.release();
+  }
+}
+
+/** withTargetLayerGradient for the predicted classes: one pass gives the activations and them. */
+async function withPredictedLayerGradient(
+  target: LayerTarget,
+  x: tf.Tensor,
+  options: AttributeOptions,
+  where: string,
+  use: (acts: tf.Tensor, grads: tf.Tensor) => tf.Tensor,
+): Promise<tf.Tensor> {
+  const { model, layer } = target;
+  const input = prepareInput(model, x, options, where);
+  const n = input.x.shape[0]!;
+  let acts: tf.Tensor | undefined;
+  let scores: tf.Tensor2D | undefined;
+  try {
+    [acts, scores] = tf.tidy(() => {
+      const { output, taps } = tapLayer(model, input.x, layer);
+      return [taps[layer]!, asScoreMatrix(output, n, where)] as const;
+    });
+    const numClasses = scores.shape[1];
+    const targets = argmaxRows(await scores.data(), n, numClasses, where);
+    const a = acts;
+    return tf.tidy(() => {
+      const grads = layerGradient(
+        model.graph,
+        input.x,
+        a,
+        layer,
+        targetMask(targets, numClasses),
+        where,
+      );
+      const out = use(a, grads);
+      // `a` is freed below: a result that is the activation itself leaves as a copy.
+      return out === a ? tf.clone(a) : out;
+    });
+  } finally {
+    tf.dispose([acts, scores].filter((t) => t !== undefined));
+    input.release();
   }
 }
 

@@ -24,6 +24,26 @@ export async function prepareCall(
   options: AttributeOptions,
   where: string,
 ): Promise<PreparedCall> {
+  const input = prepareInput(model, x, options, where);
+  try {
+    const { targets, numClasses } = await resolveTargets(model, input.x, options.target, where);
+    return { ...input, targets, numClasses };
+  } catch (e) {
+    input.release();
+    throw e;
+  }
+}
+
+/**
+ * prepareCall's checks of x and additionalForwardArgs without resolving the targets, for a
+ * method that reads the predicted classes off a forward pass it runs anyway.
+ */
+export function prepareInput(
+  model: ResolvedModel,
+  x: tf.Tensor,
+  options: AttributeOptions,
+  where: string,
+): Pick<PreparedCall, 'x' | 'release'> {
   const extra = options.additionalForwardArgs;
   if (extra !== undefined && !(Array.isArray(extra) && extra.length === 0)) {
     throw new InterpError(
@@ -35,11 +55,5 @@ export async function prepareCall(
   const release = () => {
     if (input.owned) input.x.dispose();
   };
-  try {
-    const { targets, numClasses } = await resolveTargets(model, input.x, options.target, where);
-    return { x: input.x, targets, numClasses, release };
-  } catch (e) {
-    release();
-    throw e;
-  }
+  return { x: input.x, release };
 }
