@@ -228,15 +228,21 @@ if (OLD !== undefined && NEW !== undefined) {
     [OLD, []],
     [NEW, []],
   ]);
+  /** [sys s, max RSS MB, minor page faults] per run. */
+  const memory = new Map([
+    [OLD, []],
+    [NEW, []],
+  ]);
   const e2e = (cli) => () => {
     const r = spawnSync(
       '/usr/bin/time',
-      ['-f', 'cpu %U %S', process.execPath, cli, ...args, '--json', '--threads', '2'],
+      ['-f', 'cpu %U %S %M %R', process.execPath, cli, ...args, '--json', '--threads', '2'],
       { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`${cli} failed: ${r.stderr}`);
-    const [, user, sys] = r.stderr.match(/cpu ([\d.]+) ([\d.]+)/);
+    const [, user, sys, rss, faults] = r.stderr.match(/cpu ([\d.]+) ([\d.]+) (\d+) (\d+)/);
     cpu.get(cli).push(1000 * (Number(user) + Number(sys)));
+    memory.get(cli).push([Number(sys), Number(rss) / 1024, Number(faults)]);
   };
   const [oldT, newT] = await timeInterleaved([e2e(OLD), e2e(NEW)], { runs: E2E_RUNS, warmup: 0 });
   const r = report('whole-process interp attribute --method saliency, 2 threads', newT, oldT, {
@@ -253,7 +259,12 @@ if (OLD !== undefined && NEW !== undefined) {
   const rc = report('  its CPU time (user + sys)', cpuOf(NEW), cpuOf(OLD), {
     baselineLabel: 'before',
   });
-  records.push({ ...rc, loadAvg1m: loadavg()[0] });
+  const medians = (cli) => [0, 1, 2].map((i) => median(memory.get(cli).map((m) => m[i])));
+  const [before, after] = [medians(OLD), medians(NEW)];
+  console.log(
+    `  medians: sys ${before[0].toFixed(2)} -> ${after[0].toFixed(2)} s, max RSS ${before[1].toFixed(0)} -> ${after[1].toFixed(0)} MB, minor page faults ${before[2]} -> ${after[2]}; load ${load()}`,
+  );
+  records.push({ ...rc, loadAvg1m: loadavg()[0], sysRssFaults: { before, after } });
   records.push({ ...r, loadAvg1m: loadavg()[0] });
 }
 console.log(`results: ${writeResults('winograd-filter', records)}`);

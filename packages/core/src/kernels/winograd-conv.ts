@@ -54,6 +54,37 @@ export function winogradFilter(
   return u;
 }
 
+/** Planes whose bytes {@link releasePackedPlanes} gave back. */
+const released = new WeakSet<object>();
+
+/** Bench hook: `enabled = false` keeps the planes' bytes (the baseline). Internal to @interp/core. */
+export const releasePlanes = { enabled: true };
+
+/**
+ * Gives back the heap bytes of transformed-filter planes that have been a BatchMatMul's `b`,
+ * keeping their tensor ids. tfjs-backend-wasm (4.22) caches the XNNPACK operator per `b` tensor id
+ * and reads `b` only when it creates the operator, which packs a copy; so a kept plane's bytes are
+ * dead after its first product, and freeing them lets the next planes reuse those pages: ResNet-18
+ * keeps 67 MB of F(2x2,3x3) planes per direction, whose first touch (fresh pages) cost more than
+ * computing them. The entry's memory offset becomes 0 (freeing 0 is a no-op when the id is
+ * disposed); nothing may read a released plane (they are only ever a matmul's `b`).
+ */
+function releasePackedPlanes(backend: unknown, planes: readonly TensorInfo[]): void {
+  const b = backend as {
+    dataIdMap?: { get(dataId: object): { memoryOffset: number } | undefined };
+    wasm?: { _free(pointer: number): void };
+  };
+  for (const plane of planes) {
+    if (released.has(plane.dataId)) continue;
+    const entry = b.dataIdMap?.get(plane.dataId);
+    if (entry === undefined || b.wasm === undefined || typeof entry.memoryOffset !== 'number')
+      return;
+    b.wasm._free(entry.memoryOffset);
+    entry.memoryOffset = 0;
+    released.add(plane.dataId);
+  }
+}
+
 /** Geometry and fused epilogue of one Winograd conv. */
 export interface WinogradConvOptions {
   /** Zeros above and left of the input. */
@@ -147,6 +178,7 @@ export function winogradConv(
   const products = v.map((va, a) =>
     s.run('BatchMatMul', { a: va, b: u[a]! }, { transposeA: false, transposeB: false }),
   );
+  if (releasePlanes.enabled) releasePackedPlanes(s.backend, u);
   const out = s.make([n, outHeight, outWidth, k], 'float32');
   output(at(s.int32(products.map(at))), at(out), bias === undefined ? 0 : at(bias));
   return out;

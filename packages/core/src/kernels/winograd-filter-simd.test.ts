@@ -247,6 +247,53 @@ describe('the SIMD Winograd filter transform', () => {
     }
   });
 
+  it("gives back a kept weight's plane bytes once XNNPACK has packed them; later convs still give cpu's numbers", async () => {
+    clearDerivedWeightCache();
+    winogradConvPath.force = 'winograd';
+    try {
+      const [c, k] = [8, 12];
+      const xValues = randn(2 * 6 * 5 * c, 10);
+      const wValues = randn(9 * c * k, 11);
+      const conv = () =>
+        tf.conv2d(
+          tf.tensor4d(xValues, [2, 6, 5, c]),
+          tf.tensor4d(wValues, [3, 3, c, k]),
+          1,
+          'same',
+        );
+      const reference = await runOn('cpu', conv);
+      const ids = backendDataIds();
+      const x = tf.tensor4d(xValues, [2, 6, 5, c]);
+      const filter = tf.tensor4d(wValues, [3, 3, c, k]);
+      markWeightData(filter.dataId);
+      const s = new WasmKernelScope(tf.backend());
+      const planes = winogradFilter(s, filter, F2)!; // made and kept, not yet a matmul's b
+      const at = (t: tf.TensorInfo) => heapOffset(s.backend, t.dataId);
+      const offsets = planes.map(at);
+      expect(offsets.every((o) => o > 0)).toBe(true);
+      const first = tf.conv2d(x, filter, 1, 'same'); // packs them, then gives their bytes back
+      expectCloseToReference(await first.data(), reference);
+      expect(planes.map(at)).toEqual(planes.map(() => 0));
+      s.dispose();
+      // New data where the planes were must not matter: the packed operators are cached.
+      const scribbles = planes.map(() => tf.fill([1, c, k], Number.NaN));
+      expect(scribbles.some((t) => offsets.includes(at(t)))).toBe(true);
+      const second = tf.conv2d(x, filter, 1, 'same');
+      expectCloseToReference(await second.data(), reference);
+      // Another batch (other matmul row counts) reuses the same operators too.
+      const x3 = tf.tidy(() => tf.concat([x, tf.slice(x, [0, 0, 0, 0], [1, 6, 5, c])]));
+      const third = tf.conv2d(x3 as tf.Tensor4D, filter, 1, 'same');
+      const thirdValues = await third.data();
+      expectCloseToReference(thirdValues.subarray(0, reference.length), reference);
+      tf.dispose([first, second, third, x3, x, filter, ...scribbles]);
+      clearDerivedWeightCache();
+      expect(backendDataIds()).toBe(ids);
+    } finally {
+      winogradConvPath.force = undefined;
+      clearDerivedWeightCache();
+    }
+  });
+
   it('refuses channel counts that do not fill its vectors, saying what to use instead', () => {
     const backend = tf.backend();
     const map = winogradFilterMap(F2);
