@@ -9,10 +9,10 @@
 // thread count per process, so each thread count runs in a child process of this one.
 // Runs from the packages' sources, bundled by esbuild (no build needed):
 //   node bench/onnx-input-gradient.bench.mjs
+// Each job runs in both round-robin orders (half of BENCH_RUNS each: a round's first job measured
+// slower).
 // Env: BENCH_THREADS=1,2  BENCH_MODELS=resnet18,mobilenet_v2  BENCH_N=1,8  BENCH_RUNS=5
 //      BENCH_KERNELS=0 (skip the per-kernel tables)  BENCH_GOAL=2.5 (MobileNetV2 x1's ratio goal)
-//      BENCH_AB=1: also time, interleaved, the gradient with the ReLU/ReLU6 masks before depthwise
-//      convs as their own passes (the baseline: before they were fused into core's depthwise kernel)
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -39,8 +39,6 @@ if (CHILD_OUT === undefined) {
     '../packages/onnx/scripts/random-external-data.mjs'
   );
   const tf = await import('@tensorflow/tfjs-core');
-  const { depthwiseMasks } = await import('../packages/onnx/src/tape-free-gradient.ts');
-  const AB = process.env.BENCH_AB === '1';
   const [threads] = THREADS;
   await setupBackend('wasm', { threads });
   console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${load()}`);
@@ -71,41 +69,34 @@ if (CHILD_OUT === undefined) {
       };
       // The process's CPU time of each call too: waiting for a core (the machine is shared) does
       // not count there, so it moves far less with the load than wall time does.
-      const cpu = [[], [], []];
+      const cpu = [[], []];
       const withCpu = (k, fn) => async () => {
         const start = process.cpuUsage();
         tf.dispose(await fn());
         const used = process.cpuUsage(start);
         cpu[k].push((used.user + used.system) / 1000);
       };
-      const unfused = async () => {
-        depthwiseMasks.fuse = false;
-        try {
-          return await gradient();
-        } finally {
-          depthwiseMasks.fuse = true;
-        }
-      };
-      const [tGrad, tForward, tUnfused] = await timeInterleaved(
-        [withCpu(0, gradient), withCpu(1, forward), ...(AB ? [withCpu(2, unfused)] : [])],
-        { runs: RUNS, warmup: 2, beforeEach: gc },
-      );
-      const [cGrad, cForward, cUnfused] = cpu.map((xs) => median(xs.slice(2)));
-      if (AB) {
-        console.log(
-          `  A/B CPU time (median): gradient ${cGrad.toFixed(1)} ms, masks unfused ${cUnfused.toFixed(1)} ms (${(cGrad / cUnfused).toFixed(3)}x; vs forward ${(cGrad / cForward).toFixed(2)}x against ${(cUnfused / cForward).toFixed(2)}x)`,
-        );
-        console.log(
-          `  A/B: gradient ${tGrad.median.toFixed(1)} ms, masks unfused ${tUnfused.median.toFixed(1)} ms (${(tGrad.median / tUnfused.median).toFixed(3)}x; vs forward ${(tGrad.median / tForward.median).toFixed(2)}x against ${(tUnfused.median / tForward.median).toFixed(2)}x); load ${load()}`,
-        );
-        const [kFused, kUnfused] = [
-          await leastKernelMs(tf, gradient, RUNS),
-          await leastKernelMs(tf, unfused, RUNS),
-        ];
-        console.log(
-          `  A/B kernels (least of ${RUNS}): ${kFused.toFixed(1)} vs ${kUnfused.toFixed(1)} ms (${(kFused / kUnfused).toFixed(3)}x)`,
-        );
-      }
+      // Round-robin in both orders, half the runs each: the job that opens a round measured ~10%
+      // slower at 1 image (the same gradient timed first vs last against another: 1.13x vs 0.98x).
+      const jobs = [withCpu(0, gradient), withCpu(1, forward)];
+      const wall = jobs.map(() => []);
+      const timed = jobs.map((fn, k) => async () => {
+        const t0 = performance.now();
+        await fn();
+        wall[k].push(performance.now() - t0);
+      });
+      await timeInterleaved(timed, { runs: 0, warmup: 2, beforeEach: gc });
+      for (const xs of [...wall, ...cpu]) xs.length = 0;
+      const half = Math.ceil(RUNS / 2);
+      await timeInterleaved(timed, { runs: half, warmup: 0, beforeEach: gc });
+      await timeInterleaved([...timed].reverse(), { runs: half, warmup: 0, beforeEach: gc });
+      const [tGrad, tForward] = wall.map((xs) => ({
+        median: median(xs),
+        min: Math.min(...xs),
+        max: Math.max(...xs),
+        runs: xs.length,
+      }));
+      const [cGrad, cForward] = cpu.map((xs) => median(xs));
       const label = `${name} x${n}, ${threads} thread(s): input gradient vs forward`;
       const record = report(label, tGrad, tForward, {
         baselineLabel: 'forward',

@@ -8,6 +8,6 @@
 export { activeValues, type BackwardGraph, walkBackward } from './backward-walk.js';
 export { markWeightData } from './kernels/derived-weight-cache.js';
 export { activationBackward } from './layer-chain.js';
-export { convInputGradient, type InputActivation } from './layer-conv-step.js';
+export { convInputGradient } from './layer-conv-step.js';
 export { type FoldedForward, foldedLayersForward } from './layer-dag-forward.js';
 export type { ChainActivation } from './layer-step-parts.js';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type AvgPoolAttrs, avgPoolInputGrad } from './gradients/avg-pool-grad.js';
-import { cappedReluGrad, cappedReluOf } from './kernels/capped-relu-grad-wasm.js';
+import { cappedReluGrad } from './kernels/capped-relu-grad-wasm.js';
 import { MAX_POOL_RELU_GRAD, maxPoolReluGradWasm } from './kernels/max-pool-grad-wasm.js';
 import { convStep } from './layer-conv-step.js';
 import { fuseChain } from './layer-step-fusion.js';
@@ -315,11 +315,11 @@ export function activationBackward(
       // On wasm one fused pass: with an infinite cap the clipByValue form is dy * step(y), bit
       // for bit tfjs's ReLU gradient (0, NaN and ±Inf included).
       return tf.getBackend() === 'wasm'
-        ? cappedReluGrad(dy, y, cappedReluOf('relu'))
+        ? cappedReluGrad(dy, y, { max: Number.POSITIVE_INFINITY, form: 'clipByValue' })
         : tf.mul(dy, tf.step(y));
     case 'relu6':
       // tfjs's relu6 is minimum(6, relu(x)): its gradient passes where 0 < x < 6, i.e. 0 < y < 6.
-      return cappedReluGrad(dy, y, cappedReluOf('relu6'));
+      return cappedReluGrad(dy, y, { max: 6, form: 'minimum' });
     case 'sigmoid':
       return tf.mul(dy, tf.mul(y, tf.sub(tf.scalar(1), y)));
     case 'tanh':

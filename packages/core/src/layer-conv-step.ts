@@ -6,9 +6,7 @@
 // once per set of weights and kept (kernels/derived-weight-cache.ts): a new filter per call would
 // make XNNPACK repack it every time. Internal to @interp/core.
 import * as tf from '@tensorflow/tfjs-core';
-import { cappedReluGrad, cappedReluOf } from './kernels/capped-relu-grad-wasm.js';
 import { conv2dBackpropInputWasm } from './kernels/conv2d-backprop-input-wasm.js';
-import { depthwiseConv2dNativeBackpropInputWasm } from './kernels/depthwise-conv2d-native-backprop-input-wasm.js';
 import { derivedWeights, markWeightData } from './kernels/derived-weight-cache.js';
 import type { WasmBackend } from './kernels/wasm-kernel-scope.js';
 import {
@@ -98,20 +96,10 @@ export function convStep(spec: ConvSpec, folds: ConvFolds = { affines: [] }): Ch
   };
 }
 
-/** The ReLU or ReLU6 whose output `x` a conv reads: its gradient is applied to the conv's too. */
-export interface InputActivation {
-  activation: 'relu' | 'relu6';
-  /** The activation's output, the conv's input (NHWC). */
-  x: tf.Tensor;
-}
-
 /**
  * d(score)/d(input) of a conv or depthwise conv (NHWC) given d(score)/d(its linear output): the
  * backprop-input kernel tf.grad runs, by `filter` (declare a model's filter with markWeightData so
- * the wasm kernels keep what they derive from it). With `inputActivation`, d(score)/d(the input of
- * the ReLU or ReLU6 that made the conv's input) instead, as activationBackward would give from the
- * result: on wasm a strided depthwise conv applies that mask inside its SIMD pass, while the rows
- * are in cache (MobileNetV2's expansion ReLU6 before each stride-2 depthwise conv).
+ * the wasm kernels keep what they derive from it).
  *
  * @example
  * ```ts
@@ -124,34 +112,9 @@ export function convInputGradient(
   inputShape: number[],
   filter: Weight,
   pad: ReturnType<typeof foldedPadding>,
-  inputActivation?: InputActivation,
 ): tf.Tensor {
   const { strides, dilations } = spec;
   const dilated = dilations[0] > 1 || dilations[1] > 1;
-  if (inputActivation !== undefined) {
-    const { activation, x } = inputActivation;
-    const mask = cappedReluOf(activation);
-    if (
-      spec.kind === 'depthwise' &&
-      !dilated &&
-      ownsWasmKernel('DepthwiseConv2dNativeBackpropInput', depthwiseConv2dNativeBackpropInputWasm)
-    ) {
-      return tf.engine().runKernel(
-        'DepthwiseConv2dNativeBackpropInput',
-        { dy: dz, filter, x } as tf.NamedTensorMap,
-        {
-          strides,
-          pad,
-          dilations: [1, 1],
-          inputShape,
-          inputMask: mask,
-        } as unknown as tf.NamedAttrMap,
-      ) as tf.Tensor;
-    }
-    return tf.tidy(() =>
-      cappedReluGrad(convInputGradient(spec, dz, inputShape, filter, pad), x, mask),
-    );
-  }
   if (spec.kind === 'depthwise') {
     // tfjs-layers' DepthwiseConv2D.call passes no dilations (its dilationRate is ignored); a
     // GraphModel's dilated depthwise conv (atrous, DeepLab) goes through its zero-spread twin.
@@ -178,12 +141,10 @@ export function convInputGradient(
 
 /** True when the wasm backend runs our Conv2DBackpropInput, which supports dilations. */
 function ownsWasmConvBackpropInput(): boolean {
-  return ownsWasmKernel('Conv2DBackpropInput', conv2dBackpropInputWasm);
-}
-
-/** True when the backend is wasm and runs our kernel `config` as `name`. */
-function ownsWasmKernel(name: string, config: tf.KernelConfig): boolean {
-  return tf.getBackend() === 'wasm' && tf.getKernel(name, 'wasm')?.kernelFunc === config.kernelFunc;
+  return (
+    tf.getBackend() === 'wasm' &&
+    tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc === conv2dBackpropInputWasm.kernelFunc
+  );
 }
 
 /** `[fh, fw, a, b]` with `dilation - 1` zeros between taps: `[(fh-1)dh+1, (fw-1)dw+1, a, b]`. */

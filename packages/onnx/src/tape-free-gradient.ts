@@ -22,41 +22,14 @@ export interface BackwardPlan {
   readonly outputName: string;
 }
 
-/**
- * Bench hook (not public API): `fuse: false` leaves every mask to its activation's vjp (its own
- * pass), the baseline bench/onnx-input-gradient.bench.mjs times against with BENCH_AB=1.
- */
-export const depthwiseMasks = { fuse: true };
-
 /** A node that neither a hand-written nor a per-node tf.grad vjp covers: use the whole-graph tape. */
 export class NoTapeFreeGradient extends Error {}
-
-/**
- * What a walk shares between vjps: a depthwise Conv whose input is a ReLU / ReLU6 node's output
- * (read by nothing else) applies that node's mask inside its own kernel (`maskOf`) and records
- * its gradient in `masked` under the activation's output name; the activation's vjp then hands
- * that gradient on unchanged.
- */
-interface WalkState {
-  maskOf(step: Step): 'relu' | 'relu6' | undefined;
-  readonly masked: Map<tf.Tensor, string>;
-}
 
 /**
  * A node's vector-Jacobian product: d(score)/d(input k) in input k's storage layout, given
  * d(score)/d(output 0) in the output's. Undefined: not covered, differentiate the node with tf.grad.
  */
-type Vjp = (
-  ctx: OpContext,
-  out: Value,
-  dy: tf.Tensor,
-  walk: WalkState,
-  step: Step,
-) => (tf.Tensor | undefined)[] | undefined;
-
-/** True when `dy` already carries the mask of the activation `step` (see {@link WalkState}). */
-const premasked = (walk: WalkState, step: Step, dy: tf.Tensor) =>
-  walk.masked.get(dy) === step.node.outputs[0];
+type Vjp = (ctx: OpContext, out: Value, dy: tf.Tensor) => (tf.Tensor | undefined)[] | undefined;
 
 /**
  * The hot nodes of conv nets. ReLU and ReLU6 masks are read off the output, which is also the
@@ -64,17 +37,14 @@ const premasked = (walk: WalkState, step: Step, dy: tf.Tensor) =>
  * the Relu/Clip node): the conv's own vjp is then linear.
  */
 const vjps: Readonly<Record<string, Vjp>> = {
-  Relu: (_, out, dy, walk, step) =>
-    premasked(walk, step, dy) ? [dy] : [activationBackward('relu', dy, out.tensor)],
-  Clip: (ctx, out, dy, walk, step) => {
-    const activation = clipActivation(ctx);
-    if (activation === undefined) return undefined;
-    return premasked(walk, step, dy) ? [dy] : [activationBackward(activation, dy, out.tensor)];
+  Relu: (_, out, dy) => [activationBackward('relu', dy, out.tensor)],
+  Clip: (ctx, out, dy) => {
+    const [lo, hi] = clipBounds(ctx);
+    if (lo !== 0 || (hi !== 6 && hi !== Infinity)) return undefined;
+    return [activationBackward(hi === 6 ? 'relu6' : 'relu', dy, out.tensor)];
   },
-  Conv: (ctx, _, dy, walk, step) => {
-    const mask = walk.maskOf(step);
-    const dx = convInputGradient(ctx, dy, mask);
-    if (dx !== undefined && mask !== undefined) walk.masked.set(dx, step.node.inputs[0]!);
+  Conv: (ctx, _, dy) => {
+    const dx = convInputGradient(ctx, dy);
     return dx && [dx];
   },
   Gemm: (ctx, _, dy) => {
@@ -106,7 +76,6 @@ export function tapeFreeGradient(
   x: tf.Tensor,
   seed: (outputs: tf.Tensor) => tf.Tensor,
 ): { outputs: tf.Tensor; gradient: tf.Tensor } {
-  const walk: WalkState = { maskOf: depthwiseInputMasks(plan, values), masked: new Map() };
   const graph: BackwardGraph<Step, string> = {
     nodes: plan.steps,
     inputs: (step) => step.node.inputs,
@@ -122,7 +91,7 @@ export function tapeFreeGradient(
     vjp: (step, dy, which) => {
       const inputs = step.node.inputs.map((name) => (name ? values.get(name) : undefined));
       const out = values.get(step.node.outputs[0]!)!;
-      return nodeVjp(plan, step, inputs, which, out, dy, walk);
+      return nodeVjp(plan, step, inputs, which, out, dy);
     },
   };
   const active = activeValues(
@@ -148,10 +117,9 @@ function nodeVjp(
   which: readonly boolean[],
   out: Value,
   dy: tf.Tensor,
-  walk: WalkState,
 ): (tf.Tensor | undefined)[] {
   const ctx = makeContext(step.node, inputs, plan.opset, plan.memos, undefined);
-  const own = vjps[step.node.opType]?.(ctx, out, dy, walk, step);
+  const own = vjps[step.node.opType]?.(ctx, out, dy);
   if (own !== undefined) return own;
   const passed = inputs.findIndex((v, k) => which[k] && v?.tensor === out.tensor);
   if (passed >= 0) return inputs.map((_, k) => (k === passed ? dy : undefined));
@@ -188,47 +156,6 @@ function nodeTapeVjp(
     const j = slots.indexOf(k);
     return j < 0 ? undefined : dxs[j];
   });
-}
-
-/** The activation of a Clip to [0, 6] or [0, inf), else undefined. */
-function clipActivation(ctx: OpContext): 'relu' | 'relu6' | undefined {
-  const [lo, hi] = clipBounds(ctx);
-  if (lo !== 0 || (hi !== 6 && hi !== Infinity)) return undefined;
-  return hi === 6 ? 'relu6' : 'relu';
-}
-
-/**
- * Which activation mask a depthwise Conv applies itself (WalkState.maskOf): its NHWC input is
- * the output of a Relu or ReLU-style Clip that nothing else reads.
- */
-function depthwiseInputMasks(
-  plan: BackwardPlan,
-  values: ReadonlyMap<string, Value>,
-): (step: Step) => 'relu' | 'relu6' | undefined {
-  const producer = new Map<string, Step>();
-  const readers = new Map<string, number>();
-  for (const step of plan.steps) {
-    for (const name of step.node.outputs) if (name) producer.set(name, step);
-    for (const name of new Set(step.node.inputs)) {
-      if (name) readers.set(name, (readers.get(name) ?? 0) + 1);
-    }
-  }
-  return (step) => {
-    if (!depthwiseMasks.fuse) return undefined;
-    const name = step.node.inputs[0];
-    const x = name === undefined ? undefined : values.get(name);
-    const w = values.get(step.node.inputs[1] ?? '')?.tensor;
-    const group = step.node.attrs.int('group', 1);
-    if (!x?.nhwc || w?.rank !== 4 || group === 1 || w.shape[1] !== 1) return undefined;
-    if (readers.get(name!) !== 1 || name === plan.outputName) return undefined;
-    const p = producer.get(name!);
-    if (p === undefined) return undefined;
-    const inputs = p.node.inputs.map((n) => (n ? values.get(n) : undefined));
-    if (values.get(p.node.outputs[0]!)?.tensor !== x.tensor) return undefined;
-    if (p.node.opType === 'Relu') return 'relu';
-    if (p.node.opType !== 'Clip') return undefined;
-    return clipActivation(makeContext(p.node, inputs, plan.opset, plan.memos, undefined));
-  };
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -16,16 +16,6 @@ export interface CappedReluGradAttrs {
   form: CappedReluForm;
 }
 
-/**
- * The capped-ReLU gradient attrs of tfjs's `relu` (its gradient is the `clipByValue` form with an
- * infinite cap: dy * step(y)) and `relu6` (`minimum(6, relu(x))`; read off the output y, 0 < y < 6).
- */
-export function cappedReluOf(activation: 'relu' | 'relu6'): CappedReluGradAttrs {
-  return activation === 'relu'
-    ? { max: Number.POSITIVE_INFINITY, form: 'clipByValue' }
-    : { max: 6, form: 'minimum' };
-}
-
 const bitsOf = (v: number) => new Int32Array(new Float32Array([v]).buffer)[0]!;
 
 /** One element, exactly as the SIMD pass (and tf.grad's chain of kernels) computes it. */

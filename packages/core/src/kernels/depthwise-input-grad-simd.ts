@@ -3,10 +3,7 @@
 // (oy * stride - pad + i * dilation, ...) that tap read in the forward conv. That is exactly the
 // forward conv's multiply-adds; the zero-spread dy that an XNNPACK depthwise conv needs for the
 // same result costs stride^2 times as many (4.5x the forward for MobileNetV2's 112 x 112 x 96
-// stride-2 layer). Channel multiplier 1. Optionally the input gradient of a ReLU / ReLU6 that
-// made the conv's input is applied too (the mask of MobileNetV2's expansion conv): each run of dx
-// rows no later dy row reaches is masked as soon as the rows are done, while they are in cache,
-// instead of a separate pass over dx (capped-relu-grad-simd.ts's expression).
+// stride-2 layer). Channel multiplier 1.
 import {
   ADD,
   AND,
@@ -20,44 +17,26 @@ import {
   i32c,
   LT_U,
   MUL,
-  SELECT,
   SHL,
   SUB,
   set,
   sumOf,
-  tee,
   V_LOAD,
   V_STORE,
   when,
 } from '../wasm-assembler.js';
-import {
-  type CappedReluForm,
-  type CappedReluLocals,
-  cappedReluGradSetup,
-  cappedReluGradVector,
-} from './capped-relu-grad-simd.js';
 import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
 /** `f32.mul` (not among the assembler's exports). */
 const F32_MUL = [0x94];
 
-/** `i32.gt_s` and `i32.lt_s` (signed compares are not among the assembler's exports). */
-const [GT_S, LT_S] = [[0x4a], [0x48]];
-
 const [DY, W, DX, N, OH, OW, FH, FW, C, IN_H, IN_W, SH, SW, DH, DW, PAD_TOP, PAD_LEFT] = [
   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
 ];
-// The ReLU's input (or output) for the mask, and its cap as float bits (unused without a mask).
-const [MASK_X, CAP] = [17, 18];
-const PARAMS = 19;
 const [B, OY, OX, I, J, TOP, LEFT, HH, WW, CP, DST, TAP_W, CI, VEC_BYTES, C_BYTES, TAIL_BYTES] = [
-  19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34,
+  17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
 ];
-const ROW_BASE = 35;
-// Masking: rows [DONE, LIMIT) of image B, MLEN bytes from MSTART, at MDX in dx and MX in x.
-const [DONE, LIMIT, MSTART, MLEN, MOFF, MDX, MX] = [36, 37, 38, 39, 40, 41, 42];
-const I32_LOCALS = 43 - PARAMS;
-const LOCALS: CappedReluLocals = { vmax: 43, one: 44, zero: 45, v: 46, step: 47 };
+const ROW_BASE = 33;
 
 /** `dst[CI] += dy[CI] * w[CI]` for one f32x4 (vector) or one f32 (scalar tail). */
 const accumulate = (
@@ -106,73 +85,7 @@ const tap = [
   ...forLoop(CI, i32c(4), TAIL_BYTES, accumulate(true, F32_LOAD, F32_MUL, F32_ADD, F32_STORE)),
 ];
 
-/** Masks dx rows [DONE, LIMIT) of image B (when LIMIT > DONE), then DONE = LIMIT. */
-const maskRows = (form: CappedReluForm) =>
-  when(
-    [...get(LIMIT), ...get(DONE), ...GT_S],
-    [
-      ...get(B),
-      ...get(IN_H),
-      ...MUL,
-      ...get(DONE),
-      ...ADD,
-      ...get(IN_W),
-      ...MUL,
-      ...get(C_BYTES),
-      ...MUL,
-      ...set(MSTART),
-      ...get(LIMIT),
-      ...get(DONE),
-      ...SUB,
-      ...get(IN_W),
-      ...MUL,
-      ...get(C_BYTES),
-      ...MUL,
-      ...set(MLEN),
-      ...sumOf(DX, MSTART),
-      ...set(MDX),
-      ...sumOf(MASK_X, MSTART),
-      ...set(MX),
-      // Whole rows of in_w * channels floats, a multiple of 4 (the caller checks).
-      ...forLoop(MOFF, i32c(16), MLEN, [
-        ...sumOf(MDX, MOFF),
-        ...cappedReluGradVector(
-          form,
-          [...sumOf(MX, MOFF), ...V_LOAD],
-          [...sumOf(MDX, MOFF), ...V_LOAD],
-          LOCALS,
-        ),
-        ...V_STORE,
-      ]),
-      ...get(LIMIT),
-      ...set(DONE),
-    ],
-  );
-
-/**
- * After dy row OY: dx rows below (OY + 1) * strideH - padTop get nothing more (later dy rows start
- * there), so they are masked now.
- */
-const maskDoneRows = (form: CappedReluForm) => [
-  ...get(OY),
-  ...i32c(1),
-  ...ADD,
-  ...get(SH),
-  ...MUL,
-  ...get(PAD_TOP),
-  ...SUB,
-  ...tee(LIMIT),
-  ...get(IN_H),
-  ...get(LIMIT),
-  ...get(IN_H),
-  ...LT_S,
-  ...SELECT,
-  ...set(LIMIT),
-  ...maskRows(form),
-];
-
-const body = (mask: CappedReluForm | undefined) => [
-  ...(mask ? cappedReluGradSetup(CAP, LOCALS) : []),
+const body = [
   ...get(C),
   ...i32c(2),
   ...SHL,
@@ -189,10 +102,11 @@ const body = (mask: CappedReluForm | undefined) => [
   ...set(TAIL_BYTES),
   ...get(DY),
   ...set(CP),
-  ...forLoop(B, i32c(1), N, [
-    ...i32c(0),
-    ...set(DONE),
-    ...forLoop(OY, i32c(1), OH, [
+  ...forLoop(
+    B,
+    i32c(1),
+    N,
+    forLoop(OY, i32c(1), OH, [
       ...get(OY),
       ...get(SH),
       ...MUL,
@@ -243,42 +157,26 @@ const body = (mask: CappedReluForm | undefined) => [
         ...ADD,
         ...set(CP),
       ]),
-      ...(mask ? maskDoneRows(mask) : []),
     ]),
-    // The rows the last dy row left.
-    ...(mask ? [...get(IN_H), ...set(LIMIT), ...maskRows(mask)] : []),
-  ]),
+  ),
 ];
 
-const source = (mask: CappedReluForm | undefined): KernelSource => ({
+const source: KernelSource = {
   name: 'depthwiseInputGrad',
-  params: PARAMS,
-  i32Locals: I32_LOCALS,
-  v128Locals: mask ? 5 : 0,
-  body: body(mask),
-});
-
-const sources = {
-  none: source(undefined),
-  clipByValue: source('clipByValue'),
-  minimum: source('minimum'),
-} as const;
+  params: 17,
+  i32Locals: 17,
+  v128Locals: 0,
+  body,
+};
 
 /**
  * `(dy, filter, dx, n, outH, outW, filterH, filterW, channels, inH, inW, strideH, strideW,
- * dilationH, dilationW, padTop, padLeft, maskX, capBits)`, `dy`, `filter` ([filterH, filterW,
- * channels]), `dx` and `maskX` (the ReLU's tensor, shaped like dx; any value without a mask) as
- * byte offsets; `dx` must be zeroed. With a mask, inW * channels must be a multiple of 4.
+ * dilationH, dilationW, padTop, padLeft)`, `dy`, `filter` ([filterH, filterW, channels]) and
+ * `dx` as byte offsets; `dx` must be zeroed.
  */
 export type DepthwiseInputGradSimd = (...args: number[]) => void;
 
-/**
- * The SIMD depthwise input gradient bound to the wasm backend's memory, or undefined where
- * unavailable; with `mask`, it also applies that capped ReLU's gradient (cappedReluGrad's form).
- */
-export function depthwiseInputGradSimd(
-  backend: unknown,
-  mask?: CappedReluForm,
-): DepthwiseInputGradSimd | undefined {
-  return bindKernel<DepthwiseInputGradSimd>(sources[mask ?? 'none'], backend);
+/** The SIMD depthwise input gradient bound to the wasm backend's memory, or undefined where unavailable. */
+export function depthwiseInputGradSimd(backend: unknown): DepthwiseInputGradSimd | undefined {
+  return bindKernel<DepthwiseInputGradSimd>(source, backend);
 }

@@ -157,20 +157,14 @@ function depthwiseFilter(ctx: OpContext, w: tf.Tensor): tf.Tensor4D {
  * XNNPACK conv with the flipped filter for stride 1, per-phase convs or a matmul + col2im when
  * strided), which keep the filters they derive since the filter is declared weight data.
  * Undefined for what it does not cover (1-D, grouped or dilated convs, a filter computed at run
- * time): the caller differentiates the node with tf.grad. With `inputActivation` (a depthwise
- * conv whose NHWC input is the output of that ReLU / ReLU6) the result is d(score)/d(the
- * activation's input) instead: core applies the mask inside the depthwise kernel.
+ * time): the caller differentiates the node with tf.grad.
  *
  * @example
  * ```ts
  * const dx = convInputGradient(ctx, dy); // shaped like the conv's input
  * ```
  */
-export function convInputGradient(
-  ctx: OpContext,
-  dy: tf.Tensor,
-  inputActivation?: 'relu' | 'relu6',
-): tf.Tensor | undefined {
+export function convInputGradient(ctx: OpContext, dy: tf.Tensor): tf.Tensor | undefined {
   const xv = ctx.inputs[0];
   const w = ctx.inputs[1];
   if (xv?.tensor.rank !== 4 || w?.tensor.rank !== 4 || !ctx.isConstant(1)) return undefined;
@@ -194,11 +188,7 @@ export function convInputGradient(
   } else {
     return undefined;
   }
-  // The ReLU / ReLU6 mask of the activation that made the (NHWC) input, applied with it (fused
-  // into a strided depthwise conv's SIMD pass on wasm).
-  const masked =
-    inputActivation && xv.nhwc ? { activation: inputActivation, x: xv.tensor } : undefined;
-  const dx = coreConvInputGradient({ kind, strides, dilations }, dy, xShape, filter, pad, masked);
+  const dx = coreConvInputGradient({ kind, strides, dilations }, dy, xShape, filter, pad);
   return xv.nhwc ? dx : tf.transpose(dx, TO_NCHW);
 }
 
