@@ -201,6 +201,11 @@ function winogradKernel(
  * `filter` rotated by 180 degrees with its channels swapped, the flip fused into the filter
  * transform (no flipped filter is made); undefined when Winograd does not take the conv (then
  * conv by `WasmKernelScope.flippedFilter`).
+ *
+ * @example
+ * ```ts
+ * const dx = winogradFlippedConv(backend, dy, filter, pad) ?? s.conv('Conv2D', dy, s.flippedFilter(filter, true), [1, 1], pad, [1, 1]);
+ * ```
  */
 export function winogradFlippedConv(
   backend: unknown,

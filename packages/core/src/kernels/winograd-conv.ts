@@ -22,6 +22,13 @@ import {
  * `WasmKernelScope.derived`). With `flipped`, `filter` is `[3, 3, k, c]` and the planes are those
  * of it rotated by 180 degrees with its channels swapped (the stride-1 input gradient's filter),
  * from the same pass: no flipped filter is made. Undefined without WebAssembly SIMD.
+ *
+ * @example
+ * ```ts
+ * const s = new WasmKernelScope(tf.backend());
+ * const planes = winogradFilter(s, filter, F2); // 16 tensors [1, c, k]
+ * s.dispose(); // frees them unless filter is a declared weight's data (then they are kept)
+ * ```
  */
 export function winogradFilter(
   s: WasmKernelScope,
@@ -57,7 +64,10 @@ export function winogradFilter(
 /** Planes whose bytes {@link releasePackedPlanes} gave back. */
 const released = new WeakSet<object>();
 
-/** Bench hook: `enabled = false` keeps the planes' bytes (the baseline). Internal to @interp/core. */
+/**
+ * `enabled = false` keeps the planes' bytes: the baseline, and the switch to flip should a
+ * tfjs-backend-wasm version re-read a matmul's `b` after packing it. Internal to @interp/core.
+ */
 export const releasePlanes = { enabled: true };
 
 /**

@@ -178,7 +178,15 @@ export function filterMapKernel(
   return bindKernel<FilterMapKernel>(source, backend);
 }
 
-/** The `n x n` reversal: row i takes tap n - 1 - i. */
+/**
+ * The `n x n` reversal: row i takes tap n - 1 - i (a filter map's rows and cols for a 180-degree
+ * flip).
+ *
+ * @example
+ * ```ts
+ * reversal(3); // [[0, 0, 1], [0, 1, 0], [1, 0, 0]]
+ * ```
+ */
 export function reversal(n: number): number[][] {
   return Array.from({ length: n }, (_, i) =>
     Array.from({ length: n }, (_, j) => (j === n - 1 - i ? 1 : 0)),
@@ -188,6 +196,11 @@ export function reversal(n: number): number[][] {
 /**
  * Winograd's filter transform of `tile` as a separable map: rows and cols are its G; `flipped`
  * composes G with the 3-tap reversal (the transform of the 180-degree rotated filter).
+ *
+ * @example
+ * ```ts
+ * winogradFilterMap(F2, true).rows[0]; // [0, 0, 1]: G's first row, reversed
+ * ```
  */
 export function winogradFilterMap(
   tile: WinogradTile,
