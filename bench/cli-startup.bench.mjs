@@ -8,6 +8,7 @@
 //   node bench/cli-startup.bench.mjs --base /tmp/cli-base [--runs 5] [--cases saliency-2,ig-1]
 //        [--model /tmp/interp-e2e-ig/resnet18.onnx --input /tmp/interp-e2e-ig/x.npy]
 //        [--args "--threads 2"]    (extra arguments for both arms; cases name their own)
+//        [--ours DIR]              (another snapshot instead of the current build)
 //
 // A case is <method>-<threads> (threads 1, 2, auto, or `default` for no --threads); IG runs its
 // 50 default steps. A snapshot holds copies of apps/cli and packages/onnx (package.json and dist)
@@ -91,7 +92,7 @@ function bench() {
   const cases = arg('cases', 'saliency-2,saliency-1').split(',');
   const bins = {
     base: join(baseDir, 'apps/cli/dist/bin.js'),
-    ours: join(repo, 'apps/cli/dist/bin.js'),
+    ours: join(resolve(arg('ours', repo)), 'apps/cli/dist/bin.js'),
   };
   const records = [];
   for (const c of cases) {
@@ -123,7 +124,7 @@ function bench() {
     );
     records.push({ label: c, oursMs: o, baselineMs: b, ratio: o / b, same, loads, times });
   }
-  writeResults('cli-startup', records, { model, input, extra });
+  writeResults('cli-startup', records, { model, input, extra, base: baseDir, ours: bins.ours });
 }
 
 if (process.argv[2] === 'snapshot') snapshot(resolve(process.argv[3]));

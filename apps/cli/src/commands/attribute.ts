@@ -185,8 +185,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       { weightBytes: modelWeightBytes(modelPath), inputValues: input.data.length, passes },
       core.getBackendInfo(),
     );
-  await core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) });
-  const loaded = await models.loadModel(modelPath, onnx ? { importOnnx: () => onnx } : {});
+  // The backend starts while an ONNX model file is read and decoded (loadOnnxModel makes no
+  // tensor before it is up); other formats wait for it.
+  const backend = core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) });
+  let loaded: Awaited<ReturnType<typeof models.loadModel>>;
+  try {
+    loaded = await models.loadModel(modelPath, {
+      ...(onnx ? { importOnnx: () => onnx } : {}),
+      backendReady: backend,
+    });
+  } catch (e) {
+    // Never left running after a failed load (an in-process caller's next run would race it).
+    await backend.catch(() => undefined);
+    throw e;
+  }
+  await backend;
   const model = loaded.model;
   const layout = loaded.graph.layout;
   let shape: number[];

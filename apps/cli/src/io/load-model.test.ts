@@ -61,6 +61,35 @@ describe('loadModel(path)', () => {
     loaded.dispose();
   });
 
+  it('hands backendReady to loadOnnxModel; a model.json waits for it before loading', async () => {
+    const ready = Promise.resolve('up');
+    const seen: unknown[] = [];
+    const loaded = await loadModel(onnxFile, {
+      backendReady: ready,
+      importOnnx: async () => ({
+        loadOnnxModel: async (source, options) => {
+          seen.push(source, options?.backendReady);
+          return denseReluGraph();
+        },
+      }),
+    });
+    expect(seen).toEqual([onnxFile, ready]);
+    loaded.dispose();
+    const m = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2 })] });
+    const path = await saveLayersModelToDir(m, join(dir, 'layers-ready'));
+    m.dispose();
+    let release!: () => void;
+    let settled = false;
+    const loading = loadModel(path, { backendReady: new Promise<void>((r) => (release = r)) });
+    void loading.then(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    release();
+    (await loading).dispose();
+  });
+
   it('loadModel(file.onnx) loads a real PyTorch export through @interp/onnx', async () => {
     const onnxDir = dirname(createRequire(import.meta.url).resolve('@interp/onnx/package.json'));
     const loaded = await loadModel(join(onnxDir, 'test-models', 'small-cnn.onnx'));

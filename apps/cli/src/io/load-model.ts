@@ -22,7 +22,10 @@ export interface LoadedModel {
 
 /** What the CLI needs of `@interp/onnx` (typed here so the CLI builds before it does). */
 export interface OnnxModule {
-  loadOnnxModel?: (source: string | Uint8Array) => Promise<ModelGraph>;
+  loadOnnxModel?: (
+    source: string | Uint8Array,
+    options?: { backendReady?: PromiseLike<unknown> },
+  ) => Promise<ModelGraph>;
 }
 
 /** What the CLI needs of `@tensorflow/tfjs-converter` (an optional peer, imported on demand). */
@@ -34,6 +37,11 @@ export interface ConverterModule {
 export interface LoadModelOptions {
   importOnnx?: () => Promise<OnnxModule>;
   importConverter?: () => Promise<ConverterModule>;
+  /**
+   * The backend's setup, when the caller started it without waiting: an ONNX model is read and
+   * decoded meanwhile (its tensors wait for it), other formats wait for it before loading.
+   */
+  backendReady?: PromiseLike<unknown>;
 }
 
 /**
@@ -47,6 +55,7 @@ export async function loadModel(
   options: LoadModelOptions = {},
 ): Promise<LoadedModel> {
   if (path.toLowerCase().endsWith('.onnx')) return loadOnnx(path, options);
+  await options.backendReady;
   const files = await import('./layers-model-files.js');
   const read = files.readModelFiles(path);
   if (read.json.format === 'graph-model') return loadGraph(path, read, options);
@@ -142,7 +151,10 @@ async function loadOnnx(path: string, options: LoadModelOptions): Promise<Loaded
   }
   let graph: ModelGraph;
   try {
-    graph = await onnx.loadOnnxModel(path);
+    graph = await onnx.loadOnnxModel(
+      path,
+      options.backendReady === undefined ? undefined : { backendReady: options.backendReady },
+    );
   } catch (e) {
     if (isInterpError(e)) throw e;
     throw new InterpError('PARSE', `${path}: cannot load the ONNX model (${(e as Error).message})`);
