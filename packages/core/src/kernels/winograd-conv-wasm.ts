@@ -1,6 +1,7 @@
 // The wasm backend's Conv2D and FusedConv2D, wrapped: 3x3 stride-1 undilated NHWC convs with
-// enough channels and work go through the Winograd F(2x2, 3x3) conv (winograd-conv.ts: 2.25x fewer
-// multiplies than XNNPACK's direct conv; bench/winograd.bench.mjs), everything else through the
+// enough channels and work go through the Winograd conv (winograd-conv.ts; F(2x2, 3x3), 2.25x
+// fewer multiplies than XNNPACK's direct conv, for forwards, F(4x4, 3x3), 4x fewer, for the
+// stride-1 input gradient: see defaultWinogradTile; bench/winograd.bench.mjs), everything else through the
 // kernel the wrapper replaced. Every path that runs a conv on wasm benefits: tf.conv2d, layers and
 // ONNX forwards, and the stride-1 input gradient (a conv by the flipped filter).
 import {
@@ -47,9 +48,12 @@ function isThreaded(backend: unknown): boolean {
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
 const envSwitch = env?.INTERP_WINOGRAD;
 
-/** What a tile is chosen from: the kernel (FusedConv2D: forwards with a bias; Conv2D: the rest). */
+/**
+ * What a tile is chosen from: the kernel (Conv2D or FusedConv2D: forwards; Conv2DBackpropInput:
+ * the stride-1 input gradient, winogradFlippedConv) and the output size.
+ */
 export interface WinogradConvSite {
-  kernel: 'Conv2D' | 'FusedConv2D';
+  kernel: 'Conv2D' | 'FusedConv2D' | 'Conv2DBackpropInput';
   outHeight: number;
   outWidth: number;
 }
@@ -61,7 +65,7 @@ const TILES: Record<string, WinogradTile> = { F2, F3, F4, F4H };
 
 /**
  * A tile policy from its spec (the benchmark hook `INTERP_WINOGRAD_TILE` takes the same): a tile
- * name (F2, F3, F4, F4H) for every conv, or `A/B` for A in FusedConv2D and B in Conv2D; a name
+ * name (F2, F3, F4, F4H) for every conv, or `A/B` for A in forwards and B in input gradients; a name
  * ending in `%4` takes that tile where both output sides are multiples of its m, F2 elsewhere.
  *
  * @example
@@ -86,14 +90,23 @@ export function winogradTilePolicy(spec: string): WinogradTilePolicy {
   if (parts.length > 2)
     throw new InterpError(
       'INVALID_ARGUMENT',
-      `Winograd tile spec '${spec}' has more than one '/'; use A or A/B (FusedConv2D/Conv2D)`,
+      `Winograd tile spec '${spec}' has more than one '/'; use A or A/B (forward/input gradient)`,
     );
   const [f, p] = [one(parts[0]!), one(parts[1] ?? parts[0]!)];
-  return (site) => (site.kernel === 'FusedConv2D' ? f : p)(site);
+  return (site) => (site.kernel === 'Conv2DBackpropInput' ? p : f)(site);
 }
 
-/** The default tile: F(2x2,3x3) for every conv. */
-export const defaultWinogradTile: WinogradTilePolicy = () => F2;
+/**
+ * The default: F2 in forwards (Conv2D, FusedConv2D) and F4 in the stride-1 input gradient
+ * (Conv2DBackpropInput). The forward's rounding
+ * flips ReLU masks near zero, which moves IG's largest attributions; the input gradient's is
+ * averaged out: whole-process `interp attribute --method ig` on ResNet-18 (2 images, 50 steps,
+ * 2 threads; bench/winograd-tile-ig.bench.mjs, 5 interleaved rounds, load 6-18) moved the
+ * attributions 1.35e-3 of the largest from Captum's with F2/F4 as with F2 everywhere (F4
+ * forwards 4.2e-3, F4H forwards 1.7e-3), in 44.3 s against 50.7 s (0.87x; faster in each round).
+ */
+export const defaultWinogradTile: WinogradTilePolicy = (site) =>
+  site.kernel === 'Conv2DBackpropInput' ? F4 : F2;
 
 /**
  * Test and benchmark hook: `force` picks a path for every conv Winograd can compute
@@ -183,7 +196,7 @@ function winogradKernel(
       activation,
       flipped,
       tile: winogradConvPath.tile({
-        kernel,
+        kernel: flipped ? 'Conv2DBackpropInput' : kernel,
         outHeight: info.outHeight,
         outWidth: info.outWidth,
       }),

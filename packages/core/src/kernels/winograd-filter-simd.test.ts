@@ -235,8 +235,9 @@ describe('the SIMD Winograd filter transform', () => {
       const out = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor;
       expectCloseToReference(await out.data(), reference);
       expect(winogradConvPath.calls - calls).toBe(1);
-      // The 16 F(2x2,3x3) planes of the flipped filter, and no 'flip-swap' entry.
-      expect(derivedWeightCacheSize()).toBe(16);
+      // The 36 F(4x4,3x3) planes (the input gradient's default tile) of the flipped filter, and no
+      // 'flip-swap' entry.
+      expect(derivedWeightCacheSize()).toBe(36);
       out.dispose();
       expect(tf.memory().numTensors).toBe(tensors);
       tf.dispose([dy, filter]);

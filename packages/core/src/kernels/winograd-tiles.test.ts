@@ -91,7 +91,7 @@ describe.each(bounds)('Winograd tile %s', (_name, tile, bound) => {
 });
 
 describe('Winograd tile policy', () => {
-  it('is asked with the kernel and output size, forward (FusedConv2D) and input gradient (Conv2D)', async () => {
+  it('is asked with the kernel and output size, forward (FusedConv2D) and input gradient (Conv2DBackpropInput)', async () => {
     const sites: WinogradConvSite[] = [];
     winogradConvPath.force = 'winograd';
     winogradConvPath.tile = (site) => {
@@ -115,7 +115,7 @@ describe('Winograd tile policy', () => {
     )(x);
     expect(sites).toEqual([
       { kernel: 'FusedConv2D', outHeight: 8, outWidth: 6 },
-      { kernel: 'Conv2D', outHeight: 8, outWidth: 6 },
+      { kernel: 'Conv2DBackpropInput', outHeight: 8, outWidth: 6 },
     ]);
     tf.dispose([x, w, b, dx]);
   });
@@ -130,7 +130,17 @@ describe('Winograd tile policy', () => {
     const mixed = winogradTilePolicy('F4H%4/F4');
     expect(mixed(site('FusedConv2D', 56))).toBe(F4H);
     expect(mixed(site('FusedConv2D', 14))).toBe(F2);
-    expect(mixed(site('Conv2D', 14))).toBe(F4);
+    expect(mixed(site('Conv2D', 14))).toBe(F2);
+    expect(mixed(site('Conv2DBackpropInput', 14))).toBe(F4);
+  });
+
+  it('defaults to F2 in forwards and F4 in input gradients', () => {
+    expect(defaultWinogradTile({ kernel: 'FusedConv2D', outHeight: 56, outWidth: 56 })).toBe(F2);
+    expect(defaultWinogradTile({ kernel: 'Conv2D', outHeight: 56, outWidth: 56 })).toBe(F2);
+    expect(defaultWinogradTile({ kernel: 'Conv2DBackpropInput', outHeight: 7, outWidth: 7 })).toBe(
+      F4,
+    );
+    expect(winogradConvPath.tile).toBe(defaultWinogradTile);
   });
 
   it('rejects an unknown tile or a spec with two slashes, naming the tiles to use', () => {
