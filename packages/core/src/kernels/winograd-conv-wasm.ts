@@ -1,6 +1,6 @@
 // The wasm backend's Conv2D and FusedConv2D, wrapped: 3x3 stride-1 undilated NHWC convs with
 // enough channels and work go through the Winograd conv (winograd-conv.ts; F(2x2, 3x3), 2.25x
-// fewer multiplies than XNNPACK's direct conv, for forwards, F(4x4, 3x3), 4x fewer, for the
+// fewer multiplies than XNNPACK's direct conv, for forwards, F(4x4, 3x3) (F4H), 4x fewer, for the
 // stride-1 input gradient: see defaultWinogradTile; bench/winograd.bench.mjs), everything else through the
 // kernel the wrapper replaced. Every path that runs a conv on wasm benefits: tf.conv2d, layers and
 // ONNX forwards, and the stride-1 input gradient (a conv by the flipped filter).
@@ -97,16 +97,19 @@ export function winogradTilePolicy(spec: string): WinogradTilePolicy {
 }
 
 /**
- * The default: F2 in forwards (Conv2D, FusedConv2D) and F4 in the stride-1 input gradient
- * (Conv2DBackpropInput). The forward's rounding
- * flips ReLU masks near zero, which moves IG's largest attributions; the input gradient's is
- * averaged out: whole-process `interp attribute --method ig` on ResNet-18 (2 images, 50 steps,
- * 2 threads; bench/winograd-tile-ig.bench.mjs, 5 interleaved rounds, load 6-18) moved the
- * attributions 1.35e-3 of the largest from Captum's with F2/F4 as with F2 everywhere (F4
- * forwards 4.2e-3, F4H forwards 1.7e-3), in 44.3 s against 50.7 s (0.87x; faster in each round).
+ * The default: F2 in forwards (Conv2D, FusedConv2D) and F4H (F(4x4,3x3) on 0, ±1, 1/2, -2) in
+ * the stride-1 input gradient (Conv2DBackpropInput). The forward's rounding flips ReLU masks near
+ * zero, which moves IG's largest attributions; the input gradient's is averaged out: whole-process
+ * `interp attribute --method ig` on ResNet-18 (2 images, 50 steps, 2 threads;
+ * bench/winograd-tile-ig.bench.mjs, 5 interleaved rounds) moved the attributions 1.35e-3 of the
+ * largest from Captum's with an F4 or F4H input gradient as with F2 everywhere (F4 forwards
+ * 4.2e-3, F4H forwards 1.7e-3). Time against F2 everywhere: F4 input gradient 44.3 vs 50.7 s
+ * (0.87x, load 6-18) and 31.7 vs 33.2 s (0.95x, load 3-5); F4H 27.0 s in the second run (0.81x).
+ * F4H for its per-conv error (median 4.1x the direct float32 conv's on ResNet-18, worst 7.8x;
+ * F4 9.4x, worst 25.6x: bench/winograd-tile-error.py).
  */
 export const defaultWinogradTile: WinogradTilePolicy = (site) =>
-  site.kernel === 'Conv2DBackpropInput' ? F4 : F2;
+  site.kernel === 'Conv2DBackpropInput' ? F4H : F2;
 
 /**
  * Test and benchmark hook: `force` picks a path for every conv Winograd can compute

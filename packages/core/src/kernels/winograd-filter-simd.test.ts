@@ -235,8 +235,8 @@ describe('the SIMD Winograd filter transform', () => {
       const out = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor;
       expectCloseToReference(await out.data(), reference);
       expect(winogradConvPath.calls - calls).toBe(1);
-      // The 36 F(4x4,3x3) planes (the input gradient's default tile) of the flipped filter, and no
-      // 'flip-swap' entry.
+      // The 36 F(4x4,3x3) planes (F4H, the input gradient's default tile) of the flipped filter,
+      // and no 'flip-swap' entry.
       expect(derivedWeightCacheSize()).toBe(36);
       out.dispose();
       expect(tf.memory().numTensors).toBe(tensors);

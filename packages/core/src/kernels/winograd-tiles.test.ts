@@ -134,11 +134,11 @@ describe('Winograd tile policy', () => {
     expect(mixed(site('Conv2DBackpropInput', 14))).toBe(F4);
   });
 
-  it('defaults to F2 in forwards and F4 in input gradients', () => {
+  it('defaults to F2 in forwards and F4H in input gradients', () => {
     expect(defaultWinogradTile({ kernel: 'FusedConv2D', outHeight: 56, outWidth: 56 })).toBe(F2);
     expect(defaultWinogradTile({ kernel: 'Conv2D', outHeight: 56, outWidth: 56 })).toBe(F2);
     expect(defaultWinogradTile({ kernel: 'Conv2DBackpropInput', outHeight: 7, outWidth: 7 })).toBe(
-      F4,
+      F4H,
     );
     expect(winogradConvPath.tile).toBe(defaultWinogradTile);
   });
