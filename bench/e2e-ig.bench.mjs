@@ -50,7 +50,8 @@ const load = () => loadavg()[0];
 // Both thread counts write the same --json (its cost is part of the whole process).
 const ourRuns = [];
 for (const [label, flags] of [
-  ['1 WASM thread', []],
+  // --threads 1 explicitly: without the flag the CLI picks every core for work this large.
+  ['1 WASM thread', threadFlag.length > 0 ? ['--threads', '1'] : []],
   ...(threadFlag.length > 0 ? [['2 WASM threads', threadFlag]] : []),
 ]) {
   const r = run(process.execPath, [
