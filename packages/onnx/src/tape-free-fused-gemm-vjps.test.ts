@@ -7,10 +7,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FUSABLE_ACTIVATIONS } from './graph-plan.js';
 import { loadOnnxModel } from './load-onnx-model.js';
 import { hasHandWrittenVjp } from './tape-free-gradient.js';
-import { buildModel, f, type NodeSpec, randomNormal } from './test-onnx-builder.js';
+import { buildModel, type NodeSpec, randomNormal } from './test-onnx-builder.js';
 import {
   type ConvCase,
   cpuGradient,
+  GEMM_CASES,
+  gemmFixture,
   referenceConv,
   relativeMaxError,
   tapeFreeGradient,
@@ -120,43 +122,23 @@ describe('activations the executor fuses into a conv', () => {
 });
 
 describe('the tape-free Gemm vjp', () => {
-  it.each([
-    ['transB 1, bias', { transB: 1 }, false],
-    ['transB 0, alpha 0.5, beta 2', { alpha: f(0.5), beta: f(2) }, false],
-    ['transA 1 (tf.grad of the node)', { transA: 1, transB: 1 }, true],
-  ] as const)('%s: equals tf.grad on the cpu backend, no leaks', async (_, attrs, transA) => {
-    const [m, k, n] = [3, 5, 4];
-    const bData = randomNormal(k * n, 41);
-    const cData = randomNormal(n, 42);
-    const transB = 'transB' in attrs && attrs.transB === 1;
-    const alpha = 'alpha' in attrs ? attrs.alpha.float : 1;
-    const model = await loadOnnxModel(
-      buildModel({
-        nodes: [{ op: 'Gemm', inputs: ['x', 'b', 'c'], outputs: ['y'], attrs }],
-        input: { name: 'x', dims: transA ? [k, m] : [m, k] },
-        output: { name: 'y' },
-        initializers: [
-          { name: 'b', dims: transB ? [n, k] : [k, n], data: bData },
-          { name: 'c', dims: [n], data: cData },
-        ],
-      }),
-    );
-    try {
-      const shape = transA ? [k, m] : [m, k];
-      const xData = randomNormal(m * k, 43);
-      const x = tf.tensor(xData, shape);
-      const { ours, r } = await tapeFreeGradient(model, x);
-      const reference = (input: tf.Tensor) => {
-        const b = tf.tensor2d(bData, transB ? [n, k] : [k, n]);
-        const y = tf.matMul(input as tf.Tensor2D, b, transA, transB);
-        return tf.add(tf.mul(y, alpha), tf.tensor1d(cData));
-      };
-      expect(relativeMaxError(ours, await cpuGradient(reference, xData, shape, r))).toBeLessThan(
-        1e-5,
-      );
-      x.dispose();
-    } finally {
-      model.dispose();
-    }
-  });
+  it.each(GEMM_CASES)(
+    '%s: equals tf.grad on the cpu backend, no leaks',
+    async (_, attrs, transA) => {
+      const { model, shape, xData, reference } = await gemmFixture(attrs, transA, {
+        relu: false,
+        seed: 41,
+      });
+      try {
+        const x = tf.tensor(xData, shape);
+        const { ours, r } = await tapeFreeGradient(model, x);
+        expect(relativeMaxError(ours, await cpuGradient(reference, xData, shape, r))).toBeLessThan(
+          1e-5,
+        );
+        x.dispose();
+      } finally {
+        model.dispose();
+      }
+    },
+  );
 });

@@ -1,11 +1,12 @@
-// Shared by the tape-free vjp tests (tape-free-vjps.test.ts, tape-free-fused-gemm-vjps.test.ts):
-// an ONNX Conv written independently with tfjs ops, tf.grad on the cpu backend, and the tape-free
+// Shared by the tape-free vjp tests (tape-free-vjps.test.ts, tape-free-fused-gemm-vjps.test.ts)
+// and gemm-tape-gradient.test.ts: an ONNX Conv and Gemm written independently with tfjs ops, tf.grad on the cpu backend, and the tape-free
 // gradient of a loaded model, checked for leaks.
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import { loadOnnxModel } from './load-onnx-model.js';
 import type { OnnxModel } from './onnx-model.js';
-import { type AttrValue, randomNormal } from './test-onnx-builder.js';
+import { type AttrValue, buildModel, f, randomNormal } from './test-onnx-builder.js';
 
 /** The largest |a - b| relative to the largest |b|. */
 export function relativeMaxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -101,4 +102,57 @@ export async function tapeFreeGradient(model: OnnxModel, x: tf.Tensor) {
   const ours = await expectNoLeakedTensors(() => gradient());
   rTensor.dispose();
   return { ours, r };
+}
+
+/** The Gemm cases both Gemm gradient tests run: name, attributes, whether A is transposed. */
+export const GEMM_CASES = [
+  ['transB 1, bias', { transB: 1 }, false],
+  ['transB 0, alpha 0.5, beta 2', { alpha: f(0.5), beta: f(2) }, false],
+  ['transA 1', { transA: 1, transB: 1 }, true],
+] as const;
+
+/**
+ * A `[3, 5] x [5, 4]` Gemm model (after a Relu when `relu`), its input and the same function
+ * written independently with tfjs ops (for cpuGradient); `seed` picks the random data.
+ */
+export async function gemmFixture(
+  attrs: (typeof GEMM_CASES)[number][1],
+  transA: boolean,
+  { relu, seed }: { relu: boolean; seed: number },
+) {
+  const [m, k, n] = [3, 5, 4];
+  const bData = randomNormal(k * n, seed);
+  const cData = randomNormal(n, seed + 1);
+  const transB = 'transB' in attrs && attrs.transB === 1;
+  const alpha = 'alpha' in attrs ? attrs.alpha.float : 1;
+  const beta = 'beta' in attrs ? attrs.beta.float : 1;
+  const gemmInput = relu ? 'a' : 'x';
+  const model = await loadOnnxModel(
+    buildModel({
+      nodes: [
+        ...(relu ? [{ op: 'Relu', inputs: ['x'], outputs: ['a'] }] : []),
+        { op: 'Gemm', inputs: [gemmInput, 'b', 'c'], outputs: ['y'], attrs },
+      ],
+      input: { name: 'x', dims: transA ? [k, m] : [m, k] },
+      output: { name: 'y' },
+      initializers: [
+        { name: 'b', dims: transB ? [n, k] : [k, n], data: bData },
+        { name: 'c', dims: [n], data: cData },
+      ],
+    }),
+  );
+  const reference = (input: tf.Tensor) => {
+    const b = tf.tensor2d(bData, transB ? [n, k] : [k, n]);
+    const a = (relu ? tf.relu(input) : input) as tf.Tensor2D;
+    const y = tf.matMul(a, b, transA, transB);
+    return tf.add(tf.mul(y, alpha), tf.mul(tf.tensor1d(cData), beta));
+  };
+  const shape = transA ? [k, m] : [m, k];
+  return {
+    model,
+    shape,
+    xData: randomNormal(m * k, seed + 2),
+    rData: randomNormal(m * n, seed + 3),
+    reference,
+  };
 }
