@@ -45,6 +45,40 @@ const c = run();
 console.log(JSON.stringify({ threaded, single, a, b, c }));
 `;
 
+// Counts the real Node workers tfjs boots (a stand-in never constructs one), then a matmul and a
+// conv on 2 threads, on 1 thread and on cpu.
+const countingScript = `
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend } from './backend.js';
+const workerThreads = createRequire(import.meta.url)('node:worker_threads');
+let booted = 0;
+workerThreads.Worker = class extends workerThreads.Worker {
+  constructor(...args) { super(...args); booted++; }
+};
+tf.env().set('IS_TEST', true);
+const rand = (n, seed) => { let s = seed; return Float32Array.from({ length: n }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1); };
+function run() {
+  const before = tf.memory().numTensors;
+  const out = tf.tidy(() => {
+    const a = tf.tensor2d(rand(96 * 200, 1), [96, 200]);
+    const b = tf.tensor2d(rand(200 * 150, 2), [200, 150]);
+    const x = tf.tensor4d(rand(2 * 30 * 30 * 16, 3), [2, 30, 30, 16]);
+    const w = tf.tensor4d(rand(3 * 3 * 16 * 24, 4), [3, 3, 16, 24]);
+    return [tf.matMul(a, b), tf.conv2d(x, w, 1, 'same')].map((t) => Array.from(t.dataSync()));
+  });
+  return { out, leaked: tf.memory().numTensors - before };
+}
+const threaded = await setupBackend('wasm', { threads: 2 });
+const bootedThreaded = booted;
+const a = run();
+await setupBackend('wasm', { threads: false });
+const b = run();
+await setupBackend('cpu');
+const c = run();
+console.log(JSON.stringify({ threadCount: threaded.threadCount, bootedThreaded, booted, a, b, c }));
+`;
+
 describe('WASM threads in Node (setupBackend threads option)', () => {
   it('runs the threaded SIMD build on every core, gives exactly the one-thread numbers, and exits', () => {
     const r = child.run(script);
@@ -82,6 +116,29 @@ describe('WASM threads in Node (setupBackend threads option)', () => {
       1e-5 * scale(gc),
     );
     expect(g.some((v) => v !== 0)).toBe(true);
+  }, 120_000);
+
+  it('boots only the threads - 1 pthread workers XNNPACK runs on, with the one-thread numbers', () => {
+    const r = child.run(countingScript);
+    expect(r.signal).toBeNull();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const { threadCount, bootedThreaded, booted, a, b, c } = JSON.parse(r.stdout);
+    expect(threadCount).toBe(Math.min(availableParallelism(), 2));
+    // tfjs-backend-wasm's Emscripten pool is 8 workers; XNNPACK's pool of N threads runs N - 1.
+    expect(bootedThreaded).toBe(threadCount - 1);
+    // The one-thread build starts none, and no stand-in was ever asked to run a pthread.
+    expect(booted).toBe(bootedThreaded);
+    expect(a.out).toEqual(b.out);
+    expect([a.leaked, b.leaked, c.leaked]).toEqual([0, 0, 0]);
+    // And tfjs's cpu backend (an independent implementation) agrees to float32 rounding.
+    for (const [i, v] of (a.out as number[][]).entries()) {
+      const ref = c.out[i] as number[];
+      const scale = Math.max(...ref.map(Math.abs));
+      expect(Math.max(...v.map((x, j) => Math.abs(x - (ref[j] as number))))).toBeLessThan(
+        1e-5 * scale,
+      );
+    }
   }, 120_000);
 
   it('caps the thread count at the cores and at 8', () => {

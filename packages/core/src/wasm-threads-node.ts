@@ -1,4 +1,5 @@
 import { InterpError } from './errors.js';
+import { interceptPthreadWorkers } from './lazy-pthread-workers.js';
 
 /**
  * tfjs-backend-wasm 4.22 preloads 8 pthread workers and caps XNNPACK's pool there, so more
@@ -11,6 +12,7 @@ interface NodeBuiltins {
   os: typeof import('node:os');
   path: typeof import('node:path');
   crypto: typeof import('node:crypto');
+  events: typeof import('node:events');
 }
 
 /** Node's built-in modules without a static `node:` import, so browser bundles never see one. */
@@ -29,6 +31,7 @@ function nodeBuiltins(): NodeBuiltins {
     os: get('node:os'),
     path: get('node:path'),
     crypto: get('node:crypto'),
+    events: get('node:events'),
   };
 }
 
@@ -94,7 +97,10 @@ function writeOnce(dir: string, text: string, b: NodeBuiltins): string {
  *   worker script prefixed with the globals tfjs's Node bundle closes over (`require$$0..4`,
  *   `commonjsGlobal`) and a `URL.createObjectURL` that returns the factory's file;
  * - tfjs's C++ caps the pool at `emscripten_num_logical_cores() / 2` (`os.cpus().length / 2` in
- *   Node, assuming hyper-threading), so `os.cpus()` reports `2 * threads` entries until then.
+ *   Node, assuming hyper-threading), so `os.cpus()` reports `2 * threads` entries until then;
+ * - Emscripten boots 8 pooled pthread workers (~0.4 s of CPU each) though XNNPACK's pool runs on
+ *   `threads - 1`: {@link interceptPthreadWorkers} makes the others stand-ins that boot only if a
+ *   pthread ever lands on them (unless `lazyPthreadWorkers.enabled` is false).
  *
  * @example
  * ```ts
@@ -137,7 +143,9 @@ export function prepareNodeWasmThreads(threads: number): () => void {
     const cpus = originalCpus();
     return Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length] as (typeof cpus)[0]);
   };
+  const restoreWorker = interceptPthreadWorkers(threads - 1, b.events.EventEmitter);
   return () => {
+    restoreWorker();
     globalThis.Blob = OriginalBlob;
     URL.createObjectURL = originalCreate;
     b.os.cpus = originalCpus;
