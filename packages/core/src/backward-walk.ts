@@ -37,10 +37,10 @@ export interface BackwardGraph<N, K> {
    */
   enter?(node: N, index: number, gradientAt: (key: K) => boolean): void;
   /**
-   * After each node: a forward value nothing reads any more (every reader came later in execution
-   * order), freed unless a gradient or {@link holds} holds it.
+   * After each node: the forward values nothing reads any more (every reader came later in
+   * execution order), each freed unless a gradient or {@link holds} holds it.
    */
-  spent?(node: N, index: number): tf.Tensor | undefined;
+  spent?(node: N, index: number): tf.Tensor | readonly tf.Tensor[] | undefined;
   /** Tensors the walk must never free (the input, the outputs, weights, live forward values). */
   holds?(t: tf.Tensor): boolean;
 }
@@ -93,8 +93,10 @@ export function walkBackward<N, K>(
       const held = new Set(grads.values());
       for (const t of spent) if (!held.has(t) && !holds(t)) t.dispose();
     }
-    const y = graph.spent?.(node, i);
-    if (y !== undefined && !holds(y) && ![...grads.values()].includes(y)) y.dispose();
+    const ys = graph.spent?.(node, i);
+    if (ys === undefined) continue;
+    const held = new Set(grads.values());
+    for (const y of ys instanceof tf.Tensor ? [ys] : ys) if (!holds(y) && !held.has(y)) y.dispose();
   }
   return grads;
 }

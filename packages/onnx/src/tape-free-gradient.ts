@@ -67,6 +67,8 @@ export function hasHandWrittenVjp(opType: string): boolean {
  * d(score)/d(x) from one forward pass's values, walking the plan backwards without the gradient
  * tape (core's walkBackward, the walk of the GraphModel and layers paths too): hand-written vjps for Conv, Relu, ReLU6-style Clip, Gemm and same-shape Add, tf.grad of the one
  * node for any other (a tape of one node, so the results equal tf.grad's through the whole graph).
+ * A forward value is freed as soon as the walk has visited its node (all its readers came later):
+ * `values` is spent, only the constants, x and the returned tensors stay.
  * `seed` turns the outputs (ONNX layout) into d(score)/d(outputs). Call inside tf.tidy; throws
  * {@link NoTapeFreeGradient} for a node it cannot differentiate.
  */
@@ -89,11 +91,34 @@ export function tapeFreeGradient(
       }
     },
     vjp: (step, dy, which) => {
-      const inputs = step.node.inputs.map((name) => (name ? values.get(name) : undefined));
-      const out = values.get(step.node.outputs[0]!)!;
+      const inputs = step.node.inputs.map((name) => (name ? live.get(name) : undefined));
+      const out = live.get(step.node.outputs[0]!)!;
       return nodeVjp(plan, step, inputs, which, out, dy);
     },
+    // Every reader of the node's outputs came later in execution order and was visited: they are
+    // spent once no other name holds the same tensor (a fused conv's output is its ReLU's).
+    spent: (step) => {
+      const freed: tf.Tensor[] = [];
+      for (const name of step.node.outputs) {
+        const v = live.get(name);
+        if (v === undefined || v.constant) continue;
+        live.delete(name);
+        const left = holders.get(v.tensor)! - 1;
+        holders.set(v.tensor, left);
+        if (left === 0) freed.push(v.tensor);
+      }
+      return freed;
+    },
+    holds: (t) => t === x || t === outputs || kept.has(t),
   };
+  // The values the walk may still read: a spent one leaves, so a vjp that read it would fail.
+  const live = new Map(values);
+  const holders = new Map<tf.Tensor, number>();
+  const kept = new Set<tf.Tensor>([values.get(plan.inputName)!.tensor]);
+  for (const v of values.values()) {
+    if (v.constant) kept.add(v.tensor);
+    else holders.set(v.tensor, (holders.get(v.tensor) ?? 0) + 1);
+  }
   const active = activeValues(
     graph,
     [plan.inputName],
@@ -101,6 +126,7 @@ export function tapeFreeGradient(
   );
   const outValue = values.get(plan.outputName)!;
   const outputs = nchw(outValue);
+  kept.add(outputs);
   const seeds = new Map<string, tf.Tensor>();
   if (active.has(plan.outputName)) {
     const dOut = seed(outputs);
