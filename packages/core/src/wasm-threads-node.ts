@@ -1,11 +1,11 @@
 import { InterpError } from './errors.js';
-import { interceptPthreadWorkers } from './lazy-pthread-workers.js';
+import { interceptPthreadWorkers, TFJS_PTHREAD_POOL_SIZE } from './lazy-pthread-workers.js';
 
 /**
  * tfjs-backend-wasm 4.22 preloads 8 pthread workers and caps XNNPACK's pool there, so more
  * threads than this buy nothing.
  */
-export const WASM_MAX_THREADS = 8;
+export const WASM_MAX_THREADS = TFJS_PTHREAD_POOL_SIZE;
 
 interface NodeBuiltins {
   fs: typeof import('node:fs');
