@@ -18,7 +18,7 @@ import { type MemoStore, makeContext } from './op-context.js';
 import { nchw } from './ops/layout.js';
 import type { FusedActivation, Value } from './ops/op-types.js';
 import { recordingGradients } from './ops/recording-gradients.js';
-import { NoTapeFreeGradient, tapeFreeGradient } from './tape-free-gradient.js';
+import { forwardRelease, NoTapeFreeGradient, tapeFreeGradient } from './tape-free-gradient.js';
 
 /**
  * An ONNX model executed node by node with tfjs ops: a {@link ModelGraph} whose `run` is
@@ -126,7 +126,10 @@ export class OnnxModel implements ModelGraph {
     if (x.dtype !== 'float32' || recordingGradients()) return undefined;
     const plan = { ...this.plan, opset: this.opset, memos: this.memos };
     try {
-      return tf.tidy(() => tapeFreeGradient(plan, this.execute(x, new Map(), new Set()), x, seed));
+      return tf.tidy(() => {
+        const values = this.execute(x, new Map(), new Set(), forwardRelease(plan));
+        return tapeFreeGradient(plan, values, x, seed);
+      });
     } catch (e) {
       if (e instanceof NoTapeFreeGradient) return undefined;
       throw e;
@@ -157,7 +160,13 @@ export class OnnxModel implements ModelGraph {
     this.memos.clear();
   }
 
-  private execute(x: tf.Tensor, hooks: ReadonlyMap<string, NodeHook>, tapped: ReadonlySet<string>) {
+  /** `after` is called after each step that ran, with the values so far (see forwardRelease). */
+  private execute(
+    x: tf.Tensor,
+    hooks: ReadonlyMap<string, NodeHook>,
+    tapped: ReadonlySet<string>,
+    after?: (index: number, values: ReadonlyMap<string, Value>) => void,
+  ) {
     const values = new Map<string, Value>(this.constants);
     const input = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
     values.set(this.plan.inputName, { tensor: input });
@@ -188,6 +197,7 @@ export class OnnxModel implements ModelGraph {
       node.outputs.forEach((name, k) => {
         if (name && outputs[k]) values.set(name, outputs[k]!);
       });
+      after?.(i, values);
     });
     return values;
   }

@@ -117,4 +117,68 @@ describe('the tape-free input gradient frees forward values', () => {
       model.dispose();
     }
   });
+
+  it('frees in the forward pass only what no vjp reads: an input of a Mul (tf.grad of the node) is kept; Mul(a, a) counts a once; equals tf.grad and central differences', async () => {
+    // c is read by a same-shape Add only (freed after it); a by a Mul, whose gradient is tf.grad
+    // of the node and reads a's values (a freed a would throw "Tensor is disposed"). Mul(a, a)
+    // gave 4a dy before (a passed to tf.grads twice, each getting the gradient of both uses).
+    const model = await loadOnnxModel(
+      buildModel({
+        nodes: [
+          { op: 'Conv', inputs: ['x', 'w0'], outputs: ['c'], attrs: { pads: [1, 1, 1, 1] } },
+          { op: 'Add', inputs: ['c', 'x'], outputs: ['a'] },
+          { op: 'Mul', inputs: ['a', 'a'], outputs: ['m'] },
+          { op: 'Conv', inputs: ['m', 'w1'], outputs: ['d'], attrs: { pads: [1, 1, 1, 1] } },
+          { op: 'Relu', inputs: ['d'], outputs: ['r'] },
+          { op: 'GlobalAveragePool', inputs: ['r'], outputs: ['g'] },
+          { op: 'Flatten', inputs: ['g'], outputs: ['f'] },
+          { op: 'Gemm', inputs: ['f', 'fw', 'fb'], outputs: ['y'], attrs: { transB: 1 } },
+        ],
+        input: { name: 'x', dims: ['n', 4, 16, 16] },
+        output: { name: 'y' },
+        initializers: [
+          { name: 'w0', dims: [4, 4, 3, 3], data: randomNormal(144, 31, 0.4) },
+          { name: 'w1', dims: [4, 4, 3, 3], data: randomNormal(144, 32, 0.4) },
+          { name: 'fw', dims: [5, 4], data: randomNormal(20, 5, 0.5) },
+          { name: 'fb', dims: [5], data: randomNormal(5, 6, 0.1) },
+        ],
+      }),
+    );
+    try {
+      const x = tf.tensor(randomNormal(2 * 4 * 16 * 16, 9), [2, 4, 16, 16]);
+      const seed = (out: tf.Tensor) => tf.oneHot([1, 4], out.shape[1]!);
+      tf.dispose(Object.values(model.inputGradient(x, seed)!)); // memoizes filters
+      const gradient = await expectNoLeakedTensors(async () => {
+        const r = model.inputGradient(x, seed)!;
+        const data = await r.gradient.data();
+        tf.dispose([r.outputs, r.gradient]);
+        return data;
+      });
+      // Central differences of item 1's class-4 score at a few of item 1's coordinates.
+      const data = (await x.data()) as Float32Array;
+      const score = (moved: Float32Array) =>
+        tf.tidy(() => model.predict(tf.tensor(moved, [2, 4, 16, 16])).dataSync()[5 + 4]!);
+      const eps = 1e-2;
+      for (const i of [1024, 1100, 1500, 2047]) {
+        const up = data.slice();
+        const down = data.slice();
+        up[i]! += eps;
+        down[i]! -= eps;
+        const numeric = (score(up) - score(down)) / (2 * eps);
+        expect(Math.abs(gradient[i]! - numeric)).toBeLessThan(5e-4);
+      }
+      const tape = targetInputGradient(model, x, [1, 4], { method: 'tape' });
+      const want = await tape.gradient.data();
+      let err = 0;
+      let scale = 0;
+      want.forEach((w, i) => {
+        err = Math.max(err, Math.abs(gradient[i]! - w));
+        scale = Math.max(scale, Math.abs(w));
+      });
+      expect(err / scale).toBeLessThan(1e-5);
+      tf.dispose([tape.gradient, tape.outputs, x]);
+    } finally {
+      model.dispose();
+    }
+  });
 });

@@ -7,7 +7,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import type { Step } from './graph-plan.js';
 import { type MemoStore, makeContext } from './op-context.js';
-import { convInputGradient } from './ops/conv.js';
+import { convInputGradient, convInputGradientCovers } from './ops/conv.js';
 import { nchw, TO_NHWC } from './ops/layout.js';
 import { gemmInputGradient } from './ops/matmul.js';
 import type { OpContext, Value } from './ops/op-types.js';
@@ -32,6 +32,28 @@ export class NoTapeFreeGradient extends Error {}
 type Vjp = (ctx: OpContext, out: Value, dy: tf.Tensor) => (tf.Tensor | undefined)[] | undefined;
 
 /**
+ * When a hand-written vjp below takes a node (else it is undefined and the node goes to tf.grad):
+ * then the vjp reads no input's values, only shapes and layouts, and its own output's values
+ * only where `readsOutput` says so. Checked on the forward pass's values, so the forward may free
+ * what no vjp will read (see {@link forwardRelease}).
+ */
+const covers: Readonly<Record<string, (ctx: OpContext, out: Value) => boolean>> = {
+  Relu: () => true,
+  Clip: (ctx) => {
+    const [lo, hi] = clipBounds(ctx);
+    return lo === 0 && (hi === 6 || hi === Infinity);
+  },
+  Conv: (ctx) => convInputGradientCovers(ctx),
+  // dy has the output's shape and layout: same-shape inputs take it as is.
+  Add: (ctx, out) => {
+    const fits = (v: Value | undefined) =>
+      v !== undefined && !v.nhwc === !out.nhwc && sameShape(v.tensor.shape, out.tensor.shape);
+    return fits(ctx.inputs[0]) && fits(ctx.inputs[1]);
+  },
+};
+const readsOutput = new Set(['Relu', 'Clip']);
+
+/**
  * The hot nodes of conv nets. ReLU and ReLU6 masks are read off the output, which is also the
  * output of a conv that applied the activation itself (the executor then passes its value through
  * the Relu/Clip node): the conv's own vjp is then linear.
@@ -39,8 +61,8 @@ type Vjp = (ctx: OpContext, out: Value, dy: tf.Tensor) => (tf.Tensor | undefined
 const vjps: Readonly<Record<string, Vjp>> = {
   Relu: (_, out, dy) => [activationBackward('relu', dy, out.tensor)],
   Clip: (ctx, out, dy) => {
-    const [lo, hi] = clipBounds(ctx);
-    if (lo !== 0 || (hi !== 6 && hi !== Infinity)) return undefined;
+    if (!covers.Clip!(ctx, out)) return undefined;
+    const [, hi] = clipBounds(ctx);
     return [activationBackward(hi === 6 ? 'relu6' : 'relu', dy, out.tensor)];
   },
   Conv: (ctx, _, dy) => {
@@ -51,12 +73,53 @@ const vjps: Readonly<Record<string, Vjp>> = {
     const dx = gemmInputGradient(ctx, dy);
     return dx && [dx];
   },
-  Add: (ctx, out, dy) => {
-    const fits = (v: Value | undefined) =>
-      v !== undefined && !v.nhwc === !out.nhwc && sameShape(v.tensor.shape, dy.shape);
-    return fits(ctx.inputs[0]) && fits(ctx.inputs[1]) ? [dy, dy] : undefined;
-  },
+  Add: (ctx, out, dy) => (covers.Add!(ctx, out) ? [dy, dy] : undefined),
 };
+
+/**
+ * For the forward pass of {@link tapeFreeGradient}: called after each step the executor ran,
+ * with the values so far, it frees the step's inputs that no later step reads and no vjp of the
+ * walk will read (a conv's input, an Add's same-shape inputs, a ReLU's input: they read shapes
+ * only), keeping the values in `values` (their shapes stay readable; their data is gone, so a
+ * vjp that read it would throw). ResNet-18: the residual branch's last conv and the Add outputs.
+ */
+export function forwardRelease(
+  plan: BackwardPlan,
+): (index: number, values: ReadonlyMap<string, Value>) => void {
+  const lastReader = new Map<string, number>();
+  plan.steps.forEach((step, i) => {
+    for (const name of step.node.inputs) if (name) lastReader.set(name, i);
+  });
+  const read = new Set<tf.Tensor>();
+  return (i, values) => {
+    const { node } = plan.steps[i]!;
+    const inputs = node.inputs.map((name) => (name ? values.get(name) : undefined));
+    const out = values.get(node.outputs[0]!);
+    if (out === undefined) return;
+    const ctx = makeContext(node, inputs, plan.opset, plan.memos, undefined);
+    const covered = covers[node.opType]?.(ctx, out) ?? false;
+    if (covered && readsOutput.has(node.opType)) read.add(out.tensor);
+    // A pass-through node (its output is an input) hands dy on when that is its only variable.
+    const passed =
+      inputs.some((v) => v?.tensor === out.tensor) &&
+      inputs.every((v) => v === undefined || v.constant || v.tensor === out.tensor);
+    if (!covered && !passed) for (const v of inputs) if (v) read.add(v.tensor);
+    const input = values.get(plan.inputName)?.tensor;
+    for (const name of node.inputs) {
+      const v = name ? values.get(name) : undefined;
+      if (v === undefined || v.constant || lastReader.get(name) !== i) continue;
+      if (name === plan.outputName || v.tensor === input || read.has(v.tensor)) continue;
+      // Another name for the same tensor (a fused activation's output) that is still to be read.
+      const aliased = [...values].some(
+        ([other, o]) =>
+          other !== name &&
+          o.tensor === v.tensor &&
+          (other === plan.outputName || (lastReader.get(other) ?? -1) > i),
+      );
+      if (!aliased) v.tensor.dispose();
+    }
+  };
+}
 
 /** True when the backward has its own vjp for `opType` (else per-node tf.grad or a pass-through). */
 export function hasHandWrittenVjp(opType: string): boolean {
@@ -68,7 +131,8 @@ export function hasHandWrittenVjp(opType: string): boolean {
  * tape (core's walkBackward, the walk of the GraphModel and layers paths too): hand-written vjps for Conv, Relu, ReLU6-style Clip, Gemm and same-shape Add, tf.grad of the one
  * node for any other (a tape of one node, so the results equal tf.grad's through the whole graph).
  * A forward value is freed as soon as the walk has visited its node (all its readers came later):
- * `values` is spent, only the constants, x and the returned tensors stay.
+ * `values` is spent, only the constants, x and the returned tensors stay. Values the forward
+ * pass freed ({@link forwardRelease}) keep their shapes, which is all their readers' vjps read.
  * `seed` turns the outputs (ONNX layout) into d(score)/d(outputs). Call inside tf.tidy; throws
  * {@link NoTapeFreeGradient} for a node it cannot differentiate.
  */
@@ -160,12 +224,20 @@ function nodeTapeVjp(
   which: readonly boolean[],
   dy: tf.Tensor,
 ): (tf.Tensor | undefined)[] {
-  const slots = which.flatMap((w, k) => (w && inputs[k] ? [k] : []));
+  // One tf.grads argument per distinct tensor: tf.grads gives each argument the gradient through
+  // all its uses, so Mul(a, a) must not pass a twice (each would get 2a dy, summed to 4a dy).
+  const slots: number[] = [];
+  const slotOf = inputs.map((v, k) => {
+    if (!which[k] || v === undefined) return -1;
+    const first = slots.findIndex((j) => inputs[j]!.tensor === v.tensor);
+    if (first >= 0) return first;
+    slots.push(k);
+    return slots.length - 1;
+  });
   const f = (...ts: tf.Tensor[]) => {
-    const replaced = inputs.map((v, k) => {
-      const j = slots.indexOf(k);
-      return j < 0 || v === undefined ? v : { ...v, tensor: ts[j]! };
-    });
+    const replaced = inputs.map((v, k) =>
+      slotOf[k]! < 0 || v === undefined ? v : { ...v, tensor: ts[slotOf[k]!]! },
+    );
     const result = step.kernel(makeContext(step.node, replaced, plan.opset, plan.memos, undefined));
     return (Array.isArray(result) ? result[0]! : result).tensor;
   };
@@ -178,10 +250,7 @@ function nodeTapeVjp(
   } catch (e) {
     throw new NoTapeFreeGradient(`${step.node.name}: ${(e as Error).message}`);
   }
-  return inputs.map((_, k) => {
-    const j = slots.indexOf(k);
-    return j < 0 ? undefined : dxs[j];
-  });
+  return inputs.map((_, k) => (slots[slotOf[k]!] === k ? dxs[slotOf[k]!] : undefined));
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -165,31 +165,35 @@ function depthwiseFilter(ctx: OpContext, w: tf.Tensor): tf.Tensor4D {
  * ```
  */
 export function convInputGradient(ctx: OpContext, dy: tf.Tensor): tf.Tensor | undefined {
-  const xv = ctx.inputs[0];
-  const w = ctx.inputs[1];
-  if (xv?.tensor.rank !== 4 || w?.tensor.rank !== 4 || !ctx.isConstant(1)) return undefined;
-  const [, cInPerGroup, kh, kw] = w.tensor.shape as Shape4;
-  const group = ctx.node.attrs.int('group', 1);
+  if (!convInputGradientCovers(ctx)) return undefined;
+  const xv = ctx.inputs[0]!;
+  const w = ctx.inputs[1]!;
+  const [, , kh, kw] = w.tensor.shape as Shape4;
   const shape = xv.tensor.shape as Shape4;
   const xShape: Shape4 = xv.nhwc ? shape : [shape[0], shape[2], shape[3], shape[1]];
   const { strides, dilations, pad } = convGeometry(ctx, [xShape[1], xShape[2]], [kh, kw]);
-  // Dilated convs stay with tf.grad of the node (tfjs's cpu Conv2DBackpropInput ignores dilations;
-  // core's convInputGradient would spread the filter, not yet checked against onnxruntime here).
-  if (dilations[0] !== 1 || dilations[1] !== 1) return undefined;
-  let kind: 'conv2d' | 'depthwise';
-  let filter: tf.Tensor4D;
-  if (group === 1) {
-    kind = 'conv2d';
-    filter = hwioFilter(ctx, w.tensor);
-  } else if (group === xShape[3] && cInPerGroup === 1) {
-    // Uneven pads (the forward pads the input for them) are explicit pads here.
-    kind = 'depthwise';
-    filter = depthwiseFilter(ctx, w.tensor);
-  } else {
-    return undefined;
-  }
+  const kind = ctx.node.attrs.int('group', 1) === 1 ? 'conv2d' : 'depthwise';
+  // Uneven pads (the forward pads the input for them) are explicit pads for depthwise too.
+  const filter = kind === 'conv2d' ? hwioFilter(ctx, w.tensor) : depthwiseFilter(ctx, w.tensor);
   const dx = coreConvInputGradient({ kind, strides, dilations }, dy, xShape, filter, pad);
   return xv.nhwc ? dx : tf.transpose(dx, TO_NCHW);
+}
+
+/**
+ * True when {@link convInputGradient} takes the conv: 2-D, constant filter, no dilation, one group
+ * or depthwise. It then reads the input's shape and layout only, never its values, so the tape-free
+ * gradient may free the input after the forward pass. Dilated convs stay with tf.grad of the node
+ * (tfjs's cpu Conv2DBackpropInput ignores dilations; core's convInputGradient would spread the
+ * filter, not yet checked against onnxruntime here).
+ */
+export function convInputGradientCovers(ctx: OpContext): boolean {
+  const xv = ctx.inputs[0];
+  const w = ctx.inputs[1];
+  if (xv?.tensor.rank !== 4 || w?.tensor.rank !== 4 || !ctx.isConstant(1)) return false;
+  if (ctx.node.attrs.ints('dilations', [1, 1]).some((d) => d !== 1)) return false;
+  const group = ctx.node.attrs.int('group', 1);
+  const channels = xv.tensor.shape[xv.nhwc ? 3 : 1];
+  return group === 1 || (group === channels && w.tensor.shape[1] === 1);
 }
 
 /**
