@@ -19,6 +19,8 @@ import {
   expectBackpropFreesEverything,
   expectBackpropMatchesCpu,
 } from './test-kernel-cases.js';
+import { expectCloseToReference, randn } from './test-kernel-helpers.js';
+import { heapOffset } from './wasm-simd-module.js';
 
 beforeAll(async () => {
   await setupBackend('wasm'); // for the describes after the suite's
@@ -76,6 +78,41 @@ describe('the matmul + col2im input gradient', () => {
   it('runs on this platform (WebAssembly SIMD on the wasm backend memory)', () => {
     expect(col2imSimd(tf.backend())).toBeTypeOf('function');
   });
+
+  it.each([0, 1, 2])(
+    'col2im (rowSpans %i) zeroes dx itself: over a dx buffer of NaN it sums cols as a hand loop does',
+    async (rowSpans) => {
+      // 3x3, stride 2, pad 1 (top and left): x [2, 9, 8, 5] (a vector and a scalar tail), dy 5 x 4.
+      const [n, inH, inW, cin, fh, fw, oh, ow] = [2, 9, 8, 5, 3, 3, 5, 4];
+      const colValues = randn(n * oh * ow * fh * fw * cin, 31);
+      const reference = new Float32Array(n * inH * inW * cin);
+      for (let b = 0; b < n; b++) {
+        for (let oy = 0; oy < oh; oy++) {
+          for (let ox = 0; ox < ow; ox++) {
+            for (let i = 0; i < fh; i++) {
+              for (let j = 0; j < fw; j++) {
+                const [h, w] = [oy * 2 - 1 + i, ox * 2 - 1 + j];
+                if (h < 0 || h >= inH || w < 0 || w >= inW) continue;
+                for (let c = 0; c < cin; c++) {
+                  reference[((b * inH + h) * inW + w) * cin + c]! +=
+                    colValues[((((b * oh + oy) * ow + ox) * fh + i) * fw + j) * cin + c]!;
+                }
+              }
+            }
+          }
+        }
+      }
+      const col2im = col2imSimd(tf.backend())!;
+      const before = tf.memory().numTensors;
+      const cols = tf.tensor(colValues, [n * oh * ow, fh * fw * cin]);
+      const dx = tf.fill([n, inH, inW, cin], Number.NaN);
+      const at = (t: tf.Tensor) => heapOffset(tf.backend(), t.dataId);
+      col2im(at(cols), at(dx), n, oh, ow, fh, fw, cin, inH, inW, 2, 2, 1, 1, 1, 1, rowSpans);
+      expectCloseToReference(await dx.data(), reference);
+      tf.dispose([cols, dx]);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 
   it('is chosen where the transposed conv does extra work, not where it does the same', () => {
     const choose = (x: number[], filter: number[], strides: number, pad: 'same' | 'valid') => {

@@ -91,8 +91,8 @@ function gemmInputGrad(
     { a: s.view(dy, [1, n * oh * ow, outChannels]), b: wT },
     { transposeA: false, transposeB: false },
   );
+  // col2im zeroes out itself (memory.fill; a JS fill of shared memory is ~10x slower).
   const out = s.make([n, ah.inSize, aw.inSize, inChannels], 'float32');
-  s.heap(out).fill(0);
   const at = (t: TensorInfo) => heapOffset(s.backend, t.dataId);
   col2im(
     at(cols),
