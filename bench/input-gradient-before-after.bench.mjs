@@ -1,0 +1,287 @@
+// MobileNetV2's input gradient against its forward pass, with the input-gradient kernels as they
+// were at BENCH_BEFORE ('before') and as in the working tree ('after'), all in one process per
+// thread count: the two kernel sets are swapped in tfjs's kernel registry between calls, so the
+// forward, the gradient before and the gradient after are timed round-robin under the same load.
+// Models (MODELS): onnx = torchvision's MobileNetV2 ONNX export (seeded random weights, 3 x 224 x
+// 224; targetInputGradient's tape-free 'graph' path), layers = nsfwjs 4.3.0's Keras MobileNetV2
+// LayersModel ('layers' path), graph = nsfwjs's MobileNetV2 GraphModel ('graph' path), at 1 and 8
+// images, on 1 and 2 threads (a child process per thread count). Printed per case: medians of
+// wall time and process CPU time (both threads; waiting for a core does not count, so it moves
+// far less with a shared machine's load), the ratios gradient / forward before and after, after /
+// before, and the largest difference between the two gradients relative to their largest value.
+// The 'before' kernels are bundled (esbuild) from BENCH_FILES as at BENCH_BEFORE (git show) with
+// everything else from the working tree; the script itself runs from the packages' sources.
+//   BENCH_BEFORE=<commit> node bench/input-gradient-before-after.bench.mjs
+// Env: BENCH_BEFORE (default HEAD)  BENCH_MODELS=onnx,layers,graph  BENCH_THREADS=1,2  BENCH_N=1,8
+//      BENCH_RUNS=6 (timed rounds; half in each order)  BENCH_FILES (comma-separated repo paths)
+//      BENCH_KERNELS (comma-separated kernel configs swapped, from the kernels' files; see KERNELS)
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundled } from './bundled.mjs';
+import { CHILD_OUT, runPerThreadCount } from './lib.mjs';
+import { loadNsfwjsMobileNetV2 } from './nsfwjs-mobilenet-v2.mjs';
+
+const here = bundled(import.meta.url);
+const root = join(here, '..');
+const self = fileURLToPath(import.meta.url);
+const BEFORE = process.env.BENCH_BEFORE ?? 'HEAD';
+const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number);
+const MODELS = (process.env.BENCH_MODELS ?? 'onnx,layers,graph').split(',');
+const SIZES = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
+const RUNS = Math.max(6, Number(process.env.BENCH_RUNS ?? 6));
+const FILES = (
+  process.env.BENCH_FILES ??
+  [
+    'packages/core/src/kernels/depthwise-input-grad-simd.ts',
+    'packages/core/src/kernels/depthwise-conv2d-native-backprop-input-wasm.ts',
+    'packages/core/src/kernels/col2im-simd.ts',
+    'packages/core/src/kernels/conv2d-backprop-input-wasm.ts',
+    'packages/core/src/kernels/capped-relu-grad-simd.ts',
+    'packages/core/src/kernels/capped-relu-grad-wasm.ts',
+  ].join(',')
+).split(',');
+/** Kernel config exports swapped: `file:export`, from packages/core/src/kernels. */
+const KERNELS = (
+  process.env.BENCH_KERNELS ??
+  [
+    'depthwise-conv2d-native-backprop-input-wasm.ts:depthwiseConv2dNativeBackpropInputWasm',
+    'conv2d-backprop-input-wasm.ts:conv2dBackpropInputWasm',
+    'capped-relu-grad-wasm.ts:cappedReluGradWasm',
+  ].join(',')
+).split(',');
+const load = () => loadavg()[0].toFixed(2);
+
+/** Bundles the KERNELS' configs with FILES as at BEFORE into one module; returns its path. */
+async function bundleBeforeKernels() {
+  const esbuildMain = execFileSync(process.execPath, [
+    '-e',
+    `console.log(require.resolve('esbuild', { paths: [${JSON.stringify(root)}] }))`,
+  ])
+    .toString()
+    .trim();
+  const { build } = await import(esbuildMain);
+  const literal = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const kernels = join(root, 'packages', 'core', 'src', 'kernels');
+  const entry = KERNELS.map((k, i) => {
+    const [file, name] = k.split(':');
+    return `export { ${name} as k${i} } from ${JSON.stringify(join(kernels, file))};`;
+  }).join('\n');
+  const outfile = join(here, 'node_modules', '.cache', 'before-after', 'kernels-before.mjs');
+  mkdirSync(dirname(outfile), { recursive: true });
+  await build({
+    stdin: { contents: entry, resolveDir: kernels, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    conditions: ['source'],
+    external: ['@tensorflow/*', 'onnxruntime-*'],
+    outfile,
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'files-at-commit',
+        setup(b) {
+          for (const file of FILES) {
+            const path = join(root, file);
+            let contents;
+            try {
+              contents = execFileSync('git', ['-C', root, 'show', `${BEFORE}:${file}`], {
+                encoding: 'utf8',
+                stdio: ['ignore', 'pipe', 'ignore'],
+              });
+            } catch {
+              continue; // a file new since BEFORE: the working tree's
+            }
+            b.onLoad({ filter: new RegExp(`^${literal(path)}$`) }, () => ({
+              contents,
+              loader: 'ts',
+              resolveDir: dirname(path),
+            }));
+          }
+        },
+      },
+    ],
+  });
+  return outfile;
+}
+
+if (CHILD_OUT === undefined) {
+  process.env.BENCH_BEFORE_KERNELS = await bundleBeforeKernels();
+  console.log(
+    `before: ${FILES.join(', ')} as at ${BEFORE}; after: the working tree; load ${load()}`,
+  );
+  console.log('results', runPerThreadCount(self, 'input-gradient-before-after', THREADS));
+} else {
+  const { setupBackend, getBackendInfo, targetInputGradient } = await import('@interp/core');
+  const tf = await import('@tensorflow/tfjs-core');
+  const [threads] = THREADS;
+  await setupBackend('wasm', { threads });
+  console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${load()}`);
+  const before = Object.values(await import(process.env.BENCH_BEFORE_KERNELS));
+  // The working tree's configs, read off the registry once an 'after' gradient has run (the
+  // capped-ReLU kernel registers itself when first used).
+  let after;
+  const use = (set) => {
+    for (const k of set) {
+      if (tf.getKernel(k.kernelName, 'wasm') !== undefined)
+        tf.unregisterKernel(k.kernelName, 'wasm');
+      tf.registerKernel(k);
+    }
+  };
+  const gc = globalThis.gc ?? (() => {});
+  const records = [];
+  for (const name of MODELS) {
+    const { model, input, method, target, dispose } = await loadModel(name, tf);
+    for (const n of SIZES) {
+      const x = input(n);
+      const forward = async () => {
+        const y = model.predict(x);
+        await y.data();
+        return y;
+      };
+      const gradient = (which) => async () => {
+        if (which === 'before') {
+          after ??= before.flatMap((k) => {
+            const config = tf.getKernel(k.kernelName, 'wasm');
+            return config === undefined ? [] : [{ ...config }];
+          });
+          use(before);
+        } else if (after !== undefined) use(after);
+        const r = targetInputGradient(model, x, target(n));
+        if (r.method !== method) throw new Error(`${name}: ran '${r.method}', not '${method}'`);
+        await r.gradient.data();
+        return [r.gradient, r.outputs];
+      };
+      const jobs = [gradient('before'), gradient('after'), forward];
+      // Same numbers? (before vs after: the largest difference relative to the largest value)
+      const ga = await jobs[1]();
+      const gb = await jobs[0]();
+      const [vb, va] = [await gb[0].data(), await ga[0].data()];
+      let diff = 0;
+      let largest = 0;
+      for (let i = 0; i < vb.length; i++) {
+        diff = Math.max(diff, Math.abs(vb[i] - va[i]));
+        largest = Math.max(largest, Math.abs(vb[i]));
+      }
+      tf.dispose([gb, ga]);
+      const wall = jobs.map(() => []);
+      const cpu = jobs.map(() => []);
+      const timed = jobs.map((fn, k) => async () => {
+        gc();
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        tf.dispose(await fn());
+        wall[k].push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu[k].push((c.user + c.system) / 1000);
+      });
+      for (let r = 0; r < 2; r++) for (const fn of timed) await fn(); // warm-up
+      for (const xs of [...wall, ...cpu]) xs.length = 0;
+      // Round-robin, the order rotated each round (the job opening a round measured slower).
+      for (let r = 0; r < RUNS; r++) {
+        for (let k = 0; k < timed.length; k++) await timed[(k + r) % timed.length]();
+      }
+      const [wb, wa, wf] = wall.map(median);
+      const [cb, ca, cf] = cpu.map(median);
+      const label = `${name} MobileNetV2 x${n}, ${threads} thread(s)`;
+      console.log(
+        `${label}: wall forward ${wf.toFixed(1)} ms, gradient before ${wb.toFixed(1)} ms (${(wb / wf).toFixed(2)}x), after ${wa.toFixed(1)} ms (${(wa / wf).toFixed(2)}x); after/before ${(wa / wb).toFixed(3)}x; load ${load()}`,
+      );
+      console.log(
+        `  CPU time: forward ${cf.toFixed(1)} ms, gradient before ${cb.toFixed(1)} ms (${(cb / cf).toFixed(2)}x), after ${ca.toFixed(1)} ms (${(ca / cf).toFixed(2)}x); after/before ${(ca / cb).toFixed(3)}x; max |after - before| / max |before| ${(diff / largest).toExponential(2)}`,
+      );
+      records.push({
+        model: name,
+        n,
+        threads,
+        runs: RUNS,
+        wall: { forward: wf, before: wb, after: wa },
+        cpu: { forward: cf, before: cb, after: ca },
+        ratio: { before: wb / wf, after: wa / wf, cpuBefore: cb / cf, cpuAfter: ca / cf },
+        relMaxDiff: diff / largest,
+        loadAvg1m: loadavg()[0],
+      });
+      use(after);
+      x.dispose();
+    }
+    dispose();
+  }
+  console.log(`tensors left: ${tf.memory().numTensors}`);
+  writeFileSync(CHILD_OUT, JSON.stringify({ records }));
+}
+// The threaded backend's pthread workers would keep the process alive.
+process.exit(0);
+
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Seeded pixels in [0, 1) (nsfwjs's input range), or sin(i * 0.37) for the ONNX export. */
+function pixels(length, seeded) {
+  if (!seeded) return Float32Array.from({ length }, (_, i) => Math.sin(i * 0.37));
+  let s = 7;
+  return Float32Array.from({ length }, () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  });
+}
+
+async function loadModel(name, tf) {
+  if (name === 'onnx') {
+    const { loadOnnxModel } = await import('@interp/onnx');
+    const { modelWithRandomWeights } = await import(
+      '../packages/onnx/scripts/random-external-data.mjs'
+    );
+    const file = join(root, 'packages', 'onnx', 'test-models', 'mobilenet_v2.onnx');
+    const model = await loadOnnxModel(await modelWithRandomWeights(file, 1));
+    return {
+      model,
+      input: (n) => tf.tensor(pixels(n * 3 * 224 * 224, false), [n, 3, 224, 224]),
+      method: 'graph',
+      target: () => 0,
+      dispose: () => model.dispose(),
+    };
+  }
+  if (name === 'layers') {
+    const tfl = await import('@tensorflow/tfjs-layers');
+    const model = await loadNsfwjsMobileNetV2(tf, tfl, here);
+    return {
+      model,
+      input: (n) => tf.tensor(pixels(n * 224 * 224 * 3, false), [n, 224, 224, 3]),
+      method: 'layers',
+      target: () => 0,
+      dispose: () => model.dispose(),
+    };
+  }
+  if (name === 'graph') {
+    const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
+    const script = join(root, 'scripts', 'extract-nsfwjs-models.mjs');
+    const path = execFileSync(process.execPath, [script], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .find((p) => p.endsWith('/mobilenet_v2_mid/model.json'));
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    const data = Buffer.concat(
+      json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))),
+    );
+    const model = await loadGraphModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+      }),
+    );
+    return {
+      model,
+      input: (n) => tf.tensor(pixels(n * 224 * 224 * 3, true), [n, 224, 224, 3]),
+      method: 'graph',
+      target: (n) => Array.from({ length: n }, (_, i) => i % 5),
+      dispose: () => model.dispose(),
+    };
+  }
+  throw new Error(`unknown model ${name} (onnx, layers, graph)`);
+}
