@@ -1,0 +1,253 @@
+// Memory of IG's chunks on the ONNX path (issue 13), the tape-free input gradient as of now
+// ('current') against the same files at BENCH_BEFORE ('before', default 53dd745: every forward
+// value held until the walk ended), everything else from the working tree. Two parts (BENCH_PART):
+//  heap (default)  ResNet-18 / MobileNetV2 ONNX at 224 x 224: model.inputGradient on a chunk of
+//                  each BENCH_ROWS rows, twice, one fresh child per chunk size and side (the WASM
+//                  heap never shrinks). Per chunk: the WASM heap's byteLength after both calls,
+//                  the peak of tf.memory().numBytes during the second call over the bytes live
+//                  before it (sampled as each tensor is made), and the live bytes when the
+//                  forward pass ended; per row: the slope between the smallest and largest sizes;
+//                  current / before.
+//  cli             whole processes of `interp attribute --method ig --n-steps 50 --json` on
+//                  ResNet-18 (E2E_DIR's files, see e2e-ig.bench.mjs) with the CLI bundled both
+//                  ways (cli-bundle-at.mjs), BENCH_THREADS, interleaved BENCH_RUNS times: median
+//                  wall and CPU, max RSS, ratio.
+//   node bench/ig-heap.bench.mjs
+// Env: BENCH_PART, BENCH_MODELS=resnet18,mobilenet_v2, BENCH_ROWS=1,6,10, BENCH_THREADS=2,
+// BENCH_RUNS=5, BENCH_BEFORE=53dd745
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MB = 2 ** 20;
+const self = fileURLToPath(import.meta.url);
+const PART = process.env.BENCH_PART ?? 'heap';
+const MODELS = (process.env.BENCH_MODELS ?? 'resnet18,mobilenet_v2').split(',');
+const ROWS = (process.env.BENCH_ROWS ?? '1,6,10').split(',').map(Number);
+const THREADS = (process.env.BENCH_THREADS ?? '2').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BEFORE = process.env.BENCH_BEFORE ?? '53dd745';
+const E2E_DIR = process.env.E2E_DIR ?? join(tmpdir(), 'interp-e2e-ig');
+// The files of the change: as at BENCH_BEFORE for 'before'.
+const CHANGED = [
+  'packages/onnx/src/tape-free-gradient.ts',
+  'packages/onnx/src/onnx-model.ts',
+  'packages/onnx/src/ops/conv.ts',
+  'packages/core/src/backward-walk.ts',
+];
+const load = () => loadavg()[0].toFixed(2);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function heapChild() {
+  const tf = await import('@tensorflow/tfjs-core');
+  const { setupBackend } = await import('@interp/core');
+  const { loadOnnxModel } = await import('@interp/onnx');
+  const bench = process.env.BENCH_DIR;
+  await setupBackend('wasm', { threads: Number(process.env.BENCH_CHILD_THREADS) });
+  const model = process.env.BENCH_CHILD_MODEL;
+  const rows = Number(process.env.BENCH_CHILD_ROWS);
+  let m;
+  if (model === 'resnet18') {
+    m = await loadOnnxModel(readFileSync(join(E2E_DIR, 'resnet18.onnx')));
+  } else {
+    const { modelWithRandomWeights } = await import(
+      '../packages/onnx/scripts/random-external-data.mjs'
+    );
+    const file = join(bench, '..', 'packages', 'onnx', 'test-models', `${model}.onnx`);
+    m = await loadOnnxModel(await modelWithRandomWeights(file, 1));
+  }
+  const engine = tf.engine();
+  const track = engine.trackTensor.bind(engine);
+  let peak = 0;
+  engine.trackTensor = (a, backend) => {
+    track(a, backend);
+    peak = Math.max(peak, engine.state.numBytes);
+  };
+  let forwardEnd = 0;
+  const execute = m.execute.bind(m);
+  m.execute = (...args) => {
+    const r = execute(...args);
+    forwardEnd = engine.state.numBytes;
+    return r;
+  };
+  const x = tf.tensor(
+    Float32Array.from({ length: rows * 3 * 224 * 224 }, (_, i) => Math.sin(i * 0.37)),
+    [rows, 3, 224, 224],
+  );
+  const seed = (out) => tf.oneHot(tf.argMax(out, 1), out.shape[1]);
+  let l1 = 0;
+  for (let call = 0; call < 2; call++) {
+    const before = engine.state.numBytes;
+    peak = before;
+    const r = m.inputGradient(x, seed);
+    peak -= before;
+    forwardEnd -= before;
+    l1 = 0;
+    for (const v of await r.gradient.data()) l1 += Math.abs(v);
+    tf.dispose([r.outputs, r.gradient]);
+  }
+  console.log(
+    JSON.stringify({
+      heapMB: tf.backend().wasm.HEAPU8.buffer.byteLength / MB,
+      peakMB: peak / MB,
+      forwardEndMB: forwardEnd / MB,
+      l1,
+    }),
+  );
+}
+
+/** Bundles `entry` (source conditions, tfjs and onnxruntime external) with CHANGED at `commit`. */
+async function bundleAt(entry, outfile, commit) {
+  const root = resolve(dirname(self), '..');
+  const esbuildMain = execFileSync(process.execPath, [
+    '-e',
+    `console.log(require.resolve('esbuild', { paths: [${JSON.stringify(root)}] }))`,
+  ])
+    .toString()
+    .trim();
+  const { build } = await import(esbuildMain);
+  const literal = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const overlay = {
+    name: 'files-at-commit',
+    setup(b) {
+      if (!commit) return;
+      for (const file of CHANGED) {
+        const path = join(root, file);
+        const contents = execFileSync('git', ['-C', root, 'show', `${commit}:${file}`], {
+          encoding: 'utf8',
+        });
+        b.onLoad({ filter: new RegExp(`^${literal(path)}$`) }, () => ({
+          contents,
+          loader: 'ts',
+          resolveDir: dirname(path),
+        }));
+      }
+    },
+  };
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    conditions: ['source'],
+    external: ['@tensorflow/*', 'onnxruntime-*'],
+    outfile,
+    logLevel: 'warning',
+    plugins: [overlay],
+  });
+  return outfile;
+}
+
+if (process.env.BENCH_CHILD_MODEL) {
+  await heapChild();
+  process.exit(0);
+}
+const here = dirname(self);
+const cache = join(here, 'node_modules', '.cache');
+const sides = ['before', 'current'];
+if (PART === 'heap') {
+  const bundles = {
+    before: await bundleAt(self, join(cache, 'ig-heap-before.mjs'), BEFORE),
+    current: await bundleAt(self, join(cache, 'ig-heap-current.mjs'), undefined),
+  };
+  for (const threads of THREADS) {
+    for (const model of MODELS) {
+      const got = { before: new Map(), current: new Map() };
+      for (const rows of ROWS) {
+        for (const side of sides) {
+          const r = spawnSync(process.execPath, [bundles[side]], {
+            cwd: here,
+            env: {
+              ...process.env,
+              BENCH_DIR: here,
+              BENCH_CHILD_MODEL: model,
+              BENCH_CHILD_ROWS: String(rows),
+              BENCH_CHILD_THREADS: String(threads),
+            },
+            encoding: 'utf8',
+            maxBuffer: 1 << 30,
+          });
+          if (r.status !== 0) throw new Error(`child ${model} ${rows} failed:\n${r.stderr}`);
+          const o = JSON.parse(r.stdout.trim().split('\n').at(-1));
+          got[side].set(rows, o);
+          console.log(
+            `  ${model} ${rows} rows ${threads}t ${side}: heap ${o.heapMB.toFixed(0)} MB, peak live tensors ${o.peakMB.toFixed(1)} MB, at the forward's end ${o.forwardEndMB.toFixed(1)} MB; load ${load()}`,
+          );
+        }
+        const [b, c] = sides.map((s) => got[s].get(rows));
+        console.log(
+          `${model} ${rows} rows ${threads}t current / before: heap ${c.heapMB.toFixed(0)} / ${b.heapMB.toFixed(0)} MB (${(c.heapMB / b.heapMB).toFixed(2)}x), peak live tensors ${c.peakMB.toFixed(1)} / ${b.peakMB.toFixed(1)} MB (${(c.peakMB / b.peakMB).toFixed(2)}x), gradient L1 ${c.l1 === b.l1 ? 'identical' : `differs by ${(Math.abs(c.l1 - b.l1) / b.l1).toExponential(1)}`}`,
+        );
+      }
+      const [lo, hi] = [ROWS[0], ROWS.at(-1)];
+      if (lo !== hi) {
+        const slope = (side, f) => (f(got[side].get(hi)) - f(got[side].get(lo))) / (hi - lo);
+        const cells = ['heapMB', 'peakMB'].map((k) => {
+          const [b, c] = sides.map((s) => slope(s, (o) => o[k]));
+          return `${k === 'heapMB' ? 'heap' : 'peak live tensors'} ${c.toFixed(1)} / ${b.toFixed(1)} MB (${(c / b).toFixed(2)}x)`;
+        });
+        console.log(
+          `${model} ${threads}t per row (${lo} to ${hi} rows) current / before: ${cells.join(', ')}; load ${load()}`,
+        );
+      }
+    }
+  }
+} else {
+  const bundles = {
+    before: await bundleAt(
+      join(here, '..', 'apps', 'cli', 'src', 'bin.ts'),
+      join(cache, 'ig-heap-cli-before.mjs'),
+      BEFORE,
+    ),
+    current: await bundleAt(
+      join(here, '..', 'apps', 'cli', 'src', 'bin.ts'),
+      join(cache, 'ig-heap-cli-current.mjs'),
+      undefined,
+    ),
+  };
+  for (const threads of THREADS) {
+    const samples = { before: [], current: [] };
+    for (let run = 0; run < RUNS; run++) {
+      for (const side of run % 2 ? [...sides].reverse() : sides) {
+        const t0 = performance.now();
+        const r = spawnSync(
+          '/usr/bin/time',
+          [
+            '-f',
+            '%U %S %M',
+            process.execPath,
+            bundles[side],
+            'attribute',
+            '--model',
+            join(E2E_DIR, 'resnet18.onnx'),
+            '--input',
+            join(E2E_DIR, 'x.npy'),
+            '--method',
+            'ig',
+            '--n-steps',
+            '50',
+            '--json',
+            '--threads',
+            String(threads),
+          ],
+          { encoding: 'utf8', maxBuffer: 1 << 30 },
+        );
+        const wallMs = performance.now() - t0;
+        if (r.status !== 0) throw new Error(`cli ${side} failed:\n${r.stderr}`);
+        const [user, sys, rssKB] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+        const s = { wallMs, cpuMs: (user + sys) * 1000, rssMB: rssKB / 1024, out: r.stdout };
+        samples[side].push(s);
+        console.log(
+          `  resnet18 IG ${threads}t ${side}: whole ${(wallMs / 1000).toFixed(2)} s, CPU ${(s.cpuMs / 1000).toFixed(2)} s, max RSS ${s.rssMB.toFixed(0)} MB; load ${load()}`,
+        );
+      }
+    }
+    const sum = (side, k) => median(samples[side].map((s) => s[k]));
+    const same = samples.before[0].out === samples.current[0].out;
+    console.log(
+      `resnet18 IG ${threads}t current / before (median of ${RUNS}): whole ${(sum('current', 'wallMs') / 1000).toFixed(2)} / ${(sum('before', 'wallMs') / 1000).toFixed(2)} s (${(sum('current', 'wallMs') / sum('before', 'wallMs')).toFixed(3)}x), CPU ${(sum('current', 'cpuMs') / sum('before', 'cpuMs')).toFixed(3)}x, max RSS ${sum('current', 'rssMB').toFixed(0)} / ${sum('before', 'rssMB').toFixed(0)} MB; JSON ${same ? 'identical' : 'differs'}; load ${load()}`,
+    );
+  }
+}
