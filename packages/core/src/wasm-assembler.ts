@@ -82,6 +82,7 @@ export const CTZ = [0x68];
 export const ADD = [0x6a];
 export const SUB = [0x6b];
 export const MUL = [0x6c];
+export const DIV_U = [0x6e];
 export const AND = [0x71];
 export const SHL = [0x74];
 export const SHR_U = [0x76];

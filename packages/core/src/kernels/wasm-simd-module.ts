@@ -32,22 +32,62 @@ export function assemble(kernel: KernelSource, shared = false): Uint8Array<Array
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the kernels' signatures vary (all i32 arguments)
-type AnyKernel = (...args: number[]) => any;
+export type AnyKernel = (...args: number[]) => any;
+
+/** The wasm backend's memory (a threaded build's is shared), or undefined for other backends. */
+export function wasmMemoryOf(backend: unknown): WebAssembly.Memory | undefined {
+  const module = (backend as { wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
+  const memory = module?.asm?.memory ?? module?.wasmMemory;
+  return typeof WebAssembly === 'object' && memory instanceof WebAssembly.Memory
+    ? memory
+    : undefined;
+}
+
+/** True when `memory` is shared (a SharedArrayBuffer), so other threads can run kernels on it. */
+export function isSharedMemory(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+const modules = new WeakMap<KernelSource, Map<boolean, WebAssembly.Module | null>>();
+
+/**
+ * `kernel` compiled for a plain (`shared` false) or shared memory import, once per source; null
+ * when this platform rejects it (no WebAssembly SIMD). A shared one can be posted to a worker.
+ */
+export function kernelModule(kernel: KernelSource, shared: boolean): WebAssembly.Module | null {
+  let byShared = modules.get(kernel);
+  if (byShared === undefined) {
+    byShared = new Map();
+    modules.set(kernel, byShared);
+  }
+  let module = byShared.get(shared);
+  if (module === undefined) {
+    module = null;
+    try {
+      const bytes = assemble(kernel, shared);
+      if (WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
+    } catch {
+      module = null;
+    }
+    byShared.set(shared, module);
+  }
+  return module;
+}
 
 const instances = new WeakMap<KernelSource, WeakMap<WebAssembly.Memory, AnyKernel | null>>();
 
 /**
  * `kernel` bound to the wasm backend's memory (also a threaded build's shared memory: our
- * kernels run on the calling thread between tfjs kernels, while the pthreads are idle), or
- * undefined when this platform has no WebAssembly SIMD: callers then use another path.
+ * kernels run on the calling thread between tfjs kernels, while the pthreads are idle; see
+ * parallel-kernel.ts for running one on two threads), or undefined when this platform has no
+ * WebAssembly SIMD: callers then use another path.
  */
 export function bindKernel<F extends AnyKernel>(
   kernel: KernelSource,
   backend: unknown,
 ): F | undefined {
-  const module = (backend as { wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
-  const memory = module?.asm?.memory ?? module?.wasmMemory;
-  if (!(typeof WebAssembly === 'object' && memory instanceof WebAssembly.Memory)) return undefined;
+  const memory = wasmMemoryOf(backend);
+  if (memory === undefined) return undefined;
   let byMemory = instances.get(kernel);
   if (byMemory === undefined) {
     byMemory = new WeakMap();
@@ -56,14 +96,10 @@ export function bindKernel<F extends AnyKernel>(
   let fn = byMemory.get(memory);
   if (fn === undefined) {
     fn = null;
+    const module = kernelModule(kernel, isSharedMemory(memory));
     try {
-      const shared =
-        typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = assemble(kernel, shared);
-      if (WebAssembly.validate(bytes)) {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-          env: { memory },
-        });
+      if (module !== null) {
+        const instance = new WebAssembly.Instance(module, { env: { memory } });
         fn = instance.exports[kernel.name] as AnyKernel;
       }
     } catch {

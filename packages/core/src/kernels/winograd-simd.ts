@@ -8,6 +8,7 @@
 import {
   ADD,
   AND,
+  DIV_U,
   EQ,
   F32X4_ADD,
   F32X4_MAX,
@@ -30,7 +31,8 @@ import {
   vStoreAt,
   when,
 } from '../wasm-assembler.js';
-import { bindKernel, type KernelSource } from './wasm-simd-module.js';
+import { bindRangeKernel } from './parallel-kernel.js';
+import type { KernelSource } from './wasm-simd-module.js';
 import type { WinogradTile } from './winograd-tiles.js';
 
 export { F2, F3, F4, F4H, type WinogradTile } from './winograd-tiles.js';
@@ -71,24 +73,70 @@ export interface InputTransformShape {
 }
 
 /**
- * `(table, src)`: reads the padded NHWC input at byte offset `src` and writes
+ * Code setting `b` and `ty` to the image and tile row of flattened tile row `start + k`
+ * (`(b * tilesH + ty)`), `row` to `base + (b * height + ty * m) * rowBytes`, and `tileOffset` to
+ * the first tile's byte offset in a plane.
+ */
+function tileRowStart(
+  locals: { start: number; k: number; b: number; ty: number; row: number; tileOffset: number },
+  base: number,
+  shape: { tilesH: number; tilesW: number; height: number; width: number; channels: number },
+  m: number,
+): number[] {
+  const { start, k, b, ty, row, tileOffset } = locals;
+  const c4 = shape.channels * 4;
+  const r = [...get(start), ...get(k), ...ADD];
+  return [
+    ...r,
+    ...i32c(shape.tilesH),
+    ...DIV_U,
+    ...set(b),
+    ...r,
+    ...get(b),
+    ...i32c(shape.tilesH),
+    ...MUL,
+    ...SUB,
+    ...set(ty),
+    ...get(b),
+    ...i32c(shape.height),
+    ...MUL,
+    ...get(ty),
+    ...i32c(m),
+    ...MUL,
+    ...ADD,
+    ...i32c(shape.width * c4),
+    ...MUL,
+    ...get(base),
+    ...ADD,
+    ...set(row),
+    ...r,
+    ...i32c(shape.tilesW * c4),
+    ...MUL,
+    ...set(tileOffset),
+  ];
+}
+
+/**
+ * `(table, src, start, end)`: reads the padded NHWC input at byte offset `src` and writes
  * V[alpha][tile][c] = (B^T d B)[alpha] to the t * t planes whose byte offsets are the i32s at
- * `table` (tiles in batch, row, column order; each plane tiles x channels).
+ * `table` (tiles in batch, row, column order; each plane tiles x channels), for the flattened
+ * tile rows (image * tilesH + tile row) `start` to `end` (exclusive): disjoint ranges write
+ * disjoint bytes, so two threads may run two of them at once (parallel-kernel.ts).
  */
 function inputTransformSource(s: InputTransformShape): KernelSource {
   const { m, t, bt } = s.tile;
   const t2 = t * t;
   const c4 = s.channels * 4;
-  const [TABLE, SRC, B, TY, TX, CV, ROW, BASE, TOFF, NL, THL, TWL, C4L, ADDR] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+  const [TABLE, SRC, START, END, K, B, TY, TX, CV, ROW, BASE, TOFF, COUNT, TWL, C4L, ADDR] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
   ];
-  const PTR = 14;
+  const PTR = 16;
   const D = PTR + t2; // first v128 local
   const R = D + t2;
   const body: number[] = [];
   for (let a = 0; a < t2; a++) body.push(...get(TABLE), ...i32LoadAt(4 * a), ...set(PTR + a));
-  body.push(...i32c(s.n), ...set(NL), ...i32c(s.tilesH), ...set(THL));
-  body.push(...i32c(s.tilesW), ...set(TWL), ...i32c(c4), ...set(C4L), ...i32c(0), ...set(TOFF));
+  body.push(...get(END), ...get(START), ...SUB, ...set(COUNT));
+  body.push(...i32c(s.tilesW), ...set(TWL), ...i32c(c4), ...set(C4L));
   const vector: number[] = [...get(BASE), ...get(CV), ...ADD, ...set(ADDR)];
   for (let i = 0; i < t; i++) {
     for (let j = 0; j < t; j++) {
@@ -107,38 +155,26 @@ function inputTransformSource(s: InputTransformShape): KernelSource {
       vector.push(...combination(bt[q]!, (j) => R + r * t + j), ...vStoreAt(0));
     }
   }
+  const rowLocals = { start: START, k: K, b: B, ty: TY, row: ROW, tileOffset: TOFF };
   body.push(
-    ...forLoop(B, i32c(1), NL, [
-      ...forLoop(TY, i32c(1), THL, [
-        ...get(B),
-        ...i32c(s.height),
-        ...MUL,
-        ...get(TY),
-        ...i32c(m),
+    ...forLoop(K, i32c(1), COUNT, [
+      ...tileRowStart(rowLocals, SRC, s, m),
+      ...forLoop(TX, i32c(1), TWL, [
+        ...get(ROW),
+        ...get(TX),
+        ...i32c(m * c4),
         ...MUL,
         ...ADD,
-        ...i32c(s.width * c4),
-        ...MUL,
-        ...get(SRC),
+        ...set(BASE),
+        ...forLoop(CV, i32c(16), C4L, vector),
+        ...get(TOFF),
+        ...get(C4L),
         ...ADD,
-        ...set(ROW),
-        ...forLoop(TX, i32c(1), TWL, [
-          ...get(ROW),
-          ...get(TX),
-          ...i32c(m * c4),
-          ...MUL,
-          ...ADD,
-          ...set(BASE),
-          ...forLoop(CV, i32c(16), C4L, vector),
-          ...get(TOFF),
-          ...get(C4L),
-          ...ADD,
-          ...set(TOFF),
-        ]),
+        ...set(TOFF),
       ]),
     ]),
   );
-  return { name: 'winogradInput', params: 2, i32Locals: 12 + t2, v128Locals: 2 * t2, body };
+  return { name: 'winogradInput', params: 4, i32Locals: 12 + t2, v128Locals: 2 * t2, body };
 }
 
 /** Shape constants of an output transform. */
@@ -158,25 +194,27 @@ export interface OutputTransformShape {
 }
 
 /**
- * `(table, out, bias)`: reads M[alpha][tile][k] from the t * t planes whose byte offsets are the
- * i32s at `table` and writes (A^T M A) (+ bias, activation) to the NHWC output at `out`.
+ * `(table, out, bias, start, end)`: reads M[alpha][tile][k] from the t * t planes whose byte
+ * offsets are the i32s at `table` and writes (A^T M A) (+ bias, activation) to the NHWC output at
+ * `out`, for the flattened tile rows `start` to `end` (exclusive; see the input transform).
  */
 function outputTransformSource(s: OutputTransformShape): KernelSource {
   const { m, t, at } = s.tile;
   const t2 = t * t;
   const k4 = s.channels * 4;
-  const [TABLE, OUT, BIAS, B, TY, TX, CV, OROW, OBASE, TOFF, NL, THL, TWL, K4L, VH, VW, ADDR] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+  const [TABLE, OUT, BIAS, START, END, K, B, TY, TX, CV, OROW, OBASE, TOFF, COUNT, TWL, K4L] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
   ];
-  const PTR = 17;
+  const [VH, VW, ADDR] = [16, 17, 18];
+  const PTR = 19;
   const M = PTR + t2; // first v128 local
   const R = M + t2;
   const Y = R + m * t;
   const BV = Y + m * m;
   const body: number[] = [];
   for (let a = 0; a < t2; a++) body.push(...get(TABLE), ...i32LoadAt(4 * a), ...set(PTR + a));
-  body.push(...i32c(s.n), ...set(NL), ...i32c(s.tilesH), ...set(THL));
-  body.push(...i32c(s.tilesW), ...set(TWL), ...i32c(k4), ...set(K4L), ...i32c(0), ...set(TOFF));
+  body.push(...get(END), ...get(START), ...SUB, ...set(COUNT));
+  body.push(...i32c(s.tilesW), ...set(TWL), ...i32c(k4), ...set(K4L));
   const vector: number[] = [...get(TOFF), ...get(CV), ...ADD, ...set(ADDR)];
   for (let a = 0; a < t2; a++) {
     vector.push(...get(PTR + a), ...get(ADDR), ...ADD, ...vLoadAt(0), ...set(M + a));
@@ -231,42 +269,30 @@ function outputTransformSource(s: OutputTransformShape): KernelSource {
     ...SELECT,
     ...set(local),
   ];
+  const rowLocals = { start: START, k: K, b: B, ty: TY, row: OROW, tileOffset: TOFF };
   body.push(
-    ...forLoop(B, i32c(1), NL, [
-      ...forLoop(TY, i32c(1), THL, [
-        ...get(B),
-        ...i32c(s.height),
-        ...MUL,
-        ...get(TY),
-        ...i32c(m),
+    ...forLoop(K, i32c(1), COUNT, [
+      ...tileRowStart(rowLocals, OUT, s, m),
+      ...valid(s.height, TY, VH),
+      ...forLoop(TX, i32c(1), TWL, [
+        ...get(OROW),
+        ...get(TX),
+        ...i32c(m * k4),
         ...MUL,
         ...ADD,
-        ...i32c(s.width * k4),
-        ...MUL,
-        ...get(OUT),
+        ...set(OBASE),
+        ...valid(s.width, TX, VW),
+        ...forLoop(CV, i32c(16), K4L, vector),
+        ...get(TOFF),
+        ...get(K4L),
         ...ADD,
-        ...set(OROW),
-        ...valid(s.height, TY, VH),
-        ...forLoop(TX, i32c(1), TWL, [
-          ...get(OROW),
-          ...get(TX),
-          ...i32c(m * k4),
-          ...MUL,
-          ...ADD,
-          ...set(OBASE),
-          ...valid(s.width, TX, VW),
-          ...forLoop(CV, i32c(16), K4L, vector),
-          ...get(TOFF),
-          ...get(K4L),
-          ...ADD,
-          ...set(TOFF),
-        ]),
+        ...set(TOFF),
       ]),
     ]),
   );
   return {
     name: 'winogradOutput',
-    params: 3,
+    params: 5,
     i32Locals: 14 + t2,
     v128Locals: t2 + m * t + m * m + 1,
     body,
@@ -296,18 +322,32 @@ export type WinogradInputKernel = (table: number, src: number) => void;
 /** `(table, out, bias)` byte offsets (bias ignored unless the shape says so). */
 export type WinogradOutputKernel = (table: number, out: number, bias: number) => void;
 
-/** The input transform for `shape` bound to the wasm backend's memory, or undefined without SIMD. */
+/**
+ * The input transform for `shape` bound to the wasm backend's memory, or undefined without SIMD;
+ * split by tile rows across two threads on the threaded build (parallel-kernel.ts).
+ */
 export function winogradInputKernel(
   backend: unknown,
   shape: InputTransformShape,
 ): WinogradInputKernel | undefined {
-  return bindKernel(cachedSource(inputSources, shape, inputTransformSource), backend);
+  const run = bindRangeKernel(cachedSource(inputSources, shape, inputTransformSource), backend);
+  if (run === undefined) return undefined;
+  const { n, tilesH, tilesW, channels, height, width, tile } = shape;
+  const bytes = 4 * channels * n * (height * width + tilesH * tilesW * tile.t * tile.t);
+  return (table, src) => run([table, src], n * tilesH, bytes);
 }
 
-/** The output transform for `shape` bound to the wasm backend's memory, or undefined without SIMD. */
+/**
+ * The output transform for `shape` bound to the wasm backend's memory, or undefined without SIMD;
+ * split by tile rows across two threads on the threaded build (parallel-kernel.ts).
+ */
 export function winogradOutputKernel(
   backend: unknown,
   shape: OutputTransformShape,
 ): WinogradOutputKernel | undefined {
-  return bindKernel(cachedSource(outputSources, shape, outputTransformSource), backend);
+  const run = bindRangeKernel(cachedSource(outputSources, shape, outputTransformSource), backend);
+  if (run === undefined) return undefined;
+  const { n, tilesH, tilesW, channels, height, width, tile } = shape;
+  const bytes = 4 * channels * n * (height * width + tilesH * tilesW * tile.t * tile.t);
+  return (table, out, bias) => run([table, out, bias], n * tilesH, bytes);
 }
