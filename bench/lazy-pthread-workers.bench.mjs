@@ -123,11 +123,13 @@ function compare(label, argv, metrics) {
   for (const m of metrics) {
     const [l, e] = ['lazy', 'eager'].map((arm) => samples[arm].map((s) => s[m]));
     const ratio = median(l) / median(e);
+    // Each run's two ways ran back to back: their ratio is less swayed by load that drifts.
+    const paired = median(l.map((x, i) => x / e[i]));
     console.log(
-      `  ${m}: lazy ${median(l).toFixed(0)} ms, eager ${median(e).toFixed(0)} ms, ratio ${ratio.toFixed(3)}x ` +
-        `(lazy ${fmt(l)}; eager ${fmt(e)})`,
+      `  ${m}: lazy ${median(l).toFixed(0)} ms, eager ${median(e).toFixed(0)} ms, ratio ${ratio.toFixed(3)}x, ` +
+        `median paired ratio ${paired.toFixed(3)}x (lazy ${fmt(l)}; eager ${fmt(e)})`,
     );
-    record[m] = { lazyMs: median(l), eagerMs: median(e), ratio, lazy: l, eager: e };
+    record[m] = { lazyMs: median(l), eagerMs: median(e), ratio, paired, lazy: l, eager: e };
   }
   return record;
 }
