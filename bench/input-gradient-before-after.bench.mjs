@@ -13,7 +13,8 @@
 // everything else from the working tree; the script itself runs from the packages' sources.
 //   BENCH_BEFORE=<commit> node bench/input-gradient-before-after.bench.mjs
 // Env: BENCH_BEFORE (default HEAD)  BENCH_MODELS=onnx,layers,graph  BENCH_THREADS=1,2  BENCH_N=1,8
-//      BENCH_RUNS=6 (timed rounds; half in each order)  BENCH_FILES (comma-separated repo paths)
+//      BENCH_RUNS=6 (timed rounds: each job opens a round as often, each gradient follows the other
+//      as often; multiples of 6 keep that exact)  BENCH_FILES (comma-separated repo paths)
 //      BENCH_KERNELS (comma-separated kernel configs swapped, from the kernels' files; see KERNELS)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,15 @@ const KERNELS = (
   ].join(',')
 ).split(',');
 const load = () => loadavg()[0].toFixed(2);
+/**
+ * Modules whose state the 'before' kernels must share with the working tree's, by file name under
+ * packages/core/src/kernels: derived-weight-cache's weight set and cache (a second copy knows no
+ * weights, so its kernels re-derived flipped filters and XNNPACK re-packed them on every call:
+ * 'before' measured ~0.8x 'after' in a null test with identical kernels). The child puts the
+ * bundle's own instances (the same as @interp/core's: one bundle, one path) on globalThis.
+ */
+const SHARED = ['derived-weight-cache'];
+const SHARED_KEY = '__inputGradientBeforeAfterShared';
 
 /** Bundles the KERNELS' configs with FILES as at BEFORE into one module; returns its path. */
 async function bundleBeforeKernels() {
@@ -81,6 +91,27 @@ async function bundleBeforeKernels() {
     outfile,
     logLevel: 'warning',
     plugins: [
+      {
+        name: 'shared-modules',
+        setup(b) {
+          const names = SHARED.join('|');
+          b.onResolve({ filter: new RegExp(`/(${names})\\.js$`) }, (args) => ({
+            path: args.path.replace(/^.*\//, '').replace(/\.js$/, ''),
+            namespace: 'shared',
+          }));
+          b.onLoad({ filter: /.*/, namespace: 'shared' }, (args) => {
+            const source = readFileSync(join(kernels, `${args.path}.ts`), 'utf8');
+            const names = [...source.matchAll(/^export (?:function|const) (\w+)/gm)].map(
+              (m) => m[1],
+            );
+            const m = `globalThis.${SHARED_KEY}[${JSON.stringify(args.path)}]`;
+            return {
+              contents: names.map((e) => `export const ${e} = ${m}.${e};`).join('\n'),
+              loader: 'js',
+            };
+          });
+        },
+      },
       {
         name: 'files-at-commit',
         setup(b) {
@@ -117,6 +148,9 @@ if (CHILD_OUT === undefined) {
 } else {
   const { setupBackend, getBackendInfo, targetInputGradient } = await import('@interp/core');
   const tf = await import('@tensorflow/tfjs-core');
+  globalThis[SHARED_KEY] = {
+    'derived-weight-cache': await import('../packages/core/src/kernels/derived-weight-cache.ts'),
+  };
   const [threads] = THREADS;
   await setupBackend('wasm', { threads });
   console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${load()}`);
@@ -180,9 +214,14 @@ if (CHILD_OUT === undefined) {
       });
       for (let r = 0; r < 2; r++) for (const fn of timed) await fn(); // warm-up
       for (const xs of [...wall, ...cpu]) xs.length = 0;
-      // Round-robin, the order rotated each round (the job opening a round measured slower).
+      // Round-robin, the order rotated each round (the job opening a round measured slower), and
+      // before -> after -> forward cycles alternate with after -> before -> forward ones: a
+      // gradient run right after the other gradient reuses its freed heap blocks (warm pages), so
+      // a fixed cycle favoured whichever came second (~0.8x in a null test of identical kernels).
       for (let r = 0; r < RUNS; r++) {
-        for (let k = 0; k < timed.length; k++) await timed[(k + r) % timed.length]();
+        const cycle = r % 2 === 0 ? [0, 1, 2] : [1, 0, 2];
+        const shift = Math.floor(r / 2);
+        for (let k = 0; k < cycle.length; k++) await timed[cycle[(k + shift) % cycle.length]]();
       }
       const [wb, wa, wf] = wall.map(median);
       const [cb, ca, cf] = cpu.map(median);
