@@ -30,6 +30,7 @@ import { runOptions } from './attribute-inputs.js';
 import { float32, nested } from './attribute-json.js';
 import { applyPreset, PRESET_NAMES, readLabels, targetText } from './attribute-labels.js';
 import { checkMethodOptions, type Methods, methodEntry, methodHelp } from './attribute-methods.js';
+import { startPrefault } from './attribute-prefault.js';
 
 // Option errors are found before the model loads: the attribution package (its defaults and
 // method table) loads first, the model only after the input file is checked.
@@ -179,15 +180,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     : info.options.includes('nSamples')
       ? (values['n-samples'] ?? methods.runAttributionDefaults.smoothGradSamples)
       : 1;
-  const threads =
-    givenThreads ??
-    defaultThreads(
-      { weightBytes: modelWeightBytes(modelPath), inputValues: input.data.length, passes },
-      core.getBackendInfo(),
-    );
+  const work = { weightBytes: modelWeightBytes(modelPath), inputValues: input.data.length, passes };
+  const threads = givenThreads ?? defaultThreads(work, core.getBackendInfo());
   // The backend starts while an ONNX model file is read and decoded (loadOnnxModel makes no
   // tensor before it is up); other formats wait for it.
   const backend = core.setupBackend('wasm', { threads, warn: (m) => io.stderr.write(`${m}\n`) });
+  // The heap's fresh pages are touched on another core while the model loads and the work runs.
+  const prefault = startPrefault(core, backend, work);
   let loaded: Awaited<ReturnType<typeof models.loadModel>>;
   try {
     loaded = await models.loadModel(modelPath, {
@@ -197,6 +196,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     // Never left running after a failed load (an in-process caller's next run would race it).
     await backend.catch(() => undefined);
+    await prefault.stop();
     throw e;
   }
   await backend;
@@ -238,6 +238,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const reported = info.reportsTarget && target === undefined;
     let targets = reported ? undefined : await resolveTargets();
     const bar = progressBar(io.stderr, method, { delayMs: PROGRESS_DELAY_MS });
+    prefault.workStarts();
     const result = await methods.runAttribution(model, method, x, {
       ...runOptions(tf, values, io.cwd, x, held),
       target: info.options.includes('target') ? targets : undefined,
@@ -282,6 +283,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     return 0;
   } finally {
+    await prefault.stop();
     tf.dispose(held);
     loaded.dispose();
   }
