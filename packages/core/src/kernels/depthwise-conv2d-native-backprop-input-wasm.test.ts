@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { InterpError } from '../errors.js';
 import { depthwiseConv2dNativeBackpropInputWasm } from './depthwise-conv2d-native-backprop-input-wasm.js';
-import { depthwiseInputGradSimd } from './depthwise-input-grad-simd.js';
+import { depthwiseInputGradSimd, GEOMETRY } from './depthwise-input-grad-simd.js';
+import { parallelKernels } from './parallel-kernel.js';
 import { convBackpropSuite } from './test-conv-backprop-suite.js';
 import { asDepthwise, convBackprop, convCase, convCases } from './test-kernel-cases.js';
 import { expectCloseToReference, randn, runOn } from './test-kernel-helpers.js';
@@ -30,6 +32,9 @@ const stridedMultiplierOne = [
 ];
 
 const cases = asDepthwise([...convCases, ...stridedMultiplierOne]);
+
+/** {@link GEOMETRY} of a 3x3 stride-2 pad-1 depthwise conv of 2 x 7 x 6 x 10 (dy 2 x 4 x 3 x 10). */
+const GEOMETRY_VALUES = [2, 4, 3, 3, 3, 10, 7, 6, 2, 2, 1, 1, 1, 1];
 
 describe('depthwiseConv2dNativeBackpropInputWasm', () => {
   convBackpropSuite({
@@ -67,12 +72,68 @@ describe('depthwiseConv2dNativeBackpropInputWasm', () => {
     const dy = tf.tensor(dyValues, dyShape);
     const w = tf.tensor(wValues, filterShape);
     const dx = tf.fill(inputShape, Number.NaN);
+    const geometry = tf.tensor1d(GEOMETRY_VALUES, 'int32');
     const at = (t: tf.Tensor) => heapOffset(tf.backend(), t.dataId);
-    simd!(at(dy), at(w), at(dx), 2, 4, 3, 3, 3, 10, 7, 6, 2, 2, 1, 1, 1, 1);
+    simd!([at(dy), at(w), at(dx), at(geometry)], 2, 4 * (dy.size + dx.size));
     expectCloseToReference(await dx.data(), reference);
-    tf.dispose([dy, w, dx]);
+    tf.dispose([dy, w, dx, geometry]);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it.runIf(availableParallelism() >= 2)(
+    'split by image across the main thread and the helper worker: the one-thread pass bit for bit',
+    async () => {
+      // The case above with 6 images, in a shared memory of its own (the threaded build's kind).
+      const [n, dySize, xSize] = [6, 4 * 3 * 10, 7 * 6 * 10];
+      const dyValues = randn(n * dySize, 23);
+      const wValues = randn(90, 24);
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+      const f32 = (at: number, length: number) => new Float32Array(memory.buffer, at, length);
+      const [dyAt, wAt, dxAt, geometryAt] = [0, 4 * n * dySize, 4 * (n * dySize + 90), 16384];
+      f32(dyAt, n * dySize).set(dyValues);
+      f32(wAt, 90).set(wValues);
+      new Int32Array(memory.buffer, geometryAt, GEOMETRY.length).set([
+        n,
+        ...GEOMETRY_VALUES.slice(1),
+      ]);
+      const run = depthwiseInputGradSimd({ wasm: { wasmMemory: memory } })!;
+      const args = [dyAt, wAt, dxAt, geometryAt];
+      try {
+        parallelKernels.enabled = false;
+        f32(dxAt, n * xSize).fill(Number.NaN);
+        run(args, n, 0);
+        const whole = Float32Array.from(f32(dxAt, n * xSize));
+        parallelKernels.enabled = true;
+        parallelKernels.minBytes = 0;
+        parallelKernels.helperFirst = true;
+        const helperChunks = parallelKernels.helperChunks;
+        f32(dxAt, n * xSize).fill(Number.NaN);
+        run(args, n, 0);
+        expect(parallelKernels.helperChunks - helperChunks).toBeGreaterThan(0);
+        expect(Array.from(f32(dxAt, n * xSize))).toEqual(Array.from(whole));
+        const reference = await runOn(
+          'cpu',
+          () =>
+            tf
+              .engine()
+              .runKernel(
+                KERNEL,
+                {
+                  dy: tf.tensor(dyValues, [n, 4, 3, 10]),
+                  filter: tf.tensor(wValues, [3, 3, 10, 1]),
+                },
+                { strides: [2, 2], pad: 1, dilations: [1, 1], inputShape: [n, 7, 6, 10] },
+              ) as tf.Tensor,
+        );
+        expectCloseToReference(whole, reference);
+      } finally {
+        parallelKernels.enabled = true;
+        parallelKernels.minBytes = 2 ** 18;
+        parallelKernels.helperFirst = false;
+      }
+    },
+    30_000,
+  );
 
   it('rejects a dy of the wrong shape with an InterpError', () => {
     const c = cases[0]!;

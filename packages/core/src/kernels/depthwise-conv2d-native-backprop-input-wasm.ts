@@ -3,6 +3,7 @@ import {
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
 import { type ConvBackpropAttrs, convAxes, forwardConvInfo } from './conv-geometry.js';
 import { depthwiseInputGradSimd } from './depthwise-input-grad-simd.js';
@@ -25,7 +26,8 @@ const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs
   const [fh, fw, channels, multiplier] = filter.shape as [number, number, number, number];
   const [n, h, w] = info.inShape;
   // Strided, multiplier 1: one SIMD pass adding each dy pixel times each tap into the input
-  // position it came from, the forward conv's work (the zero-spread dy below is stride^2 times it).
+  // position it came from, the forward conv's work (the zero-spread dy below is stride^2 times it);
+  // the images split between the main thread and the helper worker on the threaded build.
   const strided = ah.stride > 1 || aw.stride > 1;
   const simd = strided && multiplier === 1 ? depthwiseInputGradSimd(backend) : undefined;
   if (simd !== undefined) {
@@ -33,10 +35,7 @@ const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs
       // The kernel zeroes out itself (memory.fill; a JS fill of shared memory is ~10x slower).
       const out = s.make([n, h, w, channels], 'float32');
       const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
-      simd(
-        at(dy),
-        at(filter),
-        at(out),
+      const geometry = s.int32([
         n,
         ah.outSize,
         aw.outSize,
@@ -51,7 +50,9 @@ const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend, attrs
         aw.dilation,
         ah.padBefore,
         aw.padBefore,
-      );
+      ]);
+      const bytes = 4 * (util.sizeFromShape(dy.shape) + n * h * w * channels);
+      simd([at(dy), at(filter), at(out), at(geometry)], n, bytes);
       return s.keep(out);
     });
   }

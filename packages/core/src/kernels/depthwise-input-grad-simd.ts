@@ -15,6 +15,7 @@ import {
   forLoop,
   get,
   i32c,
+  i32LoadAt,
   LT_U,
   MUL,
   SHL,
@@ -25,20 +26,58 @@ import {
   V_STORE,
   when,
 } from '../wasm-assembler.js';
-import { bindKernel, type KernelSource } from './wasm-simd-module.js';
+import { bindRangeKernel, type RangeKernel } from './parallel-kernel.js';
+import type { KernelSource } from './wasm-simd-module.js';
 
 /** `f32.mul` (not among the assembler's exports). */
 const F32_MUL = [0x94];
 /** `memory.fill` (bulk memory): `(dest, byte, length)`. */
 const MEMORY_FILL = [0xfc, 0x0b, 0x00];
 
-const [DY, W, DX, N, OH, OW, FH, FW, C, IN_H, IN_W, SH, SW, DH, DW, PAD_TOP, PAD_LEFT] = [
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+// Parameters: dy, filter, dx, the geometry block (GEOMETRY's i32s in wasm memory), the images
+// [start, end). The geometry is loaded into locals N..PAD_LEFT (N then becomes end - start).
+const [DY, W, DX, GEOM, START, END] = [0, 1, 2, 3, 4, 5];
+const [N, OH, OW, FH, FW, C, IN_H, IN_W, SH, SW, DH, DW, PAD_TOP, PAD_LEFT] = [
+  6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
 ];
 const [B, OY, OX, I, J, TOP, LEFT, HH, WW, CP, DST, TAP_W, CI, VEC_BYTES, C_BYTES, TAIL_BYTES] = [
-  17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+  20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
 ];
-const ROW_BASE = 33;
+const ROW_BASE = 36;
+
+/** The geometry block's i32s, in order (`n` is not read: the range gives the images). */
+export const GEOMETRY = [
+  'n',
+  'outH',
+  'outW',
+  'filterH',
+  'filterW',
+  'channels',
+  'inH',
+  'inW',
+  'strideH',
+  'strideW',
+  'dilationH',
+  'dilationW',
+  'padTop',
+  'padLeft',
+] as const;
+
+/** `local += start * (a * b * c * 4)`: the range's first image. */
+const advance = (local: number, a: number, b: number, c: number) => [
+  ...get(local),
+  ...get(START),
+  ...get(a),
+  ...MUL,
+  ...get(b),
+  ...MUL,
+  ...get(c),
+  ...MUL,
+  ...i32c(2),
+  ...SHL,
+  ...ADD,
+  ...set(local),
+];
 
 /** `dst[CI] += dy[CI] * w[CI]` for one f32x4 (vector) or one f32 (scalar tail). */
 const accumulate = (
@@ -88,6 +127,13 @@ const tap = [
 ];
 
 const body = [
+  ...GEOMETRY.flatMap((_, k) => [...get(GEOM), ...i32LoadAt(4 * k), ...set(N + k)]),
+  ...get(END),
+  ...get(START),
+  ...SUB,
+  ...set(N),
+  ...advance(DX, IN_H, IN_W, C),
+  ...advance(DY, OH, OW, C),
   // dx = 0 in one memory.fill: a JS TypedArray fill of the threaded backend's shared memory is
   // ~10x slower (0.7 ns per float; MobileNetV2's stride-2 layers at 8 images: ~15 ms, more than
   // the scatter itself).
@@ -178,22 +224,23 @@ const body = [
   ),
 ];
 
-const source: KernelSource = {
+/** The kernel (tests bind it to a memory of their own). Internal to @interp/core. */
+export const depthwiseInputGradSource: KernelSource = {
   name: 'depthwiseInputGrad',
-  params: 17,
-  i32Locals: 17,
+  params: 6,
+  i32Locals: 31,
   v128Locals: 0,
   body,
 };
 
 /**
- * `(dy, filter, dx, n, outH, outW, filterH, filterW, channels, inH, inW, strideH, strideW,
- * dilationH, dilationW, padTop, padLeft)`, `dy`, `filter` ([filterH, filterW, channels]) and
- * `dx` as byte offsets; the kernel zeroes `dx` ([n, inH, inW, channels]) itself.
+ * The SIMD depthwise input gradient bound to the wasm backend's memory, or undefined where
+ * unavailable: a call `run([dy, filter, dx, geometry], n, bytes)` takes `dy`, `filter`
+ * ([filterH, filterW, channels]), `dx` and an i32 block of the {@link GEOMETRY} values as byte
+ * offsets, zeroes `dx` ([n, inH, inW, channels]) itself and adds into it; the images are
+ * independent units, split with the helper worker on the threaded build when `bytes` (dy read
+ * plus dx written) is large enough (parallel-kernel.ts).
  */
-export type DepthwiseInputGradSimd = (...args: number[]) => void;
-
-/** The SIMD depthwise input gradient bound to the wasm backend's memory, or undefined where unavailable. */
-export function depthwiseInputGradSimd(backend: unknown): DepthwiseInputGradSimd | undefined {
-  return bindKernel<DepthwiseInputGradSimd>(source, backend);
+export function depthwiseInputGradSimd(backend: unknown): RangeKernel | undefined {
+  return bindRangeKernel(depthwiseInputGradSource, backend);
 }
