@@ -114,16 +114,14 @@ describe('depthwiseConv2dNativeBackpropInputWasm', () => {
         const reference = await runOn(
           'cpu',
           () =>
-            tf
-              .engine()
-              .runKernel(
-                KERNEL,
-                {
-                  dy: tf.tensor(dyValues, [n, 4, 3, 10]),
-                  filter: tf.tensor(wValues, [3, 3, 10, 1]),
-                },
-                { strides: [2, 2], pad: 1, dilations: [1, 1], inputShape: [n, 7, 6, 10] },
-              ) as tf.Tensor,
+            tf.engine().runKernel(
+              KERNEL,
+              {
+                dy: tf.tensor(dyValues, [n, 4, 3, 10]),
+                filter: tf.tensor(wValues, [3, 3, 10, 1]),
+              },
+              { strides: [2, 2], pad: 1, dilations: [1, 1], inputShape: [n, 7, 6, 10] },
+            ) as tf.Tensor,
         );
         expectCloseToReference(whole, reference);
       } finally {
