@@ -56,15 +56,23 @@ if (PART.includes('kernels')) {
       }),
       { runs: RUNS, warmup: 2 },
     );
+    // Process CPU (all threads) per call, each way, 2 x RUNS calls back to back.
+    const cpu = [true, false].map((enabled) => {
+      parallelKernels.enabled = enabled;
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < 2 * RUNS; i++) run();
+      const c1 = process.cpuUsage(c0);
+      return (c1.user + c1.system) / 1000 / (2 * RUNS);
+    });
     parallelKernels.enabled = true;
     const r = report(label, on, off, { baselineLabel: 'one thread' });
     const helper = parallelKernels.helperChunks - before;
     const splits = parallelKernels.splits - splitsBefore;
     console.log(
-      `  bit-identical ${same}; helper chunks ${helper} of ${splits} split calls; load ${load()}`,
+      `  bit-identical ${same}; helper chunks ${helper} of ${splits} split calls; CPU per call ${cpu[0].toFixed(2)} vs ${cpu[1].toFixed(2)} ms; load ${load()}`,
     );
     if (!same) throw new Error(`${label}: split and whole results differ`);
-    records.push({ ...r, same, helperChunks: helper, splits, load: loadavg() });
+    records.push({ ...r, same, helperChunks: helper, splits, cpu, load: loadavg() });
   }
 
   const LAYERS = [

@@ -17,10 +17,11 @@ import {
 const backendWith = (memory: WebAssembly.Memory) => ({ wasm: { wasmMemory: memory } });
 const twoCores = availableParallelism() >= 2;
 
+const defaults = { ...parallelKernels };
 afterEach(() => {
-  parallelKernels.enabled = true;
-  parallelKernels.minBytes = 2 ** 18;
-  parallelKernels.helperFirst = false;
+  parallelKernels.enabled = defaults.enabled;
+  parallelKernels.minBytes = defaults.minBytes;
+  parallelKernels.helperFirst = defaults.helperFirst;
 });
 
 /** A seeded value in [-1, 1). */
@@ -202,6 +203,7 @@ describe('bindRangeKernel(kernel, backend): the Winograd transforms on two threa
       const c: Layout = { tile: F2, n: 2, outH: 12, outW: 12, channels: 8 };
       const memory = new WebAssembly.Memory({ initial: 1, maximum: 4096, shared: true });
       const l = layout(memory, c);
+      parallelKernels.enabled = true;
       parallelKernels.minBytes = 0;
       parallelKernels.helperFirst = true;
       transforms(memory, l, c.outH, c.outW);

@@ -21,15 +21,17 @@ const env = (globalThis as { process?: { env?: Record<string, string | undefined
 /**
  * The kill switch and threshold. `enabled = false` runs every kernel whole on the calling thread
  * (the baseline; the environment variable `INTERP_PARALLEL_KERNELS=0` starts it so); `minBytes`:
- * the smallest call (bytes read plus written) that is split (bench/parallel-kernels.bench.mjs: a
- * hand-off costs ~20-60 us of wall time, a transform moves ~1-2 GB/s per thread). Test and
+ * the smallest call (bytes read plus written) that is split. bench/parallel-kernels.bench.mjs
+ * (load 11-15 on 2 cores): a 182 kB transform took 15.1 us split against 4.2 us whole, i.e. the
+ * hand-off costs ~10 us, and a transform moves ~7-20 GB/s on one thread, so a split pays from a
+ * few hundred us of work: 2 MB (every ResNet-18 3x3 transform at 224 px and 10 images). Test and
  * benchmark hooks: `splits` counts the calls offered to the helper, `helperChunks` the chunks it
  * computed; `helperFirst` makes a call wait (up to 5 s) for the helper to claim a chunk
  * before this thread claims any, so that a test sees both threads' chunks. Internal to @interp/core.
  */
 export const parallelKernels = {
   enabled: env?.INTERP_PARALLEL_KERNELS !== '0',
-  minBytes: 2 ** 18,
+  minBytes: 2 ** 21,
   splits: 0,
   helperChunks: 0,
   helperFirst: false,
