@@ -8,6 +8,9 @@
 //                  before it (sampled as each tensor is made), and the live bytes when the
 //                  forward pass ended; per row: the slope between the smallest and largest sizes;
 //                  current / before.
+//  ig              IntegratedGradients (50 steps) on ResNet-18's two E2E_DIR images with fixed
+//                  chunks of each BENCH_ROWS rows (internalBatchSize), one fresh child per side:
+//                  peak WASM heap, IG's wall and CPU time, interleaved BENCH_RUNS times.
 //  cli             whole processes of `interp attribute --method ig --n-steps 50 --json` on
 //                  ResNet-18 (E2E_DIR's files, see e2e-ig.bench.mjs) with the CLI bundled both
 //                  ways (cli-bundle-at.mjs), BENCH_THREADS, interleaved BENCH_RUNS times: median
@@ -39,6 +42,37 @@ const CHANGED = [
 ];
 const load = () => loadavg()[0].toFixed(2);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Child: one IG of ResNet-18 on x.npy with fixed chunks of BENCH_CHILD_ROWS rows. */
+async function igChild() {
+  const tf = await import('@tensorflow/tfjs-core');
+  const { setupBackend } = await import('@interp/core');
+  const { loadOnnxModel } = await import('@interp/onnx');
+  const { IntegratedGradients } = await import('@interp/attribution');
+  await setupBackend('wasm', { threads: Number(process.env.BENCH_CHILD_THREADS) });
+  const m = await loadOnnxModel(readFileSync(join(E2E_DIR, 'resnet18.onnx')));
+  const bytes = readFileSync(join(E2E_DIR, 'x.npy'));
+  const h = bytes.readUInt16LE(8);
+  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + 10 + h));
+  const x = tf.tensor(data, [2, 3, 224, 224]);
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const a = await new IntegratedGradients(m).attribute(x, {
+    nSteps: 50,
+    internalBatchSize: Number(process.env.BENCH_CHILD_ROWS),
+  });
+  let l1 = 0;
+  for (const v of await a.data()) l1 += Math.abs(v);
+  const cpu = process.cpuUsage(cpu0);
+  console.log(
+    JSON.stringify({
+      heapMB: tf.backend().wasm.HEAPU8.buffer.byteLength / MB,
+      igMs: performance.now() - t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      l1,
+    }),
+  );
+}
 
 async function heapChild() {
   const tf = await import('@tensorflow/tfjs-core');
@@ -140,6 +174,10 @@ async function bundleAt(entry, outfile, commit) {
   return outfile;
 }
 
+if (process.env.BENCH_CHILD_IG) {
+  await igChild();
+  process.exit(0);
+}
 if (process.env.BENCH_CHILD_MODEL) {
   await heapChild();
   process.exit(0);
@@ -192,6 +230,43 @@ if (PART === 'heap') {
           `${model} ${threads}t per row (${lo} to ${hi} rows) current / before: ${cells.join(', ')}; load ${load()}`,
         );
       }
+    }
+  }
+} else if (PART === 'ig') {
+  const bundles = {
+    before: await bundleAt(self, join(cache, 'ig-heap-before.mjs'), BEFORE),
+    current: await bundleAt(self, join(cache, 'ig-heap-current.mjs'), undefined),
+  };
+  for (const threads of THREADS) {
+    for (const rows of ROWS) {
+      const samples = { before: [], current: [] };
+      for (let run = 0; run < RUNS; run++) {
+        for (const side of run % 2 ? [...sides].reverse() : sides) {
+          const r = spawnSync(process.execPath, [bundles[side]], {
+            cwd: here,
+            env: {
+              ...process.env,
+              BENCH_DIR: here,
+              BENCH_CHILD_IG: '1',
+              BENCH_CHILD_ROWS: String(rows),
+              BENCH_CHILD_THREADS: String(threads),
+            },
+            encoding: 'utf8',
+            maxBuffer: 1 << 30,
+          });
+          if (r.status !== 0) throw new Error(`child ig ${rows} failed:\n${r.stderr}`);
+          const o = JSON.parse(r.stdout.trim().split('\n').at(-1));
+          samples[side].push(o);
+          console.log(
+            `  resnet18 IG ${rows} rows ${threads}t ${side}: heap ${o.heapMB.toFixed(0)} MB, IG ${(o.igMs / 1000).toFixed(2)} s, CPU ${(o.cpuMs / 1000).toFixed(2)} s; load ${load()}`,
+          );
+        }
+      }
+      const med = (side, k) => median(samples[side].map((o) => o[k]));
+      const [b, c] = sides.map((s) => samples[s][0]);
+      console.log(
+        `resnet18 IG ${rows} rows ${threads}t current / before (median of ${RUNS}): heap ${med('current', 'heapMB').toFixed(0)} / ${med('before', 'heapMB').toFixed(0)} MB (${(med('current', 'heapMB') / med('before', 'heapMB')).toFixed(2)}x), IG ${(med('current', 'igMs') / med('before', 'igMs')).toFixed(3)}x, CPU ${(med('current', 'cpuMs') / med('before', 'cpuMs')).toFixed(3)}x; attributions ${c.l1 === b.l1 ? 'identical' : 'differ'} (L1); load ${load()}`,
+      );
     }
   }
 } else {
