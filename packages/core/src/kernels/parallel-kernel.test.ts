@@ -256,6 +256,35 @@ describe('bindRangeKernel(kernel, backend): the Winograd transforms on two threa
     expect(bytes(off.y)).toEqual(bytes(onPlain.y));
   });
 
+  it.runIf(twoCores)(
+    'a kernel that traps throws on the calling thread, after the helper stopped; later splits still compute',
+    () => {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 4096, shared: true });
+      // (start, end) => (): traps (unreachable) on whichever thread runs a chunk.
+      const trap: KernelSource = {
+        name: 'trap',
+        params: 2,
+        i32Locals: 0,
+        v128Locals: 0,
+        body: [0x00],
+      };
+      const run = bindRangeKernel(trap, backendWith(memory))!;
+      parallelKernels.enabled = true;
+      parallelKernels.minBytes = 0;
+      parallelKernels.helperFirst = true;
+      for (let k = 0; k < 3; k++) expect(() => run([], 5, 1)).toThrow(WebAssembly.RuntimeError);
+      const c: Layout = { tile: F2, n: 2, outH: 12, outW: 12, channels: 8 };
+      const l = layout(memory, c);
+      const helperChunks = parallelKernels.helperChunks;
+      const split = transforms(memory, l, c.outH, c.outW);
+      expect(parallelKernels.helperChunks).toBeGreaterThan(helperChunks);
+      parallelKernels.enabled = false;
+      const whole = transforms(memory, l, c.outH, c.outW);
+      expect(bytes(split.y)).toEqual(bytes(whole.y));
+    },
+    30_000,
+  );
+
   it('rejects a unit count that is not a whole number >= 0, saying what it got', () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
     // (dst, start, end) => (): does nothing; only the argument checks are under test.

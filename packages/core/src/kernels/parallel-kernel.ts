@@ -116,13 +116,17 @@ for (;;) {
     const i = v & ${(1 << CHUNK_BITS) - 1};
     if (v >>> ${CHUNK_BITS} !== seen || i >= chunks) break;
     if (Atomics.compareExchange(c, ${CLAIM}, v, v + 1) !== v) continue;
+    let failed = false;
     try {
       fn(...args, Math.floor((i * units) / chunks), Math.floor(((i + 1) * units) / chunks));
     } catch {
-      Atomics.compareExchange(c, ${FAILED}, 0, i + 1);
+      // One failed chunk per job (the main thread reruns it): claim no more.
+      Atomics.store(c, ${FAILED}, i + 1);
+      failed = true;
     }
     Atomics.add(c, ${FINISHED}, 1);
     Atomics.notify(c, ${FINISHED});
+    if (failed) break;
   }
 }
 `;
@@ -250,13 +254,21 @@ function runSplit(
       Atomics.wait(c, CLAIM, tag, 1);
   }
   let mine = 0;
+  let error: { thrown: unknown } | undefined;
   for (;;) {
     const v = Atomics.load(c, CLAIM);
     const i = v - tag;
     if (i >= chunks) break;
     if (Atomics.compareExchange(c, CLAIM, v, v + 1) !== v) continue;
-    local(...args, chunkStart(i, units, chunks), chunkStart(i + 1, units, chunks));
     mine++;
+    // After a throw the remaining chunks are still claimed (not run), so that the helper's
+    // count below is exact and the helper is idle before the error leaves.
+    if (error !== undefined) continue;
+    try {
+      local(...args, chunkStart(i, units, chunks), chunkStart(i + 1, units, chunks));
+    } catch (thrown) {
+      error = { thrown };
+    }
   }
   const deadline = performance.now() + STUCK_MS;
   for (
@@ -274,6 +286,7 @@ function runSplit(
     }
   }
   parallelKernels.helperChunks += chunks - mine;
+  if (error !== undefined) throw error.thrown;
   const failed = Atomics.load(c, FAILED);
   // The helper's chunk trapped: run it here, which throws the same error (or, if the trap was
   // the helper's own, e.g. a memory it had not seen grow, computes the chunk).
