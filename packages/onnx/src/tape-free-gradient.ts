@@ -160,16 +160,24 @@ export function tapeFreeGradient(
       return nodeVjp(plan, step, inputs, which, out, dy);
     },
     // Every reader of the node's outputs came later in execution order and was visited: they are
-    // spent once no other name holds the same tensor (a fused conv's output is its ReLU's).
-    spent: (step) => {
+    // spent once no other name holds the same tensor, or only names whose readers were all visited
+    // too and whose nodes' vjps do not read their output (a fused conv's output is its ReLU's:
+    // freed once the ReLU's mask was taken, before the conv's own input gradient). A freed value
+    // stays in `live` for its shape.
+    spent: (step, i) => {
       const freed: tf.Tensor[] = [];
       for (const name of step.node.outputs) {
         const v = live.get(name);
         if (v === undefined || v.constant) continue;
         live.delete(name);
-        const left = holders.get(v.tensor)! - 1;
-        holders.set(v.tensor, left);
-        if (left === 0) freed.push(v.tensor);
+        const names = holders.get(v.tensor)!;
+        names.delete(name);
+        const done = (other: string) =>
+          (firstReader.get(other) ?? i) >= i && !readsOutput.has(producer.get(other) ?? '');
+        if ([...names].every(done)) {
+          names.clear();
+          freed.push(v.tensor);
+        }
       }
       return freed;
     },
@@ -177,12 +185,19 @@ export function tapeFreeGradient(
   };
   // The values the walk may still read: a spent one leaves, so a vjp that read it would fail.
   const live = new Map(values);
-  const holders = new Map<tf.Tensor, number>();
+  const holders = new Map<tf.Tensor, Set<string>>();
   const kept = new Set<tf.Tensor>([values.get(plan.inputName)!.tensor]);
-  for (const v of values.values()) {
+  for (const [name, v] of values) {
     if (v.constant) kept.add(v.tensor);
-    else holders.set(v.tensor, (holders.get(v.tensor) ?? 0) + 1);
+    else holders.set(v.tensor, (holders.get(v.tensor) ?? new Set()).add(name));
   }
+  const firstReader = new Map<string, number>();
+  const producer = new Map<string, string>();
+  plan.steps.forEach((step, i) => {
+    for (const name of step.node.inputs)
+      if (name && !firstReader.has(name)) firstReader.set(name, i);
+    for (const name of step.node.outputs) producer.set(name, step.node.opType);
+  });
   const active = activeValues(
     graph,
     [plan.inputName],
