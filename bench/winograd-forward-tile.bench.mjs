@@ -19,7 +19,9 @@
 // warm timings interleaved over the settings (medians of BENCH_RUNS, default 5; wall and process
 // CPU) of the jobs in BENCH_TIMED (gradcamX1,gradcamX8,igX2: the default for the first directory;
 // none for the others).
-// BENCH_ERROR_ONLY (default xnnpack): settings whose errors are printed, not timed.
+// BENCH_PART=convs: each ResNet-18 3x3 stride-1 forward conv shape alone (batch BENCH_BATCH,
+// default 10), Winograd forced, the settings' forward tiles interleaved (medians of 2 x BENCH_RUNS).
+// BENCH_ERRORS=0 skips the errors (timings only). BENCH_ERROR_ONLY (default xnnpack): settings whose errors (not IG's) are printed, not timed.
 // Threads: BENCH_THREADS (default 2).
 //   node bench/winograd-forward-tile.bench.mjs
 //   BENCH_PART=whole BENCH_THREADS=1 node bench/winograd-forward-tile.bench.mjs
@@ -31,7 +33,7 @@ import { bundled } from './bundled.mjs';
 import { readNpyF32, writeResults } from './lib.mjs';
 
 const PART = process.env.BENCH_PART ?? 'warm';
-const TILES = (process.env.BENCH_TILES ?? 'F2/F4H,F4H/F4H,F4H%4/F4H').split(',');
+const TILES = (process.env.BENCH_TILES ?? 'F2/F4H,F4H/F4H,F4H%4/F4H').split(',').filter(Boolean);
 // Settings whose errors are printed but which are not timed (default xnnpack: the direct conv).
 const ERROR_ONLY = (process.env.BENCH_ERROR_ONLY ?? 'xnnpack').split(',').filter(Boolean);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -135,6 +137,45 @@ const use = (tile) => {
   winogradConvPath.force = tile === 'xnnpack' ? 'xnnpack' : undefined;
   if (tile !== 'xnnpack') winogradConvPath.tile = winogradTilePolicy(tile);
 };
+if (PART === 'convs') {
+  // One forward conv per ResNet-18 3x3 stride-1 shape (NHWC, same padding, batch BENCH_BATCH,
+  // default 10: an IG chunk), Winograd forced, each setting's forward tile, interleaved.
+  const batch = Number(process.env.BENCH_BATCH ?? 10);
+  for (const [size, ch] of [
+    [56, 64],
+    [28, 128],
+    [14, 256],
+    [7, 512],
+  ]) {
+    const x = tf.randomNormal([batch, size, size, ch]);
+    const w = tf.variable(tf.randomNormal([3, 3, ch, ch], 0, 0.05));
+    const wall = TILES.map(() => []);
+    const cpu = TILES.map(() => []);
+    for (let r = 0; r < 2 * RUNS + 2; r++) {
+      for (const [k, tile] of TILES.entries()) {
+        use(tile);
+        winogradConvPath.force = 'winograd';
+        const [t0, c0] = [performance.now(), process.cpuUsage()];
+        const y = tf.conv2d(x, w, 1, 'same');
+        await y.data();
+        const c = process.cpuUsage(c0);
+        y.dispose();
+        if (r < 2) continue;
+        wall[k].push(performance.now() - t0);
+        cpu[k].push((c.user + c.system) / 1000);
+      }
+    }
+    const [w0, c0] = [median(wall[0]), median(cpu[0])];
+    const line = TILES.map((tile, k) => {
+      const [wm, cm] = [median(wall[k]), median(cpu[k])];
+      return `${tile} ${wm.toFixed(1)} ms (${(wm / w0).toFixed(2)}x), CPU ${(cm / c0).toFixed(2)}x`;
+    });
+    console.log(`conv ${batch}x${size}x${size}x${ch}: ${line.join('; ')}; load ${load()}`);
+    tf.dispose([x, w]);
+  }
+  winogradConvPath.force = undefined;
+  process.exit(0);
+}
 const dirs = (process.env.BENCH_DIRS ?? '/tmp/interp-e2e-ig:resnet18').split(',');
 const records = [];
 for (const [index, entry] of dirs.entries()) {
@@ -160,17 +201,19 @@ for (const [index, entry] of dirs.entries()) {
     gradcamX8: () => cam.attribute(x8, { ...camOpts, target: targets }),
     igX2: () => ig.attribute(x2, { nSteps: 50 }),
   };
-  for (const tile of [...TILES, ...ERROR_ONLY]) {
+  const errorPass = process.env.BENCH_ERRORS === '0' ? [] : [...TILES, ...ERROR_ONLY];
+  for (const tile of errorPass) {
     use(tile);
     const logits = tf.tidy(() => model.predict(x8));
     const { gradient, outputs } = targetInputGradient(model, x8, targets);
     const map = await jobs.gradcamX8();
-    const attributions = await jobs.igX2();
+    const withIg = !ERROR_ONLY.includes(tile);
+    const attributions = withIg ? await jobs.igX2() : tf.zeros([2, 3, 224, 224]);
     const e = {
       logits: errors(await logits.data(), ref.logits),
       saliency: errors(await gradient.data(), ref.saliency),
       gradcam: errors(await map.data(), ref.gradcam),
-      ig: errors(await attributions.data(), captumIg),
+      ig: withIg ? errors(await attributions.data(), captumIg) : { max: NaN, l2: NaN },
     };
     tf.dispose([logits, gradient, outputs, map, attributions]);
     console.log(
