@@ -1,11 +1,11 @@
 // The input gradient of a capped ReLU (ReLU6, ReLU(maxValue)) in WebAssembly SIMD, on the tfjs
 // wasm backend's memory, in one pass. tf.grad runs it as five to seven elementwise kernels with
 // as many temporaries (Greater, LessEqual, LogicalAnd, Cast, Multiply, Step); in MobileNetV2's
-// input gradient they were the largest cost. A range kernel (parallel-kernel.ts): on the threaded
-// build the vectors are split between the main thread and the helper worker (the pass is
-// memory-bound: one thread leaves the second core's bandwidth unused).
+// input gradient they were the largest cost. One thread on purpose: split across parallel-kernel.ts's
+// helper worker (stop 28) it ran slower inside MobileNetV2's input gradient (x8, 2 threads, load
+// ~10: 73.7 ms median per gradient against 47.2 whole), though faster alone (13.7 vs 15.3 ms): it
+// follows XNNPACK convs, whose pthread worker is still spinning on the second core.
 import {
-  ADD,
   F32X4_GT,
   F32X4_LE,
   F32X4_LT,
@@ -16,8 +16,6 @@ import {
   get,
   I32X4_SPLAT,
   i32c,
-  SHL,
-  SUB,
   set,
   sumOf,
   tee,
@@ -26,42 +24,21 @@ import {
   V_OR,
   V_STORE,
 } from '../wasm-assembler.js';
-import { bindRangeKernel, type RangeKernel } from './parallel-kernel.js';
-import type { KernelSource } from './wasm-simd-module.js';
+import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
-const [DY, X, OUT, MAX, START, END] = [0, 1, 2, 3, 4, 5];
-const [OFF, BYTES] = [6, 7];
-const [VMAX, ONE, ZERO, V, STEP] = [8, 9, 10, 11, 12];
-
-/** `local += start * 16` (the range's first vector). */
-const advance = (local: number) => [
-  ...get(local),
-  ...get(START),
-  ...i32c(4),
-  ...SHL,
-  ...ADD,
-  ...set(local),
-];
+const [DY, X, OUT, BYTES, MAX] = [0, 1, 2, 3, 4];
+const OFF = 5;
+const [VMAX, ONE, ZERO, V, STEP] = [6, 7, 8, 9, 10];
 
 /** How the cap enters tf.grad: `clipByValue(relu(x), 0, max)` or `minimum(max, relu(x))`. */
 export type CappedReluForm = 'clipByValue' | 'minimum';
 
 const source = (form: CappedReluForm): KernelSource => ({
   name: 'cappedReluGrad',
-  params: 6,
-  i32Locals: 2,
+  params: 5,
+  i32Locals: 1,
   v128Locals: 5,
   body: [
-    // Vectors [start, end): BYTES = (end - start) * 16 from dy, x and out advanced to start.
-    ...get(END),
-    ...get(START),
-    ...SUB,
-    ...i32c(4),
-    ...SHL,
-    ...set(BYTES),
-    ...advance(DY),
-    ...advance(X),
-    ...advance(OUT),
     // The cap arrives as float bits: splatting them as i32 lanes gives the f32 vector.
     ...get(MAX),
     ...I32X4_SPLAT,
@@ -107,18 +84,21 @@ const sources: Record<CappedReluForm, KernelSource> = {
 };
 
 /**
- * The SIMD pass bound to the wasm backend's memory, or undefined without WebAssembly SIMD: a
- * call `run([dy, x, out, maxBits], vectors, bytes)` writes the capped ReLU's input gradient of
- * the first `vectors` f32x4 vectors at byte offsets dy, x (read) into out, the cap as its float32
- * bit pattern, `bytes` (read plus written: 48 per vector) deciding whether the helper worker
- * takes part (bindRangeKernel).
+ * `(dy, x, out, bytes, maxBits)`: the capped ReLU's input gradient over the first `bytes` (a
+ * multiple of 16) at each byte offset; the cap as its float32 bit pattern.
  */
+export type CappedReluGradSimd = (
+  dy: number,
+  x: number,
+  out: number,
+  bytes: number,
+  maxBits: number,
+) => void;
+
+/** The SIMD pass bound to the wasm backend's memory, or undefined without WebAssembly SIMD. */
 export function cappedReluGradSimd(
   backend: unknown,
   form: CappedReluForm,
-): RangeKernel | undefined {
-  return bindRangeKernel(sources[form], backend);
+): CappedReluGradSimd | undefined {
+  return bindKernel<CappedReluGradSimd>(sources[form], backend);
 }
-
-/** The kernel source of `form` (tests bind it to a memory of their own). Internal to @interp/core. */
-export const cappedReluGradSource = (form: CappedReluForm): KernelSource => sources[form];

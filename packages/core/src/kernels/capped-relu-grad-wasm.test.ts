@@ -1,6 +1,5 @@
-import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../backend.js';
 import { InterpError } from '../errors.js';
 import { cappedReluGradSimd } from './capped-relu-grad-simd.js';
@@ -10,7 +9,6 @@ import {
   cappedReluGrad,
   cappedReluGradWasm,
 } from './capped-relu-grad-wasm.js';
-import { parallelKernels } from './parallel-kernel.js';
 import { expectFreesEverything } from './test-kernel-cases.js';
 import { randn, runOn } from './test-kernel-helpers.js';
 
@@ -119,53 +117,6 @@ describe('cappedReluGradWasm (InterpCappedReluGrad)', () => {
     expect(run).toThrow(InterpError);
     expect(run).toThrow(/dy has shape \[3,2\] but x has \[2,3\]; pass the gradient/);
     tf.dispose([x, dy]);
-  });
-
-  describe('split across the main thread and the helper worker (threaded build)', () => {
-    afterEach(() => {
-      parallelKernels.enabled = true;
-      parallelKernels.minBytes = 2 ** 18;
-      parallelKernels.helperFirst = false;
-    });
-
-    it.runIf(availableParallelism() >= 2)(
-      "gives the one-thread pass bit for bit, and the cpu backend's tf.grad",
-      async () => {
-        const vectors = 3001;
-        const size = vectors * 4;
-        const { x, dy } = inputs(size, 17);
-        const memory = new WebAssembly.Memory({ initial: 4, maximum: 64, shared: true });
-        const backend = { wasm: { wasmMemory: memory } };
-        const [xAt, dyAt, outAt] = [0, size * 4, size * 8];
-        new Float32Array(memory.buffer, xAt, size).set(x);
-        new Float32Array(memory.buffer, dyAt, size).set(dy);
-        const cap = new Int32Array(new Float32Array([6]).buffer)[0]!;
-        for (const form of ['clipByValue', 'minimum'] as const) {
-          const run = cappedReluGradSimd(backend, form)!;
-          const out = () => Float32Array.from(new Float32Array(memory.buffer, outAt, size));
-          parallelKernels.enabled = false;
-          run([dyAt, xAt, outAt, cap], vectors, size * 12);
-          const whole = out();
-          new Float32Array(memory.buffer, outAt, size).fill(Number.NaN);
-          parallelKernels.enabled = true;
-          parallelKernels.minBytes = 0;
-          parallelKernels.helperFirst = true;
-          const helperChunks = parallelKernels.helperChunks;
-          run([dyAt, xAt, outAt, cap], vectors, size * 12);
-          expect(parallelKernels.helperChunks - helperChunks).toBeGreaterThan(0);
-          expect(bits(out())).toEqual(bits(whole));
-          const cpu = await runOn('cpu', () =>
-            tf.tidy(() =>
-              tf.grad((t: tf.Tensor) => tf.sum(tf.mul(forward[form](t), tf.tensor(dy))))(
-                tf.tensor(x),
-              ),
-            ),
-          );
-          expect(bits(whole)).toEqual(bits(cpu));
-        }
-      },
-      30_000,
-    );
   });
 
   it('leaks no tensors and no wasm buffers', async () => {

@@ -48,8 +48,7 @@ const cappedReluGradKernel: KernelFunc = ({ inputs, backend, attrs }) => {
     if (simd !== undefined) {
       done = size - (size % 4);
       const at = (t: TensorInfo) => heapOffset(backend, t.dataId);
-      // 48 bytes per vector: dy and x read, out written.
-      simd([at(dy), at(x), at(out), bitsOf(max)], done / 4, done * 12);
+      simd(at(dy), at(x), at(out), done * 4, bitsOf(max));
     }
     // The tail (all of it without SIMD); tf ops compare with the cap as a float32 scalar.
     const [g, v, dx] = [s.heap(dy), s.heap(x), s.heap(out)];

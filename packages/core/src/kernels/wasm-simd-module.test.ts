@@ -12,7 +12,7 @@ describe('bindKernel(kernel, backend)', () => {
       expect(grad).toBeTypeOf('function');
       // x at byte 0, dy at 16, out at 32: four lanes.
       new Float32Array(memory.buffer, 0, 8).set([-1, 3, 6, 7, 2, 2, 2, 2]);
-      grad!([16, 0, 32, new Int32Array(new Float32Array([6]).buffer)[0]!], 1, 48);
+      grad!(16, 0, 32, 16, new Int32Array(new Float32Array([6]).buffer)[0]!);
       return Array.from(new Float32Array(memory.buffer, 32, 4));
     });
     // By hand: step(x) = [0, 1, 1, 1], x <= 6 = [1, 1, 1, 0]: dy kept at 3 and 6.
