@@ -16,6 +16,8 @@
 //      BENCH_RUNS=6 (timed rounds: each job opens a round as often, each gradient follows the other
 //      as often; multiples of 6 keep that exact)  BENCH_FILES (comma-separated repo paths)
 //      BENCH_KERNELS (comma-separated kernel configs swapped, from the kernels' files; see KERNELS)
+//      BENCH_ONE_THREAD_KERNELS=1 (also time 'after' with parallel-kernel.ts's helper off; then
+//      BENCH_RUNS a multiple of 8 keeps the order balanced)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -33,6 +35,7 @@ const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number);
 const MODELS = (process.env.BENCH_MODELS ?? 'onnx,layers,graph').split(',');
 const SIZES = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
 const RUNS = Math.max(6, Number(process.env.BENCH_RUNS ?? 6));
+const ONE_THREAD_KERNELS = process.env.BENCH_ONE_THREAD_KERNELS === '1';
 const FILES = (
   process.env.BENCH_FILES ??
   [
@@ -58,10 +61,11 @@ const load = () => loadavg()[0].toFixed(2);
  * Modules whose state the 'before' kernels must share with the working tree's, by file name under
  * packages/core/src/kernels: derived-weight-cache's weight set and cache (a second copy knows no
  * weights, so its kernels re-derived flipped filters and XNNPACK re-packed them on every call:
- * 'before' measured ~0.8x 'after' in a null test with identical kernels). The child puts the
+ * 'before' measured ~0.8x 'after' in a null test with identical kernels) and parallel-kernel's
+ * helper worker (one, not one per copy). The child puts the
  * bundle's own instances (the same as @interp/core's: one bundle, one path) on globalThis.
  */
-const SHARED = ['derived-weight-cache'];
+const SHARED = ['derived-weight-cache', 'parallel-kernel'];
 const SHARED_KEY = '__inputGradientBeforeAfterShared';
 
 /** Bundles the KERNELS' configs with FILES as at BEFORE into one module; returns its path. */
@@ -150,6 +154,7 @@ if (CHILD_OUT === undefined) {
   const tf = await import('@tensorflow/tfjs-core');
   globalThis[SHARED_KEY] = {
     'derived-weight-cache': await import('../packages/core/src/kernels/derived-weight-cache.ts'),
+    'parallel-kernel': await import('../packages/core/src/kernels/parallel-kernel.ts'),
   };
   const [threads] = THREADS;
   await setupBackend('wasm', { threads });
@@ -190,6 +195,19 @@ if (CHILD_OUT === undefined) {
         return [r.gradient, r.outputs];
       };
       const jobs = [gradient('before'), gradient('after'), forward];
+      // 'after' with parallel-kernel.ts's helper off too (our kernels whole on the main thread).
+      const { parallelKernels } = globalThis[SHARED_KEY]['parallel-kernel'];
+      if (ONE_THREAD_KERNELS) {
+        const afterGradient = jobs[1];
+        jobs.push(async () => {
+          parallelKernels.enabled = false;
+          try {
+            return await afterGradient();
+          } finally {
+            parallelKernels.enabled = true;
+          }
+        });
+      }
       // Same numbers? (before vs after: the largest difference relative to the largest value)
       const ga = await jobs[1]();
       const gb = await jobs[0]();
@@ -218,13 +236,15 @@ if (CHILD_OUT === undefined) {
       // before -> after -> forward cycles alternate with after -> before -> forward ones: a
       // gradient run right after the other gradient reuses its freed heap blocks (warm pages), so
       // a fixed cycle favoured whichever came second (~0.8x in a null test of identical kernels).
+      const order = jobs.map((_, k) => k);
+      const swapped = [1, 0, ...order.slice(2)];
       for (let r = 0; r < RUNS; r++) {
-        const cycle = r % 2 === 0 ? [0, 1, 2] : [1, 0, 2];
+        const cycle = r % 2 === 0 ? order : swapped;
         const shift = Math.floor(r / 2);
         for (let k = 0; k < cycle.length; k++) await timed[cycle[(k + shift) % cycle.length]]();
       }
-      const [wb, wa, wf] = wall.map(median);
-      const [cb, ca, cf] = cpu.map(median);
+      const [wb, wa, wf, wo] = wall.map(median);
+      const [cb, ca, cf, co] = cpu.map(median);
       const label = `${name} MobileNetV2 x${n}, ${threads} thread(s)`;
       console.log(
         `${label}: wall forward ${wf.toFixed(1)} ms, gradient before ${wb.toFixed(1)} ms (${(wb / wf).toFixed(2)}x), after ${wa.toFixed(1)} ms (${(wa / wf).toFixed(2)}x); after/before ${(wa / wb).toFixed(3)}x; load ${load()}`,
@@ -232,15 +252,51 @@ if (CHILD_OUT === undefined) {
       console.log(
         `  CPU time: forward ${cf.toFixed(1)} ms, gradient before ${cb.toFixed(1)} ms (${(cb / cf).toFixed(2)}x), after ${ca.toFixed(1)} ms (${(ca / cf).toFixed(2)}x); after/before ${(ca / cb).toFixed(3)}x; max |after - before| / max |before| ${(diff / largest).toExponential(2)}`,
       );
+      // The least of RUNS profiled calls (tf.profile's kernel times; the least disturbed call of a
+      // shared machine): in all, and in the kernels the change is about.
+      const least = async (fn) => {
+        const best = new Map();
+        for (let r = 0; r < RUNS; r++) {
+          gc();
+          const info = await tf.profile(async () => tf.dispose(await fn()));
+          const sums = new Map([['all', 0]]);
+          for (const k of info.kernels) {
+            if (k.name.endsWith('__op')) continue;
+            sums.set('all', sums.get('all') + k.kernelTimeMs);
+            sums.set(k.name, (sums.get(k.name) ?? 0) + k.kernelTimeMs);
+          }
+          for (const [name, ms] of sums) best.set(name, Math.min(best.get(name) ?? ms, ms));
+        }
+        return best;
+      };
+      const [kb, ka, kf] = [await least(jobs[0]), await least(jobs[1]), await least(forward)];
+      const names = ['all', ...before.map((k) => k.kernelName)];
+      console.log(
+        `  kernel ms (least of ${RUNS} profiled calls), before -> after: ${names
+          .map((k) => `${k} ${(kb.get(k) ?? 0).toFixed(1)} -> ${(ka.get(k) ?? 0).toFixed(1)}`)
+          .join(
+            ', ',
+          )}; forward all ${kf.get('all').toFixed(1)}: ratio ${(kb.get('all') / kf.get('all')).toFixed(2)}x -> ${(ka.get('all') / kf.get('all')).toFixed(2)}x; load ${load()}`,
+      );
+      if (ONE_THREAD_KERNELS) {
+        console.log(
+          `  after with our kernels on one thread (parallel kernels off): wall ${wo.toFixed(1)} ms (${(wo / wf).toFixed(2)}x), CPU ${co.toFixed(1)} ms (${(co / cf).toFixed(2)}x)`,
+        );
+      }
       records.push({
         model: name,
         n,
         threads,
         runs: RUNS,
-        wall: { forward: wf, before: wb, after: wa },
-        cpu: { forward: cf, before: cb, after: ca },
+        wall: { forward: wf, before: wb, after: wa, afterOneThreadKernels: wo },
+        cpu: { forward: cf, before: cb, after: ca, afterOneThreadKernels: co },
         ratio: { before: wb / wf, after: wa / wf, cpuBefore: cb / cf, cpuAfter: ca / cf },
         relMaxDiff: diff / largest,
+        leastKernelMs: {
+          before: Object.fromEntries(kb),
+          after: Object.fromEntries(ka),
+          forward: kf.get('all'),
+        },
         loadAvg1m: loadavg()[0],
       });
       use(after);
