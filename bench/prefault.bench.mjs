@@ -30,6 +30,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => loadavg()[0];
 
 const ENV = {
+  nice: { INTERP_PREFAULT: 'nice' },
   off: { INTERP_PREFAULT: '0' },
   on: {},
   'until-work': { INTERP_PREFAULT: 'until-work' },

@@ -14,7 +14,7 @@ export { arrayDataLoader, arrayDataLoaderDefaults, DataLoaders } from './data-lo
 export type { Activation, GetPredsOptions, PredsResult } from './get-preds.js';
 export { getPreds, resolveActivation } from './get-preds.js';
 export { clearDerivedWeightCache, derivedWeightCacheSize } from './kernels/derived-weight-cache.js';
-export type { PrefaultHandle } from './kernels/prefault-wasm-memory.js';
+export type { PrefaultHandle, PrefaultOptions } from './kernels/prefault-wasm-memory.js';
 export { prefaultWasmMemory } from './kernels/prefault-wasm-memory.js';
 export type { FitOptions, LearnerOptions, ModelFunction, ProgressCallback } from './learner.js';
 export { fitDefaults, Learner, learnerFromFunction } from './learner.js';

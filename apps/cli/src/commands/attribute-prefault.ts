@@ -47,7 +47,7 @@ export function estimatePeakHeap(work: HeapWork): number {
 }
 
 interface CoreLike {
-  prefaultWasmMemory(bytes: number): PrefaultHandle;
+  prefaultWasmMemory(bytes: number, options?: { nice?: number }): PrefaultHandle;
 }
 
 /** A started (or skipped) touch of the heap's fresh pages; see {@link startPrefault}. */
@@ -84,7 +84,8 @@ export function startPrefault(
   const handle = backend.then(
     (info) => {
       try {
-        return info.threads ? core.prefaultWasmMemory(bytes) : undefined;
+        if (!info.threads) return undefined;
+        return core.prefaultWasmMemory(bytes, env.INTERP_PREFAULT === 'nice' ? { nice: 19 } : {});
       } catch {
         return undefined;
       }

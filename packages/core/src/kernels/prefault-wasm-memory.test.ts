@@ -102,6 +102,28 @@ describe('prefaultWasmMemory', () => {
     expect(out.cpu).toEqual({ skipped: 'not-wasm', pages: 0 });
   }, 120_000);
 
+  it('touches the whole region from a worker at niceness 19 (it then runs only on an idle core)', () => {
+    const r = child.run(`
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend, prefaultWasmMemory } from './core.js';
+await setupBackend('wasm', { threads: 2 });
+const size = tf.backend().wasm.HEAPU8.buffer.byteLength;
+const h = prefaultWasmMemory(size + 32 * 2 ** 20, { nice: 19 });
+const pages = await h.done;
+process.stdout.write(JSON.stringify({ pages, region: (h.end - h.start) / 4096 }), () => process.exit(0));
+`);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out.region).toBeGreaterThanOrEqual(1024);
+    expect(out.pages).toBe(out.region);
+  }, 120_000);
+
+  it.each([20, -21, 1.5])('refuses niceness %s with an InterpError', (nice) => {
+    expect(() => prefaultWasmMemory(2 ** 20, { nice })).toThrow(
+      /nice must be a whole number from -20 to 19/,
+    );
+  });
+
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])(
     'refuses %s bytes with an InterpError saying what it needs',
     (bytes) => {

@@ -11,6 +11,16 @@ interface WasmModuleLike {
   HEAPU8: Uint8Array;
 }
 
+/** Options of {@link prefaultWasmMemory}. */
+export interface PrefaultOptions {
+  /**
+   * The worker thread's niceness (-20..19; 19: it runs only on a core nothing else wants), set on
+   * Linux through its thread id; elsewhere, or without the right to set it, it is ignored.
+   * Default: the process's.
+   */
+  nice?: number;
+}
+
 /** A running (or finished) {@link prefaultWasmMemory}. */
 export interface PrefaultHandle {
   /** First byte of the region the worker touches (the memory's size before it grew). */
@@ -30,7 +40,14 @@ export interface PrefaultHandle {
 // pages. The flag is checked every 64 pages (~0.7 ms at a fresh page's ~11 us).
 const WORKER_SOURCE = `"use strict";
 const { parentPort, workerData } = require("node:worker_threads");
-const { buffer, start, end, page, flag } = workerData;
+const { buffer, start, end, page, flag, nice } = workerData;
+if (nice !== undefined) {
+  // Linux: setpriority on this thread's id (/proc/thread-self) sets this thread's niceness only.
+  try {
+    const tid = Number(require("node:fs").readlinkSync("/proc/thread-self").split("/").pop());
+    require("node:os").setPriority(tid, nice);
+  } catch {}
+}
 const view = new Int32Array(buffer, start, (end - start) >> 2);
 const stop = new Int32Array(flag);
 const step = page >> 2;
@@ -92,11 +109,18 @@ function skippedHandle(start: number, skipped: PrefaultHandle['skipped']): Prefa
  * await touch.stop(); // the pages touched so far
  * ```
  */
-export function prefaultWasmMemory(bytes: number): PrefaultHandle {
+export function prefaultWasmMemory(bytes: number, options: PrefaultOptions = {}): PrefaultHandle {
   if (!(Number.isSafeInteger(bytes) && bytes >= 0)) {
     throw new InterpError(
       'BACKEND',
       `prefaultWasmMemory: bytes must be a whole number >= 0, got ${String(bytes)}; e.g. 512 * 2 ** 20`,
+    );
+  }
+  const { nice } = options;
+  if (nice !== undefined && !(Number.isInteger(nice) && nice >= -20 && nice <= 19)) {
+    throw new InterpError(
+      'BACKEND',
+      `prefaultWasmMemory: nice must be a whole number from -20 to 19, got ${String(nice)}; e.g. 19 to touch only on an idle core`,
     );
   }
   if (tf.getBackend() !== 'wasm') return skippedHandle(0, 'not-wasm');
@@ -119,7 +143,7 @@ export function prefaultWasmMemory(bytes: number): PrefaultHandle {
   const flag = new SharedArrayBuffer(4);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { buffer, start, end, page: PREFAULT_PAGE_BYTES, flag },
+    workerData: { buffer, start, end, page: PREFAULT_PAGE_BYTES, flag, nice: options.nice },
   });
   worker.unref();
   const done = new Promise<number>((resolve) => {
