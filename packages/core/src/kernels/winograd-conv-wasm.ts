@@ -107,6 +107,16 @@ export function winogradTilePolicy(spec: string): WinogradTilePolicy {
  * (0.87x, load 6-18) and 31.7 vs 33.2 s (0.95x, load 3-5); F4H 27.0 s in the second run (0.81x).
  * F4H for its per-conv error (median 4.1x the direct float32 conv's on ResNet-18, worst 7.8x;
  * F4 9.4x, worst 25.6x: bench/winograd-tile-error.py).
+ *
+ * Forwards stay F2 (stop 28, bench/winograd-forward-tile.bench.mjs; load 10-17, so speed is
+ * CPU time): F4H forwards (everywhere, or `F4H%4`: 56x56 and 28x28 only) kept IG within 1.1e-3
+ * to 1.7e-3 of Captum's on ResNet-18 and a deeper ResNet-34, and logits within 1.7e-6 of float64
+ * torch's, but were not shown faster. One forward conv alone (1 thread, batch 10): 0.70x at
+ * 56x56x64, 0.66x at 28x28x128, 0.92x at 14x14x256, 1.23x at 7x7x512 (36 filter planes read for
+ * few tiles); GradCAM 1 thread x1 1.05x (`F4H%4` 0.97x), x8 0.93x (0.86x), 2 threads x1 1.40x
+ * (1.15x), x8 1.08x (1.03x); whole-process `interp attribute --method ig` on ResNet-18 at 1
+ * thread (5 interleaved rounds): CPU 0.95x (0.98x), wall 1.09x (1.00x) - far from the 1.78x
+ * fewer matmul multiplies (the 7x7 convs lose; the transforms were not timed apart).
  */
 export const defaultWinogradTile: WinogradTilePolicy = (site) =>
   site.kernel === 'Conv2DBackpropInput' ? F4H : F2;
