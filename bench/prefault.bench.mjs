@@ -1,8 +1,9 @@
-// Whole-process `interp attribute` with the WASM heap's fresh pages touched on the idle core
-// (core's prefaultWasmMemory, started by the CLI once the backend is up) against without
-// (INTERP_PREFAULT=0), interleaved round-robin in the same run (the arms' order rotates per round).
-// Arms (BENCH_ARMS): off (INTERP_PREFAULT=0), on (the default: the touch runs until the
-// attribution ends), until-work (INTERP_PREFAULT=until-work: it stops when the attribution starts).
+// Whole-process `interp attribute` with the WASM heap's fresh pages touched on another core
+// (core's prefaultWasmMemory, started by the CLI once the backend is up when INTERP_PREFAULT asks
+// for it; off by default) against without, interleaved round-robin in the same run (the arms'
+// order rotates per round). Arms (BENCH_ARMS): off (INTERP_PREFAULT=0), on (the touch runs until
+// the attribution ends), nice (the same at niceness 19), until-work (it stops when the attribution
+// starts).
 // Prints per case and arm the median wall time, process CPU time (user + sys of all threads),
 // max RSS, peak WASM heap, the ratios to `off`, and the load.
 // Cases (BENCH_CASES): resnet18-ig (E2E_DIR's resnet18.onnx and x.npy, 2 images, 50 steps:
@@ -32,7 +33,7 @@ const load = () => loadavg()[0];
 const ENV = {
   nice: { INTERP_PREFAULT: 'nice' },
   off: { INTERP_PREFAULT: '0' },
-  on: {},
+  on: { INTERP_PREFAULT: 'on' },
   'until-work': { INTERP_PREFAULT: 'until-work' },
 };
 

@@ -78,7 +78,7 @@ describe('startPrefault', () => {
     const backend = new Promise<BackendInfo>((r) => {
       up = r;
     });
-    const p = startPrefault(core, backend, WORK, {});
+    const p = startPrefault(core, backend, WORK, { INTERP_PREFAULT: 'on' });
     await Promise.resolve();
     expect(calls).toEqual([]);
     up(info(true));
@@ -89,11 +89,13 @@ describe('startPrefault', () => {
     expect(stops()).toBe(1);
   });
 
-  it('does nothing on one thread, after a failed backend, or with INTERP_PREFAULT=0', async () => {
+  it('does nothing by default, with INTERP_PREFAULT=0, on one thread, or after a failed backend', async () => {
     const { core, calls } = fakeCore();
-    expect(await startPrefault(core, Promise.resolve(info(false)), WORK, {}).stop()).toBe(0);
+    const ON = { INTERP_PREFAULT: 'on' };
+    expect(await startPrefault(core, Promise.resolve(info(true)), WORK, {}).stop()).toBe(0);
+    expect(await startPrefault(core, Promise.resolve(info(false)), WORK, ON).stop()).toBe(0);
     const failed = Promise.reject(new Error('no wasm'));
-    expect(await startPrefault(core, failed, WORK, {}).stop()).toBe(0);
+    expect(await startPrefault(core, failed, WORK, ON).stop()).toBe(0);
     const off = startPrefault(core, Promise.resolve(info(true)), WORK, { INTERP_PREFAULT: '0' });
     off.workStarts();
     expect(await off.stop()).toBe(0);
@@ -102,7 +104,7 @@ describe('startPrefault', () => {
 
   it('stops when the work starts only with INTERP_PREFAULT=until-work; a touch that throws is none', async () => {
     const a = fakeCore();
-    const on = startPrefault(a.core, Promise.resolve(info(true)), WORK, {});
+    const on = startPrefault(a.core, Promise.resolve(info(true)), WORK, { INTERP_PREFAULT: 'on' });
     await new Promise((r) => setTimeout(r, 0));
     on.workStarts();
     await new Promise((r) => setTimeout(r, 0));
@@ -119,6 +121,7 @@ describe('startPrefault', () => {
         throw new Error('no worker');
       },
     };
-    expect(await startPrefault(throwing, Promise.resolve(info(true)), WORK, {}).stop()).toBe(0);
+    const ON = { INTERP_PREFAULT: 'on' };
+    expect(await startPrefault(throwing, Promise.resolve(info(true)), WORK, ON).stop()).toBe(0);
   });
 });

@@ -58,13 +58,18 @@ export interface Prefault {
   workStarts(): void;
 }
 
+/** `INTERP_PREFAULT` values that start the touch (anything else, or unset, leaves it off). */
+export const PREFAULT_MODES = ['on', 'nice', 'until-work'] as const;
+
 /**
  * Starts core's prefaultWasmMemory once `backend` is up on threads (its memory is then shared),
- * sized by {@link estimatePeakHeap} and at most {@link FREEMEM_SHARE} of the free memory. The
- * touch runs until {@link Prefault.stop} (the CLI stops it once the attribution is done; the bench
- * found stopping it when the attribution starts no better). Never throws: a backend that failed
- * or a touch that could not start is no touch. `env.INTERP_PREFAULT`: `0` turns it off (the
- * bench's baseline), `until-work` stops it when the attribution starts (a bench arm).
+ * sized by {@link estimatePeakHeap} and at most {@link FREEMEM_SHARE} of the free memory, when
+ * `env.INTERP_PREFAULT` asks for it: `on` (touch until the command ends), `nice` (the same at
+ * niceness 19: only on an otherwise idle core), `until-work` (stop when the attribution starts).
+ * Off by default: on the shared 2-core machine it was measured on (load 9-15) it moved ~80k page
+ * faults (ResNet-18 saliency: main-thread CPU 0.73x) off the main thread but won no wall time
+ * (bench/prefault.bench.mjs; ResNet-18 IG wall 1.31x, within that load's noise). Never throws:
+ * a backend that failed or a touch that could not start is no touch.
  *
  * @example
  * ```ts
@@ -79,13 +84,16 @@ export function startPrefault(
   work: HeapWork,
   env: Record<string, string | undefined> = process.env,
 ): Prefault {
-  if (env.INTERP_PREFAULT === '0') return { stop: async () => 0, workStarts: () => {} };
+  const mode = env.INTERP_PREFAULT;
+  if (!(PREFAULT_MODES as readonly (string | undefined)[]).includes(mode)) {
+    return { stop: async () => 0, workStarts: () => {} };
+  }
   const bytes = Math.min(estimatePeakHeap(work), Math.floor(FREEMEM_SHARE * freemem()));
   const handle = backend.then(
     (info) => {
       try {
         if (!info.threads) return undefined;
-        return core.prefaultWasmMemory(bytes, env.INTERP_PREFAULT === 'nice' ? { nice: 19 } : {});
+        return core.prefaultWasmMemory(bytes, mode === 'nice' ? { nice: 19 } : {});
       } catch {
         return undefined;
       }
@@ -96,7 +104,7 @@ export function startPrefault(
   return {
     stop,
     workStarts: () => {
-      if (env.INTERP_PREFAULT === 'until-work') void stop();
+      if (mode === 'until-work') void stop();
     },
   };
 }
