@@ -98,6 +98,7 @@ describe('depthwiseConv2dNativeBackpropInputWasm', () => {
       ]);
       const run = depthwiseInputGradSimd({ wasm: { wasmMemory: memory } })!;
       const args = [dyAt, wAt, dxAt, geometryAt];
+      const saved = { ...parallelKernels };
       try {
         parallelKernels.enabled = false;
         f32(dxAt, n * xSize).fill(Number.NaN);
@@ -125,9 +126,9 @@ describe('depthwiseConv2dNativeBackpropInputWasm', () => {
         );
         expectCloseToReference(whole, reference);
       } finally {
-        parallelKernels.enabled = true;
-        parallelKernels.minBytes = 2 ** 18;
-        parallelKernels.helperFirst = false;
+        parallelKernels.enabled = saved.enabled;
+        parallelKernels.minBytes = saved.minBytes;
+        parallelKernels.helperFirst = saved.helperFirst;
       }
     },
     30_000,
