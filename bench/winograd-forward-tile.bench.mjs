@@ -24,6 +24,20 @@
 // BENCH_ERRORS=0 skips the errors (timings only). BENCH_ERROR_ONLY (default xnnpack): settings whose errors (not IG's) are printed, not timed.
 // Threads: BENCH_THREADS (default 2).
 //   node bench/winograd-forward-tile.bench.mjs
+//
+// Measured (stop 28, load 5-17: CPU time is the steadier figure; F2 = F2/F4H, the default):
+//   whole-process IG, ResNet-18 x2, 1 thread:  F4H CPU 0.95x, wall 1.09x; F4H%4 CPU 0.98x, wall 1.00x
+//   whole-process IG, 2 threads:               F4H CPU 1.09x, wall 0.99x (32.0 vs 34.9 s CPU)
+//   IG vs Captum, ResNet-18:  F2 1.35e-3, F4H 1.70e-3, F4H%4 1.18e-3 (direct float32 2.0e-3)
+//   IG vs Captum, ResNet-34:  1.10e-3 for F2, F4H and F4H%4
+//   vs float64, ResNet-18 (F2 / F4H / F4H%4 / xnnpack): logits 1.1e-6 / 9.7e-7 / 9.7e-7 / 8.9e-7,
+//     saliency 5.0e-4 / 1.7e-2 / 1.7e-2 / 1.7e-2, GradCAM 7.6e-7 / 1.5e-6 / 1.1e-6 / 1.1e-6
+//   vs float64, ResNet-34: logits 9.5e-7 / 1.7e-6 / 1.1e-6 / 1.2e-6, saliency 2.3e-2 / 3.3e-2 /
+//     3.3e-2 / 1.6e-2, GradCAM 8.8e-7 / 1.9e-6 / 1.3e-6 / 1.7e-6
+//   GradCAM CPU, 1 thread x1 / x8: F4H 1.05x / 0.93x, F4H%4 0.97x / 0.86x; 2 threads: F4H
+//     1.40x / 1.08x, F4H%4 1.15x / 1.03x
+//   one forward conv, 1 thread, batch 10, F4H CPU: 56x56x64 0.70x, 28x28x128 0.66x, 14x14x256
+//     0.92x, 7x7x512 1.23x (2 threads at load 15: not readable)
 //   BENCH_PART=whole BENCH_THREADS=1 node bench/winograd-forward-tile.bench.mjs
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

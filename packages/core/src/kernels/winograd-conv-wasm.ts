@@ -115,7 +115,8 @@ export function winogradTilePolicy(spec: string): WinogradTilePolicy {
  * 56x56x64, 0.66x at 28x28x128, 0.92x at 14x14x256, 1.23x at 7x7x512 (36 filter planes read for
  * few tiles); GradCAM 1 thread x1 1.05x (`F4H%4` 0.97x), x8 0.93x (0.86x), 2 threads x1 1.40x
  * (1.15x), x8 1.08x (1.03x); whole-process `interp attribute --method ig` on ResNet-18 at 1
- * thread (5 interleaved rounds): CPU 0.95x (0.98x), wall 1.09x (1.00x) - far from the 1.78x
+ * thread (5 interleaved rounds): CPU 0.95x (0.98x), wall 1.09x (1.00x); 2 threads (F4H): CPU
+ * 1.09x, wall 0.99x - far from the 1.78x
  * fewer matmul multiplies (the 7x7 convs lose; the transforms were not timed apart).
  */
 export const defaultWinogradTile: WinogradTilePolicy = (site) =>
