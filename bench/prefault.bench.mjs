@@ -11,6 +11,11 @@
 // with seeded random weights, the same 2 images, 50 steps), mnv2-saliency. Runs the built CLI
 // (apps/cli/dist): rebuild core and cli first.
 //   node bench/prefault.bench.mjs
+// Measured (stop 28, 5 pairs each, --threads 2, on vs off): at load 1.4-2.4 ResNet-18 IG wall
+// 12.09 vs 12.00 s (1.008x, faster in 4 of 5), process CPU 1.07x, main thread CPU 0.94x, its
+// faults 131k -> 35k; ResNet-18 saliency 3.58 vs 3.85 s (0.93x, 5 of 5), CPU 1.11x, main 0.78x;
+// MobileNetV2 IG 6.29 vs 6.10 s (1.03x, 1 of 5). At load 5-15 every wall ratio was noise
+// (0.81-1.35x); nice (niceness 19) barely ran there (faults 131k -> 100k). So the CLI leaves it off.
 // Env: BENCH_CASES=resnet18-ig,resnet18-saliency,mnv2-ig  BENCH_ARMS=off,on  BENCH_RUNS=5
 //      BENCH_THREADS=2  E2E_DIR=/tmp/interp-e2e-ig
 import { spawnSync } from 'node:child_process';

@@ -66,10 +66,12 @@ export const PREFAULT_MODES = ['on', 'nice', 'until-work'] as const;
  * sized by {@link estimatePeakHeap} and at most {@link FREEMEM_SHARE} of the free memory, when
  * `env.INTERP_PREFAULT` asks for it: `on` (touch until the command ends), `nice` (the same at
  * niceness 19: only on an otherwise idle core), `until-work` (stop when the attribution starts).
- * Off by default: on the shared 2-core machine it was measured on (load 9-15) it moved ~80k page
- * faults (ResNet-18 saliency: main-thread CPU 0.73x) off the main thread but won no wall time
- * (bench/prefault.bench.mjs; ResNet-18 IG wall 1.31x, within that load's noise). Never throws:
- * a backend that failed or a touch that could not start is no touch.
+ * Off by default: it moves the faults off the main thread but wins no clear wall time
+ * (bench/prefault.bench.mjs, 2 threads, 5 interleaved pairs at load 1.4-2.4: ResNet-18 IG main
+ * thread 131k -> 35k faults, its CPU 0.94x, wall 1.008x (faster in 4 of 5 pairs), process CPU
+ * 1.07x; ResNet-18 saliency wall 0.93x (5 of 5), process CPU 1.11x; MobileNetV2 ONNX IG wall
+ * 1.03x (1 of 5)): during IG the other core runs XNNPACK's matmuls, which the touch competes
+ * with. Never throws: a backend that failed or a touch that could not start is no touch.
  *
  * @example
  * ```ts
