@@ -67,6 +67,18 @@ describe('ThroughputChunks', () => {
       maxRowsPerChunk(2 ** 21),
     ]).toEqual([6, 1337, 1]);
   });
+
+  it('lets a threaded backend reach twice the values: 13 rows of a 224 x 224 x 3 image', () => {
+    expect([
+      maxRowsPerChunk(224 * 224 * 3, 2),
+      maxRowsPerChunk(224 * 224 * 3, 8),
+      maxRowsPerChunk(224 * 224 * 3, 1),
+      maxRowsPerChunk(2 ** 22, 2),
+    ]).toEqual([13, 13, 6, 1]);
+    expect(throughputChunksFor(2 ** 15, 2).max).toBe(64);
+    // The one-thread backend set up above: the default thread count is its own.
+    expect(throughputChunksFor(2 ** 15).max).toBe(32);
+  });
 });
 
 describe('IntegratedGradients with throughput-sized chunks', () => {

@@ -1,3 +1,5 @@
+import { getBackendInfo } from '@interp/core';
+
 /**
  * Input values one chunk of evaluations may hold by default: 2^17 float32 values (512 kB of
  * input). A backward pass keeps every activation of the chunk alive, typically tens of times the
@@ -13,15 +15,23 @@ export function defaultRowsPerChunk(itemSize: number): number {
 }
 
 /**
- * Input values the throughput-sized chunks of {@link ThroughputChunks} may reach: 2^20 float32
- * values (4 MB of input; 6 rows of a 224 x 224 x 3 image, 1337 rows of 28 x 28 digits). The
- * activations a backward pass keeps are tens of times that, so this caps memory, not speed.
+ * Input values the throughput-sized chunks of {@link ThroughputChunks} may reach on one thread:
+ * 2^20 float32 values (4 MB of input; 6 rows of a 224 x 224 x 3 image, 1337 rows of 28 x 28
+ * digits). The activations a backward pass keeps are tens of times that, so this caps memory, not
+ * speed. A threaded backend may use twice as much: its matmuls wake the other threads once per
+ * call, so small chunks run slower per row there (stop 28, whole-process IG on 2 threads, 224 px:
+ * 12 rows against 6 took 0.84x the time on ResNet-18 and 1.0x on both MobileNetV2s; on 1 thread
+ * 1.0x and 1.05x, so one thread keeps 6).
  */
 export const MAX_CHUNK_VALUES = 2 ** 20;
 
-/** Rows of `itemSize` values a throughput-sized chunk may hold at most (at least one). */
-export function maxRowsPerChunk(itemSize: number): number {
-  return Math.max(1, Math.floor(MAX_CHUNK_VALUES / Math.max(1, itemSize)));
+/**
+ * Rows of `itemSize` values a throughput-sized chunk may hold at most (at least one): from
+ * {@link MAX_CHUNK_VALUES} on one thread, twice that with two or more `threads`.
+ */
+export function maxRowsPerChunk(itemSize: number, threads = 1): number {
+  const values = MAX_CHUNK_VALUES * (threads >= 2 ? 2 : 1);
+  return Math.max(1, Math.floor(values / Math.max(1, itemSize)));
 }
 
 /**
@@ -75,13 +85,17 @@ export class ThroughputChunks {
 
 /**
  * The throughput-sized chunks of every caller that runs many equal chunks of `itemSize`-value
- * rows: from {@link defaultRowsPerChunk} up to {@link maxRowsPerChunk}.
+ * rows: from {@link defaultRowsPerChunk} up to {@link maxRowsPerChunk} for the active backend's
+ * thread count (`getBackendInfo().threadCount` unless `threads` is given).
  *
  * @example
  * ```ts
- * const chunks = throughputChunksFor(784); // 167 rows first, at most 1337
+ * const chunks = throughputChunksFor(784); // 167 rows first, at most 1337 (2674 on 2 threads)
  * ```
  */
-export function throughputChunksFor(itemSize: number): ThroughputChunks {
-  return new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize));
+export function throughputChunksFor(
+  itemSize: number,
+  threads = getBackendInfo().threadCount,
+): ThroughputChunks {
+  return new ThroughputChunks(defaultRowsPerChunk(itemSize), maxRowsPerChunk(itemSize, threads));
 }
