@@ -21,6 +21,7 @@ import {
   sumOf,
   uleb,
   type WasmFunction,
+  zeroFloats,
 } from './wasm.js';
 
 const memory = () => new WebAssembly.Memory({ initial: 1 });
@@ -39,6 +40,31 @@ describe('sumOf(...locals)', () => {
   it('pushes the first local then adds each next one', () => {
     expect(sumOf(1)).toEqual([0x20, 1]);
     expect(sumOf(1, 2, 300)).toEqual([0x20, 1, 0x20, 2, 0x6a, 0x20, 0xac, 0x02, 0x6a]);
+  });
+});
+
+describe('zeroFloats(dest, countLocals)', () => {
+  it('zeroes the product of the counts in float32s with one memory.fill, nothing around it', () => {
+    const zero: WasmFunction = {
+      name: 'zero', // zeroes a * b * c floats from byte offset p
+      params: [I32, I32, I32, I32],
+      results: [],
+      locals: [],
+      body: zeroFloats(0, [1, 2, 3]),
+    };
+    const mem = memory();
+    const ex = new WebAssembly.Instance(
+      new WebAssembly.Module(assembleModule({ memoryMinPages: 1, functions: [zero] })),
+      { env: { memory: mem } },
+    ).exports as Record<string, (...a: number[]) => void>;
+    const f = new Float32Array(mem.buffer, 0, 64).fill(Number.NaN);
+    ex.zero!(8, 2, 3, 5); // 30 floats from float 2
+    expect(Array.from(f.subarray(2, 32)).every((v) => v === 0)).toBe(true);
+    expect([f[1], f[32]].every((v) => Number.isNaN(v))).toBe(true);
+  });
+
+  it('needs at least one count local', () => {
+    expect(() => zeroFloats(0, [])).toThrow(/at least one count local/);
   });
 });
 

@@ -27,6 +27,7 @@ import {
   V_LOAD,
   V_STORE,
   when,
+  zeroFloats,
 } from '../wasm-assembler.js';
 import { bindKernel, type KernelSource } from './wasm-simd-module.js';
 
@@ -42,8 +43,6 @@ const [SPAN_OK, SPAN_BYTES, SPAN_VEC, SPAN_TAIL] = [35, 36, 37, 38];
 const [ROW_STEP, ROWS_OK, FH_EXTENT] = [39, 40, 41];
 const LE_S = [0x4c];
 const GE_S = [0x4e];
-/** `memory.fill` (bulk memory): `(dest, byte, length)`. */
-const MEMORY_FILL = [0xfc, 0x0b, 0x00];
 
 /**
  * `*(addr + CI) op= *(src + CI)` for one f32x4 (vector) or one f32 (scalar); `vecBytes` is the
@@ -195,18 +194,7 @@ const rowByRow = [
 const body = [
   // dx = 0 in one memory.fill: a JS TypedArray fill of the threaded backend's shared memory is
   // ~10x slower (0.7 ns per float).
-  ...get(DX),
-  ...i32c(0),
-  ...get(N),
-  ...get(IN_H),
-  ...MUL,
-  ...get(IN_W),
-  ...MUL,
-  ...get(CIN),
-  ...MUL,
-  ...i32c(2),
-  ...SHL,
-  ...MEMORY_FILL,
+  ...zeroFloats(DX, [N, IN_H, IN_W, CIN]),
   // Row spans: filterW * cBytes, split into whole vectors and a scalar tail.
   ...get(FW),
   ...get(CIN),

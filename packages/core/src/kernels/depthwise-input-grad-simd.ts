@@ -25,14 +25,13 @@ import {
   V_LOAD,
   V_STORE,
   when,
+  zeroFloats,
 } from '../wasm-assembler.js';
 import { bindRangeKernel, type RangeKernel } from './parallel-kernel.js';
 import type { KernelSource } from './wasm-simd-module.js';
 
 /** `f32.mul` (not among the assembler's exports). */
 const F32_MUL = [0x94];
-/** `memory.fill` (bulk memory): `(dest, byte, length)`. */
-const MEMORY_FILL = [0xfc, 0x0b, 0x00];
 
 // Parameters: dy, filter, dx, the geometry block (GEOMETRY's i32s in wasm memory), the images
 // [start, end). The geometry is loaded into locals N..PAD_LEFT (N then becomes end - start).
@@ -137,18 +136,7 @@ const body = [
   // dx = 0 in one memory.fill: a JS TypedArray fill of the threaded backend's shared memory is
   // ~10x slower (0.7 ns per float; MobileNetV2's stride-2 layers at 8 images: ~15 ms, more than
   // the scatter itself).
-  ...get(DX),
-  ...i32c(0),
-  ...get(N),
-  ...get(IN_H),
-  ...MUL,
-  ...get(IN_W),
-  ...MUL,
-  ...get(C),
-  ...MUL,
-  ...i32c(2),
-  ...SHL,
-  ...MEMORY_FILL,
+  ...zeroFloats(DX, [N, IN_H, IN_W, C]),
   ...get(C),
   ...i32c(2),
   ...SHL,
