@@ -3,38 +3,16 @@
 // <commit> (git show) and everything else as in the working tree: a before/after pair for one
 // change, without the other commits made since.
 // Usage: node bench/cli-bundle-at.mjs <name> [<commit> <file>...]  (prints the bundle's path)
-import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesAtCommit, loadEsbuild } from './bundle-at.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [name, commit, ...files] = process.argv.slice(2);
 if (name === undefined || (commit !== undefined && files.length === 0))
   throw new Error('usage: node bench/cli-bundle-at.mjs <name> [<commit> <file>...]');
-const esbuildMain = execFileSync(process.execPath, [
-  '-e',
-  `console.log(require.resolve('esbuild', { paths: [${JSON.stringify(root)}] }))`,
-])
-  .toString()
-  .trim();
-const { build } = await import(esbuildMain);
-const literal = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const overlay = {
-  name: 'files-at-commit',
-  setup(b) {
-    for (const file of files) {
-      const path = join(root, file);
-      const contents = execFileSync('git', ['-C', root, 'show', `${commit}:${file}`], {
-        encoding: 'utf8',
-      });
-      b.onLoad({ filter: new RegExp(`^${literal(path)}$`) }, () => ({
-        contents,
-        loader: 'ts',
-        resolveDir: dirname(path),
-      }));
-    }
-  },
-};
+const { build } = await loadEsbuild(root);
+const overlay = filesAtCommit(root, commit, files);
 const outfile = join(root, 'apps', 'cli', 'node_modules', '.cache', `${name}.mjs`);
 await build({
   entryPoints: [join(root, 'apps', 'cli', 'src', 'bin.ts')],

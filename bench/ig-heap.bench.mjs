@@ -18,7 +18,7 @@
 //   node bench/ig-heap.bench.mjs
 // Env: BENCH_PART, BENCH_MODELS=resnet18,mobilenet_v2, BENCH_ROWS=1,6,10, BENCH_THREADS=2,
 // BENCH_RUNS=5, BENCH_BEFORE=53dd745
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -135,31 +135,8 @@ async function heapChild() {
 /** Bundles `entry` (source conditions, tfjs and onnxruntime external) with CHANGED at `commit`. */
 async function bundleAt(entry, outfile, commit) {
   const root = resolve(dirname(self), '..');
-  const esbuildMain = execFileSync(process.execPath, [
-    '-e',
-    `console.log(require.resolve('esbuild', { paths: [${JSON.stringify(root)}] }))`,
-  ])
-    .toString()
-    .trim();
-  const { build } = await import(esbuildMain);
-  const literal = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const overlay = {
-    name: 'files-at-commit',
-    setup(b) {
-      if (!commit) return;
-      for (const file of CHANGED) {
-        const path = join(root, file);
-        const contents = execFileSync('git', ['-C', root, 'show', `${commit}:${file}`], {
-          encoding: 'utf8',
-        });
-        b.onLoad({ filter: new RegExp(`^${literal(path)}$`) }, () => ({
-          contents,
-          loader: 'ts',
-          resolveDir: dirname(path),
-        }));
-      }
-    },
-  };
+  const { build } = await loadEsbuild(root);
+  const overlay = filesAtCommit(root, commit, CHANGED);
   await build({
     entryPoints: [entry],
     bundle: true,

@@ -23,6 +23,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadEsbuild } from './bundle-at.mjs';
 import { bundled } from './bundled.mjs';
 import { CHILD_OUT, runPerThreadCount } from './lib.mjs';
 import { loadNsfwjsMobileNetV2 } from './nsfwjs-mobilenet-v2.mjs';
@@ -70,13 +71,7 @@ const SHARED_KEY = '__inputGradientBeforeAfterShared';
 
 /** Bundles the KERNELS' configs with FILES as at BEFORE into one module; returns its path. */
 async function bundleBeforeKernels() {
-  const esbuildMain = execFileSync(process.execPath, [
-    '-e',
-    `console.log(require.resolve('esbuild', { paths: [${JSON.stringify(root)}] }))`,
-  ])
-    .toString()
-    .trim();
-  const { build } = await import(esbuildMain);
+  const { build } = await loadEsbuild(root);
   const literal = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const kernels = join(root, 'packages', 'core', 'src', 'kernels');
   const entry = KERNELS.map((k, i) => {
