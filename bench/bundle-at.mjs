@@ -4,6 +4,16 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 
+/** esbuild options of every such bundle: Node ESM from the packages' sources, tfjs and onnxruntime external. */
+export const SOURCE_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  conditions: ['source'],
+  external: ['@tensorflow/*', 'onnxruntime-*'],
+  logLevel: 'warning',
+};
+
 /** The workspace's esbuild (`root`: the repository), as `import('esbuild')` would give it. */
 export async function loadEsbuild(root) {
   const main = execFileSync(process.execPath, [

@@ -5,7 +5,7 @@
 // Usage: node bench/cli-bundle-at.mjs <name> [<commit> <file>...]  (prints the bundle's path)
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { filesAtCommit, loadEsbuild } from './bundle-at.mjs';
+import { filesAtCommit, loadEsbuild, SOURCE_BUNDLE } from './bundle-at.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [name, commit, ...files] = process.argv.slice(2);
@@ -16,13 +16,8 @@ const overlay = filesAtCommit(root, commit, files);
 const outfile = join(root, 'apps', 'cli', 'node_modules', '.cache', `${name}.mjs`);
 await build({
   entryPoints: [join(root, 'apps', 'cli', 'src', 'bin.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  conditions: ['source'],
-  external: ['@tensorflow/*', 'onnxruntime-*'],
+  ...SOURCE_BUNDLE,
   outfile,
-  logLevel: 'warning',
   plugins: [overlay],
 });
 console.log(outfile);

@@ -139,13 +139,8 @@ async function bundleAt(entry, outfile, commit) {
   const overlay = filesAtCommit(root, commit, CHANGED);
   await build({
     entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    conditions: ['source'],
-    external: ['@tensorflow/*', 'onnxruntime-*'],
+    ...SOURCE_BUNDLE,
     outfile,
-    logLevel: 'warning',
     plugins: [overlay],
   });
   return outfile;

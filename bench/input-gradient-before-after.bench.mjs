@@ -23,7 +23,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEsbuild } from './bundle-at.mjs';
+import { loadEsbuild, SOURCE_BUNDLE } from './bundle-at.mjs';
 import { bundled } from './bundled.mjs';
 import { CHILD_OUT, runPerThreadCount } from './lib.mjs';
 import { loadNsfwjsMobileNetV2 } from './nsfwjs-mobilenet-v2.mjs';
@@ -82,13 +82,8 @@ async function bundleBeforeKernels() {
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
     stdin: { contents: entry, resolveDir: kernels, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    conditions: ['source'],
-    external: ['@tensorflow/*', 'onnxruntime-*'],
+    ...SOURCE_BUNDLE,
     outfile,
-    logLevel: 'warning',
     plugins: [
       {
         name: 'shared-modules',
