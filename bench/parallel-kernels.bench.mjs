@@ -8,7 +8,7 @@
 // hand-off: a small call split (minBytes 0) vs whole.
 // BENCH_PART=e2e: whole-process `interp attribute --method ig --threads 2` on
 // /tmp/interp-e2e-ig/resnet18.onnx (bench/e2e-ig.bench.mjs makes the files) with
-// INTERP_PARALLEL_KERNELS unset (on) and =0 (off), alternating which goes first, BENCH_PAIRS pairs
+// INTERP_PARALLEL_KERNELS=1 (on) and =0 (off), alternating which goes first, BENCH_PAIRS pairs
 // (default 5): wall and CPU (user + sys) time, ratios, load.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -187,8 +187,7 @@ if (PART.includes('e2e')) {
   /** One whole process: wall and CPU seconds (from /usr/bin/time when present, else wall only). */
   function runOnce(on) {
     const env = { ...process.env };
-    if (on) delete env.INTERP_PARALLEL_KERNELS;
-    else env.INTERP_PARALLEL_KERNELS = '0';
+    env.INTERP_PARALLEL_KERNELS = on ? '1' : '0';
     const t0 = performance.now();
     const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, ...args], {
       env,

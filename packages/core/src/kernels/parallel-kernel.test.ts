@@ -237,6 +237,10 @@ describe('bindRangeKernel(kernel, backend): the Winograd transforms on two threa
     30_000,
   );
 
+  it('is off unless asked for (INTERP_PARALLEL_KERNELS=1): no whole-process run showed a gain', () => {
+    expect(defaults.enabled).toBe(process.env.INTERP_PARALLEL_KERNELS === '1');
+  });
+
   it('never splits on non-shared memory, below minBytes or with the switch off', () => {
     const c: Layout = { tile: F2, n: 2, outH: 12, outW: 12, channels: 8 };
     const plain = new WebAssembly.Memory({ initial: 1, maximum: 4096 });
@@ -330,6 +334,7 @@ const run = () => {
   return { out, leaked: tf.memory().numTensors - before };
 };
 winogradConvPath.force = 'winograd';
+parallelKernels.enabled = true;
 parallelKernels.minBytes = 0;
 parallelKernels.helperFirst = true;
 const threaded = await setupBackend('wasm', { threads: 2 });
@@ -385,6 +390,7 @@ const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true }
 const shape = { tile: F2, n: 2, tilesH: 16, tilesW: 16, channels: 16, height: 34, width: 34 };
 const input = winogradInputKernel({ wasm: { wasmMemory: memory } }, shape);
 new Int32Array(memory.buffer, 0, 16).set(Array.from({ length: 16 }, (_, a) => 2 ** 20 + a * 2 ** 16));
+parallelKernels.enabled = true;
 parallelKernels.minBytes = 0;
 parallelKernels.helperFirst = true;
 input(0, 1024);

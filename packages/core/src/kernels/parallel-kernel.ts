@@ -19,8 +19,12 @@ import {
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
 
 /**
- * The kill switch and threshold. `enabled = false` runs every kernel whole on the calling thread
- * (the baseline; the environment variable `INTERP_PARALLEL_KERNELS=0` starts it so); `minBytes`:
+ * The switch and threshold. `enabled = false` (the default) runs every kernel whole on the calling
+ * thread; `enabled = true` (or the environment variable `INTERP_PARALLEL_KERNELS=1`) splits them.
+ * Off by default since no whole-process run showed a gain: `interp attribute --method ig` on
+ * ResNet-18, 2 threads, 3 interleaved pairs at load ~2.5, took 13.2 s split against 12.8 s whole
+ * (user CPU 20.6 against 19.5 s); at load 10-17 the per-pair ratio was 1.01; MobileNetV2's input
+ * gradient was neutral with the depthwise scatter split. `minBytes`:
  * the smallest call (bytes read plus written) that is split. bench/parallel-kernels.bench.mjs
  * (load 11-15 on 2 cores): a 182 kB transform took 15.1 us split against 4.2 us whole, i.e. the
  * hand-off costs ~10 us, and a transform moves ~7-20 GB/s on one thread, so a split pays from a
@@ -30,7 +34,7 @@ const env = (globalThis as { process?: { env?: Record<string, string | undefined
  * before this thread claims any, so that a test sees both threads' chunks. Internal to @interp/core.
  */
 export const parallelKernels = {
-  enabled: env?.INTERP_PARALLEL_KERNELS !== '0',
+  enabled: env?.INTERP_PARALLEL_KERNELS === '1',
   minBytes: 2 ** 21,
   splits: 0,
   helperChunks: 0,
