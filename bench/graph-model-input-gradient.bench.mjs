@@ -1,25 +1,10 @@
-// The tape-free input gradient of a tfjs-converter GraphModel (targetInputGradient's 'auto', which
-// runs the GraphModel adapter's inputGradient: method 'graph') against the model's forward pass
-// (GraphModel.predict) and against tf.grad through GraphModel.execute (method 'tape'), in the same
-// run: npm's nsfwjs 4.3.0 MobileNetV2 GraphModel (mobilenet_v2_mid, 224 x 224 x 3, extracted by
-// scripts/extract-nsfwjs-models.mjs) at 1 and 8 images, on 1 and 2 threads. The three are timed
-// round-robin (median of BENCH_RUNS >= 5 warm runs each) and printed as ratios to the forward with
-// the 1-minute load average; the relative L2 distance of the two gradients is printed too (on
-// some inputs a value rounds to the other side of a ReLU6 kink in the fused forward: ~1e-3), then
-// per-kernel totals of one call of each (tf.profile). tfjs-wasm fixes its thread count per
-// process, so each thread count runs in a child process of this one.
-// Runs from the packages' sources, bundled by esbuild (no build needed):
-//   node bench/graph-model-input-gradient.bench.mjs
-// Env: BENCH_THREADS=1,2  BENCH_N=1,8  BENCH_RUNS=5  BENCH_KERNELS=0 (skip the per-kernel tables)
-//      BENCH_GOAL=2.5 (the gradient / forward goal)
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundled } from './bundled.mjs';
 import { kernelTable } from './kernel-table.mjs';
 import { CHILD_OUT, report, runPerThreadCount, timeInterleaved } from './lib.mjs';
+import { loadNsfwjsMobileNetV2Graph } from './nsfwjs-mobilenet-v2.mjs';
 
 const here = bundled(import.meta.url);
 const self = fileURLToPath(import.meta.url);
@@ -28,26 +13,6 @@ const SIZES = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const GOAL = Number(process.env.BENCH_GOAL ?? 2.5);
 const load = () => loadavg()[0].toFixed(2);
-
-/** The nsfwjs MobileNetV2 GraphModel, loaded from the extracted cache with bench's tfjs. */
-async function loadNsfwjsGraphModel(tf, loadGraphModel) {
-  const script = join(here, '..', 'scripts', 'extract-nsfwjs-models.mjs');
-  const path = execFileSync(process.execPath, [script], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .find((p) => p.endsWith('/mobilenet_v2_mid/model.json'));
-  const json = JSON.parse(readFileSync(path, 'utf8'));
-  const data = Buffer.concat(
-    json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))),
-  );
-  return loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-    }),
-  );
-}
 
 if (CHILD_OUT === undefined) {
   console.log('results', runPerThreadCount(self, 'graph-model-input-gradient', THREADS));
@@ -60,7 +25,7 @@ if (CHILD_OUT === undefined) {
   console.log(`backend ${JSON.stringify(getBackendInfo())}, load ${load()}`);
   const records = [];
   const gc = globalThis.gc ?? (() => {});
-  const model = await loadNsfwjsGraphModel(tf, loadGraphModel);
+  const model = await loadNsfwjsMobileNetV2Graph(tf, loadGraphModel, here);
   for (const n of SIZES) {
     // Seeded pixels in [0, 1), as nsfwjs feeds them (the graph scales them to [-1, 1] itself).
     let s = 7;

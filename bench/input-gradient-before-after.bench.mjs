@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { loadEsbuild, SOURCE_BUNDLE } from './bundle-at.mjs';
 import { bundled } from './bundled.mjs';
 import { CHILD_OUT, runPerThreadCount } from './lib.mjs';
-import { loadNsfwjsMobileNetV2 } from './nsfwjs-mobilenet-v2.mjs';
+import { loadNsfwjsMobileNetV2, loadNsfwjsMobileNetV2Graph } from './nsfwjs-mobilenet-v2.mjs';
 
 const here = bundled(import.meta.url);
 const root = join(here, '..');
@@ -344,22 +344,7 @@ async function loadModel(name, tf) {
   }
   if (name === 'graph') {
     const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
-    const script = join(root, 'scripts', 'extract-nsfwjs-models.mjs');
-    const path = execFileSync(process.execPath, [script], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .find((p) => p.endsWith('/mobilenet_v2_mid/model.json'));
-    const json = JSON.parse(readFileSync(path, 'utf8'));
-    const data = Buffer.concat(
-      json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(path), p)))),
-    );
-    const model = await loadGraphModel(
-      tf.io.fromMemory({
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-      }),
-    );
+    const model = await loadNsfwjsMobileNetV2Graph(tf, loadGraphModel, here);
     return {
       model,
       input: (n) => tf.tensor(pixels(n * 224 * 224 * 3, true), [n, 224, 224, 3]),
