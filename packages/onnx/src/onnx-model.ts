@@ -1,4 +1,5 @@
 import {
+  type AffinePrefix,
   applyHook,
   type Dim,
   findNode,
@@ -13,6 +14,7 @@ import {
 } from '@interp/core';
 import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
+import { affinePrefixOf, findAffinePrefix } from './affine-prefix.js';
 import type { GraphPlan, MutableNode, Step } from './graph-plan.js';
 import { type MemoStore, makeContext } from './op-context.js';
 import { nchw } from './ops/layout.js';
@@ -43,6 +45,8 @@ export class OnnxModel implements ModelGraph {
   private readonly memos: MemoStore = new Map();
   private shapesInferred = false;
   private disposed = false;
+  /** The affine prefix once looked for; null: the model has none. */
+  private prefix: AffinePrefix | null | undefined;
 
   /** @internal Built by loadOnnxModel from a validated plan and its constants (owned from now on). */
   constructor(
@@ -136,6 +140,43 @@ export class OnnxModel implements ModelGraph {
     }
   }
 
+  /**
+   * The affine chain the graph starts with (see `findAffinePrefix`: Conv, Gemm, MatMul,
+   * BatchNormalization, Add/Sub/Mul/Div by a constant, constant Pad, Reshape, Flatten,
+   * Transpose, Identity, Dropout), split from the rest of the graph; undefined when there is
+   * none or the input has free dimensions besides the batch. Found once (a dry run of the chain).
+   *
+   * @example
+   * ```ts
+   * const prefix = model.affinePrefix(); // ResNet-18: the first Conv (BatchNorm folded in)
+   * ```
+   */
+  affinePrefix(): AffinePrefix | undefined {
+    this.assertAlive();
+    if (this.prefix === undefined) this.prefix = this.findAffinePrefix() ?? null;
+    return this.prefix ?? undefined;
+  }
+
+  private findAffinePrefix(): AffinePrefix | undefined {
+    const [batch, ...rest] = this.inputShape;
+    if (rest.some((d) => d === null)) return undefined;
+    const isConstant = (name: string) => this.constants.get(name)?.constant === true;
+    const { inputName, outputName } = this.plan;
+    const chain = findAffinePrefix(this.steps, inputName, outputName, isConstant);
+    if (chain === undefined) return undefined;
+    const plan = { ...this.plan, opset: this.opset, memos: this.memos };
+    return affinePrefixOf(
+      chain,
+      plan,
+      [batch ?? 2, ...(rest as number[])],
+      (start, runs, tapped, after) => this.execute(start, new Map(), tapped, after, runs),
+      (x) => {
+        this.assertAlive();
+        this.checkInput(x);
+      },
+    );
+  }
+
   /** The float initializers each node reads (its `params`), each once; constants, not trainable. */
   parameters(): readonly GraphParameter[] {
     this.assertAlive();
@@ -160,22 +201,32 @@ export class OnnxModel implements ModelGraph {
     this.memos.clear();
   }
 
-  /** `after` is called after each step that ran, with the values so far (see forwardRelease). */
+  /**
+   * `after` is called after each step that ran, with the values so far (see forwardRelease). `x`
+   * is the model input, or a value and what it stands for (an affine prefix's output), with `runs`
+   * the steps to run (the prefix, or the rest).
+   */
   private execute(
-    x: tf.Tensor,
+    x: tf.Tensor | readonly [string, Value],
     hooks: ReadonlyMap<string, NodeHook>,
     tapped: ReadonlySet<string>,
     after?: (index: number, values: ReadonlyMap<string, Value>) => void,
+    runs?: (index: number) => boolean,
   ) {
     const values = new Map<string, Value>(this.constants);
-    const input = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-    values.set(this.plan.inputName, { tensor: input });
+    if (x instanceof tf.Tensor) {
+      const input = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+      values.set(this.plan.inputName, { tensor: input });
+    } else {
+      values.set(x[0], x[1]);
+    }
     const fusedInto = new Set<number>();
     const needed = this.neededSteps(hooks, tapped);
     this.steps.forEach((step, i) => {
       const { node } = step;
       const hook = hooks.get(node.name);
       if (!needed[i] || (this.folded.has(i) && hook === undefined)) return;
+      if (runs && !runs(i)) return;
       const replacement = hook && this.replacingOutput(hook, i);
       if (replacement) {
         values.set(node.outputs[0]!, { tensor: replacement });

@@ -133,19 +133,24 @@ export function hasHandWrittenVjp(opType: string): boolean {
  * A forward value is freed as soon as the walk has visited its node (all its readers came later):
  * `values` is spent, only the constants, x and the returned tensors stay. Values the forward
  * pass freed ({@link forwardRelease}) keep their shapes, which is all their readers' vjps read.
- * `seed` turns the outputs (ONNX layout) into d(score)/d(outputs). Call inside tf.tidy; throws
- * {@link NoTapeFreeGradient} for a node it cannot differentiate.
+ * `seed` turns the outputs (ONNX layout) into d(score)/d(outputs); with `seedLayout` `'storage'`
+ * both are in the output's storage layout (an affine prefix's transpose seeds a channels-last
+ * conv output so). Call inside tf.tidy; throws {@link NoTapeFreeGradient} for a node it cannot
+ * differentiate.
  */
 export function tapeFreeGradient(
   plan: BackwardPlan,
   values: ReadonlyMap<string, Value>,
   x: tf.Tensor,
   seed: (outputs: tf.Tensor) => tf.Tensor,
+  seedLayout: 'onnx' | 'storage' = 'onnx',
 ): { outputs: tf.Tensor; gradient: tf.Tensor } {
   const graph: BackwardGraph<Step, string> = {
     nodes: plan.steps,
     inputs: (step) => step.node.inputs,
-    outputs: (step) => step.node.outputs,
+    // The node writing the input (an affine prefix's last node, when the walk starts after it)
+    // passes no gradient on: the walk ends at the input.
+    outputs: (step) => (step.node.outputs.includes(plan.inputName) ? [] : step.node.outputs),
     active: (name) => active.has(name),
     enter: (step, _, gradientAt) => {
       if (step.node.outputs.slice(1).some(gradientAt)) {
@@ -204,12 +209,13 @@ export function tapeFreeGradient(
     (name) => name !== '' && values.get(name)?.tensor.dtype === 'float32',
   );
   const outValue = values.get(plan.outputName)!;
-  const outputs = nchw(outValue);
+  const stored = seedLayout === 'storage';
+  const outputs = stored ? outValue.tensor : nchw(outValue);
   kept.add(outputs);
   const seeds = new Map<string, tf.Tensor>();
   if (active.has(plan.outputName)) {
     const dOut = seed(outputs);
-    seeds.set(plan.outputName, outValue.nhwc ? tf.transpose(dOut, TO_NHWC) : dOut);
+    seeds.set(plan.outputName, outValue.nhwc && !stored ? tf.transpose(dOut, TO_NHWC) : dOut);
   }
   const gradient = walkBackward(graph, seeds).get(plan.inputName) ?? tf.zerosLike(x);
   return { outputs: outputs === x ? tf.clone(outputs) : outputs, gradient };

@@ -123,6 +123,53 @@ export interface ModelGraph {
     x: tf.Tensor,
     seed: (outputs: tf.Tensor) => tf.Tensor,
   ): { outputs: tf.Tensor; gradient: tf.Tensor } | undefined;
+  /**
+   * Optional: the model's affine prefix, the chain of nodes from the input up to its first
+   * non-linearity (a first Conv with its bias, a BatchNormalization after it, ...), split off so
+   * that a method evaluating the model along straight lines (Integrated Gradients) runs it once
+   * per item instead of once per path point, and its input gradient once per item too. Undefined
+   * when the model has none (its first node is not affine, or nothing follows the prefix).
+   */
+  affinePrefix?(): AffinePrefix | undefined;
   /** Frees what the adapter owns (ONNX initializers); a LayersModel adapter leaves the model alone. */
   dispose(): void;
+}
+
+/**
+ * The affine map P the model starts with, and the rest of the model T after it: F(x) = T(P(x)).
+ * Tensors of the prefix's output space ("prefix tensors") have the batch on axis 0; the layout
+ * of their other axes is the adapter's own (an ONNX model keeps a conv's output channels-last):
+ * combine their rows linearly, hand them back, but do not read their axes. P(b + a (x - b)) =
+ * P(b) + a (P(x) - P(b)), and the input gradient of F is J_P^T of the tail's, so a straight path
+ * needs P at its two ends and J_P^T once. All returned tensors are the caller's.
+ *
+ * @example
+ * ```ts
+ * const prefix = graph.affinePrefix?.();
+ * const px = prefix.apply(x); // once per item
+ * const r = prefix.tailGradient(rows, (out) => mask); // rows: combinations of px rows
+ * const dx = prefix.transpose(r.gradient); // shaped like x
+ * ```
+ */
+export interface AffinePrefix {
+  /** Name of the prefix's last node: the tail reads its output. */
+  readonly node: string;
+  /** P(x) for a batch x shaped like the model input: a prefix tensor. */
+  apply(x: tf.Tensor): tf.Tensor;
+  /**
+   * J_P^T g for a prefix tensor g (a gradient with respect to P's output): the gradient with
+   * respect to the model input, shaped like the model input with g's batch. P's offset (biases)
+   * plays no part.
+   */
+  transpose(g: tf.Tensor): tf.Tensor;
+  /**
+   * The tail's outputs for prefix rows `a` (T(a): what the model outputs for an x with P(x) = a)
+   * and d(score)/d(a), a prefix tensor shaped like `a`; `seed` maps the outputs to
+   * d(score)/d(outputs) (a new tensor), as in `inputGradient`. Undefined when the adapter cannot
+   * (the caller then differentiates the whole model).
+   */
+  tailGradient(
+    a: tf.Tensor,
+    seed: (outputs: tf.Tensor) => tf.Tensor,
+  ): { outputs: tf.Tensor; gradient: tf.Tensor } | undefined;
 }

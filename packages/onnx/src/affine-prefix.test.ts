@@ -1,0 +1,227 @@
+// OnnxModel.affinePrefix: the chain it finds, and P, J_P^T and the tail against onnxruntime (the
+// outputs of the whole model at b + a (x - b)) and tf.grad through the whole model (the input
+// gradient J_P^T dT/da).
+import { setupBackend, targetInputGradient } from '@interp/core';
+import { InterpError } from '@interp/core/base';
+import { expectNoLeakedTensors } from '@interp/core/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadOnnxModel } from './load-onnx-model.js';
+import {
+  buildModel,
+  type InitTensor,
+  type NodeSpec,
+  ortRun,
+  randomNormal,
+} from './test-onnx-builder.js';
+
+beforeAll(async () => {
+  await setupBackend('wasm');
+});
+
+const init = (name: string, dims: number[], seed: number, scale = 0.3) => ({
+  name,
+  dims,
+  data: randomNormal(
+    dims.reduce((a, b) => a * b, 1),
+    seed,
+    scale,
+  ),
+});
+
+/** A CNN on [N, 3, 8, 8] starting with `stem` (reading x, writing s), then ReLU, conv, pool, Gemm. */
+function cnn(stem: NodeSpec[], stemInits: InitTensor[] = []): Uint8Array {
+  return buildModel({
+    nodes: [
+      ...stem,
+      { op: 'Relu', inputs: ['s'], outputs: ['r'] },
+      { op: 'Conv', inputs: ['r', 'w2', 'b2'], outputs: ['c2'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c2'], outputs: ['r2'] },
+      { op: 'GlobalAveragePool', inputs: ['r2'], outputs: ['p'] },
+      { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
+      { op: 'Gemm', inputs: ['f', 'wf', 'bf'], outputs: ['y'], attrs: { transB: 1 } },
+    ],
+    input: { name: 'x', dims: ['N', 3, 8, 8] },
+    output: { name: 'y' },
+    initializers: [
+      ...stemInits,
+      init('w2', [5, 4, 3, 3], 12),
+      init('b2', [5], 13, 0.1),
+      init('wf', [3, 5], 14, 1),
+      init('bf', [3], 15, 0.1),
+    ],
+  });
+}
+
+const convStem: NodeSpec = {
+  op: 'Conv',
+  inputs: ['x', 'w1', 'b1'],
+  outputs: ['s'],
+  attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
+};
+const convInits = [init('w1', [4, 3, 3, 3], 10), init('b1', [4], 11, 0.2)];
+
+/** Conv (bias) -> BatchNormalization -> Add of a constant: an affine prefix of three nodes. */
+const bnStem: NodeSpec[] = [
+  { ...convStem, outputs: ['c1'] },
+  {
+    op: 'BatchNormalization',
+    inputs: ['c1', 'scale', 'shift', 'mean', 'var'],
+    outputs: ['n1'],
+    attrs: { epsilon: { float: 1e-3 } },
+  },
+  { op: 'Add', inputs: ['n1', 'offset'], outputs: ['s'] },
+];
+const bnInits = [
+  ...convInits,
+  init('scale', [4], 20, 1),
+  init('shift', [4], 21),
+  init('mean', [4], 22),
+  { name: 'var', dims: [4], data: [0.5, 1, 2, 0.8] },
+  init('offset', [4, 1, 1], 23),
+];
+
+const item = [3, 8, 8];
+const x = () => tf.tensor(randomNormal(2 * 192, 5), [2, ...item]);
+const b = () => tf.tensor(randomNormal(2 * 192, 6, 0.5), [2, ...item]);
+
+async function expectClose(ours: tf.Tensor, oracle: ArrayLike<number>, tolerance: number) {
+  const data = await ours.data();
+  expect(data.length).toBe(oracle.length);
+  const scale = Math.max(...Array.from(oracle, Math.abs));
+  let err = 0;
+  for (let i = 0; i < data.length; i++) err = Math.max(err, Math.abs(data[i]! - oracle[i]!));
+  expect(err / scale).toBeLessThan(tolerance);
+}
+
+describe.each([
+  ['Conv (bias)', cnn([convStem], convInits), 'Conv_0'],
+  ['Conv -> BatchNormalization -> Add', cnn(bnStem, bnInits), 'Add_2'],
+])('OnnxModel.affinePrefix on %s -> Relu -> ...', (_, bytes, last) => {
+  it('finds the chain; the tail at P(b) + a (P(x) - P(b)) gives the outputs at b + a (x - b)', async () => {
+    const model = await loadOnnxModel(bytes);
+    const prefix = model.affinePrefix()!;
+    expect(prefix.node).toBe(last);
+    const [xs, bs] = [x(), b()];
+    const a = 0.3;
+    const point = tf.tidy(() => tf.add(bs, tf.mul(a, tf.sub(xs, bs))));
+    const rows = tf.tidy(() => {
+      const [px, pb] = [prefix.apply(xs), prefix.apply(bs)];
+      return tf.add(pb, tf.mul(a, tf.sub(px, pb)));
+    });
+    const r = prefix.tailGradient(rows, (out) => tf.onesLike(out))!;
+    const oracle = await ortRun(bytes, (await point.data()) as Float32Array, [2, ...item]);
+    await expectClose(r.outputs, oracle.data, 1e-5);
+    tf.dispose([xs, bs, point, rows, r.outputs, r.gradient]);
+    model.dispose();
+  });
+
+  it('J_P^T of the tail gradient is the input gradient tf.grad gives through the whole model', async () => {
+    const model = await loadOnnxModel(bytes);
+    const prefix = model.affinePrefix()!;
+    const xs = x();
+    const mask = tf.tensor2d([0, 1, 0, 0.5, 0, 2], [2, 3]);
+    const tape = targetInputGradient(model, xs, mask, { method: 'tape' });
+    await expectNoLeakedTensors(async () => {
+      const px = prefix.apply(xs);
+      const r = prefix.tailGradient(px, () => tf.clone(mask))!;
+      const dx = prefix.transpose(r.gradient);
+      expect(dx.shape).toEqual(xs.shape);
+      await expectClose(dx, await tape.gradient.data(), 1e-5);
+      await expectClose(r.outputs, await tape.outputs.data(), 1e-5);
+      tf.dispose([px, r.outputs, r.gradient, dx]);
+    });
+    tf.dispose([xs, mask, tape.gradient, tape.outputs]);
+    model.dispose();
+  });
+});
+
+describe('OnnxModel.affinePrefix: where there is none, and bad input', () => {
+  const find = async (bytes: Uint8Array) => {
+    const model = await loadOnnxModel(bytes);
+    const prefix = model.affinePrefix();
+    model.dispose();
+    return prefix?.node;
+  };
+
+  it('is undefined when the first node is not affine, the chain is the whole model, or x fans out', async () => {
+    const reluFirst = cnn([{ op: 'Relu', inputs: ['x'], outputs: ['s'] }]);
+    expect(await find(reluFirst)).toBeUndefined();
+    const convOnly = buildModel({
+      nodes: [{ ...convStem, outputs: ['y'] }],
+      input: { name: 'x', dims: ['N', 3, 8, 8] },
+      output: { name: 'y' },
+      initializers: convInits,
+    });
+    expect(await find(convOnly)).toBeUndefined();
+    // Conv -> Mul by a constant as the whole model: the Conv is the prefix, the Mul the tail.
+    const twoAffine = buildModel({
+      nodes: [
+        { ...convStem, outputs: ['c'] },
+        { op: 'Mul', inputs: ['c', 'k'], outputs: ['y'] },
+      ],
+      input: { name: 'x', dims: ['N', 3, 8, 8] },
+      output: { name: 'y' },
+      initializers: [...convInits, { name: 'k', dims: [1], data: [2] }],
+    });
+    expect(await find(twoAffine)).toBe('Conv_0');
+    const fanOut = cnn(
+      [
+        { ...convStem, outputs: ['c'] },
+        { op: 'Relu', inputs: ['x'], outputs: ['rx'] },
+        { op: 'Add', inputs: ['c', 'c'], outputs: ['s'] },
+      ],
+      convInits,
+    );
+    expect(await find(fanOut)).toBeUndefined();
+  });
+
+  it('stops at a node reading two variables, a variable weight, or a Transpose of the batch axis', async () => {
+    // Conv -> Add(c, c): the Add reads the conv's output twice, so the prefix is the Conv alone.
+    const doubled = cnn(
+      [
+        { ...convStem, outputs: ['c'] },
+        { op: 'Add', inputs: ['c', 'c'], outputs: ['s'] },
+      ],
+      convInits,
+    );
+    expect(await find(doubled)).toBe('Conv_0');
+    const mlp = (first: NodeSpec) =>
+      buildModel({
+        nodes: [
+          first,
+          { op: 'Tanh', inputs: ['h'], outputs: ['t'] },
+          { op: 'Gemm', inputs: ['t', 'w2'], outputs: ['y'] },
+        ],
+        input: { name: 'x', dims: ['N', 4] },
+        output: { name: 'y' },
+        initializers: [init('w1', [4, 5], 1), init('w2', [5, 2], 2)],
+      });
+    expect(await find(mlp({ op: 'Gemm', inputs: ['x', 'w1'], outputs: ['h'] }))).toBe('Gemm_0');
+    const transA = { op: 'Gemm', inputs: ['x', 'w1'], outputs: ['h'], attrs: { transA: 1 } };
+    expect(await find(mlp(transA))).toBeUndefined();
+    const batchFirst = cnn(
+      [
+        { op: 'Transpose', inputs: ['x'], outputs: ['t'], attrs: { perm: [1, 0, 2, 3] } },
+        { op: 'Transpose', inputs: ['t'], outputs: ['s'], attrs: { perm: [1, 0, 2, 3] } },
+      ],
+      [],
+    );
+    expect(await find(batchFirst)).toBeUndefined();
+  });
+
+  it('refuses a tensor not shaped like the prefix output, naming the shape wanted; x as run does', async () => {
+    const model = await loadOnnxModel(cnn([convStem], convInits));
+    const prefix = model.affinePrefix()!;
+    const wrong = tf.zeros([2, 3, 8, 8]);
+    const nhwcInput = tf.zeros([2, 8, 8, 3]);
+    await expectNoLeakedTensors(() => {
+      expect(() => prefix.transpose(wrong)).toThrow(InterpError);
+      expect(() => prefix.transpose(wrong)).toThrow(/must be shaped like apply's output, \[N, /);
+      expect(() => prefix.tailGradient(wrong, tf.onesLike)).toThrow(/SHAPE_MISMATCH|shaped like/);
+      expect(() => prefix.apply(nhwcInput)).toThrow(/expects an input of shape/);
+    });
+    tf.dispose([wrong, nhwcInput]);
+    model.dispose();
+  });
+});
