@@ -8,8 +8,8 @@ import {
 import { type Baseline, resolveBaseline } from './internal/baseline.js';
 import { type ThroughputChunks, throughputChunksFor } from './internal/batch-budget.js';
 import { DeltaAttribution } from './internal/delta-attribution.js';
+import { PathGradientSum, usableAffinePrefix } from './internal/path-gradient-sum.js';
 import { asScoreMatrix, type ResolvedModel, resolveModel } from './internal/resolve-model.js';
-import { targetGradient } from './internal/target-gradient.js';
 import {
   argmaxRows,
   type ResolvedTargets,
@@ -281,8 +281,10 @@ async function endpointScores(
 /**
  * sum_s stepSize_s * grad F(b + alpha_s (x - b)), times (x - b) when multiplying by inputs.
  * Items are split into groups of at most `rows` (a fixed count, or a throughput-sized chunk's
- * first size), and each pass takes as many whole steps of a group as fit in `rows`; the step weights ride in the target mask, so the backward pass returns
- * weighted gradients and one sum over the chunk's steps accumulates them.
+ * first size), and each pass takes as many whole steps of a group as fit in `rows`; the step
+ * weights ride in the target mask, so the backward pass returns weighted gradients and one sum
+ * over the chunk's steps accumulates them (through the model's affine prefix when it has one:
+ * PathGradientSum).
  */
 function integrate(
   m: ResolvedModel,
@@ -298,7 +300,6 @@ function integrate(
   progress: ((done: number, total: number) => void) | undefined,
 ): tf.Tensor {
   const n = x.shape[0]!;
-  const item = x.shape.slice(1);
   const nSteps = alphas.length;
   let done = 0;
   progress?.(0, n * nSteps);
@@ -307,6 +308,7 @@ function integrate(
   const groupSize = Math.min(n, sized ? sized.next() : (rows as number));
   const stepsPerChunk = () =>
     Math.max(1, Math.floor((sized ? sized.next() : (rows as number)) / groupSize));
+  const prefix = usableAffinePrefix(m);
   const parts: tf.Tensor[] = [];
   try {
     for (let start = 0; start < n; start += groupSize) {
@@ -317,8 +319,9 @@ function integrate(
         const bg = baseline.shape[0] === 1 ? tf.clone(baseline) : tf.slice(baseline, start, size);
         return [xg, bg, tf.sub(xg, bg)];
       });
-      let total: tf.Tensor | undefined;
+      let sum: PathGradientSum | undefined;
       try {
+        sum = new PathGradientSum(m, prefix, xg, bg, diff, where);
         for (let s0 = 0; s0 < nSteps; ) {
           const wanted = stepsPerChunk();
           const k = Math.min(wanted, nSteps - s0);
@@ -329,38 +332,22 @@ function integrate(
             chunkTargets.set(groupTargets, s * size);
             chunkWeights.fill(stepSizes[s0 + s]!, s * size, (s + 1) * size);
           }
-          const summed = tf.tidy(() => {
-            const a = tf.reshape(tf.tensor1d(Float32Array.from(alphas.subarray(s0, s0 + k))), [
-              k,
-              1,
-              ...item.map(() => 1),
-            ]);
-            // Step-major rows, as Captum concatenates them: all items at alpha_0, then alpha_1...
-            const scaled = tf.reshape(tf.add(bg, tf.mul(a, diff)), [k * size, ...item]);
-            const grads = targetGradient(
-              m,
-              scaled,
-              targetMask(chunkTargets, numClasses, chunkWeights),
-              where,
-            );
-            return k === 1 ? grads : tf.sum(tf.reshape(grads, [k, size, ...item]), 0);
-          });
+          const mask = targetMask(chunkTargets, numClasses, chunkWeights);
+          try {
+            sum.add(Float32Array.from(alphas.subarray(s0, s0 + k)), mask);
+          } finally {
+            mask.dispose();
+          }
           if (k === wanted) sized?.record(k * size, performance.now() - started);
           s0 += k;
-          if (total === undefined) total = summed;
-          else {
-            const next = tf.add(total, summed);
-            total.dispose();
-            summed.dispose();
-            total = next;
-          }
           done += k * size;
           progress?.(done, n * nSteps);
         }
-        const group = multiplyByInputs ? tf.mul(total!, diff) : tf.clone(total!);
-        parts.push(group);
+        const total = sum.total();
+        parts.push(multiplyByInputs ? tf.tidy(() => tf.mul(total, diff)) : total);
+        if (multiplyByInputs) total.dispose();
       } finally {
-        total?.dispose();
+        sum?.dispose();
         tf.dispose([xg, bg, diff]);
       }
     }

@@ -1,0 +1,140 @@
+import type { AffinePrefix } from '@interp/core';
+import { InterpError } from '@interp/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { asScoreMatrix, type ResolvedModel } from './resolve-model.js';
+import { targetGradient } from './target-gradient.js';
+
+const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+
+/**
+ * Whether Integrated Gradients runs a model's affine prefix once per item instead of once per
+ * path point (see {@link PathGradientSum}); on unless the environment variable
+ * `INTERP_AFFINE_PREFIX=0` turns it off (a benchmark's before/after). A test hook too.
+ */
+export const affinePrefixes = { enabled: env?.INTERP_AFFINE_PREFIX !== '0' };
+
+/**
+ * The model's affine prefix when IG may use it: the switch is on, the model graph offers one, and
+ * there is no tfjs-layers model (whose own tape-free backward targetGradient takes).
+ */
+export function usableAffinePrefix(m: ResolvedModel): AffinePrefix | undefined {
+  if (!affinePrefixes.enabled || m.layersModel !== undefined) return undefined;
+  return m.graph.affinePrefix?.();
+}
+
+/**
+ * The weighted sum of the target gradients at points b + a (x - b) of a group of items' straight
+ * paths, added chunk by chunk. With an affine prefix P (F = T o P), the rows fed to the model are
+ * the tail's, P(b) + a (P(x) - P(b)) (P(x) and P(b) computed once), their gradients are summed
+ * with respect to P's output, and J_P^T maps the sum back once at the end: the same numbers up to
+ * float rounding, without P's forward and input gradient per row. A chunk whose tail gradient the
+ * model cannot give runs through the whole model instead, and so do all later ones.
+ */
+export class PathGradientSum {
+  /** P(b) and P(x) - P(b), while the prefix is used. */
+  private prefixPath: [tf.Tensor, tf.Tensor] | undefined;
+  private prefixTotal: tf.Tensor | undefined;
+  private inputTotal: tf.Tensor | undefined;
+
+  /** `baseline` has one row or as many as `x`; `diff` is x - baseline. The tensors stay the caller's. */
+  constructor(
+    private readonly model: ResolvedModel,
+    private readonly prefix: AffinePrefix | undefined,
+    x: tf.Tensor,
+    private readonly baseline: tf.Tensor,
+    private readonly diff: tf.Tensor,
+    private readonly where: string,
+  ) {
+    this.prefixPath =
+      prefix &&
+      tf.tidy(() => {
+        const pb = prefix.apply(baseline);
+        return [pb, tf.sub(prefix.apply(x), pb)];
+      });
+  }
+
+  /**
+   * Adds sum_s mask-weighted gradients at the points `alphas` (step-major rows, as Captum
+   * concatenates them: all items at alpha_0, then alpha_1...); `mask` is [alphas x items, C].
+   */
+  add(alphas: Float32Array, mask: tf.Tensor2D): void {
+    const n = this.diff.shape[0]!;
+    if (this.prefixPath !== undefined) {
+      const prefix = this.prefix!;
+      const [start, direction] = this.prefixPath;
+      const summed = tf.tidy(() => {
+        const rows = pathRows(start, direction, alphas);
+        const r = prefix.tailGradient(rows, (outputs) => seedOf(outputs, mask, this.where));
+        if (r === undefined) return undefined;
+        r.outputs.dispose();
+        return sumSteps(r.gradient, alphas.length, n);
+      });
+      if (summed !== undefined) {
+        this.prefixTotal = accumulated(this.prefixTotal, summed);
+        return;
+      }
+      tf.dispose(this.prefixPath);
+      this.prefixPath = undefined;
+    }
+    const summed = tf.tidy(() => {
+      const rows = pathRows(this.baseline, this.diff, alphas);
+      const grads = targetGradient(this.model, rows, mask, this.where);
+      return sumSteps(grads, alphas.length, n);
+    });
+    this.inputTotal = accumulated(this.inputTotal, summed);
+  }
+
+  /** The sum so far with respect to x (the caller's); the state is left to {@link dispose}. */
+  total(): tf.Tensor {
+    return tf.tidy(() => {
+      const parts: tf.Tensor[] = [];
+      if (this.prefixTotal !== undefined) parts.push(this.prefix!.transpose(this.prefixTotal));
+      if (this.inputTotal !== undefined) parts.push(tf.clone(this.inputTotal));
+      if (parts.length === 0) return tf.zerosLike(this.diff);
+      return parts.length === 1 ? parts[0]! : tf.addN(parts);
+    });
+  }
+
+  dispose(): void {
+    tf.dispose([...(this.prefixPath ?? []), this.prefixTotal, this.inputTotal].filter(isTensor));
+    this.prefixPath = undefined;
+    this.prefixTotal = undefined;
+    this.inputTotal = undefined;
+  }
+}
+
+function isTensor(t: tf.Tensor | undefined): t is tf.Tensor {
+  return t !== undefined;
+}
+
+/** start + alpha_s direction for each s, stacked step-major into [alphas x items, ...]. */
+function pathRows(start: tf.Tensor, direction: tf.Tensor, alphas: Float32Array): tf.Tensor {
+  const k = alphas.length;
+  const rest = direction.shape.slice(1);
+  const a = tf.reshape(tf.tensor1d(alphas), [k, 1, ...rest.map(() => 1)]);
+  return tf.reshape(tf.add(start, tf.mul(a, direction)), [k * direction.shape[0]!, ...rest]);
+}
+
+/** The per-item sum over the k steps of step-major rows. */
+function sumSteps(grads: tf.Tensor, k: number, n: number): tf.Tensor {
+  return k === 1 ? grads : tf.sum(tf.reshape(grads, [k, n, ...grads.shape.slice(1)]), 0);
+}
+
+function accumulated(total: tf.Tensor | undefined, summed: tf.Tensor): tf.Tensor {
+  if (total === undefined) return summed;
+  const next = tf.add(total, summed);
+  tf.dispose([total, summed]);
+  return next;
+}
+
+/** d(score)/d(outputs) for the tail: the weighted one-hot mask, shaped like the outputs. */
+function seedOf(outputs: tf.Tensor, mask: tf.Tensor2D, where: string): tf.Tensor {
+  const scores = asScoreMatrix(outputs, mask.shape[0], where);
+  if (scores.shape[1] !== mask.shape[1]) {
+    throw new InterpError(
+      'SHAPE_MISMATCH',
+      `${where}: the model returned ${scores.shape[1]} scores per item, the targets were resolved for ${mask.shape[1]}; the model must return the same classes for every input`,
+    );
+  }
+  return tf.reshape(mask, outputs.shape);
+}
