@@ -2,6 +2,7 @@ import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeModel, defaultOpset, validateGraph } from './decode-model.js';
 import { planGraph, type Step } from './graph-plan.js';
+import { alignedFloats, convOnlyWeights, hostConvWeight } from './host-conv-weights.js';
 import { type HostTensor, hostTensorOf, type RawWeight, rawWeightOf } from './host-tensor.js';
 import { OnnxModel } from './onnx-model.js';
 import { int64ToNumber, type TensorProto } from './onnx-proto.js';
@@ -62,12 +63,17 @@ export async function loadOnnxModel(
   }
   validateGraph(graph, new Set([inputs[0]!.name ?? '', ...initializers.keys()]));
   const plan = planGraph(graph, initializers);
+  const convWeights = convOnlyWeights(plan.steps, initializers);
   // The backend is needed from here on: a caller may have started it alongside the parse.
   await options.backendReady;
   const constants = new Map<string, Value>();
   for (const [name, host] of initializers) {
     if ('bytes' in host) {
-      constants.set(name, { tensor: weightTensor(host.bytes, host.shape), constant: true });
+      // A conv-only weight stays on the host (conv.ts writes its HWIO filter to the backend).
+      const values = convWeights.has(name) ? alignedFloats(host.bytes, src.bytes) : undefined;
+      const tensor =
+        (values && hostConvWeight(values, host.shape)) ?? weightTensor(host.bytes, host.shape);
+      constants.set(name, { tensor, constant: true });
       continue;
     }
     const tensor = tf.tensor(host.data, host.shape, host.dtype);

@@ -5,6 +5,7 @@ import {
 } from '@interp/core/backward';
 import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
+import { hostHwioFilter } from '../host-conv-weights.js';
 import { relu6 } from './activation-grads.js';
 import { spatialPads, tfPadding } from './conv-padding.js';
 import { nhwc, TO_NCHW } from './layout.js';
@@ -132,9 +133,16 @@ function weightFilter(ctx: OpContext, key: string, make: () => tf.Tensor4D): tf.
   });
 }
 
-/** The conv weight [Cout, Cin, kh, kw] as tfjs's HWIO filter. */
+/**
+ * The conv weight [Cout, Cin, kh, kw] as tfjs's HWIO filter (written straight from the host for a
+ * weight the loader kept there).
+ */
 function hwioFilter(ctx: OpContext, w: tf.Tensor): tf.Tensor4D {
-  return weightFilter(ctx, 'hwio', () => tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D);
+  return weightFilter(
+    ctx,
+    'hwio',
+    () => hostHwioFilter(w) ?? (tf.transpose(w, [2, 3, 1, 0]) as tf.Tensor4D),
+  );
 }
 
 /** The depthwise conv weight [C * m, 1, kh, kw] as tfjs's [kh, kw, C, m] filter. */
