@@ -14,7 +14,7 @@ beforeAll(async () => {
 interface Node {
   inputs: string[];
   output: string;
-  vjp(dy: tf.Tensor): (tf.Tensor | undefined)[];
+  vjp(dy: tf.Tensor, dySpent: boolean): (tf.Tensor | undefined)[];
 }
 
 function graphOf(nodes: Node[], active: Set<string>): BackwardGraph<Node, string> {
@@ -23,7 +23,7 @@ function graphOf(nodes: Node[], active: Set<string>): BackwardGraph<Node, string
     inputs: (n) => n.inputs,
     outputs: (n) => [n.output],
     active: (key) => active.has(key),
-    vjp: (n, dy) => n.vjp(dy),
+    vjp: (n, dy, _which, _index, dySpent) => n.vjp(dy, dySpent),
   };
 }
 
@@ -42,7 +42,8 @@ function walkFanOut(x: tf.Tensor, w: tf.Tensor, dy: tf.Tensor) {
   const b = tf.mul(a, 3);
   const c = tf.add(a, b);
   const nodes: Node[] = [
-    { inputs: ['x'], output: 'a', vjp: (g) => [activationBackward('relu', g, a)] },
+    // Its dy is a sum the walk made: the mask writes over it (activationBackward's dySpent).
+    { inputs: ['x'], output: 'a', vjp: (g, spent) => [activationBackward('relu', g, a, spent)] },
     { inputs: ['a'], output: 'b', vjp: (g) => [tf.mul(g, 3)] },
     { inputs: ['a', 'b'], output: 'c', vjp: (g) => [g, g] },
     { inputs: ['c', 'w'], output: 'd', vjp: (g) => [tf.mul(g, w), tf.mul(g, c)] },
@@ -113,6 +114,38 @@ describe('walkBackward', () => {
     );
     dx.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("tells each vjp whether dy is spent: not while it is another value's gradient or held", () => {
+    const seen: Record<string, boolean> = {};
+    const node = (inputs: string[], output: string, vjp: Node['vjp']): Node => ({
+      inputs,
+      output,
+      vjp: (g, spent) => {
+        seen[output] = spent;
+        return vjp(g, spent);
+      },
+    });
+    // d = c * 2; c = a + b hands one tensor to a and b; b = 3a; a = relu(x).
+    const nodes = [
+      node(['x'], 'a', (g) => [tf.mul(g, 1)]),
+      node(['a'], 'b', (g) => [tf.mul(g, 3)]),
+      node(['a', 'b'], 'c', (g) => [g, g]),
+      node(['c'], 'd', (g) => [tf.mul(g, 2)]),
+    ];
+    const active = new Set(['x', 'a', 'b', 'c', 'd']);
+    tf.tidy(() => {
+      walkBackward(graphOf(nodes, active), new Map([['d', tf.ones([3])]]));
+    });
+    // b's dy is also a's gradient until a's sum is taken; a's is that new sum.
+    expect(seen).toEqual({ d: true, c: true, b: false, a: true });
+    const seed = tf.ones([3]);
+    tf.tidy(() => {
+      walkBackward({ ...graphOf(nodes, active), holds: (t) => t === seed }, new Map([['d', seed]]));
+    });
+    expect(seen.d).toBe(false);
+    expect(seed.isDisposed).toBe(false);
+    seed.dispose();
   });
 
   it('lets enter reject a node before its vjp runs', () => {

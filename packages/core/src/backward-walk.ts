@@ -23,13 +23,16 @@ export interface BackwardGraph<N, K> {
   /**
    * d(score)/d(input k) for the slots marked in `which`, given d(score)/d(first output) `dy`;
    * entries for unmarked slots are ignored, missing ones at the end mean none. Handing `dy` itself on is allowed (the walk frees it
-   * once nothing holds it); so is one tensor to several slots.
+   * once nothing holds it); so is one tensor to several slots. `dySpent`: no other value's
+   * gradient and nothing {@link holds} holds `dy`, so the walk frees it after this call unless
+   * the vjp hands it on; a vjp that does not may write over its data (activationBackward's).
    */
   vjp(
     node: N,
     dy: tf.Tensor,
     which: readonly boolean[],
     index: number,
+    dySpent: boolean,
   ): readonly (tf.Tensor | undefined)[];
   /**
    * Before each node (reached by a gradient or not): `gradientAt` tells which values hold a
@@ -74,7 +77,9 @@ export function walkBackward<N, K>(
       grads.delete(output);
       const inputs = graph.inputs(node);
       const which = inputs.map((key) => graph.active(key));
-      const dxs = graph.vjp(node, dy, which, i);
+      // Add's vjp hands one tensor to several values: dy may still be another value's gradient.
+      const dySpent = !holds(dy) && ![...grads.values()].includes(dy);
+      const dxs = graph.vjp(node, dy, which, i, dySpent);
       if (dxs.length > inputs.length) {
         throw new InterpError(
           'INVALID_ARGUMENT',

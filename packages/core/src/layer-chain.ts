@@ -302,12 +302,18 @@ function batchNormStep(layer: LayerLike): ChainStep | undefined {
   };
 }
 
-/** d(activation)/d(input) applied to `dy`, from the activation's output `y`, as tfjs's gradients. */
+/**
+ * d(activation)/d(input) applied to `dy`, from the activation's output `y`, as tfjs's gradients.
+ * `dySpent`: the caller frees `dy` right after and nothing else reads it (a backward walk's own
+ * gradient, see walkBackward's vjp): the ReLU masks may then write over dy's buffer on wasm.
+ */
 export function activationBackward(
   activation: ChainActivation,
   dy: tf.Tensor,
   y: tf.Tensor,
+  dySpent = false,
 ): tf.Tensor {
+  const over = dySpent ? { overwriteDy: true } : {};
   switch (activation) {
     case 'linear':
       return dy;
@@ -315,11 +321,11 @@ export function activationBackward(
       // On wasm one fused pass: with an infinite cap the clipByValue form is dy * step(y), bit
       // for bit tfjs's ReLU gradient (0, NaN and ±Inf included).
       return tf.getBackend() === 'wasm'
-        ? cappedReluGrad(dy, y, { max: Number.POSITIVE_INFINITY, form: 'clipByValue' })
+        ? cappedReluGrad(dy, y, { max: Number.POSITIVE_INFINITY, form: 'clipByValue', ...over })
         : tf.mul(dy, tf.step(y));
     case 'relu6':
       // tfjs's relu6 is minimum(6, relu(x)): its gradient passes where 0 < x < 6, i.e. 0 < y < 6.
-      return cappedReluGrad(dy, y, { max: 6, form: 'minimum' });
+      return cappedReluGrad(dy, y, { max: 6, form: 'minimum', ...over });
     case 'sigmoid':
       return tf.mul(dy, tf.mul(y, tf.sub(tf.scalar(1), y)));
     case 'tanh':
@@ -356,7 +362,8 @@ export function runLayerChain(
     const step = steps[i]!;
     const input = acts[i]!;
     const output = acts[i + 1]!;
-    let next = masked ? g : activationBackward(step.activation, g, output);
+    // g is released below unless it is an activation: then the mask may write over it.
+    let next = masked ? g : activationBackward(step.activation, g, output, !acts.includes(g));
     if (next !== g) release(g, acts);
     g = next;
     masked = false;

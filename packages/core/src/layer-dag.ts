@@ -217,9 +217,9 @@ export function runLayerDag(
     inputs: (node) => node.inputs,
     outputs: (node) => [node.output],
     active: () => true,
-    vjp: (node, g) => {
+    vjp: (node, g, _which, _index, dySpent) => {
       const y = values[node.output]!;
-      const dz = activationBackward(node.activation, g, y);
+      const dz = activationBackward(node.activation, g, y, dySpent);
       const dxs = node.backward(
         dz,
         node.inputs.map((i) => values[i]!),

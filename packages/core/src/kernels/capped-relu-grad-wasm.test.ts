@@ -119,6 +119,49 @@ describe('cappedReluGradWasm (InterpCappedReluGrad)', () => {
     tf.dispose([x, dy]);
   });
 
+  it('with overwriteDy writes over dy unless another tensor shares it: the same bits', async () => {
+    const shape = [2, 7, 7, 12];
+    const { x, dy } = inputs(tf.util.sizeFromShape(shape), 21);
+    for (const form of ['clipByValue', 'minimum'] as const) {
+      const oracle = await runOn('cpu', () =>
+        tf.tidy(() =>
+          tf.grad((t: tf.Tensor) => tf.sum(tf.mul(forward[form](t), tf.tensor(dy, shape))))(
+            tf.tensor(x, shape),
+          ),
+        ),
+      );
+      const xs = tf.tensor(x, shape);
+      const spent = tf.tensor(dy, shape);
+      const over = cappedReluGrad(spent, xs, { max: 6, form, overwriteDy: true });
+      expect(over.dataId).toBe(spent.dataId);
+      spent.dispose();
+      expect(bits(await over.data())).toEqual(bits(oracle));
+      // A reshape shares dy's data: it must keep its values, so the result gets its own buffer.
+      const shared = tf.tensor(dy, shape);
+      const view = tf.reshape(shared, [-1]);
+      const apart = cappedReluGrad(shared, xs, { max: 6, form, overwriteDy: true });
+      expect(apart.dataId).not.toBe(shared.dataId);
+      expect(bits(await apart.data())).toEqual(bits(oracle));
+      expect(bits(await view.data())).toEqual(bits(dy));
+      tf.dispose([xs, over, shared, view, apart]);
+    }
+  });
+
+  it('leaks no tensors and no wasm buffers, also writing over dy', async () => {
+    const x = tf.tensor(randn(2 * 5 * 5 * 6, 3), [2, 5, 5, 6]);
+    const dy = tf.tensor(randn(2 * 5 * 5 * 6, 4), [2, 5, 5, 6]);
+    const before = tf.memory().numTensors;
+    const out = cappedReluGrad(dy, x, { max: 6, form: 'minimum', overwriteDy: true });
+    dy.dispose();
+    out.dispose();
+    expect(tf.memory().numTensors).toBe(before - 1);
+    await expectFreesEverything([x], () =>
+      tf.tidy(() =>
+        cappedReluGrad(tf.zerosLike(x), x, { max: 6, form: 'minimum', overwriteDy: true }),
+      ),
+    );
+  });
+
   it('leaks no tensors and no wasm buffers', async () => {
     const x = tf.tensor(randn(2 * 5 * 5 * 6, 3), [2, 5, 5, 6]);
     const dy = tf.tensor(randn(2 * 5 * 5 * 6, 4), [2, 5, 5, 6]);

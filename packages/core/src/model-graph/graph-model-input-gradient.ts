@@ -141,12 +141,13 @@ function walk(
     inputs: (step) => step.node.inputNames,
     outputs: (step) => [step.node.name],
     active: (name) => active.has(name),
-    vjp: (step, dy, which) => {
+    vjp: (step, dy, which, _, dySpent) => {
       const { node } = step;
       const y = values.get(node.name)!;
       const inputs = node.inputNames.map((name, k) => step.weights[k] ?? values.get(name)!);
       return (
-        vjps[node.op]?.(step, inputs, which, y, dy) ?? nodeTapeVjp(plan, step, values, which, dy)
+        vjps[node.op]?.(step, inputs, which, y, dy, dySpent) ??
+        nodeTapeVjp(plan, step, values, which, dy)
       );
     },
     // Every reader of this node came later in execution order: its output is spent.

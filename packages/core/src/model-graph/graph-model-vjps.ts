@@ -36,12 +36,14 @@ type Vjp = (
   which: readonly boolean[],
   y: tf.Tensor,
   dy: tf.Tensor,
+  /** walkBackward's: nothing else holds dy, so an activation's mask may write over it. */
+  dySpent: boolean,
 ) => (tf.Tensor | undefined)[] | undefined;
 
 const attr = (node: ConverterNode, name: string): unknown => node.attrParams?.[name]?.value;
 
 /** Conv2D, DepthwiseConv2dNative and their fused forms with BiasAdd and ReLU/ReLU6 (NHWC). */
-const convVjp: Vjp = (step, inputs, which, y, dy) => {
+const convVjp: Vjp = (step, inputs, which, y, dy, dySpent) => {
   const { node } = step;
   const depthwise = node.op.includes('Depthwise');
   const fused = (attr(node, 'fusedOps') as string[] | undefined) ?? [];
@@ -62,7 +64,7 @@ const convVjp: Vjp = (step, inputs, which, y, dy) => {
   }
   // The tape differentiates a fused conv as conv + bias + activation: the activation's derivative
   // (read off y: relu6 then differs from tfjs's only where its input is exactly 6) comes first.
-  const dz = activationBackward(activation ?? 'linear', dy, y);
+  const dz = activationBackward(activation ?? 'linear', dy, y, dySpent);
   const spec = {
     kind: depthwise ? ('depthwise' as const) : ('conv2d' as const),
     strides: [strides[1]!, strides[2]!] as [number, number],
@@ -93,7 +95,7 @@ function convPadding(
  * MatMul and _FusedMatMul (BiasAdd, then Relu or Relu6) of an input by a weight matrix: the
  * activation's derivative, then dz times the weight transposed, as tfjs's gradients.
  */
-const matMulVjp: Vjp = (step, inputs, which, y, dy) => {
+const matMulVjp: Vjp = (step, inputs, which, y, dy, dySpent) => {
   const { node } = step;
   const [extra, activation] = (attr(node, 'fusedOps') as string[] | undefined) ?? [];
   const fits =
@@ -105,7 +107,7 @@ const matMulVjp: Vjp = (step, inputs, which, y, dy) => {
     (extra === undefined || extra === 'biasadd') &&
     (activation === undefined || activation === 'relu' || activation === 'relu6');
   if (!fits) return undefined;
-  const dz = activationBackward(activation ?? 'linear', dy, y);
+  const dz = activationBackward(activation ?? 'linear', dy, y, dySpent);
   const w = step.weights[1]!;
   const dx = attr(node, 'transposeB') === true ? tf.matMul(dz, w) : denseInputGradient(dz, w);
   if (dz !== dy) dz.dispose();
@@ -138,10 +140,13 @@ export const vjps: Readonly<Record<string, Vjp>> = {
   FusedDepthwiseConv2dNative: convVjp,
   MatMul: matMulVjp,
   _FusedMatMul: matMulVjp,
-  Relu: (_, _inputs, which, y, dy) => (which[0] ? [activationBackward('relu', dy, y)] : undefined),
+  Relu: (_, _inputs, which, y, dy, dySpent) =>
+    which[0] ? [activationBackward('relu', dy, y, dySpent)] : undefined,
   // tf.relu6's gradient passes where 0 < x <= 6, x its input: one fused pass on wasm.
-  Relu6: (_, inputs, which, _y, dy) =>
-    which[0] ? [cappedReluGrad(dy, inputs[0]!, { max: 6, form: 'clipByValue' })] : undefined,
+  Relu6: (_, inputs, which, _y, dy, dySpent) =>
+    which[0]
+      ? [cappedReluGrad(dy, inputs[0]!, { max: 6, form: 'clipByValue', overwriteDy: dySpent })]
+      : undefined,
   Add: (_, inputs, which, y, dy) => passToSameShaped(inputs, which, y, dy),
   AddV2: (_, inputs, which, y, dy) => passToSameShaped(inputs, which, y, dy),
   Sub: (_, inputs, which, y, dy) =>
