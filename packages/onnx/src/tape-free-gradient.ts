@@ -29,7 +29,12 @@ export class NoTapeFreeGradient extends Error {}
  * A node's vector-Jacobian product: d(score)/d(input k) in input k's storage layout, given
  * d(score)/d(output 0) in the output's. Undefined: not covered, differentiate the node with tf.grad.
  */
-type Vjp = (ctx: OpContext, out: Value, dy: tf.Tensor) => (tf.Tensor | undefined)[] | undefined;
+type Vjp = (
+  ctx: OpContext,
+  out: Value,
+  dy: tf.Tensor,
+  dySpent: boolean,
+) => (tf.Tensor | undefined)[] | undefined;
 
 /**
  * When a hand-written vjp below takes a node (else it is undefined and the node goes to tf.grad):
@@ -59,11 +64,12 @@ const readsOutput = new Set(['Relu', 'Clip']);
  * the Relu/Clip node): the conv's own vjp is then linear.
  */
 const vjps: Readonly<Record<string, Vjp>> = {
-  Relu: (_, out, dy) => [activationBackward('relu', dy, out.tensor)],
-  Clip: (ctx, out, dy) => {
+  // dySpent (walkBackward's): the mask may write over dy's buffer.
+  Relu: (_, out, dy, dySpent) => [activationBackward('relu', dy, out.tensor, dySpent)],
+  Clip: (ctx, out, dy, dySpent) => {
     if (!covers.Clip!(ctx, out)) return undefined;
     const [, hi] = clipBounds(ctx);
-    return [activationBackward(hi === 6 ? 'relu6' : 'relu', dy, out.tensor)];
+    return [activationBackward(hi === 6 ? 'relu6' : 'relu', dy, out.tensor, dySpent)];
   },
   Conv: (ctx, _, dy) => {
     const dx = convInputGradient(ctx, dy);
@@ -159,10 +165,10 @@ export function tapeFreeGradient(
         );
       }
     },
-    vjp: (step, dy, which) => {
+    vjp: (step, dy, which, _, dySpent) => {
       const inputs = step.node.inputs.map((name) => (name ? live.get(name) : undefined));
       const out = live.get(step.node.outputs[0]!)!;
-      return nodeVjp(plan, step, inputs, which, out, dy);
+      return nodeVjp(plan, step, inputs, which, out, dy, dySpent);
     },
     // Every reader of the node's outputs came later in execution order and was visited: they are
     // spent once no other name holds the same tensor, or only names whose readers were all visited
@@ -228,9 +234,10 @@ function nodeVjp(
   which: readonly boolean[],
   out: Value,
   dy: tf.Tensor,
+  dySpent: boolean,
 ): (tf.Tensor | undefined)[] {
   const ctx = makeContext(step.node, inputs, plan.opset, plan.memos, undefined);
-  const own = vjps[step.node.opType]?.(ctx, out, dy);
+  const own = vjps[step.node.opType]?.(ctx, out, dy, dySpent);
   if (own !== undefined) return own;
   const passed = inputs.findIndex((v, k) => which[k] && v?.tensor === out.tensor);
   if (passed >= 0) return inputs.map((_, k) => (k === passed ? dy : undefined));
