@@ -37,6 +37,20 @@ await core.setupBackend('wasm', { threads: THREADS });
 const backend = tf.backend();
 const wasm = backend.wasm;
 
+// Live engine tensors (tf.memory().numBytes counts a reshape's shared data twice).
+const engine = tf.engine();
+const liveTensors = new Map();
+const track = engine.trackTensor.bind(engine);
+const untrack = engine.disposeTensor.bind(engine);
+engine.trackTensor = (a, b) => {
+  track(a, b);
+  liveTensors.set(a.id, a);
+};
+engine.disposeTensor = (a) => {
+  untrack(a);
+  liveTensors.delete(a.id);
+};
+
 // JS-side allocations: payload pointer -> bytes asked for.
 const jsAllocations = new Map();
 let emmallocEndPeak = 0;
@@ -48,7 +62,24 @@ function checkPeak(where) {
   if (end <= emmallocEndPeak) return;
   emmallocEndPeak = end;
   const s = walk();
-  atPeak = { where, ...s, engineBytes: tf.memory().numBytes };
+  // The live engine tensors by shape (each data once), largest first.
+  const byShape = new Map();
+  const seen = new Set();
+  for (const t of liveTensors.values()) {
+    if (seen.has(t.dataId)) continue;
+    seen.add(t.dataId);
+    const key = `[${t.shape}]`;
+    const e = byShape.get(key) ?? { bytes: 0, count: 0 };
+    e.bytes += t.size * 4;
+    e.count++;
+    byShape.set(key, e);
+  }
+  atPeak = {
+    where,
+    ...s,
+    engineBytes: regionBytes([...liveTensors.values()]),
+    tensors: [...byShape].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 12),
+  };
 }
 // The module's _malloc is a stub that replaces itself with the export on first call: wrap the exports.
 const malloc = wasm.asm.malloc;
@@ -214,7 +245,9 @@ const x = tf.tensor(
   [2, 3, 224, 224],
 );
 
-const offsetOf = (dataId) => backend.dataIdMap.get(dataId)?.memoryOffset;
+function offsetOf(dataId) {
+  return backend.dataIdMap.get(dataId)?.memoryOffset;
+}
 /** Bytes of the regions holding `tensors`' data (each data id once). */
 function regionBytes(tensors) {
   const u32 = new Uint32Array(wasm.HEAPU8.buffer);
@@ -234,7 +267,7 @@ function snapshot(phase) {
   const s = walk();
   const initializers = regionBytes([...model.constants.values()].map((v) => v.tensor));
   const memos = regionBytes([...model.memos.values()]);
-  const engineBytes = tf.memory().numBytes;
+  const engineBytes = regionBytes([...liveTensors.values()]);
   const activations = engineBytes - initializers - memos;
   const rusage = process.resourceUsage();
   const row = {
@@ -314,7 +347,10 @@ const top = (title, map, n = 14) => {
   const p = atPeak;
   const f = (b) => (b / MB).toFixed(1);
   console.log(
-    `\nAt the peak (emmalloc end ${f(p.end)} MB, reached ${p.where}): used ${f(p.used)} = js ${f(p.js)} (engine tensors ${f(p.engineBytes)} of it, the rest the kernel's temporaries and derived weights) + native ${f(p.native)}; free ${f(p.free)} in ${p.freeRegions} regions (largest ${f(p.largestFree)})`,
+    `\nAt the peak (emmalloc end ${f(p.end)} MB, reached ${p.where}): used ${f(p.used)} = js ${f(p.js)} (engine tensors ${f(p.engineBytes)} of it, with the initializers and memos; the rest the kernel's temporaries and derived weights) + native ${f(p.native)}; free ${f(p.free)} in ${p.freeRegions} regions (largest ${f(p.largestFree)})`,
+  );
+  console.log(
+    `  largest live engine tensors: ${p.tensors.map(([shape, e]) => `${e.count} x ${shape} ${f(e.bytes)} MB`).join(', ')}`,
   );
 }
 top('\nNative bytes added per kernel path (until the first IG chunk ended):', nativeByKernel);

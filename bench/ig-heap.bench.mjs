@@ -13,16 +13,21 @@
 //                  peak WASM heap, IG's wall and CPU time, interleaved BENCH_RUNS times.
 //  cli             whole processes of `interp attribute --method ig --n-steps 50 --json` on
 //                  ResNet-18 (E2E_DIR's files, see e2e-ig.bench.mjs) with the CLI bundled both
-//                  ways (cli-bundle-at.mjs), BENCH_THREADS, interleaved BENCH_RUNS times: median
-//                  wall and CPU, max RSS, ratio.
+//                  ways (bundle-at.mjs), BENCH_THREADS, interleaved BENCH_RUNS times (the order
+//                  alternating): median wall, CPU (user + sys), system time, max RSS and minor
+//                  faults (/usr/bin/time), current / before ratios, load.
 //   node bench/ig-heap.bench.mjs
 // Env: BENCH_PART, BENCH_MODELS=resnet18,mobilenet_v2, BENCH_ROWS=1,6,10, BENCH_THREADS=2,
-// BENCH_RUNS=5, BENCH_BEFORE=53dd745
+// BENCH_RUNS=5, BENCH_BEFORE=53dd745, BENCH_FILES (default: the tape-free gradient's files)
+// Measured (stop 29, cli, BENCH_BEFORE=13d86c7, BENCH_FILES: winograd-conv.ts,
+// derived-weight-cache.ts, conv2d-backprop-input-wasm.ts: Winograd temporaries freed once read,
+// the gemm input gradient's filter given back once packed): see the commit message.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesAtCommit, loadEsbuild, SOURCE_BUNDLE } from './bundle-at.mjs';
 
 const MB = 2 ** 20;
 const self = fileURLToPath(import.meta.url);
@@ -33,8 +38,8 @@ const THREADS = (process.env.BENCH_THREADS ?? '2').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BEFORE = process.env.BENCH_BEFORE ?? '53dd745';
 const E2E_DIR = process.env.E2E_DIR ?? join(tmpdir(), 'interp-e2e-ig');
-// The files of the change: as at BENCH_BEFORE for 'before'.
-const CHANGED = [
+// The files of the change (BENCH_FILES, comma-separated): as at BENCH_BEFORE for 'before'.
+const CHANGED = process.env.BENCH_FILES?.split(',') ?? [
   'packages/onnx/src/tape-free-gradient.ts',
   'packages/onnx/src/onnx-model.ts',
   'packages/onnx/src/ops/conv.ts',
@@ -263,7 +268,7 @@ if (PART === 'heap') {
           '/usr/bin/time',
           [
             '-f',
-            '%U %S %M',
+            '%e %U %S %M %R',
             process.execPath,
             bundles[side],
             'attribute',
@@ -283,18 +288,33 @@ if (PART === 'heap') {
         );
         const wallMs = performance.now() - t0;
         if (r.status !== 0) throw new Error(`cli ${side} failed:\n${r.stderr}`);
-        const [user, sys, rssKB] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
-        const s = { wallMs, cpuMs: (user + sys) * 1000, rssMB: rssKB / 1024, out: r.stdout };
+        const [elapsed, user, sys, rssKB, faults] = r.stderr
+          .trim()
+          .split('\n')
+          .at(-1)
+          .split(' ')
+          .map(Number);
+        const s = {
+          wallMs: elapsed * 1000,
+          spawnMs: wallMs,
+          cpuMs: (user + sys) * 1000,
+          sysMs: sys * 1000,
+          rssMB: rssKB / 1024,
+          faults,
+          out: r.stdout,
+        };
         samples[side].push(s);
         console.log(
-          `  resnet18 IG ${threads}t ${side}: whole ${(wallMs / 1000).toFixed(2)} s, CPU ${(s.cpuMs / 1000).toFixed(2)} s, max RSS ${s.rssMB.toFixed(0)} MB; load ${load()}`,
+          `  resnet18 IG ${threads}t ${side}: whole ${elapsed.toFixed(2)} s, CPU ${(s.cpuMs / 1000).toFixed(2)} s (sys ${sys.toFixed(2)}), max RSS ${s.rssMB.toFixed(0)} MB, minor faults ${faults}; load ${load()}`,
         );
       }
     }
     const sum = (side, k) => median(samples[side].map((s) => s[k]));
     const same = samples.before[0].out === samples.current[0].out;
+    const cell = (k, unit, scale = 1, digits = 2) =>
+      `${(sum('current', k) / scale).toFixed(digits)} / ${(sum('before', k) / scale).toFixed(digits)}${unit} (${(sum('current', k) / sum('before', k)).toFixed(3)}x)`;
     console.log(
-      `resnet18 IG ${threads}t current / before (median of ${RUNS}): whole ${(sum('current', 'wallMs') / 1000).toFixed(2)} / ${(sum('before', 'wallMs') / 1000).toFixed(2)} s (${(sum('current', 'wallMs') / sum('before', 'wallMs')).toFixed(3)}x), CPU ${(sum('current', 'cpuMs') / sum('before', 'cpuMs')).toFixed(3)}x, max RSS ${sum('current', 'rssMB').toFixed(0)} / ${sum('before', 'rssMB').toFixed(0)} MB; JSON ${same ? 'identical' : 'differs'}; load ${load()}`,
+      `resnet18 IG ${threads}t current / before (median of ${RUNS}): whole ${cell('wallMs', ' s', 1000)}, CPU ${cell('cpuMs', ' s', 1000)}, sys ${cell('sysMs', ' s', 1000)}, max RSS ${cell('rssMB', ' MB', 1, 0)}, minor faults ${cell('faults', '', 1000, 1)}k; JSON ${same ? 'identical' : 'differs'}; load ${load()}`,
     );
   }
 }

@@ -14,6 +14,7 @@ import {
   forwardConvInfo,
   signedPadding,
 } from './conv-geometry.js';
+import { releasePackedWeights } from './derived-weight-cache.js';
 import { spreadDyForInputGrad } from './spread-dy-for-input-grad.js';
 import { type WasmKernelScope, withWasmScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
@@ -91,6 +92,8 @@ function gemmInputGrad(
     { a: s.view(dy, [1, n * oh * ow, outChannels]), b: wT },
     { transposeA: false, transposeB: false },
   );
+  // XNNPACK packed wT: its bytes are dead (only ever this matmul's b).
+  releasePackedWeights(s.backend, [wT]);
   // col2im zeroes out itself (memory.fill; a JS fill of shared memory is ~10x slower).
   const out = s.make([n, ah.inSize, aw.inSize, inChannels], 'float32');
   const at = (t: TensorInfo) => heapOffset(s.backend, t.dataId);

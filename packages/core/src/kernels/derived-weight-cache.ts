@@ -95,6 +95,47 @@ export function derivedWeights(
   return derived;
 }
 
+/** Data whose bytes {@link releasePackedWeights} gave back. */
+const released = new WeakSet<object>();
+
+/**
+ * `enabled = false` keeps the bytes {@link releasePackedWeights} would give back: the baseline,
+ * and the switch to flip should a tfjs-backend-wasm version re-read a matmul's `b` after packing
+ * it. Internal to @interp/core.
+ */
+export const releasePacked = { enabled: true };
+
+/**
+ * Gives back the heap bytes of derived weights that have been a BatchMatMul's `b` (with no bias
+ * and a linear activation), keeping their tensor ids. tfjs-backend-wasm (4.22) caches the XNNPACK
+ * operator per `b` tensor id (and bias id and activation) and reads `b` only when it creates the
+ * operator, which packs a copy; so a kept `b`'s bytes are dead after its first product, and freeing
+ * them lets the next allocations reuse those pages: ResNet-18 keeps 67 MB of F(2x2,3x3) planes per
+ * direction, whose first touch (fresh pages) cost more than computing them. The entry's memory
+ * offset becomes 0 (freeing 0 is a no-op when the id is disposed); nothing may read a released
+ * tensor, and it may only be a `b` again with no bias and a linear activation (another operator
+ * would pack the freed bytes).
+ */
+export function releasePackedWeights(backend: unknown, infos: readonly TensorInfo[]): void {
+  if (!releasePacked.enabled) return;
+  const b = backend as {
+    dataIdMap?: {
+      has(dataId: object): boolean;
+      get(dataId: object): { memoryOffset?: unknown } | undefined;
+    };
+    wasm?: { _free(pointer: number): void };
+  };
+  if (b.dataIdMap === undefined || b.wasm === undefined) return;
+  for (const info of infos) {
+    if (released.has(info.dataId) || !b.dataIdMap.has(info.dataId)) continue;
+    const entry = b.dataIdMap.get(info.dataId);
+    if (entry === undefined || typeof entry.memoryOffset !== 'number') continue;
+    b.wasm._free(entry.memoryOffset);
+    entry.memoryOffset = 0;
+    released.add(info.dataId);
+  }
+}
+
 /** Frees the entries some of whose sources the backend no longer holds. */
 function sweep(backend: CachingBackend, entries: Entry[]): void {
   let kept = 0;

@@ -5,6 +5,7 @@
 // bias and ReLU/ReLU6 fused).
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { InterpError } from '../errors.js';
+import { releasePackedWeights } from './derived-weight-cache.js';
 import type { WasmKernelScope } from './wasm-kernel-scope.js';
 import { heapOffset } from './wasm-simd-module.js';
 import { filterMapKernel, winogradFilterMap } from './winograd-filter-simd.js';
@@ -59,40 +60,6 @@ export function winogradFilter(
     map(at(s.int32(u.map(at))), at(filter));
   }
   return u;
-}
-
-/** Planes whose bytes {@link releasePackedPlanes} gave back. */
-const released = new WeakSet<object>();
-
-/**
- * `enabled = false` keeps the planes' bytes: the baseline, and the switch to flip should a
- * tfjs-backend-wasm version re-read a matmul's `b` after packing it. Internal to @interp/core.
- */
-export const releasePlanes = { enabled: true };
-
-/**
- * Gives back the heap bytes of transformed-filter planes that have been a BatchMatMul's `b`,
- * keeping their tensor ids. tfjs-backend-wasm (4.22) caches the XNNPACK operator per `b` tensor id
- * and reads `b` only when it creates the operator, which packs a copy; so a kept plane's bytes are
- * dead after its first product, and freeing them lets the next planes reuse those pages: ResNet-18
- * keeps 67 MB of F(2x2,3x3) planes per direction, whose first touch (fresh pages) cost more than
- * computing them. The entry's memory offset becomes 0 (freeing 0 is a no-op when the id is
- * disposed); nothing may read a released plane (they are only ever a matmul's `b`).
- */
-function releasePackedPlanes(backend: unknown, planes: readonly TensorInfo[]): void {
-  const b = backend as {
-    dataIdMap?: { get(dataId: object): { memoryOffset: number } | undefined };
-    wasm?: { _free(pointer: number): void };
-  };
-  for (const plane of planes) {
-    if (released.has(plane.dataId)) continue;
-    const entry = b.dataIdMap?.get(plane.dataId);
-    if (entry === undefined || b.wasm === undefined || typeof entry.memoryOffset !== 'number')
-      return;
-    b.wasm._free(entry.memoryOffset);
-    entry.memoryOffset = 0;
-    released.add(plane.dataId);
-  }
 }
 
 /** Geometry and fused epilogue of one Winograd conv. */
@@ -185,10 +152,20 @@ export function winogradConv(
   const at = (info: TensorInfo) => heapOffset(s.backend, info.dataId);
   const v = u.map(() => s.make([1, tiles, c], 'float32'));
   input(at(s.int32(v.map(at))), at(padded));
-  const products = v.map((va, a) =>
-    s.run('BatchMatMul', { a: va, b: u[a]! }, { transposeA: false, transposeB: false }),
-  );
-  if (releasePlanes.enabled) releasePackedPlanes(s.backend, u);
+  // Each temporary is freed once read (the scope's later dispose skips it), so the products
+  // and the output take freed blocks instead of new ones: the conv holds the transformed input
+  // and its products (t * t planes each) only one plane at a time, not both whole.
+  s.backend.disposeData(padded.dataId);
+  const products = v.map((va, a) => {
+    const product = s.run(
+      'BatchMatMul',
+      { a: va, b: u[a]! },
+      { transposeA: false, transposeB: false },
+    );
+    s.backend.disposeData(va.dataId);
+    releasePackedWeights(s.backend, [u[a]!]);
+    return product;
+  });
   const out = s.make([n, outHeight, outWidth, k], 'float32');
   output(at(s.int32(products.map(at))), at(out), bias === undefined ? 0 : at(bias));
   return out;
