@@ -19,7 +19,7 @@
 // The wrapping makes IG several times slower: its time here is no speed figure.
 //   node bench/ig-heap-composition.bench.mjs
 // Env: BENCH_THREADS=2, BENCH_ROWS (internalBatchSize; default: the CLI's throughput chunks),
-//      E2E_DIR=/tmp/interp-e2e-ig
+//      BENCH_DROP_INITIALIZERS=1 (the what-if above), E2E_DIR=/tmp/interp-e2e-ig
 import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,9 @@ import { join } from 'node:path';
 const MB = 2 ** 20;
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
 const ROWS = process.env.BENCH_ROWS ? Number(process.env.BENCH_ROWS) : undefined;
+// What-if: free the 4-D initializers (conv weights) once the first forward made their HWIO memos
+// (what an ONNX decoder handing convs their HWIO filters directly would save).
+const DROP_INITIALIZERS = process.env.BENCH_DROP_INITIALIZERS === '1';
 const E2E_DIR = process.env.E2E_DIR ?? join(tmpdir(), 'interp-e2e-ig');
 
 const tf = await import('@tensorflow/tfjs-core');
@@ -246,7 +249,7 @@ const x = tf.tensor(
 );
 
 function offsetOf(dataId) {
-  return backend.dataIdMap.get(dataId)?.memoryOffset;
+  return backend.dataIdMap.has(dataId) ? backend.dataIdMap.get(dataId).memoryOffset : undefined;
 }
 /** Bytes of the regions holding `tensors`' data (each data id once). */
 function regionBytes(tensors) {
@@ -316,7 +319,11 @@ const run = model.run.bind(model);
 let forwards = 0;
 model.run = (...args) => {
   const r = run(...args);
-  if (++forwards === 1) snapshot(`after the first forward (${args[0].shape[0]} rows)`);
+  if (++forwards === 1) {
+    snapshot(`after the first forward (${args[0].shape[0]} rows)`);
+    if (DROP_INITIALIZERS)
+      for (const v of model.constants.values()) if (v.tensor.rank === 4) v.tensor.dispose();
+  }
   return r;
 };
 const t0 = performance.now();
