@@ -17,6 +17,8 @@ const stridedMultiplierOne = [
   convCase('3x3 stride 2 same, 6 channels', [2, 9, 8, 6], [3, 3, 6, 1], [2, 2], 'same'),
   convCase('3x3 stride 2 numeric pad 1, 8 channels', [2, 7, 6, 8], [3, 3, 8, 1], [2, 2], 1),
   convCase('5x5 strides [2, 3] valid, 3 channels', [2, 11, 12, 3], [5, 5, 3, 1], [2, 3], 'valid'),
+  // Rows and columns no tap reaches (between taps and below the last): zeros.
+  convCase('1x1 stride 3 valid, 5 channels', [2, 8, 7, 5], [1, 1, 5, 1], [3, 3], 'valid'),
   convCase(
     '3x3 stride 2 explicit asymmetric pads, 4 channels',
     [1, 10, 9, 4],
@@ -47,37 +49,46 @@ describe('depthwiseConv2dNativeBackpropInputWasm', () => {
   });
 
   it("zeroes dx itself: over a dx buffer of NaN the SIMD scatter still gives cpu's result", async () => {
-    // 3x3, stride 2, pad 1: x [2, 7, 6, 10] (two vectors and a scalar tail), dy [2, 4, 3, 10].
-    const [inputShape, filterShape, dyShape] = [
-      [2, 7, 6, 10],
-      [3, 3, 10, 1],
-      [2, 4, 3, 10],
+    // 3x3, stride 2, pad 1: x [2, 7, 6, 10] (two vectors and a scalar tail), dy [2, 4, 3, 10];
+    // 1x1, stride 3: x [2, 8, 7, 5], dy [2, 3, 3, 5], rows between the taps and below them.
+    const geometries = [
+      { x: [2, 7, 6, 10], f: [3, 3, 10, 1], dy: [2, 4, 3, 10], s: 2, pad: 1, g: GEOMETRY_VALUES },
+      {
+        x: [2, 8, 7, 5],
+        f: [1, 1, 5, 1],
+        dy: [2, 3, 3, 5],
+        s: 3,
+        pad: 0,
+        g: [2, 3, 3, 1, 1, 5, 8, 7, 3, 3, 1, 1, 0, 0],
+      },
     ];
-    const dyValues = randn(tf.util.sizeFromShape(dyShape), 21);
-    const wValues = randn(tf.util.sizeFromShape(filterShape), 22);
-    const reference = await runOn(
-      'cpu',
-      () =>
-        tf
-          .engine()
-          .runKernel(
-            KERNEL,
-            { dy: tf.tensor(dyValues, dyShape), filter: tf.tensor(wValues, filterShape) },
-            { strides: [2, 2], pad: 1, dilations: [1, 1], inputShape },
-          ) as tf.Tensor,
-    );
-    const simd = depthwiseInputGradSimd(tf.backend());
-    expect(simd).toBeTypeOf('function');
-    const before = tf.memory().numTensors;
-    const dy = tf.tensor(dyValues, dyShape);
-    const w = tf.tensor(wValues, filterShape);
-    const dx = tf.fill(inputShape, Number.NaN);
-    const geometry = tf.tensor1d(GEOMETRY_VALUES, 'int32');
-    const at = (t: tf.Tensor) => heapOffset(tf.backend(), t.dataId);
-    simd!([at(dy), at(w), at(dx), at(geometry)], 2, 4 * (dy.size + dx.size));
-    expectCloseToReference(await dx.data(), reference);
-    tf.dispose([dy, w, dx, geometry]);
-    expect(tf.memory().numTensors).toBe(before);
+    for (const { x: inputShape, f: filterShape, dy: dyShape, s, pad, g } of geometries) {
+      const dyValues = randn(tf.util.sizeFromShape(dyShape), 21);
+      const wValues = randn(tf.util.sizeFromShape(filterShape), 22);
+      const reference = await runOn(
+        'cpu',
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              KERNEL,
+              { dy: tf.tensor(dyValues, dyShape), filter: tf.tensor(wValues, filterShape) },
+              { strides: [s, s], pad, dilations: [1, 1], inputShape },
+            ) as tf.Tensor,
+      );
+      const simd = depthwiseInputGradSimd(tf.backend());
+      expect(simd).toBeTypeOf('function');
+      const before = tf.memory().numTensors;
+      const dy = tf.tensor(dyValues, dyShape);
+      const w = tf.tensor(wValues, filterShape);
+      const dx = tf.fill(inputShape, Number.NaN);
+      const geometry = tf.tensor1d(g, 'int32');
+      const at = (t: tf.Tensor) => heapOffset(tf.backend(), t.dataId);
+      simd!([at(dy), at(w), at(dx), at(geometry)], 2, 4 * (dy.size + dx.size));
+      expectCloseToReference(await dx.data(), reference);
+      tf.dispose([dy, w, dx, geometry]);
+      expect(tf.memory().numTensors).toBe(before);
+    }
   });
 
   it.runIf(availableParallelism() >= 2)(

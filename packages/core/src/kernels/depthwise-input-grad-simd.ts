@@ -17,7 +17,9 @@ import {
   i32c,
   i32LoadAt,
   LT_U,
+  MEMORY_FILL,
   MUL,
+  SELECT,
   SHL,
   SUB,
   set,
@@ -25,13 +27,13 @@ import {
   V_LOAD,
   V_STORE,
   when,
-  zeroFloats,
 } from '../wasm-assembler.js';
 import { bindRangeKernel, type RangeKernel } from './parallel-kernel.js';
 import type { KernelSource } from './wasm-simd-module.js';
 
-/** `f32.mul` (not among the assembler's exports). */
+/** `f32.mul` and `i32.gt_s` (not among the assembler's exports). */
 const F32_MUL = [0x94];
+const GT_S = [0x4a];
 
 // Parameters: dy, filter, dx, the geometry block (GEOMETRY's i32s in wasm memory), the images
 // [start, end). The geometry is loaded into locals N..PAD_LEFT (N then becomes end - start).
@@ -43,6 +45,9 @@ const [B, OY, OX, I, J, TOP, LEFT, HH, WW, CP, DST, TAP_W, CI, VEC_BYTES, C_BYTE
   20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
 ];
 const ROW_BASE = 36;
+// The image's dx rows below ZEROED are zeroed (and hold their sums so far); LAST: the end of the
+// rows the current dy row reaches.
+const [ZEROED, LAST] = [37, 38];
 
 /** The geometry block's i32s, in order (`n` is not read: the range gives the images). */
 export const GEOMETRY = [
@@ -101,6 +106,38 @@ const accumulate = (
   ];
 };
 
+/**
+ * Zeroes image B's dx rows [ZEROED, end) with one memory.fill and moves ZEROED to `end`: each
+ * row right before the scatter first adds into it, so the zeros are still in cache for it (one
+ * fill of the whole dx first wrote it all out to memory and read it back: MobileNetV2's 8 x 112 x
+ * 112 x 96 dx is 38 MB). A JS TypedArray fill of the threaded backend's shared memory would be
+ * ~10x slower (0.7 ns per float).
+ */
+const zeroRowsTo = (end: number) => [
+  ...get(DX),
+  ...get(B),
+  ...get(IN_H),
+  ...MUL,
+  ...get(ZEROED),
+  ...ADD,
+  ...get(IN_W),
+  ...MUL,
+  ...get(C_BYTES),
+  ...MUL,
+  ...ADD,
+  ...i32c(0),
+  ...get(end),
+  ...get(ZEROED),
+  ...SUB,
+  ...get(IN_W),
+  ...MUL,
+  ...get(C_BYTES),
+  ...MUL,
+  ...MEMORY_FILL,
+  ...get(end),
+  ...set(ZEROED),
+];
+
 const tap = [
   // DST = dx + (ROW_BASE + ww) * cBytes; TAP_W = w + (i * fw + j) * cBytes
   ...get(DX),
@@ -133,10 +170,6 @@ const body = [
   ...set(N),
   ...advance(DX, IN_H, IN_W, C),
   ...advance(DY, OH, OW, C),
-  // dx = 0 in one memory.fill: a JS TypedArray fill of the threaded backend's shared memory is
-  // ~10x slower (0.7 ns per float; MobileNetV2's stride-2 layers at 8 images: ~15 ms, more than
-  // the scatter itself).
-  ...zeroFloats(DX, [N, IN_H, IN_W, C]),
   ...get(C),
   ...i32c(2),
   ...SHL,
@@ -153,17 +186,36 @@ const body = [
   ...set(TAIL_BYTES),
   ...get(DY),
   ...set(CP),
-  ...forLoop(
-    B,
-    i32c(1),
-    N,
-    forLoop(OY, i32c(1), OH, [
+  ...forLoop(B, i32c(1), N, [
+    ...i32c(0),
+    ...set(ZEROED),
+    ...forLoop(OY, i32c(1), OH, [
       ...get(OY),
       ...get(SH),
       ...MUL,
       ...get(PAD_TOP),
       ...SUB,
       ...set(TOP),
+      // The rows this dy row reaches first are zeroed just before: min(top + (fh - 1) * dh + 1,
+      // inH) is their end (rows grow with oy, a gap no tap reaches is zeroed with them).
+      ...get(TOP),
+      ...get(FH),
+      ...i32c(1),
+      ...SUB,
+      ...get(DH),
+      ...MUL,
+      ...ADD,
+      ...i32c(1),
+      ...ADD,
+      ...set(LAST),
+      ...get(IN_H),
+      ...get(LAST),
+      ...get(LAST),
+      ...get(IN_H),
+      ...GT_S,
+      ...SELECT,
+      ...set(LAST),
+      ...when([...get(LAST), ...get(ZEROED), ...GT_S], zeroRowsTo(LAST)),
       ...forLoop(OX, i32c(1), OW, [
         ...get(OX),
         ...get(SW),
@@ -209,14 +261,16 @@ const body = [
         ...set(CP),
       ]),
     ]),
-  ),
+    // Rows below the last one any tap reached.
+    ...when([...get(ZEROED), ...get(IN_H), ...LT_U], zeroRowsTo(IN_H)),
+  ]),
 ];
 
 /** The kernel (tests bind it to a memory of their own). Internal to @interp/core. */
 export const depthwiseInputGradSource: KernelSource = {
   name: 'depthwiseInputGrad',
   params: 6,
-  i32Locals: 31,
+  i32Locals: 33,
   v128Locals: 0,
   body,
 };
