@@ -1,8 +1,9 @@
 // The fixed cost of one `interp attribute` process on ResNet-18 (issues 13 and 15): whole
 // processes of gradcam, saliency and IG, the CLI bundled as at the start-of-stop commit (base)
-// against the CLI bundled from the working tree (ours) and the built CLI (dist: what `interp`
-// runs, its modules loaded one file at a time), interleaved (the arms' order rotates each round),
-// median of the rounds, with each process's phases from bench/cli-phase-probe.mjs:
+// against the CLI bundled from the working tree (ours), the built CLI (dist: what `interp` runs,
+// bundled by apps/cli/scripts/bundle-cli.mjs) and, with BENCH_ARMS=...,unbundled, the built CLI
+// without that bundle (dist/main.js: its modules and the packages' loaded file by file),
+// interleaved (the arms' order rotates each round), median of the rounds, with each process's phases from bench/cli-phase-probe.mjs:
 //   a modules loaded, b backend ready, c model decoded, d first forward done, e method's work
 //   done, f output written (ms since the process started; see the probe for their definitions)
 // and /usr/bin/time's user + sys CPU, max RSS and minor page faults. Checks that every arm
@@ -10,14 +11,14 @@
 //
 //   node bench/cli-fixed-cost.bench.mjs
 //   BENCH_ROUNDS=5 BENCH_METHODS=gradcam,saliency,ig BENCH_THREADS=2 BENCH_BASE=13d86c7
-//   BENCH_ARMS=base,ours,dist BENCH_MODEL=/tmp/interp-e2e-ig/resnet18.onnx
+//   BENCH_ARMS=base,ours,dist[,unbundled] BENCH_MODEL=/tmp/interp-e2e-ig/resnet18.onnx
 //   BENCH_INPUT=/tmp/interp-e2e-ig/x.npy (bench/e2e-ig.bench.mjs writes both)
 //
 // The base bundle takes every source file changed since BENCH_BASE as it was then (the other
 // engineers' work too: a start-of-stop build), the ours bundle the working tree; both keep tfjs
 // and onnxruntime external, so they load tfjs alike.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filesAtCommit, loadEsbuild, SOURCE_BUNDLE } from './bundle-at.mjs';
@@ -100,6 +101,16 @@ if (arms.includes('base')) {
 }
 if (arms.includes('ours')) bins.ours = (await bundle('fixed-cost-ours')).outfile;
 if (arms.includes('dist')) bins.dist = join(root, 'apps', 'cli', 'dist', 'bin.js');
+if (arms.includes('unbundled')) {
+  // The built CLI without its bundle: dist/main.js and the packages' dist modules, file by file.
+  bins.unbundled = join(root, 'apps', 'cli', 'node_modules', '.cache', 'fixed-cost-unbundled.mjs');
+  writeFileSync(
+    bins.unbundled,
+    `import { main } from ${JSON.stringify(join(root, 'apps', 'cli', 'dist', 'main.js'))};\n` +
+      'const code = await main(process.argv.slice(2));\n' +
+      "process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));\n",
+  );
+}
 
 const shape = npyShape(input).join(',');
 function runOnce(arm, method) {

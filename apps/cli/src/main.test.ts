@@ -24,6 +24,31 @@ describe('interp (the built command)', () => {
     expect(r.stdout).toBe(`${version}\n`);
   });
 
+  it('runs the bundle the build made: of dist/ only bin.js, bundle.mjs and chunks/ load', () => {
+    // A module hook (its own thread) that names every dist/ module loaded, on stderr.
+    const hooks = `data:text/javascript,${encodeURIComponent(
+      "import { writeSync } from 'node:fs';" +
+        'export async function load(url, context, next) {' +
+        "  const at = url.indexOf('/apps/cli/dist/');" +
+        "  if (at >= 0) writeSync(2, 'LOADED ' + url.slice(at + 15) + '\\n');" +
+        '  return next(url, context);' +
+        '}',
+    )}`;
+    const register = `data:text/javascript,${encodeURIComponent(
+      `import { register } from 'node:module'; register(${JSON.stringify(hooks)});`,
+    )}`;
+    const r = runCli(['classification', '--help'], { cwd, nodeArgs: ['--import', register] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: interp classification/);
+    const loaded = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('LOADED '))
+      .map((l) => l.slice('LOADED '.length));
+    expect(loaded.slice(0, 2)).toEqual(['bin.js', 'bundle.mjs']);
+    expect(loaded.length).toBeGreaterThan(2);
+    for (const file of loaded.slice(2)) expect(file).toMatch(/^chunks\/[\w-]+\.mjs$/);
+  });
+
   it('a command --help prints its usage', () => {
     const r = runCli(['classification', '--help'], { cwd });
     expect(r.code).toBe(0);
