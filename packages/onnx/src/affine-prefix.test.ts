@@ -176,6 +176,26 @@ describe('OnnxModel.affinePrefix: where there is none, and bad input', () => {
     expect(await find(fanOut)).toBeUndefined();
   });
 
+  it('is undefined for a fixed batch (the tail takes steps x items rows); throws once disposed', async () => {
+    const fixed = buildModel({
+      nodes: [
+        { ...convStem, outputs: ['c'] },
+        { op: 'Relu', inputs: ['c'], outputs: ['y'] },
+      ],
+      input: { name: 'x', dims: [1, 3, 8, 8] },
+      output: { name: 'y' },
+      initializers: convInits,
+    });
+    expect(await find(fixed)).toBeUndefined();
+    const model = await loadOnnxModel(cnn([convStem], convInits));
+    const prefix = model.affinePrefix()!;
+    model.dispose();
+    const g = tf.zeros([1, 4, 4, 4]);
+    expect(() => prefix.transpose(g)).toThrow(/disposed/);
+    expect(() => model.affinePrefix()).toThrow(/disposed/);
+    g.dispose();
+  });
+
   it('stops at a node reading two variables, a variable weight, or a Transpose of the batch axis', async () => {
     // Conv -> Add(c, c): the Add reads the conv's output twice, so the prefix is the Conv alone.
     const doubled = cnn(

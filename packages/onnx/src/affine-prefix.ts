@@ -114,7 +114,7 @@ export function affinePrefixOf(
   plan: BackwardPlan,
   item: readonly number[],
   run: PartRunner,
-  checkInput: (x: tf.Tensor) => void,
+  checks: { input: (x: tf.Tensor) => void; alive: () => void },
 ): AffinePrefix | undefined {
   const steps = plan.steps;
   const [batch, ...rest] = item as [number, ...number[]];
@@ -143,6 +143,7 @@ export function affinePrefixOf(
   const prefixPlan = { ...plan, outputName: chain.output };
   const tailPlan = { ...plan, inputName: chain.output };
   const checkPrefixTensor = (t: tf.Tensor, what: string) => {
+    checks.alive();
     const fits =
       t instanceof tf.Tensor &&
       t.rank === shape.length + 1 &&
@@ -158,7 +159,7 @@ export function affinePrefixOf(
   return {
     node: lastNode,
     apply(x) {
-      checkInput(x);
+      checks.input(x);
       return tf.tidy(() => {
         const input = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
         const values = run([plan.inputName, { tensor: input }], (i) => inChain.has(i), last);

@@ -144,7 +144,8 @@ export class OnnxModel implements ModelGraph {
    * The affine chain the graph starts with (see `findAffinePrefix`: Conv, Gemm, MatMul,
    * BatchNormalization, Add/Sub/Mul/Div by a constant, constant Pad, Reshape, Flatten,
    * Transpose, Identity, Dropout), split from the rest of the graph; undefined when there is
-   * none or the input has free dimensions besides the batch. Found once (a dry run of the chain).
+   * none, the batch is fixed or the input has free dimensions besides the batch. Found once (a
+   * dry run of the chain).
    *
    * @example
    * ```ts
@@ -159,7 +160,8 @@ export class OnnxModel implements ModelGraph {
 
   private findAffinePrefix(): AffinePrefix | undefined {
     const [batch, ...rest] = this.inputShape;
-    if (rest.some((d) => d === null)) return undefined;
+    // A fixed batch: the tail's rows (steps x items) would not fit it, as whole-model rows do not.
+    if (batch !== null || rest.some((d) => d === null)) return undefined;
     const isConstant = (name: string) => this.constants.get(name)?.constant === true;
     const { inputName, outputName } = this.plan;
     const chain = findAffinePrefix(this.steps, inputName, outputName, isConstant);
@@ -168,11 +170,14 @@ export class OnnxModel implements ModelGraph {
     return affinePrefixOf(
       chain,
       plan,
-      [batch ?? 2, ...(rest as number[])],
+      [2, ...(rest as number[])],
       (start, runs, tapped, after) => this.execute(start, new Map(), tapped, after, runs),
-      (x) => {
-        this.assertAlive();
-        this.checkInput(x);
+      {
+        input: (x) => {
+          this.assertAlive();
+          this.checkInput(x);
+        },
+        alive: () => this.assertAlive(),
       },
     );
   }
