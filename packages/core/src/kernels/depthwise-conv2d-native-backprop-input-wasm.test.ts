@@ -16,6 +16,8 @@ const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
 const stridedMultiplierOne = [
   convCase('3x3 stride 2 same, 6 channels', [2, 9, 8, 6], [3, 3, 6, 1], [2, 2], 'same'),
   convCase('3x3 stride 2 numeric pad 1, 8 channels', [2, 7, 6, 8], [3, 3, 8, 1], [2, 2], 1),
+  // Vectors in pairs, one left over, then a scalar tail.
+  convCase('3x3 stride 2 same, 14 channels', [2, 9, 8, 14], [3, 3, 14, 1], [2, 2], 'same'),
   convCase('5x5 strides [2, 3] valid, 3 channels', [2, 11, 12, 3], [5, 5, 3, 1], [2, 3], 'valid'),
   // Rows and columns no tap reaches (between taps and below the last): zeros.
   convCase('1x1 stride 3 valid, 5 channels', [2, 8, 7, 5], [1, 1, 5, 1], [3, 3], 'valid'),
