@@ -1,6 +1,7 @@
 import type { AffinePrefix } from '@interp/core';
 import { InterpError } from '@interp/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { accumulate } from './layer-gradient.js';
 import { asScoreMatrix, type ResolvedModel } from './resolve-model.js';
 import { targetGradient } from './target-gradient.js';
 
@@ -79,7 +80,7 @@ export class PathGradientSum {
         });
       if (r !== undefined && summed !== r.gradient) r.gradient.dispose();
       if (summed !== undefined) {
-        this.prefixTotal = accumulated(this.prefixTotal, summed);
+        this.prefixTotal = accumulate(this.prefixTotal, summed);
         return;
       }
       tf.dispose(this.prefixPath);
@@ -90,7 +91,7 @@ export class PathGradientSum {
       const grads = targetGradient(this.model, rows, mask, this.where);
       return sumSteps(grads, alphas.length, n);
     });
-    this.inputTotal = accumulated(this.inputTotal, summed);
+    this.inputTotal = accumulate(this.inputTotal, summed);
   }
 
   /** The sum so far with respect to x (the caller's); the state is left to {@link dispose}. */
@@ -134,13 +135,6 @@ function sumSteps(grads: tf.Tensor, k: number, n: number): tf.Tensor {
   if (k === 1) return grads;
   const item = grads.shape.slice(1);
   return tf.reshape(tf.sum(tf.reshape(grads, [k, grads.size / k]), 0), [n, ...item]);
-}
-
-function accumulated(total: tf.Tensor | undefined, summed: tf.Tensor): tf.Tensor {
-  if (total === undefined) return summed;
-  const next = tf.add(total, summed);
-  tf.dispose([total, summed]);
-  return next;
 }
 
 /** d(score)/d(outputs) for the tail: the weighted one-hot mask, shaped like the outputs. */
