@@ -9,8 +9,11 @@
 //                  forward pass ended; per row: the slope between the smallest and largest sizes;
 //                  current / before.
 //  ig              IntegratedGradients (50 steps) on ResNet-18's two E2E_DIR images with fixed
-//                  chunks of each BENCH_ROWS rows (internalBatchSize), one fresh child per side:
-//                  peak WASM heap, IG's wall and CPU time, interleaved BENCH_RUNS times.
+//                  chunks of each BENCH_ROWS rows (internalBatchSize), one fresh child per side
+//                  (under /usr/bin/time): peak WASM heap, IG's wall time, the whole process's
+//                  wall, CPU, system time, max RSS and minor faults, interleaved BENCH_RUNS times.
+//                  Fixed chunks keep the sides comparable (the CLI's throughput-sized chunks
+//                  follow the load).
 //  cli             whole processes of `interp attribute --method ig --n-steps 50 --json` on
 //                  ResNet-18 (E2E_DIR's files, see e2e-ig.bench.mjs) with the CLI bundled both
 //                  ways (bundle-at.mjs), BENCH_THREADS, interleaved BENCH_RUNS times (the order
@@ -18,7 +21,8 @@
 //                  faults (/usr/bin/time), current / before ratios, load.
 //   node bench/ig-heap.bench.mjs
 // Env: BENCH_PART, BENCH_MODELS=resnet18,mobilenet_v2, BENCH_ROWS=1,6,10, BENCH_THREADS=2,
-// BENCH_RUNS=5, BENCH_BEFORE=53dd745, BENCH_FILES (default: the tape-free gradient's files)
+// BENCH_RUNS=5, BENCH_BEFORE=53dd745, BENCH_FILES (default: the tape-free gradient's files),
+// BENCH_ENV_BEFORE, BENCH_ENV_CURRENT (see sideEnv)
 // Measured (stop 29, cli, BENCH_BEFORE=13d86c7, BENCH_FILES: winograd-conv.ts,
 // derived-weight-cache.ts, conv2d-backprop-input-wasm.ts: Winograd temporaries freed once read,
 // the gemm input gradient's filter given back once packed): see the commit message.
@@ -39,13 +43,40 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BEFORE = process.env.BENCH_BEFORE ?? '53dd745';
 const E2E_DIR = process.env.E2E_DIR ?? join(tmpdir(), 'interp-e2e-ig');
 // The files of the change (BENCH_FILES, comma-separated): as at BENCH_BEFORE for 'before'.
-const CHANGED = process.env.BENCH_FILES?.split(',') ?? [
+const CHANGED = process.env.BENCH_FILES?.split(',').filter(Boolean) ?? [
   'packages/onnx/src/tape-free-gradient.ts',
   'packages/onnx/src/onnx-model.ts',
   'packages/onnx/src/ops/conv.ts',
   'packages/core/src/backward-walk.ts',
 ];
 const load = () => loadavg()[0].toFixed(2);
+// Extra environment per side's children ('ig' and 'cli' parts): BENCH_ENV_BEFORE /
+// BENCH_ENV_CURRENT, comma-separated K=V (e.g. INTERP_WINOGRAD_TILE=F2/F4H%4): with BENCH_FILES
+// empty both sides run the same code and differ only in it.
+const sideEnv = (side) =>
+  Object.fromEntries(
+    (process.env[`BENCH_ENV_${side.toUpperCase()}`] ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+const TIME_FORMAT = '%e %U %S %M %R';
+/** /usr/bin/time's line (TIME_FORMAT, the last of `stderr`) as ms, MB and faults. */
+function timed(stderr) {
+  const [elapsed, user, sys, rssKB, faults] = stderr
+    .trim()
+    .split('\n')
+    .at(-1)
+    .split(' ')
+    .map(Number);
+  return {
+    wallMs: elapsed * 1000,
+    processCpuMs: (user + sys) * 1000,
+    sysMs: sys * 1000,
+    rssMB: rssKB / 1024,
+    faults,
+  };
+}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Child: one IG of ResNet-18 on x.npy with fixed chunks of BENCH_CHILD_ROWS rows. */
@@ -219,30 +250,37 @@ if (PART === 'heap') {
       const samples = { before: [], current: [] };
       for (let run = 0; run < RUNS; run++) {
         for (const side of run % 2 ? [...sides].reverse() : sides) {
-          const r = spawnSync(process.execPath, [bundles[side]], {
-            cwd: here,
-            env: {
-              ...process.env,
-              BENCH_DIR: here,
-              BENCH_CHILD_IG: '1',
-              BENCH_CHILD_ROWS: String(rows),
-              BENCH_CHILD_THREADS: String(threads),
+          const r = spawnSync(
+            '/usr/bin/time',
+            ['-f', TIME_FORMAT, process.execPath, bundles[side]],
+            {
+              cwd: here,
+              env: {
+                ...process.env,
+                BENCH_DIR: here,
+                ...sideEnv(side),
+                BENCH_CHILD_IG: '1',
+                BENCH_CHILD_ROWS: String(rows),
+                BENCH_CHILD_THREADS: String(threads),
+              },
+              encoding: 'utf8',
+              maxBuffer: 1 << 30,
             },
-            encoding: 'utf8',
-            maxBuffer: 1 << 30,
-          });
+          );
           if (r.status !== 0) throw new Error(`child ig ${rows} failed:\n${r.stderr}`);
-          const o = JSON.parse(r.stdout.trim().split('\n').at(-1));
+          const o = { ...JSON.parse(r.stdout.trim().split('\n').at(-1)), ...timed(r.stderr) };
           samples[side].push(o);
           console.log(
-            `  resnet18 IG ${rows} rows ${threads}t ${side}: heap ${o.heapMB.toFixed(0)} MB, IG ${(o.igMs / 1000).toFixed(2)} s, CPU ${(o.cpuMs / 1000).toFixed(2)} s; load ${load()}`,
+            `  resnet18 IG ${rows} rows ${threads}t ${side}: heap ${o.heapMB.toFixed(0)} MB, IG ${(o.igMs / 1000).toFixed(2)} s; whole process ${(o.wallMs / 1000).toFixed(2)} s, CPU ${(o.processCpuMs / 1000).toFixed(2)} s (sys ${(o.sysMs / 1000).toFixed(2)}), max RSS ${o.rssMB.toFixed(0)} MB, minor faults ${o.faults}; load ${load()}`,
           );
         }
       }
       const med = (side, k) => median(samples[side].map((o) => o[k]));
       const [b, c] = sides.map((s) => samples[s][0]);
+      const cell = (k, unit, scale = 1, digits = 2) =>
+        `${(med('current', k) / scale).toFixed(digits)} / ${(med('before', k) / scale).toFixed(digits)}${unit} (${(med('current', k) / med('before', k)).toFixed(3)}x)`;
       console.log(
-        `resnet18 IG ${rows} rows ${threads}t current / before (median of ${RUNS}): heap ${med('current', 'heapMB').toFixed(0)} / ${med('before', 'heapMB').toFixed(0)} MB (${(med('current', 'heapMB') / med('before', 'heapMB')).toFixed(2)}x), IG ${(med('current', 'igMs') / med('before', 'igMs')).toFixed(3)}x, CPU ${(med('current', 'cpuMs') / med('before', 'cpuMs')).toFixed(3)}x; attributions ${c.l1 === b.l1 ? 'identical' : 'differ'} (L1); load ${load()}`,
+        `resnet18 IG ${rows} rows ${threads}t current / before (median of ${RUNS}): heap ${cell('heapMB', ' MB', 1, 0)}, IG ${cell('igMs', ' s', 1000)}; whole process ${cell('wallMs', ' s', 1000)}, CPU ${cell('processCpuMs', ' s', 1000)}, sys ${cell('sysMs', ' s', 1000)}, max RSS ${cell('rssMB', ' MB', 1, 0)}, minor faults ${cell('faults', 'k', 1000, 1)}; attributions ${c.l1 === b.l1 ? 'identical' : 'differ'} (L1); load ${load()}`,
       );
     }
   }
@@ -268,7 +306,7 @@ if (PART === 'heap') {
           '/usr/bin/time',
           [
             '-f',
-            '%e %U %S %M %R',
+            TIME_FORMAT,
             process.execPath,
             bundles[side],
             'attribute',
@@ -284,28 +322,15 @@ if (PART === 'heap') {
             '--threads',
             String(threads),
           ],
-          { encoding: 'utf8', maxBuffer: 1 << 30 },
+          { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...sideEnv(side) } },
         );
         const wallMs = performance.now() - t0;
         if (r.status !== 0) throw new Error(`cli ${side} failed:\n${r.stderr}`);
-        const [elapsed, user, sys, rssKB, faults] = r.stderr
-          .trim()
-          .split('\n')
-          .at(-1)
-          .split(' ')
-          .map(Number);
-        const s = {
-          wallMs: elapsed * 1000,
-          spawnMs: wallMs,
-          cpuMs: (user + sys) * 1000,
-          sysMs: sys * 1000,
-          rssMB: rssKB / 1024,
-          faults,
-          out: r.stdout,
-        };
+        const t = timed(r.stderr);
+        const s = { ...t, cpuMs: t.processCpuMs, spawnMs: wallMs, out: r.stdout };
         samples[side].push(s);
         console.log(
-          `  resnet18 IG ${threads}t ${side}: whole ${elapsed.toFixed(2)} s, CPU ${(s.cpuMs / 1000).toFixed(2)} s (sys ${sys.toFixed(2)}), max RSS ${s.rssMB.toFixed(0)} MB, minor faults ${faults}; load ${load()}`,
+          `  resnet18 IG ${threads}t ${side}: whole ${(s.wallMs / 1000).toFixed(2)} s, CPU ${(s.cpuMs / 1000).toFixed(2)} s (sys ${(s.sysMs / 1000).toFixed(2)}), max RSS ${s.rssMB.toFixed(0)} MB, minor faults ${s.faults}; load ${load()}`,
         );
       }
     }

@@ -3,5 +3,5 @@
 // by the test-* pattern).
 export { setupBackend } from '../backend.js';
 export { parallelKernels } from './parallel-kernel.js';
-export { winogradConvPath } from './winograd-conv-wasm.js';
+export { winogradConvPath, winogradTilePolicy } from './winograd-conv-wasm.js';
 export { F2, winogradInputKernel } from './winograd-simd.js';

@@ -97,8 +97,16 @@ export function winogradTilePolicy(spec: string): WinogradTilePolicy {
 }
 
 /**
- * The default: F2 in forwards (Conv2D, FusedConv2D) and F4H (F(4x4,3x3) on 0, ±1, 1/2, -2) in
- * the stride-1 input gradient (Conv2DBackpropInput). The forward's rounding flips ReLU masks near
+ * The default: F2 in forwards (Conv2D, FusedConv2D) and, in the stride-1 input gradient
+ * (Conv2DBackpropInput), F4H (F(4x4,3x3) on 0, ±1, 1/2, -2) where both output sides are
+ * multiples of 4, F2 elsewhere (`F2/F4H%4`). At 14x14 and 7x7 F4H's tiles overhang the output
+ * (16x16, 8x8) and its 36 planes per conv were XNNPACK's largest packed copies: ResNet-18's three
+ * 7x7x512 convs alone held 113 of the 145 MB F4H packed (bench/ig-heap-composition.bench.mjs),
+ * each byte a fresh page's first touch. F2 there (stop 29, 2 threads, IG in 12-row chunks, 5
+ * interleaved whole processes, load 7-9): XNNPACK's packed bytes 238 -> 163 MB, peak heap 618-632
+ * -> 530 MB, max RSS 819 -> 752 MB (0.92x), minor faults 0.94x, process CPU 0.98x, wall 1.00x;
+ * one input gradient alone (batch 12 and 4): F2 / F4H 0.92-1.05x at 7x7x512, 0.87-0.93x at
+ * 14x14x256 (load ~7.5). The forward's rounding flips ReLU masks near
  * zero, which moves IG's largest attributions; the input gradient's is averaged out: whole-process
  * `interp attribute --method ig` on ResNet-18 (2 images, 50 steps, 2 threads;
  * bench/winograd-tile-ig.bench.mjs, 5 interleaved rounds) moved the attributions 1.35e-3 of the
@@ -120,7 +128,11 @@ export function winogradTilePolicy(spec: string): WinogradTilePolicy {
  * fewer matmul multiplies (the 7x7 convs lose; the transforms were not timed apart).
  */
 export const defaultWinogradTile: WinogradTilePolicy = (site) =>
-  site.kernel === 'Conv2DBackpropInput' ? F4H : F2;
+  site.kernel === 'Conv2DBackpropInput' &&
+  site.outHeight % F4H.m === 0 &&
+  site.outWidth % F4H.m === 0
+    ? F4H
+    : F2;
 
 /**
  * Test and benchmark hook: `force` picks a path for every conv Winograd can compute

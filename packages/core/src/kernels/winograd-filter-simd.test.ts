@@ -214,8 +214,8 @@ describe('the SIMD Winograd filter transform', () => {
     winogradConvPath.force = 'winograd';
     try {
       const [c, k] = [8, 12];
-      const x = [2, 7, 6, c];
-      const dyValues = randn(2 * 7 * 6 * k, 8);
+      const x = [2, 8, 8, c];
+      const dyValues = randn(2 * 8 * 8 * k, 8);
       const wValues = randn(9 * c * k, 9);
       const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', inputShape: x };
       const dx = () =>
@@ -223,20 +223,20 @@ describe('the SIMD Winograd filter transform', () => {
           .engine()
           .runKernel(
             'Conv2DBackpropInput',
-            { dy: tf.tensor4d(dyValues, [2, 7, 6, k]), filter: tf.tensor4d(wValues, [3, 3, c, k]) },
+            { dy: tf.tensor4d(dyValues, [2, 8, 8, k]), filter: tf.tensor4d(wValues, [3, 3, c, k]) },
             attrs,
           ) as tf.Tensor;
       const reference = await runOn('cpu', dx);
       const calls = winogradConvPath.calls;
       const filter = tf.tensor4d(wValues, [3, 3, c, k]);
       markWeightData(filter.dataId);
-      const dy = tf.tensor4d(dyValues, [2, 7, 6, k]);
+      const dy = tf.tensor4d(dyValues, [2, 8, 8, k]);
       const tensors = tf.memory().numTensors;
       const out = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor;
       expectCloseToReference(await out.data(), reference);
       expect(winogradConvPath.calls - calls).toBe(1);
-      // The 36 F(4x4,3x3) planes (F4H, the input gradient's default tile) of the flipped filter,
-      // and no 'flip-swap' entry.
+      // The 36 F(4x4,3x3) planes (F4H, the input gradient's default tile where its sides are
+      // multiples of 4) of the flipped filter, and no 'flip-swap' entry.
       expect(derivedWeightCacheSize()).toBe(36);
       out.dispose();
       expect(tf.memory().numTensors).toBe(tensors);

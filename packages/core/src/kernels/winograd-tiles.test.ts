@@ -134,15 +134,19 @@ describe('Winograd tile policy', () => {
     expect(mixed(site('Conv2DBackpropInput', 14))).toBe(F4);
   });
 
-  it('defaults to F2 in forwards (at every size: F4H forwards were not faster, stop 28) and F4H in input gradients', () => {
+  it('defaults to F2 in forwards (at every size: F4H forwards were not faster, stop 28) and F4H in input gradients whose sides are multiples of 4 (F2 at 14x14 and 7x7, stop 29)', () => {
     for (const size of [56, 28, 14, 7]) {
       for (const kernel of ['FusedConv2D', 'Conv2D'] as const) {
         expect(defaultWinogradTile({ kernel, outHeight: size, outWidth: size })).toBe(F2);
       }
     }
-    expect(defaultWinogradTile({ kernel: 'Conv2DBackpropInput', outHeight: 7, outWidth: 7 })).toBe(
-      F4H,
-    );
+    const inputGradient = (outHeight: number, outWidth: number) =>
+      defaultWinogradTile({ kernel: 'Conv2DBackpropInput', outHeight, outWidth });
+    expect(inputGradient(56, 56)).toBe(F4H);
+    expect(inputGradient(28, 28)).toBe(F4H);
+    expect(inputGradient(14, 14)).toBe(F2);
+    expect(inputGradient(7, 7)).toBe(F2);
+    expect(inputGradient(28, 14)).toBe(F2);
     expect(winogradConvPath.tile).toBe(defaultWinogradTile);
   });
 
