@@ -240,7 +240,9 @@ for (const config of tf.getKernelsForBackend('wasm')) {
   tf.registerKernel({ ...config, kernelFunc });
 }
 
-const model = await loadOnnxModel(readFileSync(join(E2E_DIR, 'resnet18.onnx')));
+// From the path, as the CLI loads it (conv-only weights then stay on the host: see onnx's
+// host-conv-weights.ts).
+const model = await loadOnnxModel(join(E2E_DIR, 'resnet18.onnx'));
 const bytes = readFileSync(join(E2E_DIR, 'x.npy'));
 const header = bytes.readUInt16LE(8);
 const x = tf.tensor(
