@@ -5,7 +5,7 @@ import { type AffinePrefix, type ModelGraph, setupBackend } from '@interp/core';
 import { expectNoLeakedTensors } from '@interp/core/testing';
 import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 // The ONNX package's test model writer (test-only; not part of its public API).
 import {
   buildModel,
@@ -92,13 +92,20 @@ const reluFirst: NodeSpec[] = [
   { ...convStem, inputs: ['rx', 'w1', 'b1'] },
 ];
 
+// The test models' prefixes are small convs (27 multiply-adds per value): use them anyway.
 beforeAll(async () => {
   await setupBackend('wasm');
+  affinePrefixes.minMacsPerOutput = 0;
 });
 
 afterEach(() => {
   affinePrefixes.enabled = true;
+  affinePrefixes.minMacsPerOutput = 0;
   vi.restoreAllMocks();
+});
+
+afterAll(() => {
+  affinePrefixes.minMacsPerOutput = 64;
 });
 
 /** IG with the prefix on and off; how often the tail ran through the prefix. */
@@ -225,6 +232,24 @@ describe('IntegratedGradients through the affine prefix: fallbacks and bad input
       tf.dispose([mixed as tf.Tensor, plain as tf.Tensor]);
     });
     x.dispose();
+    model.dispose();
+  });
+
+  it('leaves a prefix doing fewer multiply-adds per value than minMacsPerOutput alone', async () => {
+    const model = await loaded(cnn([convStem], convInits));
+    const prefix = model.affinePrefix!()!;
+    expect(prefix.macsPerOutput).toBe(27);
+    const spy = vi.spyOn(prefix, 'tailGradient');
+    spy.mockClear();
+    affinePrefixes.minMacsPerOutput = 28;
+    const x = xs();
+    const a = await new IntegratedGradients(model).attribute(x, { nSteps: 4 });
+    expect(spy).not.toHaveBeenCalled();
+    affinePrefixes.minMacsPerOutput = 27;
+    const b = await new IntegratedGradients(model).attribute(x, { nSteps: 4 });
+    expect(spy).toHaveBeenCalled();
+    expectSame(await (b as tf.Tensor).data(), await (a as tf.Tensor).data());
+    tf.dispose([x, a as tf.Tensor, b as tf.Tensor]);
     model.dispose();
   });
 

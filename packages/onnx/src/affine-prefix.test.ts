@@ -95,13 +95,15 @@ async function expectClose(ours: tf.Tensor, oracle: ArrayLike<number>, tolerance
 }
 
 describe.each([
-  ['Conv (bias)', cnn([convStem], convInits), 'Conv_0'],
-  ['Conv -> BatchNormalization -> Add', cnn(bnStem, bnInits), 'Add_2'],
-])('OnnxModel.affinePrefix on %s -> Relu -> ...', (_, bytes, last) => {
+  ['Conv (bias)', cnn([convStem], convInits), 'Conv_0', 27],
+  ['Conv -> BatchNormalization -> Add', cnn(bnStem, bnInits), 'Add_2', 29],
+])('OnnxModel.affinePrefix on %s -> Relu -> ...', (_, bytes, last, macs) => {
   it('finds the chain; the tail at P(b) + a (P(x) - P(b)) gives the outputs at b + a (x - b)', async () => {
     const model = await loadOnnxModel(bytes);
     const prefix = model.affinePrefix()!;
     expect(prefix.node).toBe(last);
+    // 3 x 3 kernel x 3 input channels, + 1 each for the BatchNormalization and the Add.
+    expect(prefix.macsPerOutput).toBe(macs);
     const [xs, bs] = [x(), b()];
     const a = 0.3;
     const point = tf.tidy(() => tf.add(bs, tf.mul(a, tf.sub(xs, bs))));

@@ -128,15 +128,17 @@ export function affinePrefixOf(
     );
     const outs = found.steps.map((i) => values.get(steps[i]!.node.outputs[0]!));
     const bad = outs.findIndex((v) => v === undefined || v.tensor.shape[0] !== batch);
-    return outs.slice(0, bad < 0 ? outs.length : bad).map((v) => ({
+    return outs.slice(0, bad < 0 ? outs.length : bad).map((v, k) => ({
       nhwc: v!.nhwc === true,
       shape: v!.tensor.shape.slice(1),
+      macs: macsPerOutput(steps[found.steps[k]!]!.node, values),
     }));
   });
   const chain =
     probe.length === found.steps.length ? found : truncatePrefix(found, steps, probe.length);
   if (chain === undefined) return undefined;
   const { nhwc, shape } = probe[chain.steps.length - 1]!;
+  const macs = probe.slice(0, chain.steps.length).reduce((sum, p) => sum + p.macs, 0);
   const inChain = new Set(chain.steps);
   const lastNode = steps[chain.steps.at(-1)!]!.node.name;
   const last = new Set([lastNode]);
@@ -158,6 +160,7 @@ export function affinePrefixOf(
   };
   return {
     node: lastNode,
+    macsPerOutput: macs,
     apply(x) {
       checks.input(x);
       return tf.tidy(() => {
@@ -200,4 +203,29 @@ export function affinePrefixOf(
       }
     },
   };
+}
+
+/**
+ * Multiply-adds per output value of a prefix node: a conv's kernel size times its input channels
+ * per group, a Gemm's or MatMul's inner dimension, 1 for the element-wise ops, 0 for the ones that
+ * move values.
+ */
+function macsPerOutput(node: OnnxNode, values: ReadonlyMap<string, Value>): number {
+  const weight = values.get(node.inputs[1] ?? '')?.tensor.shape;
+  switch (node.opType) {
+    case 'Conv':
+      return weight ? weight.slice(1).reduce((a, b) => a * b, 1) : 0;
+    case 'Gemm':
+      return weight ? weight[node.attrs.int('transB', 0) === 1 ? 1 : 0]! : 0;
+    case 'MatMul':
+      return weight && weight.length >= 2 ? weight.at(-2)! : 1;
+    case 'BatchNormalization':
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+    case 'Div':
+      return 1;
+    default:
+      return 0;
+  }
 }

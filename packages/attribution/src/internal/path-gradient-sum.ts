@@ -9,18 +9,25 @@ const env = (globalThis as { process?: { env?: Record<string, string | undefined
 
 /**
  * Whether Integrated Gradients runs a model's affine prefix once per item instead of once per
- * path point (see {@link PathGradientSum}); on unless the environment variable
- * `INTERP_AFFINE_PREFIX=0` turns it off (a benchmark's before/after). A test hook too.
+ * path point (see {@link PathGradientSum}): on unless the environment variable
+ * `INTERP_AFFINE_PREFIX=0` turns it off (a benchmark's before/after), for prefixes doing at least
+ * `minMacsPerOutput` multiply-adds per output value. The tail's rows are larger than the input's
+ * (5.3x on ResNet-18, 2.7x on MobileNetV2) and cost a few element-wise passes each: whole
+ * processes of 50-step IG on 2 images (bench/ig-affine-prefix.bench.mjs, 5 pairs, load 7-9) took
+ * 0.87x the CPU on ResNet-18 (147 per value: the 7x7 conv) and 1.20x on MobileNetV2 (27: a 3x3
+ * conv on 3 channels). Test hooks too.
  */
-export const affinePrefixes = { enabled: env?.INTERP_AFFINE_PREFIX !== '0' };
+export const affinePrefixes = { enabled: env?.INTERP_AFFINE_PREFIX !== '0', minMacsPerOutput: 64 };
 
 /**
- * The model's affine prefix when IG may use it: the switch is on, the model graph offers one, and
- * there is no tfjs-layers model (whose own tape-free backward targetGradient takes).
+ * The model's affine prefix when IG may use it: the switch is on, the model graph offers one that
+ * does enough work per value, and there is no tfjs-layers model (whose own tape-free backward
+ * targetGradient takes).
  */
 export function usableAffinePrefix(m: ResolvedModel): AffinePrefix | undefined {
   if (!affinePrefixes.enabled || m.layersModel !== undefined) return undefined;
-  return m.graph.affinePrefix?.();
+  const prefix = m.graph.affinePrefix?.();
+  return prefix && prefix.macsPerOutput >= affinePrefixes.minMacsPerOutput ? prefix : undefined;
 }
 
 /**

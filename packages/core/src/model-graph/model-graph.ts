@@ -154,6 +154,13 @@ export interface ModelGraph {
 export interface AffinePrefix {
   /** Name of the prefix's last node: the tail reads its output. */
   readonly node: string;
+  /**
+   * Multiply-adds per value of the prefix's output (a conv: kernel height x width x input
+   * channels per group; ResNet-18's first conv 147, MobileNetV2's 27): the work per path point
+   * the split saves for each value, against the few element-wise passes over the (larger)
+   * prefix rows it adds. A caller uses the prefix where this is large enough.
+   */
+  readonly macsPerOutput: number;
   /** P(x) for a batch x shaped like the model input: a prefix tensor. */
   apply(x: tf.Tensor): tf.Tensor;
   /**
