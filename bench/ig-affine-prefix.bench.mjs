@@ -15,6 +15,7 @@
 // BENCH_PAIRS pairs: wall and process CPU of IG alone, for a loaded machine where whole
 // processes vary by more than the difference.
 // Env: BENCH_PART=whole|inprocess, BENCH_MODELS=resnet18,mobilenet_v2, BENCH_PAIRS=5,
+// BENCH_ON=1|all (the on side: IG's default minMacsPerOutput, or any prefix: MobileNetV2's),
 // BENCH_THREADS=2, BENCH_ROWS=24, E2E_DIR, E2E_CLI.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ const dir = process.env.E2E_DIR ?? join(tmpdir(), 'interp-e2e-ig');
 const MODELS = (process.env.BENCH_MODELS ?? 'resnet18,mobilenet_v2').split(',');
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 5);
 const THREADS = process.env.BENCH_THREADS ?? '2';
+// The "on" side's INTERP_AFFINE_PREFIX: 1 (the default threshold) or all (any prefix).
+const ON = process.env.BENCH_ON ?? '1';
 const load = () => loadavg()[0];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -115,7 +118,7 @@ function runOnce({ model, input }, prefix) {
   const args = ['-f', '%U %S %M', '-o', timeFile, process.execPath, cli, 'attribute'];
   args.push('--model', model, '--input', input, '--method', 'ig', '--n-steps', '50');
   args.push('--json', '--threads', THREADS);
-  const env = { ...process.env, INTERP_AFFINE_PREFIX: prefix ? '1' : '0' };
+  const env = { ...process.env, INTERP_AFFINE_PREFIX: prefix ? ON : '0' };
   const t0 = performance.now();
   const r = spawnSync('/usr/bin/time', args, { env, maxBuffer: 1 << 30, encoding: 'utf8' });
   const wall = performance.now() - t0;
@@ -223,7 +226,7 @@ for (const name of MODELS) {
   const exact = files.float64 ? readNpyF32(files.float64) : undefined;
   const error = (side) => (exact ? relMaxDiff(runs[side][0].attributions, exact) : undefined);
   const record = {
-    label: `${name} IG 50 steps x 2 images, whole process, ${THREADS} thread(s): affine prefix on vs off`,
+    label: `${name} IG 50 steps x 2 images, whole process, ${THREADS} thread(s): affine prefix on (INTERP_AFFINE_PREFIX=${ON}) vs off`,
     pairs: PAIRS,
     wallOnMs: med('on', 'wall'),
     wallOffMs: med('off', 'wall'),

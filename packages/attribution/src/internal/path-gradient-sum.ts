@@ -17,7 +17,11 @@ const env = (globalThis as { process?: { env?: Record<string, string | undefined
  * 0.87x the CPU on ResNet-18 (147 per value: the 7x7 conv) and 1.20x on MobileNetV2 (27: a 3x3
  * conv on 3 channels). Test hooks too.
  */
-export const affinePrefixes = { enabled: env?.INTERP_AFFINE_PREFIX !== '0', minMacsPerOutput: 64 };
+export const affinePrefixes = {
+  enabled: env?.INTERP_AFFINE_PREFIX !== '0',
+  // INTERP_AFFINE_PREFIX=all: any prefix (the benchmark's case for the threshold).
+  minMacsPerOutput: env?.INTERP_AFFINE_PREFIX === 'all' ? 0 : 64,
+};
 
 /**
  * The model's affine prefix when IG may use it: the switch is on, the model graph offers one that
