@@ -1,4 +1,4 @@
-import type { AffinePrefix } from '@interp/core';
+import type { AffinePrefix, Dim } from '@interp/core';
 import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Step } from './graph-plan.js';
@@ -162,6 +162,7 @@ export function affinePrefixOf(
     node: lastNode,
     macsPerOutput: macs,
     apply(x) {
+      checks.alive();
       checks.input(x);
       return tf.tidy(() => {
         const input = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
@@ -228,4 +229,26 @@ function macsPerOutput(node: OnnxNode, values: ReadonlyMap<string, Value>): numb
     default:
       return 0;
   }
+}
+
+/**
+ * The affine prefix of an ONNX model ({@link findAffinePrefix}, checked and wired by
+ * {@link affinePrefixOf}): Conv, Gemm, MatMul, BatchNormalization, Add/Sub/Mul/Div by a
+ * constant, constant Pad, Reshape, Flatten, Transpose, Identity, Dropout. Undefined when there is
+ * none, the batch is fixed (the tail's rows, steps x items, would not fit it, as whole-model rows
+ * do not) or the input has free dimensions besides the batch.
+ */
+export function onnxAffinePrefix(model: {
+  plan: BackwardPlan;
+  inputShape: readonly Dim[];
+  isConstant: (name: string) => boolean;
+  run: PartRunner;
+  checks: { input: (x: tf.Tensor) => void; alive: () => void };
+}): AffinePrefix | undefined {
+  const [batch, ...rest] = model.inputShape;
+  if (batch !== null || rest.some((d) => d === null)) return undefined;
+  const { plan } = model;
+  const chain = findAffinePrefix(plan.steps, plan.inputName, plan.outputName, model.isConstant);
+  if (chain === undefined) return undefined;
+  return affinePrefixOf(chain, plan, [2, ...(rest as number[])], model.run, model.checks);
 }

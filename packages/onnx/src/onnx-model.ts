@@ -14,7 +14,7 @@ import {
 } from '@interp/core';
 import { InterpError } from '@interp/core/base';
 import * as tf from '@tensorflow/tfjs-core';
-import { affinePrefixOf, findAffinePrefix } from './affine-prefix.js';
+import { onnxAffinePrefix } from './affine-prefix.js';
 import type { GraphPlan, MutableNode, Step } from './graph-plan.js';
 import { type MemoStore, makeContext } from './op-context.js';
 import { nchw } from './ops/layout.js';
@@ -141,11 +141,8 @@ export class OnnxModel implements ModelGraph {
   }
 
   /**
-   * The affine chain the graph starts with (see `findAffinePrefix`: Conv, Gemm, MatMul,
-   * BatchNormalization, Add/Sub/Mul/Div by a constant, constant Pad, Reshape, Flatten,
-   * Transpose, Identity, Dropout), split from the rest of the graph; undefined when there is
-   * none, the batch is fixed or the input has free dimensions besides the batch. Found once (a
-   * dry run of the chain).
+   * The affine chain the graph starts with (see `onnxAffinePrefix`), split from the rest of the
+   * graph; undefined when there is none. Found once (a dry run of the chain).
    *
    * @example
    * ```ts
@@ -154,32 +151,17 @@ export class OnnxModel implements ModelGraph {
    */
   affinePrefix(): AffinePrefix | undefined {
     this.assertAlive();
-    if (this.prefix === undefined) this.prefix = this.findAffinePrefix() ?? null;
+    if (this.prefix === undefined) {
+      this.prefix =
+        onnxAffinePrefix({
+          plan: { ...this.plan, opset: this.opset, memos: this.memos },
+          inputShape: this.inputShape,
+          isConstant: (name) => this.constants.get(name)?.constant === true,
+          run: (start, runs, tapped, after) => this.execute(start, new Map(), tapped, after, runs),
+          checks: { alive: () => this.assertAlive(), input: (x) => this.checkInput(x) },
+        }) ?? null;
+    }
     return this.prefix ?? undefined;
-  }
-
-  private findAffinePrefix(): AffinePrefix | undefined {
-    const [batch, ...rest] = this.inputShape;
-    // A fixed batch: the tail's rows (steps x items) would not fit it, as whole-model rows do not.
-    if (batch !== null || rest.some((d) => d === null)) return undefined;
-    const isConstant = (name: string) => this.constants.get(name)?.constant === true;
-    const { inputName, outputName } = this.plan;
-    const chain = findAffinePrefix(this.steps, inputName, outputName, isConstant);
-    if (chain === undefined) return undefined;
-    const plan = { ...this.plan, opset: this.opset, memos: this.memos };
-    return affinePrefixOf(
-      chain,
-      plan,
-      [2, ...(rest as number[])],
-      (start, runs, tapped, after) => this.execute(start, new Map(), tapped, after, runs),
-      {
-        input: (x) => {
-          this.assertAlive();
-          this.checkInput(x);
-        },
-        alive: () => this.assertAlive(),
-      },
-    );
   }
 
   /** The float initializers each node reads (its `params`), each once; constants, not trainable. */
