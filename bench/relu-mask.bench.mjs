@@ -4,7 +4,9 @@
 // the same process on the wasm backend, median of BENCH_RUNS (default 9) samples of 10 calls,
 // wall and process CPU time,, on ResNet-18's and
 // MobileNetV2's largest activations at BENCH_BATCHES images (default 1,8), with the two results'
-// largest difference (0: bit for bit) and the 1-minute load average.
+// largest difference (0: bit for bit) and the 1-minute load average. Also the fused kernel writing
+// over dy (activationBackward's dySpent, the backward walks' case) against it writing a new output.
+// BENCH_THREADS=2: the threaded backend (the walks run it right after XNNPACK's two-thread convs).
 //   node bench/relu-mask.bench.mjs
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,7 +16,7 @@ import { report, timeInterleaved, writeResults } from './lib.mjs';
 bundled(import.meta.url);
 const { setupBackend } = await import('@interp/core');
 const { activationBackward } = await import('@interp/core/backward');
-await setupBackend('wasm');
+await setupBackend('wasm', { threads: Number(process.env.BENCH_THREADS ?? 1) });
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const REPEAT = 10;
@@ -30,30 +32,43 @@ for (const n of BATCHES) {
     const y = tf.tidy(() => tf.relu(tf.randomNormal([n, ...shape])));
     const dy = tf.randomNormal([n, ...shape]);
     const fused = () => activationBackward('relu', dy, y);
+    // Over dy: the mask of a masked dy is the same pass (and the same values) every call.
+    const over = () => activationBackward('relu', dy, y, true);
     const tfjs = () => tf.tidy(() => tf.mul(dy, tf.step(y)));
     const [a, b] = [fused(), tfjs()];
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
     tf.dispose([a, b]);
     // Wall time, and the process CPU time (waiting for a core on the shared machine is left out):
     // each sample is REPEAT calls (the wasm kernels run synchronously).
-    const cpu = [[], []];
+    const cpu = [[], [], []];
     const sample = (k, f) => () => {
       const start = process.cpuUsage();
       for (let i = 0; i < REPEAT; i++) f().dispose();
       const used = process.cpuUsage(start);
       cpu[k].push((used.user + used.system) / 1000 / REPEAT);
     };
-    const [tFused, tTfjs] = (
-      await timeInterleaved([sample(0, fused), sample(1, tfjs)], { runs: RUNS, warmup: 2 })
+    const [tFused, tTfjs, tOver] = (
+      await timeInterleaved([sample(0, fused), sample(1, tfjs), sample(2, over)], {
+        runs: RUNS,
+        warmup: 2,
+      })
     ).map((t) => ({ ...t, median: t.median / REPEAT, min: t.min / REPEAT }));
-    const [cFused, cTfjs] = cpu.map((xs) => median(xs.slice(2)));
+    const [cFused, cTfjs, cOver] = cpu.map((xs) => median(xs.slice(2)));
     const label = `ReLU mask, ${name} x${n}: fused kernel vs mul(dy, step(y))`;
     const record = report(label, tFused, tTfjs, { baselineLabel: 'tfjs ops' });
     console.log(
       `  CPU time (median): fused ${cFused.toFixed(2)} ms, tfjs ops ${cTfjs.toFixed(2)} ms, ratio ${(cFused / cTfjs).toFixed(2)}x; largest difference ${diff}; load ${loadavg()[0].toFixed(2)}`,
     );
+    const overRecord = report(`  over dy, ${name} x${n}`, tOver, tFused, {
+      baselineLabel: 'new output',
+    });
+    console.log(
+      `  CPU time (median): over dy ${cOver.toFixed(2)} ms, new output ${cFused.toFixed(2)} ms, ratio ${(cOver / cFused).toFixed(2)}x; load ${loadavg()[0].toFixed(2)}`,
+    );
     records.push({
       ...record,
+      overDyMs: overRecord.oursMs,
+      overDyCpuMs: cOver,
       n,
       oursCpuMs: cFused,
       baselineCpuMs: cTfjs,
@@ -70,3 +85,5 @@ function median(xs) {
 
 console.log(`tensors left: ${tf.memory().numTensors}`);
 console.log('results', writeResults('relu-mask', records));
+// The threaded backend's pthread workers would keep the process alive.
+process.exit(0);
