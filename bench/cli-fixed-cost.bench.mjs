@@ -171,6 +171,17 @@ console.log(
 for (const method of methods) {
   const stdout = arms.map((arm) => runs[method][arm][0].stdout);
   const same = stdout.every((s) => s === stdout[0]);
+  // Arms printing the same text, and how far each arm's attributions are from the first arm's.
+  const groups = [...new Set(stdout)].map((text) =>
+    arms.filter((_, i) => stdout[i] === text).join('='),
+  );
+  const flat = (text) => JSON.parse(text).attributions.flat(Number.POSITIVE_INFINITY);
+  const first = flat(stdout[0]);
+  const scale = first.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const diffs = arms.map((_, i) => {
+    const other = flat(stdout[i]);
+    return other.reduce((m, v, k) => Math.max(m, Math.abs(v - first[k])), 0) / scale;
+  });
   const byArm = {};
   for (const arm of arms) {
     const rs = runs[method][arm];
@@ -183,7 +194,9 @@ for (const method of methods) {
       walls: rs.map((r) => Math.round(r.wall)),
     };
   }
-  console.log(`\n${method}: same stdout in every arm: ${same ? 'yes' : 'NO'}`);
+  console.log(
+    `\n${method}: same stdout in every arm: ${same ? 'yes' : `NO (${groups.join(' | ')}; max |attr - ${arms[0]}'s| / max |${arms[0]}'s|: ${arms.map((a, i) => `${a} ${diffs[i].toExponential(1)}`).join(', ')})`}`,
+  );
   console.log(
     `  arm   wall ms  ratio   cpu ms  RSS MB  minor faults | ${PHASES.join('      ')}  | a  a->b  b->c  c->d  d->e  e->f`,
   );
@@ -200,7 +213,7 @@ for (const method of methods) {
       `  ${arm.padEnd(4)} ${m.wall.toFixed(0).padStart(8)} ${ratio.padStart(6)} ${m.cpu.toFixed(0).padStart(8)} ${m.rssMb.toFixed(0).padStart(7)} ${String(m.minor).padStart(13)} |${ph.join('')} | ${spans.join('  ')}`,
     );
   }
-  records.push({ method, threads, sameStdout: same, arms: byArm });
+  records.push({ method, threads, sameStdout: same, stdoutGroups: groups, arms: byArm });
 }
 const file = writeResults('cli-fixed-cost', records, {
   base,
