@@ -76,7 +76,10 @@ export class LayerConductance extends DeltaAttribution<LayerConductanceAttribute
               ];
               if (m < 2) return [undefined, lastPair] as const;
               const steps = tf.sub(tf.slice(a, 1, m - 1), tf.slice(a, 0, m - 1));
-              return [tf.sum(tf.mul(tf.slice(g, 0, m - 1), steps), 0), lastPair] as const;
+              // Summed over a 2-D [steps, rest] view: tfjs-wasm's transpose of a 4-D or 5-D
+              // tensor (a leading-axis sum moves that axis last) is slow.
+              const terms = tf.reshape(tf.mul(tf.slice(g, 0, m - 1), steps), [m - 1, -1]);
+              return [tf.reshape(tf.sum(terms, 0), g.shape.slice(1)), lastPair] as const;
             });
             if (prev) tf.dispose(prev);
             last = [next[0], next[1]];
