@@ -27,9 +27,12 @@
 // Env: BENCH_PART, BENCH_MODELS=resnet18,mobilenet_v2, BENCH_ROWS=1,6,10, BENCH_THREADS=2,
 // BENCH_RUNS=5, BENCH_BEFORE=53dd745, BENCH_FILES (default: the tape-free gradient's files),
 // BENCH_ENV_BEFORE, BENCH_ENV_CURRENT (see sideEnv)
-// Measured (stop 29, cli, BENCH_BEFORE=13d86c7, BENCH_FILES: winograd-conv.ts,
-// derived-weight-cache.ts, conv2d-backprop-input-wasm.ts: Winograd temporaries freed once read,
-// the gemm input gradient's filter given back once packed): see the commit message.
+// Measured (stop 29, BENCH_BEFORE=13d86c7, BENCH_FILES: core's winograd-conv.ts,
+// winograd-conv-wasm.ts, derived-weight-cache.ts, conv2d-backprop-input-wasm.ts: Winograd
+// temporaries freed once read, packed filters given back, F2 input gradients at 14x14 and 7x7),
+// 2 threads, 5 interleaved pairs: cli (load 3.3-4.2) whole 23.70 vs 25.48 s (0.930x, faster in
+// 5 of 5), CPU 0.933x, sys 0.879x, max RSS 633 vs 751 MB (0.843x), minor faults 172k vs 202k
+// (0.849x); ig, 13 rows (load 5-8): max RSS 0.89x, minor faults 0.90x, walls load-bound.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
