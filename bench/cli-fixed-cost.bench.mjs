@@ -18,7 +18,7 @@
 // engineers' work too: a start-of-stop build), the ours bundle the working tree; both keep tfjs
 // and onnxruntime external, so they load tfjs alike.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filesAtCommit, loadEsbuild, SOURCE_BUNDLE } from './bundle-at.mjs';
@@ -112,6 +112,27 @@ if (arms.includes('unbundled')) {
   );
 }
 
+/** Why dist/bin.js would not run its bundle (a package rebuilt since: it then runs unbundled). */
+function staleBundle() {
+  const dist = join(root, 'apps', 'cli', 'dist');
+  try {
+    const made = statSync(join(dist, 'bundle.mjs')).mtimeMs;
+    const inputs = JSON.parse(readFileSync(join(dist, 'bundle-inputs.json'), 'utf8'));
+    const newer = inputs.filter(
+      (f) => (statSync(resolve(dist, f), { throwIfNoEntry: false })?.mtimeMs ?? 0) > made,
+    );
+    return newer.length === 0 ? undefined : `${newer.join(', ')} newer than dist/bundle.mjs`;
+  } catch (e) {
+    return `no bundle (${e.message})`;
+  }
+}
+const checkDist = (when) => {
+  const why = arms.includes('dist') ? staleBundle() : undefined;
+  if (why)
+    console.log(`warning (${when}): the dist arm runs unbundled: ${why}; rebuild @interp/cli`);
+};
+checkDist('start');
+
 const shape = npyShape(input).join(',');
 function runOnce(arm, method) {
   const argv = ['attribute', '--model', model, '--input', input, '--method', method, '--json'];
@@ -164,6 +185,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
+checkDist('end');
 const records = [];
 console.log(
   `\nmedians (ms since process start for the phases); load before ${loadBefore}, after ${load()}`,
