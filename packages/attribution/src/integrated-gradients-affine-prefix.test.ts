@@ -6,6 +6,13 @@ import { expectNoLeakedTensors } from '@interp/core/testing';
 import { loadOnnxModel } from '@interp/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  bnInits,
+  bnStem as bnStemOf,
+  convInits,
+  convStem as convStemOf,
+  init,
+} from '../../onnx/src/test-affine-prefix-stems.js';
 // The ONNX package's test model writer (test-only; not part of its public API).
 import {
   buildModel,
@@ -21,16 +28,6 @@ import {
   expectCloseToCaptum,
   loadedCaptumModels,
 } from './test-captum-cases.js';
-
-const init = (name: string, dims: number[], seed: number, scale = 0.3): InitTensor => ({
-  name,
-  dims,
-  data: randomNormal(
-    dims.reduce((a, b) => a * b, 1),
-    seed,
-    scale,
-  ),
-});
 
 /** A CNN on [N, 3, 8, 8] starting with `stem` (reading x, writing s), then ReLU, conv, pool, Gemm. */
 function cnn(stem: NodeSpec[], stemInits: InitTensor[] = []): Uint8Array {
@@ -61,31 +58,8 @@ function cnn(stem: NodeSpec[], stemInits: InitTensor[] = []): Uint8Array {
   });
 }
 
-const convStem: NodeSpec = {
-  op: 'Conv',
-  inputs: ['x', 'w1', 'b1'],
-  outputs: ['s'],
-  attrs: { kernel_shape: [3, 3], strides: [1, 1], pads: [0, 0, 0, 0] },
-};
-const convInits = [init('w1', [4, 3, 3, 3], 10), init('b1', [4], 11, 0.2)];
-const bnStem: NodeSpec[] = [
-  { ...convStem, outputs: ['c1'] },
-  {
-    op: 'BatchNormalization',
-    inputs: ['c1', 'scale', 'shift', 'mean', 'var'],
-    outputs: ['n1'],
-    attrs: { epsilon: { float: 1e-3 } },
-  },
-  { op: 'Add', inputs: ['n1', 'offset'], outputs: ['s'] },
-];
-const bnInits = [
-  ...convInits,
-  init('scale', [4], 20, 1),
-  init('shift', [4], 21),
-  init('mean', [4], 22),
-  { name: 'var', dims: [4], data: [0.5, 1, 2, 0.8] },
-  init('offset', [4, 1, 1], 23),
-];
+const convStem = convStemOf([1, 1], [0, 0, 0, 0]);
+const bnStem = bnStemOf(convStem);
 /** A Relu on x before the conv: the first node is not affine, so there is no prefix. */
 const reluFirst: NodeSpec[] = [
   { op: 'Relu', inputs: ['x'], outputs: ['rx'] },

@@ -8,6 +8,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOnnxModel } from './load-onnx-model.js';
 import {
+  bnInits,
+  bnStem as bnStemOf,
+  convInits,
+  convStem as convStemOf,
+  init,
+} from './test-affine-prefix-stems.js';
+import {
   buildModel,
   type InitTensor,
   type NodeSpec,
@@ -17,16 +24,6 @@ import {
 
 beforeAll(async () => {
   await setupBackend('wasm');
-});
-
-const init = (name: string, dims: number[], seed: number, scale = 0.3) => ({
-  name,
-  dims,
-  data: randomNormal(
-    dims.reduce((a, b) => a * b, 1),
-    seed,
-    scale,
-  ),
 });
 
 /** A CNN on [N, 3, 8, 8] starting with `stem` (reading x, writing s), then ReLU, conv, pool, Gemm. */
@@ -53,33 +50,8 @@ function cnn(stem: NodeSpec[], stemInits: InitTensor[] = []): Uint8Array {
   });
 }
 
-const convStem: NodeSpec = {
-  op: 'Conv',
-  inputs: ['x', 'w1', 'b1'],
-  outputs: ['s'],
-  attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
-};
-const convInits = [init('w1', [4, 3, 3, 3], 10), init('b1', [4], 11, 0.2)];
-
-/** Conv (bias) -> BatchNormalization -> Add of a constant: an affine prefix of three nodes. */
-const bnStem: NodeSpec[] = [
-  { ...convStem, outputs: ['c1'] },
-  {
-    op: 'BatchNormalization',
-    inputs: ['c1', 'scale', 'shift', 'mean', 'var'],
-    outputs: ['n1'],
-    attrs: { epsilon: { float: 1e-3 } },
-  },
-  { op: 'Add', inputs: ['n1', 'offset'], outputs: ['s'] },
-];
-const bnInits = [
-  ...convInits,
-  init('scale', [4], 20, 1),
-  init('shift', [4], 21),
-  init('mean', [4], 22),
-  { name: 'var', dims: [4], data: [0.5, 1, 2, 0.8] },
-  init('offset', [4, 1, 1], 23),
-];
+const convStem = convStemOf([2, 2], [1, 1, 1, 1]);
+const bnStem = bnStemOf(convStem);
 
 const item = [3, 8, 8];
 const x = () => tf.tensor(randomNormal(2 * 192, 5), [2, ...item]);
