@@ -4,8 +4,9 @@
 // spawned in the same run; skipped with a message when python3/torch/captum are missing).
 // Also nsfwjs's Keras MobileNetV2 (a LayersModel, NHWC: the tape-free input-gradient path) against
 // torchvision's mobilenet_v2. Both sides use BENCH_THREADS threads (default 2: both cores).
-// In-process warm and whole process (a fresh `node` / `python3` doing one call; for the
-// LayersModel, `interp attribute --threads N`, the built CLI). Also the input gradient of
+// In-process warm and whole process (a fresh `python3` doing one call against `interp attribute
+// --threads N`, the built CLI, on the model's file: since stop 29 also for the ONNX exports, whose
+// whole-process runs were this file in a child mode that made the random weights in JS). Also the input gradient of
 // MobileNetV2 against its forward pass (goal <= 2.5x). Each record carries the 1-minute load
 // average when it was measured (the machine may be shared).
 // Env: BENCH_N=1,8 (batch sizes), BENCH_MODELS (mobilenet_v2,resnet18,nsfwjs_mobilenet_v2),
@@ -26,6 +27,8 @@ import { report, time, timeInterleaved, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const models = join(here, '..', 'packages', 'onnx', 'test-models');
+// Each ONNX export with its seeded random weights as files, made once (see wholeProcessArgs).
+const randomWeightModels = new Map();
 const python = process.env.PYTHON ?? '/usr/bin/python3';
 const captumPath = process.env.CAPTUM_PATH ?? '/tmp/captum';
 const sizes = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
@@ -96,16 +99,6 @@ async function runOnce(fn, x) {
   a.dispose();
 }
 
-// Child mode (whole-process timing): load, set up, one call, exit.
-if (process.argv[2] === '--child') {
-  const [, , , name, job, n] = process.argv;
-  await setupBackend('wasm', { threads });
-  const model = await loadModel(name);
-  const x = input(Number(n), name);
-  await runOnce(makeJob(model, job), x);
-  process.exit(0);
-}
-
 /** Captum's warm medians (ms) for `jobs`, or undefined (with a message) when it cannot run. */
 function captum(name, n, jobs, once = false) {
   const args = [
@@ -174,8 +167,9 @@ for (const name of modelNames) {
   }
   // Whole process, one image: a fresh node doing setup + load + one call vs a fresh python.
   for (const job of process.env.BENCH_WHOLE === '0' ? [] : ['saliency', 'gradcam', 'ig']) {
+    const args = await wholeProcessArgs(name, job);
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, wholeProcessArgs(name, job), {
+    const r = spawnSync(process.execPath, args, {
       encoding: 'utf8',
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -241,16 +235,25 @@ function npy(data, shape) {
   return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]);
 }
 
-/** A fresh process doing one call: `interp attribute` for the LayersModel, else this file. */
-function wholeProcessArgs(name, job) {
-  if (name !== NSFWJS) return [fileURLToPath(import.meta.url), '--child', name, job, '1'];
-  const file = join(tmpdir(), 'interp-real-size-x1.npy');
-  writeFileSync(file, npy(inputData(1), [1, 224, 224, 3]));
+/**
+ * A fresh process doing one call, as a user runs it: `interp attribute` (the built CLI) on the
+ * model's file and a one-image .npy (NHWC for the LayersModel, NCHW for the ONNX exports). The
+ * files are written before the clock starts: the ONNX exports' seeded random weights once per
+ * model, as external data beside a copy of the graph (making them is not part of what a user's
+ * process does).
+ */
+async function wholeProcessArgs(name, job) {
+  const file = join(tmpdir(), `interp-real-size-${name}-x1.npy`);
+  writeFileSync(file, npy(inputData(1), name === NSFWJS ? [1, 224, 224, 3] : [1, 3, 224, 224]));
+  if (name !== NSFWJS && !randomWeightModels.has(name)) {
+    randomWeightModels.set(name, await modelWithRandomWeights(join(models, `${name}.onnx`), 1));
+  }
+  const model = name === NSFWJS ? nsfwjsPath() : randomWeightModels.get(name);
   return [
     cliBin,
     'attribute',
     '--model',
-    nsfwjsPath(),
+    model,
     '--input',
     file,
     '--method',
