@@ -19,10 +19,7 @@ export function convStem(strides: number[], pads: number[]): NodeSpec {
 }
 
 /** The conv stem's weight and bias. */
-export const convInits: InitTensor[] = [
-  init('w1', [4, 3, 3, 3], 10),
-  init('b1', [4], 11, 0.2),
-];
+export const convInits: InitTensor[] = [init('w1', [4, 3, 3, 3], 10), init('b1', [4], 11, 0.2)];
 
 /** `conv` (writing c1) -> BatchNormalization -> Add of a constant: an affine prefix of three nodes. */
 export function bnStem(conv: NodeSpec): NodeSpec[] {
