@@ -11,15 +11,10 @@ import {
   bnStem as bnStemOf,
   convInits,
   convStem as convStemOf,
-  init,
+  stemCnn,
 } from '../../onnx/src/test-affine-prefix-stems.js';
 // The ONNX package's test model writer (test-only; not part of its public API).
-import {
-  buildModel,
-  type InitTensor,
-  type NodeSpec,
-  randomNormal,
-} from '../../onnx/src/test-onnx-builder.js';
+import { type InitTensor, type NodeSpec, randomNormal } from '../../onnx/src/test-onnx-builder.js';
 import { IntegratedGradients } from './integrated-gradients.js';
 import { affinePrefixes } from './internal/path-gradient-sum.js';
 import {
@@ -29,33 +24,15 @@ import {
   loadedCaptumModels,
 } from './test-captum-cases.js';
 
-/** A CNN on [N, 3, 8, 8] starting with `stem` (reading x, writing s), then ReLU, conv, pool, Gemm. */
+/** The stem, then ReLU, conv, 2 x 2 max pool (5 x 9 features), Gemm. */
 function cnn(stem: NodeSpec[], stemInits: InitTensor[] = []): Uint8Array {
-  return buildModel({
-    nodes: [
-      ...stem,
-      { op: 'Relu', inputs: ['s'], outputs: ['r'] },
-      { op: 'Conv', inputs: ['r', 'w2', 'b2'], outputs: ['c2'], attrs: { pads: [1, 1, 1, 1] } },
-      { op: 'Relu', inputs: ['c2'], outputs: ['r2'] },
-      {
-        op: 'MaxPool',
-        inputs: ['r2'],
-        outputs: ['p'],
-        attrs: { kernel_shape: [2, 2], strides: [2, 2] },
-      },
-      { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
-      { op: 'Gemm', inputs: ['f', 'wf', 'bf'], outputs: ['y'], attrs: { transB: 1 } },
-    ],
-    input: { name: 'x', dims: ['N', 3, 8, 8] },
-    output: { name: 'y' },
-    initializers: [
-      ...stemInits,
-      init('w2', [5, 4, 3, 3], 12),
-      init('b2', [5], 13, 0.1),
-      init('wf', [3, 5 * 9], 14, 0.5),
-      init('bf', [3], 15, 0.1),
-    ],
-  });
+  const node: NodeSpec = {
+    op: 'MaxPool',
+    inputs: ['r2'],
+    outputs: ['p'],
+    attrs: { kernel_shape: [2, 2], strides: [2, 2] },
+  };
+  return stemCnn(stem, stemInits, { node, features: 5 * 9, scale: 0.5 });
 }
 
 const convStem = convStemOf([1, 1], [0, 0, 0, 0]);

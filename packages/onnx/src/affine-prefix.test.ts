@@ -13,6 +13,7 @@ import {
   convInits,
   convStem as convStemOf,
   init,
+  stemCnn,
 } from './test-affine-prefix-stems.js';
 import {
   buildModel,
@@ -26,28 +27,10 @@ beforeAll(async () => {
   await setupBackend('wasm');
 });
 
-/** A CNN on [N, 3, 8, 8] starting with `stem` (reading x, writing s), then ReLU, conv, pool, Gemm. */
+/** The stem, then ReLU, conv, global average pool (5 features), Gemm. */
 function cnn(stem: NodeSpec[], stemInits: InitTensor[] = []): Uint8Array {
-  return buildModel({
-    nodes: [
-      ...stem,
-      { op: 'Relu', inputs: ['s'], outputs: ['r'] },
-      { op: 'Conv', inputs: ['r', 'w2', 'b2'], outputs: ['c2'], attrs: { pads: [1, 1, 1, 1] } },
-      { op: 'Relu', inputs: ['c2'], outputs: ['r2'] },
-      { op: 'GlobalAveragePool', inputs: ['r2'], outputs: ['p'] },
-      { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
-      { op: 'Gemm', inputs: ['f', 'wf', 'bf'], outputs: ['y'], attrs: { transB: 1 } },
-    ],
-    input: { name: 'x', dims: ['N', 3, 8, 8] },
-    output: { name: 'y' },
-    initializers: [
-      ...stemInits,
-      init('w2', [5, 4, 3, 3], 12),
-      init('b2', [5], 13, 0.1),
-      init('wf', [3, 5], 14, 1),
-      init('bf', [3], 15, 0.1),
-    ],
-  });
+  const node: NodeSpec = { op: 'GlobalAveragePool', inputs: ['r2'], outputs: ['p'] };
+  return stemCnn(stem, stemInits, { node, features: 5, scale: 1 });
 }
 
 const convStem = convStemOf([2, 2], [1, 1, 1, 1]);
