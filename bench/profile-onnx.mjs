@@ -88,3 +88,5 @@ for (const name of names) {
   model.dispose();
 }
 console.log(`tensors left: ${tf.memory().numTensors}`);
+// The threaded backend's pthread worker keeps the event loop alive: exit explicitly.
+process.exit(0);
