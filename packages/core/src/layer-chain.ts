@@ -324,7 +324,17 @@ export function activationBackward(
         ? cappedReluGrad(dy, y, { max: Number.POSITIVE_INFINITY, form: 'clipByValue', ...over })
         : tf.mul(dy, tf.step(y));
     case 'relu6':
-      // tfjs's relu6 is minimum(6, relu(x)): its gradient passes where 0 < x < 6, i.e. 0 < y < 6.
+      // Read off y, the gradient passes where 0 < y < 6 (0 < x < 6): tfjs-layers' relu6
+      // (minimum(6, relu(x))) and PyTorch's ReLU6 (hardtanh's backward, what Captum runs).
+      // tf.relu6's own gradient (a GraphModel's fused Relu6, unfused under tf.grad) also passes
+      // at x exactly 6, which y cannot tell from x > 6: graph-model-relu6-ties.test.ts pins that
+      // one difference. It never decided a measured gap: nsfwjs's MobileNetV2 (GraphModel and
+      // LayersModel, 8 seeded images, 8.8M ReLU6 inputs an image) had no input of exactly 6. Their
+      // gaps to tf.grad (up to 2.9e-3 and 5.6e-3 relative L2) were each 1 to 3 inputs within
+      // 1e-5 of a kink (all but one at 0) that this fused forward (conv, bias and ReLU6 in one
+      // kernel; BN folded in) and the tape's unfused one rounded to opposite sides: with the
+      // tape's masks the walk matched tf.grad to 7e-6, and tf.grad's own gradient moves up to
+      // 7e-3 when the pixels move by 5e-7.
       return cappedReluGrad(dy, y, { max: 6, form: 'minimum', ...over });
     case 'sigmoid':
       return tf.mul(dy, tf.mul(y, tf.sub(tf.scalar(1), y)));

@@ -64,6 +64,8 @@ const convVjp: Vjp = (step, inputs, which, y, dy, dySpent) => {
   }
   // The tape differentiates a fused conv as conv + bias + activation: the activation's derivative
   // (read off y: relu6 then differs from tfjs's only where its input is exactly 6) comes first.
+  // Its masks are this fused forward's: where the tape's unfused forward rounds an input within
+  // ~1e-5 of 0 or 6 to the other side, the gradients part (see activationBackward's relu6).
   const dz = activationBackward(activation ?? 'linear', dy, y, dySpent);
   const spec = {
     kind: depthwise ? ('depthwise' as const) : ('conv2d' as const),
