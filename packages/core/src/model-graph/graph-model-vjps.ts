@@ -145,6 +145,8 @@ export const vjps: Readonly<Record<string, Vjp>> = {
   Relu: (_, _inputs, which, y, dy, dySpent) =>
     which[0] ? [activationBackward('relu', dy, y, dySpent)] : undefined,
   // tf.relu6's gradient passes where 0 < x <= 6, x its input: one fused pass on wasm.
+  // An unfused Relu6 has its input x: tf.relu6's own gradient, 0 < x <= 6 (a fused one reads
+  // the output y, 0 < y < 6: see activationBackward's relu6).
   Relu6: (_, inputs, which, _y, dy, dySpent) =>
     which[0]
       ? [cappedReluGrad(dy, inputs[0]!, { max: 6, form: 'clipByValue', overwriteDy: dySpent })]
