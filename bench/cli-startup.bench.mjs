@@ -26,7 +26,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeResults } from './lib.mjs';
+import { median, writeResults } from './lib.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SNAPSHOT = ['apps/cli', 'packages/onnx'];
@@ -77,8 +77,6 @@ function runOnce(bin, argv) {
   if (r.status !== 0) throw new Error(`${bin} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { ms, stdout: r.stdout };
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function bench() {
   const baseDir = arg('base');

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeResults } from './lib.mjs';
+import { median, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const docs = resolve(here, '../apps/docs');
@@ -33,7 +33,6 @@ const context = await chromium.launchPersistentContext(profileDir, {
   viewport: { width: 1280, height: 900 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 try {
   const hero = [];
   const load = [];

@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modelWithRandomWeights } from '../packages/onnx/scripts/random-external-data.mjs';
-import { readNpyF32, writeResults } from './lib.mjs';
+import { median, readNpyF32, relMaxDiff, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = process.env.E2E_CLI ?? join(here, '..', 'apps', 'cli', 'dist', 'bin.js');
@@ -34,7 +34,6 @@ const THREADS = process.env.BENCH_THREADS ?? '2';
 // The "on" side's INTERP_AFFINE_PREFIX: 1 (the default threshold) or all (any prefix).
 const ON = process.env.BENCH_ON ?? '1';
 const load = () => loadavg()[0];
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (!existsSync(cli)) throw new Error(`${cli} is missing: build the CLI first`);
 
@@ -127,17 +126,6 @@ function runOnce({ model, input }, prefix) {
   rmSync(timeFile, { force: true });
   const attributions = Float32Array.from(JSON.parse(r.stdout).attributions.flat(4));
   return { wall, cpu: Number(user) + Number(sys), rss: Number(rssKb) / 1024, attributions };
-}
-
-/** max |a - b| / max |b|. */
-function relMaxDiff(a, b) {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
 }
 
 /** IG in this process, prefix on and off in alternating order (BENCH_PART=inprocess). */

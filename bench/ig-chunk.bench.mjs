@@ -25,7 +25,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundled } from './bundled.mjs';
-import { writeResults } from './lib.mjs';
+import { median, writeResults } from './lib.mjs';
 
 const here = bundled(import.meta.url);
 const self = fileURLToPath(import.meta.url);
@@ -36,7 +36,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROWS = (process.env.BENCH_ROWS ?? '2,4,6,8,12,16,24').split(',').map(Number);
 const E2E_DIR = process.env.E2E_DIR ?? join(tmpdir(), 'interp-e2e-ig');
 const load = () => loadavg()[0].toFixed(2);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A float32 C-order .npy: its shape and values. */
 function readNpy(file) {

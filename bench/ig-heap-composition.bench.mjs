@@ -20,9 +20,9 @@
 //   node bench/ig-heap-composition.bench.mjs
 // Env: BENCH_THREADS=2, BENCH_ROWS (internalBatchSize; default: the CLI's throughput chunks),
 //      BENCH_DROP_INITIALIZERS=1 (the what-if above), E2E_DIR=/tmp/interp-e2e-ig
-import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readNpyF32 } from './lib.mjs';
 
 const MB = 2 ** 20;
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
@@ -243,12 +243,7 @@ for (const config of tf.getKernelsForBackend('wasm')) {
 // From the path, as the CLI loads it (conv-only weights then stay on the host: see onnx's
 // host-conv-weights.ts).
 const model = await loadOnnxModel(join(E2E_DIR, 'resnet18.onnx'));
-const bytes = readFileSync(join(E2E_DIR, 'x.npy'));
-const header = bytes.readUInt16LE(8);
-const x = tf.tensor(
-  new Float32Array(bytes.buffer.slice(bytes.byteOffset + 10 + header)),
-  [2, 3, 224, 224],
-);
+const x = tf.tensor(readNpyF32(join(E2E_DIR, 'x.npy')), [2, 3, 224, 224]);
 
 function offsetOf(dataId) {
   return backend.dataIdMap.has(dataId) ? backend.dataIdMap.get(dataId).memoryOffset : undefined;

@@ -36,6 +36,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filesAtCommit, loadEsbuild, SOURCE_BUNDLE } from './bundle-at.mjs';
+import { median, readNpyF32 } from './lib.mjs';
 
 const MB = 2 ** 20;
 const self = fileURLToPath(import.meta.url);
@@ -81,7 +82,6 @@ function timed(stderr) {
     faults,
   };
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Child: one IG of ResNet-18 on x.npy with fixed chunks of BENCH_CHILD_ROWS rows. */
 async function igChild() {
@@ -91,10 +91,7 @@ async function igChild() {
   const { IntegratedGradients } = await import('@interp/attribution');
   await setupBackend('wasm', { threads: Number(process.env.BENCH_CHILD_THREADS) });
   const m = await loadOnnxModel(readFileSync(join(E2E_DIR, 'resnet18.onnx')));
-  const bytes = readFileSync(join(E2E_DIR, 'x.npy'));
-  const h = bytes.readUInt16LE(8);
-  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + 10 + h));
-  const x = tf.tensor(data, [2, 3, 224, 224]);
+  const x = tf.tensor(readNpyF32(join(E2E_DIR, 'x.npy')), [2, 3, 224, 224]);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const a = await new IntegratedGradients(m).attribute(x, {

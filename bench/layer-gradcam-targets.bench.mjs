@@ -9,7 +9,7 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { bundled } from './bundled.mjs';
-import { report, timeInterleaved, writeResults } from './lib.mjs';
+import { median, report, timeInterleaved, writeResults } from './lib.mjs';
 
 const here = bundled(import.meta.url);
 const { LayerGradCam, GradCAM } = await import('@interp/attribution');
@@ -24,7 +24,6 @@ await setupBackend('wasm', { threads: Number(process.env.BENCH_THREADS ?? 2) });
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SIZES = (process.env.BENCH_N ?? '1,8').split(',').map(Number);
 const MODELS = (process.env.BENCH_MODELS ?? 'mobilenet_v2,resnet18').split(',');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const records = [];
 for (const name of MODELS) {
   const model = await loadOnnxModel(

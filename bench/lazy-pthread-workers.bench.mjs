@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeResults } from './lib.mjs';
+import { median, writeResults } from './lib.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const flagModule = pathToFileURL(join(repo, 'packages/core/dist/lazy-pthread-workers.js')).href;
@@ -89,7 +89,6 @@ function runOnce(lazy, argv) {
   return { wallMs, stdout: r.stdout, ...JSON.parse(readFileSync(out, 'utf8')) };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs) => xs.map((t) => t.toFixed(0)).join(' ');
 
 function compare(label, argv, metrics) {

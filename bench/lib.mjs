@@ -80,6 +80,21 @@ export function writeResults(name, records, extra = {}) {
   return file;
 }
 
+/** The median of `xs` (the upper middle one of an even count); `xs` is not reordered. */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** max |a - ref| / max |ref| (Infinity when the lengths differ). */
+export function relMaxDiff(a, ref) {
+  if (a.length !== ref.length) return Number.POSITIVE_INFINITY;
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < ref.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - ref[i]));
+    scale = Math.max(scale, Math.abs(ref[i]));
+  }
+  return diff / scale;
+}
+
 /** A float32 C-order .npy as a flat array. */
 export function readNpyF32(file) {
   const bytes = readFileSync(file);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeResults } from './lib.mjs';
+import { median, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
@@ -55,7 +55,6 @@ for (let r = 0; r < runs; r++) {
   }
   loads.push(load());
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const [o, b] = [median(times.ours), median(times.base)];
 console.log(
   `loadOnnxModel(${model}), ${threads} thread(s): ours ${o.toFixed(0)} ms, base ${b.toFixed(0)} ms, ratio ${(o / b).toFixed(2)}x (median of ${runs}); load ${loads.join(' ')}`,

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { bundled } from './bundled.mjs';
-import { report, timeInterleaved, writeResults } from './lib.mjs';
+import { median, report, timeInterleaved, writeResults } from './lib.mjs';
 
 const here = bundled(import.meta.url);
 const PART = process.env.BENCH_PART ?? 'kernels,e2e';
@@ -212,7 +212,6 @@ if (PART.includes('e2e')) {
       );
     }
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const key of ['wall', 'cpu']) {
     const on = median(runs.on.map((r) => r[key]));
     const off = median(runs.off.map((r) => r[key]));

@@ -23,7 +23,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeResults } from './lib.mjs';
+import { median, writeResults } from './lib.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(repo, 'apps', 'cli', 'dist', 'bin.js');
@@ -32,7 +32,6 @@ const CASES = (process.env.BENCH_CASES ?? 'resnet18-ig,resnet18-saliency,mnv2-ig
 const ARMS = (process.env.BENCH_ARMS ?? 'off,on').split(',');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const THREADS = process.env.BENCH_THREADS ?? '2';
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => loadavg()[0];
 
 const ENV = {

@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { bundled } from './bundled.mjs';
-import { report, timeInterleaved, writeResults } from './lib.mjs';
+import { median, report, timeInterleaved, writeResults } from './lib.mjs';
 
 bundled(import.meta.url);
 const { setupBackend } = await import('@interp/core');
@@ -251,7 +251,6 @@ if (OLD !== undefined && NEW !== undefined) {
   console.log(
     `  before ${oldT.min.toFixed(0)}-${oldT.max.toFixed(0)} ms, after ${newT.min.toFixed(0)}-${newT.max.toFixed(0)} ms; load ${load()}`,
   );
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const cpuOf = (cli) => {
     const xs = cpu.get(cli);
     return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length };

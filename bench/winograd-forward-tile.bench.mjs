@@ -44,7 +44,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bundled } from './bundled.mjs';
-import { readNpyF32, writeResults } from './lib.mjs';
+import { median, readNpyF32, relMaxDiff, writeResults } from './lib.mjs';
 
 const PART = process.env.BENCH_PART ?? 'warm';
 const TILES = (process.env.BENCH_TILES ?? 'F2/F4H,F4H/F4H,F4H%4/F4H').split(',').filter(Boolean);
@@ -53,17 +53,6 @@ const ERROR_ONLY = (process.env.BENCH_ERROR_ONLY ?? 'xnnpack').split(',').filter
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
 const load = () => loadavg()[0].toFixed(2);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-/** max |a - ref| / max |ref|. */
-function relErr(a, ref) {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < ref.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - ref[i]));
-    s = Math.max(s, Math.abs(ref[i]));
-  }
-  return a.length === ref.length ? d / s : Number.POSITIVE_INFINITY;
-}
 /** ||a - ref|| / ||ref|| (L2). */
 function relL2(a, ref) {
   let d = 0;
@@ -75,7 +64,7 @@ function relL2(a, ref) {
   return Math.sqrt(d / s);
 }
 /** Both errors of `a` against `ref`. */
-const errors = (a, ref) => ({ max: relErr(a, ref), l2: relL2(a, ref) });
+const errors = (a, ref) => ({ max: relMaxDiff(a, ref), l2: relL2(a, ref) });
 const fmt = ({ max, l2 }) => `${max.toExponential(2)} (L2 ${l2.toExponential(1)})`;
 
 if (PART === 'whole') {
@@ -101,7 +90,7 @@ if (PART === 'whole') {
     const r = spawnSync(process.execPath, args, { env, maxBuffer: 1 << 30, encoding: 'utf8' });
     const [s, cpu] = [(performance.now() - t0) / 1000, childCpu() - c0];
     if (r.status !== 0) throw new Error(`${tile}: interp attribute failed:\n${r.stderr}`);
-    return { s, cpu, err: relErr(JSON.parse(r.stdout).attributions.flat(4), theirs) };
+    return { s, cpu, err: relMaxDiff(JSON.parse(r.stdout).attributions.flat(4), theirs) };
   };
   const samples = new Map(TILES.map((t) => [t, []]));
   for (let round = 0; round < RUNS; round++) {

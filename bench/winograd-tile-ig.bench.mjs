@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readNpyF32, writeResults } from './lib.mjs';
+import { median, readNpyF32, writeResults } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'apps', 'cli', 'dist', 'bin.js');
@@ -59,7 +59,6 @@ for (let round = 0; round < RUNS; round++) {
     );
   }
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(samples.get(TILES[0]).map((r) => r.ms));
 const records = TILES.map((tile) => {
   const ms = median(samples.get(tile).map((r) => r.ms));

@@ -6,16 +6,15 @@
 // in 3 of 5), CPU 0.994x: the input gradient's F2 at 14x14 and 7x7 costs no compute; its gain is
 // the 75 MB of packed filters never touched.
 //   node bench/winograd-tile-policy.bench.mjs
-import { readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median, readNpyF32 } from './lib.mjs';
 
 const ROWS = [Number(process.env.BENCH_ROWS ?? 13)];
 const THREADS = [Number(process.env.BENCH_THREADS ?? 2)];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const E2E_DIR = process.env.E2E_DIR ?? join(tmpdir(), 'interp-e2e-ig');
 const load = () => loadavg()[0].toFixed(2);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * 'tiles' part: in one process (built dist), IG on ResNet-18 (BENCH_ROWS[0]-row chunks) alternating
@@ -33,12 +32,7 @@ async function tilesInProcess() {
   );
   await setupBackend('wasm', { threads: THREADS[0] });
   const m = await loadOnnxModel(join(E2E_DIR, 'resnet18.onnx'));
-  const bytes = readFileSync(join(E2E_DIR, 'x.npy'));
-  const h = bytes.readUInt16LE(8);
-  const x = tf.tensor(
-    new Float32Array(bytes.buffer.slice(bytes.byteOffset + 10 + h)),
-    [2, 3, 224, 224],
-  );
+  const x = tf.tensor(readNpyF32(join(E2E_DIR, 'x.npy')), [2, 3, 224, 224]);
   const specs = (process.env.BENCH_TILES ?? 'F2/F4H,F2/F4H%4').split(',');
   const times = new Map(specs.map((spec) => [spec, []]));
   const once = async (spec) => {
